@@ -1,0 +1,511 @@
+"""A logdir in memory: runs found as TensorBoard finds them, loaded incrementally.
+
+``Logdir.refresh()`` is the one entry point for reading: it rediscovers runs and files, then reads
+only the bytes each file gained since last time, within a byte budget so a caller (the app's loader
+thread) can publish what it has after every slice and keep the first screen fast. It is meant to be
+called from one thread; other threads may read ``runs`` and the series snapshots at any time, since
+every dict that gains keys is replaced rather than mutated and series publish their columns
+atomically (see series.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tui.model.series import BlobSeries, HistogramSeries, ScalarSeries
+from tui.tfevents import columnar, decode
+from tui.tfevents.decode import Metadata
+from tui.tfevents.proto import event_pb2, graph_pb2
+from tui.tfevents.records import Frames, RecordReader
+
+# First pass reads this much of each file so every run has something to draw quickly.
+FIRST_SLICE = 1 << 20
+
+
+def is_event_file(name: str) -> bool:
+    """TensorBoard's rule: any file whose basename contains 'tfevents'."""
+    return "tfevents" in name
+
+
+def discover(logdir: str) -> dict[str, list[str]]:
+    """Map run name -> sorted event file paths, for every folder that directly holds one.
+
+    Directory symlinks are followed (people link runs in), but no real directory is visited twice,
+    so symlink cycles end. A missing logdir simply has no runs yet.
+    """
+    runs: dict[str, list[str]] = {}
+    if not os.path.isdir(logdir):
+        return runs
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(logdir, followlinks=True, onerror=lambda e: None):
+        try:
+            st = os.stat(dirpath)
+        except OSError:
+            dirnames[:] = []
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            dirnames[:] = []
+            continue
+        seen.add(key)
+        dirnames.sort()
+        files = sorted(f for f in filenames if is_event_file(f))
+        if files:
+            rel = os.path.relpath(dirpath, logdir)
+            runs[rel.replace(os.sep, "/")] = [os.path.join(dirpath, f) for f in files]
+    return runs
+
+
+@dataclass(slots=True)
+class GraphEntry:
+    """A graph a run carries, kept as bytes and parsed only when someone looks at it.
+
+    ``source`` is "graph_def" (Event.graph_def or a MetaGraphDef's graph), "run_metadata" (a TF2
+    trace: RunMetadata whose function graphs hold the op graph) or "keras" (model JSON).
+    """
+
+    name: str
+    kind: str  # "op_graph" | "keras_model"
+    source: str
+    step: int
+    data: bytes
+    _nodes: int | None = None
+
+    @property
+    def nodes(self) -> int:
+        """Top-level NodeDefs (op graphs; a trace sums its function graphs) or layers (Keras)."""
+        if self._nodes is None:
+            self._nodes = count_graph_nodes(self)
+        return self._nodes
+
+
+def keras_layer_count(model: dict) -> int:
+    """Layers of a Keras model config, nested models flattened (TensorBoard draws their layers)."""
+    layers = (model.get("config") or {}).get("layers")
+    if layers is None:
+        layer = (model.get("config") or {}).get("layer")  # wrappers such as TimeDistributed
+        return keras_layer_count(layer) if isinstance(layer, dict) else 1
+    return sum(keras_layer_count(x) if (x.get("config") or {}).get("layers") else 1 for x in layers)
+
+
+def count_graph_nodes(entry: GraphEntry) -> int:
+    try:
+        if entry.source == "graph_def":
+            return len(graph_pb2.GraphDef.FromString(entry.data).node)
+        if entry.source == "run_metadata":
+            rm = graph_pb2.RunMetadata.FromString(entry.data)
+            return sum(len(fg.pre_optimization_graph.node) for fg in rm.function_graphs)
+        if entry.source == "keras":
+            return keras_layer_count(json.loads(entry.data))
+    except Exception:  # a damaged graph is shown as empty, never raised
+        return 0
+    return 0
+
+
+@dataclass
+class Run:
+    """One run: every tag's points, each tag's first metadata, graphs, and file problems."""
+
+    name: str
+    files: dict[str, RecordReader] = field(default_factory=dict)
+    scalars: dict[str, ScalarSeries] = field(default_factory=dict)
+    histograms: dict[str, HistogramSeries] = field(default_factory=dict)
+    blobs: dict[str, BlobSeries] = field(default_factory=dict)
+    metadata: dict[str, Metadata] = field(default_factory=dict)
+    graphs: dict[str, GraphEntry] = field(default_factory=dict)
+    file_version: float | None = None
+    source_writer: str | None = None
+    first_wall_time: float | None = None
+    last_wall_time: float | None = None
+    last_step: int | None = None
+    version: int = 0
+    _seen_session_start: bool = False
+    _most_recent_step: int = -1
+
+    def file_problems(self, path: str) -> list[str]:
+        """Problems of one file, including an incomplete last record (normal while a writer runs)."""
+        r = self.files[path]
+        out = list(r.problems)
+        if r.tail and not r.stopped:
+            out.append(
+                f"incomplete record at the end ({r.tail} bytes at byte {r.offset}): "
+                "still being written, or the file was cut short"
+            )
+        return out
+
+    @property
+    def problems(self) -> list[str]:
+        """Every file problem of the run, each prefixed with its file's name."""
+        return [f"{os.path.basename(p)}: {q}" for p in self.files for q in self.file_problems(p)]
+
+    @property
+    def damaged(self) -> bool:
+        return any(r.problems for r in self.files.values())
+
+    def point_count(self) -> int:
+        return sum(len(s) for s in self.scalars.values()) + sum(len(h) for h in self.histograms.values())
+
+    # -- ingest ---------------------------------------------------------------------------------
+
+    def ingest(self, frames: Frames) -> None:
+        """Decode one batch of records and add it, applying TensorBoard's restart purges."""
+        arr = np.frombuffer(frames.data, dtype=np.uint8)
+        cols, rest = columnar.decode_columns(arr, frames.starts, frames.lengths, frames.ordinals, frames.data)
+        batch = _Batch()
+        known = self.metadata
+        col_md: dict[str, tuple[int, Metadata]] = {}
+        for c in cols:
+            md = c.metadata
+            if c.legacy:
+                md = Metadata(
+                    decode.SCALARS,
+                    b"",
+                    (md.display_name if md else "") or c.tag,
+                    md.description if md else "",
+                )
+            first = int(c.ordinals[0])
+            if c.tag not in known and (c.tag not in col_md or first < col_md[c.tag][0]):
+                col_md[c.tag] = (first, md) if md else (first, Metadata(decode.SCALARS))
+            batch.scalar_cols(c.tag, c.ordinals, c.steps, c.wall_times, c.values)
+            batch.summary_events(c.ordinals, c.steps, c.tag)
+            batch.walls(c.wall_times)
+        if col_md:
+            known = {**known, **{t: m for t, (_, m) in col_md.items()}}
+        new_md = {t: (o, m) for t, (o, m) in col_md.items()}
+        data = frames.data
+        for i in np.flatnonzero(rest).tolist():
+            s = int(frames.starts[i])
+            ordinal = int(frames.ordinals[i])
+            try:
+                ev = event_pb2.Event.FromString(data[s : s + int(frames.lengths[i])])
+            except Exception:
+                # The CRC matched, so the writer wrote this; it is simply not an Event we understand.
+                continue
+            try:
+                info, mds = decode.decode_event(ev, known)
+            except Exception:
+                continue
+            for t, m in mds.items():
+                if t not in new_md or ordinal < new_md[t][0]:
+                    new_md[t] = (ordinal, m)
+                    known = {**known, t: m} if t not in known else known
+            batch.event(ordinal, info)
+        if new_md:
+            self.metadata = {
+                **self.metadata,
+                **{t: m for t, (_, m) in new_md.items() if t not in self.metadata},
+            }
+        self._apply(batch)
+        self.version += 1
+
+    def _apply(self, b: _Batch) -> None:
+        if b.file_version is not None:
+            self.file_version = decode.parse_file_version(b.file_version)
+        if b.source_writer is not None:
+            self.source_writer = b.source_writer
+        if b.min_wall is not None and (self.first_wall_time is None):
+            self.first_wall_time = b.first_wall
+        if b.max_wall is not None:
+            self.last_wall_time = max(self.last_wall_time or b.max_wall, b.max_wall)
+        triggers = self._purge_triggers(b)
+        bounds = [o for o, _, _ in triggers] + [np.iinfo(np.int64).max]
+        lo = np.iinfo(np.int64).min
+        for k, hi in enumerate(bounds):
+            self._append_range(b, lo, hi)
+            if k < len(triggers):
+                _, step, tags = triggers[k]
+                self._purge(step, tags)
+            lo = hi
+        for name, entry in b.graphs.items():
+            self.graphs = {**self.graphs, name: entry}
+        if b.event_steps:
+            last = max(s for _, s, _ in b.event_steps)
+            self.last_step = last if self.last_step is None else max(self.last_step, last)
+
+    def _purge_triggers(self, b: _Batch) -> list[tuple[int, int, set[str] | None]]:
+        """Where TensorBoard would purge orphaned points: (ordinal, step, tags or None for all)."""
+        triggers: list[tuple[int, int, set[str] | None]] = []
+        if self.file_version is not None and self.file_version >= 2:
+            for ordinal, step in b.session_starts:
+                if not self._seen_session_start:
+                    self._seen_session_start = True
+                    continue
+                triggers.append((ordinal, step, None))
+            if b.event_steps:
+                self._most_recent_step = int(b.event_steps[-1][1])
+            return triggers
+        # No file version: a step going backwards purges that event's tags.
+        prev = self._most_recent_step
+        for ordinal, step, tags in b.event_steps:
+            if step < prev:
+                triggers.append((ordinal, step, tags))
+            prev = step
+        self._most_recent_step = prev
+        return triggers
+
+    def _append_range(self, b: _Batch, lo: int, hi: int) -> None:
+        for tag, parts in b.scalars.items():
+            o = np.concatenate([p[0] for p in parts]) if len(parts) > 1 else parts[0][0]
+            st = np.concatenate([p[1] for p in parts]) if len(parts) > 1 else parts[0][1]
+            wt = np.concatenate([p[2] for p in parts]) if len(parts) > 1 else parts[0][2]
+            va = np.concatenate([p[3] for p in parts]) if len(parts) > 1 else parts[0][3]
+            if len(parts) > 1:
+                order = np.argsort(o, kind="stable")
+                o, st, wt, va = o[order], st[order], wt[order], va[order]
+                b.scalars[tag] = [(o, st, wt, va)]
+            a, z = np.searchsorted(o, lo), np.searchsorted(o, hi)
+            if z > a:
+                series = self.scalars.get(tag)
+                if series is None:
+                    series = ScalarSeries()
+                    self.scalars = {**self.scalars, tag: series}
+                series.append(st[a:z], wt[a:z], va[a:z])
+        for tag, items in b.histograms.items():
+            for ordinal, step, wall, hist in items:
+                if lo <= ordinal < hi:
+                    series = self.histograms.get(tag)
+                    if series is None:
+                        series = HistogramSeries()
+                        self.histograms = {**self.histograms, tag: series}
+                    series.append(step, wall, hist)
+        for tag, items in b.blobs.items():
+            for ordinal, step, wall, plugin, item in items:
+                if lo <= ordinal < hi:
+                    series = self.blobs.get(tag)
+                    if series is None:
+                        series = BlobSeries(plugin)
+                        self.blobs = {**self.blobs, tag: series}
+                    series.append(step, wall, item)
+
+    def _purge(self, step: int, tags: set[str] | None) -> None:
+        for store in (self.scalars, self.histograms, self.blobs):
+            for tag, series in store.items():
+                if tags is None or tag in tags:
+                    series.keep(series.steps < step)
+
+
+class _Batch:
+    """Everything one batch of records adds, with record ordinals so purges can split it."""
+
+    def __init__(self) -> None:
+        self.scalars: dict[str, list[tuple[np.ndarray, ...]]] = defaultdict(list)
+        self.histograms: dict[str, list[tuple[int, int, float, np.ndarray]]] = defaultdict(list)
+        self.blobs: dict[str, list[tuple[int, int, float, str, object]]] = defaultdict(list)
+        self.graphs: dict[str, GraphEntry] = {}
+        self.session_starts: list[tuple[int, int]] = []
+        self._events: list[tuple[np.ndarray, np.ndarray, str | None, set[str] | None]] = []
+        self.file_version: str | None = None
+        self.source_writer: str | None = None
+        self.min_wall: float | None = None
+        self.max_wall: float | None = None
+        self.first_wall: float | None = None
+        self._events_cache: list[tuple[int, int, set[str]]] | None = None
+
+    def walls(self, w: np.ndarray) -> None:
+        if len(w):
+            lo, hi = float(w.min()), float(w.max())
+            self.min_wall = lo if self.min_wall is None else min(self.min_wall, lo)
+            self.max_wall = hi if self.max_wall is None else max(self.max_wall, hi)
+            if self.first_wall is None:
+                self.first_wall = float(w[0])
+
+    def scalar_cols(self, tag: str, o: np.ndarray, s: np.ndarray, w: np.ndarray, v: np.ndarray) -> None:
+        self.scalars[tag].append((o, s, w, v))
+
+    def summary_events(self, ordinals: np.ndarray, steps: np.ndarray, tag: str) -> None:
+        self._events.append((ordinals, steps, tag, None))
+        self._events_cache = None
+
+    def event(self, ordinal: int, info: decode.EventInfo) -> None:
+        if info.wall_time:
+            self.walls(np.asarray([info.wall_time]))
+        if info.file_version is not None:
+            self.file_version = info.file_version
+        if info.source_writer:
+            self.source_writer = info.source_writer
+        if info.session_start:
+            self.session_starts.append((ordinal, info.step))
+        if info.graph_def is not None:
+            self.graphs[decode.RUN_GRAPH_TAG] = GraphEntry(
+                decode.RUN_GRAPH_TAG, "op_graph", "graph_def", info.step, info.graph_def
+            )
+        if info.tagged_run_metadata is not None:
+            tag, data = info.tagged_run_metadata
+            self.blobs[tag].append((ordinal, info.step, info.wall_time, decode.TAGGED_RUN_METADATA, data))
+        if not info.has_summary:
+            return
+        tags: set[str] = set()
+        for d in info.values:
+            tags.add(d.tag)
+            self._value(ordinal, info, d)
+        self._events.append((np.asarray([ordinal]), np.asarray([info.step]), None, tags))
+        self._events_cache = None
+
+    def _value(self, ordinal: int, info: decode.EventInfo, d: decode.Decoded) -> None:
+        step, wall = info.step, info.wall_time
+        if d.plugin == decode.SCALARS and isinstance(d.data, float):
+            self.scalars[d.tag].append(
+                (
+                    np.asarray([ordinal], np.int64),
+                    np.asarray([step], np.int64),
+                    np.asarray([wall], np.float64),
+                    np.asarray([d.data], np.float64),
+                )
+            )
+        elif d.plugin == decode.HISTOGRAMS:
+            self.histograms[d.tag].append((ordinal, step, wall, d.data))
+        elif d.plugin in (decode.RUN_METADATA_GRAPH, decode.RUN_METADATA, decode.KERAS_MODEL):
+            raw = _first_bytes(d.data)
+            if raw is not None:
+                if d.plugin == decode.KERAS_MODEL:
+                    self.graphs[d.tag] = GraphEntry(d.tag, "keras_model", "keras", step, raw)
+                else:
+                    self.graphs[d.tag] = GraphEntry(d.tag, "op_graph", "run_metadata", step, raw)
+        else:
+            self.blobs[d.tag].append((ordinal, step, wall, d.plugin, d.data))
+
+    @property
+    def event_steps(self) -> list[tuple[int, int, set[str]]]:
+        """Summary events of the batch in file order: (ordinal, step, tags)."""
+        if self._events_cache is None:
+            rows: dict[int, tuple[int, set[str]]] = {}
+            for ords, steps, tag, tags in self._events:
+                for o, s in zip(ords.tolist(), steps.tolist(), strict=True):
+                    entry = rows.setdefault(o, (s, set()))
+                    if tag is not None:
+                        entry[1].add(tag)
+                    if tags:
+                        entry[1].update(tags)
+            self._events_cache = [(o, s, t) for o, (s, t) in sorted(rows.items())]
+        return self._events_cache
+
+
+def _first_bytes(arr: object) -> bytes | None:
+    if isinstance(arr, np.ndarray) and arr.dtype == object and arr.size:
+        v = arr.reshape(-1)[0]
+        return bytes(v) if isinstance(v, bytes | bytearray) else None
+    return None
+
+
+@dataclass
+class Changes:
+    """What one refresh did: new runs, runs whose data changed, bytes read and still waiting."""
+
+    new_runs: list[str] = field(default_factory=list)
+    changed_runs: set[str] = field(default_factory=set)
+    bytes_read: int = 0
+    pending: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.new_runs or self.changed_runs)
+
+
+class Logdir:
+    """Every run under one directory, read incrementally."""
+
+    def __init__(self, path: str, *, check_crc: bool = True, chunk_bytes: int = 16 << 20) -> None:
+        self.path = path
+        self.check_crc = check_crc
+        self.chunk_bytes = chunk_bytes
+        self.runs: dict[str, Run] = {}
+        self.generation = 0
+        self.loaded_once = False
+        self._first_pass_done: set[str] = set()
+
+    @property
+    def exists(self) -> bool:
+        return os.path.isdir(self.path)
+
+    def discover(self) -> list[str]:
+        """Find new runs and new files of known runs; returns the names of new runs."""
+        new_runs: list[str] = []
+        found = discover(self.path)
+        for name, paths in found.items():
+            run = self.runs.get(name)
+            if run is None:
+                run = Run(name)
+                self.runs = {**self.runs, name: run}
+                new_runs.append(name)
+            for p in paths:
+                if p not in run.files:
+                    run.files = {
+                        **run.files,
+                        p: RecordReader(p, check_crc=self.check_crc, chunk_bytes=self.chunk_bytes),
+                    }
+        if new_runs:
+            self.runs = dict(sorted(self.runs.items()))
+            self.generation += 1
+        return new_runs
+
+    def pending_bytes(self) -> int:
+        total = 0
+        for run in self.runs.values():
+            for r in run.files.values():
+                size = r.stat_size()
+                if size > r.offset and not r.stopped:
+                    total += size - r.offset
+        return total
+
+    def refresh(self, max_bytes: int | None = None, *, rediscover: bool = True) -> Changes:
+        """Discover, then read new bytes: at most about ``max_bytes`` (None: everything)."""
+        changes = Changes()
+        if rediscover:
+            changes.new_runs = self.discover()
+        budget = max_bytes if max_bytes is not None else float("inf")
+        # First slice of every file first, so every run shows something early.
+        for name, run in list(self.runs.items()):
+            for path, reader in list(run.files.items()):
+                if budget <= 0:
+                    break
+                if path in self._first_pass_done:
+                    continue
+                self._first_pass_done.add(path)
+                n = self._read(run, reader, min(FIRST_SLICE, self.chunk_bytes))
+                if n:
+                    changes.changed_runs.add(name)
+                    changes.bytes_read += n
+                    budget -= n
+        progressed = True
+        while budget > 0 and progressed:
+            progressed = False
+            for name, run in list(self.runs.items()):
+                if budget <= 0:
+                    break
+                for reader in list(run.files.values()):
+                    n = self._read(run, reader, self.chunk_bytes)
+                    if n:
+                        changes.changed_runs.add(name)
+                        changes.bytes_read += n
+                        budget -= n
+                        progressed = True
+                        break  # files of a run are read in order; one chunk per run per round
+        if changes.any:
+            self.generation += 1
+        changes.pending = sum(r.pending for run in self.runs.values() for r in run.files.values())
+        self.loaded_once = True
+        return changes
+
+    def _read(self, run: Run, reader: RecordReader, limit: int) -> int:
+        before = reader.offset
+        had_problems = len(reader.problems)
+        frames = reader.read(limit)
+        if frames is not None:
+            run.ingest(frames)
+        if len(reader.problems) != had_problems and frames is None:
+            run.version += 1
+            return max(1, reader.offset - before)
+        return reader.offset - before
+
+    def load_all(self) -> Logdir:
+        """Read everything there is now (for the CLI commands and tests)."""
+        while True:
+            ch = self.refresh()
+            if not ch.pending or not ch.bytes_read:
+                break
+        return self

@@ -1,0 +1,252 @@
+"""A braille dot canvas: each terminal cell holds 2x4 dots, so a 120x40 cell plot is 240x160 pixels.
+
+Pixel coordinates run left to right (x) and top to bottom (y); integer coordinates are dot centres.
+All rasterization is numpy work over whole arrays: segments are clipped to the canvas, sampled at
+``max(|dx|, |dy|) + 1`` points each (every segment in one go), rounded to dots and OR-ed into per-cell
+bit masks. Per-cell colour comes from a *layer* index that the caller maps to a style in :meth:`rows`;
+when two draws touch the same cell the one with the higher ``(priority, draw order)`` owns the cell
+(its dots replace the others'), so a smoothed line drawn after its faint raw underlay stays clean.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from rich.style import Style
+from rich.text import Span, Text
+
+__all__ = [
+    "BRAILLE_BASE",
+    "DOT_BITS",
+    "BrailleCanvas",
+    "data_to_pixels",
+    "scale_to_pixels",
+]
+
+#: The empty braille pattern; a cell's character is ``chr(BRAILLE_BASE + bits)``.
+BRAILLE_BASE = 0x2800
+
+#: ``DOT_BITS[row, col]`` is the bit of the dot at sub-row 0..3 and sub-column 0..1 of a cell.
+#: Left column holds dots 1, 2, 3, 7; right column dots 4, 5, 6, 8 (Unicode's braille numbering).
+DOT_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.uint8)
+
+# Coordinates are clamped to this magnitude before clipping so that huge values cannot overflow.
+_COORD_LIMIT = 1e9
+
+
+def scale_to_pixels(
+    values: np.ndarray, lo: float, hi: float, n_pixels: int, *, log: bool = False, invert: bool = False
+) -> np.ndarray:
+    """Map data values in ``[lo, hi]`` onto pixel centres ``0 .. n_pixels - 1`` (float, unclipped).
+
+    With ``log`` the mapping is linear in log10 and non-positive values become NaN (a gap), the way
+    TensorBoard's log scale treats them. ``invert`` maps ``hi`` to pixel 0 (screen y grows downwards).
+    A zero-width range maps everything to the middle pixel.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if log:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = np.where(v > 0, np.log10(np.where(v > 0, v, 1.0)), np.nan)
+        lo = math.log10(lo) if lo > 0 else -300.0
+        hi = math.log10(hi) if hi > 0 else lo + 1.0
+    span = hi - lo
+    last = max(n_pixels - 1, 0)
+    if not math.isfinite(span) or span <= 0:
+        out = np.where(np.isnan(v), np.nan, last / 2.0)
+    else:
+        out = (v - lo) * (last / span)
+    if invert:
+        out = last - out
+    return out
+
+
+def data_to_pixels(
+    x: np.ndarray,
+    y: np.ndarray,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    pixel_width: int,
+    pixel_height: int,
+    *,
+    log_y: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Data coordinates to canvas pixels: x left to right, y bottom (``y_range[0]``) to top."""
+    px = scale_to_pixels(x, x_range[0], x_range[1], pixel_width)
+    py = scale_to_pixels(y, y_range[0], y_range[1], pixel_height, log=log_y, invert=True)
+    return px, py
+
+
+def _round(v: np.ndarray) -> np.ndarray:
+    """Round half up (``np.rint`` rounds half to even, which makes lines wobble)."""
+    return np.floor(v + 0.5).astype(np.int64)
+
+
+class BrailleCanvas:
+    """A ``width_cells`` x ``height_cells`` grid of braille cells with a layer index per cell."""
+
+    def __init__(self, width_cells: int, height_cells: int) -> None:
+        self.width = max(int(width_cells), 0)
+        self.height = max(int(height_cells), 0)
+        self.bits = np.zeros((self.height, self.width), dtype=np.uint8)
+        #: Layer index owning each cell, -1 where the cell is empty.
+        self.layers = np.full((self.height, self.width), -1, dtype=np.int32)
+        self._keys = np.full((self.height, self.width), np.iinfo(np.int64).min, dtype=np.int64)
+        self._draws = 0
+
+    @property
+    def pixel_width(self) -> int:
+        return self.width * 2
+
+    @property
+    def pixel_height(self) -> int:
+        return self.height * 4
+
+    def clear(self) -> None:
+        self.bits[:] = 0
+        self.layers[:] = -1
+        self._keys[:] = np.iinfo(np.int64).min
+        self._draws = 0
+
+    # ------------------------------------------------------------------ drawing
+
+    def plot_line(self, px: np.ndarray, py: np.ndarray, layer: int, *, priority: int = 0) -> None:
+        """Join consecutive points with straight segments; a NaN (or inf) point breaks the line.
+
+        A finite point with no finite neighbour is drawn as a single dot so it does not vanish.
+        """
+        x = np.asarray(px, dtype=np.float64).ravel()
+        y = np.asarray(py, dtype=np.float64).ravel()
+        n = min(x.size, y.size)
+        x, y = x[:n], y[:n]
+        if n == 0 or self.width == 0 or self.height == 0:
+            return
+        ok = np.isfinite(x) & np.isfinite(y)
+        x = np.clip(x, -_COORD_LIMIT, _COORD_LIMIT)
+        y = np.clip(y, -_COORD_LIMIT, _COORD_LIMIT)
+        seg = ok[:-1] & ok[1:]
+        lone = ok.copy()
+        lone[1:] &= ~seg
+        lone[:-1] &= ~seg
+        sx, sy = self._segment_samples(x[:-1][seg], y[:-1][seg], x[1:][seg], y[1:][seg])
+        ix = np.concatenate([sx, _round(x[lone])])
+        iy = np.concatenate([sy, _round(y[lone])])
+        self._stamp(ix, iy, layer, priority)
+
+    def plot_points(self, px: np.ndarray, py: np.ndarray, layer: int, *, priority: int = 0) -> None:
+        """One dot per finite point."""
+        x = np.asarray(px, dtype=np.float64).ravel()
+        y = np.asarray(py, dtype=np.float64).ravel()
+        n = min(x.size, y.size)
+        x, y = x[:n], y[:n]
+        ok = np.isfinite(x) & np.isfinite(y)
+        x = np.clip(x[ok], -_COORD_LIMIT, _COORD_LIMIT)
+        y = np.clip(y[ok], -_COORD_LIMIT, _COORD_LIMIT)
+        self._stamp(_round(x), _round(y), layer, priority)
+
+    def plot_vline(self, px: float, layer: int, *, priority: int = -1) -> None:
+        """A full-height vertical dot line at pixel column ``px`` (a cursor); behind data by default."""
+        if self.height == 0 or not math.isfinite(px):
+            return
+        iy = np.arange(self.pixel_height, dtype=np.int64)
+        ix = np.full(iy.size, _round(np.array([px]))[0], dtype=np.int64)
+        self._stamp(ix, iy, layer, priority)
+
+    def _segment_samples(
+        self, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Clip segments to the canvas (Liang-Barsky, vectorized) and sample them to integer dots."""
+        if x0.size == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        dx = x1 - x0
+        dy = y1 - y0
+        t0 = np.zeros(x0.size)
+        t1 = np.ones(x0.size)
+        keep = np.ones(x0.size, dtype=bool)
+        bounds = (
+            (-dx, x0 + 0.5),
+            (dx, self.pixel_width - 0.5 - x0),
+            (-dy, y0 + 0.5),
+            (dy, self.pixel_height - 0.5 - y0),
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for p, q in bounds:
+                parallel = p == 0
+                keep &= ~(parallel & (q < 0))
+                r = q / np.where(parallel, 1.0, p)
+                t0 = np.where(~parallel & (p < 0), np.maximum(t0, r), t0)
+                t1 = np.where(~parallel & (p > 0), np.minimum(t1, r), t1)
+        keep &= t0 <= t1
+        if not keep.any():
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        t0, t1, x0, y0, dx, dy = t0[keep], t1[keep], x0[keep], y0[keep], dx[keep], dy[keep]
+        cx0 = x0 + t0 * dx
+        cy0 = y0 + t0 * dy
+        cdx = (t1 - t0) * dx
+        cdy = (t1 - t0) * dy
+        counts = np.ceil(np.maximum(np.abs(cdx), np.abs(cdy))).astype(np.int64) + 1
+        total = int(counts.sum())
+        seg_of = np.repeat(np.arange(counts.size), counts)
+        first = np.cumsum(counts) - counts
+        step = np.arange(total) - first[seg_of]
+        t = step / np.maximum(counts - 1, 1)[seg_of]
+        return _round(cx0[seg_of] + t * cdx[seg_of]), _round(cy0[seg_of] + t * cdy[seg_of])
+
+    def _stamp(self, ix: np.ndarray, iy: np.ndarray, layer: int, priority: int) -> None:
+        """OR dots into a fresh mask, then hand each touched cell to this draw if it outranks the owner."""
+        self._draws += 1
+        inside = (ix >= 0) & (ix < self.pixel_width) & (iy >= 0) & (iy < self.pixel_height)
+        ix, iy = ix[inside], iy[inside]
+        if ix.size == 0:
+            return
+        cells = (iy >> 2) * self.width + (ix >> 1)
+        fresh = np.zeros(self.width * self.height, dtype=np.uint8)
+        np.bitwise_or.at(fresh, cells, DOT_BITS[iy & 3, ix & 1])
+        fresh = fresh.reshape(self.height, self.width)
+        touched = fresh != 0
+        key = (int(priority) << 32) + self._draws
+        same = touched & (self.layers == layer)
+        wins = touched & ~same & (self._keys < key)
+        self.bits[same] |= fresh[same]
+        self._keys[same] = np.maximum(self._keys[same], key)
+        self.bits[wins] = fresh[wins]
+        self.layers[wins] = layer
+        self._keys[wins] = key
+
+    # ------------------------------------------------------------------ output
+
+    def strings(self, *, blank: str = " ") -> list[str]:
+        """The canvas as plain strings, one per cell row; empty cells are ``blank``."""
+        codes = np.where(self.bits > 0, BRAILLE_BASE + self.bits.astype(np.uint32), ord(blank))
+        codes = codes.astype("<u4")
+        return [codes[r].tobytes().decode("utf-32-le") for r in range(self.height)]
+
+    def rows(self, styles: Sequence[Style | str], *, blank: str = " ") -> list[Text]:
+        """One :class:`rich.text.Text` per cell row, styled by layer (``styles[layer]``).
+
+        Runs of consecutive cells with the same layer become one span; empty cells are ``blank``
+        (a space by default; pass ``"\\u2800"`` for an empty braille pattern) and carry no style.
+        Layers without an entry in ``styles`` are left unstyled.
+        """
+        lines = self.strings(blank=blank)
+        out: list[Text] = []
+        if self.width == 0:
+            return [Text("") for _ in lines]
+        # Treat empty cells as their own "layer" so runs break at them.
+        owner = np.where(self.bits > 0, self.layers, -1)
+        change = np.ones((self.height, self.width), dtype=bool)
+        change[:, 1:] = owner[:, 1:] != owner[:, :-1]
+        for r, line in enumerate(lines):
+            starts = np.flatnonzero(change[r]).tolist()
+            ends = [*starts[1:], self.width]
+            spans = []
+            row_owner = owner[r]
+            for s, e in zip(starts, ends, strict=True):
+                lay = int(row_owner[s])
+                if 0 <= lay < len(styles) and styles[lay]:
+                    spans.append(Span(s, e, styles[lay]))
+            out.append(Text(line, spans=spans, end="", no_wrap=True))
+        return out
