@@ -1,0 +1,3 @@
+"""tbtui: TensorBoard for the terminal."""
+
+__version__ = "0.1.0"

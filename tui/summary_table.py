@@ -1,0 +1,93 @@
+"""`tbtui summary` for people: one rich table per run, problems underneath.
+
+Everything printed goes through ``inert`` and rich's escaping, so tags or run names carrying
+terminal control sequences or rich markup print as plain text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tui.render.inert import inert
+
+
+def _num(x: Any) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, str):
+        return x
+    if isinstance(x, int) or (float(x).is_integer() and abs(x) < 1e15):
+        return f"{x:,.0f}" if isinstance(x, int) else f"{x:.6g}"
+    return f"{x:.6g}"
+
+
+def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
+    if console is None:
+        # Piped output (CI logs, files) is not squeezed into 80 columns.
+        import os
+        import sys
+
+        wide = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
+        console = Console(highlight=False, width=wide)
+    runs = data["runs"]
+    console.print(Text(f"{inert(data['logdir'])}: {len(runs)} run(s)", style="bold"))
+    if not runs:
+        console.print("no event files found (files whose name contains 'tfevents')")
+        return
+    for name, run in runs.items():
+        table = Table(
+            title=Text(inert(name), style="bold cyan"),
+            title_justify="left",
+            expand=False,
+            box=box.SIMPLE_HEAD,
+        )
+        table.add_column("tag", overflow="fold", min_width=12, ratio=1)
+        table.add_column("kind", no_wrap=True, max_width=12, overflow="ellipsis")
+        table.add_column("count", justify="right", no_wrap=True)
+        table.add_column("steps", justify="right", no_wrap=True)
+        table.add_column("last", justify="right", no_wrap=True)
+        table.add_column("min..max", justify="right", no_wrap=True)
+        for tag, s in run["scalars"].items():
+            rng = f"{_num(s['min'])}..{_num(s['max'])}"
+            nan = f" ({s['nan_count']} NaN)" if s["nan_count"] else ""
+            table.add_row(
+                Text(inert(tag)),
+                "scalar",
+                f"{s['count']:,}",
+                f"{s['first_step']}..{s['last_step']}",
+                _num(s["last"]),
+                rng + nan,
+            )
+        for tag, h in run["histograms"].items():
+            last = h["last"]
+            table.add_row(
+                Text(inert(tag)),
+                "hist",
+                f"{h['count']:,}",
+                f"{h['first_step']}..{h['last_step']}",
+                f"n={_num(last['num'])}",
+                f"{_num(last['min'])}..{_num(last['max'])}",
+            )
+        for gname, g in run["graphs"].items():
+            table.add_row(
+                Text(inert(gname)), g["kind"].replace("_", " "), f"{g['nodes']:,} nodes", "", "", ""
+            )
+        for tag, o in run["other"].items():
+            table.add_row(
+                Text(inert(tag)), inert(o["plugin"]) or "(no plugin)", f"{o['count']:,}", "", "", ""
+            )
+        if not table.row_count:
+            table.add_row("(no data)", "", "", "", "", "")
+        console.print(table)
+        files = run["files"]
+        size = sum(f["bytes"] for f in files)
+        recs = sum(f["records"] for f in files)
+        console.print(Text(f"  {len(files)} file(s), {size:,} bytes, {recs:,} records", style="dim"))
+        for f in files:
+            for p in f["problems"]:
+                console.print(Text(f"  ! {inert(f['path'])}: {inert(p)}", style="yellow"))
