@@ -16,10 +16,13 @@ counting a scope costs a few binary searches instead of a walk over the whole gr
 from __future__ import annotations
 
 import bisect
+import gc
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -40,6 +43,7 @@ __all__ = [
 EdgeKind = Literal["data", "control"]
 EntryKind = Literal["scope", "op", "series"]
 SearchField = Literal["name", "op", "both"]
+TreeOrder = Literal["name", "graph"]
 
 #: TensorBoard's default ``seriesNodeMinSize``: fewer numbered siblings than this stay ungrouped.
 SERIES_MIN_SIZE = 5
@@ -108,47 +112,17 @@ class TreeEntry:
 # Attribute formatting (pure helpers, also useful to renderers)
 # ----------------------------------------------------------------------------------------------------
 
-_DTYPE_NAMES: dict[int, str] = {
-    1: "float32",
-    2: "float64",
-    3: "int32",
-    4: "uint8",
-    5: "int16",
-    6: "int8",
-    7: "string",
-    8: "complex64",
-    9: "int64",
-    10: "bool",
-    11: "qint8",
-    12: "quint8",
-    13: "qint32",
-    14: "bfloat16",
-    15: "qint16",
-    16: "quint16",
-    17: "uint16",
-    18: "complex128",
-    19: "float16",
-    20: "resource",
-    21: "variant",
-    22: "uint32",
-    23: "uint64",
-}
+# DataType enum value -> numpy-style name, in enum order (tensor.proto).
+_DTYPE_NAMES: dict[int, str] = dict(enumerate([
+    "invalid", "float32", "float64", "int32", "uint8", "int16", "int8", "string", "complex64", "int64",
+    "bool", "qint8", "quint8", "qint32", "bfloat16", "qint16", "quint16", "uint16", "complex128",
+    "float16", "resource", "variant", "uint32", "uint64",
+]))  # fmt: skip
+# Little-endian numpy dtypes of the types whose raw ``tensor_content`` numpy can read directly.
 _NUMPY_DTYPES: dict[int, str] = {
-    1: "<f4",
-    2: "<f8",
-    3: "<i4",
-    4: "u1",
-    5: "<i2",
-    6: "i1",
-    8: "<c8",
-    9: "<i8",
-    10: "?",
-    17: "<u2",
-    18: "<c16",
-    19: "<f2",
-    22: "<u4",
-    23: "<u8",
-}
+    1: "<f4", 2: "<f8", 3: "<i4", 4: "u1", 5: "<i2", 6: "i1", 8: "<c8", 9: "<i8", 10: "?", 17: "<u2",
+    18: "<c16", 19: "<f2", 22: "<u4", 23: "<u8"
+}  # fmt: skip
 _ITEM_SIZES: dict[int, int] = {k: np.dtype(v).itemsize for k, v in _NUMPY_DTYPES.items()} | {14: 2}
 _MAX_STRING = 120
 _MAX_LIST_ITEMS = 10
@@ -160,7 +134,7 @@ def dtype_name(value: int) -> str:
     """``DT_FLOAT`` (1) -> ``float32``; reference types (value + 100) get a ``_ref`` suffix."""
     if value > 100 and value - 100 in _DTYPE_NAMES:
         return _DTYPE_NAMES[value - 100] + "_ref"
-    return _DTYPE_NAMES.get(value, "invalid" if value == 0 else f"dtype({value})")
+    return _DTYPE_NAMES.get(value, f"dtype({value})")
 
 
 def format_shape(shape: tensor_pb2.TensorShapeProto) -> str:
@@ -188,7 +162,7 @@ def _format_text(raw: bytes) -> str:
     except UnicodeDecodeError:
         return f"<{len(raw)} bytes>"
     if len(text) > _MAX_STRING:
-        return json.dumps(text[:_MAX_STRING], ensure_ascii=False)[:-1] + f"…\" ({format_bytes(len(raw))})"
+        return json.dumps(text[:_MAX_STRING], ensure_ascii=False)[:-1] + f'…" ({format_bytes(len(raw))})'
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -375,20 +349,22 @@ class OpGraph:
         self._lower_blob: tuple[str, np.ndarray] | None = None
         self._op_codes: tuple[list[str], np.ndarray] | None = None
         self._tree: ScopeTree | None = None
+        self._adjacency: tuple[list[int], ...] | None = None
 
     # -- construction ----------------------------------------------------------------------------
 
     @classmethod
     def from_graphdef(cls, graph_def: bytes | graph_pb2.GraphDef | Any) -> OpGraph:
         """From ``Event.graph_def`` bytes, or a GraphDef message (ours or any with the same fields)."""
-        message = _as_graphdef(graph_def)
-        nodes = list(message.node)
-        return cls._from_nodes(
-            nodes,
-            [n.name for n in nodes],
-            library_function_count=len(message.library.function),
-            source="graph_def",
-        )
+        with _gc_paused():
+            message = _as_graphdef(graph_def)
+            nodes = list(message.node)
+            return cls._from_nodes(
+                nodes,
+                [n.name for n in nodes],
+                library_function_count=len(message.library.function),
+                source="graph_def",
+            )
 
     @classmethod
     def from_run_metadata(cls, run_metadata: bytes | graph_pb2.RunMetadata) -> OpGraph:
@@ -398,37 +374,39 @@ class OpGraph:
         each put under a ``graph_<k>`` scope (k from 1) so that equal node names in different functions
         stay apart. A RunMetadata without function graphs falls back to its partition graphs.
         """
-        if isinstance(run_metadata, bytes | bytearray | memoryview):
-            message = graph_pb2.RunMetadata.FromString(bytes(run_metadata))
-        else:
-            message = run_metadata
-        graphs = [fg.pre_optimization_graph for fg in message.function_graphs]
-        if not graphs:
-            graphs = list(message.partition_graphs)
-        nodes: list[graph_pb2.NodeDef] = []
-        names: list[str] = []
-        prefixes: list[str] = []
-        for k, g in enumerate(graphs, start=1):
-            prefix = f"graph_{k}/" if len(graphs) > 1 else ""
-            for node in g.node:
-                nodes.append(node)
-                names.append(prefix + node.name)
-                prefixes.append(prefix)
-        inputs: Iterable[Sequence[str]]
-        if len(graphs) > 1:
-            inputs = [
-                [("^" + p + s[1:]) if s.startswith("^") else p + s for s in n.input]
-                for n, p in zip(nodes, prefixes, strict=True)
-            ]
-        else:
-            inputs = [n.input for n in nodes]
-        return cls._from_nodes(
-            nodes,
-            names,
-            inputs=inputs,
-            library_function_count=sum(len(g.library.function) for g in graphs),
-            source="run_metadata",
-        )
+        with _gc_paused():
+            if isinstance(run_metadata, bytes | bytearray | memoryview):
+                message = graph_pb2.RunMetadata.FromString(bytes(run_metadata))
+            else:
+                message = run_metadata
+            graphs = [fg.pre_optimization_graph for fg in message.function_graphs]
+            if not graphs:
+                graphs = list(message.partition_graphs)
+            library_function_count = sum(len(g.library.function) for g in graphs)
+            if len(graphs) == 1:
+                nodes = list(graphs[0].node)
+                return cls._from_nodes(
+                    nodes,
+                    [n.name for n in nodes],
+                    library_function_count=library_function_count,
+                    source="run_metadata",
+                )
+            nodes, names, inputs = [], [], []
+            for k, g in enumerate(graphs, start=1):
+                prefix = f"graph_{k}/"
+                for node in g.node:
+                    nodes.append(node)
+                    names.append(prefix + node.name)
+                    inputs.append(
+                        [f"^{prefix}{s[1:]}" if s.startswith("^") else prefix + s for s in node.input]
+                    )
+            return cls._from_nodes(
+                nodes,
+                names,
+                inputs=inputs,
+                library_function_count=library_function_count,
+                source="run_metadata",
+            )
 
     @classmethod
     def _from_nodes(
@@ -581,31 +559,33 @@ class OpGraph:
         return self._closure(node_id, max_nodes, control, upward=False)
 
     def _closure(self, start: int, max_nodes: int, control: bool, upward: bool) -> list[int]:
-        seen = np.zeros(len(self.names), dtype=bool)
-        seen[start] = True
-        frontier = np.array([start], dtype=np.int64)
+        # Plain Python breadth-first search over list copies of the CSR arrays: graphs are often long
+        # chains, where per-level numpy calls would cost more than the work they do.
+        if self._adjacency is None:
+            self._adjacency = (
+                self.in_ptr.tolist(),
+                self.in_src.tolist(),
+                self.out_ptr.tolist(),
+                self.edge_dst[self.out_edges].tolist(),
+                self.in_ctrl.tolist(),
+                self.in_ctrl[self.out_edges].tolist(),
+            )
+        in_ptr, in_src, out_ptr, out_dst, in_ctrl, out_ctrl = self._adjacency
+        ptr, targets, is_ctrl = (in_ptr, in_src, in_ctrl) if upward else (out_ptr, out_dst, out_ctrl)
+        seen = {start}
         found: list[int] = []
-        while frontier.size and len(found) < max_nodes:
-            if upward:
-                ptr = self.in_ptr
-                edges = _ranges(ptr[frontier], ptr[frontier + 1])
-                nxt = self.in_src[edges]
-                keep = nxt >= 0
-            else:
-                ptr = self.out_ptr
-                edges = self.out_edges[_ranges(ptr[frontier], ptr[frontier + 1])]
-                nxt = self.edge_dst[edges]
-                keep = np.ones(nxt.size, dtype=bool)
-            if not control:
-                keep &= ~self.in_ctrl[edges]
-            nxt = nxt[keep]
-            # Keep first-seen order while dropping repeats.
-            nxt = nxt[~seen[nxt]]
-            _, first = np.unique(nxt, return_index=True)
-            nxt = nxt[np.sort(first)]
-            seen[nxt] = True
-            found.extend(nxt[: max_nodes - len(found)].tolist())
-            frontier = nxt.astype(np.int64)
+        queue = deque([start])
+        while queue:
+            node = queue.popleft()
+            for e in range(ptr[node], ptr[node + 1]):
+                other = targets[e]
+                if other < 0 or other in seen or (not control and is_ctrl[e]):
+                    continue
+                seen.add(other)
+                found.append(other)
+                if len(found) >= max_nodes:
+                    return found
+                queue.append(other)
         return found
 
     # -- search ----------------------------------------------------------------------------------
@@ -676,12 +656,31 @@ class OpGraph:
             self._sorted = ([self.names[i] for i in order], np.asarray(order, dtype=np.int64))
         return self._sorted
 
+    #: How the default :attr:`tree` orders siblings; a Keras model keeps its layer order.
+    tree_order: TreeOrder = "name"
+
     @property
     def tree(self) -> ScopeTree:
         """The graph's scope tree (created on first use; its levels are built as they are listed)."""
         if self._tree is None:
-            self._tree = ScopeTree(self)
+            self._tree = ScopeTree(self, order=self.tree_order)
         return self._tree
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a graph is built.
+
+    Building allocates a few hundred thousand objects that all stay alive; without this the collector
+    walks them again and again as they pile up, which can double the build time of a large graph.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _as_graphdef(graph_def: bytes | graph_pb2.GraphDef | Any) -> graph_pb2.GraphDef:
@@ -729,9 +728,13 @@ class ScopeTree:
     ``add[1-12]`` for ``add_1`` ... ``add_12``.
     """
 
-    def __init__(self, graph: OpGraph, series_min_size: int = SERIES_MIN_SIZE) -> None:
+    def __init__(
+        self, graph: OpGraph, series_min_size: int = SERIES_MIN_SIZE, order: TreeOrder = "name"
+    ) -> None:
+        """``order`` sorts siblings by ``"name"`` (natural, case-insensitive) or ``"graph"`` (node order)."""
         self.graph = graph
         self.series_min_size = series_min_size
+        self.order = order
         self.built_entries = 0
         self._children: dict[str, list[TreeEntry]] = {}
         self._series_members: dict[str, list[tuple[str, int]]] = {}
@@ -745,7 +748,8 @@ class ScopeTree:
         if cached is not None:
             return cached
         if path in self._series_members:
-            entries = [self._op_entry(name, node_id, path) for name, node_id in self._series_members[path]]
+            members = self._series_members[path]
+            entries = [self._op_entry(name, node_id, self.graph.names[node_id]) for name, node_id in members]
         else:
             entries = self._list_scope(path)
         self._children[path] = entries
@@ -807,7 +811,8 @@ class ScopeTree:
         lo, hi = self._block(prefix)
         plen = len(prefix)
         leaves: list[tuple[str, int]] = []
-        scopes: list[tuple[str, int]] = []
+        scopes: list[tuple[str, int, int]] = []  # (name, ops inside, first node id)
+        by_graph = self.order == "graph"
         i = lo
         while i < hi:
             s = names[i]
@@ -817,66 +822,69 @@ class ScopeTree:
                 i += 1
             else:
                 # Skip this child scope's whole block; "0" follows "/" in code-point order.
-                end = bisect.bisect_left(names, s[: slash + 1 - 1] + "0", i, hi)
-                scopes.append((s[plen:slash], end - i))
+                end = bisect.bisect_left(names, s[:slash] + "0", i, hi)
+                first = int(ids[i:end].min()) if by_graph else 0
+                scopes.append((s[plen:slash], end - i, first))
                 i = end
-        scope_names = {name for name, _ in scopes}
+        scope_names = {name for name, _, _ in scopes}
         own_op = {name: node_id for name, node_id in leaves if name in scope_names}
         leaves = [(name, node_id) for name, node_id in leaves if name not in scope_names]
 
-        entries: list[tuple[tuple[Any, ...], TreeEntry]] = []
-        for name, n in scopes:
+        def key(name: str, first_id: int) -> Any:
+            return first_id if by_graph else _natural_key(name)
+
+        entries: list[tuple[Any, TreeEntry]] = []
+        for name, n, first in scopes:
             node_id = own_op.get(name)
-            full = prefix + name
+            if node_id is not None:
+                first = min(first, node_id)
             entry = TreeEntry(
                 kind="scope",
                 name=name,
-                path=full,
+                path=prefix + name,
                 count=n + (node_id is not None),
                 has_children=True,
                 node_id=node_id,
             )
             self.built_entries += 1
-            entries.append((_natural_key(name), entry))
-        grouped = self._detect_series(prefix, leaves)
+            entries.append((key(name, first), entry))
+        series = self._detect_series(prefix, leaves)
+        grouped = {node_id for _, members in series for _, node_id in members}
         for name, node_id in leaves:
-            if node_id in grouped:
-                continue
-            entries.append((_natural_key(name), self._op_entry(name, node_id, prefix + name)))
-        for series_path, members in self._series_members.items():
-            if not series_path.startswith(prefix) or "/" in series_path[plen:]:
-                continue
-            op = self.graph.ops[members[0][1]]
+            if node_id not in grouped:
+                entries.append((key(name, node_id), self._op_entry(name, node_id, prefix + name)))
+        for series_path, members in series:
             entry = TreeEntry(
                 kind="series",
                 name=series_path[plen:],
                 path=series_path,
-                op=op,
+                op=self.graph.ops[members[0][1]],
                 count=len(members),
                 has_children=True,
             )
             self.built_entries += 1
-            entries.append((_natural_key(members[0][0]), entry))
+            entries.append((key(members[0][0], min(node_id for _, node_id in members)), entry))
         entries.sort(key=lambda pair: pair[0])
         result = [entry for _, entry in entries]
-        if path and path in own_op:
+        own = self.graph.index.get(path) if path and hi > lo else None
+        if own is not None:
             # The op that shares this scope's name, listed first as TensorBoard's "(name)".
             leaf = path.rsplit("/", 1)[-1]
-            result.insert(0, self._op_entry(f"({leaf})", own_op[path], f"{path}/({leaf})"))
-        elif path and path in self.graph.index and self.is_scope(path):
-            leaf = path.rsplit("/", 1)[-1]
-            node_id = self.graph.index[path]
-            result.insert(0, self._op_entry(f"({leaf})", node_id, f"{path}/({leaf})"))
+            result.insert(0, self._op_entry(f"({leaf})", own, f"{path}/({leaf})"))
         return result
 
     def _op_entry(self, name: str, node_id: int, path: str) -> TreeEntry:
         self.built_entries += 1
         shapes = self.graph.output_shapes(node_id)
         shape = ", ".join(shapes[:3]) + (", …" if len(shapes) > 3 else "")
-        return TreeEntry(kind="op", name=name, path=path, op=self.graph.ops[node_id], shape=shape, count=1, node_id=node_id)
+        return TreeEntry(
+            kind="op", name=name, path=path, op=self.graph.ops[node_id], shape=shape, count=1, node_id=node_id
+        )
 
-    def _detect_series(self, prefix: str, leaves: list[tuple[str, int]]) -> set[int]:
-        """Group numbered same-op leaves into series (TensorBoard's rules); return the grouped ids."""
+    def _detect_series(
+        self, prefix: str, leaves: list[tuple[str, int]]
+    ) -> list[tuple[str, list[tuple[str, int]]]]:
+        """Group numbered same-op leaves into series by TensorBoard's rules: [(path, members)]."""
         ops = self.graph.ops
         candidates: dict[tuple[str, str], list[tuple[int, str, int]]] = {}
         for name, node_id in leaves:
@@ -886,31 +894,29 @@ class ScopeTree:
             m = _SERIES_LEAF.match(name)
             stem, number = (m.group(1), int(m.group(2))) if m else (name, 0)
             candidates.setdefault((op, stem), []).append((number, name, node_id))
-        grouped: set[int] = set()
+        found: list[tuple[str, list[tuple[str, int]]]] = []
         for (_, stem), members in candidates.items():
             if len(members) < self.series_min_size:
                 continue
             members.sort()
-            run = [members[0]]
+            runs = [[members[0]]]
             for member in members[1:]:
-                if member[0] == run[-1][0] + 1:
-                    run.append(member)
+                if member[0] == runs[-1][-1][0] + 1:
+                    runs[-1].append(member)
+                else:
+                    runs.append([member])
+            for run in runs:
+                if len(run) < self.series_min_size:
                     continue
-                self._add_series(prefix, stem, run, grouped)
-                run = [member]
-            self._add_series(prefix, stem, run, grouped)
-        return grouped
-
-    def _add_series(self, prefix: str, stem: str, run: list[tuple[int, str, int]], grouped: set[int]) -> None:
-        if len(run) < self.series_min_size:
-            return
-        path = f"{prefix}{stem}[{run[0][0]}-{run[-1][0]}]"
-        if path in self._series_members or path in self.graph.index:
-            return  # a name clash with a real node or another series: leave these ungrouped
-        self._series_members[path] = [(name, node_id) for _, name, node_id in run]
-        for _, _, node_id in run:
-            self._series_of[node_id] = path
-            grouped.add(node_id)
+                path = f"{prefix}{stem}[{run[0][0]}-{run[-1][0]}]"
+                if path in self._series_members or path in self.graph.index:
+                    continue  # a clash with a real node or another series: leave these ungrouped
+                group = [(name, node_id) for _, name, node_id in run]
+                self._series_members[path] = group
+                for _, node_id in group:
+                    self._series_of[node_id] = path
+                found.append((path, group))
+        return found
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -925,18 +931,21 @@ class KerasModelGraph(OpGraph):
     ``keras_util`` names them; the op is the layer's class (``Dense``) and the attributes are the layer's
     config. Edges come from each layer's ``inbound_nodes`` (Keras 3 ``keras_history`` or the Keras 2
     list form), or from layer order in a Sequential model; an edge into a nested model goes to that
-    model's first layer and an edge out of one comes from its output layer.
+    model's input layer and an edge out of one comes from its output layer.
     """
 
-    class_name: str
-    model_name: str
+    class_name: str = ""
+    model_name: str = ""
+    tree_order: TreeOrder = "graph"
 
     @classmethod
     def from_json(cls, text: str | bytes) -> KerasModelGraph:
         config = json.loads(text)
+        if not isinstance(config, dict):
+            raise ValueError("a Keras model config is a JSON object")
         builder = _KerasBuilder()
         builder.walk(config, "")
-        infos = builder.infos
+        infos = builder.finish()
         graph = cls(
             builder.names,
             builder.ops,
@@ -951,93 +960,83 @@ class KerasModelGraph(OpGraph):
 
 
 class _KerasBuilder:
-    """Walks a Keras config in pre-order, emitting one node per non-model layer."""
+    """Walks a Keras config in pre-order like TensorBoard's ``keras_util``: one node per plain layer."""
 
     def __init__(self) -> None:
         self.names: list[str] = []
         self.ops: list[str] = []
         self.inputs: list[list[str]] = []
-        self.infos: list[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]] = []
-        self._shapes: dict[str, list[str]] = {}
+        self._configs: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+        self._shapes: dict[str, str] = {}
         self._model_outputs: dict[str, list[str]] = {}
-        self._model_first: dict[str, str] = {}
+        self._input_feeds: dict[str, str] = {}
         self._prev: str | None = None
 
     def walk(self, layer: dict[str, Any], scope: str) -> None:
         config = layer.get("config") or {}
         sublayers = config.get("layers")
-        if isinstance(sublayers, list):
-            self._walk_model(layer, config, sublayers, scope)
-        else:
+        if not isinstance(sublayers, list):
             self._add_layer(layer, config, scope)
-
-    def _walk_model(self, layer: dict[str, Any], config: dict[str, Any], sublayers: list, scope: str) -> None:
+            return
         name = _join(scope, str(config.get("name", "model")))
-        # The root model is a scope of its own; so is every nested model.
-        inner = name
         inbound = _inbound_names(layer)
-        functional = bool(config.get("input_layers")) and bool(config.get("output_layers"))
-        if inbound and not functional:
-            self._prev = _join(scope, inbound[0][0])  # a Sequential fed by the outer graph
-        elif not inbound and not functional and self._prev is None:
-            pass
-        feed = [_join(scope, n) for n, _, _ in inbound] or ([self._prev] if self._prev and functional else [])
+        input_layers = _as_layer_list(config.get("input_layers"))
+        output_layers = _as_layer_list(config.get("output_layers"))
+        functional = bool(input_layers) and bool(output_layers)
+        if inbound and functional:  # a functional model inside a functional one
+            for (input_layer, *_), (source, *_) in zip(input_layers, inbound, strict=False):
+                self._input_feeds[_join(name, str(input_layer))] = _join(scope, source)
+        elif inbound:  # a Sequential model inside a functional one: feed its first layer
+            self._prev = _join(scope, inbound[0][0])
+        elif functional and self._prev is not None and input_layers:  # inside a Sequential model
+            self._input_feeds[_join(name, str(input_layers[0][0]))] = self._prev
         if functional:
-            for (input_layer, *_), source in zip(_as_layer_list(config["input_layers"]), feed, strict=False):
-                self._model_first[_join(inner, str(input_layer))] = source
-            outputs = [_join(inner, str(o[0])) for o in _as_layer_list(config["output_layers"])]
-        else:
-            last = (sublayers[-1].get("config") or {}).get("name", "") if sublayers else ""
-            outputs = [_join(inner, str(last))]
-        self._model_outputs[name] = outputs
+            self._model_outputs[name] = [_join(name, str(o[0])) for o in output_layers]
+        elif sublayers and isinstance(sublayers[-1], dict):
+            last = (sublayers[-1].get("config") or {}).get("name", "")
+            self._model_outputs[name] = [_join(name, str(last))]
         for sub in sublayers:
             if isinstance(sub, dict):
-                self.walk(sub, inner)
-        self._prev = outputs[-1] if outputs else self._prev
+                self.walk(sub, name)
 
     def _add_layer(self, layer: dict[str, Any], config: dict[str, Any], scope: str) -> None:
         name = _join(scope, str(config.get("name", layer.get("name", "layer"))))
         inputs: list[str] = []
-        inbound = _inbound_names(layer)
-        if "inbound_nodes" in layer:
-            for source, _, index in inbound:
+        if layer.get("inbound_nodes") is not None:
+            for source, _, index in _inbound_names(layer):
                 full = _join(scope, source)
                 outs = self._model_outputs.get(full, [full])
                 inputs.append(outs[index] if 0 <= index < len(outs) else outs[-1])
-            for shape_owner, shape in _inbound_shapes(layer, scope):
-                self._shapes.setdefault(shape_owner, [shape])
+            for owner, shape in _inbound_shapes(layer, scope):
+                self._shapes.setdefault(owner, shape)
         elif self._prev is not None:
             inputs.append(self._prev)
-        if name in self._model_first:
-            inputs.append(self._model_first[name])
+        if name in self._input_feeds:
+            inputs.append(self._input_feeds[name])
         batch_shape = config.get("batch_shape", config.get("batch_input_shape"))
         if isinstance(batch_shape, list):
-            self._shapes.setdefault(name, [_shape_text(batch_shape)])
-        self.names.append(name)
-        self.ops.append(str(layer.get("class_name", "")))
-        self.inputs.append(inputs)
-        self._prev = name
+            self._shapes.setdefault(name, _shape_text(batch_shape))
         dtype = config.get("dtype")
         if isinstance(dtype, dict):
             dtype = (dtype.get("config") or {}).get("name", "")
         attrs = tuple(
             (key, _json_short(value))
             for key, value in sorted(config.items())
-            if key not in ("name",) and value is not None
+            if key != "name" and value is not None
         )
-        index = len(self.infos)
-        self.infos.append((str(dtype or ""), (), attrs))
-        # Shapes become known when a consumer lists this layer as inbound; patch them in lazily.
-        self._pending = getattr(self, "_pending", [])
-        self._pending.append((index, name))
-        self._fill_shapes()
+        self.names.append(name)
+        self.ops.append(str(layer.get("class_name", "")))
+        self.inputs.append(inputs)
+        self._configs.append((str(dtype or ""), attrs))
+        self._prev = name
 
-    def _fill_shapes(self) -> None:
-        for index, name in getattr(self, "_pending", []):
-            shapes = self._shapes.get(name)
-            if shapes:
-                dtype, _, attrs = self.infos[index]
-                self.infos[index] = (dtype, tuple(shapes), attrs)
+    def finish(self) -> list[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]]:
+        """Per-node (dtype, output shapes, attrs); a layer's output shape is known from its consumers."""
+        infos = []
+        for name, (dtype, attrs) in zip(self.names, self._configs, strict=True):
+            shape = self._shapes.get(name)
+            infos.append((dtype, (shape,) if shape else (), attrs))
+        return infos
 
 
 def _join(scope: str, name: str) -> str:
@@ -1104,8 +1103,5 @@ def _json_short(value: Any) -> str:
         if isinstance(inner, dict) and set(inner) == {"name"}:
             return str(inner["name"])
         return str(value["class_name"])
-    if isinstance(value, str):
-        text = value
-    else:
-        text = json.dumps(value, ensure_ascii=False)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= _MAX_ATTR_TEXT else text[: _MAX_ATTR_TEXT - 1] + "…"
