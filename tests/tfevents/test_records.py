@@ -1,0 +1,163 @@
+"""The TFRecord reader: framing, CRCs, resumption, damage. Property-based where it can be."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui.tfevents import crc
+from tui.tfevents.records import RecordReader, scan
+from tui.tfevents.writer import frame
+
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.load_profile("ci")
+
+
+def read_all(path: str, chunk: int | None = None) -> tuple[list[bytes], RecordReader]:
+    r = RecordReader(path) if chunk is None else RecordReader(path, chunk_bytes=chunk)
+    out: list[bytes] = []
+    while (fr := r.read()) is not None:
+        out.extend(fr.payload(i) for i in range(len(fr)))
+    return out, r
+
+
+def test_crc_check_vector() -> None:
+    # FORMAT.md: the bytes "\x1a\x11CRC test, one two" have masked CRC 0x5794d08a.
+    assert crc.masked_crc32c(b"\x1a\x11CRC test, one two") == 0x5794D08A
+
+
+@given(st.lists(st.binary(min_size=0, max_size=40), min_size=2, max_size=64))
+def test_bulk_crc_finds_every_bad_row(msgs: list[bytes]) -> None:
+    length = max(len(m) for m in msgs)
+    rows = np.array([list(m.ljust(length, b"\0")) for m in msgs], dtype=np.uint8).reshape(len(msgs), length)
+    crcs = np.array([crc.crc32c(r.tobytes()) for r in rows], dtype=np.uint32)
+    assert crc.check_equal_length(rows, crcs).all()
+    if length:
+        bad = sorted(random.Random(len(msgs)).sample(range(len(msgs)), k=min(2, len(msgs))))
+        broken = crcs.copy()
+        broken[bad] ^= 1
+        assert np.flatnonzero(~crc.check_equal_length(rows, broken)).tolist() == bad
+
+
+payloads = st.lists(st.binary(min_size=0, max_size=300), min_size=0, max_size=30)
+
+
+@given(payloads, st.data())
+def test_any_prefix_yields_exactly_the_complete_records(tmp_path_factory, recs: list[bytes], data) -> None:
+    blob = b"".join(frame(p) for p in recs)
+    cut = data.draw(st.integers(0, len(blob)))
+    path = tmp_path_factory.mktemp("p") / "events.out.tfevents.1"
+    path.write_bytes(blob[:cut])
+    got, reader = read_all(str(path))
+    ends = np.cumsum([len(p) + 16 for p in recs]) if recs else np.array([])
+    complete = int((ends <= cut).sum())
+    assert got == recs[:complete]
+    assert reader.problems == []  # an incomplete tail is not damage
+    assert reader.offset == (int(ends[complete - 1]) if complete else 0)
+
+
+@given(payloads, st.lists(st.integers(1, 400), min_size=1, max_size=40))
+def test_chunked_growth_equals_reading_whole(tmp_path_factory, recs: list[bytes], cuts: list[int]) -> None:
+    """A file that grows in arbitrary pieces (a writer flushing mid-record) reads the same."""
+    blob = b"".join(frame(p) for p in recs)
+    path = tmp_path_factory.mktemp("g") / "events.out.tfevents.1"
+    path.write_bytes(b"")
+    reader = RecordReader(str(path))
+    got: list[bytes] = []
+    pos = 0
+    for c in [*cuts, len(blob)]:
+        nxt = min(len(blob), pos + c)
+        with open(path, "ab") as f:
+            f.write(blob[pos:nxt])
+        pos = nxt
+        while (fr := reader.read()) is not None:
+            got.extend(fr.payload(i) for i in range(len(fr)))
+        if pos == len(blob):
+            break
+    while (fr := reader.read()) is not None:
+        got.extend(fr.payload(i) for i in range(len(fr)))
+    assert got == recs
+    assert reader.problems == []
+
+
+@given(st.binary(min_size=0, max_size=2000))
+def test_random_bytes_never_raise(tmp_path_factory, blob: bytes) -> None:
+    path = tmp_path_factory.mktemp("r") / "events.out.tfevents.garbage"
+    path.write_bytes(blob)
+    got, reader = read_all(str(path))
+    assert isinstance(reader.problems, list)
+    # Whatever came back passed both CRCs, so it is exactly what some writer framed.
+    for p in got:
+        assert isinstance(p, bytes)
+
+
+@given(payloads.filter(lambda r: len(r) >= 3), st.data())
+def test_flipped_byte_in_payload_skips_only_that_record(tmp_path_factory, recs: list[bytes], data) -> None:
+    idx = data.draw(st.integers(0, len(recs) - 1))
+    if not recs[idx]:
+        recs[idx] = b"x"
+    offsets = np.concatenate(([0], np.cumsum([len(p) + 16 for p in recs])))
+    blob = bytearray(b"".join(frame(p) for p in recs))
+    at = int(offsets[idx]) + 12 + data.draw(st.integers(0, len(recs[idx]) - 1))
+    blob[at] ^= 0x5A
+    path = tmp_path_factory.mktemp("f") / "events.out.tfevents.1"
+    path.write_bytes(bytes(blob))
+    got, reader = read_all(str(path))
+    assert got == recs[:idx] + recs[idx + 1 :]
+    assert len(reader.problems) == 1 and f"record #{idx}" in reader.problems[0]
+
+
+def test_bad_length_crc_stops_the_file_and_keeps_what_came_before(tmp_path: Path) -> None:
+    recs = [os.urandom(50) for _ in range(10)]
+    blob = bytearray(b"".join(frame(p) for p in recs))
+    blob[5 * 66 + 2] ^= 0xFF  # inside record 5's length field
+    path = tmp_path / "events.out.tfevents.1"
+    path.write_bytes(bytes(blob))
+    got, reader = read_all(str(path))
+    assert got == recs[:5]
+    assert reader.stopped
+    assert "damaged at byte 330" in reader.problems[0]
+
+
+def test_vanishing_and_shrinking_files_become_problems(tmp_path: Path) -> None:
+    path = tmp_path / "events.out.tfevents.1"
+    path.write_bytes(frame(b"a") + frame(b"b"))
+    reader = RecordReader(str(path))
+    assert reader.read() is not None
+    path.write_bytes(frame(b"a"))
+    assert reader.read() is None
+    assert any("shrank" in p for p in reader.problems)
+    path.unlink()
+    assert reader.read() is None
+    assert any("vanished" in p for p in reader.problems)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files regardless of permissions")
+def test_unreadable_file_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "events.out.tfevents.1"
+    path.write_bytes(frame(b"a"))
+    path.chmod(0)
+    _, reader = read_all(str(path))
+    assert any("cannot read" in p for p in reader.problems)
+
+
+def test_periodic_scan_agrees_with_sequential_walk() -> None:
+    """The numpy extrapolation of repeating record sizes finds exactly the sequential offsets."""
+    rng = random.Random(7)
+    pattern = [rng.randrange(20, 60) for _ in range(5)]
+    recs = []
+    for i in range(3000):
+        n = pattern[i % 5] + (1 if i in (1234, 2500) else 0)  # pattern breaks twice
+        recs.append(bytes([i % 251]) * n)
+    blob = b"".join(frame(p) for p in recs) + b"\x10\x00"  # and a torn tail
+    res = scan(blob)
+    expect_starts = np.cumsum([0] + [len(p) + 16 for p in recs[:-1]]) + 12
+    assert list(res.starts) == expect_starts.tolist()
+    assert list(res.lengths) == [len(p) for p in recs]
+    assert res.end == len(blob) - 2
