@@ -172,7 +172,7 @@ class Run:
             if c.tag not in known and (c.tag not in col_md or first < col_md[c.tag][0]):
                 col_md[c.tag] = (first, md) if md else (first, Metadata(decode.SCALARS))
             batch.scalar_cols(c.tag, c.ordinals, c.steps, c.wall_times, c.values)
-            batch.summary_events(c.ordinals, c.steps, c.tag)
+            batch.add_summary_events(c.ordinals, c.steps, c.tag)
             batch.walls(c.wall_times)
         if col_md:
             known = {**known, **{t: m for t, (_, m) in col_md.items()}}
@@ -223,29 +223,31 @@ class Run:
             lo = hi
         for name, entry in b.graphs.items():
             self.graphs = {**self.graphs, name: entry}
-        if b.event_steps:
-            last = max(s for _, s, _ in b.event_steps)
-            self.last_step = last if self.last_step is None else max(self.last_step, last)
 
     def _purge_triggers(self, b: _Batch) -> list[tuple[int, int, set[str] | None]]:
-        """Where TensorBoard would purge orphaned points: (ordinal, step, tags or None for all)."""
+        """Where TensorBoard would purge orphaned points: (ordinal, step, tags or None for all).
+
+        With a file version >= 2 only a SessionLog.START after the first one purges (everything at or
+        after its step). Without one, a summary event whose step is below the previous summary
+        event's step purges its own tags' points at or after that step.
+        """
+        ords, steps = b.summary_events()
         triggers: list[tuple[int, int, set[str] | None]] = []
+        if len(steps):
+            last = int(steps.max())
+            self.last_step = last if self.last_step is None else max(self.last_step, last)
         if self.file_version is not None and self.file_version >= 2:
             for ordinal, step in b.session_starts:
                 if not self._seen_session_start:
                     self._seen_session_start = True
                     continue
                 triggers.append((ordinal, step, None))
-            if b.event_steps:
-                self._most_recent_step = int(b.event_steps[-1][1])
-            return triggers
-        # No file version: a step going backwards purges that event's tags.
-        prev = self._most_recent_step
-        for ordinal, step, tags in b.event_steps:
-            if step < prev:
-                triggers.append((ordinal, step, tags))
-            prev = step
-        self._most_recent_step = prev
+        elif len(steps):
+            prev = np.concatenate(([self._most_recent_step], steps[:-1]))
+            for i in np.flatnonzero(steps < prev).tolist():
+                triggers.append((int(ords[i]), int(steps[i]), b.tags_at(int(ords[i]))))
+        if len(steps):
+            self._most_recent_step = int(steps[-1])
         return triggers
 
     def _append_range(self, b: _Batch, lo: int, hi: int) -> None:
@@ -304,7 +306,6 @@ class _Batch:
         self.min_wall: float | None = None
         self.max_wall: float | None = None
         self.first_wall: float | None = None
-        self._events_cache: list[tuple[int, int, set[str]]] | None = None
 
     def walls(self, w: np.ndarray) -> None:
         if len(w):
@@ -317,9 +318,8 @@ class _Batch:
     def scalar_cols(self, tag: str, o: np.ndarray, s: np.ndarray, w: np.ndarray, v: np.ndarray) -> None:
         self.scalars[tag].append((o, s, w, v))
 
-    def summary_events(self, ordinals: np.ndarray, steps: np.ndarray, tag: str) -> None:
+    def add_summary_events(self, ordinals: np.ndarray, steps: np.ndarray, tag: str) -> None:
         self._events.append((ordinals, steps, tag, None))
-        self._events_cache = None
 
     def event(self, ordinal: int, info: decode.EventInfo) -> None:
         if info.wall_time:
@@ -344,7 +344,6 @@ class _Batch:
             tags.add(d.tag)
             self._value(ordinal, info, d)
         self._events.append((np.asarray([ordinal]), np.asarray([info.step]), None, tags))
-        self._events_cache = None
 
     def _value(self, ordinal: int, info: decode.EventInfo, d: decode.Decoded) -> None:
         step, wall = info.step, info.wall_time
@@ -369,20 +368,26 @@ class _Batch:
         else:
             self.blobs[d.tag].append((ordinal, step, wall, d.plugin, d.data))
 
-    @property
-    def event_steps(self) -> list[tuple[int, int, set[str]]]:
-        """Summary events of the batch in file order: (ordinal, step, tags)."""
-        if self._events_cache is None:
-            rows: dict[int, tuple[int, set[str]]] = {}
-            for ords, steps, tag, tags in self._events:
-                for o, s in zip(ords.tolist(), steps.tolist(), strict=True):
-                    entry = rows.setdefault(o, (s, set()))
-                    if tag is not None:
-                        entry[1].add(tag)
-                    if tags:
-                        entry[1].update(tags)
-            self._events_cache = [(o, s, t) for o, (s, t) in sorted(rows.items())]
-        return self._events_cache
+    def summary_events(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ordinals, steps) of the batch's summary events in file order, one entry per event."""
+        if not self._events:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        ords = np.concatenate([e[0] for e in self._events]).astype(np.int64)
+        steps = np.concatenate([e[1] for e in self._events]).astype(np.int64)
+        uniq, first = np.unique(ords, return_index=True)
+        return uniq, steps[first]
+
+    def tags_at(self, ordinal: int) -> set[str]:
+        """Tags of the summary event at ``ordinal`` (used only where a purge needs them)."""
+        out: set[str] = set()
+        for ords, _, tag, tags in self._events:
+            i = int(np.searchsorted(ords, ordinal))
+            if i < len(ords) and int(ords[i]) == ordinal:
+                if tag is not None:
+                    out.add(tag)
+                if tags:
+                    out.update(tags)
+        return out
 
 
 def _first_bytes(arr: object) -> bytes | None:

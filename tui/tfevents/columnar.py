@@ -17,6 +17,7 @@ import numpy as np
 
 from tui.tfevents import decode
 from tui.tfevents.proto import event_pb2, tensor_pb2
+from tui.tfevents.records import gather
 
 # How many templates to try within one record length before giving the rest to protobuf.
 _MAX_TEMPLATES_PER_LENGTH = 12
@@ -213,7 +214,7 @@ def decode_columns(
         length = int(lengths[group[0]])
         if length > 1024:
             continue
-        rows = arr[starts[group][:, None] + np.arange(length)]
+        rows = gather(arr, starts[group], length)
         left = np.ones(len(group), dtype=bool)
         tried = 0
         failed_first: set[int] = set()

@@ -54,7 +54,7 @@ def _batch_ok(rows: np.ndarray, crcs: np.ndarray) -> bool:
     distinct rows part at their lowest differing index bit, where exactly one of them is folded.
     The tree costs about two passes over the matrix.
     """
-    k, length = rows.shape
+    length = rows.shape[1]
     zc = _zeros_crc(length)
     level = rows
     lins = crcs.astype(np.uint32) ^ np.uint32(zc)

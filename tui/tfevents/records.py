@@ -29,8 +29,21 @@ _U64 = struct.Struct("<Q")
 
 # Records up to this size have their data CRCs checked in bulk, as equal-length byte matrices.
 _BULK_CRC_MAX = 4096
+# Record lengths looked at to guess a repeating pattern (and records walked between guesses).
+_PERIOD_WINDOW = 48
 # How much a single read takes from the file; bounded so peak memory stays small on huge files.
 DEFAULT_CHUNK = 16 << 20
+
+
+def gather(arr: np.ndarray, offsets: np.ndarray, width: int) -> np.ndarray:
+    """Rows ``arr[o:o+width]`` for each offset, as a (len(offsets), width) uint8 matrix.
+
+    Indexing a sliding-window *view* copies only the selected bytes; building an index matrix
+    instead would cost 8 bytes of int64 per byte gathered.
+    """
+    if not len(offsets):
+        return np.empty((0, width), dtype=np.uint8)
+    return np.lib.stride_tricks.sliding_window_view(arr, width)[offsets]
 
 
 @dataclass(slots=True)
@@ -71,7 +84,7 @@ def _scan_periodic(buf: bytes, pos: int, starts: list[int], lengths: list[int]) 
     accepted start is exactly what the sequential walk would have found: start[i+1] = start[i] +
     16 + length[i], and length[i] is read at start[i]. Returns the new position.
     """
-    window = lengths[-256:]
+    window = lengths[-_PERIOD_WINDOW:]
     n = len(window)
     period = 0
     for p in range(1, n // 2 + 1):
@@ -93,7 +106,7 @@ def _scan_periodic(buf: bytes, pos: int, starts: list[int], lengths: list[int]) 
     if not len(pred_start):
         return pos
     arr = np.frombuffer(buf, dtype=np.uint8)
-    heads = arr[pred_start[:, None] + np.arange(8)].copy().view("<u8").ravel()
+    heads = gather(arr, pred_start, 8).copy().view("<u8").ravel()
     agree = heads == pred_len.astype(np.uint64)
     good = len(agree) if agree.all() else int(np.argmin(agree))
     if good:
@@ -119,7 +132,7 @@ def scan(buf: bytes, pos: int = 0) -> ScanResult:
         lengths.append(length)
         pos = end
         since_periodic += 1
-        if since_periodic >= 512:
+        if since_periodic >= _PERIOD_WINDOW:
             since_periodic = 0
             pos = _scan_periodic(buf, pos, starts, lengths)
     return ScanResult(starts, lengths, pos)
@@ -129,8 +142,8 @@ def check_headers(arr: np.ndarray, starts: np.ndarray) -> int:
     """Index of the first record whose length CRC fails, or len(starts) if all pass."""
     if not len(starts):
         return 0
-    heads = arr[(starts - HEADER)[:, None] + np.arange(8)]
-    stored = arr[(starts - FOOTER)[:, None] + np.arange(4)].copy().view("<u4").ravel()
+    heads = gather(arr, starts - HEADER, 8)
+    stored = gather(arr, starts - 4, 4).copy().view("<u4").ravel()
     ok = crc.check_equal_length(heads, crc.unmask(stored))
     return len(starts) if ok.all() else int(np.argmin(ok))
 
@@ -141,14 +154,14 @@ def check_payloads(buf: bytes, arr: np.ndarray, starts: np.ndarray, lengths: np.
     if not len(starts):
         return ok
     ends = starts + lengths
-    stored = crc.unmask(arr[ends[:, None] + np.arange(4)].copy().view("<u4").ravel())
+    stored = crc.unmask(gather(arr, ends, 4).copy().view("<u4").ravel())
     order = np.argsort(lengths, kind="stable")
     sorted_len = lengths[order]
     bounds = np.flatnonzero(np.diff(sorted_len)) + 1
     for group in np.split(order, bounds):
         length = int(lengths[group[0]])
         if length <= _BULK_CRC_MAX and len(group) > 1:
-            rows = arr[starts[group][:, None] + np.arange(length)]
+            rows = gather(arr, starts[group], length)
             ok[group] = crc.check_equal_length(rows, stored[group])
         else:
             for i in group.tolist():
