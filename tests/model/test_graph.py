@@ -136,6 +136,9 @@ def test_tree_op_that_is_also_a_scope() -> None:
     ]
     assert g.tree.expand_chain("linear/w/Initializer") == "linear/w/Initializer/random_normal"
     assert g.tree.children("x") == []  # an op, not a scope
+    chain = make_graph(("a/b/op", "X"), ("c/d", "Y"), ("c/d/e", "Z"))
+    assert chain.tree.expand_chain("") == "" and chain.tree.expand_chain("a") == "a/b"
+    assert chain.tree.expand_chain("c") == "c/d"  # stops there: "(d)" and "e" are listed inside
 
 
 def test_trace_series_and_chain() -> None:
@@ -430,3 +433,22 @@ def test_big_graph_search_and_edges(big_graph: OpGraph) -> None:
         "control": 1,
     }
     assert len(big_graph.ancestors(99_999, max_nodes=100_000)) == 99_999
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_expand_chain_agrees_with_listing(name: str) -> None:
+    """The bisect shortcut gives what walking the listed children gives, for every scope."""
+    tree = load(name).tree
+
+    def by_listing(path: str) -> str:
+        while True:
+            kids = tree.children(path)
+            if len(kids) != 1 or kids[0].kind != "scope":
+                return path
+            path = kids[0].path
+
+    pending = [""]
+    while pending:
+        path = pending.pop()
+        assert tree.expand_chain(path) == by_listing(path)
+        pending.extend(e.path for e in tree.children(path) if e.kind == "scope")

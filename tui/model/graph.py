@@ -768,12 +768,26 @@ class ScopeTree:
         return hi > lo
 
     def expand_chain(self, path: str) -> str:
-        """Follow scopes that hold exactly one child, itself a scope; return the last path reached."""
-        while True:
-            kids = self.children(path)
-            if len(kids) != 1 or kids[0].kind != "scope":
+        """Follow scopes that hold exactly one child, itself a scope; return the last path reached.
+
+        Decided by binary searches on the sorted names, so a renderer can collapse chains without
+        building the entries of the levels it skips.
+        """
+        names, _ = self.graph.sorted_names()
+        while path not in self.graph.index or not path:
+            prefix = path + "/" if path else ""
+            lo, hi = self._block(prefix)
+            if lo == hi:
                 return path
-            path = kids[0].path
+            slash = names[lo].find("/", len(prefix))
+            if slash < 0:  # an op first: a chain only if the rest is the scope of the same name
+                child, rest = names[lo], (lo + 1, hi)
+            else:
+                child, rest = names[lo][:slash], (lo, hi)
+            if rest[0] == rest[1] or self._block(child + "/") != rest:
+                return path  # other children follow
+            path = child
+        return path  # an op shares this scope's name: it is listed inside, so this is no chain
 
     def path_to(self, node_id: int) -> list[str]:
         """The scope (and series) paths to expand, outermost first, so that the node's row shows."""
