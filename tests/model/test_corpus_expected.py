@@ -80,7 +80,11 @@ def test_histograms_match(pair: tuple[str, dict, dict]) -> None:
         assert sorted(got) == sorted(exp), run
         for tag, e in exp.items():
             g = got[tag]
-            assert (g["count"], g["first_step"], g["last_step"]) == (e["count"], e["first_step"], e["last_step"])
+            assert (g["count"], g["first_step"], g["last_step"]) == (
+                e["count"],
+                e["first_step"],
+                e["last_step"],
+            )
             el, gl = e["last"], g["last"]
             assert gl["buckets"] == el["bucket_count"], (run, tag)
             for k in ("min", "max", "num"):

@@ -94,26 +94,30 @@ def _scan_periodic(buf: bytes, pos: int, starts: list[int], lengths: list[int]) 
     if not period:
         return pos
     pattern = np.asarray(window[-period:], dtype=np.int64)
-    room = len(buf) - pos
     cycle = int(pattern.sum()) + 16 * period
-    reps = max(1, min(room // cycle, 65536 // period))
-    pred_len = np.tile(pattern, reps)
-    pred_start = pos + np.concatenate(([0], np.cumsum(pred_len + 16)[:-1]))
-    fits = pred_start + pred_len + 16 <= len(buf)
-    if not fits.all():
-        cut = int(np.argmin(fits))
-        pred_len, pred_start = pred_len[:cut], pred_start[:cut]
-    if not len(pred_start):
-        return pos
     arr = np.frombuffer(buf, dtype=np.uint8)
-    heads = gather(arr, pred_start, 8).copy().view("<u8").ravel()
-    agree = heads == pred_len.astype(np.uint64)
-    good = len(agree) if agree.all() else int(np.argmin(agree))
-    if good:
-        starts.extend((pred_start[:good] + HEADER).tolist())
-        lengths.extend(pred_len[:good].tolist())
-        pos = int(pred_start[good - 1] + pred_len[good - 1] + 16)
-    return pos
+    reps = max(1, 256 // period)
+    while True:
+        reps = max(1, min(reps, (len(buf) - pos) // cycle))
+        pred_len = np.tile(pattern, reps)
+        pred_start = pos + np.concatenate(([0], np.cumsum(pred_len + 16)[:-1]))
+        fits = pred_start + pred_len + 16 <= len(buf)
+        if not fits.all():
+            cut = int(np.argmin(fits))
+            pred_len, pred_start = pred_len[:cut], pred_start[:cut]
+        if not len(pred_start):
+            return pos
+        heads = gather(arr, pred_start, 8).copy().view("<u8").ravel()
+        agree = heads == pred_len.astype(np.uint64)
+        good = len(agree) if agree.all() else int(np.argmin(agree))
+        if good:
+            starts.extend((pred_start[:good] + HEADER).tolist())
+            lengths.extend(pred_len[:good].tolist())
+            pos = int(pred_start[good - 1] + pred_len[good - 1] + 16)
+        if good < len(agree) or good == 0:
+            return pos
+        # The pattern held all the way: predict further ahead next time.
+        reps = min(reps * 4, 1 << 16)
 
 
 def scan(buf: bytes, pos: int = 0) -> ScanResult:
