@@ -279,6 +279,16 @@ def test_empty_and_odd_graphs_do_not_crash() -> None:
     assert odd.node_detail(1).inputs == (Edge(0, "a/", 0, "data"),)
 
 
+def test_damaged_input_raises_value_error() -> None:
+    with pytest.raises(ValueError):
+        OpGraph.from_graphdef(b"\xff\xff\xff")
+    with pytest.raises(ValueError):
+        OpGraph.from_run_metadata(b"\x22\x05abc")
+    for text in ("[1, 2]", "{not json", '{"config": {"layers": [{"config": 5}]}}'):
+        with pytest.raises(ValueError):
+            KerasModelGraph.from_json(text)
+
+
 def test_run_metadata_merges_function_graphs() -> None:
     rm = graph_pb2.RunMetadata()
     for _ in range(2):

@@ -27,17 +27,23 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+from google.protobuf.message import DecodeError
 
 from tui.tfevents.proto import graph_pb2, tensor_pb2
 
 __all__ = [
+    "SERIES_MIN_SIZE",
     "Edge",
     "KerasModelGraph",
     "NodeDetail",
     "OpGraph",
     "ScopeTree",
     "TreeEntry",
+    "dtype_name",
+    "format_attr",
+    "format_bytes",
     "format_shape",
+    "format_tensor",
 ]
 
 EdgeKind = Literal["data", "control"]
@@ -302,11 +308,16 @@ def _proto_node_info(node: graph_pb2.NodeDef) -> tuple[str, tuple[str, ...], tup
         if key in attr and attr[key].WhichOneof("value") == "type":
             dtype = dtype_name(attr[key].type)
             break
-    shapes: tuple[str, ...] = ()
-    if "_output_shapes" in attr:
-        shapes = tuple(format_shape(s) for s in attr["_output_shapes"].list.shape)
+    shapes = _proto_node_shapes(node)
     attrs = tuple((key, format_attr(attr[key])) for key in sorted(attr) if key != "_output_shapes")
     return dtype, shapes, attrs
+
+
+def _proto_node_shapes(node: graph_pb2.NodeDef) -> tuple[str, ...]:
+    """Just the ``_output_shapes`` of a NodeDef: what a tree row shows, without the other attributes."""
+    if "_output_shapes" not in node.attr:
+        return ()
+    return tuple(format_shape(s) for s in node.attr["_output_shapes"].list.shape)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -331,17 +342,23 @@ class OpGraph:
         inputs: Iterable[Sequence[str]],
         info: Callable[[int], tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]],
         *,
-        node_count: int | None = None,
+        shapes: Callable[[int], tuple[str, ...]] | None = None,
         library_function_count: int = 0,
         source: str = "graph_def",
     ) -> None:
-        """Index nodes given as parallel lists; ``info(i)`` decodes node i's dtype, shapes and attrs."""
+        """Index nodes given as parallel lists.
+
+        ``info(i)`` decodes node i's (dtype, output shapes, attributes) when its detail is asked for;
+        ``shapes(i)``, if given, decodes only the output shapes, which every listed tree row needs.
+        """
         self.names = names
         self.ops = ops
         self.devices = devices
         self._info = info
+        self._shapes = shapes if shapes is not None else (lambda i: info(i)[1])
         self.source = source
-        self.node_count = len(names) if node_count is None else node_count
+        #: Top-level NodeDefs (function-library bodies not counted); for a trace, the sum over its graphs.
+        self.node_count = len(names)
         self.library_function_count = library_function_count
         self.index: dict[str, int] = dict(zip(names, range(len(names)), strict=True))
         self._parse_inputs(inputs)
@@ -355,7 +372,10 @@ class OpGraph:
 
     @classmethod
     def from_graphdef(cls, graph_def: bytes | graph_pb2.GraphDef | Any) -> OpGraph:
-        """From ``Event.graph_def`` bytes, or a GraphDef message (ours or any with the same fields)."""
+        """From ``Event.graph_def`` bytes, or a GraphDef message (ours or any with the same fields).
+
+        Raises ValueError when the bytes are not a GraphDef.
+        """
         with _gc_paused():
             message = _as_graphdef(graph_def)
             nodes = list(message.node)
@@ -372,11 +392,15 @@ class OpGraph:
 
         As TensorBoard's graphs plugin does, a single function graph is shown as it is, and several are
         each put under a ``graph_<k>`` scope (k from 1) so that equal node names in different functions
-        stay apart. A RunMetadata without function graphs falls back to its partition graphs.
+        stay apart. A RunMetadata without function graphs falls back to its partition graphs. Raises
+        ValueError when the bytes are not a RunMetadata.
         """
         with _gc_paused():
             if isinstance(run_metadata, bytes | bytearray | memoryview):
-                message = graph_pb2.RunMetadata.FromString(bytes(run_metadata))
+                try:
+                    message = graph_pb2.RunMetadata.FromString(bytes(run_metadata))
+                except DecodeError as e:
+                    raise ValueError(f"damaged RunMetadata: {e}") from e
             else:
                 message = run_metadata
             graphs = [fg.pre_optimization_graph for fg in message.function_graphs]
@@ -424,6 +448,7 @@ class OpGraph:
             [n.device for n in nodes],
             [n.input for n in nodes] if inputs is None else inputs,
             lambda i: _proto_node_info(nodes[i]),
+            shapes=lambda i: _proto_node_shapes(nodes[i]),
             library_function_count=library_function_count,
             source=source,
         )
@@ -462,7 +487,7 @@ class OpGraph:
                 add(j)
         n = len(self.names)
         n_edges = len(src)
-        self.in_src = np.asarray(src, dtype=np.int64).astype(np.int32, copy=False)
+        self.in_src = np.asarray(src, dtype=np.int32)
         self.in_ptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.asarray(counts, dtype=np.int64), out=self.in_ptr[1:])
         self.in_ctrl = np.zeros(n_edges, dtype=bool)
@@ -506,7 +531,7 @@ class OpGraph:
 
     def output_shapes(self, node_id: int) -> tuple[str, ...]:
         """The node's ``_output_shapes`` as strings (empty when the writer recorded none)."""
-        return self._info(node_id)[1]
+        return self._shapes(node_id)
 
     # -- edges -----------------------------------------------------------------------------------
 
@@ -687,19 +712,12 @@ def _as_graphdef(graph_def: bytes | graph_pb2.GraphDef | Any) -> graph_pb2.Graph
     if isinstance(graph_def, graph_pb2.GraphDef):
         return graph_def
     if isinstance(graph_def, bytes | bytearray | memoryview):
-        return graph_pb2.GraphDef.FromString(bytes(graph_def))
+        try:
+            return graph_pb2.GraphDef.FromString(bytes(graph_def))
+        except DecodeError as e:
+            raise ValueError(f"damaged GraphDef: {e}") from e
     # Another library's GraphDef (TensorBoard's, TensorFlow's): same wire format.
     return graph_pb2.GraphDef.FromString(graph_def.SerializeToString())
-
-
-def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Concatenated ``arange(lo[k], hi[k])`` for every k, without a Python loop."""
-    lengths = hi - lo
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.repeat(lo - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    return starts + np.arange(total, dtype=np.int64)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -707,10 +725,18 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------------
 
 
-def _natural_key(name: str) -> tuple[Any, ...]:
-    """Case-insensitive order with digit runs compared as numbers: ``layer_2`` before ``layer_10``."""
-    parts = re.split(r"(\d+)", name.lower())
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p), name
+_DIGIT_RUN = re.compile(r"(\d+)")
+
+
+def _natural_key(name: str) -> tuple[list[Any], str]:
+    """Case-insensitive order with digit runs compared as numbers: ``layer_2`` before ``layer_10``.
+
+    ``split`` on a captured group puts text at even and digits at odd positions, so two keys always
+    compare str with str and int with int.
+    """
+    parts: list[Any] = _DIGIT_RUN.split(name.lower())
+    parts[1::2] = map(int, parts[1::2])
+    return parts, name
 
 
 class ScopeTree:
@@ -719,7 +745,8 @@ class ScopeTree:
     The root's path is ``""``. A scope's members are the names starting with ``path + "/"``, one
     contiguous block of the sorted name list, so counting them is two binary searches and listing a
     scope's children skips over each child scope's block in one step. ``built_entries`` counts the
-    :class:`TreeEntry` objects made so far, which shows the laziness in tests.
+    :class:`TreeEntry` objects made so far, which shows the laziness in tests. Levels are cached and
+    not locked: use a tree from one thread, or give a worker thread its own ``ScopeTree``.
 
     Series grouping follows TensorBoard's ``detectSeries``: among a scope's op children (not scopes),
     those with the same op whose leaf names are ``<prefix>_<n>`` (the prefix holding no digit), or just
@@ -909,6 +936,7 @@ class ScopeTree:
             stem, number = (m.group(1), int(m.group(2))) if m else (name, 0)
             candidates.setdefault((op, stem), []).append((number, name, node_id))
         found: list[tuple[str, list[tuple[str, int]]]] = []
+        taken: set[str] = set()
         for (_, stem), members in candidates.items():
             if len(members) < self.series_min_size:
                 continue
@@ -923,8 +951,9 @@ class ScopeTree:
                 if len(run) < self.series_min_size:
                     continue
                 path = f"{prefix}{stem}[{run[0][0]}-{run[-1][0]}]"
-                if path in self._series_members or path in self.graph.index:
+                if path in taken or path in self.graph.index:
                     continue  # a clash with a real node or another series: leave these ungrouped
+                taken.add(path)
                 group = [(name, node_id) for _, name, node_id in run]
                 self._series_members[path] = group
                 for _, node_id in group:
@@ -954,12 +983,16 @@ class KerasModelGraph(OpGraph):
 
     @classmethod
     def from_json(cls, text: str | bytes) -> KerasModelGraph:
-        config = json.loads(text)
-        if not isinstance(config, dict):
-            raise ValueError("a Keras model config is a JSON object")
-        builder = _KerasBuilder()
-        builder.walk(config, "")
-        infos = builder.finish()
+        """From the JSON text the ``graph_keras_model`` plugin stores; ValueError if it is not a model."""
+        try:
+            config = json.loads(text)
+            if not isinstance(config, dict):
+                raise ValueError("a Keras model config is a JSON object")
+            builder = _KerasBuilder()
+            builder.walk(config, "")
+            infos = builder.finish()
+        except (TypeError, KeyError, AttributeError, IndexError, RecursionError) as e:
+            raise ValueError(f"not a Keras model config: {e!r}") from e
         graph = cls(
             builder.names,
             builder.ops,
