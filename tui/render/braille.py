@@ -34,6 +34,8 @@ DOT_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dt
 
 # Coordinates are clamped to this magnitude before clipping so that huge values cannot overflow.
 _COORD_LIMIT = 1e9
+# Segments rasterized per numpy batch (each is at most width + height samples after clipping).
+_SEGMENT_CHUNK = 8192
 
 
 def scale_to_pixels(
@@ -53,8 +55,11 @@ def scale_to_pixels(
         hi = math.log10(hi) if hi > 0 else lo + 1.0
     span = hi - lo
     last = max(n_pixels - 1, 0)
-    if not math.isfinite(span) or span <= 0:
+    if not (math.isfinite(lo) and math.isfinite(hi)) or span <= 0:
         out = np.where(np.isnan(v), np.nan, last / 2.0)
+    elif not math.isfinite(span):
+        # A range wider than the largest float: work in halves so nothing overflows.
+        out = (0.5 * v - 0.5 * lo) * (last / (0.5 * hi - 0.5 * lo))
     else:
         out = (v - lo) * (last / span)
     if invert:
@@ -129,10 +134,15 @@ class BrailleCanvas:
         lone = ok.copy()
         lone[1:] &= ~seg
         lone[:-1] &= ~seg
-        sx, sy = self._segment_samples(x[:-1][seg], y[:-1][seg], x[1:][seg], y[1:][seg])
-        ix = np.concatenate([sx, _round(x[lone])])
-        iy = np.concatenate([sy, _round(y[lone])])
-        self._stamp(ix, iy, layer, priority)
+        fresh = self._fresh()
+        x0, y0, x1, y1 = x[:-1][seg], y[:-1][seg], x[1:][seg], y[1:][seg]
+        # Chunked so that pathological input (a million long segments) cannot allocate without bound.
+        for lo in range(0, x0.size, _SEGMENT_CHUNK):
+            hi = lo + _SEGMENT_CHUNK
+            sx, sy = self._segment_samples(x0[lo:hi], y0[lo:hi], x1[lo:hi], y1[lo:hi])
+            self._dots(fresh, sx, sy)
+        self._dots(fresh, _round(x[lone]), _round(y[lone]))
+        self._merge(fresh, layer, priority)
 
     def plot_points(self, px: np.ndarray, py: np.ndarray, layer: int, *, priority: int = 0) -> None:
         """One dot per finite point."""
@@ -143,7 +153,9 @@ class BrailleCanvas:
         ok = np.isfinite(x) & np.isfinite(y)
         x = np.clip(x[ok], -_COORD_LIMIT, _COORD_LIMIT)
         y = np.clip(y[ok], -_COORD_LIMIT, _COORD_LIMIT)
-        self._stamp(_round(x), _round(y), layer, priority)
+        fresh = self._fresh()
+        self._dots(fresh, _round(x), _round(y))
+        self._merge(fresh, layer, priority)
 
     def plot_vline(self, px: float, layer: int, *, priority: int = -1) -> None:
         """A full-height vertical dot line at pixel column ``px`` (a cursor); behind data by default."""
@@ -151,7 +163,9 @@ class BrailleCanvas:
             return
         iy = np.arange(self.pixel_height, dtype=np.int64)
         ix = np.full(iy.size, _round(np.array([px]))[0], dtype=np.int64)
-        self._stamp(ix, iy, layer, priority)
+        fresh = self._fresh()
+        self._dots(fresh, ix, iy)
+        self._merge(fresh, layer, priority)
 
     def _segment_samples(
         self, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
@@ -195,18 +209,26 @@ class BrailleCanvas:
         t = step / np.maximum(counts - 1, 1)[seg_of]
         return _round(cx0[seg_of] + t * cdx[seg_of]), _round(cy0[seg_of] + t * cdy[seg_of])
 
-    def _stamp(self, ix: np.ndarray, iy: np.ndarray, layer: int, priority: int) -> None:
-        """OR dots into a fresh mask, then hand each touched cell to this draw if it outranks the owner."""
-        self._draws += 1
+    def _fresh(self) -> np.ndarray:
+        return np.zeros((self.height, self.width), dtype=np.uint8)
+
+    def _dots(self, fresh: np.ndarray, ix: np.ndarray, iy: np.ndarray) -> None:
+        """OR the dots at integer pixels (ix, iy) into the cell mask ``fresh``; outside ones are dropped."""
         inside = (ix >= 0) & (ix < self.pixel_width) & (iy >= 0) & (iy < self.pixel_height)
         ix, iy = ix[inside], iy[inside]
-        if ix.size == 0:
-            return
-        cells = (iy >> 2) * self.width + (ix >> 1)
-        fresh = np.zeros(self.width * self.height, dtype=np.uint8)
-        np.bitwise_or.at(fresh, cells, DOT_BITS[iy & 3, ix & 1])
-        fresh = fresh.reshape(self.height, self.width)
+        if ix.size:
+            cells = (iy >> 2) * self.width + (ix >> 1)
+            np.bitwise_or.at(fresh.reshape(-1), cells, DOT_BITS[iy & 3, ix & 1])
+
+    def _merge(self, fresh: np.ndarray, layer: int, priority: int) -> None:
+        """Hand each cell touched by ``fresh`` to this draw if it outranks the cell's owner.
+
+        Cells already owned by the same layer keep the union of both dot sets.
+        """
+        self._draws += 1
         touched = fresh != 0
+        if not touched.any():
+            return
         key = (int(priority) << 32) + self._draws
         same = touched & (self.layers == layer)
         wins = touched & ~same & (self._keys < key)

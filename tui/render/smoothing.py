@@ -105,7 +105,7 @@ def _debiased_ema(y: np.ndarray, w: float) -> np.ndarray:
     last = buf[:n]
     # Debias: divide by 1 - w**k (k = 1-based count of finite points). Beyond the point where w**k
     # drops below half an ulp of 1 the divisor is exactly 1.0 in float64, so only a prefix needs it.
-    cutoff = min(n, int(math.ceil(-40.0 / math.log10(w))) + 1)
+    cutoff = min(n, math.ceil(-40.0 / math.log10(w)) + 1)
     k = np.arange(1, cutoff + 1, dtype=np.float64)
     last[:cutoff] /= 1.0 - np.power(w, k)
     return last

@@ -1,0 +1,729 @@
+"""Scalar line charts as rich Text: axes, ticks, legend, cursor, over a braille canvas.
+
+Every point is kept in memory, so drawing starts by cutting each series down to what one pixel column
+can show: the first, lowest, highest and last value that fall in it (:func:`downsample_minmax`). The
+lines drawn through those stay pixel-identical to drawing every point, a single spike survives, and the
+cost is a couple of ``reduceat`` passes over the visible slice. Axis ranges follow TensorBoard's rules
+(5% padding; 5th-95th percentile with ``ignore_outliers``; a flat line gets ``[0, 2v]``).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from rich.color import Color, ColorParseError
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
+
+from tui.render.braille import BrailleCanvas, scale_to_pixels
+from tui.render.ticks import (
+    format_number,
+    format_relative,
+    format_step,
+    format_tick_labels,
+    format_wall,
+    linear_ticks,
+    log_ticks,
+    time_ticks,
+    wall_ticks,
+)
+
+__all__ = [
+    "RUN_COLORS",
+    "ChartRender",
+    "ChartSeries",
+    "ChartTheme",
+    "CursorHit",
+    "XMode",
+    "color_for",
+    "compute_y_range",
+    "downsample_minmax",
+    "render_chart",
+    "render_chart_plain",
+]
+
+XMode = Literal["step", "relative", "wall"]
+
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+#: Categorical run colours, bright enough to read on a dark terminal and distinct from each other
+#: (in the spirit of TensorBoard's run palette). Index with :func:`color_for`.
+RUN_COLORS: tuple[str, ...] = (
+    "#ff7043",  # deep orange
+    "#33bbee",  # sky blue
+    "#ee3377",  # magenta
+    "#2ec4a6",  # teal
+    "#f9c74f",  # amber
+    "#b388ff",  # lavender
+    "#9ccc65",  # light green
+    "#ef5350",  # red
+    "#5c9dff",  # blue
+    "#f48fb1",  # pink
+    "#d4a373",  # tan
+    "#bdbdbd",  # grey
+)
+
+
+def color_for(index: int) -> str:
+    """The palette colour for the ``index``-th run (wraps around)."""
+    return RUN_COLORS[int(index) % len(RUN_COLORS)]
+
+
+@dataclass(frozen=True)
+class ChartTheme:
+    """Styles of the chart furniture; widgets may pass their own."""
+
+    axis: str = "#5c6370"
+    label: str = "#9da5b4"
+    title: str = "bold"
+    cursor: str = "#e0e0e0"
+    #: How strongly the raw underlay keeps its colour (blended towards ``background``).
+    raw_alpha: float = 0.35
+    background: str = "#1e1e1e"
+
+
+@dataclass
+class ChartSeries:
+    """One line: ``y`` is what is drawn (usually smoothed); ``raw_y`` an optional faint underlay.
+
+    ``x`` is in the unit of the chart's x mode: steps, seconds since the run started, or epoch
+    seconds. ``sorted_x`` may be set when the caller knows x is non-decreasing (otherwise it is
+    checked, which costs one cheap pass).
+    """
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    color: str | None = None
+    raw_y: np.ndarray | None = None
+    sorted_x: bool | None = None
+
+
+@dataclass(frozen=True)
+class CursorHit:
+    """The point of one series nearest to the cursor (by x)."""
+
+    series: int
+    name: str
+    index: int
+    x: float
+    y: float
+    raw_y: float | None
+
+
+@dataclass
+class ChartRender:
+    """The rendered lines and the geometry a widget needs to map mouse/cursor columns back to data."""
+
+    lines: list[Text]
+    width: int
+    height: int
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    log_y: bool
+    plot_left: int
+    plot_top: int
+    plot_width: int
+    plot_height: int
+    x_ticks: list[float] = field(default_factory=list)
+    y_ticks: list[float] = field(default_factory=list)
+    cursor: list[CursorHit] = field(default_factory=list)
+    cursor_column: int | None = None
+
+    def x_at_column(self, column: int) -> float | None:
+        """Data x at the centre of terminal column ``column`` (None outside the plot area)."""
+        c = column - self.plot_left
+        if self.plot_width <= 0 or not 0 <= c < self.plot_width:
+            return None
+        pixels = self.plot_width * 2
+        lo, hi = self.x_range
+        return lo + (2 * c + 0.5) / max(pixels - 1, 1) * (hi - lo)
+
+    def column_at_x(self, x: float) -> int | None:
+        """Terminal column showing data x (None when x is outside the visible range)."""
+        lo, hi = self.x_range
+        if self.plot_width <= 0 or not math.isfinite(x) or hi <= lo or not lo <= x <= hi:
+            return None
+        px = (x - lo) / (hi - lo) * (self.plot_width * 2 - 1)
+        return self.plot_left + min(math.floor(px + 0.5) // 2, self.plot_width - 1)
+
+    def plain(self) -> str:
+        """The chart as plain text, lines joined with newlines."""
+        return "\n".join(line.plain for line in self.lines)
+
+
+# ---------------------------------------------------------------------------- downsampling
+
+
+def _is_sorted(x: np.ndarray) -> bool:
+    return x.size < 2 or bool((x[1:] >= x[:-1]).all())
+
+
+def downsample_minmax(
+    x: np.ndarray,
+    y: np.ndarray,
+    x_lo: float,
+    x_hi: float,
+    n_columns: int,
+    *,
+    sorted_x: bool | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Reduce a series to at most four points per column of ``[x_lo, x_hi]`` split in ``n_columns``.
+
+    For every column holding points this keeps the first and last point (so lines join their
+    neighbours correctly) and the lowest and highest value (so spikes survive). The min/max points sit
+    at the column's middle x: the column is one pixel wide, so where inside it they lie does not show.
+    The nearest point outside the window on each side is kept too, so lines run to the plot edge.
+    Non-finite values in a column become a NaN break after its min/max (drawn as a gap).
+
+    With sorted x the work is two ``reduceat`` over the visible slice; unsorted x (clock skew, merged
+    files) is reduced run by run in data order, which is how a line through it would be drawn.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    n = min(x.size, y.size)
+    x, y = x[:n], y[:n]
+    n_columns = max(int(n_columns), 1)
+    if n == 0 or not (math.isfinite(x_lo) and math.isfinite(x_hi)):
+        return np.zeros(0), np.zeros(0)
+    if x_hi < x_lo:
+        x_lo, x_hi = x_hi, x_lo
+    if sorted_x is None:
+        sorted_x = _is_sorted(x)
+    if sorted_x:
+        i0 = int(np.searchsorted(x, x_lo, "left"))
+        i1 = int(np.searchsorted(x, x_hi, "right"))
+        if x_hi > x_lo:
+            edges = x_lo + (x_hi - x_lo) * (np.arange(n_columns, dtype=np.float64) / n_columns)
+            starts = np.searchsorted(x[i0:i1], edges, "left") + i0
+        else:
+            starts = np.array([i0], dtype=np.int64)
+        starts = np.unique(np.concatenate([starts, [i1]]))
+        starts = starts[(starts >= i0) & (starts < i1)]
+        left = [i0 - 1] if i0 > 0 else []
+        right = [i1] if i1 < n else []
+    else:
+        starts, i1, left, right, x, y = _runs_unsorted(x, y, x_lo, x_hi, n_columns)
+    gx, gy = _reduce_groups(x, y, starts, i1)
+    if left or right:
+        gx = np.concatenate([x[left], gx, x[right]])
+        gy = np.concatenate([y[left], gy, y[right]])
+    return gx, gy
+
+
+def _runs_unsorted(
+    x: np.ndarray, y: np.ndarray, x_lo: float, x_hi: float, n_columns: int
+) -> tuple[np.ndarray, int, list[int], list[int], np.ndarray, np.ndarray]:
+    """Group unsorted points into runs of consecutive points that share a column (data order)."""
+    good_x = np.isfinite(x)
+    if not good_x.all():
+        # A point without an x cannot be placed: it becomes a break in the line.
+        y = np.where(good_x, y, np.nan)
+        x = np.where(good_x, x, x_lo)
+    span = x_hi - x_lo
+    if span > 0:
+        col = np.clip(np.floor((x - x_lo) * (n_columns / span)), 0, n_columns - 1).astype(np.int64)
+    else:
+        col = np.zeros(x.size, dtype=np.int64)
+    col[x < x_lo] = -1
+    col[x > x_hi] = n_columns
+    col[~good_x] = -2
+    starts = np.flatnonzero(np.concatenate([[True], col[1:] != col[:-1]]))
+    return starts, x.size, [], [], x, y
+
+
+def _reduce_groups(
+    x: np.ndarray, y: np.ndarray, starts: np.ndarray, end: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """First/min/max/last of each group ``[starts[i], starts[i+1])`` (the last group ends at ``end``)."""
+    g = starts.size
+    if g == 0:
+        return np.zeros(0), np.zeros(0)
+    base = int(starts[0])
+    ys = y[base:end]
+    rel = starts - base
+    stops = np.append(starts[1:], end)
+    counts = stops - starts
+    gmin = np.minimum.reduceat(ys, rel)
+    gmax = np.maximum.reduceat(ys, rel)
+    first_y = y[starts]
+    last_y = y[stops - 1]
+    first_x = x[starts]
+    last_x = x[stops - 1]
+    mid_x = 0.5 * (first_x + last_x)
+    gap = np.full(g, np.nan)
+    # minimum/maximum propagate NaN and let inf through; redo with non-finite values ignored (fmin/fmax
+    # skip NaN). Only series that hold such values pay for this.
+    has_gap = ~(np.isfinite(gmin) & np.isfinite(gmax))
+    if has_gap.any():
+        clean = np.where(np.isfinite(ys), ys, np.nan)
+        gmin = np.fmin.reduceat(clean, rel)
+        gmax = np.fmax.reduceat(clean, rel)
+    # Layout per group: first, min, max, [NaN break], last.
+    px = np.stack([first_x, mid_x, mid_x, mid_x, last_x], axis=1)
+    py = np.stack([first_y, gmin, gmax, gap, last_y], axis=1)
+    keep = np.ones((g, 5), dtype=bool)
+    keep[:, 3] = has_gap
+    keep[:, 1:3] &= (counts >= 3)[:, None] | has_gap[:, None]
+    keep[:, 4] = counts >= 2
+    return px[keep], py[keep]
+
+
+# ---------------------------------------------------------------------------- ranges
+
+
+def compute_y_range(
+    values: Sequence[np.ndarray], *, log_y: bool = False, ignore_outliers: bool = False
+) -> tuple[float, float]:
+    """TensorBoard's y domain for the visible values.
+
+    Linear: [min, max] (or the 5th-95th percentile with ``ignore_outliers``) padded by 5% of the
+    span; a flat line at v gets [0, 2v] ([-1, 1] at zero). Log: the same in log10 over the positive
+    values only. Non-finite values never count.
+    """
+    mins, maxs, samples = [], [], []
+    # Percentiles over at most ~200k evenly strided values: the same answer to the eye, and bounded
+    # time however long the series.
+    stride = max(1, sum(np.size(v) for v in values) // 200_000)
+    for v in values:
+        v = np.asarray(v, dtype=np.float64)
+        if v.size == 0:
+            continue
+        if log_y:
+            v = v[v > 0]
+        if ignore_outliers:
+            s = v[::stride]
+            samples.append(s[np.isfinite(s)])
+        else:
+            lo = np.fmin.reduce(v) if v.size else np.nan
+            hi = np.fmax.reduce(v) if v.size else np.nan
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                fin = v[np.isfinite(v)]
+                if fin.size == 0:
+                    continue
+                lo, hi = fin.min(), fin.max()
+            mins.append(float(lo))
+            maxs.append(float(hi))
+    if ignore_outliers:
+        allv = np.concatenate(samples) if samples else np.zeros(0)
+        if allv.size:
+            if log_y:
+                allv = np.log10(allv)
+            a, b = np.percentile(allv, [5, 95])
+            if log_y:
+                a, b = 10.0**a, 10.0**b
+            mins, maxs = [float(a)], [float(b)]
+    if not mins:
+        return (1.0, 10.0) if log_y else (-0.1, 1.1)
+    a, b = min(mins), max(maxs)
+    if log_y:
+        la, lb = math.log10(a), math.log10(b)
+        pad = (lb - la) * 0.05 if lb > la else math.log10(2.0)
+        return (10.0 ** max(la - pad, -323.0), 10.0 ** min(lb + pad, 308.0))
+    if a == b:
+        if a == 0:
+            return (-1.0, 1.0)
+        return (max(2.0 * a, -_FLOAT_MAX), 0.0) if a < 0 else (0.0, min(2.0 * a, _FLOAT_MAX))
+    pad = (0.5 * b - 0.5 * a) * 0.1  # halves: b - a can overflow for values near the float limit
+    return (max(a - pad, -_FLOAT_MAX), min(b + pad, _FLOAT_MAX))
+
+
+def _x_extent(series: Sequence[ChartSeries], sorted_flags: Sequence[bool]) -> tuple[float, float] | None:
+    lo, hi = math.inf, -math.inf
+    for s, srt in zip(series, sorted_flags, strict=True):
+        x = np.asarray(s.x, dtype=np.float64)
+        if x.size == 0:
+            continue
+        if srt and math.isfinite(x[0]) and math.isfinite(x[-1]):
+            lo, hi = min(lo, float(x[0])), max(hi, float(x[-1]))
+            continue
+        a = float(np.fmin.reduce(x))
+        b = float(np.fmax.reduce(x))
+        if math.isfinite(a) and math.isfinite(b):
+            lo, hi = min(lo, a), max(hi, b)
+        else:
+            fin = x[np.isfinite(x)]
+            if fin.size:
+                lo, hi = min(lo, float(fin.min())), max(hi, float(fin.max()))
+    return (lo, hi) if lo <= hi else None
+
+
+def _pad_degenerate_x(lo: float, hi: float, x_mode: str) -> tuple[float, float]:
+    if hi > lo:
+        return lo, hi
+    half = 1.0 if x_mode == "step" else 30.0
+    return lo - half, hi + half
+
+
+# ---------------------------------------------------------------------------- styles
+
+
+def _dimmed(color: str, theme: ChartTheme) -> Style:
+    """The series colour blended towards the background: a faint underlay that needs no ``dim`` SGR."""
+    try:
+        fg = Color.parse(color).get_truecolor()
+        bg = Color.parse(theme.background).get_truecolor()
+    except ColorParseError:
+        return Style(color=color, dim=True)
+    a = theme.raw_alpha
+    r, g, b = (round(a * f + (1 - a) * k) for f, k in zip(fg, bg, strict=True))
+    return Style(color=f"#{r:02x}{g:02x}{b:02x}")
+
+
+def _safe_style(color: str) -> Style:
+    try:
+        return Style(color=color)
+    except Exception:
+        return Style()
+
+
+# ---------------------------------------------------------------------------- layout helpers
+
+
+def _fit(text: Text, width: int) -> Text:
+    """Crop or pad ``text`` to exactly ``width`` cells."""
+    text = text.copy()
+    text.truncate(width, overflow="crop", pad=True)
+    return text
+
+
+def _x_ticks_and_labels(lo: float, hi: float, x_mode: str, max_ticks: int) -> tuple[list[float], list[str]]:
+    if x_mode == "relative":
+        ticks = time_ticks(lo, hi, max_ticks)
+        return ticks, [format_relative(t, compound=True) for t in ticks]
+    if x_mode == "wall":
+        ticks = wall_ticks(lo, hi, max_ticks)
+        step = ticks[1] - ticks[0] if len(ticks) > 1 else None
+        return ticks, [format_wall(t, hi - lo, step=step) for t in ticks]
+    ticks = linear_ticks(lo, hi, max_ticks, integer=(hi - lo) >= 2)
+    labels = format_tick_labels(ticks)
+    if all(float(t).is_integer() and abs(t) < 10_000 for t in ticks):
+        labels = [format_step(t) for t in ticks]
+    return ticks, labels
+
+
+def _y_ticks_and_labels(lo: float, hi: float, log_y: bool, max_ticks: int) -> tuple[list[float], list[str]]:
+    if log_y:
+        ticks = log_ticks(lo, hi, max_ticks)
+        return ticks, [format_number(t) for t in ticks]
+    ticks = linear_ticks(lo, hi, max_ticks)
+    return ticks, format_tick_labels(ticks)
+
+
+def _legend(
+    series: Sequence[ChartSeries],
+    colors: Sequence[str],
+    width: int,
+    hits: dict[int, CursorHit],
+    x_label: str | None,
+    theme: ChartTheme,
+) -> Text:
+    """Coloured ``● name [value]`` items; names shrink evenly, then items drop to ``+N``."""
+    values = []
+    for i in range(len(series)):
+        hit = hits.get(i)
+        values.append(f" {format_number(hit.y, 4)}" if hit is not None else "")
+    prefix = Text(f"{x_label}  ", style=theme.label) if x_label else Text("")
+    names = [s.name for s in series]
+    budget = width - prefix.cell_len
+    n = len(names)
+    for shown in range(n, 0, -1):
+        more = f"+{n - shown}" if shown < n else ""
+        fixed = (
+            sum(2 + len(values[i]) for i in range(shown)) + 2 * (shown - 1) + (len(more) + 2 if more else 0)
+        )
+        room = budget - fixed
+        if room < 0:
+            continue
+        longest = max((Text(nm).cell_len for nm in names[:shown]), default=0)
+        cap = longest
+        while cap > 0 and sum(min(Text(nm).cell_len, cap) for nm in names[:shown]) > room:
+            cap -= 1
+        if cap < min(3, longest) and shown > 1:
+            continue
+        out = prefix.copy()
+        for i in range(shown):
+            if i:
+                out.append("  ")
+            out.append("●", style=_safe_style(colors[i]))
+            label = Text(names[i])
+            if label.cell_len > cap:
+                label.truncate(cap, overflow="ellipsis")
+            out.append(" ")
+            out.append_text(label)
+            if values[i]:
+                out.append(values[i], style=theme.label)
+        if more:
+            out.append("  " + more, style=theme.label)
+        return out
+    return prefix
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+def _nearest(x: np.ndarray, target: float, sorted_x: bool) -> int | None:
+    if x.size == 0:
+        return None
+    if sorted_x:
+        i = int(np.searchsorted(x, target))
+        cands = [j for j in (i - 1, i) if 0 <= j < x.size]
+        return min(cands, key=lambda j: (abs(x[j] - target), j))
+    d = np.abs(x - target)
+    if not np.isfinite(d).any():
+        return None
+    return int(np.nanargmin(np.where(np.isfinite(d), d, np.nan)))
+
+
+def render_chart(
+    series: Sequence[ChartSeries],
+    width: int,
+    height: int,
+    *,
+    x_mode: XMode = "step",
+    log_y: bool = False,
+    ignore_outliers: bool = False,
+    x_range: tuple[float, float] | None = None,
+    y_range: tuple[float, float] | None = None,
+    cursor_x: float | None = None,
+    title: str | None = None,
+    show_legend: bool = True,
+    range_includes_raw: bool = False,
+    theme: ChartTheme | None = None,
+) -> ChartRender:
+    """Draw ``series`` into exactly ``height`` lines of exactly ``width`` cells.
+
+    ``x_range`` zooms to a window; ``y_range`` fixes the value axis (otherwise it is computed from the
+    values visible in the window, from ``y`` only like TensorBoard unless ``range_includes_raw``).
+    ``cursor_x`` draws a vertical cursor and reports each series' nearest point in
+    :attr:`ChartRender.cursor` (also shown as values in the legend).
+    """
+    theme = theme or ChartTheme()
+    width = max(int(width), 0)
+    height = max(int(height), 0)
+    series = list(series)
+    colors = [s.color or color_for(i) for i, s in enumerate(series)]
+    sorted_flags = [
+        s.sorted_x if s.sorted_x is not None else _is_sorted(np.asarray(s.x, dtype=np.float64))
+        for s in series
+    ]
+
+    # --- x range
+    if x_range is not None and all(math.isfinite(v) for v in x_range):
+        xlo, xhi = sorted((float(x_range[0]), float(x_range[1])))
+    else:
+        ext = _x_extent(series, sorted_flags)
+        xlo, xhi = ext if ext is not None else (0.0, 1.0)
+    xlo, xhi = _pad_degenerate_x(xlo, xhi, x_mode)
+
+    # --- y range from the values visible in the x window
+    if y_range is not None and all(math.isfinite(v) for v in y_range) and y_range[0] != y_range[1]:
+        ylo, yhi = sorted((float(y_range[0]), float(y_range[1])))
+        if log_y and ylo <= 0:
+            ylo, yhi = compute_y_range([], log_y=True) if yhi <= 0 else (yhi / 1e3, yhi)
+    else:
+        visible = []
+        for s, srt in zip(series, sorted_flags, strict=True):
+            sx = np.asarray(s.x, dtype=np.float64)
+            arrays = [s.y] + ([s.raw_y] if range_includes_raw and s.raw_y is not None else [])
+            if srt:
+                i0 = int(np.searchsorted(sx, xlo, "left"))
+                i1 = int(np.searchsorted(sx, xhi, "right"))
+                visible += [np.asarray(a, dtype=np.float64)[i0:i1] for a in arrays]
+            else:
+                m = (sx >= xlo) & (sx <= xhi)
+                visible += [np.asarray(a, dtype=np.float64)[: sx.size][m[: len(a)]] for a in arrays]
+        ylo, yhi = compute_y_range(visible, log_y=log_y, ignore_outliers=ignore_outliers)
+
+    # --- cursor hits
+    hits: dict[int, CursorHit] = {}
+    if cursor_x is not None and math.isfinite(cursor_x):
+        for i, (s, srt) in enumerate(zip(series, sorted_flags, strict=True)):
+            sx = np.asarray(s.x, dtype=np.float64)
+            sy = np.asarray(s.y, dtype=np.float64)
+            j = _nearest(sx[: sy.size], float(cursor_x), srt)
+            if j is None:
+                continue
+            raw = None
+            if s.raw_y is not None and j < len(s.raw_y):
+                raw = float(s.raw_y[j])
+            hits[i] = CursorHit(i, s.name, j, float(sx[j]), float(sy[j]), raw)
+
+    # --- vertical layout: plot rows first, then the x axis, legend and title as room allows
+    rows_left = height
+    x_axis_rule = height >= 6
+    x_axis_labels = height >= 3
+    rows_left -= int(x_axis_rule) + int(x_axis_labels)
+    legend_on = show_legend and bool(series) and rows_left - 1 >= 3
+    rows_left -= int(legend_on)
+    title_on = bool(title) and rows_left - 1 >= 3
+    rows_left -= int(title_on)
+    plot_h = max(rows_left, 0)
+
+    # --- y ticks decide the label column width, which decides the plot width
+    y_ticks, y_labels = _y_ticks_and_labels(ylo, yhi, log_y, min(max(3, plot_h // 3 + 1), max(plot_h, 1)))
+    if plot_h < 2 and len(y_ticks) > 2:
+        y_ticks, y_labels = y_ticks[:1], y_labels[:1]
+    label_w = max((len(lbl) for lbl in y_labels), default=0)
+    axis_w = 1 if width >= 3 else 0
+    if width - label_w - axis_w < 4:
+        label_w = 0
+    plot_left = label_w + axis_w
+    plot_w = max(width - plot_left, 0)
+    canvas = BrailleCanvas(plot_w, plot_h)
+    wp, hp = canvas.pixel_width, canvas.pixel_height
+
+    # --- draw: raw underlays, then lines, cursor behind everything
+    n = len(series)
+    styles: list[Style] = [_dimmed(c, theme) for c in colors] + [_safe_style(c) for c in colors]
+    styles.append(_safe_style(theme.cursor))
+    if plot_w > 0 and plot_h > 0:
+        half = 0.5 * (xhi - xlo) / max(wp - 1, 1)
+        for i, (s, srt) in enumerate(zip(series, sorted_flags, strict=True)):
+            layers = []
+            if s.raw_y is not None:
+                layers.append((s.raw_y, i, 0))
+            layers.append((s.y, n + i, 1))
+            for values, layer, prio in layers:
+                sx = np.asarray(s.x, dtype=np.float64)
+                vals = np.asarray(values, dtype=np.float64)
+                m = min(sx.size, vals.size)
+                if log_y:
+                    vals = np.where(vals[:m] > 0, vals[:m], np.nan)
+                dx, dy = downsample_minmax(sx[:m], vals[:m], xlo - half, xhi + half, wp, sorted_x=srt)
+                px = scale_to_pixels(dx, xlo, xhi, wp)
+                py = scale_to_pixels(dy, ylo, yhi, hp, log=log_y, invert=True)
+                canvas.plot_line(px, py, layer, priority=prio)
+    empty_plot = not canvas.bits.any()
+    cursor_col: int | None = None
+    if cursor_x is not None and math.isfinite(cursor_x) and xlo <= cursor_x <= xhi and plot_w > 0:
+        cpx = float(scale_to_pixels(np.array([cursor_x]), xlo, xhi, wp)[0])
+        canvas.plot_vline(cpx, 2 * n, priority=-1)
+        cursor_col = plot_left + min(math.floor(cpx + 0.5) // 2, plot_w - 1)
+    plot_rows = canvas.rows(styles)
+    if empty_plot and plot_h > 0:
+        message = "no data" if plot_w >= 7 else ""
+        pad = (plot_w - len(message)) // 2
+        plot_rows[(plot_h - 1) // 2] = Text(
+            " " * pad + message + " " * (plot_w - pad - len(message)), style=theme.label
+        )
+
+    # --- y axis: a label on the row holding each tick
+    label_rows: dict[int, str] = {}
+    if plot_h > 0:
+        tick_py = scale_to_pixels(np.asarray(y_ticks, dtype=np.float64), ylo, yhi, hp, log=log_y, invert=True)
+        for t_py, lbl in zip(tick_py.tolist(), y_labels, strict=True):
+            if math.isfinite(t_py):
+                r = math.floor(t_py + 0.5) // 4
+                if 0 <= r < plot_h and r not in label_rows:
+                    label_rows[r] = lbl
+    lines: list[Text] = []
+    if title_on and title:
+        t = Text(title, style=theme.title)
+        t.truncate(width, overflow="ellipsis")
+        lines.append(t)
+    x_label = None
+    if hits:
+        any_hit = next(iter(hits.values()))
+        x_label = _format_x(any_hit.x, x_mode, xhi - xlo)
+    if legend_on:
+        lines.append(_legend(series, colors, width, hits, x_label, theme))
+    for r in range(plot_h):
+        line = Text(no_wrap=True, end="")
+        if label_w:
+            line.append(label_rows.get(r, "").rjust(label_w), style=theme.label)
+        if axis_w:
+            line.append("┤" if r in label_rows else "│", style=theme.axis)
+        line.append_text(plot_rows[r])
+        lines.append(line)
+
+    # --- x axis
+    x_ticks: list[float] = []
+    if x_axis_rule or x_axis_labels:
+        max_ticks = max(3, plot_w // 8)
+        x_ticks, x_labels = _x_ticks_and_labels(xlo, xhi, x_mode, max_ticks)
+        cols = []
+        for t in x_ticks:
+            tp = float(scale_to_pixels(np.array([t]), xlo, xhi, wp)[0]) if wp else 0.0
+            cols.append(plot_left + min(max(math.floor(tp + 0.5) // 2, 0), max(plot_w - 1, 0)))
+        if x_axis_rule:
+            rule = [" "] * label_w + (["└"] if axis_w else []) + ["─"] * plot_w
+            for c in cols:
+                if 0 <= c < len(rule):
+                    rule[c] = "┬"
+            lines.append(Text("".join(rule)[:width], style=theme.axis))
+        if x_axis_labels:
+            lines.append(_x_label_line(cols, x_labels, width, theme))
+    lines = [_fit(line, width) for line in lines[:height]]
+    while len(lines) < height:
+        lines.append(Text(" " * width))
+    return ChartRender(
+        lines=lines,
+        width=width,
+        height=height,
+        x_range=(xlo, xhi),
+        y_range=(ylo, yhi),
+        log_y=log_y,
+        plot_left=plot_left,
+        plot_top=int(title_on) + int(legend_on),
+        plot_width=plot_w,
+        plot_height=plot_h,
+        x_ticks=x_ticks,
+        y_ticks=list(y_ticks),
+        cursor=[hits[i] for i in sorted(hits)],
+        cursor_column=cursor_col,
+    )
+
+
+def _format_x(x: float, x_mode: str, span: float) -> str:
+    if x_mode == "relative":
+        return format_relative(x)
+    if x_mode == "wall":
+        return format_wall(x, span)
+    return "step " + format_step(x)
+
+
+def _x_label_line(cols: list[int], labels: list[str], width: int, theme: ChartTheme) -> Text:
+    """Labels centred under their tick columns, shifted to fit the edges, skipped when they collide."""
+    buf = [" "] * width
+    last_end = -1
+    for c, lbl in zip(cols, labels, strict=True):
+        if not lbl or len(lbl) > width:
+            continue
+        start = min(max(c - len(lbl) // 2, 0), width - len(lbl))
+        if start <= last_end:
+            continue
+        buf[start : start + len(lbl)] = list(lbl)
+        last_end = start + len(lbl)
+    return Text("".join(buf), style=theme.label)
+
+
+def render_chart_plain(
+    series: Sequence[ChartSeries], width: int, height: int, *, color: bool = False, **kwargs
+) -> str:
+    """The chart as a string for stdout (``tbtui plot``).
+
+    ``color=True`` embeds ANSI colour codes (the caller decides, e.g. from ``sys.stdout.isatty()``
+    and ``NO_COLOR``); otherwise the text is plain. Keyword arguments go to :func:`render_chart`.
+    """
+    chart = render_chart(series, width, height, **kwargs)
+    if not color:
+        return chart.plain() + "\n"
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        width=max(width, 1),
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
+        soft_wrap=True,
+    )
+    for line in chart.lines:
+        console.print(line)
+    return buf.getvalue()
