@@ -91,6 +91,16 @@ def test_downsample_unsorted_x_follows_data_order():
     np.testing.assert_array_equal(dy, y)
 
 
+def test_downsample_scrambled_x_is_drawn_in_x_order():
+    rng = np.random.default_rng(3)
+    x = rng.permutation(100_000).astype(np.float64)
+    y = np.sin(x / 1000)
+    y[x == 777] = 50.0
+    dx, dy = downsample_minmax(x, y, 0, 100_000, 100)
+    assert dx.size <= 4 * 100 and np.all(np.diff(dx) >= 0)
+    assert dy.max() == 50.0
+
+
 def test_downsample_degenerate():
     assert downsample_minmax(np.array([]), np.array([]), 0, 1, 10)[0].size == 0
     _, dy = downsample_minmax(np.array([3.0]), np.array([7.0]), 3, 3, 10)
@@ -265,15 +275,23 @@ DEGENERATE = {
 @pytest.mark.parametrize("log_y,outliers", [(False, False), (True, False), (False, True), (True, True)])
 def test_exact_size_for_any_input(name, width, height, log_y, outliers):
     series = DEGENERATE[name]
-    chart = render_chart(
-        series, width, height, log_y=log_y, title="a title", cursor_x=3.0, ignore_outliers=outliers
-    )
-    assert len(chart.lines) == height
-    assert all(cell_len(line.plain) == width for line in chart.lines)
-    assert all(line.cell_len == width for line in chart.lines)
-    assert 0 <= chart.plot_left <= width
-    assert chart.plot_left + chart.plot_width <= width
-    assert chart.plot_top + chart.plot_height <= height
+    for x_mode in ("step", "relative", "wall"):
+        chart = render_chart(
+            series,
+            width,
+            height,
+            x_mode=x_mode,
+            log_y=log_y,
+            title="a title",
+            cursor_x=3.0,
+            ignore_outliers=outliers,
+        )
+        assert len(chart.lines) == height
+        assert all(cell_len(line.plain) == width for line in chart.lines)
+        assert all(line.cell_len == width for line in chart.lines)
+        assert 0 <= chart.plot_left <= width
+        assert chart.plot_left + chart.plot_width <= width
+        assert chart.plot_top + chart.plot_height <= height
 
 
 def test_zero_size():

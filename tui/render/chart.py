@@ -183,7 +183,8 @@ def downsample_minmax(
     Non-finite values in a column become a NaN break after its min/max (drawn as a gap).
 
     With sorted x the work is two ``reduceat`` over the visible slice; unsorted x (clock skew, merged
-    files) is reduced run by run in data order, which is how a line through it would be drawn.
+    files) is reduced run by run in data order, which is how a line through it would be drawn, unless it
+    jumps around so much that the runs outnumber the columns eightfold: then it is sorted by x first.
     """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
@@ -209,7 +210,13 @@ def downsample_minmax(
         left = [i0 - 1] if i0 > 0 else []
         right = [i1] if i1 < n else []
     else:
-        starts, i1, left, right, x, y = _runs_unsorted(x, y, x_lo, x_hi, n_columns)
+        starts, i1, left, right, xs, ys = _runs_unsorted(x, y, x_lo, x_hi, n_columns)
+        if starts.size > 8 * n_columns + 16:
+            # x jumps back and forth so often that a line in data order is a scribble costing one long
+            # segment per point: draw it in x order instead.
+            order = np.argsort(x, kind="stable")
+            return downsample_minmax(x[order], y[order], x_lo, x_hi, n_columns, sorted_x=True)
+        x, y = xs, ys
     gx, gy = _reduce_groups(x, y, starts, i1)
     if left or right:
         gx = np.concatenate([x[left], gx, x[right]])
@@ -594,7 +601,7 @@ def render_chart(
                 sx = np.asarray(s.x, dtype=np.float64)
                 vals = np.asarray(values, dtype=np.float64)
                 m = min(sx.size, vals.size)
-                if log_y:
+                if log_y and not np.fmin.reduce(vals[:m], initial=np.inf) > 0:
                     vals = np.where(vals[:m] > 0, vals[:m], np.nan)
                 dx, dy = downsample_minmax(sx[:m], vals[:m], xlo - half, xhi + half, wp, sorted_x=srt)
                 px = scale_to_pixels(dx, xlo, xhi, wp)
