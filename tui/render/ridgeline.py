@@ -1,0 +1,485 @@
+"""Histogram stacks as text: TensorBoard's "offset" ridgeline and "overlay" views.
+
+Pure functions from numpy arrays to ``rich.text.Text`` lines, exactly ``height`` lines of exactly ``width``
+cells, for any input (no steps, one step, all-zero counts, NaN): the widget only has to print them.
+
+Input is a histogram series already rebinned onto equal bins over one value range (see
+``tui.model.histograms.rebin``), so every slice shares the horizontal axis.
+
+The ridgeline draws each chosen step as a filled curve with sub-cell height from the vertical eighth blocks
+``▁▂▃▄▅▆▇█``: oldest at the top and back, newest at the bottom and front, later slices hiding earlier ones
+as in TensorBoard. A cell holds at most two colours (the block's foreground and the background above it),
+which is enough for a front slice's partial top with an older slice showing behind it.
+
+The small axis helpers here (nice ticks, tick labels, style runs) are shared with ``distribution.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from itertools import pairwise
+
+import numpy as np
+from rich.color import Color
+from rich.style import Style
+from rich.text import Span, Text
+
+__all__ = [
+    "CURSOR_COLOR",
+    "RIDGE_BRIGHT",
+    "RIDGE_DIM",
+    "color_ramp",
+    "nice_ticks",
+    "pick_slices",
+    "render_overlay",
+    "render_ridgeline",
+    "tick_labels",
+]
+
+RIDGE_DIM = "#6b3d1c"
+RIDGE_BRIGHT = "#ffa657"
+CURSOR_COLOR = "#58a6ff"
+AXIS_STYLE = "grey50"
+
+#: Index ``e`` is the lower block ``e`` eighths tall (0 is a space).
+EIGHTHS = " ▁▂▃▄▅▆▇█"
+_EIGHTHS_CHARS = np.array(list(EIGHTHS))
+
+ValueFormat = Callable[[float], str]
+
+
+# ---------------------------------------------------------------------------------------- shared helpers
+
+
+def nice_ticks(lo: float, hi: float, max_ticks: int, *, integer: bool = False) -> tuple[np.ndarray, float]:
+    """At most ``max_ticks`` round tick values (1, 2 or 5 times a power of ten apart) inside ``[lo, hi]``.
+
+    Returns the ticks and their spacing. ``integer`` keeps the spacing at 1 or more (for steps). Degenerate
+    or non-finite ranges give no ticks rather than an exception.
+    """
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or max_ticks < 1:
+        return np.zeros(0), 1.0
+    raw = (hi - lo) / max(max_ticks - 1, 1)
+    if integer:
+        raw = max(raw, 1.0)
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    for factor in (1.0, 2.0, 5.0, 10.0):
+        step = factor * magnitude
+        if step >= raw * (1 - 1e-9):
+            break
+    first = math.ceil(lo / step - 1e-9)
+    last = math.floor(hi / step + 1e-9)
+    while last - first + 1 > max_ticks:  # rounding at the ends can add one
+        step *= 2
+        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    ticks = np.arange(first, last + 1) * step
+    ticks[np.abs(ticks) < step * 1e-9] = 0.0  # no "-0"
+    return ticks, step
+
+
+_SI = {3: "k", 6: "M", 9: "G", 12: "T", 15: "P"}
+
+
+def tick_labels(ticks: Sequence[float] | np.ndarray, step: float) -> list[str]:
+    """Short labels for evenly spaced ticks, all to the same precision so neighbours differ.
+
+    Plain decimals for everyday magnitudes, SI suffixes (``250k``, ``1.5M``) from 10 000 up, and exponents for
+    values too small to write in a few characters.
+    """
+    ticks = np.asarray(ticks, dtype=np.float64)
+    if ticks.size == 0:
+        return []
+    biggest = float(np.max(np.abs(ticks)))
+    if biggest >= 1e4 and step >= 1:
+        power = min(3 * int(math.log10(biggest) // 3), 15)
+        unit = 10.0**power
+        decimals = _decimals(step / unit)
+        return [_strip(f"{t / unit:.{decimals}f}") + (_SI[power] if t else "") for t in ticks]
+    if 0 < biggest < 1e-3:
+        return [f"{t:.0e}" if t else "0" for t in ticks]
+    decimals = _decimals(step)
+    return [_strip(f"{t:.{decimals}f}") for t in ticks]
+
+
+def _decimals(step: float) -> int:
+    """Fewest decimals that write ``step`` (so every multiple of it) closely enough to tell ticks apart."""
+    for d in range(0, 12):
+        if abs(round(step, d) - step) <= abs(step) * 1e-6:
+            return d
+    return 12
+
+
+def _strip(label: str) -> str:
+    return "0" if label in ("-0", "-0.0") or float(label) == 0 else label
+
+
+def color_ramp(dim: str, bright: str, count: int) -> list[Color]:
+    """``count`` colours blended evenly from ``dim`` to ``bright`` (truecolor; rich downsamples if needed)."""
+    a = np.array(Color.parse(dim).get_truecolor(), dtype=np.float64)
+    b = np.array(Color.parse(bright).get_truecolor(), dtype=np.float64)
+    if count <= 1:
+        return [Color.from_rgb(*b)]
+    t = np.linspace(0.0, 1.0, count)[:, None]
+    rgb = np.rint(a + (b - a) * t).astype(int)
+    return [Color.from_rgb(int(r), int(g), int(bb)) for r, g, bb in rgb]
+
+
+def pick_slices(n: int, count: int, cursor_index: int | None = None) -> np.ndarray:
+    """Indices of ``count`` evenly spaced steps out of ``n``, always holding the last (and the cursor).
+
+    When the cursor step is not among them it replaces its nearest pick other than the last, so the
+    highlighted step is always drawn without changing how many slices there are.
+    """
+    count = max(0, min(count, n))
+    if count == 0:
+        return np.zeros(0, dtype=np.int64)
+    if count == 1:
+        chosen = np.array([n - 1])
+    else:
+        chosen = np.unique(np.rint(np.linspace(0, n - 1, count)).astype(np.int64))
+    if cursor_index is not None and 0 <= cursor_index < n and cursor_index not in chosen:
+        if len(chosen) == 1:
+            chosen = np.array([cursor_index])
+        else:
+            candidates = chosen[:-1]
+            nearest = candidates[np.argmin(np.abs(candidates - cursor_index))]
+            chosen = np.sort(np.where(chosen == nearest, cursor_index, chosen))
+    return chosen.astype(np.int64)
+
+
+def _styled_rows(chars: np.ndarray, style_ids: np.ndarray, styles: dict[int, Style]) -> list[Text]:
+    """Turn a ``[rows, cols]`` grid of characters and style ids into one ``Text`` per row.
+
+    Spans are built per run of equal style (found with numpy), not per cell, so a full 120x40 frame costs a
+    few hundred span objects.
+    """
+    rows = []
+    for r in range(chars.shape[0]):
+        ids = style_ids[r]
+        text = Text("".join(chars[r].tolist()), no_wrap=True, overflow="crop", end="")
+        if ids.size:
+            cuts = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+            starts = np.concatenate(([0], cuts))
+            ends = np.concatenate((cuts, [ids.size]))
+            text.spans = [
+                Span(int(s), int(e), styles[int(ids[s])])
+                for s, e in zip(starts, ends, strict=True)
+                if int(ids[s]) in styles
+            ]
+        rows.append(text)
+    return rows
+
+
+def _axis_rows(
+    lo: float,
+    hi: float,
+    plot_w: int,
+    left_pad: int,
+    total_w: int,
+    *,
+    fmt: ValueFormat | None,
+    integer: bool = False,
+    corner: str = "",
+    style: str = AXIS_STYLE,
+    marker: int | None = None,
+    marker_style: str | Style = CURSOR_COLOR,
+) -> tuple[Text, Text]:
+    """A horizontal axis (``─`` with ``┬`` ticks) and its labels, both ``total_w`` cells wide.
+
+    The axis starts at column ``left_pad`` (after an optional ``corner`` character just before it) and covers
+    ``plot_w`` columns; column ``x`` stands for values ``[lo + x * d, lo + (x + 1) * d)``. Labels are centred
+    under their ticks and dropped, not overlapped, when crowded. ``marker`` puts a ``▲`` at that column.
+    """
+    line = [" "] * total_w
+    for x in range(left_pad, min(left_pad + plot_w, total_w)):
+        line[x] = "─"
+    if corner and left_pad >= 1:
+        line[left_pad - 1] = corner
+    labels_row = [" "] * total_w
+    if plot_w >= 1 and hi > lo:
+        ticks, labels = _fitting_ticks(lo, hi, plot_w, fmt, integer)
+        taken = -2  # last column used by a label (keep one blank between labels)
+        for value, label in zip(ticks, labels, strict=True):
+            col = left_pad + _column_of(value, lo, hi, plot_w)
+            line[col] = "┬"
+            start = min(max(col - (len(label) - 1) // 2, 0), total_w - len(label))
+            if start <= taken + 1 or start < 0:
+                continue
+            labels_row[start : start + len(label)] = list(label)
+            taken = start + len(label) - 1
+    if marker is not None and 0 <= marker < plot_w and left_pad + marker < total_w:
+        line[left_pad + marker] = "▲"
+    axis = Text("".join(line), style=style, no_wrap=True, overflow="crop", end="")
+    if marker is not None and 0 <= marker < plot_w and left_pad + marker < total_w:
+        axis.stylize(marker_style, left_pad + marker, left_pad + marker + 1)
+    label_text = Text("".join(labels_row), style=style, no_wrap=True, overflow="crop", end="")
+    return axis, label_text
+
+
+def _column_of(value: float, lo: float, hi: float, cells: int) -> int:
+    """The cell (0..cells-1) whose span ``[lo + x * d, lo + (x + 1) * d)`` holds ``value``."""
+    return int(min(max((value - lo) / (hi - lo) * cells, 0), cells - 1))
+
+
+def _fitting_ticks(
+    lo: float, hi: float, cells: int, fmt: ValueFormat | None, integer: bool
+) -> tuple[np.ndarray, list[str]]:
+    """The most ticks over ``[lo, hi]`` whose labels, centred on their cells, keep two blanks apart."""
+    for max_ticks in range(max(2, cells // 3), 1, -1):
+        ticks, step = nice_ticks(lo, hi, max_ticks, integer=integer)
+        labels = tick_labels(ticks, step) if fmt is None else [fmt(float(t)) for t in ticks]
+        if len(ticks) <= 1:
+            return ticks, labels
+        cols = [_column_of(t, lo, hi, cells) for t in ticks]
+        need = max(len(x) for x in labels) + 2
+        if min(b - a for a, b in pairwise(cols)) >= need:
+            return ticks, labels
+    ticks, step = nice_ticks(lo, hi, 2, integer=integer)
+    return ticks, tick_labels(ticks, step) if fmt is None else [fmt(float(t)) for t in ticks]
+
+
+def _join(*parts: Text) -> Text:
+    return Text.assemble(*parts, no_wrap=True, overflow="crop", end="")
+
+
+def _blank(width: int, height: int) -> list[Text]:
+    return [Text(" " * width, no_wrap=True, overflow="crop", end="") for _ in range(max(height, 0))]
+
+
+def _column_values(rebinned: np.ndarray, plot_w: int, smooth: bool) -> np.ndarray:
+    """Sample each slice at the centre of every plot column: ``[S, bins] -> [S, plot_w]``.
+
+    ``smooth`` interpolates linearly between bin centres, as TensorBoard draws its curves through them;
+    otherwise each column takes its bin's count (a step outline).
+    """
+    bins = rebinned.shape[1]
+    u = (np.arange(plot_w) + 0.5) * (bins / plot_w)  # column centres in bin units
+    if not smooth or bins == 1:
+        return rebinned[:, np.minimum(u.astype(np.int64), bins - 1)]
+    pos = np.clip(u - 0.5, 0, bins - 1)
+    j0 = np.minimum(np.floor(pos).astype(np.int64), bins - 2)
+    t = pos - j0
+    return rebinned[:, j0] * (1 - t) + rebinned[:, j0 + 1] * t
+
+
+def _clean(rebinned: np.ndarray) -> np.ndarray:
+    arr = np.asarray(rebinned, dtype=np.float64)
+    if arr.ndim != 2:
+        arr = arr.reshape(len(arr), -1) if arr.size else np.zeros((0, 1))
+    return np.where(np.isfinite(arr) & (arr > 0), arr, 0.0)
+
+
+# -------------------------------------------------------------------------------------------- ridgeline
+
+
+def render_ridgeline(
+    rebinned: np.ndarray,
+    steps: Sequence[int] | np.ndarray,
+    width: int,
+    height: int,
+    *,
+    value_range: tuple[float, float],
+    cursor_index: int | None = None,
+    max_slices: int | None = None,
+    amplitude: float = 0.35,
+    smooth: bool = True,
+    colors: tuple[str, str] = (RIDGE_DIM, RIDGE_BRIGHT),
+    cursor_color: str = CURSOR_COLOR,
+    axis_style: str = AXIS_STYLE,
+    value_format: ValueFormat | None = None,
+    show_labels: bool = True,
+) -> list[Text]:
+    """Draw a rebinned histogram series ``[n, bins]`` as TensorBoard's offset ridgeline.
+
+    Slices are steps picked evenly (always the last, and the cursor step when given): at most one per
+    baseline row, at most ``max_slices``. The oldest sits highest and furthest back in the dimmest colour,
+    the newest lowest, in front and brightest; the slice at ``cursor_index`` (an index into ``steps``) is
+    drawn in ``cursor_color``. All slices share one vertical scale, the largest count in the series, so a
+    slice's size means the same thing at every step; a slice at that count is ``amplitude`` of the plot
+    height (more when there are few slices), and every slice keeps a one-eighth baseline so empty stretches
+    still show where it sits. The bottom two lines are the value axis over ``value_range`` (the range the
+    series was rebinned over); each slice's step is labelled at its baseline on the right.
+    """
+    data = _clean(rebinned)
+    steps = np.asarray(steps)
+    n, bins = data.shape
+    if width <= 0 or height <= 0:
+        return _blank(max(width, 0), height)
+    lo, hi = (float(v) for v in value_range)
+    axis_rows = 2 if height >= 4 else 0
+    plot_h = height - axis_rows
+    if n == 0 or bins == 0:
+        out = _blank(width, plot_h)
+        if axis_rows:
+            out.extend(_axis_rows(lo, hi, width, 0, width, fmt=value_format, style=axis_style))
+        return out
+
+    base_amp = int(np.clip(round(plot_h * amplitude), 1, plot_h))
+    limit = max_slices if max_slices is not None else n
+    count = max(1, min(n, limit, plot_h - base_amp + 1))
+    chosen = pick_slices(n, count, cursor_index)
+    count = len(chosen)
+    if count == 1:
+        amp = plot_h
+        baselines = np.array([plot_h - 1])
+    else:
+        amp = max(base_amp, round(2 * plot_h / (count + 1)))
+        amp = int(min(amp, plot_h - count + 1))
+        baselines = amp - 1 + np.rint(np.arange(count) * (plot_h - amp) / (count - 1)).astype(np.int64)
+
+    labels = [str(int(s)) if np.isfinite(s) else "?" for s in steps[chosen]] if len(steps) >= n else []
+    label_w = (max(len(x) for x in labels) + 1) if (show_labels and labels) else 0
+    if width - label_w < 6:
+        label_w = 0
+    plot_w = width - label_w
+
+    # Heights in eighths of a cell, from each slice's baseline: 1 (the baseline) up to amp * 8.
+    vmax = float(data.max()) if data.size else 0.0
+    values = _column_values(data[chosen], plot_w, smooth)
+    scale = (amp * 8 - 1) / vmax if vmax > 0 else 0.0
+    heights = 1 + np.rint(values * scale).astype(np.int64)  # [S, plot_w]
+
+    # Fill of every slice in every cell, bottom-aligned inside the cell: [S, plot_h, plot_w] in 0..8.
+    rows = np.arange(plot_h)[None, :, None]
+    below = rows - baselines[:, None, None]  # 0 on the baseline row, negative above it
+    fill = np.clip(8 * below + heights[:, None, :], 0, 8)
+    fill[np.broadcast_to(below > 0, fill.shape)] = 0
+    covered = fill > 0
+    any_cover = covered.any(axis=0)
+    front = count - 1 - np.argmax(covered[::-1], axis=0)  # newest slice present in the cell
+    front_fill = np.take_along_axis(fill, front[None], axis=0)[0]
+    front_fill[~any_cover] = 0
+    taller = fill > front_fill[None]  # older slices reaching higher in the cell
+    has_back = taller.any(axis=0)
+    back = count - 1 - np.argmax(taller[::-1], axis=0)
+    back_fill = np.take_along_axis(fill, back[None], axis=0)[0]
+    # Only one colour fits above a partial block: show the older slice when it covers most of that space.
+    show_back = has_back & (front_fill < 8) & (2 * back_fill >= 8 + front_fill)
+
+    chars = _EIGHTHS_CHARS[front_fill]
+    fg = np.where(any_cover, front, -1)
+    bg = np.where(show_back, back, -1)
+    style_ids = (fg + 1) * (count + 1) + (bg + 1)
+
+    palette = color_ramp(colors[0], colors[1], count)
+    cursor_slot = None
+    if cursor_index is not None:
+        hits = np.flatnonzero(chosen == cursor_index)
+        if hits.size:
+            cursor_slot = int(hits[0])
+            palette[cursor_slot] = Color.parse(cursor_color)
+    styles: dict[int, Style] = {}
+    for sid in np.unique(style_ids):
+        f, b = divmod(int(sid), count + 1)
+        if f == 0:
+            continue
+        styles[int(sid)] = Style(color=palette[f - 1], bgcolor=palette[b - 1] if b else None)
+    out = _styled_rows(chars, style_ids, styles)
+
+    if label_w:
+        label_cells = [Text(" " * label_w, end="") for _ in range(plot_h)]
+        for slot, (row, label) in enumerate(zip(baselines, labels, strict=True)):
+            style = Style(color=palette[slot], bold=slot == cursor_slot)
+            label_cells[int(row)] = Text(" " + label.ljust(label_w - 1), style=style, end="")
+        out = [_join(plot, lab) for plot, lab in zip(out, label_cells, strict=True)]
+    if axis_rows:
+        out.extend(_axis_rows(lo, hi, plot_w, 0, width, fmt=value_format, style=axis_style))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- overlay
+
+# Braille: bit of the dot in (row 0..3, column 0..1) of a 2x4 cell.
+_BRAILLE_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int64)
+_BRAILLE_CHARS = np.array([" "] + [chr(0x2800 + i) for i in range(1, 256)])
+
+
+def render_overlay(
+    rebinned: np.ndarray,
+    steps: Sequence[int] | np.ndarray,
+    width: int,
+    height: int,
+    *,
+    value_range: tuple[float, float],
+    cursor_index: int | None = None,
+    max_slices: int | None = 24,
+    smooth: bool = True,
+    colors: tuple[str, str] = (RIDGE_DIM, RIDGE_BRIGHT),
+    cursor_color: str = CURSOR_COLOR,
+    axis_style: str = AXIS_STYLE,
+    value_format: ValueFormat | None = None,
+    show_labels: bool = True,
+) -> list[Text]:
+    """Draw every chosen step's histogram as a braille line on one shared count axis.
+
+    TensorBoard's "overlay" mode: older steps dimmer, newer brighter and drawn over them, the cursor step
+    (``cursor_index``) last in ``cursor_color``. At most ``max_slices`` evenly spaced steps (always the last)
+    keep it legible. A cell shows the union of the dots of all lines through it, coloured as the newest of
+    them. The right-hand column names the newest and oldest step (and the cursor step) in their colours.
+    """
+    data = _clean(rebinned)
+    steps = np.asarray(steps)
+    n, bins = data.shape
+    if width <= 0 or height <= 0:
+        return _blank(max(width, 0), height)
+    lo, hi = (float(v) for v in value_range)
+    axis_rows = 2 if height >= 4 else 0
+    plot_h = height - axis_rows
+    if n == 0 or bins == 0:
+        out = _blank(width, plot_h)
+        if axis_rows:
+            out.extend(_axis_rows(lo, hi, width, 0, width, fmt=value_format, style=axis_style))
+        return out
+
+    chosen = pick_slices(n, min(n, max_slices if max_slices is not None else n), cursor_index)
+    count = len(chosen)
+    palette = color_ramp(colors[0], colors[1], count)
+    order = np.arange(count)
+    cursor_slot = None
+    if cursor_index is not None and cursor_index in chosen:
+        cursor_slot = int(np.flatnonzero(chosen == cursor_index)[0])
+        palette[cursor_slot] = Color.parse(cursor_color)
+        order = np.concatenate((order[order != cursor_slot], [cursor_slot]))  # cursor drawn last
+
+    legend = []
+    if len(steps) >= n:
+        legend = [(chosen[-1], count - 1)] + ([(chosen[0], 0)] if count > 1 else [])
+        if cursor_slot is not None and cursor_slot not in (0, count - 1):
+            legend.append((chosen[cursor_slot], cursor_slot))
+    labels = [str(int(steps[i])) for i, _ in legend]
+    label_w = (max(len(x) for x in labels) + 1) if (show_labels and labels) else 0
+    if width - label_w < 6 or plot_h < len(legend):
+        label_w = 0
+    plot_w = width - label_w
+
+    dots_w, dots_h = 2 * plot_w, 4 * plot_h
+    vmax = float(data.max())
+    values = _column_values(data[chosen][order], dots_w, smooth)  # [S, dots_w], in drawing order
+    frac = values / vmax if vmax > 0 else np.zeros_like(values)
+    y = np.rint((1 - frac) * (dots_h - 1)).astype(np.int64)  # dot row, 0 at the top
+    prev = np.concatenate((y[:, :1], y[:, :-1]), axis=1)
+    top, bottom = np.minimum(y, prev), np.maximum(y, prev)  # vertical run joining the previous column
+    dot_rows = np.arange(dots_h)[None, :, None]
+    on = (dot_rows >= top[:, None, :]) & (dot_rows <= bottom[:, None, :])  # [S, dots_h, dots_w]
+
+    cells = on.reshape(count, plot_h, 4, plot_w, 2)
+    bits = (cells * _BRAILLE_BITS[None, None, :, None, :]).sum(axis=(2, 4))  # [S, plot_h, plot_w]
+    union = np.bitwise_or.reduce(bits, axis=0)
+    present = bits > 0
+    last_drawn = count - 1 - np.argmax(present[::-1], axis=0)  # position in drawing order
+    slot = order[last_drawn]
+    chars = _BRAILLE_CHARS[union]
+    style_ids = np.where(union > 0, slot, -1)
+    styles = {i: Style(color=palette[i]) for i in range(count)}
+    out = _styled_rows(np.asarray(chars), style_ids, styles)
+
+    if label_w:
+        label_cells = [Text(" " * label_w, end="") for _ in range(plot_h)]
+        for row, (label, (_, s)) in enumerate(zip(labels, legend, strict=True)):
+            style = Style(color=palette[s], bold=s == cursor_slot)
+            label_cells[row] = Text(" " + label.ljust(label_w - 1), style=style, end="")
+        out = [_join(plot, lab) for plot, lab in zip(out, label_cells, strict=True)]
+    if axis_rows:
+        out.extend(_axis_rows(lo, hi, plot_w, 0, width, fmt=value_format, style=axis_style))
+    return out
