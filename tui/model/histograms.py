@@ -112,10 +112,12 @@ def global_range(histograms: HistogramsLike) -> tuple[float, float]:
     """
     packed = pack(histograms)
     edges = packed.buckets[:, :2]
-    finite = edges[np.isfinite(edges)]
-    if finite.size == 0:
-        return (float("nan"), float("nan"))
-    return (float(finite.min()), float(finite.max()))
+    ok = np.isfinite(edges)
+    if not ok.all():
+        edges = edges[ok]
+        if edges.size == 0:
+            return (float("nan"), float("nan"))
+    return (float(edges.min()), float(edges.max()))
 
 
 def widen_range(lo: float, hi: float) -> tuple[float, float]:
