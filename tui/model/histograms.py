@@ -115,8 +115,8 @@ def global_range(histograms: HistogramsLike) -> tuple[float, float]:
     ok = np.isfinite(edges)
     if not ok.all():
         edges = edges[ok]
-        if edges.size == 0:
-            return (float("nan"), float("nan"))
+    if edges.size == 0:
+        return (float("nan"), float("nan"))
     return (float(edges.min()), float(edges.max()))
 
 
