@@ -164,6 +164,10 @@ def add_graph_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
+    if args.kind != "scalar":
+        from tui import plot_histograms
+
+        return plot_histograms.main(args)
     from tui import plot
 
     return plot.main(args)
