@@ -1,0 +1,137 @@
+"""One-line rows of the runs and tags lists, and the status line, as rich Text of an exact width.
+
+Pure functions so the list widgets stay thin and the layout is testable with plain strings: each
+function returns a Text exactly ``width`` cells wide (names are shortened in the middle, where run
+names such as ``runs/lr_0.1/loss_train`` differ least).
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+
+from tui.render.ticks import format_number, format_step
+
+__all__ = ["ellipsize_middle", "group_row", "run_row", "status_line", "tag_row"]
+
+ON_MARK = "●"
+OFF_MARK = "○"
+DAMAGE_MARK = "!"
+
+
+def ellipsize_middle(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells by replacing its middle with ``…`` (keeps both ends)."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    if width == 1:
+        return "…"
+    keep = width - 1
+    head = (keep + 1) // 2
+    tail = keep - head
+    left = ""
+    for ch in text:
+        if cell_len(left + ch) > head:
+            break
+        left += ch
+    right = ""
+    for ch in reversed(text):
+        if cell_len(ch + right) > tail:
+            break
+        right = ch + right
+    out = left + "…" + right
+    return out + " " * (width - cell_len(out))
+
+
+def _fit(t: Text, width: int) -> Text:
+    t.truncate(width, overflow="crop", pad=True)
+    return t
+
+
+def run_row(
+    name: str,
+    color: str,
+    width: int,
+    *,
+    shown: bool,
+    last_step: int | None,
+    damaged: bool,
+    base: Style | None = None,
+) -> Text:
+    """``● name ……… 300 !``: colour and toggle in one mark, last step right-aligned, damage mark."""
+    base = base or Style()
+    step = format_step(last_step) if last_step is not None else "–"
+    right = f" {step}"
+    mark_w = 2
+    tail = right + (f" {DAMAGE_MARK}" if damaged else "  ")
+    name_w = max(width - mark_w - cell_len(tail), 1)
+    t = Text(no_wrap=True, end="", style=base)
+    t.append(ON_MARK if shown else OFF_MARK, style=Style(color=color, dim=not shown))
+    t.append(" ")
+    t.append(ellipsize_middle(name, name_w).ljust(name_w), style=Style(dim=not shown))
+    t.append(right, style=Style(dim=True))
+    if damaged:
+        t.append(f" {DAMAGE_MARK}", style=Style(color="yellow", bold=True))
+    else:
+        t.append("  ")
+    return _fit(t, width)
+
+
+def group_row(name: str, count: int, width: int, *, collapsed: bool, base: Style | None = None) -> Text:
+    """``▾ train (4)``: a tag group header (the prefix before the first ``/``)."""
+    t = Text(no_wrap=True, end="", style=base or Style())
+    t.append("▸ " if collapsed else "▾ ", style=Style(dim=True))
+    label = ellipsize_middle(name, max(width - 2 - len(f" ({count})"), 1))
+    t.append(label, style=Style(bold=True))
+    t.append(f" ({count})", style=Style(dim=True))
+    return _fit(t, width)
+
+
+def tag_row(
+    label: str,
+    width: int,
+    *,
+    spark: str = "",
+    value: float | None = None,
+    color: str | None = None,
+    indent: int = 2,
+    base: Style | None = None,
+) -> Text:
+    """``  loss ▁▂▃▅▇ 0.234``: tag name, a sparkline and the last value of the focused run.
+
+    The sparkline and value are dropped (in that order) when the row is too narrow for a readable
+    name, so the name always has at least 8 cells.
+    """
+    val = f" {format_number(value, 4)}" if value is not None else ""
+    sp = f" {spark}" if spark else ""
+    room = width - indent
+    if room - cell_len(sp) - cell_len(val) < 8:
+        sp = ""
+    if room - cell_len(val) < 8:
+        val = ""
+    name_w = max(room - cell_len(sp) - cell_len(val), 1)
+    t = Text(no_wrap=True, end="", style=base or Style())
+    t.append(" " * indent)
+    t.append(ellipsize_middle(label, name_w).ljust(name_w))
+    if sp:
+        t.append(sp, style=Style(color=color) if color else Style(dim=True))
+    if val:
+        t.append(val, style=Style(bold=True))
+    return _fit(t, width)
+
+
+def status_line(parts: list[tuple[str, str]], width: int, *, right: str = "") -> Text:
+    """Status bar: ``(text, style)`` parts separated by `` │ ``, cut to ``width``; ``right`` flush right."""
+    t = Text(no_wrap=True, end="")
+    for i, (text, style) in enumerate(p for p in parts if p[0]):
+        if i:
+            t.append(" │ ", style="dim")
+        t.append(text, style=style)
+    if right:
+        room = width - t.cell_len - 1
+        if room >= cell_len(right):
+            t.append(" " * (room - cell_len(right) + 1))
+            t.append(right, style="dim")
+    return _fit(t, width)

@@ -1,0 +1,147 @@
+"""From model snapshots to chart input, and the small text blocks the scalar widgets add around charts.
+
+Kept apart from chart.py (which draws any x/y series) because this is where TensorBoard's scalar
+dashboard semantics live: which x a mode means, smoothing over the raw values with the raw line
+kept as an underlay, and the cursor readout ("run, step, smoothed, raw"). Pure functions plus one
+bounded cache, no Textual.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+from rich.style import Style
+from rich.text import Text
+
+from tui.model.series import ScalarSnapshot
+from tui.render.chart import ChartSeries, CursorHit
+from tui.render.rows import ellipsize_middle
+from tui.render.smoothing import smooth
+from tui.render.ticks import format_number, format_relative, format_step, format_wall
+
+__all__ = ["SmoothCache", "chart_series", "cursor_lines", "hstack", "x_values"]
+
+
+def x_values(snap: ScalarSnapshot, x_mode: str) -> np.ndarray:
+    """The x of every point: its step, seconds since the series' first point, or epoch seconds."""
+    if x_mode == "relative":
+        w = snap.wall_times
+        return w - w[0] if len(w) else w.astype(np.float64)
+    if x_mode == "wall":
+        return snap.wall_times
+    return snap.steps.astype(np.float64)
+
+
+class SmoothCache:
+    """Smoothed values per (series identity, length, weight), so a redraw does not re-smooth 1M points.
+
+    Keyed on the length too: series are append-only, so the same object at the same length holds the
+    same values (a purge makes new arrays and bumps the version, which the caller includes).
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple, np.ndarray] = OrderedDict()
+
+    def get(self, key: tuple, values: np.ndarray, weight: float) -> np.ndarray:
+        full = (*key, len(values), round(weight, 6))
+        hit = self._items.get(full)
+        if hit is not None:
+            self._items.move_to_end(full)
+            return hit
+        out = smooth(values, weight)
+        self._items[full] = out
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return out
+
+
+def chart_series(
+    name: str,
+    snap: ScalarSnapshot,
+    color: str | None,
+    *,
+    x_mode: str,
+    smoothing: float,
+    cache: SmoothCache | None = None,
+    key: tuple = (),
+) -> ChartSeries:
+    """One run's line: smoothed values over a faint raw underlay (no underlay when not smoothing)."""
+    x = x_values(snap, x_mode)
+    values = snap.values
+    if smoothing > 0 and len(values) > 1:
+        y = cache.get(key, values, smoothing) if cache is not None and key else smooth(values, smoothing)
+        raw = values
+    else:
+        y, raw = values, None
+    return ChartSeries(name=name, x=x, y=y, color=color, raw_y=raw)
+
+
+def format_x(x: float, x_mode: str) -> str:
+    if x_mode == "relative":
+        return format_relative(x)
+    if x_mode == "wall":
+        return format_wall(x)
+    return format_step(x)
+
+
+def cursor_lines(
+    hits: Sequence[CursorHit],
+    colors: Sequence[str | None],
+    width: int,
+    x_mode: str,
+    *,
+    steps: Sequence[int | None] = (),
+    max_lines: int = 3,
+) -> list[Text]:
+    """One line per series under the cursor: ``● run  step 120  0.2345  raw 0.25``.
+
+    ``steps`` gives each hit's step when x is not the step (relative or wall time), so the readout
+    always names the step. More series than ``max_lines`` end with a ``+N more`` line.
+    """
+    out: list[Text] = []
+    shown = hits if len(hits) <= max_lines else hits[: max_lines - 1]
+    for k, hit in enumerate(shown):
+        color = colors[hit.series] if hit.series < len(colors) else None
+        step = steps[k] if k < len(steps) else None
+        where = f"step {format_step(step)}" if step is not None else ""
+        if x_mode != "step":
+            where = (where + " " if where else "") + format_x(hit.x, x_mode)
+        elif not where:
+            where = f"step {format_step(hit.x)}"
+        value = format_number(hit.y, 5)
+        raw = f"  raw {format_number(hit.raw_y, 5)}" if hit.raw_y is not None else ""
+        tail = f"  {where}  {value}{raw}"
+        name_w = max(width - 2 - len(tail), 4)
+        t = Text(no_wrap=True, end="")
+        t.append("● ", style=Style(color=color) if color else Style())
+        t.append(ellipsize_middle(hit.name, name_w).ljust(min(name_w, len(hit.name))))
+        t.append(f"  {where}  ", style=Style(dim=True))
+        t.append(value, style=Style(bold=True))
+        if raw:
+            t.append(raw, style=Style(dim=True))
+        t.truncate(width, overflow="crop", pad=True)
+        out.append(t)
+    if len(hits) > len(shown):
+        t = Text(f"  +{len(hits) - len(shown)} more runs", style=Style(dim=True), no_wrap=True, end="")
+        t.truncate(width, overflow="crop", pad=True)
+        out.append(t)
+    return out
+
+
+def hstack(blocks: Sequence[Sequence[Text]], widths: Sequence[int], gap: int = 1) -> list[Text]:
+    """Put blocks of lines side by side; each block is padded to its width, ``gap`` spaces between."""
+    height = max((len(b) for b in blocks), default=0)
+    lines: list[Text] = []
+    for r in range(height):
+        line = Text(no_wrap=True, end="")
+        for i, (block, w) in enumerate(zip(blocks, widths, strict=True)):
+            if i:
+                line.append(" " * gap)
+            cell = block[r].copy() if r < len(block) else Text("")
+            cell.truncate(w, overflow="crop", pad=True)
+            line.append_text(cell)
+        lines.append(line)
+    return lines

@@ -1,0 +1,103 @@
+"""The filter bar: a runs regex and a tags regex, applied as you type (TensorBoard's semantics).
+
+Runs match case-sensitively and tags case-insensitively, both by regex *search*. An invalid regex
+is marked and not applied (the last valid filter stays), so typing ``(`` on the way to ``(a|b)``
+never blanks the screen. Enter keeps the filters, Escape restores what was there when the bar
+was opened; the bar stays visible while any filter is set.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Label
+
+from tui.widgets.pane import regex_error
+
+__all__ = ["FilterBar"]
+
+
+class FilterBar(Horizontal):
+    """Two inputs: ``#run-filter`` and ``#tag-filter``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel filter", show=False),
+    ]
+
+    class Changed(Message):
+        """Both filters as they are now (only valid regexes are ever sent)."""
+
+        def __init__(self, runs: str, tags: str) -> None:
+            super().__init__()
+            self.runs = runs
+            self.tags = tags
+
+    class Done(Message):
+        """Editing ended (Enter or Escape): focus can go back where it was."""
+
+    def __init__(self, runs: str = "", tags: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._initial = (runs, tags)
+        self._saved = (runs, tags)
+        self.runs, self.tags = runs, tags
+
+    def compose(self) -> ComposeResult:
+        yield Label("runs /", classes="filter-label")
+        yield Input(self._initial[0], placeholder="regex", id="run-filter", select_on_focus=False)
+        yield Label("tags /", classes="filter-label")
+        yield Input(self._initial[1], placeholder="regex, any case", id="tag-filter", select_on_focus=False)
+
+    def open(self, which: str) -> None:
+        """Show the bar and focus the ``"runs"`` or ``"tags"`` input."""
+        self._saved = (self.runs, self.tags)
+        self.add_class("-open")
+        target = self.query_one("#run-filter" if which == "runs" else "#tag-filter", Input)
+        target.focus()
+        target.cursor_position = len(target.value)
+
+    @property
+    def editing(self) -> bool:
+        return self.has_class("-open")
+
+    def _close(self) -> None:
+        self.remove_class("-open")
+        self.set_class(bool(self.runs or self.tags), "-set")
+        self.post_message(self.Done())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        err = regex_error(event.value)
+        event.input.set_class(err is not None, "-invalid")
+        event.input.tooltip = err
+        if err is not None:
+            return
+        if event.input.id == "run-filter":
+            self.runs = event.value
+        else:
+            self.tags = event.value
+        self.set_class(bool(self.runs or self.tags), "-set")
+        self.post_message(self.Changed(self.runs, self.tags))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._close()
+
+    def action_cancel(self) -> None:
+        runs, tags = self._saved
+        self.set_values(runs, tags)
+        self.post_message(self.Changed(runs, tags))
+        self._close()
+
+    def set_values(self, runs: str, tags: str) -> None:
+        """Set both filters from outside (command palette, tests) without reopening the bar."""
+        self.runs, self.tags = runs, tags
+        for sel, value in (("#run-filter", runs), ("#tag-filter", tags)):
+            inp = self.query_one(sel, Input)
+            with inp.prevent(Input.Changed):
+                inp.value = value
+            inp.remove_class("-invalid")
+        self.set_class(bool(runs or tags), "-set")

@@ -1,0 +1,92 @@
+"""The ``?`` help screen: every key, read from the bindings that actually exist.
+
+The sections are built by walking the app and the widgets on screen (see :func:`collect_bindings`),
+so a key shows here exactly when it is bound: a pane that another engineer adds documents its keys
+by declaring them in ``BINDINGS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+__all__ = ["HelpScreen", "collect_bindings"]
+
+Section = tuple[str, list[tuple[str, str]]]
+
+
+def _own_bindings(cls: type) -> list[Binding]:
+    """Bindings a tbtui class declares itself or inherits from other tbtui classes (not Textual's)."""
+    seen: set[str] = set()
+    out: list[Binding] = []
+    for klass in cls.__mro__:
+        if not klass.__module__.startswith("tui.") or "BINDINGS" not in klass.__dict__:
+            continue
+        raw: list[BindingType] = klass.__dict__["BINDINGS"]
+        for b in Binding.make_bindings(raw):
+            if b.key in seen:
+                continue
+            seen.add(b.key)
+            out.append(b)
+    return out
+
+
+def _rows(app: App, bindings: Iterable[Binding]) -> list[tuple[str, str]]:
+    """Group keys bound to the same action: ``↓ j  Down``."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for b in bindings:
+        desc = b.description or b.action
+        grouped.setdefault((b.action, desc), []).append(app.get_key_display(b))
+    return [(" ".join(keys), desc) for (_, desc), keys in grouped.items()]
+
+
+def collect_bindings(app: App, roots: Iterable[DOMNode], extra: list[tuple[str, str]] = ()) -> list[Section]:
+    """Sections of the help: the app's keys first, then each tbtui widget class found under ``roots``."""
+    sections: list[Section] = [("Anywhere", [*_rows(app, _own_bindings(type(app))), *extra])]
+    seen: set[type] = set()
+    for root in roots:
+        for node in [root, *root.walk_children()]:
+            cls = type(node)
+            if cls in seen or cls is type(app):
+                continue
+            seen.add(cls)
+            bindings = _own_bindings(cls)
+            if bindings:
+                title = getattr(cls, "HELP_TITLE", None) or cls.__name__
+                sections.append((title, _rows(app, bindings)))
+    return sections
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the key sections given to it; any of Escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close help"),
+    ]
+
+    def __init__(self, sections: list[Section]) -> None:
+        super().__init__(id="help")
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for title, rows in self.sections:
+            table.add_row(Text(title, style="bold underline"), "")
+            for keys, desc in rows:
+                table.add_row(keys, desc)
+            table.add_row("", "")
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("tbtui keys", style="bold"), id="help-title")
+            yield Static(table, id="help-table")
+            yield Static(Text("Escape, q or ? closes this help.", style="dim"))

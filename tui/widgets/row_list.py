@@ -1,0 +1,146 @@
+"""A keyboard-and-mouse list of one-line rows drawn with Textual's Line API.
+
+The runs and tags lists can hold thousands of rows that change several times a second while a
+logdir loads; a Line-API widget draws only the rows on screen, from pure row renderers in
+tui/render/rows.py, and never rebuilds child widgets. Subclasses say how many rows there are and
+how to draw one; this class does the cursor, scrolling, keys and clicks.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+__all__ = ["RowList"]
+
+
+class RowList(ScrollView, can_focus=True):
+    """Rows with a cursor. Subclasses implement :meth:`row_count` and :meth:`render_row`."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"row-list--cursor", "row-list--cursor-blurred"}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("home,g", "cursor_first", "First", show=False),
+        Binding("end,G", "cursor_last", "Last", show=False),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, repaint=False, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to ``index``."""
+
+        def __init__(self, sender: RowList, index: int) -> None:
+            super().__init__()
+            self.sender = sender
+            self.index = index
+
+        @property
+        def control(self) -> RowList:
+            return self.sender
+
+    # -- for subclasses -------------------------------------------------------------------------
+
+    def row_count(self) -> int:
+        return 0
+
+    def render_row(self, index: int, width: int, base: Style) -> Text:
+        return Text(" " * width)
+
+    def row_clicked(self, index: int, x: int) -> None:
+        """A mouse click on row ``index`` at column ``x`` (after the cursor moved there)."""
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def rows_changed(self) -> None:
+        """Call after the rows changed: resizes the scroll area, clamps the cursor, repaints."""
+        n = self.row_count()
+        self.virtual_size = Size(self.scrollable_content_region.width, n)
+        if n and self.cursor >= n:
+            self.cursor = n - 1
+        self.refresh()
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        n = self.row_count()
+        if n and not 0 <= new < n:
+            self.cursor = min(max(new, 0), n - 1)
+            return
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.cursor))
+
+    def _scroll_to_cursor(self) -> None:
+        h = self.scrollable_content_region.height
+        if h <= 0:
+            return
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + h:
+            self.scroll_to(y=self.cursor - h + 1, animate=False, immediate=True)
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + int(self.scroll_y)
+        if index >= self.row_count() or width <= 0:
+            return Strip.blank(width, self.rich_style)
+        base = self.rich_style
+        if index == self.cursor:
+            name = "row-list--cursor" if self.has_focus else "row-list--cursor-blurred"
+            base = base + self.get_component_rich_style(name)
+        text = self.render_row(index, width, base)
+        segments = list(text.render(self.app.console))
+        return Strip(segments, width).crop(0, width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.rows_changed()
+        self._scroll_to_cursor()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- input ----------------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + int(self.scroll_y)
+        if 0 <= index < self.row_count():
+            self.focus()
+            self.cursor = index
+            self.row_clicked(index, event.x)
+
+    def action_cursor_down(self) -> None:
+        self.cursor = min(self.cursor + 1, max(self.row_count() - 1, 0))
+
+    def action_cursor_up(self) -> None:
+        self.cursor = max(self.cursor - 1, 0)
+
+    def action_cursor_first(self) -> None:
+        self.cursor = 0
+
+    def action_cursor_last(self) -> None:
+        self.cursor = max(self.row_count() - 1, 0)
+
+    def action_page_down(self) -> None:
+        step = max(self.scrollable_content_region.height - 1, 1)
+        self.cursor = min(self.cursor + step, max(self.row_count() - 1, 0))
+
+    def action_page_up(self) -> None:
+        step = max(self.scrollable_content_region.height - 1, 1)
+        self.cursor = max(self.cursor - step, 0)

@@ -1,0 +1,350 @@
+"""One tag's chart: every visible run overlaid, with a cursor, zoom and pan.
+
+The widget holds view state only (tag, sources, x window, cursor) and draws through
+tui.render.chart.render_chart. It redraws only when what it would draw changed: the key of the
+last frame covers the size, the settings and every source's (series, version), so a push from the
+app with nothing new costs one tuple comparison and writes nothing to the terminal.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.model.series import ScalarSeries
+from tui.render.chart import ChartRender, ChartSeries, render_chart
+from tui.render.scalar_view import SmoothCache, chart_series, cursor_lines
+
+__all__ = ["ChartSource", "ChartView", "ScalarChart", "build_chart"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSource:
+    """One run's series of the charted tag."""
+
+    run: str
+    color: str
+    series: ScalarSeries
+
+
+@dataclass(frozen=True, slots=True)
+class ChartView:
+    """Settings that change how every chart is drawn (shared by the single chart and the grid)."""
+
+    x_mode: str = "step"
+    smoothing: float = 0.6
+    log_y: bool = False
+    ignore_outliers: bool = False
+
+
+def build_chart(
+    tag: str,
+    sources: list[ChartSource],
+    view: ChartView,
+    width: int,
+    height: int,
+    *,
+    cache: SmoothCache,
+    x_range: tuple[float, float] | None = None,
+    cursor_x: float | None = None,
+    title: str | None = None,
+    show_legend: bool = True,
+    readout: bool = True,
+) -> tuple[ChartRender, list[Text], list[ChartSeries]]:
+    """Chart lines plus cursor readout lines (exactly ``height`` lines in all)."""
+    series: list[ChartSeries] = []
+    steps_of: list = []
+    for src in sources:
+        snap = src.series.snapshot()
+        if not len(snap):
+            continue
+        s = chart_series(
+            src.run,
+            snap,
+            src.color,
+            x_mode=view.x_mode,
+            smoothing=view.smoothing,
+            cache=cache,
+            key=(src.run, tag, id(src.series), src.series.version),
+        )
+        series.append(s)
+        steps_of.append(snap.steps)
+    extra = 0
+    if readout and cursor_x is not None and series and height >= 12:
+        extra = min(len(series), 3) + (1 if len(series) > 3 else 0)
+        extra = min(extra, 4)
+    chart = render_chart(
+        series,
+        width,
+        height - extra,
+        x_mode=view.x_mode,  # type: ignore[arg-type]
+        log_y=view.log_y,
+        ignore_outliers=view.ignore_outliers,
+        x_range=x_range,
+        cursor_x=cursor_x,
+        title=title if title is not None else tag,
+        show_legend=show_legend,
+    )
+    lines: list[Text] = []
+    if extra:
+        steps = [int(steps_of[h.series][h.index]) for h in chart.cursor]
+        lines = cursor_lines(
+            chart.cursor, [s.color for s in series], width, view.x_mode, steps=steps, max_lines=3
+        )
+        lines = lines[:extra]
+        while len(lines) < extra:
+            lines.append(Text(" " * width))
+    return chart, lines, series
+
+
+class ScalarChart(Widget, can_focus=True):
+    """The selected tag's chart. Keys move a cursor, zoom and pan the x axis."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "cursor(-1)", "Cursor ←", show=False),
+        Binding("right,l", "cursor(1)", "Cursor →", show=False),
+        Binding("shift+left,H", "cursor(-10)", "Cursor ← 10", show=False),
+        Binding("shift+right,L", "cursor(10)", "Cursor → 10", show=False),
+        Binding("home,g", "cursor_end(0)", "Cursor to first", show=False),
+        Binding("end,G", "cursor_end(1)", "Cursor to last", show=False),
+        Binding("escape", "hide_cursor", "Hide cursor", show=False),
+        Binding("down,j", "next_tag(1)", "Next tag", show=False),
+        Binding("up,k", "next_tag(-1)", "Previous tag", show=False),
+        Binding("+,=", "zoom(0.5)", "Zoom in"),
+        Binding("-", "zoom(2.0)", "Zoom out", show=False),
+        Binding("[", "pan(-0.25)", "Pan ←", show=False),
+        Binding("]", "pan(0.25)", "Pan →", show=False),
+        Binding("r", "reset_view", "Reset zoom"),
+    ]
+
+    class StepTag(Message):
+        """Ask the owner to select the next (+1) or previous (-1) tag."""
+
+        def __init__(self, delta: int) -> None:
+            super().__init__()
+            self.delta = delta
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tag: str | None = None
+        self.sources: list[ChartSource] = []
+        self.view = ChartView()
+        self.x_range: tuple[float, float] | None = None
+        self.cursor_x: float | None = None
+        self.cache = SmoothCache()
+        #: The last frame drawn (tests and the cursor keys read it).
+        self.last: ChartRender | None = None
+        self.last_series: list[ChartSeries] = []
+        self._strips: list[Strip] = []
+        self._key: tuple | None = None
+        self.draw_count = 0
+
+    # -- inputs ---------------------------------------------------------------------------------
+
+    def show(self, tag: str | None, sources: list[ChartSource], view: ChartView) -> None:
+        """Chart ``tag`` from ``sources``; repaints only when something drawn would change."""
+        if view.x_mode != self.view.x_mode:
+            self.x_range = None
+            self.cursor_x = None
+        self.tag, self.sources, self.view = tag, sources, view
+        if self._frame_key() != self._key:
+            self.refresh()
+
+    def _frame_key(self) -> tuple:
+        return (
+            self.tag,
+            tuple((s.run, s.color, id(s.series), s.series.version) for s in self.sources),
+            self.view,
+            self.x_range,
+            self.cursor_x,
+            self.size.width,
+            self.size.height,
+        )
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def _draw(self) -> None:
+        key = self._frame_key()
+        if key == self._key and self._strips:
+            return
+        self._key = key
+        w, h = self.size.width, self.size.height
+        console = self.app.console
+        base = self.rich_style
+        if self.tag is None or not any(len(s.series) for s in self.sources):
+            msg = "No scalar data for the visible runs" if self.tag is None else f"{self.tag}: no points yet"
+            lines = [Text(" " * w) for _ in range(h)]
+            if h:
+                t = Text(msg.center(w)[:w], style=Style(dim=True))
+                lines[h // 2] = t
+            self.last, self.last_series = None, []
+        else:
+            chart, readout, series = build_chart(
+                self.tag,
+                self.sources,
+                self.view,
+                w,
+                h,
+                cache=self.cache,
+                x_range=self.x_range,
+                cursor_x=self.cursor_x,
+            )
+            self.last, self.last_series = chart, series
+            lines = chart.lines + readout
+        self._strips = [Strip(list(t.render(console)), w).apply_style(base).crop(0, w) for t in lines]
+        self.draw_count += 1
+
+    def render_line(self, y: int) -> Strip:
+        if y == 0 or not self._strips:
+            self._draw()
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh()
+
+    # -- cursor, zoom and pan ---------------------------------------------------------------------
+
+    def _ensure_frame(self) -> ChartRender | None:
+        self._draw()
+        return self.last
+
+    def _set_cursor(self, x: float | None) -> None:
+        self.cursor_x = x
+        self.refresh()
+
+    def action_cursor(self, columns: int) -> None:
+        chart = self._ensure_frame()
+        if chart is None or chart.plot_width <= 0:
+            return
+        if self.cursor_x is None:
+            self.action_cursor_end(1 if columns < 0 else 0)
+            return
+        lo, hi = chart.x_range
+        dx = (hi - lo) / max(chart.plot_width, 1)
+        x = self.cursor_x + columns * dx
+        x = self._snap(x, columns)
+        if (x < lo or x > hi) and self.x_range is not None:
+            # Scroll the window along when the cursor walks off a zoomed view.
+            shift = x - (hi if x > hi else lo)
+            self.x_range = (lo + shift, hi + shift)
+        self._set_cursor(x)
+
+    def _snap(self, x: float, direction: int) -> float:
+        """Move to the nearest data x in ``direction`` so each press lands on a real point."""
+        xs = [s.x for s in self.last_series if len(s.x)]
+        if not xs or self.cursor_x is None:
+            return x
+        best = None
+        for arr in xs:
+            if direction > 0:
+                cand = arr[arr > self.cursor_x]
+                if cand.size:
+                    v = float(cand[cand >= x].min()) if (cand >= x).any() else float(cand.max())
+                    best = v if best is None else min(best, v)
+            else:
+                cand = arr[arr < self.cursor_x]
+                if cand.size:
+                    v = float(cand[cand <= x].max()) if (cand <= x).any() else float(cand.min())
+                    best = v if best is None else max(best, v)
+        return x if best is None else best
+
+    def action_cursor_end(self, last: int) -> None:
+        chart = self._ensure_frame()
+        if chart is None:
+            return
+        xs = [s.x for s in self.last_series if len(s.x)]
+        if not xs:
+            return
+        lo, hi = chart.x_range
+        inside = [a[(a >= lo) & (a <= hi)] for a in xs]
+        inside = [a for a in inside if a.size]
+        if not inside:
+            return
+        x = max(float(a.max()) for a in inside) if last else min(float(a.min()) for a in inside)
+        self._set_cursor(x)
+
+    def action_hide_cursor(self) -> None:
+        self._set_cursor(None)
+
+    def action_next_tag(self, delta: int) -> None:
+        self.post_message(self.StepTag(delta))
+
+    def action_zoom(self, factor: float) -> None:
+        chart = self._ensure_frame()
+        if chart is None:
+            return
+        lo, hi = chart.x_range
+        centre = self.cursor_x if self.cursor_x is not None and lo <= self.cursor_x <= hi else (lo + hi) / 2
+        self._zoom_at(centre, factor)
+
+    def _zoom_at(self, centre: float, factor: float) -> None:
+        chart = self.last
+        if chart is None:
+            return
+        lo, hi = chart.x_range
+        new_lo = centre - (centre - lo) * factor
+        new_hi = centre + (hi - centre) * factor
+        full = self._full_x()
+        if full is not None and new_lo <= full[0] and new_hi >= full[1]:
+            self.x_range = None  # zoomed out to everything: follow new data again
+        elif new_hi - new_lo > 0 and math.isfinite(new_lo) and math.isfinite(new_hi):
+            self.x_range = (new_lo, new_hi)
+        self.refresh()
+
+    def _full_x(self) -> tuple[float, float] | None:
+        xs = [s.x for s in self.last_series if len(s.x)]
+        if not xs:
+            return None
+        return min(float(a.min()) for a in xs), max(float(a.max()) for a in xs)
+
+    def action_pan(self, fraction: float) -> None:
+        chart = self._ensure_frame()
+        if chart is None:
+            return
+        lo, hi = chart.x_range
+        shift = (hi - lo) * fraction
+        self.x_range = (lo + shift, hi + shift)
+        self.refresh()
+
+    def action_reset_view(self) -> None:
+        self.x_range = None
+        self.cursor_x = None
+        self.refresh()
+
+    # -- mouse ----------------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        self.focus()
+        chart = self._ensure_frame()
+        if chart is None:
+            return
+        x = chart.x_at_column(event.x)
+        if x is not None:
+            self._set_cursor(x)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._wheel(event.x, 0.8)
+        event.stop()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._wheel(event.x, 1.25)
+        event.stop()
+
+    def _wheel(self, column: int, factor: float) -> None:
+        chart = self._ensure_frame()
+        if chart is None:
+            return
+        x = chart.x_at_column(column)
+        lo, hi = chart.x_range
+        self._zoom_at(x if x is not None else (lo + hi) / 2, factor)

@@ -1,0 +1,184 @@
+"""The Scalars tab: grouped tags with sparklines, the selected tag's chart, and a grid of charts.
+
+Layout: the tags list beside the chart (above it on narrow screens); ``v`` swaps both for the grid.
+Everything shown is derived from the :class:`PaneContext` the app sets, so this pane keeps only
+view state (selected tag, grid on/off) and caches keyed on series versions.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+
+from tui.model.tags import group_tags
+from tui.render.sparkline import sparkline
+from tui.widgets.chart_grid import ChartGrid
+from tui.widgets.pane import Pane, PaneContext
+from tui.widgets.scalar_chart import ChartSource, ChartView, ScalarChart
+from tui.widgets.tag_list import TagInfo, TagList
+
+__all__ = ["ScalarsPane"]
+
+
+class ScalarsPane(Pane):
+    """Scalars: tags grouped by prefix, one chart with every visible run, or a grid of charts."""
+
+    HELP_TITLE = "Scalars tab"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "toggle_grid", "Grid/chart"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.grid_mode = False
+        self._tags_key: tuple | None = None
+        self._tags: list[str] = []
+        self._info_cache: dict[tuple, TagInfo] = {}
+
+    def compose(self) -> ComposeResult:
+        with Container(id="scalars-single"):
+            yield TagList(id="tags")
+            yield ScalarChart(id="chart")
+        yield ChartGrid(id="grid")
+
+    def on_mount(self) -> None:
+        self.query_one(TagList).info = self._tag_info
+        self.query_one(ChartGrid).display = False
+
+    # -- context --------------------------------------------------------------------------------
+
+    def watch_context(self, old: PaneContext | None, new: PaneContext | None) -> None:
+        if new is None:
+            return
+        self._refresh_view(new)
+
+    def _scalar_tags(self, ctx: PaneContext) -> list[str]:
+        key = (ctx.generation, ctx.runs, ctx.tag_regex, id(ctx.logdir))
+        if key != self._tags_key:
+            tags: set[str] = set()
+            runs = ctx.logdir.runs
+            for name in ctx.runs:
+                run = runs.get(name)
+                if run is not None:
+                    tags.update(run.scalars)
+            self._tags = [t for t in tags if ctx.tag_matches(t)]
+            self._tags_key = key
+        return self._tags
+
+    def sources(self, tag: str) -> list[ChartSource]:
+        """Every visible run's series of ``tag``, in the runs pane's order."""
+        ctx = self.context
+        if ctx is None:
+            return []
+        out = []
+        runs = ctx.logdir.runs
+        for name in ctx.runs:
+            run = runs.get(name)
+            series = run.scalars.get(tag) if run is not None else None
+            if series is not None:
+                out.append(ChartSource(name, ctx.color(name), series))
+        return out
+
+    def view_settings(self) -> ChartView:
+        ctx = self.context
+        if ctx is None:
+            return ChartView()
+        return ChartView(ctx.x_mode, ctx.smoothing, ctx.log_y, ctx.ignore_outliers)
+
+    def _refresh_view(self, ctx: PaneContext) -> None:
+        tag_list = self.query_one(TagList)
+        groups = group_tags(self._scalar_tags(ctx))
+        tag_list.set_groups(groups)
+        if self.grid_mode:
+            self.query_one(ChartGrid).show(tag_list.tags, self.sources, self.view_settings())
+        else:
+            self._show_chart(tag_list.selected_tag)
+
+    def _show_chart(self, tag: str | None) -> None:
+        chart = self.query_one(ScalarChart)
+        chart.show(tag, self.sources(tag) if tag else [], self.view_settings())
+
+    def _tag_info(self, tag: str, width: int) -> TagInfo:
+        """Sparkline and last value of the focused run (or the first visible run with the tag)."""
+        ctx = self.context
+        if ctx is None:
+            return TagInfo()
+        runs = ctx.logdir.runs
+        order = [ctx.focused_run] if ctx.focused_run in ctx.runs else []
+        for name in [*order, *ctx.runs]:
+            run = runs.get(name) if name else None
+            series = run.scalars.get(tag) if run is not None else None
+            if series is None or not len(series):
+                continue
+            key = (name, tag, id(series), series.version, width)
+            info = self._info_cache.get(key)
+            if info is None:
+                snap = series.snapshot()
+                info = TagInfo(sparkline(snap.values, width), float(snap.values[-1]), ctx.color(name))
+                if len(self._info_cache) > 4096:
+                    self._info_cache.clear()
+                self._info_cache[key] = info
+            return info
+        return TagInfo()
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def on_tag_list_selected(self, event: TagList.Selected) -> None:
+        event.stop()
+        if not self.grid_mode:
+            self._show_chart(event.tag)
+
+    def on_tag_list_activated(self, event: TagList.Activated) -> None:
+        event.stop()
+        self.query_one(ScalarChart).focus()
+
+    def on_scalar_chart_step_tag(self, event: ScalarChart.StepTag) -> None:
+        event.stop()
+        tag_list = self.query_one(TagList)
+        tags = tag_list.tags
+        if not tags:
+            return
+        current = tag_list.selected_tag
+        i = tags.index(current) if current in tags else -1
+        i = min(max(i + event.delta, 0), len(tags) - 1)
+        tag = tags[i]
+        if not tag_list.select_tag(tag):
+            # The tag sits in a collapsed group: open it.
+            for group, members in tag_list.groups:
+                if tag in members and group in tag_list.collapsed:
+                    tag_list.toggle_group(group)
+            tag_list.select_tag(tag)
+
+    def on_chart_grid_opened(self, event: ChartGrid.Opened) -> None:
+        event.stop()
+        self.query_one(TagList).select_tag(event.tag)
+        self.set_grid(False)
+        self.query_one(ScalarChart).focus()
+
+    def on_chart_grid_selected(self, event: ChartGrid.Selected) -> None:
+        event.stop()
+        self.query_one(TagList).select_tag(event.tag)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_toggle_grid(self) -> None:
+        self.set_grid(not self.grid_mode)
+
+    def set_grid(self, on: bool) -> None:
+        self.grid_mode = on
+        grid = self.query_one(ChartGrid)
+        self.query_one("#scalars-single").display = not on
+        grid.display = on
+        tag_list = self.query_one(TagList)
+        if on:
+            grid.show(tag_list.tags, self.sources, self.view_settings())
+            if tag_list.selected_tag:
+                grid.select_tag(tag_list.selected_tag)
+            grid.focus()
+        else:
+            self._show_chart(tag_list.selected_tag)
+            self.query_one(ScalarChart).focus()

@@ -1,0 +1,75 @@
+"""The status bar: logdir, runs, points, live state, last update, smoothing, x axis; plus a notice line.
+
+It shows the time of the last update rather than "3 s ago": a ticking age would redraw the screen
+every second while nothing happens, and an idle tbtui writes nothing to the terminal.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widget import Widget
+
+from tui.render.rows import status_line
+from tui.render.ticks import format_number
+
+__all__ = ["StatusBar", "StatusInfo"]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusInfo:
+    logdir: str = ""
+    runs_total: int = 0
+    runs_shown: int = 0
+    points: int = 0
+    state: str = "starting"  # "loading 40%" | "live" | "paused" | "polling 2s" ...
+    updated: float | None = None
+    smoothing: float = 0.6
+    x_mode: str = "step"
+    log_y: bool = False
+    ignore_outliers: bool = False
+    notice: str = ""
+
+
+class StatusBar(Widget):
+    """One status line, and a second one for a notice (a damaged file, a pane's message)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.info = StatusInfo()
+
+    def set_info(self, info: StatusInfo) -> None:
+        if info == self.info:
+            return
+        had_notice = bool(self.info.notice)
+        self.info = info
+        self.set_class(bool(info.notice), "-notice")
+        self.refresh(layout=had_notice != bool(info.notice))
+
+    def render(self) -> Text:
+        i = self.info
+        w = self.size.width
+        state_style = {"paused": "bold yellow", "live": "bold green"}.get(i.state.split()[0], "cyan")
+        updated = time.strftime("%H:%M:%S", time.localtime(i.updated)) if i.updated else "–"
+        axis = (
+            f"x {i.x_mode}"
+            + (" · log y" if i.log_y else "")
+            + (" · no outliers" if i.ignore_outliers else "")
+        )
+        parts = [
+            (i.logdir, "bold"),
+            (f"runs {i.runs_shown}/{i.runs_total}", ""),
+            (f"{format_number(i.points, 3)} pts", ""),
+            (i.state, state_style),
+            (f"updated {updated}", "dim"),
+            (f"smoothing {i.smoothing:g}", ""),
+            (axis, ""),
+        ]
+        line = status_line(parts, w, right="? help")
+        if not i.notice:
+            return line
+        notice = Text(i.notice, style="yellow", no_wrap=True, end="")
+        notice.truncate(w, overflow="ellipsis", pad=True)
+        return Text("\n").join([line, notice])

@@ -1,0 +1,166 @@
+"""The tags list of a dashboard: groups (prefix before the first ``/``) with their tags.
+
+Each tag row shows a sparkline and the last value of the focused run; the owner supplies those
+through :attr:`TagList.info` so the list stays ignorant of the model. Rows are drawn lazily, so
+only the tags on screen pay for a sparkline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from tui.render.rows import group_row, tag_row
+from tui.widgets.row_list import RowList
+
+__all__ = ["TagInfo", "TagList"]
+
+
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    """What a tag row shows besides its name: a sparkline (already drawn) and a value."""
+
+    spark: str = ""
+    value: float | None = None
+    color: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    kind: str  # "group" | "tag"
+    name: str  # group name or full tag
+    label: str
+    count: int = 0
+    indent: int = 2
+
+
+class TagList(RowList):
+    """Grouped tags; moving the cursor onto a tag selects it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "activate", "Open", show=False),
+    ]
+
+    class Selected(Message):
+        """The cursor is on tag ``tag``."""
+
+        def __init__(self, tag: str) -> None:
+            super().__init__()
+            self.tag = tag
+
+    class Activated(Message):
+        """Enter on a tag: the owner typically focuses the chart."""
+
+        def __init__(self, tag: str) -> None:
+            super().__init__()
+            self.tag = tag
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.groups: list[tuple[str, list[str]]] = []
+        self.collapsed: set[str] = set()
+        self._rows: list[_Row] = []
+        #: ``info(tag, width) -> TagInfo``; set by the owner.
+        self.info: Callable[[str, int], TagInfo] = lambda tag, width: TagInfo()
+
+    # -- rows -----------------------------------------------------------------------------------
+
+    def set_groups(self, groups: list[tuple[str, list[str]]]) -> None:
+        """Replace the tags (already grouped and ordered), keeping the cursor on the same tag."""
+        if groups == self.groups:
+            self.refresh()  # sparklines and values may have changed
+            return
+        self.groups = groups
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        keep = self.selected_tag or self._current_group()
+        rows: list[_Row] = []
+        for group, tags in self.groups:
+            if len(tags) == 1 and tags[0] == group:
+                rows.append(_Row("tag", group, group, indent=0))
+                continue
+            rows.append(_Row("group", group, group, count=len(tags)))
+            if group in self.collapsed:
+                continue
+            prefix = group + "/"
+            for tag in tags:
+                label = tag[len(prefix) :] if tag.startswith(prefix) else tag
+                rows.append(_Row("tag", tag, label or tag))
+        self._rows = rows
+        index = next((i for i, r in enumerate(rows) if r.name == keep), None)
+        if index is None:
+            index = next((i for i, r in enumerate(rows) if r.kind == "tag"), 0)
+        self.set_reactive(TagList.cursor, index)
+        self.rows_changed()
+        self._scroll_to_cursor()
+        tag = self.selected_tag
+        if tag is not None and tag != keep:
+            self.post_message(self.Selected(tag))
+
+    def _current_group(self) -> str | None:
+        if 0 <= self.cursor < len(self._rows) and self._rows[self.cursor].kind == "group":
+            return self._rows[self.cursor].name
+        return None
+
+    @property
+    def tags(self) -> list[str]:
+        """Every listed tag, collapsed groups included, in order."""
+        return [t for _, tags in self.groups for t in tags]
+
+    @property
+    def selected_tag(self) -> str | None:
+        if 0 <= self.cursor < len(self._rows) and self._rows[self.cursor].kind == "tag":
+            return self._rows[self.cursor].name
+        return None
+
+    def select_tag(self, tag: str) -> bool:
+        for i, r in enumerate(self._rows):
+            if r.kind == "tag" and r.name == tag:
+                self.cursor = i
+                return True
+        return False
+
+    def toggle_group(self, group: str) -> None:
+        self.collapsed ^= {group}
+        self._rebuild()
+
+    # -- RowList --------------------------------------------------------------------------------
+
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def render_row(self, index: int, width: int, base: Style) -> Text:
+        r = self._rows[index]
+        if r.kind == "group":
+            return group_row(r.name, r.count, width, collapsed=r.name in self.collapsed, base=base)
+        info = self.info(r.name, max(width // 4, 4))
+        return tag_row(
+            r.label, width, spark=info.spark, value=info.value, color=info.color, indent=r.indent, base=base
+        )
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        super().watch_cursor(old, new)
+        tag = self.selected_tag
+        if tag is not None:
+            self.post_message(self.Selected(tag))
+
+    def row_clicked(self, index: int, x: int) -> None:
+        r = self._rows[index]
+        if r.kind == "group":
+            self.toggle_group(r.name)
+
+    def action_activate(self) -> None:
+        if not (0 <= self.cursor < len(self._rows)):
+            return
+        r = self._rows[self.cursor]
+        if r.kind == "group":
+            self.toggle_group(r.name)
+        else:
+            self.post_message(self.Activated(r.name))
