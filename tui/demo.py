@@ -1,0 +1,171 @@
+"""``tbtui --demo``: a sample logdir that keeps training, opened in the app.
+
+Writes three runs (scalars, weight histograms, a text note, a small op graph) with a few hundred
+steps of history into a temporary folder, then a background thread appends a step to every run
+every :data:`STEP_SECONDS` and, after a while, starts a fourth run, so live tailing and run
+discovery can be watched. Everything goes through tui.tfevents.writer, the same format any
+SummaryWriter produces. The folder is removed on exit unless ``--keep`` style use is wanted:
+set ``TBTUI_DEMO_KEEP=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+
+import numpy as np
+
+from tui.tfevents.proto import graph_pb2
+from tui.tfevents.writer import EventFileWriter
+
+__all__ = ["DemoWriter", "run"]
+
+STEP_SECONDS = 0.25
+HISTORY_STEPS = 300
+HIST_EVERY = 10
+NEW_RUN_AFTER = 40  # live steps before the extra run appears
+
+# name -> (learning rate, noise, seed)
+RUNS = {
+    "mlp/lr_0.1": (0.1, 0.08, 1),
+    "mlp/lr_0.01": (0.01, 0.05, 2),
+    "cnn/adam": (0.003, 0.06, 3),
+}
+LATE_RUN = ("cnn/sgd_momentum", (0.05, 0.07, 4))
+
+
+def demo_graph() -> graph_pb2.GraphDef:
+    """A two-layer MLP with a loss, in name scopes, as a GraphDef."""
+    g = graph_pb2.GraphDef()
+
+    def node(name: str, op: str, *inputs: str) -> None:
+        n = g.node.add()
+        n.name, n.op = name, op
+        n.input.extend(inputs)
+
+    node("input", "Placeholder")
+    node("labels", "Placeholder")
+    prev = "input"
+    for layer in ("dense_1", "dense_2"):
+        node(f"{layer}/kernel", "VariableV2")
+        node(f"{layer}/bias", "VariableV2")
+        node(f"{layer}/MatMul", "MatMul", prev, f"{layer}/kernel")
+        node(f"{layer}/BiasAdd", "BiasAdd", f"{layer}/MatMul", f"{layer}/bias")
+        node(f"{layer}/Relu", "Relu", f"{layer}/BiasAdd")
+        prev = f"{layer}/Relu"
+    node("loss/xent", "SoftmaxCrossEntropyWithLogits", prev, "labels")
+    node("loss/Mean", "Mean", "loss/xent")
+    node("train/grad", "AddN", "loss/Mean")
+    node("train/Adam", "ApplyAdam", "dense_1/kernel", "train/grad")
+    return g
+
+
+class _Run:
+    """One simulated training run: deterministic curves from its seed."""
+
+    def __init__(self, root: str, name: str, lr: float, noise: float, seed: int) -> None:
+        self.name = name
+        self.lr = lr
+        self.noise = noise
+        self.rng = np.random.default_rng(seed)
+        self.writer = EventFileWriter(os.path.join(root, name))
+        self.step = 0
+        self.writer.add_text("notes", f"**{name}**: learning rate `{lr}`, seed {seed}.", 0)
+        self.writer.add_graph(demo_graph())
+
+    def write_step(self, wall: float | None = None) -> None:
+        s = self.step
+        rate = 1.0 / (40.0 + 0.2 / self.lr)
+        base = 2.3 * math.exp(-s * rate) + 0.15
+        loss = base * (1 + self.noise * self.rng.standard_normal())
+        val_loss = base * 1.1 + 0.05 + 0.02 * self.rng.standard_normal()
+        acc = 1.0 - 0.9 * math.exp(-s * rate * 1.2) + 0.01 * self.rng.standard_normal()
+        w = self.writer
+        w.add_scalar("train/loss", loss, s, wall)
+        w.add_scalar("train/accuracy", min(acc, 1.0), s, wall)
+        w.add_scalar("val/loss", val_loss, s, wall)
+        w.add_scalar("val/accuracy", min(acc - 0.03, 1.0), s, wall)
+        w.add_scalar("train/learning_rate", self.lr * 0.5 ** (s // 100), s, wall)
+        if s % HIST_EVERY == 0:
+            spread = 1.0 / (1 + s / 200)
+            w.add_histogram("weights/dense_1", self.rng.normal(0.0, spread, 2000), s, wall)
+            w.add_histogram("weights/dense_2", self.rng.normal(s / 1000, 0.5 * spread, 2000), s, wall)
+        self.step += 1
+
+
+class DemoWriter:
+    """Owns the demo logdir and the thread that keeps it growing."""
+
+    def __init__(self, root: str | None = None, *, step_seconds: float = STEP_SECONDS) -> None:
+        self.root = root or tempfile.mkdtemp(prefix="tbtui-demo-")
+        self.step_seconds = step_seconds
+        self.runs: list[_Run] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def write_history(self, steps: int = HISTORY_STEPS) -> None:
+        """The first ``steps`` steps, with wall times spaced as if they happened already."""
+        start = time.time() - steps * self.step_seconds
+        for name, (lr, noise, seed) in RUNS.items():
+            run = _Run(self.root, name, lr, noise, seed)
+            for k in range(steps):
+                run.write_step(start + k * self.step_seconds)
+            run.writer.flush()
+            self.runs.append(run)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="tbtui-demo", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        live = 0
+        while not self._stop.wait(self.step_seconds):
+            for run in self.runs:
+                run.write_step()
+                run.writer.flush()
+            live += 1
+            if live == NEW_RUN_AFTER:
+                name, (lr, noise, seed) = LATE_RUN
+                self.runs.append(_Run(self.root, name, lr, noise, seed))
+
+    def stop(self, *, remove: bool = True) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        for run in self.runs:
+            with contextlib.suppress(OSError):
+                run.writer.close()
+        if remove:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the demo logdir, keep it growing, and open the app on it."""
+    from tui.app import TbtuiApp
+
+    demo = DemoWriter()
+    demo.write_history()
+    demo.start()
+    keep = bool(os.environ.get("TBTUI_DEMO_KEEP"))
+    try:
+        app = TbtuiApp(
+            demo.root,
+            runs=args.runs or "",
+            tags=args.tags or "",
+            smoothing=args.smoothing,
+            x_mode=args.x,
+            poll=args.poll,
+        )
+        app.run()
+    finally:
+        demo.stop(remove=not keep)
+    if keep:
+        print(f"tbtui: demo logdir kept at {demo.root}", file=sys.stderr)
+    return 0
