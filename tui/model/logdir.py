@@ -414,7 +414,7 @@ class Changes:
 class Logdir:
     """Every run under one directory, read incrementally."""
 
-    def __init__(self, path: str, *, check_crc: bool = True, chunk_bytes: int = 16 << 20) -> None:
+    def __init__(self, path: str, *, check_crc: bool = True, chunk_bytes: int = 8 << 20) -> None:
         self.path = path
         self.check_crc = check_crc
         self.chunk_bytes = chunk_bytes

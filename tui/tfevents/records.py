@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import os
 import struct
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,7 +34,7 @@ _BULK_CRC_MAX = 4096
 # Record lengths looked at to guess a repeating pattern (and records walked between guesses).
 _PERIOD_WINDOW = 48
 # How much a single read takes from the file; bounded so peak memory stays small on huge files.
-DEFAULT_CHUNK = 16 << 20
+DEFAULT_CHUNK = 8 << 20
 
 
 def gather(arr: np.ndarray, offsets: np.ndarray, width: int) -> np.ndarray:
@@ -174,6 +176,24 @@ def check_payloads(buf: bytes, arr: np.ndarray, starts: np.ndarray, lengths: np.
     return ok
 
 
+_prefetch_lock = threading.Lock()
+_in_flight = False
+_pool: ThreadPoolExecutor | None = None
+
+
+def _prefetch_pool() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tbtui-prefetch")
+    return _pool
+
+
+def _prefetch_done(_: Future[Frames | None]) -> None:
+    global _in_flight
+    with _prefetch_lock:
+        _in_flight = False
+
+
 @dataclass
 class RecordReader:
     """Reads one event file incrementally, remembering where it stopped.
@@ -209,8 +229,36 @@ class RecordReader:
         if text not in self.problems:
             self.problems.append(text)
 
+    _prefetch: Future[Frames | None] | None = field(default=None, repr=False)
+
     def read(self, max_bytes: int | None = None) -> Frames | None:
-        """Read the complete records after ``offset``, up to about ``max_bytes`` of them."""
+        """Read the complete records after ``offset``, up to about ``max_bytes`` of them.
+
+        While a backlog is being loaded, the next chunk is read, framed and CRC-checked on the
+        shared prefetch thread as soon as this one is handed out, so the caller's decoding and
+        our reading overlap on two cores (numpy, file reads and the CRC library release the
+        GIL). At most one chunk is in flight in the whole process, so memory stays bounded.
+        """
+        if self._prefetch is not None:
+            fut, self._prefetch = self._prefetch, None
+            frames = fut.result()
+        else:
+            frames = self._read_now(max_bytes)
+        if frames is not None and self.pending > 0 and not self.stopped:
+            self._start_prefetch(max_bytes)
+        return frames
+
+    def _start_prefetch(self, max_bytes: int | None) -> None:
+        global _in_flight
+        with _prefetch_lock:
+            if _in_flight:
+                return
+            _in_flight = True
+        fut = _prefetch_pool().submit(self._read_now, max_bytes)
+        fut.add_done_callback(_prefetch_done)
+        self._prefetch = fut
+
+    def _read_now(self, max_bytes: int | None = None) -> Frames | None:
         if self.stopped:
             return None
         size = self.stat_size()
