@@ -1,15 +1,574 @@
-"""The Graph tab (placeholder until its issue lands; replace this class, keep its name)."""
+"""The Graph tab: the focused run's op graph as a tree of name scopes, with a detail pane and search.
+
+What it shows comes from ``context.focused_run``: that run's graphs (``Event.graph_def``, TF2 traces,
+the Keras model config), one at a time, chosen with the selector or ``[`` / ``]`` when there are
+several. Parsing a graph can take a noticeable fraction of a second for 100,000 nodes, so it runs in a
+thread worker and the result is cached per (run, graph name) for as long as the graph's bytes are the
+same object (a new graph event under the same name brings new bytes, hence a new parse). Damaged bytes
+become a message in the tab, never an exception.
+
+Keys (the tree and detail pane must have focus, Tab moves there):
+
+- ``/`` or ``f`` opens the find box: matches by name or op as you type (``op:`` or ``name:`` narrows
+  it); Enter goes to the tree, ``n`` / ``N`` step through the matches, Escape clears. Inside this tab
+  ``/`` finds nodes, since the tag filter it opens elsewhere has nothing to filter here; the run filter
+  still opens with ``/`` from the runs pane.
+- ``t`` traces the highlighted node's inputs: its ancestors are marked in the tree and listed in the
+  detail pane, nearest first, each a jump target. ``t`` again (or Escape) ends the trace.
+- ``e`` opens a chain of single-child scopes; Enter on an input or output in the detail pane jumps there.
+"""
 
 from __future__ import annotations
 
-from tui.model.logdir import Run
-from tui.widgets.placeholder import PlaceholderPane
+import bisect
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Input, Select, Static, Tree
+from textual.worker import Worker, WorkerState
+
+from tui.graphcli import SOURCE_LABELS, load_graph
+from tui.model.graph import KerasModelGraph, OpGraph, ScopeTree, TreeEntry
+from tui.model.logdir import GraphEntry
+from tui.render.inert import inert
+from tui.widgets.graph_tree import GraphTree, Row
+from tui.widgets.node_detail import NodeDetailView
+from tui.widgets.pane import Pane, PaneContext
+
+__all__ = ["GraphPane", "ParsedGraph", "parse_graph"]
+
+#: Parsed graphs kept (per run and graph name); a 100,000-node graph takes some tens of MB.
+CACHE_SIZE = 6
+#: Ancestors listed and marked by a trace.
+TRACE_MAX = 2000
+#: Up to this many matches are put in tree order (natural sort); more keep the sorted-name order.
+NATURAL_ORDER_MAX = 5000
 
 
-class GraphPane(PlaceholderPane):
-    TITLE = "Graph"
-    NOUN = "graphs"
+@dataclass(slots=True)
+class ParsedGraph:
+    """A parse result: the graph and its scope tree, or why there is none. ``data`` is the bytes parsed."""
 
-    @staticmethod
-    def count(run: Run) -> int:
-        return len(run.graphs)
+    data: bytes
+    graph: OpGraph | None
+    tree: ScopeTree | None
+    error: str | None = None
+    seconds: float = 0.0
+    last_node: int | None = None  # where the cursor was, to come back to
+
+
+def parse_graph(entry: GraphEntry) -> ParsedGraph:
+    """Parse one graph entry and build its first tree level (run in a worker thread).
+
+    The scope tree is built here and then used only by the UI thread: ScopeTree has no lock, and the
+    worker is done with it before the UI gets it.
+    """
+    start = time.perf_counter()
+    try:
+        graph = load_graph(entry)
+        tree = graph.tree
+        tree.children("")
+    except Exception as e:  # damaged bytes of any kind: a message, never a crash
+        reason = str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
+        return ParsedGraph(entry.data, None, None, reason, time.perf_counter() - start)
+    return ParsedGraph(entry.data, graph, tree, None, time.perf_counter() - start)
+
+
+_CACHE: OrderedDict[tuple[str, str], ParsedGraph] = OrderedDict()
+
+
+def _cached(run: str, entry: GraphEntry) -> ParsedGraph | None:
+    hit = _CACHE.get((run, entry.name))
+    if hit is None or hit.data is not entry.data:
+        return None
+    _CACHE.move_to_end((run, entry.name))
+    return hit
+
+
+def _remember(run: str, name: str, parsed: ParsedGraph) -> None:
+    _CACHE[(run, name)] = parsed
+    _CACHE.move_to_end((run, name))
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(name: str) -> list[list[object]]:
+    """Sort key that follows the tree: per scope level, case-insensitive with numbers compared as such."""
+    key = []
+    for part in name.split("/"):
+        pieces: list[object] = _DIGITS.split(part.lower())
+        pieces[1::2] = map(int, pieces[1::2])
+        key.append(pieces)
+    return key
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+class GraphPane(Pane):
+    """The Graph tab (see the module docstring)."""
+
+    HELP_TITLE = "Graph tab"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash,f", "find", "Find node (name or op)"),
+        Binding("n", "next_match(1)", "Next match"),
+        Binding("N", "next_match(-1)", "Previous match", show=False),
+        Binding("t", "trace", "Trace inputs"),
+        Binding("right_square_bracket", "cycle_graph(1)", "Next graph of the run", show=False),
+        Binding("left_square_bracket", "cycle_graph(-1)", "Previous graph of the run", show=False),
+        Binding("escape", "clear_marks", "Clear search and trace", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.run: str | None = None
+        self.graph_name: str | None = None
+        self.entry: GraphEntry | None = None
+        self.parsed: ParsedGraph | None = None
+        self.matches: list[int] = []
+        self.match_index = -1
+        self.trace_of: int | None = None
+        #: perf_counter() when the last tree was drawn (the benchmark reads it).
+        self.drawn_at: float | None = None
+        self._graph_names: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="graph-bar"):
+            yield Static("", classes="graph-title")
+            yield Select[str]([], allow_blank=True, prompt="graph", classes="graph-select")
+        with Horizontal(classes="graph-find-bar"):
+            yield Input(
+                placeholder="find by name or op (op:MatMul, name:dense); Enter: go, n/N: next/previous",
+                classes="graph-find",
+                select_on_focus=False,
+            )
+            yield Static("", classes="graph-find-count")
+        with Horizontal(classes="graph-body"):
+            yield GraphTree(classes="graph-tree")
+            yield NodeDetailView(classes="graph-detail")
+        yield Static("", classes="graph-message")
+
+    def on_mount(self) -> None:
+        self.query_one(".graph-select", Select).display = False
+        self.query_one(".graph-tree", GraphTree).border_title = "Scopes"
+        self.query_one(".graph-detail", NodeDetailView).border_title = "Node"
+        self._message("Graph: waiting for a run")
+
+    # -- parts ----------------------------------------------------------------------------------
+
+    @property
+    def tree(self) -> GraphTree:
+        return self.query_one(".graph-tree", GraphTree)
+
+    @property
+    def detail(self) -> NodeDetailView:
+        return self.query_one(".graph-detail", NodeDetailView)
+
+    @property
+    def find_input(self) -> Input:
+        return self.query_one(".graph-find", Input)
+
+    @property
+    def graph(self) -> OpGraph | None:
+        return self.parsed.graph if self.parsed is not None else None
+
+    def _message(self, text: str | Text) -> None:
+        """Show a message instead of the tree (no graph, loading, damaged)."""
+        self.set_class(True, "-message")
+        self.query_one(".graph-message", Static).update(Text(text) if isinstance(text, str) else text)
+
+    def _title(self) -> None:
+        graph, entry = self.graph, self.entry
+        if graph is None or entry is None or self.run is None:
+            return
+        title = Text()
+        title.append(inert(self.run), style="bold")
+        title.append(" · ")
+        title.append(inert(entry.name))
+        title.append(f"  {SOURCE_LABELS.get(entry.source, entry.source)}", style="dim")
+        if isinstance(graph, KerasModelGraph):
+            title.append(f" · {_plural(graph.node_count, 'layer')}")
+        else:
+            title.append(f" · {_plural(graph.node_count, 'node')} · {_plural(graph.edge_count, 'edge')}")
+            if graph.control_edge_count:
+                title.append(f" ({graph.control_edge_count:,} control)")
+        if entry.step:
+            title.append(f" · step {entry.step}", style="dim")
+        self.query_one(".graph-title", Static).update(title)
+
+    # -- which graph ----------------------------------------------------------------------------
+
+    def watch_context(self, old: PaneContext | None, new: PaneContext | None) -> None:
+        if new is None:
+            return
+        run_name = new.focused_run
+        run = new.logdir.runs.get(run_name) if run_name is not None else None
+        graphs = dict(run.graphs) if run is not None else {}
+        self._set_graph_names(list(graphs))
+        if run_name is None or not graphs:
+            self.run, self.entry, self.parsed = run_name, None, None
+            self._no_graph(new, run_name)
+            return
+        name = self.graph_name if run_name == self.run and self.graph_name in graphs else next(iter(graphs))
+        self._open(run_name, graphs[name])
+
+    def _no_graph(self, ctx: PaneContext, run_name: str | None) -> None:
+        self.tree.show_tree(None)
+        runs = ctx.logdir.runs
+        with_graphs = [r for r in ctx.runs if r in runs and runs[r].graphs]
+        text = Text()
+        if run_name is None:
+            text.append("No run selected.\n", style="bold")
+        else:
+            text.append(f"Run {inert(run_name)} has no graph.\n", style="bold")
+        if with_graphs:
+            text.append("Runs with a graph (pick one in the runs pane): ")
+            text.append(", ".join(inert(r) for r in with_graphs[:12]))
+            if len(with_graphs) > 12:
+                text.append(f" … {len(with_graphs) - 12} more")
+        else:
+            text.append(
+                "No visible run has a graph. Graphs come from graph_def events (TF1, torch add_graph), "
+                "TF2 trace_export and Keras' TensorBoard callback (write_graph=True).",
+                style="dim",
+            )
+        self._message(text)
+
+    def _set_graph_names(self, names: list[str]) -> None:
+        if names == self._graph_names:
+            return
+        self._graph_names = names
+        select = self.query_one(".graph-select", Select)
+        with select.prevent(Select.Changed):
+            select.set_options((Text(inert(n)), n) for n in names)
+            if self.graph_name in names:
+                select.value = self.graph_name
+        select.display = len(names) > 1
+
+    def _open(self, run: str, entry: GraphEntry) -> None:
+        """Show ``entry`` of ``run``: at once if parsed before, else after a worker parses it."""
+        current = self.entry
+        if (
+            run == self.run
+            and current is not None
+            and (entry.name, entry.data) == (current.name, current.data)
+        ):
+            return  # the same graph (the context changed for another reason)
+        self._remember_cursor()
+        self.run, self.graph_name, self.entry = run, entry.name, entry
+        select = self.query_one(".graph-select", Select)
+        if entry.name in self._graph_names and select.value != entry.name:
+            with select.prevent(Select.Changed):
+                select.value = entry.name
+        self._clear_marks()
+        hit = _cached(run, entry)
+        if hit is not None:
+            self._show(hit)
+            return
+        self.parsed = None
+        self._message(f"Reading graph {inert(entry.name)} of {inert(run)} ({len(entry.data):,} bytes)…")
+        self.run_worker(
+            lambda: parse_graph(entry),
+            name=f"graph {run} {entry.name}",
+            group="graph-parse",
+            thread=True,
+            exclusive=True,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "graph-parse" or event.state != WorkerState.SUCCESS:
+            return
+        event.stop()
+        parsed: ParsedGraph = worker.result
+        entry = self.entry
+        if entry is None or self.run is None or parsed.data is not entry.data:
+            return  # an answer to a question nobody asks any more
+        _remember(self.run, entry.name, parsed)
+        self._show(parsed)
+
+    def _show(self, parsed: ParsedGraph) -> None:
+        self.parsed = parsed
+        if parsed.graph is None or parsed.tree is None:
+            text = Text()
+            text.append(f"Graph {inert(self.graph_name or '')} of run {inert(self.run or '')} ", style="bold")
+            text.append("could not be read.\n", style="bold")
+            text.append(inert(parsed.error or "unknown error"))
+            self.tree.show_tree(None)
+            self._message(text)
+            return
+        self.set_class(False, "-message")
+        self._title()
+        tree = self.tree
+        tree.show_tree(parsed.tree)
+        if parsed.last_node is not None:
+            tree.reveal(parsed.last_node)
+        self._show_cursor()
+        self.call_after_refresh(self._drawn)
+
+    def _drawn(self) -> None:
+        self.drawn_at = time.perf_counter()
+
+    def _remember_cursor(self) -> None:
+        entry = self.tree.cursor_entry
+        if self.parsed is not None and entry is not None and entry.node_id is not None:
+            self.parsed.last_node = entry.node_id
+
+    @on(Select.Changed, ".graph-select")
+    def _graph_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        self._choose_graph(event.value)
+
+    def _choose_graph(self, name: object) -> None:
+        ctx = self.context
+        if ctx is None or self.run is None or not isinstance(name, str):
+            return
+        run = ctx.logdir.runs.get(self.run)
+        if run is not None and name in run.graphs:
+            self._open(self.run, run.graphs[name])
+
+    def action_cycle_graph(self, step: int) -> None:
+        names = self._graph_names
+        if len(names) < 2:
+            return
+        k = names.index(self.graph_name) if self.graph_name in names else 0
+        self._choose_graph(names[(k + step) % len(names)])
+
+    # -- the highlighted row ------------------------------------------------------------------------
+
+    @on(Tree.NodeHighlighted, ".graph-tree")
+    def _highlighted(self, event: Tree.NodeHighlighted[Row]) -> None:
+        event.stop()
+        if self.trace_of is None:
+            self._show_cursor()
+
+    @on(Tree.NodeSelected, ".graph-tree")
+    def _selected(self, event: Tree.NodeSelected[Row]) -> None:
+        """Enter on an op: go to its detail, where its inputs and outputs can be followed."""
+        event.stop()
+        row = event.node.data
+        if row is not None and row.entry is not None and row.entry.kind == "op":
+            self.detail.focus()
+
+    def _show_cursor(self) -> None:
+        graph, tree = self.graph, self.tree
+        entry = tree.cursor_entry
+        if graph is None or entry is None:
+            self.detail.show_lines([])
+            return
+        if entry.kind == "op" and entry.node_id is not None:
+            self.detail.show_node(graph.node_detail(entry.node_id))
+            self.detail.border_title = "Node"
+        else:
+            self.detail.show_lines(self._group_lines(entry), entry.node_id)
+            self.detail.border_title = "Scope" if entry.kind == "scope" else "Series"
+
+    def _group_lines(self, entry: TreeEntry) -> list[tuple[Text, int | None]]:
+        """What a scope or series row shows: its size, what it holds, and its commonest ops."""
+        assert self.parsed is not None and self.parsed.tree is not None and self.graph is not None
+        graph, scope_tree = self.graph, self.parsed.tree
+        lines: list[tuple[Text, int | None]] = []
+        kind = "scope" if entry.kind == "scope" else "series"
+        lines.append((Text(inert(entry.path) + ("/" if kind == "scope" else ""), style="bold"), None))
+        lines.append((Text.assemble(("ops: ", "dim"), f"{entry.count:,}"), None))
+        if kind == "series":
+            lines.append((Text.assemble(("op: ", "dim"), inert(entry.op)), None))
+        children = scope_tree.children(entry.path)
+        kinds = {k: sum(1 for c in children if c.kind == k) for k in ("scope", "series", "op")}
+        held = ", ".join(_plural(n, k if k != "series" else "series") for k, n in kinds.items() if n)
+        lines.append((Text.assemble(("holds: ", "dim"), held or "nothing"), None))
+        if entry.node_id is not None:
+            lines.append((Text(" "), None))
+            lines.append((Text("an op has this scope's name; Enter goes to it", style="dim"), None))
+            lines.append((Text.assemble("  → ", (inert(graph.names[entry.node_id]), "bold")), entry.node_id))
+        ids = self._ids_under(entry)
+        if ids is not None and len(ids):
+            vocab: dict[str, int] = {}
+            ops = graph.ops
+            codes = np.fromiter((vocab.setdefault(ops[i], len(vocab)) for i in ids), np.int32, len(ids))
+            counts = np.bincount(codes, minlength=len(vocab))
+            order = np.argsort(-counts, kind="stable")[:8]
+            names = list(vocab)
+            lines.append((Text(" "), None))
+            lines.append((Text("op types", style="bold underline"), None))
+            for k in order.tolist():
+                lines.append((Text.assemble(f"  {int(counts[k]):>7,}  ", (inert(names[k]), "cyan")), None))
+            if len(vocab) > 8:
+                lines.append((Text(f"  … {len(vocab) - 8} more types", style="dim"), None))
+        return lines
+
+    def _ids_under(self, entry: TreeEntry) -> np.ndarray | None:
+        """Node ids inside a scope (a block of the sorted names) or a series (its members)."""
+        graph = self.graph
+        assert graph is not None and self.parsed is not None and self.parsed.tree is not None
+        if entry.kind == "series":
+            ids = [c.node_id for c in self.parsed.tree.children(entry.path) if c.node_id is not None]
+            return np.asarray(ids, dtype=np.int64)
+        names, order = graph.sorted_names()
+        prefix = entry.path + "/"
+        lo = bisect.bisect_left(names, prefix)
+        hi = bisect.bisect_left(names, prefix[:-1] + "0", lo)  # "0" sorts right after "/"
+        return order[lo:hi]
+
+    # -- jumping --------------------------------------------------------------------------------
+
+    def on_node_detail_view_jump(self, event: NodeDetailView.Jump) -> None:
+        event.stop()
+        self.reveal(event.node_id)
+
+    def reveal(self, node_id: int) -> bool:
+        """Open the tree down to a node and put the cursor on it."""
+        ok = self.tree.reveal(node_id)
+        if not ok:
+            self.post_message(Pane.Notice("that node is not in the tree"))
+        return ok
+
+    # -- search ---------------------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        if self.graph is None:
+            return
+        self.add_class("-finding")
+        box = self.find_input
+        box.focus()
+        box.cursor_position = len(box.value)
+
+    @on(Input.Changed, ".graph-find")
+    def _find_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.search(event.value)
+
+    @on(Input.Submitted, ".graph-find")
+    def _find_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.tree.focus()
+
+    def search(self, query: str) -> list[int]:
+        """Find nodes by name or op (``op:`` / ``name:`` narrow it), mark them, go to the first."""
+        graph = self.graph
+        if graph is None:
+            return []
+        text = query.strip()
+        by = "both"
+        for prefix, field in (("op:", "op"), ("name:", "name")):
+            if text.lower().startswith(prefix):
+                text, by = text[len(prefix) :].strip(), field
+        ids = graph.search(text, by=by) if text else []  # type: ignore[arg-type]
+        self.matches = self._tree_order(ids)
+        self.match_index = -1
+        self.tree.set_marks(matches=self.matches)
+        if self.matches:
+            self.action_next_match(1)
+        else:
+            self._count_text()
+        return self.matches
+
+    def _tree_order(self, ids: list[int]) -> list[int]:
+        """Matches in the order the tree lists them, so ``n`` moves down the tree."""
+        graph = self.graph
+        if graph is None or not ids:
+            return ids
+        if isinstance(graph, KerasModelGraph) or graph.tree_order == "graph":
+            return ids
+        names = graph.names
+        if len(ids) <= NATURAL_ORDER_MAX:
+            return sorted(ids, key=lambda i: _natural(names[i]))
+        _, order = graph.sorted_names()
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        arr = np.asarray(ids, dtype=np.int64)
+        return arr[np.argsort(rank[arr], kind="stable")].tolist()
+
+    def _count_text(self) -> None:
+        query = self.find_input.value.strip()
+        if not query:
+            text = Text("")
+        elif not self.matches:
+            text = Text("no match", style="red")
+        else:
+            text = Text(f"{self.match_index + 1:,}/{len(self.matches):,}")
+        self.query_one(".graph-find-count", Static).update(text)
+
+    def action_next_match(self, step: int) -> None:
+        if not self.matches:
+            if self.graph is not None:
+                self.post_message(Pane.Notice("no search matches: / finds nodes by name or op"))
+            return
+        self.match_index = (self.match_index + step) % len(self.matches)
+        self.reveal(self.matches[self.match_index])
+        self._count_text()
+
+    # -- trace ----------------------------------------------------------------------------------
+
+    def action_trace(self) -> None:
+        """Mark and list the highlighted node's ancestors; a second ``t`` ends the trace."""
+        graph = self.graph
+        if graph is None:
+            return
+        if self.trace_of is not None:
+            self._end_trace()
+            return
+        entry = self.tree.cursor_entry
+        if entry is None or entry.node_id is None:
+            self.post_message(Pane.Notice("trace: put the cursor on an op"))
+            return
+        node_id = entry.node_id
+        found = graph.ancestors(node_id, max_nodes=TRACE_MAX)
+        self.trace_of = node_id
+        self.tree.set_marks(traced=found)
+        lines: list[tuple[Text, int | None]] = []
+        head = Text()
+        head.append("inputs of ", style="dim")
+        head.append(inert(graph.names[node_id]), style="bold")
+        lines.append((head, node_id))
+        cut = " (the first; there are more)" if len(found) >= TRACE_MAX else ""
+        lines.append((Text(f"{_plural(len(found), 'ancestor')}, nearest first{cut}", style="dim"), None))
+        lines.append((Text("t or Escape ends the trace", style="dim"), None))
+        for i in found:
+            line = Text("  ← ")
+            line.append(inert(graph.names[i]), style="bold")
+            line.append(f"  {inert(graph.ops[i])}", style="cyan")
+            lines.append((line, i))
+        self.detail.show_lines(lines, node_id, cursor=3 if found else 0)
+        self.detail.border_title = "Trace"
+        self.detail.add_class("-trace")
+        self.detail.focus()
+
+    def _end_trace(self) -> None:
+        self.trace_of = None
+        self.tree.set_marks(traced=())
+        self.detail.remove_class("-trace")
+        self._show_cursor()
+
+    def _clear_marks(self) -> None:
+        self.matches, self.match_index = [], -1
+        self.trace_of = None
+        self.detail.remove_class("-trace")
+        self.remove_class("-finding")
+        with self.find_input.prevent(Input.Changed):
+            self.find_input.value = ""
+        self._count_text()
+
+    def action_clear_marks(self) -> None:
+        finding = self.find_input.has_focus
+        had_trace = self.trace_of is not None
+        self._clear_marks()
+        self.tree.set_marks(matches=(), traced=())
+        if had_trace:
+            self._show_cursor()
+        if finding or had_trace:
+            self.tree.focus()

@@ -1,0 +1,327 @@
+"""The op graph's name scopes as a Textual tree, built one level at a time as scopes are opened.
+
+A graph can hold 100,000 nodes and more, so nothing here walks the whole graph. Each tree node asks the
+:class:`~tui.model.graph.ScopeTree` for its children only when it is first expanded, and adds at most
+:data:`PAGE` of them; a ``… N more`` row under them adds the next page when chosen. Jumping to a node
+(:meth:`GraphTree.reveal`) opens just the scopes on its path, paging forward in each as far as needed.
+
+Every label is built from graph text made inert (:func:`tui.render.inert.inert`) into rich ``Text``, so a
+node name can neither inject markup nor terminal control sequences. Search matches and traced ancestors
+are marks drawn over the labels; a scope row shows how many marked nodes it holds, so marks inside
+collapsed scopes are not lost from sight.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from tui.model.graph import ScopeTree, TreeEntry
+from tui.render.inert import inert
+
+__all__ = ["PAGE", "GraphTree", "Row", "entry_text"]
+
+#: Children added to the tree per page; a scope with more shows a ``… N more`` row.
+PAGE = 500
+
+_MATCH = Style(color="black", bgcolor="yellow")
+_TRACED = Style(color="magenta", bold=True)
+_COUNT_MATCH = Style(color="yellow")
+_COUNT_TRACED = Style(color="magenta")
+
+
+@dataclass(slots=True)
+class Row:
+    """What a tree node stands for: a scope tree entry, or the pager under a long scope (entry None)."""
+
+    entry: TreeEntry | None
+    shown: int = 0  # children of this entry added to the tree so far
+    loaded: bool = False
+
+    @property
+    def path(self) -> str:
+        return self.entry.path if self.entry is not None else ""
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def entry_text(entry: TreeEntry) -> Text:
+    """A styled tree row; its plain text is :func:`tui.render.graphtext.entry_label` of the inert entry."""
+    name = inert(entry.name)
+    if entry.kind == "scope":
+        return Text.assemble((name + "/", "bold"), (f"  {_plural(entry.count, 'op')}", "dim"))
+    if entry.kind == "series":
+        return Text.assemble((name, "bold"), (f"  {entry.count} × ", "dim"), (inert(entry.op), "cyan"))
+    text = Text(name)
+    if entry.op:
+        text.append(f"  {inert(entry.op)}", style="cyan")
+    if entry.shape:
+        text.append(f"  {inert(entry.shape)}", style="dim")
+    return text
+
+
+class GraphTree(Tree[Row]):
+    """Scopes, series and ops of one graph; see the module docstring for how it stays lazy."""
+
+    HELP_TITLE = "Graph tree"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open / close a scope; on an op, show its detail", show=False),
+        Binding("space", "toggle_node", "Open / close a scope", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("l,right", "open", "Open scope / go to first child", show=False),
+        Binding("h,left", "close", "Close scope / go to parent", show=False),
+        Binding("g,home", "scroll_home", "First row", show=False),
+        Binding("G,end", "scroll_end", "Last row", show=False),
+        Binding("e", "expand_chain", "Open a chain of single-child scopes"),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("graph", Row(None), id=id, classes=classes)
+        self.show_root = False
+        self.guide_depth = 3
+        self.scope_tree: ScopeTree | None = None
+        self.matches: frozenset[int] = frozenset()
+        self.traced: frozenset[int] = frozenset()
+        self._match_counts: Counter[str] = Counter()
+        self._traced_counts: Counter[str] = Counter()
+        self._by_node: dict[int, TreeNode[Row]] = {}  # op rows added so far, by graph node id
+        self._by_path: dict[str, TreeNode[Row]] = {}  # scope and series rows added so far
+
+    # -- content ------------------------------------------------------------------------------
+
+    def show_tree(self, scope_tree: ScopeTree | None) -> None:
+        """Show a graph's scope tree (None empties the widget), its first level or its root chain open."""
+        self.clear()
+        self.root.data = Row(None)
+        self.scope_tree = scope_tree
+        self.matches = self.traced = frozenset()
+        self._match_counts = Counter()
+        self._traced_counts = Counter()
+        self._by_node = {}
+        self._by_path = {}
+        if scope_tree is None:
+            return
+        self._fill(self.root)
+        # A graph under one root scope (a Keras model, torch's top module) opens down to where it branches.
+        node = self.root
+        while len(node.children) == 1 and node.children[0].allow_expand:
+            node = node.children[0]
+            self._fill(node)
+            node.expand()
+        self.cursor_line = 0
+
+    def _fill(self, node: TreeNode[Row], upto: int = -1) -> None:
+        """Add the next page of ``node``'s children, or pages up to child index ``upto``."""
+        row = node.data
+        assert row is not None and self.scope_tree is not None
+        entries = self.scope_tree.children(row.path)
+        row.loaded = True
+        if row.shown >= len(entries) or (0 <= upto < row.shown):
+            return
+        if row.shown and node.children and node.children[-1].data.entry is None:
+            node.children[-1].remove()
+        stop = min(len(entries), max(row.shown + PAGE, upto + 1))
+        for entry in entries[row.shown : stop]:
+            if entry.has_children:
+                child = node.add(entry_text(entry), Row(entry))
+                self._by_path[entry.path] = child
+            else:
+                child = node.add_leaf(entry_text(entry), Row(entry))
+            if entry.kind == "op" and entry.node_id is not None:
+                self._by_node[entry.node_id] = child
+        row.shown = stop
+        rest = len(entries) - stop
+        if rest:
+            label = Text(f"… {rest:,} more (Enter shows {min(rest, PAGE):,})", style="dim italic")
+            node.add_leaf(label, Row(None))
+
+    @on(Tree.NodeExpanded)
+    def _load_children(self, event: Tree.NodeExpanded[Row]) -> None:
+        row = event.node.data
+        if row is not None and row.entry is not None and not row.loaded:
+            self._fill(event.node)
+
+    @on(Tree.NodeSelected)
+    def _more(self, event: Tree.NodeSelected[Row]) -> None:
+        node = event.node
+        if node.data is not None and node.data.entry is None and node.parent is not None:
+            event.stop()
+            line = node.line
+            self._fill(node.parent)
+            self._move_to_line(line)
+
+    def _move_to_line(self, line: int) -> None:
+        _ = self.last_line  # rebuild the line list now, so a node's line number is current
+        self.cursor_line = line
+        self.scroll_to_line(self.cursor_line, animate=False)
+
+    # -- cursor -------------------------------------------------------------------------------
+
+    @property
+    def cursor_entry(self) -> TreeEntry | None:
+        node = self.cursor_node
+        return node.data.entry if node is not None and node.data is not None else None
+
+    def select_tree_node(self, node: TreeNode[Row]) -> None:
+        """Put the cursor on ``node`` and scroll it into the middle of the view."""
+        _ = self.last_line  # rebuilds the lines: nodes just added need their line numbers
+        self.move_cursor(node)
+        self.center_scroll = True
+        try:
+            self.scroll_to_node(node, animate=False)
+        finally:
+            self.center_scroll = False
+
+    def reveal(self, node_id: int) -> bool:
+        """Open the scopes (and series) on the way to a graph node and put the cursor on it."""
+        if self.scope_tree is None:
+            return False
+        node = self._by_node.get(node_id)
+        if node is None:
+            parent = self.root
+            for path in self.scope_tree.path_to(node_id):
+                child = self._child(parent, lambda e, p=path: e.path == p and e.kind != "op")
+                if child is None:
+                    return False
+                if not child.data.loaded:
+                    self._fill(child)
+                parent = child
+            node = self._child(parent, lambda e: e.kind == "op" and e.node_id == node_id)
+            if node is None:
+                return False
+        ancestor = node.parent
+        while ancestor is not None and ancestor is not self.root:
+            if not ancestor.is_expanded:
+                ancestor.expand()
+            ancestor = ancestor.parent
+        self.select_tree_node(node)
+        return True
+
+    def _child(self, parent: TreeNode[Row], match) -> TreeNode[Row] | None:
+        """The child of ``parent`` whose entry satisfies ``match``, paging it in if need be."""
+        assert self.scope_tree is not None and parent.data is not None
+        entries = self.scope_tree.children(parent.data.path)
+        index = next((i for i, e in enumerate(entries) if match(e)), None)
+        if index is None:
+            return None
+        self._fill(parent, upto=index)
+        return parent.children[index]
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        node = self.cursor_node
+        if node is None or not node.allow_expand:
+            return
+        if node.is_expanded:
+            if node.children:
+                self.select_tree_node(node.children[0])
+        else:
+            node.expand()
+
+    def action_close(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.select_tree_node(node.parent)
+
+    def action_expand_chain(self) -> None:
+        """Open the scope under the cursor and every scope below it that is its parent's only child."""
+        node = self.cursor_node
+        if node is None or not node.allow_expand or self.scope_tree is None:
+            return
+        while True:
+            if not node.data.loaded:
+                self._fill(node)
+            node.expand()
+            kids = node.children
+            if len(kids) != 1 or not kids[0].allow_expand or kids[0].data.entry.kind != "scope":
+                break
+            node = kids[0]
+        self.select_tree_node(node)
+
+    # -- marks --------------------------------------------------------------------------------
+
+    def set_marks(self, *, matches: Iterable[int] | None = None, traced: Iterable[int] | None = None) -> None:
+        """Mark search matches and/or traced ancestors (graph node ids); None leaves a kind as it is."""
+        changed: set[int] = set()
+        stale: set[str] = set()
+        if matches is not None:
+            new = frozenset(matches)
+            changed |= new ^ self.matches
+            stale |= set(self._match_counts)
+            self.matches = new
+            self._match_counts = self._scope_counts(new)
+            stale |= set(self._match_counts)
+        if traced is not None:
+            new = frozenset(traced)
+            changed |= new ^ self.traced
+            stale |= set(self._traced_counts)
+            self.traced = new
+            self._traced_counts = self._scope_counts(new)
+            stale |= set(self._traced_counts)
+        for node_id in changed:
+            node = self._by_node.get(node_id)
+            if node is not None:
+                node.refresh()
+        for path in stale:
+            node = self._by_path.get(path)
+            if node is not None:
+                node.refresh()
+
+    def _scope_counts(self, ids: frozenset[int]) -> Counter[str]:
+        """How many of ``ids`` each enclosing scope (and known series) holds."""
+        counts: Counter[str] = Counter()
+        if self.scope_tree is None:
+            return counts
+        tree = self.scope_tree
+        names = tree.graph.names
+        for node_id in ids:
+            name = names[node_id]
+            parts = name.split("/")
+            for k in range(1, len(parts)):
+                counts["/".join(parts[:k])] += 1
+            if tree.is_scope(name):  # the op is listed inside its namesake scope, as "(leaf)"
+                counts[name] += 1
+            series = self.scope_tree.series_of(node_id)
+            if series is not None:
+                counts[series] += 1
+        return counts
+
+    def render_label(self, node: TreeNode[Row], base_style: Style, style: Style) -> Text:
+        text = super().render_label(node, base_style, style)
+        if not node.allow_expand:
+            text = Text.assemble(("  ", base_style), text)  # line leaves up with the scopes' "▶ "
+        row = node.data
+        entry = row.entry if row is not None else None
+        if entry is None:
+            return text
+        if entry.kind == "op" and entry.node_id is not None:
+            if entry.node_id in self.matches:
+                text.stylize(_MATCH, len(text) - len(node.label))
+            elif entry.node_id in self.traced:
+                text.stylize(_TRACED, len(text) - len(node.label))
+        else:
+            found = self._match_counts.get(entry.path, 0)
+            traced = self._traced_counts.get(entry.path, 0)
+            if found:
+                text.append(f"  ◆ {found:,}", style=_COUNT_MATCH)
+            if traced:
+                text.append(f"  ← {traced:,}", style=_COUNT_TRACED)
+        return text
