@@ -52,6 +52,9 @@ SMOOTHING_STOPS = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)
 NARROW = 110
 
 
+TAB_KEYS_HELP = "Tab: " + ", ".join(f"{n} {spec.title}" for n, spec in enumerate(TABS, start=1))
+
+
 class LogdirChanged(Message):
     """Posted by the loader thread after a slice that changed something."""
 
@@ -77,19 +80,29 @@ class TbtuiApp(App[int]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help"),
-        Binding("slash", "filter", "Filter"),
-        Binding("p", "toggle_pause", "Pause"),
-        Binding("space", "toggle_pause", "Pause (outside the runs pane)", show=False),
-        Binding("s", "smoothing(1)", "Smooth+"),
-        Binding("S", "smoothing(-1)", "Smooth-", show=False),
-        Binding("x", "cycle_x", "X axis"),
-        Binding("y", "toggle_log_y", "Log y", show=False),
-        Binding("i", "toggle_outliers", "Ignore outliers", show=False),
-        Binding("o", "only_focused_run", "Only the focused run", show=False),
-        Binding("a", "all_runs", "All runs", show=False),
+        Binding("question_mark", "help", "Help", tooltip="This help: every key"),
+        Binding("slash", "filter", "Filter", tooltip="Filter runs and tags by regex (tags ignore case)"),
+        Binding("p", "toggle_pause", "Pause", tooltip="Pause / resume live updates (the screen freezes)"),
+        Binding(
+            "space",
+            "toggle_pause",
+            "Pause",
+            show=False,
+            tooltip="Pause / resume (in the runs pane: toggle run)",
+        ),
+        Binding("s", "smoothing(1)", "Smooth+", tooltip="More smoothing: 0, .3, .6, .8, .9, .95, .99"),
+        Binding("S", "smoothing(-1)", "Smooth-", show=False, tooltip="Less smoothing"),
+        Binding("x", "cycle_x", "X axis", tooltip="X axis: step, relative time, wall time"),
+        Binding("y", "toggle_log_y", "Log y", show=False, tooltip="Logarithmic y axis on/off"),
+        Binding(
+            "i", "toggle_outliers", "Outliers", show=False, tooltip="Ignore outliers (y from 5th-95th pct)"
+        ),
+        Binding(
+            "o", "only_focused_run", "Only run", show=False, tooltip="Show only the run under the cursor"
+        ),
+        Binding("a", "all_runs", "All runs", show=False, tooltip="Show all runs"),
         *[
-            Binding(str(n), f"tab({n - 1})", f"{spec.title} tab", show=False)
+            Binding(str(n), f"tab({n - 1})", spec.title, show=False, tooltip=TAB_KEYS_HELP)
             for n, spec in enumerate(TABS, start=1)
         ],
     ]
@@ -230,7 +243,7 @@ class TbtuiApp(App[int]):
     def _schedule_push(self) -> None:
         if self._push_timer is not None:
             return
-        delay = max(0.0, self._last_push + PUSH_INTERVAL - time.monotonic())
+        delay = max(0.01, self._last_push + PUSH_INTERVAL - time.monotonic())
         self._push_timer = self.set_timer(delay, self._timed_push, name="push")
 
     def _timed_push(self) -> None:

@@ -103,25 +103,30 @@ def cursor_lines(
     """
     out: list[Text] = []
     shown = hits if len(hits) <= max_lines else hits[: max_lines - 1]
+    rows = []
     for k, hit in enumerate(shown):
-        color = colors[hit.series] if hit.series < len(colors) else None
         step = steps[k] if k < len(steps) else None
-        where = f"step {format_step(step)}" if step is not None else ""
+        where = f"step {format_step(step)}" if step is not None else f"step {format_step(hit.x)}"
         if x_mode != "step":
-            where = (where + " " if where else "") + format_x(hit.x, x_mode)
-        elif not where:
-            where = f"step {format_step(hit.x)}"
-        value = format_number(hit.y, 5)
-        raw = f"  raw {format_number(hit.raw_y, 5)}" if hit.raw_y is not None else ""
-        tail = f"  {where}  {value}{raw}"
-        name_w = max(width - 2 - len(tail), 4)
+            where += " " + format_x(hit.x, x_mode)
+        raw = f"raw {format_number(hit.raw_y, 5)}" if hit.raw_y is not None else ""
+        rows.append((hit, where, format_number(hit.y, 5), raw))
+    # Columns line up: names, then where, value and raw each padded to the widest.
+    where_w = max((len(r[1]) for r in rows), default=0)
+    value_w = max((len(r[2]) for r in rows), default=0)
+    raw_w = max((len(r[3]) for r in rows), default=0)
+    fixed = 2 + 2 + where_w + 2 + value_w + (2 + raw_w if raw_w else 0)
+    longest = max((len(r[0].name) for r in rows), default=0)
+    name_w = max(min(longest, width - fixed), 4)
+    for hit, where, value, raw in rows:
+        color = colors[hit.series] if hit.series < len(colors) else None
         t = Text(no_wrap=True, end="")
         t.append("● ", style=Style(color=color) if color else Style())
-        t.append(ellipsize_middle(hit.name, name_w).ljust(min(name_w, len(hit.name))))
-        t.append(f"  {where}  ", style=Style(dim=True))
-        t.append(value, style=Style(bold=True))
+        t.append(ellipsize_middle(hit.name, name_w).ljust(name_w))
+        t.append(f"  {where.ljust(where_w)}  ", style=Style(dim=True))
+        t.append(value.rjust(value_w), style=Style(bold=True))
         if raw:
-            t.append(raw, style=Style(dim=True))
+            t.append(f"  {raw}", style=Style(dim=True))
         t.truncate(width, overflow="crop", pad=True)
         out.append(t)
     if len(hits) > len(shown):

@@ -31,6 +31,8 @@ GAP = 1
 class ChartGrid(Widget, can_focus=True):
     """A grid of small charts, one per tag."""
 
+    HELP_TITLE = "Chart grid"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left,h", "move(-1, 0)", "Left", show=False),
         Binding("right,l", "move(1, 0)", "Right", show=False),
@@ -174,11 +176,14 @@ class ChartGrid(Widget, can_focus=True):
     # -- navigation -----------------------------------------------------------------------------
 
     def _keep_visible(self) -> None:
+        """Scroll so the selected cell shows, without leaving empty rows below the last chart."""
         row = self.selected // self.columns
         if row < self.top_row:
             self.top_row = row
         elif row >= self.top_row + self.visible_rows:
             self.top_row = row - self.visible_rows + 1
+        total_rows = -(-len(self.tags) // self.columns)
+        self.top_row = max(0, min(self.top_row, total_rows - self.visible_rows))
 
     def watch_selected(self, old: int, new: int) -> None:
         self._keep_visible()
@@ -210,8 +215,11 @@ class ChartGrid(Widget, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         self.focus()
-        col = event.x // (self.cell_width + GAP)
-        row = event.y // self.cell_height
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        col = offset.x // (self.cell_width + GAP)
+        row = offset.y // self.cell_height
         i = (self.top_row + row) * self.columns + min(col, self.columns - 1)
         if 0 <= i < len(self.tags):
             self.selected = i

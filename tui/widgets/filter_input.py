@@ -24,6 +24,8 @@ __all__ = ["FilterBar"]
 class FilterBar(Horizontal):
     """Two inputs: ``#run-filter`` and ``#tag-filter``."""
 
+    HELP_TITLE = "Filter bar (Enter keeps, Tab switches runs/tags)"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel filter", show=False),
     ]

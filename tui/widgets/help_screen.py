@@ -41,12 +41,12 @@ def _own_bindings(cls: type) -> list[Binding]:
 
 
 def _rows(app: App, bindings: Iterable[Binding]) -> list[tuple[str, str]]:
-    """Group keys bound to the same action: ``↓ j  Down``."""
-    grouped: dict[tuple[str, str], list[str]] = {}
+    """Group keys with the same description: ``↓ j  Down``, ``1 2 3 4 5 6 7  Tab: ...``."""
+    grouped: dict[str, list[str]] = {}
     for b in bindings:
-        desc = b.description or b.action
-        grouped.setdefault((b.action, desc), []).append(app.get_key_display(b))
-    return [(" ".join(keys), desc) for (_, desc), keys in grouped.items()]
+        desc = b.tooltip or b.description or b.action
+        grouped.setdefault(desc, []).append(app.get_key_display(b))
+    return [(" ".join(keys), desc) for desc, keys in grouped.items()]
 
 
 def collect_bindings(app: App, roots: Iterable[DOMNode], extra: list[tuple[str, str]] = ()) -> list[Section]:

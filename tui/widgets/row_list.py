@@ -26,6 +26,8 @@ __all__ = ["RowList"]
 class RowList(ScrollView, can_focus=True):
     """Rows with a cursor. Subclasses implement :meth:`row_count` and :meth:`render_row`."""
 
+    HELP_TITLE = "Lists"
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {"row-list--cursor", "row-list--cursor-blurred"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -119,11 +121,14 @@ class RowList(ScrollView, can_focus=True):
     # -- input ----------------------------------------------------------------------------------
 
     def on_click(self, event: events.Click) -> None:
-        index = event.y + int(self.scroll_y)
+        self.focus()
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = offset.y + int(self.scroll_y)
         if 0 <= index < self.row_count():
-            self.focus()
             self.cursor = index
-            self.row_clicked(index, event.x)
+            self.row_clicked(index, offset.x)
 
     def action_cursor_down(self) -> None:
         self.cursor = min(self.cursor + 1, max(self.row_count() - 1, 0))

@@ -32,7 +32,7 @@ class RunRow:
 class RunList(RowList):
     """Runs matching the run filter; space toggles one, the cursor picks the focused run."""
 
-    BORDER_TITLE = "Runs"
+    HELP_TITLE = "Runs pane"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space,enter", "toggle", "Toggle run"),

@@ -109,6 +109,8 @@ def build_chart(
 class ScalarChart(Widget, can_focus=True):
     """The selected tag's chart. Keys move a cursor, zoom and pan the x axis."""
 
+    HELP_TITLE = "Chart"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left,h", "cursor(-1)", "Cursor ←", show=False),
         Binding("right,l", "cursor(1)", "Cursor →", show=False),
@@ -144,6 +146,7 @@ class ScalarChart(Widget, can_focus=True):
         #: The last frame drawn (tests and the cursor keys read it).
         self.last: ChartRender | None = None
         self.last_series: list[ChartSeries] = []
+        self.last_readout: list[Text] = []
         self._strips: list[Strip] = []
         self._key: tuple | None = None
         self.draw_count = 0
@@ -186,7 +189,7 @@ class ScalarChart(Widget, can_focus=True):
             if h:
                 t = Text(msg.center(w)[:w], style=Style(dim=True))
                 lines[h // 2] = t
-            self.last, self.last_series = None, []
+            self.last, self.last_series, self.last_readout = None, [], []
         else:
             chart, readout, series = build_chart(
                 self.tag,
@@ -198,7 +201,7 @@ class ScalarChart(Widget, can_focus=True):
                 x_range=self.x_range,
                 cursor_x=self.cursor_x,
             )
-            self.last, self.last_series = chart, series
+            self.last, self.last_series, self.last_readout = chart, series, readout
             lines = chart.lines + readout
         self._strips = [Strip(list(t.render(console)), w).apply_style(base).crop(0, w) for t in lines]
         self.draw_count += 1
@@ -327,18 +330,19 @@ class ScalarChart(Widget, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         self.focus()
         chart = self._ensure_frame()
-        if chart is None:
+        offset = event.get_content_offset(self)
+        if chart is None or offset is None:
             return
-        x = chart.x_at_column(event.x)
+        x = chart.x_at_column(offset.x)
         if x is not None:
             self._set_cursor(x)
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        self._wheel(event.x, 0.8)
+        self._wheel(event.get_content_offset_capture(self).x, 0.8)
         event.stop()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        self._wheel(event.x, 1.25)
+        self._wheel(event.get_content_offset_capture(self).x, 1.25)
         event.stop()
 
     def _wheel(self, column: int, factor: float) -> None:

@@ -6,6 +6,7 @@ every second while nothing happens, and an idle tbtui writes nothing to the term
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 
@@ -51,14 +52,37 @@ class StatusBar(Widget):
     def render(self) -> Text:
         i = self.info
         w = self.size.width
+        line = None
+        for parts in (self._parts(i, compact=False), self._parts(i, compact=True)):
+            needed = len(status_line(parts, 10_000).plain.rstrip())
+            if needed + len(" ? help") <= w:
+                line = status_line(parts, w, right="? help")
+                break
+        if line is None:
+            line = status_line(parts, w)
+        if not i.notice:
+            return line
+        notice = Text(i.notice, style="yellow", no_wrap=True, end="")
+        notice.truncate(w, overflow="ellipsis", pad=True)
+        return Text("\n").join([line, notice])
+
+    @staticmethod
+    def _parts(i: StatusInfo, *, compact: bool) -> list[tuple[str, str]]:
+        """The full status, or a compact one for narrow terminals (80 columns)."""
         state_style = {"paused": "bold yellow", "live": "bold green"}.get(i.state.split()[0], "cyan")
         updated = time.strftime("%H:%M:%S", time.localtime(i.updated)) if i.updated else "–"
-        axis = (
-            f"x {i.x_mode}"
-            + (" · log y" if i.log_y else "")
-            + (" · no outliers" if i.ignore_outliers else "")
-        )
-        parts = [
+        axis = f"x {i.x_mode}" + (" · log y" if i.log_y else "")
+        axis += " · no outliers" if i.ignore_outliers else ""
+        if compact:
+            return [
+                (os.path.basename(os.path.normpath(i.logdir)) or i.logdir, "bold"),
+                (f"{i.runs_shown}/{i.runs_total} runs", ""),
+                (i.state, state_style),
+                (updated, "dim"),
+                (f"sm {i.smoothing:g}", ""),
+                (axis, ""),
+            ]
+        return [
             (i.logdir, "bold"),
             (f"runs {i.runs_shown}/{i.runs_total}", ""),
             (f"{format_number(i.points, 3)} pts", ""),
@@ -67,9 +91,3 @@ class StatusBar(Widget):
             (f"smoothing {i.smoothing:g}", ""),
             (axis, ""),
         ]
-        line = status_line(parts, w, right="? help")
-        if not i.notice:
-            return line
-        notice = Text(i.notice, style="yellow", no_wrap=True, end="")
-        notice.truncate(w, overflow="ellipsis", pad=True)
-        return Text("\n").join([line, notice])

@@ -43,8 +43,10 @@ class _Row:
 class TagList(RowList):
     """Grouped tags; moving the cursor onto a tag selects it."""
 
+    HELP_TITLE = "Tags list"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "activate", "Open", show=False),
+        Binding("enter", "activate", "Open tag in the chart / fold group", show=False),
     ]
 
     class Selected(Message):
