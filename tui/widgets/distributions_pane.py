@@ -1,15 +1,24 @@
-"""The Distributions tab (placeholder until its issue lands; replace this class, keep its name)."""
+"""The Distributions tab: histogram tags grouped by prefix, the selected tag's percentile bands over time.
+
+Same tags list, run choice (``n`` / ``N``) and side-by-side layout (``v``) as the Histograms tab (see
+:class:`~tui.widgets.histograms_pane.HistogramPaneBase`); the plot is a
+:class:`~tui.widgets.distribution_view.DistributionView`, whose x axis follows the app's x mode (``x``).
+"""
 
 from __future__ import annotations
 
-from tui.model.logdir import Run
-from tui.widgets.placeholder import PlaceholderPane
+from typing import ClassVar
+
+from tui.widgets.distribution_view import DistributionView
+from tui.widgets.histogram_view import HistogramPlotBase
+from tui.widgets.histograms_pane import HistogramPaneBase
+
+__all__ = ["DistributionsPane"]
 
 
-class DistributionsPane(PlaceholderPane):
-    TITLE = "Distributions"
-    NOUN = "histogram tags"
+class DistributionsPane(HistogramPaneBase):
+    """Distributions: tags grouped by prefix, the selected tag's nine percentiles as nested bands."""
 
-    @staticmethod
-    def count(run: Run) -> int:
-        return len(run.histograms)
+    HELP_TITLE = "Distributions tab"
+    VIEW: ClassVar[type[HistogramPlotBase]] = DistributionView
+    PREFIX = "dist"

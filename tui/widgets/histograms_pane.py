@@ -1,15 +1,222 @@
-"""The Histograms tab (placeholder until its issue lands; replace this class, keep its name)."""
+"""The Histograms tab: histogram tags grouped by prefix, and the selected tag's ridgeline or overlay.
+
+The tags list is the Scalars tab's :class:`~tui.widgets.tag_list.TagList` (its rows show a sparkline of
+the newest step's histogram here). The plot shows the focused run (the one highlighted in the runs pane,
+or the first visible run holding the tag); ``n`` / ``N`` move the runs pane's highlight through the
+runs holding the tag, and ``v`` lays every visible run holding it side by side instead.
+
+:class:`HistogramPaneBase` is shared with the Distributions tab, which differs only in its plot widget.
+Everything shown derives from the :class:`PaneContext` the app sets; the pane keeps view state only.
+"""
 
 from __future__ import annotations
 
-from tui.model.logdir import Run
-from tui.widgets.placeholder import PlaceholderPane
+from typing import ClassVar
+
+import numpy as np
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+
+from tui.model.histograms import global_range, rebin, widen_range
+from tui.model.tags import group_tags
+from tui.render.sparkline import sparkline
+from tui.widgets.histogram_view import HistogramPlotBase, HistogramView, HistSource
+from tui.widgets.pane import Pane, PaneContext
+from tui.widgets.tag_list import TagInfo, TagList
+
+__all__ = ["HistogramPaneBase", "HistogramsPane", "latest_shape"]
 
 
-class HistogramsPane(PlaceholderPane):
-    TITLE = "Histograms"
-    NOUN = "histogram tags"
+def latest_shape(hist_k3: np.ndarray, width: int) -> str:
+    """A one-line sparkline of one histogram's shape over its own range (for the tags list)."""
+    if width <= 0 or len(hist_k3) == 0:
+        return ""
+    lo, hi = widen_range(*global_range([hist_k3]))
+    counts = rebin([hist_k3], lo, hi, bins=width)[0]
+    return sparkline(counts, width)
 
-    @staticmethod
-    def count(run: Run) -> int:
-        return len(run.histograms)
+
+class HistogramPaneBase(Pane):
+    """Histogram tags beside one plot; subclasses set ``VIEW`` (the plot widget class) and ``PREFIX``."""
+
+    VIEW: ClassVar[type[HistogramPlotBase]] = HistogramView
+    PREFIX: ClassVar[str] = "hist"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "toggle_side_by_side", "Side by side"),
+        Binding("n", "next_run(1)", "Next run"),
+        Binding("N", "next_run(-1)", "Previous run", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.side_by_side = False
+        #: A run chosen with n/N, until the runs pane's highlight changes (the app follows FocusRun).
+        self._run_choice: str | None = None
+        self._tags_key: tuple | None = None
+        self._tags: list[str] = []
+        self._info_cache: dict[tuple, TagInfo] = {}
+
+    def compose(self) -> ComposeResult:
+        with Container(classes="hist-body"):
+            yield TagList(id=f"{self.PREFIX}-tags").add_class("hist-tags")
+            yield self.VIEW(id=f"{self.PREFIX}-view", classes="hist-view")
+
+    def on_mount(self) -> None:
+        tags = self.query_one(TagList)
+        tags.info = self._tag_info
+        tags.border_title = "Tags"
+
+    @property
+    def view(self) -> HistogramPlotBase:
+        return self.query_one(self.VIEW)
+
+    @property
+    def tag_list(self) -> TagList:
+        return self.query_one(TagList)
+
+    # -- context --------------------------------------------------------------------------------
+
+    def watch_context(self, old: PaneContext | None, new: PaneContext | None) -> None:
+        if new is None:
+            return
+        if old is not None and old.focused_run != new.focused_run:
+            self._run_choice = None
+        self._refresh_view(new)
+
+    def _histogram_tags(self, ctx: PaneContext) -> list[str]:
+        key = (ctx.generation, ctx.runs, ctx.tag_regex, id(ctx.logdir))
+        if key != self._tags_key:
+            tags: set[str] = set()
+            runs = ctx.logdir.runs
+            for name in ctx.runs:
+                run = runs.get(name)
+                if run is not None:
+                    tags.update(run.histograms)
+            self._tags = [t for t in tags if ctx.tag_matches(t)]
+            self._tags_key = key
+        return self._tags
+
+    def runs_with(self, tag: str) -> list[str]:
+        """Visible runs holding ``tag``, in the runs pane's order."""
+        ctx = self.context
+        if ctx is None:
+            return []
+        runs = ctx.logdir.runs
+        return [n for n in ctx.runs if n in runs and tag in runs[n].histograms]
+
+    def primary_run(self, tag: str) -> str | None:
+        """The run the single plot shows: the n/N choice, the focused run, else the first with the tag."""
+        ctx = self.context
+        holders = self.runs_with(tag)
+        if not holders or ctx is None:
+            return None
+        for name in (self._run_choice, ctx.focused_run):
+            if name in holders:
+                return name
+        return holders[0]
+
+    def sources(self, tag: str | None) -> list[HistSource]:
+        ctx = self.context
+        if ctx is None or tag is None:
+            return []
+        names = self.runs_with(tag) if self.side_by_side else [self.primary_run(tag)]
+        out = []
+        for name in names:
+            run = ctx.logdir.runs.get(name) if name else None
+            series = run.histograms.get(tag) if run is not None else None
+            if series is not None:
+                out.append(HistSource(name, ctx.color(name), series, run.first_wall_time))
+        return out
+
+    def _refresh_view(self, ctx: PaneContext) -> None:
+        tag_list = self.tag_list
+        tag_list.set_groups(group_tags(self._histogram_tags(ctx)))
+        self._show(tag_list.selected_tag)
+
+    def _show(self, tag: str | None) -> None:
+        ctx = self.context
+        x_mode = ctx.x_mode if ctx is not None else "step"
+        self.view.show(tag, self.sources(tag), side_by_side=self.side_by_side, x_mode=x_mode)
+
+    def _tag_info(self, tag: str, width: int) -> TagInfo:
+        """The shape of the newest histogram of the run the plot would show."""
+        ctx = self.context
+        name = self.primary_run(tag)
+        if ctx is None or name is None:
+            return TagInfo()
+        series = ctx.logdir.runs[name].histograms.get(tag)
+        if series is None or not len(series):
+            return TagInfo()
+        key = (name, tag, id(series), series.version, width)
+        info = self._info_cache.get(key)
+        if info is None:
+            snap = series.snapshot()
+            info = TagInfo(latest_shape(snap.histogram(len(snap) - 1), width), None, ctx.color(name))
+            if len(self._info_cache) > 4096:
+                self._info_cache.clear()
+            self._info_cache[key] = info
+        return info
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def on_tag_list_selected(self, event: TagList.Selected) -> None:
+        event.stop()
+        self._show(event.tag)
+
+    def on_tag_list_activated(self, event: TagList.Activated) -> None:
+        event.stop()
+        self.view.focus()
+
+    def on_histogram_plot_base_step_tag(self, event: HistogramPlotBase.StepTag) -> None:
+        event.stop()
+        tag_list = self.tag_list
+        tags = tag_list.tags
+        if not tags:
+            return
+        current = tag_list.selected_tag
+        i = tags.index(current) if current in tags else -1
+        tag = tags[min(max(i + event.delta, 0), len(tags) - 1)]
+        if not tag_list.select_tag(tag):
+            for group, members in tag_list.groups:  # the tag sits in a collapsed group: open it
+                if tag in members and group in tag_list.collapsed:
+                    tag_list.toggle_group(group)
+            tag_list.select_tag(tag)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_toggle_side_by_side(self) -> None:
+        self.side_by_side = not self.side_by_side
+        self._show(self.tag_list.selected_tag)
+
+    def action_next_run(self, delta: int) -> None:
+        """Show the next (previous) visible run holding the tag; the runs pane follows."""
+        tag = self.tag_list.selected_tag
+        if tag is None:
+            return
+        holders = self.runs_with(tag)
+        current = self.primary_run(tag)
+        if not holders or current is None:
+            return
+        run = holders[(holders.index(current) + delta) % len(holders)]
+        self._run_choice = run
+        self.post_message(Pane.FocusRun(run))
+        self._show(tag)
+
+
+class HistogramsPane(HistogramPaneBase):
+    """Histograms: tags grouped by prefix, the selected tag as a ridgeline (offset) or overlay."""
+
+    HELP_TITLE = "Histograms tab"
+    VIEW = HistogramView
+    PREFIX = "hist"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "toggle_mode", "Offset/overlay"),
+    ]
+
+    def action_toggle_mode(self) -> None:
+        view = self.view
+        if isinstance(view, HistogramView):
+            view.toggle_mode()

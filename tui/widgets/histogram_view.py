@@ -1,0 +1,665 @@
+"""One histogram tag drawn for one run, or for several runs side by side: the Histograms tab's plot.
+
+The view shows TensorBoard's two histogram modes through the pure renderers in tui/render/ridgeline.py:
+*offset* (a ridgeline, oldest slice at the back, newest in front) and *overlay* (every slice as a line on
+one axis). A step cursor highlights one slice and a readout under the plot gives that step's min, max,
+count, mean and std (the newest step's when no cursor is set).
+
+Why the caching below: a tag can hold thousands of steps of hundreds of buckets, and live runs append a
+step at a time. The derived arrays (value range, rebinned counts, percentiles) are therefore kept per
+series and *extended* with just the new steps when the series only grew, and recomputed only after a purge
+or a range change. When a computation would still be big (a cold start on a huge series) it runs in a
+thread worker while the previous frame stays on screen, so the event loop never stalls.
+
+:class:`HistogramPlotBase` holds everything both the histogram and the distribution views share (sources,
+cursor, side-by-side panels, header and readout lines, caching and the worker); subclasses say how to
+prepare the arrays and draw one panel.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.model.histograms import (
+    DEFAULT_BINS,
+    PackedHistograms,
+    global_range,
+    histogram_stats,
+    rebin,
+    widen_range,
+)
+from tui.model.series import HistogramSeries, HistogramSnapshot
+from tui.render.inert import inert
+from tui.render.ridgeline import CURSOR_COLOR, render_overlay, render_ridgeline
+from tui.render.ticks import format_number, format_step
+
+__all__ = [
+    "MODES",
+    "OFFLOAD_ROWS",
+    "HistSource",
+    "HistogramData",
+    "HistogramPlotBase",
+    "HistogramView",
+    "nearest_index",
+]
+
+#: Histogram display modes, as TensorBoard names them.
+MODES = ("offset", "overlay")
+
+#: Bucket rows above which a computation that is not cached yet moves to a thread worker. Rebinning runs at
+#: roughly 20-25 M rows a second, so this is about 10 ms of work on the event loop.
+OFFLOAD_ROWS = 250_000
+
+#: Narrowest panel when runs are laid side by side (the readout and axis labels need about this much).
+MIN_PANEL_WIDTH = 32
+PANEL_GAP = 2
+
+#: Bytes of derived arrays kept across redraws (a 10,000-step tag rebinned to 30 bins is 2.4 MB).
+CACHE_BYTES = 192 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class HistSource:
+    """One run's series of the shown tag."""
+
+    run: str
+    color: str
+    series: HistogramSeries
+    first_wall_time: float | None = None
+
+
+def nearest_index(steps: np.ndarray, step: int | None) -> int | None:
+    """Index of ``step`` in ``steps``, or of the closest step when it is absent (None if no steps)."""
+    if step is None or len(steps) == 0:
+        return None
+    hits = np.flatnonzero(steps == step)
+    if hits.size:
+        return int(hits[-1])
+    return int(np.argmin(np.abs(steps.astype(np.float64) - float(step))))
+
+
+# ------------------------------------------------------------------------------------------ the cache
+
+
+@dataclass(slots=True)
+class _Memo:
+    series: HistogramSeries  # held so a recycled id() can never alias another series
+    epoch: int
+    n: int
+    params: tuple
+    value: Any
+
+
+def _sub(snap: HistogramSnapshot, start: int, stop: int) -> PackedHistograms:
+    """Steps ``start:stop`` of a snapshot as packed histograms (views, no bucket copy)."""
+    off = snap.offsets
+    a, b = int(off[start]), int(off[stop])
+    return PackedHistograms(snap.rows[a:b], off[start : stop + 1] - a)
+
+
+def _nbytes(value: Any) -> int:
+    return int(value.nbytes) if isinstance(value, np.ndarray) else 64
+
+
+class HistogramData:
+    """Derived arrays per series, extended step by step as a live series grows.
+
+    A series' ``epoch`` is ``version - len``: every appended step adds one to both, and a purge bumps the
+    version while dropping steps, so an unchanged epoch proves the series only grew since the array was
+    made and the new steps can simply be appended to it. The epoch is read *after* the snapshot, so a
+    concurrent append can only make it look like a purge (a wasted recomputation), never the reverse.
+
+    Thread-safe: the view's worker and the event loop may both fill it; the worst case is one computation
+    done twice.
+    """
+
+    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[str, int], _Memo] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def snapshot(series: HistogramSeries) -> tuple[HistogramSnapshot, int]:
+        snap = series.snapshot()
+        return snap, series.version - len(snap)
+
+    def _memo(self, kind: str, series: HistogramSeries, epoch: int, params: tuple) -> _Memo | None:
+        with self._lock:
+            m = self._items.get((kind, id(series)))
+            if m is None or m.series is not series or m.epoch != epoch or m.params != params:
+                return None
+            self._items.move_to_end((kind, id(series)))
+            return m
+
+    def _store(self, kind: str, memo: _Memo) -> None:
+        key = (kind, id(memo.series))
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= _nbytes(old.value)
+            self._items[key] = memo
+            self._bytes += _nbytes(memo.value)
+            while self._bytes > self.max_bytes and len(self._items) > 1:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= _nbytes(dropped.value)
+
+    def is_current(self, kind: str, series: HistogramSeries, epoch: int, n: int, params: tuple = ()) -> bool:
+        m = self._memo(kind, series, epoch, params)
+        return m is not None and m.n >= n
+
+    def extend(
+        self,
+        kind: str,
+        series: HistogramSeries,
+        snap: HistogramSnapshot,
+        epoch: int,
+        params: tuple,
+        compute: Callable[[PackedHistograms], np.ndarray],
+    ) -> np.ndarray:
+        """``compute`` over every step of ``snap`` (an array with one row per step), reusing earlier rows."""
+        n = len(snap)
+        m = self._memo(kind, series, epoch, params)
+        if m is not None and m.n >= n:
+            return m.value[:n]
+        start = m.n if m is not None else 0
+        part = compute(_sub(snap, start, n))
+        value = part if m is None else np.concatenate((m.value, part))
+        self._store(kind, _Memo(series, epoch, n, params, value))
+        return value
+
+    def value_range(
+        self, series: HistogramSeries, snap: HistogramSnapshot, epoch: int
+    ) -> tuple[float, float]:
+        """The finite bucket-edge range over every step (``(nan, nan)`` when there is none)."""
+        n = len(snap)
+        m = self._memo("range", series, epoch, ())
+        if m is not None and m.n == n:
+            return m.value
+        if m is not None and m.n < n:
+            lo, hi = global_range(_sub(snap, m.n, n))
+            value = (float(np.fmin(m.value[0], lo)), float(np.fmax(m.value[1], hi)))
+        else:
+            value = global_range(_sub(snap, 0, n))
+            if m is not None:  # a memo newer than this snapshot: answer, but keep the newer memo
+                return value
+        self._store("range", _Memo(series, epoch, n, (), value))
+        return value
+
+    def rebinned(
+        self,
+        series: HistogramSeries,
+        snap: HistogramSnapshot,
+        epoch: int,
+        value_range: tuple[float, float],
+        bins: int = DEFAULT_BINS,
+    ) -> np.ndarray:
+        lo, hi = value_range
+        return self.extend("rebin", series, snap, epoch, (lo, hi, bins), lambda p: rebin(p, lo, hi, bins))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+# -------------------------------------------------------------------------------------- text helpers
+
+
+def _fit(text: Text, width: int) -> Text:
+    text.no_wrap = True
+    text.end = ""
+    text.truncate(max(width, 0), overflow="ellipsis", pad=True)
+    return text
+
+
+def _blank(width: int) -> Text:
+    return Text(" " * max(width, 0), no_wrap=True, end="")
+
+
+def _message_frame(width: int, height: int, message: str) -> list[Text]:
+    lines = [_blank(width) for _ in range(height)]
+    if height:
+        lines[height // 2] = _fit(Text(message[:width].center(width), style=Style(dim=True)), width)
+    return lines
+
+
+def _wrap_items(items: list[Text], width: int, max_lines: int) -> list[Text]:
+    """Lay ``label value`` items out left to right, two blanks apart, on at most ``max_lines`` lines."""
+    lines: list[Text] = []
+    current = Text(no_wrap=True, end="")
+    for item in items:
+        need = item.cell_len + (2 if current.cell_len else 0)
+        if current.cell_len and current.cell_len + need > width:
+            lines.append(current)
+            current = Text(no_wrap=True, end="")
+            need = item.cell_len
+        if current.cell_len:
+            current.append("  ")
+        current.append_text(item)
+    if current.cell_len:
+        lines.append(current)
+    return [_fit(line, width) for line in lines[:max_lines]]
+
+
+def readout_item(label: str, value: str, *, style: Style | str = "bold") -> Text:
+    t = Text(no_wrap=True, end="")
+    t.append(label + " ", style=Style(dim=True))
+    t.append(value, style=style)
+    return t
+
+
+def format_count(count: float) -> str:
+    if np.isfinite(count) and float(count).is_integer() and abs(count) < 1e15:
+        return f"{int(count):,}"
+    return format_number(count, 4)
+
+
+def step_item(step: int, *, cursor: bool) -> Text:
+    """``step 120`` in the cursor colour for the cursor step, ``latest 300`` dimmer otherwise."""
+    if cursor:
+        return readout_item("step", format_step(step), style=Style(color=CURSOR_COLOR, bold=True))
+    return readout_item("latest", format_step(step))
+
+
+# --------------------------------------------------------------------------------------- the base view
+
+
+@dataclass(slots=True)
+class _Panel:
+    source: HistSource
+    snap: HistogramSnapshot
+    epoch: int
+
+
+class HistogramPlotBase(Widget, can_focus=True):
+    """Shared machinery of the histogram and distribution views (see the module docstring).
+
+    Subclasses implement :meth:`needs_work`, :meth:`prepare`, :meth:`render_panel`, :meth:`readout`
+    and :meth:`mode_label`.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "cursor(-1)", "Cursor ← step", show=False),
+        Binding("right,l", "cursor(1)", "Cursor → step", show=False),
+        Binding("shift+left,H", "cursor(-10)", "Cursor ← 10 steps", show=False),
+        Binding("shift+right,L", "cursor(10)", "Cursor → 10 steps", show=False),
+        Binding("home,g", "cursor_end(0)", "Cursor to first step", show=False),
+        Binding("end,G", "cursor_end(1)", "Cursor to last step", show=False),
+        Binding("escape", "hide_cursor", "Hide cursor", show=False),
+        Binding("down,j", "next_tag(1)", "Next tag", show=False),
+        Binding("up,k", "next_tag(-1)", "Previous tag", show=False),
+    ]
+
+    #: Shown when there is nothing to draw.
+    EMPTY = "No histogram data for the visible runs"
+
+    class StepTag(Message):
+        """Ask the owner to select the next (+1) or previous (-1) tag."""
+
+        def __init__(self, delta: int) -> None:
+            super().__init__()
+            self.delta = delta
+
+    class Prepared(Message):
+        """The worker finished preparing arrays: redraw from the cache."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.tag: str | None = None
+        self.sources: list[HistSource] = []
+        self.side_by_side = False
+        self.x_mode = "step"
+        self.cursor_step: int | None = None
+        self.data = HistogramData()
+        #: Bucket rows above which uncached work goes to a thread (tests lower it to exercise the worker).
+        self.offload_rows = OFFLOAD_ROWS
+        #: The last frame drawn, as text (tests and the screenshot script read it).
+        self.last_lines: list[Text] = []
+        #: Runs drawn in the last frame, in panel order.
+        self.shown_runs: list[str] = []
+        self.draw_count = 0
+        self.worker_count = 0
+        self._strips: list[Strip] = []
+        self._key: tuple | None = None
+        self._pending: tuple | None = None
+
+    # -- inputs ---------------------------------------------------------------------------------
+
+    def show(
+        self, tag: str | None, sources: list[HistSource], *, side_by_side: bool = False, x_mode: str = "step"
+    ) -> None:
+        """Draw ``tag`` from ``sources``; repaints only when something drawn would change."""
+        self.tag, self.sources = tag, list(sources)
+        self.side_by_side, self.x_mode = side_by_side, x_mode
+        if self._frame_key() != self._key:
+            self.refresh()
+
+    def view_state(self) -> tuple:
+        """What else the subclass draws from (e.g. the mode); part of the frame key."""
+        return ()
+
+    def _frame_key(self) -> tuple:
+        return (
+            self.tag,
+            tuple((s.run, s.color, id(s.series), s.series.version) for s in self.sources),
+            self.side_by_side,
+            self.x_mode,
+            self.cursor_step,
+            self.view_state(),
+            self.size.width,
+            self.size.height,
+        )
+
+    # -- for subclasses -------------------------------------------------------------------------
+
+    def needs_work(self, panels: list[_Panel]) -> bool:
+        """True when :meth:`prepare` would compute something not cached yet."""
+        raise NotImplementedError
+
+    def prepare(self, panels: list[_Panel]) -> list[Any]:
+        """The arrays each panel draws from (computed or from the cache). Runs on any thread."""
+        raise NotImplementedError
+
+    def render_panel(
+        self, panel: _Panel, prepared: Any, width: int, height: int, cursor: int | None
+    ) -> list[Text]:
+        raise NotImplementedError
+
+    def readout(self, panel: _Panel, prepared: Any, index: int, cursor: bool) -> list[Text]:
+        """Readout items for step ``index`` of the panel's snapshot."""
+        raise NotImplementedError
+
+    def mode_label(self) -> str:
+        return ""
+
+    # -- panels ---------------------------------------------------------------------------------
+
+    def panel_sources(self, width: int) -> list[HistSource]:
+        """The sources that get a panel: one, or as many side by side as the width allows."""
+        if not self.sources:
+            return []
+        if not self.side_by_side:
+            return self.sources[:1]
+        fit = max(1, (width + PANEL_GAP) // (MIN_PANEL_WIDTH + PANEL_GAP))
+        return self.sources[:fit]
+
+    def all_steps(self) -> np.ndarray:
+        """Every step of the panels drawn last, sorted (the cursor moves through these)."""
+        arrays = [s.series.steps for s in self.sources if s.run in self.shown_runs]
+        arrays = [a for a in arrays if len(a)]
+        if not arrays:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(arrays))
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def _draw(self) -> None:
+        key = self._frame_key()
+        if key == self._key and self._strips:
+            return
+        w, h = self.size.width, self.size.height
+        sources = [s for s in self.panel_sources(w) if len(s.series)]
+        panels = [_Panel(s, *self.data.snapshot(s.series)) for s in sources]
+        rows = sum(len(p.snap.rows) for p in panels)
+        if panels and rows > self.offload_rows and self.needs_work(panels):
+            self._start_worker(key, panels)
+            if self._strips:
+                return  # keep the previous frame until the worker's Prepared message
+            lines = _message_frame(w, h, f"Preparing {sum(len(p.snap) for p in panels):,} steps…")
+        else:
+            lines = self.build_lines(panels, w, h)
+            self._key = key
+        self._set_lines(lines)
+
+    def _set_lines(self, lines: list[Text]) -> None:
+        w = self.size.width
+        console = self.app.console
+        base = self.rich_style
+        self.last_lines = lines
+        self._strips = [Strip(list(t.render(console)), w).apply_style(base).crop(0, w) for t in lines]
+        self.draw_count += 1
+
+    def _start_worker(self, key: tuple, panels: list[_Panel]) -> None:
+        if self._pending == key:
+            return
+        self._pending = key
+        self.worker_count += 1
+
+        def work() -> None:
+            try:
+                self.prepare(panels)
+            finally:
+                self.post_message(self.Prepared())
+
+        self.run_worker(work, thread=True, group="histogram-prepare", exclusive=False, exit_on_error=False)
+
+    def on_histogram_plot_base_prepared(self, event: Prepared) -> None:
+        event.stop()
+        self._pending = None
+        self._key = None
+        self.refresh()
+
+    def build_lines(self, panels: list[_Panel], width: int, height: int) -> list[Text]:
+        """The whole frame: header, one plot per panel, and the readout under each (``height`` lines)."""
+        self.shown_runs = [p.source.run for p in panels]
+        if width <= 0 or height <= 0:
+            return [_blank(width) for _ in range(max(height, 0))]
+        if self.tag is None or not self.sources:
+            return _message_frame(width, height, self.EMPTY)
+        if not panels:
+            return _message_frame(width, height, f"{inert(self.tag)}: no steps yet")
+        prepared = self.prepare(panels)
+        k = len(panels)
+        widths = [(width - PANEL_GAP * (k - 1)) // k] * k
+        widths[-1] = width - PANEL_GAP * (k - 1) - sum(widths[:-1])
+
+        header = [self._title(panels, width)] if height >= 6 else []
+        if k > 1 and height >= 8:
+            header.append(self._panel_titles(panels, widths))
+        readouts: list[list[Text]] = []
+        if height >= 8:
+            max_lines = 3 if height >= 16 else 1
+            for panel, prep, pw in zip(panels, prepared, widths, strict=True):
+                index = nearest_index(panel.snap.steps, self.cursor_step)
+                cursor = index is not None
+                if index is None:
+                    index = len(panel.snap) - 1
+                readouts.append(_wrap_items(self.readout(panel, prep, index, cursor), pw, max_lines))
+        stats_h = max((len(r) for r in readouts), default=0)
+        plot_h = max(height - len(header) - stats_h, 1)
+
+        columns: list[list[Text]] = []
+        for i, (panel, prep, pw) in enumerate(zip(panels, prepared, widths, strict=True)):
+            cursor = nearest_index(panel.snap.steps, self.cursor_step)
+            col = self.render_panel(panel, prep, pw, plot_h, cursor)
+            if readouts:
+                col = col + readouts[i] + [_blank(pw) for _ in range(stats_h - len(readouts[i]))]
+            columns.append(col)
+        gap = Text(" " * PANEL_GAP, end="")
+        body = [
+            Text.assemble(*_interleave([c[r] for c in columns], gap), no_wrap=True, end="")
+            for r in range(plot_h + stats_h)
+        ]
+        lines = header + body
+        return [_fit(t, width) for t in lines[:height]] + [_blank(width) for _ in range(height - len(lines))]
+
+    def _title(self, panels: list[_Panel], width: int) -> Text:
+        t = Text(no_wrap=True, end="")
+        if len(panels) == 1 and not self.side_by_side:
+            p = panels[0]
+            t.append("■ ", style=Style(color=p.source.color))
+            t.append(inert(p.source.run), style=Style(color=p.source.color, bold=True))
+            t.append("  ")
+            t.append(inert(self.tag or ""), style=Style(bold=True))
+            t.append(f"  {len(p.snap):,} steps", style=Style(dim=True))
+        else:
+            t.append(inert(self.tag or ""), style=Style(bold=True))
+            shown = len(panels)
+            total = len(self.sources)
+            noun = "run" if total == 1 else "runs"
+            runs = (
+                f"{shown} {noun} side by side" if shown == total else f"{shown} of {total} runs side by side"
+            )
+            t.append(f"  {runs}", style=Style(dim=True))
+        mode = self.mode_label()
+        if mode:
+            t.append(f"  · {mode}", style=Style(dim=True))
+        return _fit(t, width)
+
+    def _panel_titles(self, panels: list[_Panel], widths: list[int]) -> Text:
+        parts = []
+        for p, pw in zip(panels, widths, strict=True):
+            t = Text(no_wrap=True, end="")
+            t.append("■ ", style=Style(color=p.source.color))
+            t.append(inert(p.source.run), style=Style(color=p.source.color, bold=True))
+            t.append(f" {len(p.snap):,} steps", style=Style(dim=True))
+            parts.append(_fit(t, pw))
+        return Text.assemble(*_interleave(parts, Text(" " * PANEL_GAP, end="")), no_wrap=True, end="")
+
+    def render_line(self, y: int) -> Strip:
+        if y == 0 or not self._strips:
+            self._draw()
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh()
+
+    # -- cursor ---------------------------------------------------------------------------------
+
+    def _set_cursor(self, step: int | None) -> None:
+        self.cursor_step = step
+        self.refresh()
+
+    def action_cursor(self, delta: int) -> None:
+        steps = self.all_steps()
+        if not len(steps):
+            return
+        if self.cursor_step is None:
+            self.action_cursor_end(1 if delta < 0 else 0)
+            return
+        i = int(np.searchsorted(steps, self.cursor_step))
+        exact = i < len(steps) and steps[i] == self.cursor_step
+        # Off a step, steps[i] is the next one up: one step right lands on it, one step left below it.
+        i += delta - 1 if delta > 0 and not exact else delta
+        self._set_cursor(int(steps[min(max(i, 0), len(steps) - 1)]))
+
+    def action_cursor_end(self, last: int) -> None:
+        steps = self.all_steps()
+        if len(steps):
+            self._set_cursor(int(steps[-1] if last else steps[0]))
+
+    def action_hide_cursor(self) -> None:
+        self._set_cursor(None)
+
+    def action_next_tag(self, delta: int) -> None:
+        self.post_message(self.StepTag(delta))
+
+
+def _interleave(parts: list[Text], sep: Text) -> list[Text]:
+    out: list[Text] = []
+    for i, p in enumerate(parts):
+        if i:
+            out.append(sep.copy())
+        out.append(p)
+    return out
+
+
+# -------------------------------------------------------------------------------------- the histograms
+
+
+@dataclass(frozen=True, slots=True)
+class _Rebinned:
+    value_range: tuple[float, float]
+    counts: np.ndarray  # [n, bins]
+
+
+class HistogramView(HistogramPlotBase):
+    """The Histograms tab's plot: offset (ridgeline) or overlay, one run or several side by side.
+
+    Side by side, every panel is rebinned over the union of the runs' ranges so the value axes line up and
+    shapes compare directly.
+    """
+
+    HELP_TITLE = "Histogram plot"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.mode = "offset"
+
+    def view_state(self) -> tuple:
+        return (self.mode,)
+
+    def mode_label(self) -> str:
+        return self.mode
+
+    def set_mode(self, mode: str) -> None:
+        if mode in MODES and mode != self.mode:
+            self.mode = mode
+            self.refresh()
+
+    def toggle_mode(self) -> None:
+        self.set_mode(MODES[(MODES.index(self.mode) + 1) % len(MODES)])
+
+    def _ranges(self, panels: list[_Panel]) -> list[tuple[float, float]]:
+        raw = [self.data.value_range(p.source.series, p.snap, p.epoch) for p in panels]
+        if len(panels) > 1:
+            lo = float(np.fmin.reduce([r[0] for r in raw]))
+            hi = float(np.fmax.reduce([r[1] for r in raw]))
+            return [widen_range(lo, hi)] * len(panels)
+        return [widen_range(*r) for r in raw]
+
+    def needs_work(self, panels: list[_Panel]) -> bool:
+        for p in panels:
+            if not self.data.is_current("range", p.source.series, p.epoch, len(p.snap)):
+                return True
+        for p, r in zip(panels, self._ranges(panels), strict=True):
+            if not self.data.is_current("rebin", p.source.series, p.epoch, len(p.snap), (*r, DEFAULT_BINS)):
+                return True
+        return False
+
+    def prepare(self, panels: list[_Panel]) -> list[_Rebinned]:
+        ranges = self._ranges(panels)
+        return [
+            _Rebinned(r, self.data.rebinned(p.source.series, p.snap, p.epoch, r))
+            for p, r in zip(panels, ranges, strict=True)
+        ]
+
+    def render_panel(
+        self, panel: _Panel, prepared: _Rebinned, width: int, height: int, cursor: int | None
+    ) -> list[Text]:
+        draw = render_overlay if self.mode == "overlay" else render_ridgeline
+        return draw(
+            prepared.counts,
+            panel.snap.steps,
+            width,
+            height,
+            value_range=prepared.value_range,
+            cursor_index=cursor,
+        )
+
+    def readout(self, panel: _Panel, prepared: _Rebinned, index: int, cursor: bool) -> list[Text]:
+        stats = histogram_stats(panel.snap.histogram(index))
+        return [
+            step_item(int(panel.snap.steps[index]), cursor=cursor),
+            readout_item("min", format_number(stats.min, 4)),
+            readout_item("max", format_number(stats.max, 4)),
+            readout_item("count", format_count(stats.count)),
+            readout_item("mean", format_number(stats.mean, 4)),
+            readout_item("std", format_number(stats.std, 4)),
+        ]
