@@ -17,7 +17,7 @@ from rich.text import Text
 from tui.model.histograms import distribution
 from tui.render.distribution import render_distribution
 from tui.render.ticks import format_number, format_relative, format_step, format_wall
-from tui.widgets.histogram_view import HistogramPlotBase, _Panel, readout_item, step_item
+from tui.widgets.histogram_view import HistogramPlotBase, PlotPanel, readout_item, step_item
 
 __all__ = ["DistributionView", "distribution_x"]
 
@@ -68,10 +68,10 @@ class DistributionView(HistogramPlotBase):
 
     HELP_TITLE = "Distribution plot"
 
-    def needs_work(self, panels: list[_Panel]) -> bool:
+    def needs_work(self, panels: list[PlotPanel]) -> bool:
         return not all(self.data.is_current("dist", p.source.series, p.epoch, len(p.snap)) for p in panels)
 
-    def prepare(self, panels: list[_Panel]) -> list[_Percentiles]:
+    def prepare(self, panels: list[PlotPanel]) -> list[_Percentiles]:
         values = [
             self.data.extend("dist", p.source.series, p.snap, p.epoch, (), distribution) for p in panels
         ]
@@ -86,7 +86,7 @@ class DistributionView(HistogramPlotBase):
         return [_Percentiles(v, shared) for v in values]
 
     def render_panel(
-        self, panel: _Panel, prepared: _Percentiles, width: int, height: int, cursor: int | None
+        self, panel: PlotPanel, prepared: _Percentiles, width: int, height: int, cursor: int | None
     ) -> list[Text]:
         snap = panel.snap
         x, fmt, integer = distribution_x(
@@ -103,7 +103,7 @@ class DistributionView(HistogramPlotBase):
             cursor_index=cursor,
         )
 
-    def readout(self, panel: _Panel, prepared: _Percentiles, index: int, cursor: bool) -> list[Text]:
+    def readout(self, panel: PlotPanel, prepared: _Percentiles, index: int, cursor: bool) -> list[Text]:
         snap = panel.snap
         items = [step_item(int(snap.steps[index]), cursor=cursor)]
         if self.x_mode != "step":

@@ -53,6 +53,7 @@ __all__ = [
     "HistogramData",
     "HistogramPlotBase",
     "HistogramView",
+    "PlotPanel",
     "nearest_index",
 ]
 
@@ -279,7 +280,7 @@ def step_item(step: int, *, cursor: bool) -> Text:
 
 
 @dataclass(slots=True)
-class _Panel:
+class PlotPanel:
     source: HistSource
     snap: HistogramSnapshot
     epoch: int
@@ -366,20 +367,20 @@ class HistogramPlotBase(Widget, can_focus=True):
 
     # -- for subclasses -------------------------------------------------------------------------
 
-    def needs_work(self, panels: list[_Panel]) -> bool:
+    def needs_work(self, panels: list[PlotPanel]) -> bool:
         """True when :meth:`prepare` would compute something not cached yet."""
         raise NotImplementedError
 
-    def prepare(self, panels: list[_Panel]) -> list[Any]:
+    def prepare(self, panels: list[PlotPanel]) -> list[Any]:
         """The arrays each panel draws from (computed or from the cache). Runs on any thread."""
         raise NotImplementedError
 
     def render_panel(
-        self, panel: _Panel, prepared: Any, width: int, height: int, cursor: int | None
+        self, panel: PlotPanel, prepared: Any, width: int, height: int, cursor: int | None
     ) -> list[Text]:
         raise NotImplementedError
 
-    def readout(self, panel: _Panel, prepared: Any, index: int, cursor: bool) -> list[Text]:
+    def readout(self, panel: PlotPanel, prepared: Any, index: int, cursor: bool) -> list[Text]:
         """Readout items for step ``index`` of the panel's snapshot."""
         raise NotImplementedError
 
@@ -413,7 +414,7 @@ class HistogramPlotBase(Widget, can_focus=True):
             return
         w, h = self.size.width, self.size.height
         sources = [s for s in self.panel_sources(w) if len(s.series)]
-        panels = [_Panel(s, *self.data.snapshot(s.series)) for s in sources]
+        panels = [PlotPanel(s, *self.data.snapshot(s.series)) for s in sources]
         rows = sum(len(p.snap.rows) for p in panels)
         if panels and rows > self.offload_rows and self.needs_work(panels):
             self._start_worker(key, panels)
@@ -433,7 +434,7 @@ class HistogramPlotBase(Widget, can_focus=True):
         self._strips = [Strip(list(t.render(console)), w).apply_style(base).crop(0, w) for t in lines]
         self.draw_count += 1
 
-    def _start_worker(self, key: tuple, panels: list[_Panel]) -> None:
+    def _start_worker(self, key: tuple, panels: list[PlotPanel]) -> None:
         if self._pending == key:
             return
         self._pending = key
@@ -453,7 +454,7 @@ class HistogramPlotBase(Widget, can_focus=True):
         self._key = None
         self.refresh()
 
-    def build_lines(self, panels: list[_Panel], width: int, height: int) -> list[Text]:
+    def build_lines(self, panels: list[PlotPanel], width: int, height: int) -> list[Text]:
         """The whole frame: header, one plot per panel, and the readout under each (``height`` lines)."""
         self.shown_runs = [p.source.run for p in panels]
         if width <= 0 or height <= 0:
@@ -497,7 +498,7 @@ class HistogramPlotBase(Widget, can_focus=True):
         lines = header + body
         return [_fit(t, width) for t in lines[:height]] + [_blank(width) for _ in range(height - len(lines))]
 
-    def _title(self, panels: list[_Panel], width: int) -> Text:
+    def _title(self, panels: list[PlotPanel], width: int) -> Text:
         t = Text(no_wrap=True, end="")
         if len(panels) == 1 and not self.side_by_side:
             p = panels[0]
@@ -520,7 +521,7 @@ class HistogramPlotBase(Widget, can_focus=True):
             t.append(f"  · {mode}", style=Style(dim=True))
         return _fit(t, width)
 
-    def _panel_titles(self, panels: list[_Panel], widths: list[int]) -> Text:
+    def _panel_titles(self, panels: list[PlotPanel], widths: list[int]) -> Text:
         parts = []
         for p, pw in zip(panels, widths, strict=True):
             t = Text(no_wrap=True, end="")
@@ -616,7 +617,7 @@ class HistogramView(HistogramPlotBase):
     def toggle_mode(self) -> None:
         self.set_mode(MODES[(MODES.index(self.mode) + 1) % len(MODES)])
 
-    def _ranges(self, panels: list[_Panel]) -> list[tuple[float, float]]:
+    def _ranges(self, panels: list[PlotPanel]) -> list[tuple[float, float]]:
         raw = [self.data.value_range(p.source.series, p.snap, p.epoch) for p in panels]
         if len(panels) > 1:
             lo = float(np.fmin.reduce([r[0] for r in raw]))
@@ -624,7 +625,7 @@ class HistogramView(HistogramPlotBase):
             return [widen_range(lo, hi)] * len(panels)
         return [widen_range(*r) for r in raw]
 
-    def needs_work(self, panels: list[_Panel]) -> bool:
+    def needs_work(self, panels: list[PlotPanel]) -> bool:
         for p in panels:
             if not self.data.is_current("range", p.source.series, p.epoch, len(p.snap)):
                 return True
@@ -633,7 +634,7 @@ class HistogramView(HistogramPlotBase):
                 return True
         return False
 
-    def prepare(self, panels: list[_Panel]) -> list[_Rebinned]:
+    def prepare(self, panels: list[PlotPanel]) -> list[_Rebinned]:
         ranges = self._ranges(panels)
         return [
             _Rebinned(r, self.data.rebinned(p.source.series, p.snap, p.epoch, r))
@@ -641,7 +642,7 @@ class HistogramView(HistogramPlotBase):
         ]
 
     def render_panel(
-        self, panel: _Panel, prepared: _Rebinned, width: int, height: int, cursor: int | None
+        self, panel: PlotPanel, prepared: _Rebinned, width: int, height: int, cursor: int | None
     ) -> list[Text]:
         draw = render_overlay if self.mode == "overlay" else render_ridgeline
         return draw(
@@ -653,7 +654,7 @@ class HistogramView(HistogramPlotBase):
             cursor_index=cursor,
         )
 
-    def readout(self, panel: _Panel, prepared: _Rebinned, index: int, cursor: bool) -> list[Text]:
+    def readout(self, panel: PlotPanel, prepared: _Rebinned, index: int, cursor: bool) -> list[Text]:
         stats = histogram_stats(panel.snap.histogram(index))
         return [
             step_item(int(panel.snap.steps[index]), cursor=cursor),
