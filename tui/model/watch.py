@@ -91,6 +91,8 @@ class ChangeFeed:
         if self.mode == "polling" and self.reason == NO_LOGDIR and self._thread is None:
             # Polling only because the logdir was missing: it may exist now, so try file events.
             self._try_start_events()
+            if self.mode == "events":
+                got = True  # the logdir just appeared: worth a look right away
         if got or time.monotonic() >= deadline:
             self._last_report = time.monotonic()
             return True

@@ -1,0 +1,37 @@
+"""Rows of the runs and tags lists and the status line: exact strings."""
+
+from __future__ import annotations
+
+from tui.render.rows import ellipsize_middle, group_row, run_row, status_line, tag_row
+
+
+def test_ellipsize_middle_keeps_both_ends():
+    assert ellipsize_middle("abcdefghij", 5) == "ab…ij"
+    assert ellipsize_middle("abc", 5) == "abc"
+    assert ellipsize_middle("abcdef", 1) == "…"
+    assert ellipsize_middle("実験実験実験", 5) == "実…験"  # wide characters count two cells; padded
+
+
+def test_run_row_shows_mark_name_last_step_and_damage():
+    row = run_row("runs/lr_0.1/loss_train", "red", 24, shown=True, last_step=299, damaged=False)
+    assert row.plain == "● runs/lr_…s_train 299  "
+    assert row.cell_len == 24
+    hidden = run_row("runs/lr_0.1/loss_train", "red", 24, shown=False, last_step=None, damaged=True)
+    assert hidden.plain == "○ runs/lr_0…ss_train – !"
+
+
+def test_group_and_tag_rows():
+    assert group_row("train", 3, 16, collapsed=False).plain == "▾ train (3)     "
+    assert group_row("train", 3, 16, collapsed=True).plain == "▸ train (3)     "
+    assert tag_row("loss", 30, spark="▁▂▃▄", value=2.0971).plain == "  loss              ▁▂▃▄ 2.097"
+    # Too narrow for the sparkline: the name keeps at least 8 cells, the value stays.
+    assert (
+        tag_row("a_very_long_tag_name_here", 20, spark="▁▂▃▄", value=2.0971).plain == "  a_very…_here 2.097"
+    )
+    assert tag_row("x", 6, value=1.0).plain == "  x   "
+
+
+def test_status_line_separates_parts_and_right_aligns_help():
+    assert status_line([("a", "bold"), ("b", "")], 20, right="? help").plain == "a │ b         ? help"
+    assert status_line([("a", ""), ("", ""), ("c", "")], 8).plain == "a │ c   "
+    assert status_line([("abcdefghij", "")], 4).plain == "abcd"
