@@ -145,6 +145,7 @@ class GraphPane(Pane):
         #: perf_counter() when the last tree was drawn (the benchmark reads it).
         self.drawn_at: float | None = None
         self._graph_names: list[str] = []
+        self._shown: tuple[ParsedGraph | None, TreeEntry | None] = (None, None)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="graph-bar"):
@@ -181,6 +182,10 @@ class GraphPane(Pane):
     @property
     def find_input(self) -> Input:
         return self.query_one(".graph-find", Input)
+
+    def detail_text(self) -> str:
+        """What the detail pane shows, as plain text (for tests and scripts)."""
+        return self.detail.text
 
     @property
     def graph(self) -> OpGraph | None:
@@ -364,9 +369,14 @@ class GraphPane(Pane):
         if row is not None and row.entry is not None and row.entry.kind == "op":
             self.detail.focus()
 
-    def _show_cursor(self) -> None:
+    def _show_cursor(self, force: bool = False) -> None:
+        """Show the detail of the row under the tree's cursor (once per row, unless ``force``)."""
         graph, tree = self.graph, self.tree
         entry = tree.cursor_entry
+        shown = (self.parsed, entry)
+        if not force and shown[0] is self._shown[0] and shown[1] is self._shown[1]:
+            return
+        self._shown = shown
         if graph is None or entry is None:
             self.detail.show_lines([])
             return
@@ -435,6 +445,8 @@ class GraphPane(Pane):
         ok = self.tree.reveal(node_id)
         if not ok:
             self.post_message(Pane.Notice("that node is not in the tree"))
+        elif self.trace_of is None:
+            self._show_cursor()  # now, not when the highlight message arrives
         return ok
 
     # -- search ---------------------------------------------------------------------------------
@@ -552,7 +564,7 @@ class GraphPane(Pane):
         self.trace_of = None
         self.tree.set_marks(traced=())
         self.detail.remove_class("-trace")
-        self._show_cursor()
+        self._show_cursor(force=True)
 
     def _clear_marks(self) -> None:
         self.matches, self.match_index = [], -1
@@ -569,6 +581,6 @@ class GraphPane(Pane):
         self._clear_marks()
         self.tree.set_marks(matches=(), traced=())
         if had_trace:
-            self._show_cursor()
+            self._show_cursor(force=True)
         if finding or had_trace:
             self.tree.focus()

@@ -97,7 +97,13 @@ class NodeDetailView(OptionList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.targets: list[int | None] = []
+        self.lines: list[Text] = []
         self.node_id: int | None = None
+
+    @property
+    def text(self) -> str:
+        """The content as plain text, one line per option."""
+        return "\n".join(line.plain for line in self.lines)
 
     def show_lines(
         self, lines: Sequence[Line], node_id: int | None = None, cursor: int | None = None
@@ -109,6 +115,7 @@ class NodeDetailView(OptionList):
         """
         self.node_id = node_id
         self.targets = [target for _, target in lines]
+        self.lines = [text for text, _ in lines]
         # An empty prompt would take no height: blank lines hold a space.
         self.set_options(Option(text if text.plain else Text(" ")) for text, _ in lines)
         if cursor is None:
