@@ -1,15 +1,280 @@
-"""The HParams tab (placeholder until its issue lands; replace this class, keep its name)."""
+"""The HParams tab: one row per run of a sweep, a column per hyperparameter and per metric.
+
+Sessions come from :mod:`tui.model.hparams` (torch's and tensorboardX's extra ``add_hparams``
+runs folded into their training runs). The table lists every session of the logdir; rows whose
+runs are hidden in the other tabs are dimmed rather than dropped, so after "show only these
+runs" the rest of the sweep is still there to pick from.
+
+Keys: ``enter`` (or a click on a header) sorts by the cursor's column, again to reverse;
+``f`` edits the filter (text, or comparisons such as ``lr<0.05 model=mlp``); ``space`` marks a
+row; ``v`` shows only the marked rows' runs (or the cursor row's) in every tab, by posting
+:class:`HParamsPane.ShowOnly` to the app; ``u`` clears the marks. Moving the cursor to a row
+highlights its run in the runs pane (:class:`~tui.widgets.pane.Pane.FocusRun`).
+"""
 
 from __future__ import annotations
 
-from tui.model.logdir import Run
-from tui.widgets.placeholder import PlaceholderPane
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.coordinate import Coordinate
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, Static
+
+from tui.model.hparams import (
+    Column,
+    HParamsTable,
+    Session,
+    collect,
+    filter_problems,
+    filter_sessions,
+    format_value,
+    runs_regex,
+    sort_sessions,
+)
+from tui.render.inert import inert
+from tui.widgets.hparams_table import SessionTable
+from tui.widgets.pane import Pane, PaneContext
+
+__all__ = ["HParamsPane"]
+
+MARK = "✓"
 
 
-class HParamsPane(PlaceholderPane):
-    TITLE = "HParams"
-    NOUN = "hparams records"
+class HParamsPane(Pane):
+    """Sortable, filterable table of hyperparameter sessions."""
 
-    @staticmethod
-    def count(run: Run) -> int:
-        return sum(1 for b in run.blobs.values() if b.plugin == "hparams")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "edit_filter", "Filter rows"),
+        Binding("space", "mark", "Mark row"),
+        Binding("v", "show_only", "Show only marked runs"),
+        Binding("u", "unmark", "Clear marks", show=False),
+        Binding("escape", "leave_filter", "Back to the table", show=False),
+    ]
+
+    class ShowOnly(Message):
+        """Ask the app to show only ``runs`` in every tab (hide all others).
+
+        ``runs`` are the selected sessions' runs and the runs under them (e.g. a torch run's
+        ``loss_train`` sub-run), in logdir order. ``regex`` matches exactly those runs and their
+        future sub-runs, for an app that prefers to put it in its run filter instead.
+        The handler's name is ``on_hparams_pane_show_only``.
+        """
+
+        def __init__(self, runs: tuple[str, ...], regex: str) -> None:
+            super().__init__()
+            self.runs = runs
+            self.regex = regex
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.data = HParamsTable()
+        self.rows: list[Session] = []
+        self.sort_key: str | None = None
+        self.descending = False
+        self.query_text = ""
+        self.marked: set[str] = set()  # session_run of each marked row
+        self._seen: tuple[object, int] | None = None  # (logdir, generation) last collected
+        self._visible: frozenset[str] = frozenset()
+        self._colors: dict[str, str] = {}
+        self._cursor_run: str | None = None
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="hparams-pane-bar"):
+            yield Label("filter", classes="hparams-pane-label")
+            yield Input(placeholder="text, or lr<0.05 model=mlp …  (f)", classes="hparams-pane-filter")
+        yield SessionTable(cursor_type="cell", zebra_stripes=True, classes="hparams-pane-table")
+        yield Static("", classes="hparams-pane-status")
+        yield Static("", classes="hparams-pane-empty")
+
+    @property
+    def table(self) -> SessionTable:
+        return self.query_one(SessionTable)
+
+    # -- data -----------------------------------------------------------------------------------
+
+    def watch_context(self, old: PaneContext | None, new: PaneContext | None) -> None:
+        if new is None:
+            return
+        changed = False
+        if self._seen is None or self._seen[0] is not new.logdir or self._seen[1] != new.generation:
+            self._seen = (new.logdir, new.generation)
+            data = collect(new.logdir.runs)
+            if data != self.data:
+                self.data = data
+                self.marked &= {s.session_run for s in data.sessions}
+                changed = True
+        visible = frozenset(new.runs)
+        if visible != self._visible or new.colors != self._colors:
+            self._visible, self._colors = visible, dict(new.colors)
+            changed = True
+        if changed or not self.table.columns:
+            self._rebuild()
+
+    def _shown(self, s: Session) -> bool:
+        return s.run in self._visible or s.session_run in self._visible
+
+    def _rebuild(self) -> None:
+        """Redraw the table from the data, filter, sort and marks, keeping the cursor's run and
+        column where they still are."""
+        table = self.table
+        cols = self.data.columns
+        sort_col = self.data.column(self.sort_key) if self.sort_key else None
+        if sort_col is None:
+            self.sort_key = None
+        rows = filter_sessions(self.data.sessions, cols, self.query_text)
+        if sort_col is not None:
+            rows = sort_sessions(rows, sort_col, self.descending)
+        self.rows = rows
+        keep_run = self._cursor_run
+        keep_col = table.cursor_coordinate.column if table.columns else 0
+        table.clear(columns=True)
+        for c in cols:
+            table.add_column(self._header(c, sort_col), key=c.key)
+        for s in rows:
+            table.add_row(*(self._cell(s, c) for c in cols), key=s.session_run)
+        row = next((i for i, s in enumerate(rows) if s.session_run == keep_run), 0)
+        if rows:
+            table.move_cursor(row=row, column=min(keep_col, len(cols) - 1), animate=False)
+        empty = self.query_one(".hparams-pane-empty", Static)
+        empty.display = not self.data.sessions
+        table.display = bool(self.data.sessions)
+        if not self.data.sessions:
+            empty.update(
+                Text.assemble(
+                    ("No hyperparameter sessions in this logdir.\n\n", "bold"),
+                    "Runs get a row here when they log hparams: torch and tensorboardX "
+                    "add_hparams(), or TF's tensorboard.plugins.hparams API.",
+                )
+            )
+        self._status()
+
+    def _header(self, c: Column, sort_col: Column | None) -> Text:
+        t = Text(inert(c.label), style=Style(bold=True, color="magenta" if c.kind == "metric" else None))
+        if sort_col is not None and c.key == sort_col.key:
+            t.append(" ▼" if self.descending else " ▲", style=Style(color="cyan", bold=True))
+        return t
+
+    def _cell(self, s: Session, c: Column) -> Text:
+        dim = not self._shown(s)
+        marked = s.session_run in self.marked
+        base = Style(dim=dim, bold=marked)
+        if c.kind == "run":
+            t = Text(no_wrap=True, style=base)
+            t.append(f"{MARK} " if marked else "  ", style=Style(color="green", bold=True))
+            t.append("■ ", style=Style(color=self._colors.get(s.run, "white")))
+            t.append(inert(s.run))
+            return t
+        v = s.value(c)
+        numeric = isinstance(v, float) and not isinstance(v, bool)
+        return Text(inert(format_value(v)), style=base, justify="right" if numeric else "left")
+
+    def _status(self) -> None:
+        t = Text(no_wrap=True, end="")
+        total = len(self.data.sessions)
+        t.append(f"{len(self.rows)} of {total} runs" if self.query_text else f"{total} runs")
+        sort_col = self.data.column(self.sort_key) if self.sort_key else None
+        if sort_col is not None:
+            t.append(f" · sorted by {inert(sort_col.label)} {'▼' if self.descending else '▲'}")
+        if self.marked:
+            t.append(f" · {len(self.marked)} marked", style=Style(color="green"))
+        for why in filter_problems(self.data.columns, self.query_text):
+            t.append(f" · filter: {inert(why)}", style=Style(color="yellow"))
+        t.append("   enter sort · space mark · v show only · f filter", style=Style(dim=True))
+        self.query_one(".hparams-pane-status", Static).update(t)
+
+    # -- cursor and sorting ---------------------------------------------------------------------
+
+    def _session_at(self, row: int) -> Session | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        event.stop()
+        s = self._session_at(event.coordinate.row)
+        if s is None or s.session_run == self._cursor_run:
+            return
+        self._cursor_run = s.session_run
+        # Only a move the user made: building the table must not move the runs pane's cursor.
+        if self.table.has_focus and self.context is not None and s.run in self.context.logdir.runs:
+            self.post_message(Pane.FocusRun(s.run))
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        self.sort_by(self.data.columns[event.coordinate.column].key)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        self.sort_by(str(event.column_key.value))
+
+    def sort_by(self, key: str) -> None:
+        """Sort by column ``key``; the same column again reverses the order."""
+        if self.sort_key == key:
+            self.descending = not self.descending
+        else:
+            self.sort_key, self.descending = key, False
+        self._rebuild()
+
+    # -- filter ---------------------------------------------------------------------------------
+
+    def action_edit_filter(self) -> None:
+        self.query_one(".hparams-pane-filter", Input).focus()
+
+    def action_leave_filter(self) -> None:
+        if isinstance(self.app.focused, Input):
+            self.table.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.value != self.query_text:
+            self.query_text = event.value
+            self._rebuild()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+
+    # -- marks and "show only" ------------------------------------------------------------------
+
+    def _cursor_session(self) -> Session | None:
+        return self._session_at(self.table.cursor_coordinate.row) if self.rows else None
+
+    def action_mark(self) -> None:
+        s = self._cursor_session()
+        if s is None:
+            return
+        self.marked ^= {s.session_run}
+        self._rebuild()
+
+    def action_unmark(self) -> None:
+        if self.marked:
+            self.marked.clear()
+            self._rebuild()
+
+    def selected_sessions(self) -> list[Session]:
+        """The marked rows (in table order), or the cursor's row when none is marked."""
+        marked = [s for s in self.data.sessions if s.session_run in self.marked]
+        if marked:
+            return marked
+        s = self._cursor_session()
+        return [s] if s is not None else []
+
+    def action_show_only(self) -> None:
+        sessions = self.selected_sessions()
+        if not sessions or self.context is None:
+            return
+        wanted = {r for s in sessions for r in s.runs}
+        runs = tuple(n for n in self.context.logdir.runs if n in wanted)
+        self.post_message(self.ShowOnly(runs, runs_regex(s.run for s in sessions)))
+        names = ", ".join(inert(s.run) for s in sessions[:3]) + (" …" if len(sessions) > 3 else "")
+        self.post_message(Pane.Notice(f"showing only {names} ({len(runs)} runs); a shows all runs"))
+
+    def cell_text(self, row: int, column: int) -> str:
+        """The plain text of a cell as drawn (for tests and screen readers)."""
+        value = self.table.get_cell_at(Coordinate(row, column))
+        return value.plain if isinstance(value, Text) else str(value)

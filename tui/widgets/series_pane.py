@@ -43,6 +43,7 @@ class SeriesView:
     walls: tuple[float, ...]
     items: tuple[Any, ...]
     version: int
+    source: int = 0  # id() of the series object, so a replaced series never looks unchanged
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -63,6 +64,7 @@ def snapshot(run: Run, tag: str) -> SeriesView | None:
         tuple(walls[i] for i in order),
         tuple(items[i] for i in order),
         version,
+        id(series),
     )
 
 
@@ -152,7 +154,8 @@ class SeriesPane(Pane):
         if not same_series:
             self._follow = True
         index = len(view) - 1 if self._follow else min(self.index, len(view) - 1)
-        if same_series and old is not None and old.version == view.version and index == self.index:
+        unchanged = old is not None and (old.version, old.source) == (view.version, view.source)
+        if same_series and unchanged and index == self.index:
             return
         self.view, self.index = view, index
         slider.display = True

@@ -89,7 +89,7 @@ class TextPane(SeriesPane):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._page_key: tuple[str, str, int, int] | None = None
+        self._page_key: tuple[str, str, int, int, int] | None = None
         self._shown: list[int] = []  # view index of each entry widget on the page
 
     def compose_body(self) -> ComposeResult:
@@ -113,7 +113,7 @@ class TextPane(SeriesPane):
         n = len(view)
         pos = n - 1 - index  # position in the newest-first list
         start = (pos // PAGE) * PAGE
-        key = (view.run, view.tag, view.version, start)
+        key = (view.run, view.tag, view.version, view.source, start)
         entries = list(self.query(".text-pane-entry").results(Static))
         if key != self._page_key:
             self._page_key = key

@@ -1,0 +1,269 @@
+"""The HParams tab: the corpus sweeps as tables; Pilot tests for sorting, filtering, marks, show-only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import Input
+
+import tui
+from tui.app import TbtuiApp
+from tui.model.hparams import EXPERIMENT_TAG, SESSION_START_TAG
+from tui.model.logdir import Logdir
+from tui.tfevents.proto import hparams_pb2
+from tui.tfevents.writer import EventFileWriter
+from tui.widgets.hparams_pane import HParamsPane
+from tui.widgets.hparams_table import SessionTable
+from tui.widgets.pane import Pane, PaneContext
+
+CORPUS = Path(__file__).parent.parent / "data" / "corpus"
+TCSS = str(Path(tui.__file__).parent / "tbtui.tcss")
+
+TORCH_RUNS = ["runs/ablation/cnn/lr_0.05", "runs/lr_0.01", "runs/lr_0.1"]
+
+
+class Host(App):
+    """A bare app holding the pane, recording what the pane asks of the app."""
+
+    CSS_PATH = TCSS
+
+    def __init__(self, pane: Pane) -> None:
+        super().__init__()
+        self.pane = pane
+        self.notices: list[str] = []
+        self.focus_runs: list[str] = []
+        self.show_only: list[HParamsPane.ShowOnly] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.pane
+
+    def on_pane_notice(self, m: Pane.Notice) -> None:
+        self.notices.append(m.text)
+
+    def on_pane_focus_run(self, m: Pane.FocusRun) -> None:
+        self.focus_runs.append(m.run)
+
+    def on_hparams_pane_show_only(self, m: HParamsPane.ShowOnly) -> None:
+        self.show_only.append(m)
+
+
+def context(ld: Logdir, runs: tuple[str, ...] | None = None) -> PaneContext:
+    return PaneContext(
+        logdir=ld,
+        generation=ld.generation,
+        runs=tuple(ld.runs) if runs is None else runs,
+        colors={r: "cyan" for r in ld.runs},
+    )
+
+
+def screen_text(app: App) -> str:
+    return "\n".join("".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips())
+
+
+def grid(pane: HParamsPane) -> list[list[str]]:
+    t = pane.table
+    return [[pane.cell_text(r, c) for c in range(len(t.columns))] for r in range(t.row_count)]
+
+
+def headers(pane: HParamsPane) -> list[str]:
+    return [c.label.plain for c in pane.table.ordered_columns]
+
+
+def run_names(pane: HParamsPane) -> list[str]:
+    return [s.run for s in pane.rows]
+
+
+async def mounted(pilot, pane: HParamsPane, logdir: Path) -> Logdir:  # type: ignore[no-untyped-def]
+    ld = Logdir(str(logdir)).load_all()
+    pane.context = context(ld)
+    await pilot.pause()
+    return ld
+
+
+async def test_torch_sweep_rows_and_columns() -> None:
+    pane = HParamsPane()
+    app = Host(pane)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await mounted(pilot, pane, CORPUS / "torch_mnist_like")
+        assert headers(pane) == [
+            "run",
+            "lr",
+            "model",
+            "batch_size",
+            "momentum",
+            "nesterov",
+            "hparam/best_val_acc",
+            "hparam/final_train_loss",
+        ]
+        assert grid(pane) == [
+            ["  ■ runs/ablation/cnn/lr_0.05", "0.05", "TinyCNN", "64", "0.9", "0", "0.185547", "2.09699"],
+            ["  ■ runs/lr_0.01", "0.01", "MLP", "64", "0.9", "0", "0.777344", "0.0162873"],
+            ["  ■ runs/lr_0.1", "0.1", "MLP", "64", "0.9", "0", "0.681641", "0.026789"],
+        ]
+        assert "3 runs" in screen_text(app)
+        # Building the table does not move the runs pane's cursor.
+        assert app.focus_runs == []
+
+
+async def test_tensorboardx_and_tf_api_sweeps() -> None:
+    pane = HParamsPane()
+    app = Host(pane)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await mounted(pilot, pane, CORPUS / "tbx")
+        assert headers(pane) == ["run", "optimizer", "lr", "hidden", "hparam/val_acc", "hparam/val_loss"]
+        assert grid(pane) == [
+            ["  ■ exp/adam_lr1e-2", "adam", "0.01", "16", "0.875", "0.321207"],
+            ["  ■ exp/sgd_lr1e-1", "sgd", "0.1", "16", "0.867188", "0.32228"],
+        ]
+        await mounted(pilot, pane, CORPUS / "tb_native")
+        assert headers(pane) == ["run", "lr", "optimizer", "layers", "Loss", "Accuracy"]
+        assert grid(pane) == [["  ■ v2_pb", "0.003", "adam", "3", "0.00907122", "0.973489"]]
+
+
+async def test_no_sessions_explains_where_rows_come_from() -> None:
+    pane = HParamsPane()
+    app = Host(pane)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await mounted(pilot, pane, CORPUS / "tf2")
+        assert "No hyperparameter sessions in this logdir." in screen_text(app)
+
+
+async def test_enter_sorts_by_the_cursor_column_and_again_reverses() -> None:
+    pane = HParamsPane()
+    app = Host(pane)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await mounted(pilot, pane, CORPUS / "torch_mnist_like")
+        pane.table.focus()
+        await pilot.press("l", "enter")  # column "lr"
+        await pilot.pause()
+        assert run_names(pane) == ["runs/lr_0.01", "runs/ablation/cnn/lr_0.05", "runs/lr_0.1"]
+        assert headers(pane)[1] == "lr ▲"
+        assert "sorted by lr ▲" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert run_names(pane) == ["runs/lr_0.1", "runs/ablation/cnn/lr_0.05", "runs/lr_0.01"]
+        assert headers(pane)[1] == "lr ▼"
+        # A metric column; the cursor stays on its column after the table is rebuilt.
+        await pilot.press("right", "right", "right", "right", "right", "enter")
+        await pilot.pause()
+        assert pane.table.cursor_coordinate.column == 6
+        assert headers(pane)[6] == "hparam/best_val_acc ▲"
+        assert run_names(pane) == ["runs/ablation/cnn/lr_0.05", "runs/lr_0.1", "runs/lr_0.01"]
+
+
+async def test_clicking_a_header_sorts() -> None:
+    pane = HParamsPane()
+    app = Host(pane)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await mounted(pilot, pane, CORPUS / "torch_mnist_like")
+        table = pane.table
+        # The "model" header: after the run column and the lr column.
+        x = table.region.x + 1 + sum(c.get_render_width(table) for c in table.ordered_columns[:2]) + 1
+        await pilot.click(offset=(x, table.region.y + 1))
+        await pilot.pause()
+        assert headers(pane)[2] == "model ▲"
+        assert run_names(pane) == ["runs/lr_0.01", "runs/lr_0.1", "runs/ablation/cnn/lr_0.05"]
+
+
+async def test_filter_by_text_and_comparisons() -> None:
+    pane = HParamsPane()
+    app = Host(pane)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await mounted(pilot, pane, CORPUS / "torch_mnist_like")
+        pane.table.focus()
+        await pilot.press("f")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"mlp")
+        await pilot.pause()
+        assert run_names(pane) == ["runs/lr_0.01", "runs/lr_0.1"]
+        assert "2 of 3 runs" in screen_text(app)
+        await pilot.press(*" lr<0.05")
+        await pilot.pause()
+        assert run_names(pane) == ["runs/lr_0.01"]
+        await pilot.press(*" zz<1")
+        await pilot.pause()
+        assert "filter: no column 'zz'" in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.focused, SessionTable)
+        pane.query_one(Input).value = ""
+        await pilot.pause()
+        assert run_names(pane) == TORCH_RUNS
+
+
+async def test_marks_and_show_only_the_marked_runs() -> None:
+    pane = HParamsPane()
+    app = Host(pane)
+    async with app.run_test(size=(160, 30)) as pilot:
+        ld = await mounted(pilot, pane, CORPUS / "torch_mnist_like")
+        pane.table.focus()
+        await pilot.press("j")  # row 2: runs/lr_0.01
+        await pilot.pause()
+        assert app.focus_runs == ["runs/lr_0.01"]
+        await pilot.press("space", "j", "space")
+        await pilot.pause()
+        assert pane.marked == {"runs/lr_0.01/hparams", "runs/lr_0.1/hparams"}
+        assert pane.cell_text(1, 0).startswith("✓ ■ runs/lr_0.01")
+        await pilot.press("v")
+        await pilot.pause()
+        (msg,) = app.show_only
+        assert msg.runs == (
+            "runs/lr_0.01",
+            "runs/lr_0.01/hparams",
+            "runs/lr_0.01/loss_train",
+            "runs/lr_0.01/loss_val",
+            "runs/lr_0.1",
+            "runs/lr_0.1/hparams",
+            "runs/lr_0.1/loss_train",
+            "runs/lr_0.1/loss_val",
+        )
+        assert msg.regex == r"^(?:runs/lr_0\.01|runs/lr_0\.1)(?:/|$)"
+        assert app.notices[-1].startswith("showing only runs/lr_0.01, runs/lr_0.1 (8 runs)")
+        # The app hides the other runs: their rows stay, dimmed.
+        pane.context = context(ld, runs=msg.runs)
+        await pilot.pause()
+        assert run_names(pane) == TORCH_RUNS
+        first = pane.table.get_cell_at((0, 0))  # type: ignore[arg-type]
+        assert first.style.dim
+        # u clears the marks; then v shows the cursor row's runs only.
+        await pilot.press("u", "v")
+        await pilot.pause()
+        assert app.show_only[-1].runs[0] == "runs/lr_0.1"
+        assert len(app.show_only[-1].runs) == 4
+
+
+async def test_hparam_names_and_values_with_control_sequences_are_inert(tmp_path: Path) -> None:
+    exp = hparams_pb2.Experiment()
+    exp.hparam_infos.add(name="opt\x1b[31m")
+    exp.metric_infos.add().name.tag = "acc\x1b]0;title\x07"
+    info = hparams_pb2.SessionStartInfo()
+    info.hparams["opt\x1b[31m"].string_value = "adam\x1b]52;c;ZXZpbA==\x07[bold]x[/bold]"
+    with EventFileWriter(str(tmp_path / "run\x1b[7m")) as w:
+        w.add_hparams(hparams_pb2.HParamsPluginData(experiment=exp).SerializeToString(), EXPERIMENT_TAG)
+        w.add_hparams(
+            hparams_pb2.HParamsPluginData(session_start_info=info).SerializeToString(), SESSION_START_TAG
+        )
+        w.add_scalar("acc\x1b]0;title\x07", 0.5, 1)
+    pane = HParamsPane()
+    app = Host(pane)
+    async with app.run_test(size=(160, 20)) as pilot:
+        await mounted(pilot, pane, tmp_path)
+        text = screen_text(app)
+        assert "\x1b" not in text and "\x07" not in text
+        assert "opt\\x1b[31m" in text
+        assert "acc\\x1b]0;title\\x07" in text
+        assert "adam\\x1b]52;c;ZXZpbA==\\x07[bold]x[/bold]" in text
+        assert "run\\x1b[7m" in text
+
+
+async def test_key_6_opens_the_hparams_tab_in_the_app(tb) -> None:  # type: ignore[no-untyped-def]
+    app = TbtuiApp(str(CORPUS / "torch_mnist_like"))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        await pilot.press("6")
+        pane = app.query_one(HParamsPane)
+        await tb.wait_for(pilot, lambda: len(pane.rows) == 3, what="the hparams table")
+        assert run_names(pane) == TORCH_RUNS
+        text = screen_text(app)
+        for run in TORCH_RUNS:
+            assert run in text
