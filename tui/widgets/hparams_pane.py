@@ -86,10 +86,11 @@ class HParamsPane(Pane):
     # -- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The table comes first so Tab reaches it before the filter (f jumps to the filter).
+        yield SessionTable(cursor_type="cell", zebra_stripes=True, classes="hparams-pane-table")
         with Horizontal(classes="hparams-pane-bar"):
             yield Label("filter", classes="hparams-pane-label")
             yield Input(placeholder="text, or lr<0.05 model=mlp …  (f)", classes="hparams-pane-filter")
-        yield SessionTable(cursor_type="cell", zebra_stripes=True, classes="hparams-pane-table")
         yield Static("", classes="hparams-pane-status")
         yield Static("", classes="hparams-pane-empty")
 
@@ -270,9 +271,8 @@ class HParamsPane(Pane):
             return
         wanted = {r for s in sessions for r in s.runs}
         runs = tuple(n for n in self.context.logdir.runs if n in wanted)
+        # The app hides the other runs and says so (its "a" key shows them all again).
         self.post_message(self.ShowOnly(runs, runs_regex(s.run for s in sessions)))
-        names = ", ".join(inert(s.run) for s in sessions[:3]) + (" …" if len(sessions) > 3 else "")
-        self.post_message(Pane.Notice(f"showing only {names} ({len(runs)} runs); a shows all runs"))
 
     def cell_text(self, row: int, column: int) -> str:
         """The plain text of a cell as drawn (for tests and screen readers)."""
