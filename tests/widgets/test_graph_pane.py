@@ -256,7 +256,7 @@ async def test_find_incremental_next_previous(tf2: Logdir) -> None:
         assert graph is not None
         pane.tree.focus()
         await pilot.press("slash")
-        assert pane.find_input.has_focus and pane.has_class("-finding")
+        assert pane.find_input.has_focus and pane.finding
         await pilot.press("s", "u")
         first = list(pane.matches)
         await pilot.press("m")
@@ -281,7 +281,7 @@ async def test_find_incremental_next_previous(tf2: Logdir) -> None:
         )
         assert "◆" in pane.tree.render_label(scope, pane.tree.rich_style, pane.tree.rich_style).plain
         await pilot.press("escape")
-        assert pane.matches == [] and not pane.tree.matches and not pane.has_class("-finding")
+        assert pane.matches == [] and not pane.tree.matches and not pane.finding
 
 
 async def test_find_by_op_only(tf2: Logdir) -> None:
@@ -364,7 +364,7 @@ async def test_run_without_graph_says_where_graphs_are(tf2: Logdir) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         pane = app.pane
         await pilot.pause()
-        assert pane.has_class("-message")
+        assert pane.showing_message
         message = str(pane.query_one(".graph-message").render())
         assert message.startswith("Run custom_loop has no graph.")
         assert "keras/train, tf1_compat, trace" in message
@@ -383,7 +383,7 @@ async def test_damaged_graph_is_a_message(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.pane
         await settle(pilot, pane)
-        assert pane.has_class("-message") and pane.graph is None
+        assert pane.showing_message and pane.graph is None
         message = str(pane.query_one(".graph-message").render())
         assert message.startswith("Graph __run_graph__ of run bad could not be read.\ndamaged GraphDef")
         await pilot.press("slash", "t", "n")  # keys do nothing harmful without a graph
@@ -447,6 +447,8 @@ async def test_100k_graph_opens_and_expands_lazily(tmp_path: Path) -> None:
         pane.tree.focus()
         await pilot.press("t")  # tracing 77 + 42 * 100 + ... ancestors lists the first TRACE_MAX
         assert len(pane.tree.traced) == 2000
+        assert len(pane.detail.targets) == 3 + 300 + 1  # the nearest 300 listed, then "… 1,700 more"
+        assert pane.detail.lines[-1].plain == "  … 1,700 more, marked in the tree"
 
 
 async def test_long_scope_is_paged(tmp_path: Path) -> None:

@@ -48,8 +48,10 @@ __all__ = ["GraphPane", "ParsedGraph", "parse_graph"]
 
 #: Parsed graphs kept (per run and graph name); a 100,000-node graph takes some tens of MB.
 CACHE_SIZE = 6
-#: Ancestors listed and marked by a trace.
+#: Ancestors marked in the tree by a trace.
 TRACE_MAX = 2000
+#: Of those, the nearest listed in the detail pane (a long option list costs seconds to lay out).
+TRACE_LIST = 300
 #: Up to this many matches are put in tree order (natural sort); more keep the sorted-name order.
 NATURAL_ORDER_MAX = 5000
 
@@ -193,8 +195,24 @@ class GraphPane(Pane):
 
     def _message(self, text: str | Text) -> None:
         """Show a message instead of the tree (no graph, loading, damaged)."""
-        self.set_class(True, "-message")
         self.query_one(".graph-message", Static).update(Text(text) if isinstance(text, str) else text)
+        self._message_mode(True)
+
+    def _message_mode(self, on: bool) -> None:
+        # Display toggles, not a class on the pane: a class change on the pane makes Textual re-match
+        # the styles of every widget inside it, on the path to the first drawn tree.
+        self.query_one(".graph-message").display = on
+        self.query_one(".graph-body").display = not on
+        self.query_one(".graph-bar").display = not on
+
+    @property
+    def showing_message(self) -> bool:
+        return bool(self.query_one(".graph-message").display)
+
+    @property
+    def finding(self) -> bool:
+        """True while the find bar shows (from ``/`` until Escape)."""
+        return bool(self.query_one(".graph-find-bar").display)
 
     def _title(self) -> None:
         graph, entry = self.graph, self.entry
@@ -316,7 +334,7 @@ class GraphPane(Pane):
             self.tree.show_tree(None)
             self._message(text)
             return
-        self.set_class(False, "-message")
+        self._message_mode(False)
         self._title()
         tree = self.tree
         tree.show_tree(parsed.tree)
@@ -454,7 +472,7 @@ class GraphPane(Pane):
     def action_find(self) -> None:
         if self.graph is None:
             return
-        self.add_class("-finding")
+        self.query_one(".graph-find-bar").display = True
         box = self.find_input
         box.focus()
         box.cursor_position = len(box.value)
@@ -550,11 +568,15 @@ class GraphPane(Pane):
         cut = " (the first; there are more)" if len(found) >= TRACE_MAX else ""
         lines.append((Text(f"{_plural(len(found), 'ancestor')}, nearest first{cut}", style="dim"), None))
         lines.append((Text("t or Escape ends the trace", style="dim"), None))
-        for i in found:
+        for i in found[:TRACE_LIST]:
             line = Text("  ← ")
             line.append(inert(graph.names[i]), style="bold")
             line.append(f"  {inert(graph.ops[i])}", style="cyan")
             lines.append((line, i))
+        if len(found) > TRACE_LIST:
+            lines.append(
+                (Text(f"  … {len(found) - TRACE_LIST:,} more, marked in the tree", style="dim"), None)
+            )
         self.detail.show_lines(lines, node_id, cursor=3 if found else 0)
         self.detail.border_title = "Trace"
         self.detail.add_class("-trace")
@@ -570,7 +592,7 @@ class GraphPane(Pane):
         self.matches, self.match_index = [], -1
         self.trace_of = None
         self.detail.remove_class("-trace")
-        self.remove_class("-finding")
+        self.query_one(".graph-find-bar").display = False
         with self.find_input.prevent(Input.Changed):
             self.find_input.value = ""
         self._count_text()
