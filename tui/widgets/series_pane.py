@@ -141,6 +141,15 @@ class SeriesPane(Pane):
         ctx = self.context
         slider = self.query_one(StepSlider)
         run = ctx.logdir.runs.get(selected[0]) if ctx is not None and selected is not None else None
+        series = run.blobs.get(selected[1]) if run is not None and selected is not None else None
+        old = self.view
+        if (
+            old is not None
+            and series is not None
+            and (old.run, old.tag) == selected
+            and (old.version, old.source) == (series.version, id(series))
+        ):
+            return  # nothing new: skip the snapshot (it sorts every step)
         view = snapshot(run, selected[1]) if run is not None and selected is not None else None
         if view is None or not len(view):
             self.view = None
@@ -149,7 +158,6 @@ class SeriesPane(Pane):
             self._title(None)
             self.show_nothing(self._empty_message(ctx))
             return
-        old = self.view
         same_series = old is not None and (old.run, old.tag) == (view.run, view.tag)
         if not same_series:
             self._follow = True
