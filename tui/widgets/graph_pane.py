@@ -126,7 +126,7 @@ class GraphPane(Pane):
     HELP_TITLE = "Graph tab"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash,f", "find", "Find node (name or op)"),
+        Binding("slash,f", "find", "Find node"),
         Binding("n", "next_match(1)", "Next match"),
         Binding("N", "next_match(-1)", "Previous match", show=False),
         Binding("t", "trace", "Trace inputs"),
@@ -220,8 +220,9 @@ class GraphPane(Pane):
             return
         title = Text()
         title.append(inert(self.run), style="bold")
-        title.append(" · ")
-        title.append(inert(entry.name))
+        if len(self._graph_names) < 2:  # else the selector names it
+            title.append(" · ")
+            title.append(inert(entry.name))
         title.append(f"  {SOURCE_LABELS.get(entry.source, entry.source)}", style="dim")
         if isinstance(graph, KerasModelGraph):
             title.append(f" · {_plural(graph.node_count, 'layer')}")

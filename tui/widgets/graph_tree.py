@@ -85,7 +85,7 @@ class GraphTree(Tree[Row]):
         Binding("h,left", "close", "Close scope / go to parent", show=False),
         Binding("g,home", "scroll_home", "First row", show=False),
         Binding("G,end", "scroll_end", "Last row", show=False),
-        Binding("e", "expand_chain", "Open a chain of single-child scopes"),
+        Binding("e", "expand_chain", "Expand chain"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:

@@ -74,6 +74,15 @@ def detail_lines(detail: NodeDetail, max_edges: int = MAX_EDGES) -> list[Line]:
     return list(zip(lines, targets, strict=True))
 
 
+def _fit(line: Text, width: int) -> Text:
+    """An edge line cut to one row: ``  ← …/the/end/of/the/name``, since a name's tail tells most."""
+    if width <= 12 or line.cell_len <= width:
+        return line
+    head = 4  # "  ← " or "  → "
+    keep = width - head - 1
+    return line[:head] + Text("…", style="dim") + line[len(line) - keep :]
+
+
 class NodeDetailView(OptionList):
     """Lines about one node (or a scope, or a trace); Enter on a line that names a node jumps to it."""
 
@@ -98,6 +107,7 @@ class NodeDetailView(OptionList):
         super().__init__(id=id, classes=classes)
         self.targets: list[int | None] = []
         self.lines: list[Text] = []
+        self._fitted_width = 0
         self.node_id: int | None = None
 
     @property
@@ -116,14 +126,28 @@ class NodeDetailView(OptionList):
         self.node_id = node_id
         self.targets = [target for _, target in lines]
         self.lines = [text for text, _ in lines]
-        # An empty prompt would take no height: blank lines hold a space.
-        self.set_options(Option(text if text.plain else Text(" ")) for text, _ in lines)
+        self._set_prompts()
         if cursor is None:
             first = next((i for i, t in enumerate(self.targets) if t is not None), None)
             visible = max(self.size.height - 1, 1)
             cursor = first if first is not None and first < visible else (0 if lines else None)
         self.highlighted = cursor
         self.scroll_to(y=0, animate=False)
+
+    def _set_prompts(self) -> None:
+        width = self.scrollable_content_region.width
+        self._fitted_width = width
+        # An empty prompt would take no height: blank lines hold a space.
+        self.set_options(
+            Option(_fit(text, width) if target is not None else text if text.plain else Text(" "))
+            for text, target in zip(self.lines, self.targets, strict=True)
+        )
+
+    def on_resize(self) -> None:
+        if self.lines and self.scrollable_content_region.width != self._fitted_width:
+            highlighted = self.highlighted
+            self._set_prompts()
+            self.highlighted = highlighted
 
     def show_node(self, detail: NodeDetail) -> None:
         self.show_lines(detail_lines(detail), detail.node_id)
