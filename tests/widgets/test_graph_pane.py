@@ -224,6 +224,8 @@ async def test_detail_and_jump_to_input(tf2: Logdir) -> None:
         # Its outputs lead back: Sum (port 0) and Sum_1 (port 1).
         outputs = [graph.names[t] for t in pane.detail.targets if t is not None and t != args]
         assert "gradients/loss/sub_grad/Sum_1" in outputs
+        await pilot.press("escape")  # back to the tree
+        assert pane.tree.has_focus
         # A control input is marked as one.
         assert pane.reveal(graph.index["GradientDescent/update"])
         assert "  control" in pane.detail_text()

@@ -132,7 +132,7 @@ class GraphPane(Pane):
         Binding("t", "trace", "Trace inputs"),
         Binding("right_square_bracket", "cycle_graph(1)", "Next graph of the run", show=False),
         Binding("left_square_bracket", "cycle_graph(-1)", "Previous graph of the run", show=False),
-        Binding("escape", "clear_marks", "Clear search and trace", show=False),
+        Binding("escape", "clear_marks", "End find / trace, back to the tree", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -599,11 +599,12 @@ class GraphPane(Pane):
         self._count_text()
 
     def action_clear_marks(self) -> None:
-        finding = self.find_input.has_focus
+        """Escape: end the find and the trace, and go back to the tree from the find box or detail."""
+        leave = self.find_input.has_focus or self.detail.has_focus
         had_trace = self.trace_of is not None
         self._clear_marks()
         self.tree.set_marks(matches=(), traced=())
         if had_trace:
             self._show_cursor(force=True)
-        if finding or had_trace:
+        if leave or had_trace:
             self.tree.focus()
