@@ -286,6 +286,24 @@ async def test_find_incremental_next_previous(tf2: Logdir) -> None:
         assert pane.matches == [] and not pane.tree.matches and not pane.finding
 
 
+async def test_find_returns_to_where_it_began(tf2: Logdir) -> None:
+    app = GraphApp(tf2, "tf1_compat")
+    async with app.run_test(size=(140, 40)) as pilot:
+        pane = app.pane
+        await settle(pilot, pane)
+        pane.tree.focus()
+        await pilot.press("j", "j")
+        origin = cursor_name(pane)
+        await pilot.press("slash", "l", "o", "s", "s")
+        assert cursor_name(pane) != origin  # went to a match while typing
+        await pilot.press("q")  # "lossq": nothing matches, so the cursor goes back
+        assert cursor_name(pane) == origin and pane.matches == []
+        await pilot.press("backspace")
+        assert cursor_name(pane) != origin
+        await pilot.press("escape")  # Escape in the find box: back too, and the find ends
+        assert cursor_name(pane) == origin and pane.tree.has_focus and not pane.finding
+
+
 async def test_find_by_op_only(tf2: Logdir) -> None:
     app = GraphApp(tf2, "tf1_compat")
     async with app.run_test(size=(140, 40)) as pilot:

@@ -34,6 +34,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static, Tree
+from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
 from tui.graphcli import SOURCE_LABELS, load_graph
@@ -148,6 +149,7 @@ class GraphPane(Pane):
         self.drawn_at: float | None = None
         self._graph_names: list[str] = []
         self._shown: tuple[ParsedGraph | None, TreeEntry | None] = (None, None)
+        self._find_origin: TreeNode[Row] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="graph-bar"):
@@ -474,6 +476,7 @@ class GraphPane(Pane):
         if self.graph is None:
             return
         self.query_one(".graph-find-bar").display = True
+        self._find_origin = self.tree.cursor_node
         box = self.find_input
         box.focus()
         box.cursor_position = len(box.value)
@@ -486,6 +489,7 @@ class GraphPane(Pane):
     @on(Input.Submitted, ".graph-find")
     def _find_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self._find_origin = None  # Enter accepts where the find went
         self.tree.focus()
 
     def search(self, query: str) -> list[int]:
@@ -506,7 +510,16 @@ class GraphPane(Pane):
             self.action_next_match(1)
         else:
             self._count_text()
+            self._back_to_origin()
         return self.matches
+
+    def _back_to_origin(self) -> None:
+        """Put the cursor back where it was when the find began (nothing matches, or Escape)."""
+        origin = self._find_origin
+        if origin is not None and origin.tree is self.tree and self.tree.cursor_node is not origin:
+            self.tree.select_tree_node(origin)
+            if self.trace_of is None:
+                self._show_cursor()
 
     def _tree_order(self, ids: list[int]) -> list[int]:
         """Matches in the order the tree lists them, so ``n`` moves down the tree."""
@@ -591,6 +604,7 @@ class GraphPane(Pane):
 
     def _clear_marks(self) -> None:
         self.matches, self.match_index = [], -1
+        self._find_origin = None
         self.trace_of = None
         self.detail.remove_class("-trace")
         self.query_one(".graph-find-bar").display = False
@@ -602,6 +616,8 @@ class GraphPane(Pane):
         """Escape: end the find and the trace, and go back to the tree from the find box or detail."""
         leave = self.find_input.has_focus or self.detail.has_focus
         had_trace = self.trace_of is not None
+        if self.find_input.has_focus:
+            self._back_to_origin()
         self._clear_marks()
         self.tree.set_marks(matches=(), traced=())
         if had_trace:
