@@ -76,7 +76,7 @@ def detail_lines(detail: NodeDetail, max_edges: int = MAX_EDGES) -> list[Line]:
 
 def _fit(line: Text, width: int) -> Text:
     """An edge line cut to one row: ``  ← …/the/end/of/the/name``, since a name's tail tells most."""
-    if width <= 12 or line.cell_len <= width:
+    if width <= 12 or line.cell_len <= width or not line.plain.startswith(("  ← ", "  → ")):
         return line
     head = 4  # "  ← " or "  → "
     keep = width - head - 1
