@@ -403,6 +403,26 @@ def write_graph(run_dir: Path, graph: graph_pb2.GraphDef | bytes) -> None:
         w.write_event(event_pb2.Event(step=0, wall_time=1.0, graph_def=data))
 
 
+async def test_graph_arriving_later_is_shown(tmp_path: Path) -> None:
+    run_dir = tmp_path / "live"
+    with EventFileWriter(str(run_dir)) as w:
+        w.add_scalar("loss", 1.0, 0)
+    logdir = Logdir(str(tmp_path)).load_all()
+    app = GraphApp(logdir, "live")
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.pane
+        await pilot.pause()
+        assert pane.showing_message and "has no graph" in str(pane.query_one(".graph-message").render())
+        g = graph_pb2.GraphDef()
+        g.node.add(name="w", op="Const")
+        with EventFileWriter(str(run_dir)) as w:  # the training script writes its graph now
+            w.add_graph(g, step=3)
+        logdir.refresh()
+        pane.context = app.make_context("live", generation=logdir.generation)
+        await settle(pilot, pane)
+        assert not pane.showing_message and rows(pane.tree) == ["w  Const"]
+
+
 async def test_damaged_graph_is_a_message(tmp_path: Path) -> None:
     write_graph(tmp_path / "bad", b"\x0a\xff\xff\xff\xff")
     logdir = Logdir(str(tmp_path)).load_all()
