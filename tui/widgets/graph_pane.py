@@ -3,9 +3,9 @@
 What it shows comes from ``context.focused_run``: that run's graphs (``Event.graph_def``, TF2 traces,
 the Keras model config), one at a time, chosen with the selector or ``[`` / ``]`` when there are
 several. Parsing a graph can take a noticeable fraction of a second for 100,000 nodes, so it runs in a
-thread worker and the result is cached per (run, graph name) for as long as the graph's bytes are the
-same object (a new graph event under the same name brings new bytes, hence a new parse). Damaged bytes
-become a message in the tab, never an exception.
+thread worker and the result is cached per (run, graph name) for as long as the graph's bytes stay the
+same (a new graph event under the same name brings new bytes, hence a new parse). Damaged bytes become
+a message in the tab, never an exception.
 
 Keys (the tree and detail pane must have focus, Tab moves there):
 
@@ -91,7 +91,8 @@ _CACHE: OrderedDict[tuple[str, str], ParsedGraph] = OrderedDict()
 
 def _cached(run: str, entry: GraphEntry) -> ParsedGraph | None:
     hit = _CACHE.get((run, entry.name))
-    if hit is None or hit.data is not entry.data:
+    # Usually the very same bytes object (an identity check); equal bytes from a rewrite also count.
+    if hit is None or hit.data != entry.data:
         return None
     _CACHE.move_to_end((run, entry.name))
     return hit
@@ -291,7 +292,8 @@ class GraphPane(Pane):
         if (
             run == self.run
             and current is not None
-            and (entry.name, entry.data) == (current.name, current.data)
+            and entry.name == current.name
+            and entry.data == current.data
         ):
             return  # the same graph (the context changed for another reason)
         self._remember_cursor()
@@ -322,7 +324,7 @@ class GraphPane(Pane):
         event.stop()
         parsed: ParsedGraph = worker.result
         entry = self.entry
-        if entry is None or self.run is None or parsed.data is not entry.data:
+        if entry is None or self.run is None or parsed.data != entry.data:
             return  # an answer to a question nobody asks any more
         _remember(self.run, entry.name, parsed)
         self._show(parsed)
