@@ -53,6 +53,10 @@ CACHE_SIZE = 6
 TRACE_MAX = 2000
 #: Of those, the nearest listed in the detail pane (a long option list costs seconds to lay out).
 TRACE_LIST = 300
+#: A scope row's detail says what it directly holds only up to this many ops (listing it costs).
+GROUP_DETAIL_MAX = 5000
+#: ... and counts its op types up to this many ops (a few ms per 100,000).
+OP_TYPES_MAX = 300_000
 #: Up to this many matches are put in tree order (natural sort); more keep the sorted-name order.
 NATURAL_ORDER_MAX = 5000
 
@@ -420,16 +424,17 @@ class GraphPane(Pane):
         lines.append((Text.assemble(("ops: ", "dim"), f"{entry.count:,}"), None))
         if kind == "series":
             lines.append((Text.assemble(("op: ", "dim"), inert(entry.op)), None))
-        children = scope_tree.children(entry.path)
-        kinds = {k: sum(1 for c in children if c.kind == k) for k in ("scope", "series", "op")}
-        held = ", ".join(_plural(n, k if k != "series" else "series") for k, n in kinds.items() if n)
-        lines.append((Text.assemble(("holds: ", "dim"), held or "nothing"), None))
+        if entry.count <= GROUP_DETAIL_MAX:  # listing a huge scope just to count its rows would stall
+            children = scope_tree.children(entry.path)
+            kinds = {k: sum(1 for c in children if c.kind == k) for k in ("scope", "series", "op")}
+            held = ", ".join(_plural(n, k if k != "series" else "series") for k, n in kinds.items() if n)
+            lines.append((Text.assemble(("holds: ", "dim"), held or "nothing"), None))
         if entry.node_id is not None:
             lines.append((Text(" "), None))
             lines.append((Text("an op has this scope's name; Enter goes to it", style="dim"), None))
             lines.append((Text.assemble("  → ", (inert(graph.names[entry.node_id]), "bold")), entry.node_id))
         ids = self._ids_under(entry)
-        if ids is not None and len(ids):
+        if ids is not None and 0 < len(ids) <= OP_TYPES_MAX:
             vocab: dict[str, int] = {}
             ops = graph.ops
             codes = np.fromiter((vocab.setdefault(ops[i], len(vocab)) for i in ids), np.int32, len(ids))
