@@ -87,7 +87,7 @@ def render_plot(
     title.append(inert(run), style=Style(color=color, bold=True))
     title.append("  ")
     title.append(inert(tag), style=Style(bold=True))
-    title.append(f"  {len(snap):,} steps", style=Style(dim=True))
+    title.append(f"  {len(snap):,} step{'' if len(snap) == 1 else 's'}", style=Style(dim=True))
     title.truncate(width, overflow="ellipsis", pad=True)
     step = ("latest", format_step(int(snap.steps[last])))
     if kind == "histogram":

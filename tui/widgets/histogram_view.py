@@ -54,6 +54,7 @@ __all__ = [
     "HistogramPlotBase",
     "HistogramView",
     "PlotPanel",
+    "count_steps",
     "nearest_index",
 ]
 
@@ -269,6 +270,10 @@ def format_count(count: float) -> str:
     return format_number(count, 4)
 
 
+def count_steps(n: int) -> str:
+    return f"{n:,} step" + ("" if n == 1 else "s")
+
+
 def step_item(step: int, *, cursor: bool) -> Text:
     """``step 120`` in the cursor colour for the cursor step, ``latest 300`` dimmer otherwise."""
     if cursor:
@@ -330,6 +335,8 @@ class HistogramPlotBase(Widget, can_focus=True):
         self.offload_rows = OFFLOAD_ROWS
         #: The last frame drawn, as text (tests and the screenshot script read it).
         self.last_lines: list[Text] = []
+        #: Lines at the bottom of the last frame that hold the step readout.
+        self.readout_height = 0
         #: Runs drawn in the last frame, in panel order.
         self.shown_runs: list[str] = []
         self.draw_count = 0
@@ -457,6 +464,7 @@ class HistogramPlotBase(Widget, can_focus=True):
     def build_lines(self, panels: list[PlotPanel], width: int, height: int) -> list[Text]:
         """The whole frame: header, one plot per panel, and the readout under each (``height`` lines)."""
         self.shown_runs = [p.source.run for p in panels]
+        self.readout_height = 0
         if width <= 0 or height <= 0:
             return [_blank(width) for _ in range(max(height, 0))]
         if self.tag is None or not self.sources:
@@ -481,6 +489,7 @@ class HistogramPlotBase(Widget, can_focus=True):
                     index = len(panel.snap) - 1
                 readouts.append(_wrap_items(self.readout(panel, prep, index, cursor), pw, max_lines))
         stats_h = max((len(r) for r in readouts), default=0)
+        self.readout_height = stats_h
         plot_h = max(height - len(header) - stats_h, 1)
 
         columns: list[list[Text]] = []
@@ -506,7 +515,7 @@ class HistogramPlotBase(Widget, can_focus=True):
             t.append(inert(p.source.run), style=Style(color=p.source.color, bold=True))
             t.append("  ")
             t.append(inert(self.tag or ""), style=Style(bold=True))
-            t.append(f"  {len(p.snap):,} steps", style=Style(dim=True))
+            t.append(f"  {count_steps(len(p.snap))}", style=Style(dim=True))
         else:
             t.append(inert(self.tag or ""), style=Style(bold=True))
             shown = len(panels)
@@ -527,7 +536,7 @@ class HistogramPlotBase(Widget, can_focus=True):
             t = Text(no_wrap=True, end="")
             t.append("■ ", style=Style(color=p.source.color))
             t.append(inert(p.source.run), style=Style(color=p.source.color, bold=True))
-            t.append(f" {len(p.snap):,} steps", style=Style(dim=True))
+            t.append(f" {count_steps(len(p.snap))}", style=Style(dim=True))
             parts.append(_fit(t, pw))
         return Text.assemble(*_interleave(parts, Text(" " * PANEL_GAP, end="")), no_wrap=True, end="")
 
