@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 from rich.color import Color
+from rich.style import Style
 
 from tui.app import TbtuiApp
 from tui.model.histograms import histogram_stats
@@ -279,4 +280,9 @@ async def test_hostile_tag_names_are_inert(tb, tmp_path):
         view = pane.view
         await tb.wait_for(pilot, lambda: "evil" in plain(view)[0], what="the hostile tag drawn")
         assert "\x1b" not in "".join(plain(view)) and "\x07" not in "".join(plain(view))
-        assert "evil\\x1b]52;c;AAAA\\x07/w" in plain(view)[0]
+        assert "evil\\x1b]52;c;AAAA\\x07/w" in plain(view)[0] and "run\\x1b[31m" in plain(view)[0]
+        # The tags list shows the same visible escapes, and selecting it still finds the logged tag.
+        assert pane.tag_list.tags == ["evil\\x1b]52;c;AAAA\\x07/w"]
+        assert pane.selected_tag == "evil\x1b]52;c;AAAA\x07/w"
+        rows = [pane.tag_list.render_row(i, 40, Style()).plain for i in range(pane.tag_list.row_count())]
+        assert not any("\x1b" in row or "\x07" in row for row in rows)

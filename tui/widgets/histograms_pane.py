@@ -20,6 +20,7 @@ from textual.containers import Container
 
 from tui.model.histograms import global_range, rebin, widen_range
 from tui.model.tags import group_tags
+from tui.render.inert import inert
 from tui.render.sparkline import sparkline
 from tui.widgets.histogram_view import HistogramPlotBase, HistogramView, HistSource
 from tui.widgets.pane import Pane, PaneContext
@@ -57,6 +58,8 @@ class HistogramPaneBase(Pane):
         self._tags_key: tuple | None = None
         self._tags: list[str] = []
         self._info_cache: dict[tuple, TagInfo] = {}
+        #: The tags list shows (and answers with) inert names; this maps them back to the logged tags.
+        self._real: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Container(classes="hist-body"):
@@ -75,6 +78,14 @@ class HistogramPaneBase(Pane):
     @property
     def tag_list(self) -> TagList:
         return self.query_one(TagList)
+
+    def _tag(self, shown: str | None) -> str | None:
+        """The logged tag behind a name the tags list shows."""
+        return None if shown is None else self._real.get(shown, shown)
+
+    @property
+    def selected_tag(self) -> str | None:
+        return self._tag(self.tag_list.selected_tag)
 
     # -- context --------------------------------------------------------------------------------
 
@@ -131,18 +142,24 @@ class HistogramPaneBase(Pane):
         return out
 
     def _refresh_view(self, ctx: PaneContext) -> None:
-        tag_list = self.tag_list
-        tag_list.set_groups(group_tags(self._histogram_tags(ctx)))
-        self._show(tag_list.selected_tag)
+        # Tag names come from log files: the list gets them with control characters made visible, so a
+        # hostile tag cannot write escape sequences through the list's rows.
+        real: dict[str, str] = {}
+        for tag in sorted(self._histogram_tags(ctx)):
+            real.setdefault(inert(tag), tag)
+        self._real = real
+        self.tag_list.set_groups(group_tags(real))
+        self._show(self.selected_tag)
 
     def _show(self, tag: str | None) -> None:
         ctx = self.context
         x_mode = ctx.x_mode if ctx is not None else "step"
         self.view.show(tag, self.sources(tag), side_by_side=self.side_by_side, x_mode=x_mode)
 
-    def _tag_info(self, tag: str, width: int) -> TagInfo:
+    def _tag_info(self, shown: str, width: int) -> TagInfo:
         """The shape of the newest histogram of the run the plot would show."""
         ctx = self.context
+        tag = self._tag(shown) or shown
         name = self.primary_run(tag)
         if ctx is None or name is None:
             return TagInfo()
@@ -163,7 +180,7 @@ class HistogramPaneBase(Pane):
 
     def on_tag_list_selected(self, event: TagList.Selected) -> None:
         event.stop()
-        self._show(event.tag)
+        self._show(self._tag(event.tag))
 
     def on_tag_list_activated(self, event: TagList.Activated) -> None:
         event.stop()
@@ -188,11 +205,11 @@ class HistogramPaneBase(Pane):
 
     def action_toggle_side_by_side(self) -> None:
         self.side_by_side = not self.side_by_side
-        self._show(self.tag_list.selected_tag)
+        self._show(self.selected_tag)
 
     def action_next_run(self, delta: int) -> None:
         """Show the next (previous) visible run holding the tag; the runs pane follows."""
-        tag = self.tag_list.selected_tag
+        tag = self.selected_tag
         if tag is None:
             return
         holders = self.runs_with(tag)
