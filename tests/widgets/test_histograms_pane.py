@@ -286,3 +286,28 @@ async def test_hostile_tag_names_are_inert(tb, tmp_path):
         assert pane.selected_tag == "evil\x1b]52;c;AAAA\x07/w"
         rows = [pane.tag_list.render_row(i, 40, Style()).plain for i in range(pane.tag_list.row_count())]
         assert not any("\x1b" in row or "\x07" in row for row in rows)
+
+
+async def test_a_failing_worker_is_a_message_not_a_crash_or_a_retry_loop(tb, tmp_path):
+    root = tmp_path / "fail"
+    with EventFileWriter(str(root / "run")) as w:
+        for s in range(20):
+            w.add_histogram("h", np.random.default_rng(s).normal(size=100), step=s)
+    app = TbtuiApp(str(root))
+    async with app.run_test(size=(120, 30)) as pilot:
+        pane = await open_tab(pilot, tb)
+        view = pane.view
+        await tb.wait_for(pilot, lambda: "20 steps" in plain(view)[0], what="first frame")
+
+        def broken(panels):
+            raise ValueError("bad buckets")
+
+        view.prepare = broken
+        view.offload_rows = 0
+        view.data = HistogramData()
+        await pilot.press("m")
+        await tb.wait_for(pilot, lambda: any("bad buckets" in line for line in plain(view)), what="the error")
+        workers = view.worker_count
+        await pilot.press("m", "m")
+        await pilot.pause()
+        assert view.worker_count == workers and any("ValueError: bad buckets" in line for line in plain(view))

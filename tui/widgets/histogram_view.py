@@ -233,9 +233,12 @@ def _blank(width: int) -> Text:
 
 
 def _message_frame(width: int, height: int, message: str) -> list[Text]:
+    """A dim message (one line per ``\\n``) in the middle of an otherwise blank frame."""
     lines = [_blank(width) for _ in range(height)]
-    if height:
-        lines[height // 2] = _fit(Text(message[:width].center(width), style=Style(dim=True)), width)
+    parts = message.split("\n")[:height]
+    top = max((height - len(parts)) // 2, 0)
+    for i, part in enumerate(parts):
+        lines[top + i] = _fit(Text(part[:width].center(width), style=Style(dim=True)), width)
     return lines
 
 
@@ -321,7 +324,11 @@ class HistogramPlotBase(Widget, can_focus=True):
             self.delta = delta
 
     class Prepared(Message):
-        """The worker finished preparing arrays: redraw from the cache."""
+        """The worker finished preparing arrays (or failed with ``error``): redraw from the cache."""
+
+        def __init__(self, error: str | None = None) -> None:
+            super().__init__()
+            self.error = error
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -344,6 +351,9 @@ class HistogramPlotBase(Widget, can_focus=True):
         self._strips: list[Strip] = []
         self._key: tuple | None = None
         self._pending: tuple | None = None
+        self._pending_data: tuple = ()
+        #: (tag and data versions, error) of the last worker that failed.
+        self._failed: tuple[tuple, str] | None = None
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -423,7 +433,10 @@ class HistogramPlotBase(Widget, can_focus=True):
         sources = [s for s in self.panel_sources(w) if len(s.series)]
         panels = [PlotPanel(s, *self.data.snapshot(s.series)) for s in sources]
         rows = sum(len(p.snap.rows) for p in panels)
-        if panels and rows > self.offload_rows and self.needs_work(panels):
+        if self._failed is not None and self._failed[0] == key[:2]:  # same tag, same data: don't retry
+            lines = _message_frame(w, h, f"Could not prepare this tag:\n{self._failed[1]}")
+            self._key = key
+        elif panels and rows > self.offload_rows and self.needs_work(panels):
             self._start_worker(key, panels)
             if self._strips:
                 return  # keep the previous frame until the worker's Prepared message
@@ -442,22 +455,27 @@ class HistogramPlotBase(Widget, can_focus=True):
         self.draw_count += 1
 
     def _start_worker(self, key: tuple, panels: list[PlotPanel]) -> None:
-        if self._pending == key:
-            return
+        """Prepare ``panels`` on a thread; one at a time, so slow work never piles up behind new data."""
+        if self._pending is not None:
+            return  # the running worker's Prepared message redraws; new steps then cost only themselves
         self._pending = key
+        self._pending_data = key[:2]
         self.worker_count += 1
 
         def work() -> None:
+            error = None
             try:
                 self.prepare(panels)
-            finally:
-                self.post_message(self.Prepared())
+            except Exception as e:  # shown in the view rather than retried forever
+                error = f"{type(e).__name__}: {e}"
+            self.post_message(self.Prepared(error))
 
         self.run_worker(work, thread=True, group="histogram-prepare", exclusive=False, exit_on_error=False)
 
     def on_histogram_plot_base_prepared(self, event: Prepared) -> None:
         event.stop()
         self._pending = None
+        self._failed = (self._pending_data, event.error) if event.error else None
         self._key = None
         self.refresh()
 
