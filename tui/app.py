@@ -171,6 +171,7 @@ class TbtuiApp(App[int]):
         self._apply_width(self.size.width)
         self.query_one(RunList).focus()
         self._push()
+        self._last_push = 0.0  # the empty first screen must not delay the first data
         self.load()
 
     def on_resize(self, event) -> None:
@@ -206,7 +207,13 @@ class TbtuiApp(App[int]):
             feed.close()
 
     def _read_available(self, worker, *, first: bool) -> None:
-        """Read everything there is, one slice at a time, publishing after each slice."""
+        """Read everything there is, one slice at a time, publishing after each slice.
+
+        Progress is judged by the runs' versions as well as ``bytes_read``: the reader prefetches
+        the next chunk on another thread, so a slice can ingest records without its own byte count
+        moving. Reading stops after two slices in a row that changed nothing and left nothing
+        pending.
+        """
         logdir = self.logdir
         total = None
         done = 0
@@ -215,17 +222,42 @@ class TbtuiApp(App[int]):
             total = max(logdir.pending_bytes(), 1)
             self.post_message(LogdirChanged(Changes(new_runs=list(logdir.runs)), 0.0))
         rediscover = not first
+        idle_slices = 0
+        signature = self._signature()
+        # The first slice is one file's first megabyte: enough for a chart, and quick.
+        budget = 1 if first else self.slice_bytes
         while not worker.is_cancelled and not self._closing_loader.is_set() and self._read_gate.is_set():
-            ch = logdir.refresh(self.slice_bytes, rediscover=rediscover)
+            ch = logdir.refresh(budget, rediscover=rediscover)
+            budget = self.slice_bytes
             rediscover = False
             done += ch.bytes_read
-            loading = min(done / total, 1.0) if total else None
-            if ch.any:
-                self.post_message(LogdirChanged(ch, loading if ch.bytes_read else None))
-            if not ch.bytes_read:
-                break
+            now = self._signature()
+            changed = ch.any or now != signature
+            signature = now
+            if changed:
+                loading = min(done / total, 0.999) if total and ch.pending else None
+                self.post_message(LogdirChanged(ch, loading))
+                if first and self.first_data_push is None:
+                    # Let the UI thread take the GIL and draw the first screen before the next slice.
+                    self._closing_loader.wait(0.05)
+            if changed or ch.bytes_read:
+                idle_slices = 0
+            elif not ch.pending:
+                idle_slices += 1
+                if idle_slices >= 2:
+                    break
+            else:
+                idle_slices += 1
+                if idle_slices > 200:  # bytes on disk that never become records: stop spinning
+                    break
+                self._closing_loader.wait(0.005)
         if first:
             self.post_message(LogdirChanged(Changes(), None))
+
+    def _signature(self) -> tuple[int, int]:
+        """Changes whenever any run gains data or problems (runs bump ``version`` on each)."""
+        runs = self.logdir.runs
+        return len(runs), sum(r.version for r in runs.values())
 
     def on_logdir_changed(self, message: LogdirChanged) -> None:
         if message.loading is not None and message.loading < 1.0:
@@ -244,6 +276,8 @@ class TbtuiApp(App[int]):
         if self._push_timer is not None:
             return
         delay = max(0.01, self._last_push + PUSH_INTERVAL - time.monotonic())
+        if self.first_data_push is None:
+            delay = 0.01  # nothing drawn yet: show the first data at once
         self._push_timer = self.set_timer(delay, self._timed_push, name="push")
 
     def _timed_push(self) -> None:

@@ -33,7 +33,7 @@ async def test_runs_and_grouped_tags_are_listed(logdir, tb):
         await started(pilot, tb)
         runs = app.query_one(RunList)
         assert [r.name for r in runs.rows] == ["alpha", "beta", "nested/gamma"]
-        assert all(r.shown and r.last_step == tb.STEPS - 1 and not r.damaged for r in runs.rows)
+        assert all(r.shown and r.last_step == tb.STEPS - 1 and not r.damaged for r in runs.rows), runs.rows
         tags = app.query_one(TagList)
         # TensorBoard's order: "lr" (own group), then train/*, then val/*.
         assert tags.groups == [("lr", ["lr"]), ("train", ["train/acc", "train/loss"]), ("val", ["val/loss"])]

@@ -449,12 +449,16 @@ class Logdir:
         return new_runs
 
     def pending_bytes(self) -> int:
+        """Bytes on disk that no refresh has read yet (stats every file)."""
         total = 0
         for run in self.runs.values():
             for r in run.files.values():
                 size = r.stat_size()
-                if size > r.offset and not r.stopped:
-                    total += size - r.offset
+                if r.stopped or size <= r.offset:
+                    continue
+                # An incomplete record already seen at this size is not pending: it waits for
+                # the writer, and counting it would keep a torn file "loading" forever.
+                total += r.pending if size == r.size else size - r.offset
         return total
 
     def refresh(self, max_bytes: int | None = None, *, rediscover: bool = True) -> Changes:
@@ -492,7 +496,8 @@ class Logdir:
                         break  # files of a run are read in order; one chunk per run per round
         if changes.any:
             self.generation += 1
-        changes.pending = sum(r.pending for run in self.runs.values() for r in run.files.values())
+        # Stat every file: one never read yet has bytes waiting that no reader has seen.
+        changes.pending = self.pending_bytes()
         self.loaded_once = True
         return changes
 

@@ -83,7 +83,7 @@ def group_row(name: str, count: int, width: int, *, collapsed: bool, base: Style
     """``▾ train (4)``: a tag group header (the prefix before the first ``/``)."""
     t = Text(no_wrap=True, end="", style=base or Style())
     t.append("▸ " if collapsed else "▾ ", style=Style(dim=True))
-    label = ellipsize_middle(name, max(width - 2 - len(f" ({count})"), 1))
+    label = ellipsize_middle(name or '""', max(width - 2 - len(f" ({count})"), 1))
     t.append(label, style=Style(bold=True))
     t.append(f" ({count})", style=Style(dim=True))
     return _fit(t, width)

@@ -100,7 +100,7 @@ class ScalarsPane(Pane):
 
     def _show_chart(self, tag: str | None) -> None:
         chart = self.query_one(ScalarChart)
-        chart.show(tag, self.sources(tag) if tag else [], self.view_settings())
+        chart.show(tag, self.sources(tag) if tag is not None else [], self.view_settings())
 
     def _tag_info(self, tag: str, width: int) -> TagInfo:
         """Sparkline and last value of the focused run (or the first visible run with the tag)."""
@@ -176,7 +176,7 @@ class ScalarsPane(Pane):
         tag_list = self.query_one(TagList)
         if on:
             grid.show(tag_list.tags, self.sources, self.view_settings())
-            if tag_list.selected_tag:
+            if tag_list.selected_tag is not None:
                 grid.select_tag(tag_list.selected_tag)
             grid.focus()
         else:

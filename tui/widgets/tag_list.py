@@ -86,7 +86,7 @@ class TagList(RowList):
         rows: list[_Row] = []
         for group, tags in self.groups:
             if len(tags) == 1 and tags[0] == group:
-                rows.append(_Row("tag", group, group, indent=0))
+                rows.append(_Row("tag", group, group or '""', indent=0))
                 continue
             rows.append(_Row("group", group, group, count=len(tags)))
             if group in self.collapsed:
@@ -94,7 +94,7 @@ class TagList(RowList):
             prefix = group + "/"
             for tag in tags:
                 label = tag[len(prefix) :] if tag.startswith(prefix) else tag
-                rows.append(_Row("tag", tag, label or tag))
+                rows.append(_Row("tag", tag, label or tag or '""'))
         self._rows = rows
         index = next((i for i, r in enumerate(rows) if r.name == keep), None)
         if index is None:
