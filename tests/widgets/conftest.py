@@ -25,9 +25,11 @@ def values_for(run: str, tag: str) -> np.ndarray:
     seed = sum(map(ord, run + tag))
     rng = np.random.default_rng(seed)
     base = {"train/loss": 2.0, "train/acc": 0.1, "val/loss": 2.2, "lr": 0.1}[tag]
-    return (base + 0.1 * np.arange(STEPS) * (1 if "acc" in tag else -0.01) + 0.05 * rng.random(STEPS)).astype(
-        np.float32
-    ).astype(np.float64)
+    return (
+        (base + 0.1 * np.arange(STEPS) * (1 if "acc" in tag else -0.01) + 0.05 * rng.random(STEPS))
+        .astype(np.float32)
+        .astype(np.float64)
+    )
 
 
 def write_run(root: str, run: str, steps: int = STEPS, *, start: int = 0) -> str:
@@ -40,7 +42,9 @@ def write_run(root: str, run: str, steps: int = STEPS, *, start: int = 0) -> str
         return w.path
 
 
-async def wait_for(pilot, condition: Callable[[], bool], *, limit: int = 400, what: str = "condition") -> None:
+async def wait_for(
+    pilot, condition: Callable[[], bool], *, limit: int = 400, what: str = "condition"
+) -> None:
     """Let the app run until ``condition()`` holds (bounded by ``limit`` short pauses, ~20 s)."""
     for _ in range(limit):
         if condition():

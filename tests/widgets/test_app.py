@@ -292,7 +292,9 @@ async def test_pause_stops_updates_until_resumed(logdir, tb):
             await pilot.pause(0.05)
         assert "delta" not in app.logdir.runs
         await pilot.press("p")
-        await tb.wait_for(pilot, lambda: "delta" in [r.name for r in app.query_one(RunList).rows], what="delta")
+        await tb.wait_for(
+            pilot, lambda: "delta" in [r.name for r in app.query_one(RunList).rows], what="delta"
+        )
 
 
 async def test_space_pauses_outside_the_runs_pane(logdir, tb):

@@ -184,7 +184,9 @@ class ScalarChart(Widget, can_focus=True):
         console = self.app.console
         base = self.rich_style
         if self.tag is None or not any(len(s.series) for s in self.sources):
-            msg = "No scalar data for the visible runs" if self.tag is None else f"{self.tag!r}: no points yet"
+            msg = (
+                "No scalar data for the visible runs" if self.tag is None else f"{self.tag!r}: no points yet"
+            )
             lines = [Text(" " * w) for _ in range(h)]
             if h:
                 t = Text(msg.center(w)[:w], style=Style(dim=True))
