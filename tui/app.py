@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -421,6 +422,14 @@ class TbtuiApp(App[int]):
         self.notice = event.text
         self._update_status()
 
+    def on_hparams_pane_show_only(self, event) -> None:  # HParamsPane.ShowOnly
+        """Show only the runs picked in the HParams table (and their sub-runs) in every tab."""
+        keep = set(event.runs)
+        self.hidden = set(self.logdir.runs) - keep
+        self.notice = f"showing only {len(keep)} run(s) chosen in HParams; a shows all"
+        self._push()
+        self._update_status()
+
     def on_pane_focus_run(self, event: Pane.FocusRun) -> None:
         self.query_one(RunList).select_run(event.run)
 
@@ -491,11 +500,36 @@ class TbtuiApp(App[int]):
 
     def action_all_runs(self) -> None:
         self.hidden = set()
+        if self.notice.startswith("showing only"):
+            self.notice = ""
+            self._update_status()
         self._push()
 
     def action_tab(self, index: int) -> None:
-        if 0 <= index < len(TABS):
-            self.query_one(TabbedContent).active = TABS[index].id
+        """Switch tabs from anywhere, and put the keyboard in the new tab.
+
+        Focus is released first: a focused widget inside the old tab would otherwise keep the
+        old tab active (Textual follows focus). Then the new pane's first focusable widget takes
+        it, so the tab's own keys work at once; Tab / shift+Tab still reach the runs pane.
+        """
+        if not 0 <= index < len(TABS):
+            return
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == TABS[index].id:
+            return
+        self.set_focus(None)
+        tabs.active = TABS[index].id
+        self.call_after_refresh(self._focus_active_pane)
+
+    def _focus_active_pane(self) -> None:
+        pane = self.active_pane
+        if pane is None:
+            return
+        target = next((w for w in pane.query("*") if w.focusable and w.display), None)
+        if target is not None:
+            target.focus()
+        else:
+            self.query_one(RunList).focus()
 
     # -- command palette ------------------------------------------------------------------------
 
@@ -551,5 +585,26 @@ def run(args: argparse.Namespace) -> int:
         poll=args.poll,
         check_crc=not getattr(args, "no_crc", False),
     )
+    if _graphics_terminal():
+        from tui.widgets.image_view import prepare_terminal_graphics
+
+        prepare_terminal_graphics()
     app.run()
     return 0
+
+
+def _graphics_terminal() -> bool:
+    """Terminals known to speak the Kitty or Sixel image protocols.
+
+    Asking the terminal costs up to a few tenths of a second where nobody answers, so only these
+    are asked; everywhere else images are drawn with half blocks, which every terminal shows.
+    """
+    if not sys.stdout.isatty():
+        return False
+    env = os.environ
+    return (
+        "kitty" in env.get("TERM", "")
+        or "KITTY_WINDOW_ID" in env
+        or env.get("TERM_PROGRAM", "") in {"WezTerm", "iTerm.app", "ghostty", "WarpTerminal"}
+        or "foot" in env.get("TERM", "")
+    )

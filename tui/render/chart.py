@@ -22,6 +22,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.render.braille import BrailleCanvas, scale_to_pixels
+from tui.render.inert import inert
 from tui.render.ticks import (
     format_number,
     format_relative,
@@ -437,7 +438,7 @@ def _legend(
         hit = hits.get(i)
         values.append(f" {format_number(hit.y, 4)}" if hit is not None else "")
     prefix = Text(f"{x_label}  ", style=theme.label) if x_label else Text("")
-    names = [s.name for s in series]
+    names = [inert(s.name) for s in series]
     budget = width - prefix.cell_len
     n = len(names)
     for shown in range(n, 0, -1):
@@ -632,7 +633,7 @@ def render_chart(
                     label_rows[r] = lbl
     lines: list[Text] = []
     if title_on and title:
-        t = Text(title, style=theme.title)
+        t = Text(inert(title), style=theme.title)
         t.truncate(width, overflow="ellipsis")
         lines.append(t)
     x_label = None

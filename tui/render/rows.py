@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
+from tui.render.inert import inert
 from tui.render.ticks import format_number, format_step
 
 __all__ = ["ellipsize_middle", "group_row", "run_row", "status_line", "tag_row"]
@@ -70,7 +71,7 @@ def run_row(
     t = Text(no_wrap=True, end="", style=base)
     t.append(ON_MARK if shown else OFF_MARK, style=Style(color=color, dim=not shown))
     t.append(" ")
-    t.append(ellipsize_middle(name, name_w).ljust(name_w), style=Style(dim=not shown))
+    t.append(ellipsize_middle(inert(name), name_w).ljust(name_w), style=Style(dim=not shown))
     t.append(right, style=Style(dim=True))
     if damaged:
         t.append(f" {DAMAGE_MARK}", style=Style(color="yellow", bold=True))
@@ -83,7 +84,7 @@ def group_row(name: str, count: int, width: int, *, collapsed: bool, base: Style
     """``▾ train (4)``: a tag group header (the prefix before the first ``/``)."""
     t = Text(no_wrap=True, end="", style=base or Style())
     t.append("▸ " if collapsed else "▾ ", style=Style(dim=True))
-    label = ellipsize_middle(name or '""', max(width - 2 - len(f" ({count})"), 1))
+    label = ellipsize_middle(inert(name) or '""', max(width - 2 - len(f" ({count})"), 1))
     t.append(label, style=Style(bold=True))
     t.append(f" ({count})", style=Style(dim=True))
     return _fit(t, width)
@@ -114,7 +115,7 @@ def tag_row(
     name_w = max(room - cell_len(sp) - cell_len(val), 1)
     t = Text(no_wrap=True, end="", style=base or Style())
     t.append(" " * indent)
-    t.append(ellipsize_middle(label, name_w).ljust(name_w))
+    t.append(ellipsize_middle(inert(label), name_w).ljust(name_w))
     if sp:
         t.append(sp, style=Style(color=color) if color else Style(dim=True))
     if val:

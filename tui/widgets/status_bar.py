@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.render.inert import inert
 from tui.render.rows import status_line
 from tui.render.ticks import format_number
 
@@ -62,7 +63,7 @@ class StatusBar(Widget):
             line = status_line(parts, w)
         if not i.notice:
             return line
-        notice = Text(i.notice, style="yellow", no_wrap=True, end="")
+        notice = Text(inert(i.notice), style="yellow", no_wrap=True, end="")
         notice.truncate(w, overflow="ellipsis", pad=True)
         return Text("\n").join([line, notice])
 
