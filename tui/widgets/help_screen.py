@@ -78,15 +78,17 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold cyan", no_wrap=True)
-        table.add_column()
-        for title, rows in self.sections:
-            table.add_row(Text(title, style="bold underline"), "")
-            for keys, desc in rows:
-                table.add_row(keys, desc)
-            table.add_row("", "")
+        # One grid per section with the same key-column width, so a long section title does not
+        # push every description to the right.
+        key_width = min(22, max((len(k) for _, rows in self.sections for k, _ in rows), default=8))
         with VerticalScroll(id="help-body"):
             yield Static(Text("tbtui keys", style="bold"), id="help-title")
-            yield Static(table, id="help-table")
+            for title, rows in self.sections:
+                table = Table.grid(padding=(0, 2))
+                table.add_column(style="bold cyan", width=key_width, overflow="fold")
+                table.add_column()
+                for keys, desc in rows:
+                    table.add_row(keys, desc)
+                yield Static(Text(title, style="bold underline"), classes="help-section")
+                yield Static(table, classes="help-table")
             yield Static(Text("Escape, q or ? closes this help.", style="dim"))
