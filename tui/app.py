@@ -14,6 +14,7 @@ writes nothing to the terminal.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -26,6 +27,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane, Tabs
@@ -35,11 +37,13 @@ from tui.model.logdir import Changes, Logdir
 from tui.model.watch import ChangeFeed
 from tui.render.chart import color_for
 from tui.widgets import TABS
+from tui.widgets.dashboard import Dashboard
 from tui.widgets.filter_input import FilterBar
 from tui.widgets.help_screen import HelpScreen, collect_bindings
 from tui.widgets.pane import X_MODES, Pane, PaneContext, compile_filter
 from tui.widgets.run_list import RunList, RunRow
 from tui.widgets.status_bar import StatusBar, StatusInfo
+from tui.widgets.tag_list import TagList
 
 __all__ = ["TbtuiApp", "run"]
 
@@ -53,6 +57,9 @@ SMOOTHING_STOPS = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)
 NARROW = 110
 
 
+DASHBOARD_HELP = "Dashboard: chart, histograms and graph of the focused run at once (number keys: tabs)"
+#: Start-up layouts (``--layout``).
+LAYOUTS = ("tabs", "dashboard")
 TAB_KEYS_HELP = "Tab: " + ", ".join(f"{n} {spec.title}" for n, spec in enumerate(TABS, start=1))
 
 
@@ -102,6 +109,7 @@ class TbtuiApp(App[int]):
             "o", "only_focused_run", "Only run", show=False, tooltip="Show only the run under the cursor"
         ),
         Binding("a", "all_runs", "All runs", show=False, tooltip="Show all runs"),
+        Binding("d", "toggle_dashboard", "Dashboard", tooltip=DASHBOARD_HELP),
         *[
             Binding(str(n), f"tab({n - 1})", spec.title, show=False, tooltip=TAB_KEYS_HELP)
             for n, spec in enumerate(TABS, start=1)
@@ -119,6 +127,7 @@ class TbtuiApp(App[int]):
         poll: float | None = None,
         check_crc: bool = True,
         slice_bytes: int = SLICE_BYTES,
+        layout: str = "tabs",
     ) -> None:
         super().__init__()
         self.logdir_path = logdir
@@ -148,6 +157,8 @@ class TbtuiApp(App[int]):
         self.push_count = 0
         #: Wall-clock time of the first push that showed data (benchmarks read it).
         self.first_data_push: float | None = None
+        #: The dashboard shows instead of the tabs (``d``); it is mounted the first time it is needed.
+        self.dashboard_on = layout == "dashboard"
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -171,6 +182,8 @@ class TbtuiApp(App[int]):
         self.query_one(FilterBar).set_class(bool(self.run_regex or self.tag_regex), "-set")
         self._apply_width(self.size.width)
         self.query_one(RunList).focus()
+        if self.dashboard_on:
+            self._show_dashboard(True)
         self._push()
         self._last_push = 0.0  # the empty first screen must not delay the first data
         self.load()
@@ -283,7 +296,14 @@ class TbtuiApp(App[int]):
 
     def _timed_push(self) -> None:
         self._push_timer = None
-        if self._dirty:
+        # A timer may fire while the app is shutting down or a modal screen (help) is on top;
+        # the main screen's widgets are then not queryable, and the push waits for the next one.
+        if not self._dirty or self._closing_loader.is_set() or not self.screen_stack:
+            return
+        if self.screen is not self.screen_stack[0]:
+            self._push_timer = self.set_timer(PUSH_INTERVAL, self._timed_push, name="push")
+            return
+        with contextlib.suppress(NoMatches):  # the screen is being torn down (quit)
             self._push()
 
     # -- state -> widgets -----------------------------------------------------------------------
@@ -348,7 +368,7 @@ class TbtuiApp(App[int]):
         run_list.set_rows(rows)
         if self.focused_run is None or self.focused_run not in runs:
             self.focused_run = run_list.current_run
-        pane = self.active_pane
+        pane = self.dashboard if self.dashboard_on else self.active_pane
         if pane is not None:
             pane.context = self.context()
         self._update_status()
@@ -403,6 +423,8 @@ class TbtuiApp(App[int]):
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if self.dashboard_on:
+            return
         pane = self.active_pane
         if pane is not None:
             pane.context = self.context()
@@ -515,7 +537,12 @@ class TbtuiApp(App[int]):
         if not 0 <= index < len(TABS):
             return
         tabs = self.query_one(TabbedContent)
-        if tabs.active == TABS[index].id:
+        if self.dashboard_on:  # a number key leaves the dashboard for that tab
+            self._show_dashboard(False)
+            if tabs.active == TABS[index].id:
+                self.call_after_refresh(self._focus_active_pane)
+                return
+        elif tabs.active == TABS[index].id:
             return
         self.set_focus(None)
         tabs.active = TABS[index].id
@@ -530,6 +557,59 @@ class TbtuiApp(App[int]):
             target.focus()
         else:
             self.query_one(RunList).focus()
+
+    # -- dashboard ------------------------------------------------------------------------------
+
+    @property
+    def dashboard(self) -> Dashboard | None:
+        return self.query_one_optional("#dashboard", Dashboard)
+
+    def _mount_dashboard(self) -> Dashboard:
+        dash = self.dashboard
+        if dash is None:
+            dash = Dashboard(id="dashboard")
+            self.query_one("#main").mount(dash)
+        return dash
+
+    def action_toggle_dashboard(self) -> None:
+        """``d``: the dashboard instead of the tabs, and back to the tab that was active."""
+        self._show_dashboard(not self.dashboard_on)
+        if self.dashboard_on:
+            if not isinstance(self.focused, RunList):
+                self.call_after_refresh(self._focus_dashboard)
+        else:
+            self.call_after_refresh(self._focus_active_pane)
+
+    def _show_dashboard(self, on: bool) -> None:
+        """Swap the tabs for the dashboard (or back) and hand the shown side the current context."""
+        dash = self._mount_dashboard()
+        if not isinstance(self.focused, RunList):
+            self.set_focus(None)  # a focused widget inside the hidden side would keep the keyboard
+        self.dashboard_on = on
+        dash.display = on
+        self.query_one(TabbedContent).display = not on
+        if on:
+            dash.context = self.context()
+            self.call_after_refresh(self._dashboard_follow_tabs, dash)
+        else:
+            pane = self.active_pane
+            if pane is not None:
+                pane.context = self.context()
+        self.refresh_bindings()
+
+    def _dashboard_follow_tabs(self, dash: Dashboard) -> None:
+        """Open the dashboard on the tags selected in the Scalars and Histograms tabs."""
+        scalars = self.query_one("#pane-scalars").query(TagList)
+        hist = self.query_one("#pane-histograms")
+        dash.context = self.context()
+        dash.follow_tags(
+            scalars.first().selected_tag if scalars else None, getattr(hist, "selected_tag", None)
+        )
+
+    def _focus_dashboard(self) -> None:
+        dash = self.dashboard
+        if dash is not None and self.dashboard_on:
+            dash.focus_panel(dash.current)
 
     # -- command palette ------------------------------------------------------------------------
 
@@ -556,6 +636,11 @@ class TbtuiApp(App[int]):
         )
         yield SystemCommand("Show all runs", "Turn every run on (a)", self.action_all_runs)
         yield SystemCommand("Show only the focused run", "Hide the others (o)", self.action_only_focused_run)
+        yield SystemCommand(
+            "Tabs" if self.dashboard_on else "Dashboard",
+            "One tab at a time" if self.dashboard_on else "Chart, histograms and graph at once (d)",
+            self.action_toggle_dashboard,
+        )
         for n, spec in enumerate(TABS, start=1):
             yield SystemCommand(
                 f"Tab: {spec.title}", f"Switch to {spec.title} ({n})", lambda i=n - 1: self.action_tab(i)
@@ -584,6 +669,7 @@ def run(args: argparse.Namespace) -> int:
         x_mode=args.x,
         poll=args.poll,
         check_crc=not getattr(args, "no_crc", False),
+        layout=getattr(args, "layout", None) or "tabs",
     )
     if _graphics_terminal():
         from tui.widgets.image_view import prepare_terminal_graphics
