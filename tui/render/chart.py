@@ -9,6 +9,7 @@ cost is a couple of ``reduceat`` passes over the visible slice. Axis ranges foll
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 from collections.abc import Sequence
@@ -720,9 +721,12 @@ def render_chart_plain(
     ``color=True`` embeds ANSI colour codes (the caller decides, e.g. from ``sys.stdout.isatty()``
     and ``NO_COLOR``); otherwise the text is plain. Keyword arguments go to :func:`render_chart`.
     """
-    chart = render_chart(series, width, height, **kwargs)
     if not color:
-        return chart.plain() + "\n"
+        # Without colour the faint raw underlay cannot be told from the smoothed line, and the
+        # two together read as noise: plain text shows the smoothed line alone.
+        series = [dataclasses.replace(s, raw_y=None) for s in series]
+        return render_chart(series, width, height, **kwargs).plain() + "\n"
+    chart = render_chart(series, width, height, **kwargs)
     buf = io.StringIO()
     console = Console(
         file=buf,
