@@ -552,7 +552,8 @@ class TbtuiApp(App[int]):
         pane = self.active_pane
         if pane is None:
             return
-        target = next((w for w in pane.query("*") if w.focusable and w.display), None)
+        # The focus chain holds only widgets that show (a displayed input in a hidden bar is not one).
+        target = next((w for w in self.screen.focus_chain if pane in w.ancestors), None)
         if target is not None:
             target.focus()
         else:

@@ -195,6 +195,7 @@ def add_app_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--x", choices=("step", "relative", "wall"), default="step", help="x axis (default step)")
     p.add_argument("--poll", type=float, metavar="SECONDS", help="poll for changes instead of file events")
     p.add_argument("--no-crc", action="store_true", help="skip data CRC checks (framing is still checked)")
+    p.add_argument("--layout", choices=("tabs", "dashboard"), default="tabs", help="start layout (d toggles)")
 
 
 def build_parser(prog: str = "tbtui") -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
