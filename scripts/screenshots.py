@@ -221,6 +221,42 @@ SHOTS += histogram_shots()
 
 # -- end of Histograms and Distributions tabs -----------------------------------------------------
 
+# -- Dashboard (owner: dashboard) -------------------------------------------------------------------
+
+
+def dashboard_shots() -> list[Shot]:
+    """The dashboard at 160x48: a torch run's loss, a conv kernel's histograms and its module graph."""
+    run = "runs/ablation/cnn/lr_0.05"
+
+    async def open_dashboard(app) -> None:
+        app.query_one("#runs").select_run(run)
+        await asyncio.sleep(0.1)
+        app.action_toggle_dashboard()
+        for _ in range(200):  # the graph is parsed by a worker
+            await asyncio.sleep(0.02)
+            graph = app.dashboard.graph if app.dashboard is not None else None
+            drawn = graph is not None and graph.graph is not None and not graph.showing_message
+            if drawn and graph.run == run:
+                break
+
+    return [
+        Shot(
+            "dashboard",
+            "torch_mnist_like",
+            (160, 48),
+            # Chart: train/loss. Histograms: weights/conv2.weight, cursor near step 220. Graph: TinyCNN/ open,
+            # the cursor on its first convolution's scope.
+            keys=["tab", "j", "tab", *["j"] * 14, "G", "h", "h", "h", "h", "tab", "j", "j", "l", "j"],
+            title="tbtui: the dashboard, chart, histograms and graph of one run at once (d)",
+            prepare=open_dashboard,
+        ),
+    ]
+
+
+SHOTS += dashboard_shots()
+
+# -- end of Dashboard -------------------------------------------------------------------------------
+
 
 async def take(shot: Shot, out: str) -> str:
     from tui.app import TbtuiApp
