@@ -502,15 +502,20 @@ class Logdir:
         return changes
 
     def _read(self, run: Run, reader: RecordReader, limit: int) -> int:
-        before = reader.offset
+        """Read one chunk of ``reader`` into ``run``; returns the bytes it accounted for.
+
+        The count comes from the frames themselves: the reader may already be reading the next
+        chunk on its prefetch thread, so its offset says nothing about this one.
+        """
         had_problems = len(reader.problems)
         frames = reader.read(limit)
         if frames is not None:
             run.ingest(frames)
-        if len(reader.problems) != had_problems and frames is None:
+            return max(frames.consumed, 1)
+        if len(reader.problems) != had_problems:
             run.version += 1
-            return max(1, reader.offset - before)
-        return reader.offset - before
+            return 1
+        return 0
 
     def load_all(self) -> Logdir:
         """Read everything there is now (for the CLI commands and tests)."""

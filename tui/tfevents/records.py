@@ -61,6 +61,7 @@ class Frames:
     starts: np.ndarray
     lengths: np.ndarray
     ordinals: np.ndarray
+    consumed: int = 0  # bytes of the file these records (and any skipped ones) took up
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -326,7 +327,7 @@ class RecordReader:
         self.tail = 0 if self.stopped else (len(buf) - end if at_eof else 0)
         if not len(starts):
             return None
-        return Frames(buf, base, starts, lengths, ordinals)
+        return Frames(buf, base, starts, lengths, ordinals, end)
 
     def _damaged(self, at: int) -> None:
         self.stopped = True
