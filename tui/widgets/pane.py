@@ -59,6 +59,17 @@ class PaneContext:
         rx = compile_filter(self.tag_regex, True)
         return bool(rx and rx.search(tag))
 
+    def visible_tags(self, store: str) -> list[str]:
+        """Tags of one kind (``store`` names a Run dict: "scalars", "histograms", ...) that some
+        visible run holds and the tag filter lets through, unordered (callers sort them)."""
+        tags: set[str] = set()
+        runs = self.logdir.runs
+        for name in self.runs:
+            run = runs.get(name)
+            if run is not None:
+                tags.update(getattr(run, store))
+        return [t for t in tags if self.tag_matches(t)]
+
     def run_matches(self, run: str) -> bool:
         """TensorBoard's run filter: a case-sensitive regex search; empty matches all."""
         if not self.run_regex:

@@ -59,13 +59,7 @@ class ScalarsPane(Pane):
     def _scalar_tags(self, ctx: PaneContext) -> list[str]:
         key = (ctx.generation, ctx.runs, ctx.tag_regex, id(ctx.logdir))
         if key != self._tags_key:
-            tags: set[str] = set()
-            runs = ctx.logdir.runs
-            for name in ctx.runs:
-                run = runs.get(name)
-                if run is not None:
-                    tags.update(run.scalars)
-            self._tags = [t for t in tags if ctx.tag_matches(t)]
+            self._tags = ctx.visible_tags("scalars")
             self._tags_key = key
         return self._tags
 
