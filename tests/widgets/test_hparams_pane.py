@@ -267,3 +267,24 @@ async def test_key_6_opens_the_hparams_tab_in_the_app(tb) -> None:  # type: igno
         text = screen_text(app)
         for run in TORCH_RUNS:
             assert run in text
+
+
+async def test_v_in_the_app_shows_only_the_chosen_runs_everywhere(tb) -> None:  # type: ignore[no-untyped-def]
+    from tui.widgets.hparams_table import SessionTable
+    from tui.widgets.run_list import RunList
+
+    app = TbtuiApp(str(CORPUS / "torch_mnist_like"))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        await pilot.press("6")
+        pane = app.query_one(HParamsPane)
+        await tb.wait_for(pilot, lambda: len(pane.rows) == 3, what="the hparams table")
+        app.query_one(SessionTable).focus()
+        await pilot.press("v")  # no marks: the run under the cursor
+        await tb.wait_for(pilot, lambda: bool(app.hidden), what="runs hidden")
+        shown = [r.name for r in app.query_one(RunList).rows if r.shown]
+        assert shown and all(name.startswith(shown[0]) for name in shown)
+        assert "showing only" in app.notice
+        await pilot.press("a")
+        await tb.wait_for(pilot, lambda: not app.hidden, what="all runs back")
+        assert app.notice == ""
