@@ -548,7 +548,7 @@ class TbtuiApp(App[int]):
         tabs.active = TABS[index].id
         self.call_after_refresh(self._focus_active_pane)
 
-    def _focus_active_pane(self) -> None:
+    def _focus_active_pane(self, attempt: int = 0) -> None:
         pane = self.active_pane
         if pane is None:
             return
@@ -556,8 +556,18 @@ class TbtuiApp(App[int]):
         target = next((w for w in self.screen.focus_chain if pane in w.ancestors), None)
         if target is not None:
             target.focus()
-        else:
-            self.query_one(RunList).focus()
+            return
+        self.query_one(RunList).focus()
+        # A pane still preparing its content (the graph is parsed in a worker) has nothing to
+        # focus yet: look again shortly, unless the user has moved on meanwhile.
+        if attempt < 5:
+            tab = self.query_one(TabbedContent).active
+
+            def retry() -> None:
+                if self.query_one(TabbedContent).active == tab and isinstance(self.focused, RunList):
+                    self._focus_active_pane(attempt + 1)
+
+            self.set_timer(0.1, retry)
 
     # -- dashboard ------------------------------------------------------------------------------
 
