@@ -1,11 +1,10 @@
 """``tbtui --demo``: a sample logdir that keeps training, opened in the app.
 
-Writes three runs (scalars, weight histograms, a text note, a small op graph) with a few hundred
-steps of history into a temporary folder, then a background thread appends a step to every run
-every :data:`STEP_SECONDS` and, after a while, starts a fourth run, so live tailing and run
-discovery can be watched. Everything goes through tui.tfevents.writer, the same format any
-SummaryWriter produces. The folder is removed on exit unless ``--keep`` style use is wanted:
-set ``TBTUI_DEMO_KEEP=1``.
+Writes three runs (scalars, weight histograms, a text note, a small op graph, hparams, images)
+with a few hundred steps of history into a temporary folder, then a background thread appends a
+step to every run every :data:`STEP_SECONDS` and, after a while, starts a fourth run, so live
+tailing and run discovery can be watched. Everything goes through tui.tfevents.writer, the same
+format any SummaryWriter produces. The folder is removed on exit unless ``TBTUI_DEMO_KEEP=1``.
 """
 
 from __future__ import annotations
@@ -22,14 +21,15 @@ import time
 
 import numpy as np
 
-from tui.tfevents.proto import graph_pb2
-from tui.tfevents.writer import EventFileWriter
+from tui.tfevents.proto import graph_pb2, hparams_pb2
+from tui.tfevents.writer import EventFileWriter, png_bytes
 
 __all__ = ["DemoWriter", "run"]
 
 STEP_SECONDS = 0.25
 HISTORY_STEPS = 300
 HIST_EVERY = 10
+IMAGE_EVERY = 50
 NEW_RUN_AFTER = 40  # live steps before the extra run appears
 
 # name -> (learning rate, noise, seed)
@@ -67,6 +67,37 @@ def demo_graph() -> graph_pb2.GraphDef:
     return g
 
 
+def demo_hparams(name: str, lr: float, seed: int) -> list[tuple[str, bytes]]:
+    """The hparams plugin's experiment and session records for one run (TF's hparams API style)."""
+    exp = hparams_pb2.HParamsPluginData(version=0)
+    for hp, kind in (
+        ("lr", hparams_pb2.DATA_TYPE_FLOAT64),
+        ("model", hparams_pb2.DATA_TYPE_STRING),
+        ("seed", hparams_pb2.DATA_TYPE_FLOAT64),
+    ):
+        exp.experiment.hparam_infos.add(name=hp, type=kind)
+    for metric in ("val/loss", "val/accuracy"):
+        exp.experiment.metric_infos.add().name.tag = metric
+    start = hparams_pb2.HParamsPluginData(version=0)
+    start.session_start_info.hparams["lr"].number_value = lr
+    start.session_start_info.hparams["model"].string_value = name.split("/")[0]
+    start.session_start_info.hparams["seed"].number_value = seed
+    return [
+        ("_hparams_/experiment", exp.SerializeToString()),
+        ("_hparams_/session_start_info", start.SerializeToString()),
+    ]
+
+
+def demo_image(step: int, lr: float) -> np.ndarray:
+    """A 48x48 colour pattern that sharpens as training goes on, like filters that learn."""
+    y, x = np.mgrid[0:48, 0:48] / 47.0
+    sharp = 1.0 + step * lr / 3.0
+    r = 0.5 + 0.5 * np.sin(2 * np.pi * sharp * x)
+    g = 0.5 + 0.5 * np.sin(2 * np.pi * sharp * y)
+    b = 0.5 + 0.5 * np.cos(2 * np.pi * sharp * (x + y) / 2)
+    return (np.stack([r, g, b], axis=-1) * 255).astype(np.uint8)
+
+
 class _Run:
     """One simulated training run: deterministic curves from its seed."""
 
@@ -79,6 +110,8 @@ class _Run:
         self.step = 0
         self.writer.add_text("notes", f"**{name}**: learning rate `{lr}`, seed {seed}.", 0)
         self.writer.add_graph(demo_graph())
+        for tag, content in demo_hparams(name, lr, seed):
+            self.writer.add_hparams(content, tag)
 
     def write_step(self, wall: float | None = None) -> None:
         s = self.step
@@ -97,6 +130,8 @@ class _Run:
             spread = 1.0 / (1 + s / 200)
             w.add_histogram("weights/dense_1", self.rng.normal(0.0, spread, 2000), s, wall)
             w.add_histogram("weights/dense_2", self.rng.normal(s / 1000, 0.5 * spread, 2000), s, wall)
+        if s % IMAGE_EVERY == 0:
+            w.add_image("samples/filters", png_bytes(demo_image(s, self.lr)), 48, 48, s, wall)
         self.step += 1
 
 

@@ -48,3 +48,25 @@ def test_the_writer_thread_appends_steps_and_adds_a_run(tmp_path):
     finally:
         demo.stop()
     assert not tmp_path.exists()
+
+
+def test_demo_fills_every_tab(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Hparams and images too, so a new user sees every tab work before pointing it at real logs."""
+    from tui.demo import DemoWriter
+    from tui.model.hparams import collect
+    from tui.model.images import decode
+    from tui.model.logdir import Logdir
+
+    demo = DemoWriter(str(tmp_path))
+    demo.write_history(60)
+    for run in demo.runs:
+        run.writer.close()
+    logdir = Logdir(str(tmp_path)).load_all()
+    table = collect(logdir.runs)
+    assert len(table.sessions) == 3
+    run = logdir.runs["mlp/lr_0.1"]
+    images = run.blobs["samples/filters"]
+    assert images.plugin == "images" and images.steps_list == [0, 50]
+    assert decode(images.items[-1][0].encoded).size == (48, 48)
+    assert set(run.blobs) >= {"notes", "_hparams_/experiment", "_hparams_/session_start_info"}
+    assert run.graphs["__run_graph__"].nodes > 0 and run.histograms

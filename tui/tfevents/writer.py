@@ -12,6 +12,7 @@ import os
 import socket
 import struct
 import time
+import zlib
 from collections.abc import Iterable
 
 import numpy as np
@@ -55,6 +56,26 @@ def histogram_k3(values: np.ndarray, bins: int = 30) -> np.ndarray:
         return out
     counts, edges = np.histogram(v, bins=bins, range=(lo, hi))
     return np.stack([edges[:-1], edges[1:], counts.astype(np.float64)], axis=1)
+
+
+def png_bytes(pixels: np.ndarray) -> bytes:
+    """Encode an (h, w) or (h, w, 3) uint8 array as PNG, with zlib only (no imaging library).
+
+    Enough for the demo and fixtures to write image summaries that every reader decodes.
+    """
+    a = np.ascontiguousarray(pixels, dtype=np.uint8)
+    h, w = a.shape[:2]
+    color = 2 if a.ndim == 3 else 0
+    rows = a.reshape(h, -1)
+    raw = np.concatenate([np.zeros((h, 1), np.uint8), rows], axis=1).tobytes()  # filter 0 per row
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    head = struct.pack(">IIBBBBB", w, h, 8, color, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", head) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    )
 
 
 class EventFileWriter:
