@@ -26,6 +26,11 @@ def _num(x: Any) -> str:
     return f"{x:.6g}"
 
 
+def _tag(tag: str) -> Text:
+    """A tag as inert text; the empty tag (torch keeps it) is shown as "" rather than nothing."""
+    return Text(inert(tag)) if tag else Text('""', style="dim")
+
+
 def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
     if console is None:
         # Piped output (CI logs, files) is not squeezed into 80 columns.
@@ -56,7 +61,7 @@ def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
             rng = f"{_num(s['min'])}..{_num(s['max'])}"
             nan = f" ({s['nan_count']} NaN)" if s["nan_count"] else ""
             table.add_row(
-                Text(inert(tag)),
+                _tag(tag),
                 "scalar",
                 f"{s['count']:,}",
                 f"{s['first_step']}..{s['last_step']}",
@@ -66,7 +71,7 @@ def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
         for tag, h in run["histograms"].items():
             last = h["last"]
             table.add_row(
-                Text(inert(tag)),
+                _tag(tag),
                 "hist",
                 f"{h['count']:,}",
                 f"{h['first_step']}..{h['last_step']}",
@@ -78,9 +83,7 @@ def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
                 Text(inert(gname)), g["kind"].replace("_", " "), f"{g['nodes']:,} nodes", "", "", ""
             )
         for tag, o in run["other"].items():
-            table.add_row(
-                Text(inert(tag)), inert(o["plugin"]) or "(no plugin)", f"{o['count']:,}", "", "", ""
-            )
+            table.add_row(_tag(tag), inert(o["plugin"]) or "(no plugin)", f"{o['count']:,}", "", "", "")
         if not table.row_count:
             table.add_row("(no data)", "", "", "", "", "")
         console.print(table)
