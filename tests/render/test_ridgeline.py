@@ -176,6 +176,66 @@ def test_overlay_draws_cursor_step_last_in_cursor_colour():
     assert style_at(lines[1], 10).color == rgb(CURSOR_COLOR)
 
 
+# -------------------------------------------------------------------------------------------------- labels
+
+
+class CountingLabels:
+    """A lazy label sequence that records which labels the renderer asked for."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.asked = n, []
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> str:
+        self.asked.append(i)
+        return f"t{i}"
+
+
+def test_labels_replace_the_step_numbers():
+    ridge = render_ridgeline(
+        TWO_STEPS, [0, 10], 14, 6, value_range=(0.0, 4.0), smooth=False, labels=["0s", "1.5m"]
+    )
+    assert plain(ridge) == [
+        "    ███       ",
+        "██▅▅███       ",
+        "██▅▅███▁▁ 0s  ",
+        "████▁▁▁▇▇ 1.5m",
+        "┬───┬───┬     ",
+        "0   2   4     ",
+    ]
+    assert style_at(ridge[2], 10).color == rgb(RIDGE_DIM)  # still in the slice's colour
+    overlay = render_overlay(
+        TWO_STEPS, [0, 10], 14, 6, value_range=(0.0, 4.0), smooth=False, labels=["0s", "1.5m"]
+    )
+    assert [line.plain[10:] for line in overlay[:3]] == ["1.5m", "0s  ", "    "]  # newest first
+
+
+def test_labels_default_to_steps_and_too_few_labels_give_none():
+    default = render_ridgeline(TWO_STEPS, [0, 10], 14, 6, value_range=(0.0, 4.0))
+    assert plain(render_ridgeline(TWO_STEPS, [0, 10], 14, 6, value_range=(0.0, 4.0), labels=None)) == plain(
+        default
+    )
+    for render in (render_ridgeline, render_overlay):
+        short = render(TWO_STEPS, [0, 10], 14, 6, value_range=(0.0, 4.0), labels=["only one"])
+        assert_frame(short, 14, 6)
+        assert not any(ch.isalpha() for line in short for ch in line.plain)  # no label column
+
+
+def test_only_the_drawn_slices_labels_are_looked_up():
+    labels = CountingLabels(5000)
+    lines = render_ridgeline(np.ones((5000, 8)), np.arange(5000), 40, 12, value_range=(0, 1), labels=labels)
+    assert_frame(lines, 40, 12)
+    assert 2 <= len(labels.asked) <= 10 and labels.asked[-1] == 4999
+    assert lines[9].plain.rstrip().endswith("t4999")
+    legend = CountingLabels(5000)
+    render_overlay(
+        np.ones((5000, 8)), np.arange(5000), 40, 12, value_range=(0, 1), labels=legend, cursor_index=2501
+    )
+    assert sorted(legend.asked) == [0, 2501, 4999]  # newest, oldest, cursor: never all 5000
+
+
 # ------------------------------------------------------------------------------------------------- helpers
 
 

@@ -270,6 +270,22 @@ def _clean(rebinned: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(arr) & (arr > 0), arr, 0.0)
 
 
+def _slice_labels(
+    steps: np.ndarray, labels: Sequence[str] | None, n: int, indices: Sequence[int] | np.ndarray
+) -> list[str]:
+    """The labels of the slices at ``indices``: ``labels[i]`` when given, else the step number.
+
+    Only the picked slices are looked up, so a caller may pass a lazy sequence and format a handful of
+    labels rather than one per step. Labels (or steps) that do not cover every slice give no labels at all:
+    a partial column would pin names to the wrong slices.
+    """
+    if labels is not None:
+        return [str(labels[int(i)]) for i in indices] if len(labels) >= n else []
+    if len(steps) < n:
+        return []
+    return [str(int(s)) if np.isfinite(s) else "?" for s in steps[np.asarray(indices, dtype=np.int64)]]
+
+
 # -------------------------------------------------------------------------------------------- ridgeline
 
 
@@ -289,6 +305,7 @@ def render_ridgeline(
     axis_style: str = AXIS_STYLE,
     value_format: ValueFormat | None = None,
     show_labels: bool = True,
+    labels: Sequence[str] | None = None,
 ) -> list[Text]:
     """Draw a rebinned histogram series ``[n, bins]`` as TensorBoard's offset ridgeline.
 
@@ -299,7 +316,8 @@ def render_ridgeline(
     slice's size means the same thing at every step; a slice at that count is ``amplitude`` of the plot
     height (more when there are few slices), and every slice keeps a one-eighth baseline so empty stretches
     still show where it sits. The bottom two lines are the value axis over ``value_range`` (the range the
-    series was rebinned over); each slice's step is labelled at its baseline on the right.
+    series was rebinned over); each slice is labelled at its baseline on the right with its step, or with
+    ``labels[i]`` (one label per step, e.g. a time) when ``labels`` is given.
     """
     data = _clean(rebinned)
     steps = np.asarray(steps)
@@ -328,8 +346,8 @@ def render_ridgeline(
         amp = int(min(amp, plot_h - count + 1))
         baselines = amp - 1 + np.rint(np.arange(count) * (plot_h - amp) / (count - 1)).astype(np.int64)
 
-    labels = [str(int(s)) if np.isfinite(s) else "?" for s in steps[chosen]] if len(steps) >= n else []
-    label_w = (max(len(x) for x in labels) + 1) if (show_labels and labels) else 0
+    names = _slice_labels(steps, labels, n, chosen)
+    label_w = (max(len(x) for x in names) + 1) if (show_labels and names) else 0
     if width - label_w < 6:
         label_w = 0
     plot_w = width - label_w
@@ -379,7 +397,7 @@ def render_ridgeline(
 
     if label_w:
         label_cells = [Text(" " * label_w, end="") for _ in range(plot_h)]
-        for slot, (row, label) in enumerate(zip(baselines, labels, strict=True)):
+        for slot, (row, label) in enumerate(zip(baselines, names, strict=True)):
             style = Style(color=palette[slot], bold=slot == cursor_slot)
             label_cells[int(row)] = Text(" " + label.ljust(label_w - 1), style=style, end="")
         out = [_join(plot, lab) for plot, lab in zip(out, label_cells, strict=True)]
@@ -410,13 +428,15 @@ def render_overlay(
     axis_style: str = AXIS_STYLE,
     value_format: ValueFormat | None = None,
     show_labels: bool = True,
+    labels: Sequence[str] | None = None,
 ) -> list[Text]:
     """Draw every chosen step's histogram as a braille line on one shared count axis.
 
     TensorBoard's "overlay" mode: older steps dimmer, newer brighter and drawn over them, the cursor step
     (``cursor_index``) last in ``cursor_color``. At most ``max_slices`` evenly spaced steps (always the last)
     keep it legible. A cell shows the union of the dots of all lines through it, coloured as the newest of
-    them. The right-hand column names the newest and oldest step (and the cursor step) in their colours.
+    them. The right-hand column names the newest and oldest step (and the cursor step) in their colours, by
+    step number or by ``labels[i]`` (one label per step) when ``labels`` is given.
     """
     data = _clean(rebinned)
     steps = np.asarray(steps)
@@ -442,13 +462,13 @@ def render_overlay(
         palette[cursor_slot] = Color.parse(cursor_color)
         order = np.concatenate((order[order != cursor_slot], [cursor_slot]))  # cursor drawn last
 
-    legend = []
-    if len(steps) >= n:
-        legend = [(chosen[-1], count - 1)] + ([(chosen[0], 0)] if count > 1 else [])
-        if cursor_slot is not None and cursor_slot not in (0, count - 1):
-            legend.append((chosen[cursor_slot], cursor_slot))
-    labels = [str(int(steps[i])) for i, _ in legend]
-    label_w = (max(len(x) for x in labels) + 1) if (show_labels and labels) else 0
+    legend = [(chosen[-1], count - 1)] + ([(chosen[0], 0)] if count > 1 else [])
+    if cursor_slot is not None and cursor_slot not in (0, count - 1):
+        legend.append((chosen[cursor_slot], cursor_slot))
+    names = _slice_labels(steps, labels, n, [i for i, _ in legend])
+    if not names:
+        legend = []
+    label_w = (max(len(x) for x in names) + 1) if (show_labels and names) else 0
     if width - label_w < 6 or plot_h < len(legend):
         label_w = 0
     plot_w = width - label_w
@@ -476,7 +496,7 @@ def render_overlay(
 
     if label_w:
         label_cells = [Text(" " * label_w, end="") for _ in range(plot_h)]
-        for row, (label, (_, s)) in enumerate(zip(labels, legend, strict=True)):
+        for row, (label, (_, s)) in enumerate(zip(names, legend, strict=True)):
             style = Style(color=palette[s], bold=s == cursor_slot)
             label_cells[row] = Text(" " + label.ljust(label_w - 1), style=style, end="")
         out = [_join(plot, lab) for plot, lab in zip(out, label_cells, strict=True)]
