@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +17,7 @@ from tui.render.ridgeline import CURSOR_COLOR
 from tui.render.ticks import format_number
 from tui.tfevents.writer import EventFileWriter
 from tui.widgets.histogram_view import HistogramData, HistogramView
+from tui.widgets.histogram_view import slice_labels as labels_for
 from tui.widgets.histograms_pane import HistogramsPane, latest_shape
 from tui.widgets.run_list import RunList
 
@@ -98,6 +101,86 @@ async def test_mode_toggle_between_offset_and_overlay(tb):
         await pilot.press("m")
         await tb.wait_for(pilot, lambda: plain(view)[0].rstrip().endswith("offset"), what="offset again")
         assert plain(view) == offset
+
+
+def right_labels(view: HistogramView) -> list[str]:
+    """Whatever names the slices at the right end of the plot rows (steps, times or clock times)."""
+    out = []
+    for line in plain(view)[1 : len(view.last_lines) - view.readout_height - 2]:
+        words = line.split()
+        plot_chars = set(words[-1]) & (BRAILLE | set("▁▂▃▄▅▆▇█")) if words else set()
+        if len(words) > 1 and not plot_chars and line.rstrip().endswith(words[-1]):
+            out.append(words[-1])
+    return out
+
+
+SECONDS = re.compile(r"\d+(\.\d+)?s")
+CLOCK = re.compile(r"\d\d:\d\d:\d\d")
+
+
+async def test_slice_labels_and_readout_follow_the_apps_x_mode(tb):
+    app = TbtuiApp(str(CORPUS / "torch_mnist_like"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        pane = await open_tab(pilot, tb)
+        view = await select(pilot, tb, pane, "weights/fc1.weight")
+        run = app.logdir.runs[view.shown_runs[0]]
+        snap = run.histograms["weights/fc1.weight"].snapshot()
+        since = snap.wall_times - run.first_wall_time
+        steps = right_labels(view)
+        assert steps[0] == "0" and steps[-1] == "299" and len(steps) == len(set(steps)) >= 8
+
+        await pilot.press("x")
+        await tb.wait_for(
+            pilot, lambda: app.x_mode == "relative" and view.x_mode == "relative", what="relative"
+        )
+        await tb.wait_for(pilot, lambda: right_labels(view) != steps, what="relabelled")
+        rel = right_labels(view)
+        assert len(rel) == len(steps) and all(SECONDS.fullmatch(lab) for lab in rel), rel
+        secs = [float(lab[:-1]) for lab in rel]
+        assert secs == sorted(secs) and secs[0] < 0.05  # the first histogram comes right at the start
+        assert abs(secs[-1] - float(since[-1])) <= 0.01 and secs[-1] > 1.0  # about 1.6 s in
+        assert readout(view).startswith(f"latest 299 at {rel[-1]} min ")
+
+        view.focus()  # the cursor's readout names the cursor slice's time, as its label does
+        await pilot.press("g")
+        await tb.wait_for(pilot, lambda: readout(view).startswith("step 0 at "), what="cursor on step 0")
+        assert readout(view).startswith(f"step 0 at {rel[0]} min ")
+        await pilot.press("escape")
+
+        await pilot.press("m")  # the overlay's legend: newest, then oldest
+        await tb.wait_for(pilot, lambda: plain(view)[0].rstrip().endswith("overlay"), what="overlay")
+        assert right_labels(view) == [rel[-1], rel[0]]
+        await pilot.press("m")
+
+        await pilot.press("x")
+        await tb.wait_for(pilot, lambda: view.x_mode == "wall", what="wall")
+        await tb.wait_for(pilot, lambda: plain(view)[0].rstrip().endswith("offset"), what="offset again")
+        await tb.wait_for(pilot, lambda: right_labels(view) != rel, what="clock labels")
+        clock = right_labels(view)
+        assert len(clock) == len(steps) and all(CLOCK.fullmatch(lab) for lab in clock), clock
+        assert clock == sorted(clock)
+        assert clock[-1] == time.strftime("%H:%M:%S", time.localtime(float(snap.wall_times[-1])))
+        assert readout(view).startswith(f"latest 299 at {clock[-1]} min ")
+
+        await pilot.press("x")
+        await tb.wait_for(pilot, lambda: view.x_mode == "step" and right_labels(view) == steps, what="steps")
+        assert readout(view).startswith("latest 299 min ")
+
+
+def test_slice_labels_per_x_mode():
+    steps = np.array([0, 10, 20, 30])
+    walls = 1_700_000_000.0 + np.array([0.004, 12.3, 60.0, 125.0])
+    assert labels_for(steps, walls, "step", None) is None
+    rel = labels_for(steps, walls, "relative", 1_700_000_000.0)
+    assert list(rel) == ["0s", "12s", "1m", "2.08m"]  # rounded to a hundredth of the span: 1 s here
+    assert rel[-1] == "2.08m" and rel[1:3] == ["12s", "1m"]
+    # Without a recorded run start, time counts from the series' first point.
+    assert list(labels_for(steps, walls, "relative", None))[:2] == ["0s", "12s"]
+    wall = labels_for(steps, walls, "wall", None)
+    assert [wall[i] for i in range(4)] == [time.strftime("%H:%M:%S", time.localtime(float(w))) for w in walls]
+    days = labels_for(steps, walls + np.array([0, 0, 0, 3 * 86400]), "wall", None)
+    assert days[3] == time.strftime("%m-%d %H:%M", time.localtime(float(walls[3] + 3 * 86400)))
+    assert labels_for(steps[:0], walls[:0], "wall", None) is None
 
 
 async def test_step_cursor_moves_through_steps_and_reads_out_stats(tb):

@@ -3,7 +3,8 @@
 The view shows TensorBoard's two histogram modes through the pure renderers in tui/render/ridgeline.py:
 *offset* (a ridgeline, oldest slice at the back, newest in front) and *overlay* (every slice as a line on
 one axis). A step cursor highlights one slice and a readout under the plot gives that step's min, max,
-count, mean and std (the newest step's when no cursor is set).
+count, mean and std (the newest step's when no cursor is set). Slices are named after the app's x mode: by
+step, by time since the run's first event, or by wall-clock time, and the readout adds that time.
 
 Why the caching below: a tag can hold thousands of steps of hundreds of buckets, and live runs append a
 step at a time. The derived arrays (value range, rebinned counts, percentiles) are therefore kept per
@@ -18,9 +19,10 @@ prepare the arrays and draw one panel.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -44,7 +46,7 @@ from tui.model.histograms import (
 from tui.model.series import HistogramSeries, HistogramSnapshot
 from tui.render.inert import inert
 from tui.render.ridgeline import CURSOR_COLOR, render_overlay, render_ridgeline
-from tui.render.ticks import format_number, format_step
+from tui.render.ticks import format_number, format_relative, format_step, format_wall
 
 __all__ = [
     "MODES",
@@ -56,6 +58,7 @@ __all__ = [
     "PlotPanel",
     "count_steps",
     "nearest_index",
+    "slice_labels",
 ]
 
 #: Histogram display modes, as TensorBoard names them.
@@ -91,6 +94,64 @@ def nearest_index(steps: np.ndarray, step: int | None) -> int | None:
     if hits.size:
         return int(hits[-1])
     return int(np.argmin(np.abs(steps.astype(np.float64) - float(step))))
+
+
+class _LazyLabels(Sequence[str]):
+    """One label per step, formatted only when asked for.
+
+    The renderers look up just the few slices they draw, so a 10,000-step tag costs a handful of
+    ``strftime`` calls per frame instead of one per step.
+    """
+
+    def __init__(self, n: int, fmt: Callable[[int], str]) -> None:
+        self._n, self._fmt = n, fmt
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self._fmt(i) for i in range(*index.indices(self._n))]
+        i = int(index)
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(index)
+        return self._fmt(i)
+
+
+def slice_labels(
+    steps: np.ndarray, wall_times: np.ndarray, x_mode: str, first_wall_time: float | None
+) -> Sequence[str] | None:
+    """A label per step for the x mode, or None in step mode (the renderers then print the step).
+
+    Relative time counts from the run's first event, as the Distributions tab's axis does (the series'
+    first point when the run has no recorded start), rounded to about a hundredth of the run's span so a
+    first event a few milliseconds in reads ``0s`` rather than ``0.00806s``. Wall-clock labels keep the
+    seconds (slices are often seconds apart) and add the date once the series spans a day or more.
+    """
+    n = len(steps)
+    if x_mode not in ("relative", "wall") or n == 0:
+        return None
+    walls = np.asarray(wall_times, dtype=np.float64)
+    if x_mode == "relative":
+        start = first_wall_time
+        if start is None or not np.isfinite(start):
+            start = float(walls[0])
+        since = walls - start
+        finite = since[np.isfinite(since)]
+        span = float(np.max(np.abs(finite))) if finite.size else 0.0
+        res = 10.0 ** math.floor(math.log10(span / 100)) if span > 0 else 1.0
+
+        def relative(i: int) -> str:
+            t = float(since[i])
+            return format_relative(round(t / res) * res if math.isfinite(t) else t)
+
+        return _LazyLabels(n, relative)
+    finite = walls[np.isfinite(walls)]
+    span = float(finite.max() - finite.min()) if finite.size else 0.0
+    span = span if span >= 86400 else 0.0  # format_wall: HH:MM:SS under a day, MM-DD HH:MM beyond
+    return _LazyLabels(n, lambda i: format_wall(float(walls[i]), span))
 
 
 # ------------------------------------------------------------------------------------------ the cache
@@ -679,12 +740,21 @@ class HistogramView(HistogramPlotBase):
             height,
             value_range=prepared.value_range,
             cursor_index=cursor,
+            labels=self._labels(panel),
         )
+
+    def _labels(self, panel: PlotPanel) -> Sequence[str] | None:
+        snap = panel.snap
+        return slice_labels(snap.steps, snap.wall_times, self.x_mode, panel.source.first_wall_time)
 
     def readout(self, panel: PlotPanel, prepared: _Rebinned, index: int, cursor: bool) -> list[Text]:
         stats = histogram_stats(panel.snap.histogram(index))
+        items = [step_item(int(panel.snap.steps[index]), cursor=cursor)]
+        labels = self._labels(panel)
+        if labels is not None:  # the same text as the slice's label, so the two read alike
+            items.append(readout_item("at", labels[index]))
         return [
-            step_item(int(panel.snap.steps[index]), cursor=cursor),
+            *items,
             readout_item("min", format_number(stats.min, 4)),
             readout_item("max", format_number(stats.max, 4)),
             readout_item("count", format_count(stats.count)),
