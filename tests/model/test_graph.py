@@ -267,6 +267,46 @@ def test_input_strings_parse_to_source_port_and_kind() -> None:
     assert g.edge_count == 6 and g.control_edge_count == 2 and g.ported_edge_count == 2
 
 
+def test_odd_input_strings_resolve_like_the_names_they_spell() -> None:
+    # A whole string that names a node wins over reading it as ``^control`` or ``name:port``; only
+    # ASCII digits make a port; dangling names are numbered in the order they are first seen.
+    g = make_graph(
+        ("x:1", "Const"),
+        ("^y", "Const"),
+        ("z", "Add", ["x:1", "^x:1", "^^y", "^y", "w:2", "^w", "w", "x:1:0", "x:١", "x:01", "^z:0"]),
+    )
+    assert g.inputs(2) == [
+        Edge(0, "x:1", 0, "data"),
+        Edge(0, "x:1", 0, "control"),
+        Edge(1, "^y", 0, "control"),
+        Edge(1, "^y", 0, "data"),
+        Edge(None, "w", 2, "data"),
+        Edge(None, "w", 0, "control"),
+        Edge(None, "w", 0, "data"),
+        Edge(0, "x:1", 0, "data"),
+        Edge(None, "x:١", 0, "data"),
+        Edge(None, "x", 1, "data"),
+        Edge(2, "z", 0, "control"),
+    ]
+    assert g.dangling_names == ["w", "x:١", "x"]
+
+
+def test_node_input_lists_and_graphdef_inputs_index_alike() -> None:
+    # from_graphdef reads inputs into one flat list; a caller's per-node lists take the general path.
+    spec = [("a", "Const", []), ("b", "Add", ["a", "^a", "a:2", "gone"]), ("c", "Mul", ["b", "^gone"])]
+    parsed = make_graph(*spec)
+    direct = OpGraph(
+        [n for n, _, _ in spec],
+        [o for _, o, _ in spec],
+        [""] * 3,
+        (i for _, _, i in spec),
+        lambda i: ("", (), ()),
+    )
+    for key in ("in_src", "in_ptr", "in_ctrl", "in_port", "edge_dst", "out_edges", "out_ptr"):
+        assert getattr(parsed, key).tolist() == getattr(direct, key).tolist(), key
+    assert parsed.dangling_names == direct.dangling_names == ["gone"]
+
+
 def test_empty_and_odd_graphs_do_not_crash() -> None:
     empty = OpGraph.from_graphdef(b"")
     assert (empty.node_count, empty.edge_count, empty.tree.children("")) == (0, 0, [])

@@ -24,7 +24,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from itertools import chain, repeat
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from google.protobuf.message import DecodeError
@@ -57,6 +58,9 @@ SERIES_MIN_SIZE = 5
 # A leaf name TensorBoard treats as a member of a numbered series: non-digits, "_", digits. The prefix
 # may hold no digit at all (TensorBoard's rule), so "conv2d_3" is not numbered while "add_12" is.
 _SERIES_LEAF = re.compile(r"^(\D*)_(\d+)$")
+
+# Marks an input string that is not simply the name of a node; below every dangling id (-1 - k).
+_UNRESOLVED = np.iinfo(np.int64).min
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -339,7 +343,7 @@ class OpGraph:
         names: list[str],
         ops: list[str],
         devices: list[str],
-        inputs: Iterable[Sequence[str]],
+        inputs: Iterable[Sequence[str]] | _FlatInputs,
         info: Callable[[int], tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]],
         *,
         shapes: Callable[[int], tuple[str, ...]] | None = None,
@@ -378,10 +382,8 @@ class OpGraph:
         """
         with _gc_paused():
             message = _as_graphdef(graph_def)
-            nodes = list(message.node)
             return cls._from_nodes(
-                nodes,
-                [n.name for n in nodes],
+                message.node,
                 library_function_count=len(message.library.function),
                 source="graph_def",
             )
@@ -408,10 +410,8 @@ class OpGraph:
                 graphs = list(message.partition_graphs)
             library_function_count = sum(len(g.library.function) for g in graphs)
             if len(graphs) == 1:
-                nodes = list(graphs[0].node)
                 return cls._from_nodes(
-                    nodes,
-                    [n.name for n in nodes],
+                    graphs[0].node,
                     library_function_count=library_function_count,
                     source="run_metadata",
                 )
@@ -426,7 +426,7 @@ class OpGraph:
                     )
             return cls._from_nodes(
                 nodes,
-                names,
+                names=names,
                 inputs=inputs,
                 library_function_count=library_function_count,
                 source="run_metadata",
@@ -435,61 +435,93 @@ class OpGraph:
     @classmethod
     def _from_nodes(
         cls,
-        nodes: list[graph_pb2.NodeDef],
-        names: list[str],
+        nodes: Sequence[graph_pb2.NodeDef],
         *,
+        names: list[str] | None = None,
         inputs: Iterable[Sequence[str]] | None = None,
         library_function_count: int,
         source: str,
     ) -> OpGraph:
+        """Index NodeDefs; ``names`` and ``inputs``, if given, replace the nodes' own (both or neither).
+
+        ``nodes`` may be the message's own repeated field: it is indexed only when a node's detail is
+        asked for, so no list of 100,000 node wrappers is kept.
+        """
+        ops: list[str] = []
+        devices: list[str] = []
+        edges: Iterable[Sequence[str]] | _FlatInputs
+        if names is None or inputs is None:
+            # One pass that reads each field of each node once: every protobuf field access costs far
+            # more than a list append, and the inputs go straight into one flat list.
+            names, counts, flat = [], [], []
+            add_name, add_op, add_device = names.append, ops.append, devices.append
+            add_count, add_inputs = counts.append, flat.extend
+            for node in nodes:
+                add_name(node.name)
+                add_op(node.op)
+                add_device(node.device)
+                node_inputs = node.input
+                add_count(len(node_inputs))
+                add_inputs(node_inputs)
+            edges = _FlatInputs(counts, flat)
+        else:
+            for node in nodes:
+                ops.append(node.op)
+                devices.append(node.device)
+            edges = inputs
         return cls(
             names,
-            [n.op for n in nodes],
-            [n.device for n in nodes],
-            [n.input for n in nodes] if inputs is None else inputs,
+            ops,
+            devices,
+            edges,
             lambda i: _proto_node_info(nodes[i]),
             shapes=lambda i: _proto_node_shapes(nodes[i]),
             library_function_count=library_function_count,
             source=source,
         )
 
-    def _parse_inputs(self, inputs: Iterable[Sequence[str]]) -> None:
-        """Resolve every input string once into (source id or dangling, port, control) arrays."""
+    def _parse_inputs(self, inputs: Iterable[Sequence[str]] | _FlatInputs) -> None:
+        """Resolve every input string once into (source id or dangling, port, control) arrays.
+
+        Most inputs are the plain name of an existing node, so all of them are first looked up in one
+        C-level pass (``map`` over the flattened strings, no per-edge Python code); only the few that
+        miss (``^ctrl``, ``x:1``, dangling names) go through the Python loop that takes them apart.
+        """
+        flat: list[str]
+        if isinstance(inputs, _FlatInputs):
+            counts = np.asarray(inputs.counts, dtype=np.int64)
+            flat = inputs.flat
+        else:
+            groups = inputs if isinstance(inputs, list) else list(inputs)
+            counts = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+            flat = list(chain.from_iterable(groups))
+        n = len(self.names)
+        n_edges = len(flat)
+        src = np.fromiter(map(self.index.get, flat, repeat(_UNRESOLVED)), dtype=np.int64, count=n_edges)
         get = self.index.get
-        src: list[int] = []
-        add = src.append
-        counts: list[int] = []
         control: list[int] = []
         ports: list[tuple[int, int]] = []
         dangling: dict[str, int] = {}
-        for node_inputs in inputs:
-            counts.append(len(node_inputs))
-            for s in node_inputs:
-                j = get(s)
-                if j is not None:  # the common case: a plain name of an existing node, port 0
-                    add(j)
-                    continue
-                edge = len(src)
-                name = s
-                if s.startswith("^"):
-                    control.append(edge)
-                    name = s[1:]
-                    j = get(name)
-                if j is None:
-                    head, sep, tail = name.rpartition(":")
-                    if sep and tail.isascii() and tail.isdigit():
-                        name = head
-                        j = get(head)
-                        if int(tail):
-                            ports.append((edge, int(tail)))
-                if j is None:
-                    j = -1 - dangling.setdefault(name, len(dangling))
-                add(j)
-        n = len(self.names)
-        n_edges = len(src)
-        self.in_src = np.asarray(src, dtype=np.int32)
+        for edge in np.flatnonzero(src == _UNRESOLVED).tolist():
+            name = flat[edge]
+            j = None
+            if name.startswith("^"):
+                control.append(edge)
+                name = name[1:]
+                j = get(name)
+            if j is None:
+                head, sep, tail = name.rpartition(":")
+                if sep and tail.isascii() and tail.isdigit():
+                    name = head
+                    j = get(head)
+                    if int(tail):
+                        ports.append((edge, int(tail)))
+            if j is None:
+                j = -1 - dangling.setdefault(name, len(dangling))
+            src[edge] = j
+        self.in_src = src.astype(np.int32)
         self.in_ptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.asarray(counts, dtype=np.int64), out=self.in_ptr[1:])
+        np.cumsum(counts, out=self.in_ptr[1:])
         self.in_ctrl = np.zeros(n_edges, dtype=bool)
         self.in_ctrl[np.asarray(control, dtype=np.int64)] = True
         self.in_port = np.zeros(n_edges, dtype=np.int32)
@@ -690,6 +722,13 @@ class OpGraph:
         if self._tree is None:
             self._tree = ScopeTree(self, order=self.tree_order)
         return self._tree
+
+
+class _FlatInputs(NamedTuple):
+    """All nodes' input strings in one list, with how many belong to each node, in node order."""
+
+    counts: list[int]
+    flat: list[str]
 
 
 @contextmanager
