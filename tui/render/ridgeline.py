@@ -289,6 +289,39 @@ def _slice_labels(
 # -------------------------------------------------------------------------------------------- ridgeline
 
 
+_Frame = tuple[np.ndarray, np.ndarray, float, float, int, int]
+
+
+def _start(
+    rebinned: np.ndarray,
+    steps: Sequence[int] | np.ndarray,
+    width: int,
+    height: int,
+    value_range: tuple[float, float],
+    value_format: ValueFormat | None,
+    axis_style: str,
+) -> tuple[list[Text], _Frame | None]:
+    """What both views do first: clean the data and lay out plot and axis rows.
+
+    Returns the finished lines for a degenerate input (no room, no steps or no bins), else
+    ``(data, steps, lo, hi, axis_rows, plot_h)`` to draw with.
+    """
+    data = _clean(rebinned)
+    steps_arr = np.asarray(steps)
+    n, bins = data.shape
+    if width <= 0 or height <= 0:
+        return _blank(max(width, 0), height), None
+    lo, hi = (float(v) for v in value_range)
+    axis_rows = 2 if height >= 4 else 0
+    plot_h = height - axis_rows
+    if n == 0 or bins == 0:
+        out = _blank(width, plot_h)
+        if axis_rows:
+            out.extend(_axis_rows(lo, hi, width, 0, width, fmt=value_format, style=axis_style))
+        return out, None
+    return [], (data, steps_arr, lo, hi, axis_rows, plot_h)
+
+
 def render_ridgeline(
     rebinned: np.ndarray,
     steps: Sequence[int] | np.ndarray,
@@ -319,19 +352,11 @@ def render_ridgeline(
     series was rebinned over); each slice is labelled at its baseline on the right with its step, or with
     ``labels[i]`` (one label per step, e.g. a time) when ``labels`` is given.
     """
-    data = _clean(rebinned)
-    steps = np.asarray(steps)
-    n, bins = data.shape
-    if width <= 0 or height <= 0:
-        return _blank(max(width, 0), height)
-    lo, hi = (float(v) for v in value_range)
-    axis_rows = 2 if height >= 4 else 0
-    plot_h = height - axis_rows
-    if n == 0 or bins == 0:
-        out = _blank(width, plot_h)
-        if axis_rows:
-            out.extend(_axis_rows(lo, hi, width, 0, width, fmt=value_format, style=axis_style))
-        return out
+    early, frame = _start(rebinned, steps, width, height, value_range, value_format, axis_style)
+    if frame is None:
+        return early
+    data, steps, lo, hi, axis_rows, plot_h = frame
+    n = len(data)
 
     base_amp = int(np.clip(round(plot_h * amplitude), 1, plot_h))
     limit = max_slices if max_slices is not None else n
@@ -438,19 +463,11 @@ def render_overlay(
     them. The right-hand column names the newest and oldest step (and the cursor step) in their colours, by
     step number or by ``labels[i]`` (one label per step) when ``labels`` is given.
     """
-    data = _clean(rebinned)
-    steps = np.asarray(steps)
-    n, bins = data.shape
-    if width <= 0 or height <= 0:
-        return _blank(max(width, 0), height)
-    lo, hi = (float(v) for v in value_range)
-    axis_rows = 2 if height >= 4 else 0
-    plot_h = height - axis_rows
-    if n == 0 or bins == 0:
-        out = _blank(width, plot_h)
-        if axis_rows:
-            out.extend(_axis_rows(lo, hi, width, 0, width, fmt=value_format, style=axis_style))
-        return out
+    early, frame = _start(rebinned, steps, width, height, value_range, value_format, axis_style)
+    if frame is None:
+        return early
+    data, steps, lo, hi, axis_rows, plot_h = frame
+    n = len(data)
 
     chosen = pick_slices(n, min(n, max_slices if max_slices is not None else n), cursor_index)
     count = len(chosen)
