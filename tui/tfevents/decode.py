@@ -31,7 +31,6 @@ KERAS_MODEL = "graph_keras_model"
 TAGGED_RUN_METADATA = "graph_tagged_run_metadata"
 RUN_GRAPH_TAG = "__run_graph__"
 
-GRAPH_PLUGINS = frozenset({GRAPHS, RUN_METADATA_GRAPH, RUN_METADATA, KERAS_MODEL})
 
 _DTYPES: dict[int, np.dtype] = {
     tensor_pb2.DT_FLOAT: np.dtype("<f4"),

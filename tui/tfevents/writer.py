@@ -101,7 +101,6 @@ class EventFileWriter:
         self._buf: list[bytes] = []
         self._buffered = 0
         self._limit = buffer_bytes
-        self._seen_tags: set[str] = set()
         if file_version:
             self.write_event(event_pb2.Event(wall_time=time.time(), file_version="brain.Event:2"))
 
