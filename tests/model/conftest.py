@@ -118,7 +118,16 @@ class Oracle:
         self.mux.AddRunsFromDirectory(str(logdir))
         self.mux.Reload()
         self.provider = data_provider.MultiplexerDataProvider(self.mux, str(logdir))
-        self.tb = base_plugin.TBContext(data_provider=self.provider, multiplexer=self.mux, logdir=str(logdir))
+        from tensorboard.plugins.scalar import scalars_plugin
+
+        plugins: dict = {}
+        self.tb = base_plugin.TBContext(
+            data_provider=self.provider,
+            multiplexer=self.mux,
+            logdir=str(logdir),
+            plugin_name_to_instance=plugins,
+        )
+        plugins["scalars"] = scalars_plugin.ScalarsPlugin(self.tb)
 
     @staticmethod
     def ctx():
