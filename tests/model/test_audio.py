@@ -37,12 +37,12 @@ def test_writer_clips_match_tensorboard_and_the_input(written, oracle) -> None:
     theirs = _tensorboards_blobs(oracle, written.logdir, ".", tag)
     assert [(c.step, c.encoded) for c in clips] == theirs
     (clip,) = clips
-    given = written.inputs["audio"]
-    assert (clip.sample_rate, clip.channels, clip.frames) == (8000, given.shape[1], given.shape[0])
+    logged = written.inputs["audio"]
+    assert (clip.sample_rate, clip.channels, clip.frames) == (8000, logged.shape[1], logged.shape[0])
     assert clip.duration == pytest.approx(0.5)
     # Both writers store 16-bit PCM, scaling by 32767 where WAV readers divide by 32768: the samples
     # come back to within two quantisation steps.
-    np.testing.assert_allclose(clip.wav.samples, given, atol=2.0 / 32767)
+    np.testing.assert_allclose(clip.wav.samples, logged, atol=2.0 / 32767)
     # The legacy proto's own fields, as TensorBoard's (non-plugin) EventAccumulator reads them.
     from tensorboard.backend.event_processing import event_accumulator
 
