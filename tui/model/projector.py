@@ -107,11 +107,7 @@ def find_embeddings(logdir: str, runs: Iterable[str]) -> tuple[list[EmbeddingRef
     refs: list[EmbeddingRef] = []
     problems: list[str] = []
     for run in names:
-        path = (
-            os.path.join(logdir, run, PROJECTOR_FILENAME)
-            if run != "."
-            else os.path.join(logdir, PROJECTOR_FILENAME)
-        )
+        path = os.path.join(logdir, run, PROJECTOR_FILENAME)
         if not os.path.isfile(path):
             continue
         config, why = _read_config(path)
