@@ -50,7 +50,9 @@ __all__ = [
     "render_chart_plain",
 ]
 
-XMode = Literal["step", "relative", "wall"]
+#: What x holds: training steps, seconds since the run started, epoch seconds, or any plain number
+#: ("value": recall on a PR curve, a hyperparameter on a scatter).
+XMode = Literal["step", "relative", "wall", "value"]
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)
 
@@ -96,7 +98,10 @@ class ChartSeries:
 
     ``x`` is in the unit of the chart's x mode: steps, seconds since the run started, or epoch
     seconds. ``sorted_x`` may be set when the caller knows x is non-decreasing (otherwise it is
-    checked, which costs one cheap pass).
+    checked, which costs one cheap pass). ``points`` draws one dot per point and no line (a
+    scatter; every point is drawn, so keep such series to what a scatter can show).
+    ``band`` is a ``(lower, upper)`` pair along ``x``, filled in the faint underlay colour behind the
+    line (a custom-scalars margin chart).
     """
 
     name: str
@@ -105,6 +110,8 @@ class ChartSeries:
     color: str | None = None
     raw_y: np.ndarray | None = None
     sorted_x: bool | None = None
+    points: bool = False
+    band: tuple[np.ndarray, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -366,7 +373,7 @@ def _x_extent(series: Sequence[ChartSeries], sorted_flags: Sequence[bool]) -> tu
 def _pad_degenerate_x(lo: float, hi: float, x_mode: str) -> tuple[float, float]:
     if hi > lo:
         return lo, hi
-    half = 1.0 if x_mode == "step" else 30.0
+    half = {"step": 1.0, "value": 0.5}.get(x_mode, 30.0)
     return lo - half, hi + half
 
 
@@ -410,6 +417,9 @@ def _x_ticks_and_labels(lo: float, hi: float, x_mode: str, max_ticks: int) -> tu
         ticks = wall_ticks(lo, hi, max_ticks)
         step = ticks[1] - ticks[0] if len(ticks) > 1 else None
         return ticks, [format_wall(t, hi - lo, step=step) for t in ticks]
+    if x_mode == "value":
+        ticks = linear_ticks(lo, hi, max_ticks)
+        return ticks, format_tick_labels(ticks)
     ticks = linear_ticks(lo, hi, max_ticks, integer=(hi - lo) >= 2)
     labels = format_tick_labels(ticks)
     if all(float(t).is_integer() and abs(t) < 10_000 for t in ticks):
@@ -541,6 +551,7 @@ def render_chart(
         for s, srt in zip(series, sorted_flags, strict=True):
             sx = np.asarray(s.x, dtype=np.float64)
             arrays = [s.y] + ([s.raw_y] if range_includes_raw and s.raw_y is not None else [])
+            arrays += list(s.band) if s.band is not None else []  # the band must stay in view
             if srt:
                 i0 = int(np.searchsorted(sx, xlo, "left"))
                 i1 = int(np.searchsorted(sx, xhi, "right"))
@@ -595,6 +606,8 @@ def render_chart(
     if plot_w > 0 and plot_h > 0:
         half = 0.5 * (xhi - xlo) / max(wp - 1, 1)
         for i, (s, srt) in enumerate(zip(series, sorted_flags, strict=True)):
+            if s.band is not None:
+                _fill_band(canvas, s, (xlo, xhi), (ylo, yhi), log_y, i)
             layers = []
             if s.raw_y is not None:
                 layers.append((s.raw_y, i, 0))
@@ -605,6 +618,11 @@ def render_chart(
                 m = min(sx.size, vals.size)
                 if log_y and not np.fmin.reduce(vals[:m], initial=np.inf) > 0:
                     vals = np.where(vals[:m] > 0, vals[:m], np.nan)
+                if s.points:
+                    px = scale_to_pixels(sx[:m], xlo, xhi, wp)
+                    py = scale_to_pixels(vals[:m], ylo, yhi, hp, log=log_y, invert=True)
+                    canvas.plot_points(px, py, layer, priority=prio)
+                    continue
                 dx, dy = downsample_minmax(sx[:m], vals[:m], xlo - half, xhi + half, wp, sorted_x=srt)
                 px = scale_to_pixels(dx, xlo, xhi, wp)
                 py = scale_to_pixels(dy, ylo, yhi, hp, log=log_y, invert=True)
@@ -690,11 +708,51 @@ def render_chart(
     )
 
 
+def _fill_band(
+    canvas: BrailleCanvas,
+    s: ChartSeries,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    log_y: bool,
+    layer: int,
+) -> None:
+    """Fill between ``s.band``'s lower and upper lines: one vertical dot run per pixel column, both
+    edges linearly interpolated between the series' x values (sorted by x first), in the faint
+    underlay style, at the raw underlay's priority so the line stays on top."""
+    assert s.band is not None
+    x = np.asarray(s.x, dtype=np.float64)
+    lo = np.asarray(s.band[0], dtype=np.float64)
+    hi = np.asarray(s.band[1], dtype=np.float64)
+    m = min(x.size, lo.size, hi.size)
+    x, lo, hi = x[:m], lo[:m], hi[:m]
+    ok = np.isfinite(x) & np.isfinite(lo) & np.isfinite(hi)
+    if log_y:
+        ok &= (lo > 0) & (hi > 0)
+    x, lo, hi = x[ok], lo[ok], hi[ok]
+    if x.size == 0:
+        return
+    order = np.argsort(x, kind="stable")
+    x, lo, hi = x[order], lo[order], hi[order]
+    wp, hp = canvas.pixel_width, canvas.pixel_height
+    px = scale_to_pixels(x, x_range[0], x_range[1], wp)
+    cols = np.arange(max(math.ceil(px[0]), 0), min(math.floor(px[-1]), wp - 1) + 1, dtype=np.float64)
+    if cols.size == 0:
+        cols = np.array([min(max(math.floor(px[0] + 0.5), 0), wp - 1)], dtype=np.float64)
+    ylo = scale_to_pixels(np.interp(cols, px, lo), y_range[0], y_range[1], hp, log=log_y, invert=True)
+    yhi = scale_to_pixels(np.interp(cols, px, hi), y_range[0], y_range[1], hp, log=log_y, invert=True)
+    # Segments (c, lo) -> (c, hi) separated by NaN breaks, all in one rasterisation.
+    bx = np.stack([cols, cols, np.full_like(cols, np.nan)], axis=1).reshape(-1)
+    by = np.stack([ylo, yhi, np.full_like(cols, np.nan)], axis=1).reshape(-1)
+    canvas.plot_line(bx, by, layer, priority=0)
+
+
 def _format_x(x: float, x_mode: str, span: float) -> str:
     if x_mode == "relative":
         return format_relative(x)
     if x_mode == "wall":
         return format_wall(x, span)
+    if x_mode == "value":
+        return format_number(x, 4)
     return "step " + format_step(x)
 
 
