@@ -28,6 +28,7 @@ def _write(writer: str, logdir: Path) -> dict:
         pytest.importorskip("torch")
         from torch.utils.tensorboard import SummaryWriter
     else:
+        pytest.importorskip("tensorboardX")
         from tensorboardX import SummaryWriter
     rng = np.random.default_rng(7)
     inputs: dict = {}
@@ -90,7 +91,7 @@ def _write(writer: str, logdir: Path) -> dict:
 def _written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Written]:
     out: dict[str, Written] = {}
     for writer in WRITERS:
-        if writer == "torch" and importlib.util.find_spec("torch") is None:
+        if importlib.util.find_spec("torch" if writer == "torch" else "tensorboardX") is None:
             continue
         logdir = tmp_path_factory.mktemp(f"plugins_{writer}")
         out[writer] = Written(writer, logdir, _write(writer, logdir))

@@ -61,6 +61,7 @@ def _write(writer: str, logdir: Path, rm) -> None:
         pytest.importorskip("torch")
         from torch.utils.tensorboard import SummaryWriter
     else:
+        pytest.importorskip("tensorboardX")
         from tensorboardX import SummaryWriter
     w = SummaryWriter(str(logdir))
     w._get_file_writer().add_graph((graph_pb2.GraphDef(), rm))
