@@ -86,9 +86,10 @@ def _colour_cells(
     styles: list[Style],
 ) -> None:
     """Give each cell the point layer owns the quantised colour of its nearest vertex."""
-    ix = np.floor(px + 0.5).astype(np.int64, copy=False) if px.size else px.astype(np.int64)
-    iy = np.floor(py + 0.5).astype(np.int64, copy=False) if py.size else py.astype(np.int64)
     ok = np.isfinite(px) & np.isfinite(py) & np.isfinite(depth)
+    # Rounded as the canvas rounds a dot (half up), so each vertex lands in the cell of its dot.
+    ix = np.floor(np.where(ok, px, -1.0) + 0.5).astype(np.int64)
+    iy = np.floor(np.where(ok, py, -1.0) + 0.5).astype(np.int64)
     ok &= (ix >= 0) & (ix < canvas.pixel_width) & (iy >= 0) & (iy < canvas.pixel_height)
     idx = np.flatnonzero(ok)
     if idx.size == 0:
