@@ -6,6 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from tui.model.logdir import Logdir
 from tui.model.pr_curves import pr_curve, pr_curve_tags, read_pr_curves
@@ -89,3 +92,22 @@ def test_a_bad_tensor_is_a_problem_not_a_crash(bad: np.ndarray) -> None:
 def test_all_empty_curve_keeps_its_first_threshold() -> None:
     c = pr_curve(0, 0.0, np.zeros((6, 5), np.float32))
     assert len(c) == 1 and c.thresholds.tolist() == [0.0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hnp.arrays(
+        np.float32,
+        st.tuples(st.just(6), st.integers(1, 12)),
+        elements=st.one_of(st.just(0.0), st.floats(0, 1e6, width=32)),
+    )
+)
+def test_any_tensor_decodes_as_tensorboards_make_pr_entry(data: np.ndarray) -> None:
+    from tensorboard.plugins.pr_curve import pr_curves_plugin
+
+    theirs = pr_curves_plugin.PrCurvesPlugin._make_pr_entry(None, 5, 1.5, data)
+    ours = pr_curve(5, 1.5, data)
+    assert ours.thresholds.tolist() == theirs["thresholds"]
+    assert ours.precision.tolist() == theirs["precision"] and ours.recall.tolist() == theirs["recall"]
+    assert ours.tp.tolist() == theirs["true_positives"] and ours.fn.tolist() == theirs["false_negatives"]
+    assert ours.fp.tolist() == theirs["false_positives"] and ours.tn.tolist() == theirs["true_negatives"]

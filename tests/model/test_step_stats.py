@@ -115,3 +115,15 @@ def test_damaged_run_metadata_is_a_problem() -> None:
     assert stats == {} and problems[0].startswith("bad: damaged RunMetadata")
     with pytest.raises(ValueError):
         step_stats(b"\x0a\x05abc")
+
+
+def test_tf2_traces_without_the_profiler_have_no_step_stats() -> None:
+    graphs = Path(__file__).resolve().parents[1] / "data" / "graphs"
+    for name in ("forward_trace", "train_step_trace"):
+        stats = step_stats((graphs / f"{name}.runmetadata.pb").read_bytes())
+        assert len(stats) == 0 and stats.all_devices == ()
+    run = (
+        Logdir(str(Path(__file__).resolve().parents[1] / "data" / "corpus" / "tf2")).load_all().runs["trace"]
+    )
+    assert any(g.source == "run_metadata" for g in run.graphs.values())
+    assert run_step_stats(run) == ({}, [])
