@@ -187,3 +187,12 @@ def test_nearest_neighbours_by_cosine() -> None:
         np.testing.assert_allclose(dist, brute[expect], atol=1e-12)
     assert nearest_neighbors(x, 99)[0].size == 0
     assert nearest_neighbors(x[:1], 0)[0].size == 0
+
+
+def test_pca_of_few_wide_points_agrees_with_an_svd() -> None:
+    x = np.random.default_rng(5).normal(size=(6, 300))  # N < D: the Gram-matrix path
+    coords, ratio = pca(x)
+    c = x - x.mean(axis=0)
+    u, s, _ = np.linalg.svd(c, full_matrices=False)
+    np.testing.assert_allclose(np.abs(coords), np.abs(u[:, :2] * s[:2]), atol=1e-8)
+    np.testing.assert_allclose(ratio, s[:2] ** 2 / (s**2).sum())

@@ -202,7 +202,7 @@ def envelope(samples: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray]
 
     Returns two float32 ``[columns, channels]`` arrays. A clip shorter than ``columns`` frames
     repeats each frame over the columns it spans, so a short clip still fills the width.
-    Non-finite samples are ignored (a column of only NaN is NaN: a gap).
+    NaN samples are ignored (a column of only NaN is NaN: a gap).
     """
     x = np.asarray(samples, dtype=np.float32)
     if x.ndim == 1:
@@ -215,12 +215,13 @@ def envelope(samples: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray]
     # Column c covers frames [c * frames // columns, (c + 1) * frames // columns): strictly rising
     # starts when there are at least as many frames as columns, which is what reduceat needs.
     starts = (np.arange(columns, dtype=np.int64) * frames) // columns
-    clean = np.where(np.isfinite(x), x, np.nan)
+    # fmin/fmax skip NaN without a cleaned copy of a clip that may be hundreds of megabytes;
+    # an infinite sample is simply the loudest (the drawing clips it to the band).
     if frames >= columns:
-        lo = np.fmin.reduceat(clean, starts, axis=0)
-        hi = np.fmax.reduceat(clean, starts, axis=0)
+        lo = np.fmin.reduceat(x, starts, axis=0)
+        hi = np.fmax.reduceat(x, starts, axis=0)
     else:
-        lo = hi = clean[np.minimum(starts, frames - 1)]
+        lo = hi = x[np.minimum(starts, frames - 1)]
     return lo.astype(np.float32), hi.astype(np.float32)
 
 

@@ -222,25 +222,39 @@ def pca(x: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """The first ``k`` principal components of the rows of ``x``: coordinates ``[N, k]`` and the share
     of the variance each explains.
 
-    Centred, then an SVD. Each component's sign is fixed so that its largest loading is positive, so
-    the picture does not flip between runs of the same data. Non-finite values count as 0; fewer
-    dimensions than ``k`` leave the extra columns 0.
+    Centred, then the eigenvectors of the smaller of the covariance (``D x D``) and Gram (``N x N``)
+    matrices: one BLAS product and a small symmetric eigensolve, instead of an SVD of the whole
+    ``N x D`` matrix (seconds for 10k points). Each component's sign is fixed so that its largest
+    loading is positive, so the picture does not flip between runs of the same data. Non-finite
+    values count as 0; fewer dimensions than ``k`` leave the extra columns 0.
     """
-    a = np.nan_to_num(np.asarray(x, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+    a = np.asarray(x, dtype=np.float64)
+    if not np.isfinite(a).all():
+        a = np.nan_to_num(a, nan=0.0, posinf=0.0, neginf=0.0)
     n = a.shape[0] if a.ndim == 2 else 0
     coords = np.zeros((n, k))
     ratio = np.zeros(k)
     if n == 0 or a.shape[1] == 0:
         return coords, ratio
     a = a - a.mean(axis=0)
-    u, s, vt = np.linalg.svd(a, full_matrices=False)
-    m = min(k, s.size)
-    signs = np.sign(vt[np.arange(m), np.argmax(np.abs(vt[:m]), axis=1)])
+    if a.shape[1] <= n:
+        w, v = np.linalg.eigh(a.T @ a)  # ascending; v: loadings
+        w, v = w[::-1], v[:, ::-1]
+    else:
+        w, u = np.linalg.eigh(a @ a.T)
+        w, u = w[::-1], u[:, ::-1]
+        s = np.sqrt(np.clip(w, 0, None))
+        v = (a.T @ u) / np.where(s > 0, s, 1.0)
+    w = np.clip(w, 0, None)
+    m = min(k, w.size)
+    keep = w[:m] > w[0] * 1e-12 if w[0] > 0 else np.zeros(m, dtype=bool)
+    loadings = v[:, :m]
+    signs = np.sign(loadings[np.argmax(np.abs(loadings), axis=0), np.arange(m)])
     signs[signs == 0] = 1
-    coords[:, :m] = u[:, :m] * s[:m] * signs
-    total = float((s**2).sum())
+    coords[:, :m] = (a @ loadings) * signs * keep
+    total = float(w.sum())
     if total > 0:
-        ratio[:m] = s[:m] ** 2 / total
+        ratio[:m] = np.where(keep, w[:m] / total, 0.0)
     return coords, ratio
 
 
