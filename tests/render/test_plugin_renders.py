@@ -177,6 +177,7 @@ def test_hparam_scatter_categorical_axis_footnote() -> None:
         ["sgd", "adam", None], [0.5, 0.9, 0.7], ["r1", "r2", "r3"], 60, 14, x_label="opt", y_label="acc"
     )
     assert chart.lines[-1].plain.split()[:4] == ["0", "adam", "1", "sgd"]
+    assert chart.lines[-2].plain.split() == ["0", "1"]  # ticks only where categories sit
     assert chart.lines[0].plain.startswith("acc against opt")
     assert axis_values([True, False]).categories == ("False", "True")
     assert axis_values([1, 2.5, None]).positions.tolist()[:2] == [1.0, 2.5]

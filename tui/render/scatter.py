@@ -164,12 +164,18 @@ def render_hparam_scatter(
     ]
     footnote = xa.categorical and height >= 8
     title = f"{y_label} against {x_label}" if x_label or y_label else None
+    x_range = None
+    if xa.categorical:
+        # Half a slot either side, widened to a span of 2 so the step axis ticks whole numbers only
+        # (categories sit at integers; a 0.5 tick would name nothing).
+        pad = 0.5 + max(0.0, (2 - len(xa.categories)) / 2)
+        x_range = (-pad, len(xa.categories) - 1 + pad)
     chart = render_chart(
         series,
         width,
         height - int(footnote),
-        x_mode="value",
-        x_range=(-0.5, len(xa.categories) - 0.5) if xa.categorical else None,
+        x_mode="step" if xa.categorical else "value",
+        x_range=x_range,
         title=title,
         theme=theme,
     )
