@@ -196,3 +196,26 @@ def test_pca_of_few_wide_points_agrees_with_an_svd() -> None:
     u, s, _ = np.linalg.svd(c, full_matrices=False)
     np.testing.assert_allclose(np.abs(coords), np.abs(u[:, :2] * s[:2]), atol=1e-8)
     np.testing.assert_allclose(ratio, s[:2] ** 2 / (s**2).sum())
+
+
+def test_corpus_embeddings_in_run_folders_match_tensorboard(oracle) -> None:
+    corpus = Path(__file__).resolve().parents[1] / "data" / "corpus" / "tbx"
+    ld = Logdir(str(corpus)).load_all()
+    refs, problems = find_embeddings(str(corpus), ld.runs)
+    assert not problems
+    assert [(r.run, r.name) for r in refs] == [
+        ("exp/adam_lr1e-2", "hidden:00199"),
+        ("exp/sgd_lr1e-1", "hidden:00199"),
+    ]
+    get = _routes(oracle, corpus)
+    for ref in refs:
+        emb = load_embedding(ref)
+        assert not emb.error and not emb.problems
+        status, raw = get("/tensor", run=ref.run, name=ref.name)
+        assert status == 200
+        np.testing.assert_array_equal(emb.tensor.reshape(-1), np.frombuffer(raw, "<f4"))
+        _, meta = get("/metadata", run=ref.run, name=ref.name)
+        lines = meta.decode().rstrip("\n").split("\n")
+        header = tuple(lines[0].split("\t")) if "\t" in lines[0] else ("label",)
+        body = lines[1:] if "\t" in lines[0] else lines
+        assert emb.header == header and ["\t".join(r) for r in emb.rows] == body
