@@ -23,7 +23,7 @@ from tui.tfevents.decode import Metadata
 from tui.tfevents.proto import event_pb2, graph_pb2
 from tui.tfevents.records import Frames, RecordReader
 
-# First pass reads this much of each file so every run has something to draw quickly.
+# First pass reads this much of each run (its files in order) so every run has something to draw quickly.
 FIRST_SLICE = 1 << 20
 
 
@@ -411,17 +411,52 @@ class Changes:
         return bool(self.new_runs or self.changed_runs)
 
 
+def _read_order(run: Run) -> list[str]:
+    """The files of ``run`` TensorBoard reads, in the order it reads them: by name.
+
+    TensorBoard lists '.profile-empty' files (the profiler's marker) as a run but never reads
+    them (io_wrapper.IsSummaryEventsFile); giving one a place in the order would end the reading
+    of the real file before it.
+    """
+    return sorted(p for p in run.files if not p.endswith(".profile-empty"))
+
+
+@dataclass(slots=True)
+class _FileOrder:
+    """Where TensorBoard's DirectoryWatcher (directory_watcher.py) is in one run's files.
+
+    It reads one file at a time, in name order, the whole of it. When the file has nothing more
+    and a later one exists, it reads the file once more, notes its size and moves on for good:
+    it never reads an earlier file again, and one that appears sorting before the current file
+    is never read at all. The file names hold their creation time, so this is the order a
+    restarted (or resumed) job wrote them in.
+    """
+
+    current: str | None = None  # the file being read; None before the first read
+    finalized: dict[str, int] = field(default_factory=dict)  # files left behind -> size then
+    reported: set[str] = field(default_factory=set)  # files whose ignored bytes the run names
+
+
 class Logdir:
     """Every run under one directory, read incrementally."""
 
-    def __init__(self, path: str, *, check_crc: bool = True, chunk_bytes: int = 8 << 20) -> None:
+    def __init__(
+        self,
+        path: str,
+        *,
+        check_crc: bool = True,
+        chunk_bytes: int = 8 << 20,
+        first_slice: int = FIRST_SLICE,
+    ) -> None:
         self.path = path
         self.check_crc = check_crc
         self.chunk_bytes = chunk_bytes
+        self.first_slice = first_slice
         self.runs: dict[str, Run] = {}
         self.generation = 0
         self.loaded_once = False
-        self._first_pass_done: set[str] = set()
+        self._first_pass_done: set[str] = set()  # runs that had their first slice
+        self._order: dict[str, _FileOrder] = {}
 
     @property
     def exists(self) -> bool:
@@ -437,22 +472,33 @@ class Logdir:
                 run = Run(name)
                 self.runs = {**self.runs, name: run}
                 new_runs.append(name)
-            for p in paths:
-                if p not in run.files:
-                    run.files = {
-                        **run.files,
-                        p: RecordReader(p, check_crc=self.check_crc, chunk_bytes=self.chunk_bytes),
-                    }
+            added = {
+                p: RecordReader(p, check_crc=self.check_crc, chunk_bytes=self.chunk_bytes)
+                for p in paths
+                if p not in run.files
+            }
+            if added:
+                # Kept in name order: that is the order a run's files are read in (see _FileOrder).
+                run.files = dict(sorted({**run.files, **added}.items()))
         if new_runs:
             self.runs = dict(sorted(self.runs.items()))
             self.generation += 1
         return new_runs
 
     def pending_bytes(self) -> int:
-        """Bytes on disk that no refresh has read yet (stats every file)."""
+        """Bytes on disk that refreshes will still read (stats every file that is still to come).
+
+        Files a run's reading order has left behind (see :class:`_FileOrder`) are not counted:
+        TensorBoard never reads them again, so neither does tbtui, and counting what they gained
+        would keep the app "loading" forever.
+        """
         total = 0
-        for run in self.runs.values():
-            for r in run.files.values():
+        for name, run in self.runs.items():
+            order = self._order.get(name)
+            for path in _read_order(run):
+                if order is not None and order.current is not None and path < order.current:
+                    continue
+                r = run.files[path]
                 size = r.stat_size()
                 if r.stopped or size <= r.offset:
                     continue
@@ -462,44 +508,123 @@ class Logdir:
         return total
 
     def refresh(self, max_bytes: int | None = None, *, rediscover: bool = True) -> Changes:
-        """Discover, then read new bytes: at most about ``max_bytes`` (None: everything)."""
+        """Discover, then read new bytes: at most about ``max_bytes`` (None: everything).
+
+        Each run's files are read strictly in TensorBoard's order (see :class:`_FileOrder`), so
+        points are stored in the order TensorBoard holds them and restart purges see what it
+        sees. Within that order the budget is shared out so the first screen comes early: first
+        a slice of every run not read yet, then one chunk per run per round.
+        """
         changes = Changes()
         if rediscover:
             changes.new_runs = self.discover()
         budget = max_bytes if max_bytes is not None else float("inf")
-        # First slice of every file first, so every run shows something early.
         for name, run in list(self.runs.items()):
-            for path, reader in list(run.files.items()):
-                if budget <= 0:
+            if self._note_ignored_files(run):
+                changes.changed_runs.add(name)
+        first = min(self.first_slice, self.chunk_bytes)
+        for name, run in list(self.runs.items()):
+            if budget <= 0:
+                break
+            if name in self._first_pass_done:
+                continue
+            self._first_pass_done.add(name)
+            got = 0
+            while got < first:  # across files when the first ones are tiny (header only, empty)
+                n = self._read_next(run, first - got)
+                if not n:
                     break
-                if path in self._first_pass_done:
-                    continue
-                self._first_pass_done.add(path)
-                n = self._read(run, reader, min(FIRST_SLICE, self.chunk_bytes))
-                if n:
-                    changes.changed_runs.add(name)
-                    changes.bytes_read += n
-                    budget -= n
+                got += n
+            if got:
+                changes.changed_runs.add(name)
+                changes.bytes_read += got
+                budget -= got
         progressed = True
         while budget > 0 and progressed:
             progressed = False
             for name, run in list(self.runs.items()):
                 if budget <= 0:
                     break
-                for reader in list(run.files.values()):
-                    n = self._read(run, reader, self.chunk_bytes)
-                    if n:
-                        changes.changed_runs.add(name)
-                        changes.bytes_read += n
-                        budget -= n
-                        progressed = True
-                        break  # files of a run are read in order; one chunk per run per round
+                n = self._read_next(run, self.chunk_bytes)
+                if n:
+                    changes.changed_runs.add(name)
+                    changes.bytes_read += n
+                    budget -= n
+                    progressed = True
         if changes.any:
             self.generation += 1
         # Stat every file: one never read yet has bytes waiting that no reader has seen.
         changes.pending = self.pending_bytes()
         self.loaded_once = True
         return changes
+
+    def _read_next(self, run: Run, limit: int) -> int:
+        """Read the next chunk of ``run`` in TensorBoard's file order; returns the bytes taken.
+
+        Mirrors DirectoryWatcher._LoadInternal: read the current file; when it has nothing more
+        and a later file exists, read it once more (records written between the last read and
+        the listing), then leave it for good and go on with the next file.
+        """
+        order = self._order.get(run.name)
+        if order is None:
+            order = self._order[run.name] = _FileOrder()
+        paths = _read_order(run)
+        if order.current is None:
+            if not paths:
+                return 0
+            order.current = paths[0]
+        while True:
+            reader = run.files[order.current]
+            n = self._read(run, reader, limit)
+            if n:
+                return n
+            later = [p for p in paths if p > order.current]
+            if not later:
+                return 0
+            n = self._read(run, reader, limit)  # the final read before leaving the file
+            if n:
+                return n
+            order.finalized[order.current] = reader.stat_size()
+            order.current = later[0]
+
+    def _note_ignored_files(self, run: Run) -> bool:
+        """Say on the run when bytes are ignored because the reading order left their file behind.
+
+        TensorBoard's DirectoryWatcher never goes back: a file that grows after a later file was
+        started, or that appears while sorting before the file being read, is only logged as an
+        "out-of-order write". tbtui ignores the same bytes, but names the file so nothing is
+        dropped silently. Returns whether a problem was added.
+        """
+        order = self._order.get(run.name)
+        if order is None or order.current is None:
+            return False
+        added = False
+        current = os.path.basename(order.current)
+        for path in _read_order(run):
+            if path >= order.current:
+                break
+            if path in order.reported:
+                continue
+            reader = run.files[path]
+            if path not in order.finalized:
+                text = (
+                    f"appeared after the later file {current} was being read; TensorBoard never "
+                    "reads a file that sorts before the one it is reading, so neither does tbtui"
+                )
+            else:
+                size = reader.stat_size()
+                if size < 0 or size == order.finalized[path]:
+                    continue
+                text = (
+                    f"written to after a later file was started (now reading {current}); "
+                    "TensorBoard never reads a file again once it has moved past it, so neither "
+                    "does tbtui: what was added since is not shown"
+                )
+            order.reported.add(path)
+            reader.problems.append(text)
+            run.version += 1
+            added = True
+        return added
 
     def _read(self, run: Run, reader: RecordReader, limit: int) -> int:
         """Read one chunk of ``reader`` into ``run``; returns the bytes it accounted for.
