@@ -21,7 +21,7 @@ from tui.model.series import BlobSeries, HistogramSeries, ScalarSeries
 from tui.tfevents import columnar, decode
 from tui.tfevents.decode import Metadata
 from tui.tfevents.proto import event_pb2, graph_pb2
-from tui.tfevents.records import Frames, RecordReader
+from tui.tfevents.records import HEADER, Frames, RecordReader
 
 # First pass reads this much of each run (its files in order) so every run has something to draw quickly.
 FIRST_SLICE = 1 << 20
@@ -334,9 +334,13 @@ class _Batch:
             self.graphs[decode.RUN_GRAPH_TAG] = GraphEntry(
                 decode.RUN_GRAPH_TAG, "op_graph", "graph_def", info.step, info.graph_def
             )
+            # TensorBoard turns this event into a summary event too (dataclass_compat), which
+            # moves the step its out-of-order purge compares with.
+            self._events.append((np.asarray([ordinal]), np.asarray([info.step]), decode.RUN_GRAPH_TAG, None))
         if info.tagged_run_metadata is not None:
             tag, data = info.tagged_run_metadata
             self.blobs[tag].append((ordinal, info.step, info.wall_time, decode.TAGGED_RUN_METADATA, data))
+            self._events.append((np.asarray([ordinal]), np.asarray([info.step]), tag, None))
         if not info.has_summary:
             return
         tags: set[str] = set()
@@ -568,6 +572,9 @@ class Logdir:
         order = self._order.get(run.name)
         if order is None:
             order = self._order[run.name] = _FileOrder()
+        # A reader asked for fewer bytes than a record header frames nothing, which would read as
+        # "this file has nothing more" and leave it behind; from a header on it reads a whole record.
+        limit = max(limit, HEADER)
         paths = _read_order(run)
         if order.current is None:
             if not paths:
