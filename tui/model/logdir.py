@@ -227,9 +227,15 @@ class Run:
     def _purge_triggers(self, b: _Batch) -> list[tuple[int, int, set[str] | None]]:
         """Where TensorBoard would purge orphaned points: (ordinal, step, tags or None for all).
 
-        With a file version >= 2 only a SessionLog.START after the first one purges (everything at or
-        after its step). Without one, a summary event whose step is below the previous summary
-        event's step purges its own tags' points at or after that step.
+        The rules are plugin_event_accumulator's, the accumulator behind TensorBoard's dashboards.
+        With a file version >= 2, a SessionLog.START purges every tag at or after its step, except
+        the run's first START, which marks a session's start rather than a restart
+        (tensorflow/tensorboard#4763; the legacy event_accumulator.EventAccumulator, which no
+        dashboard reads, still purges on it). Without a file version, a summary event whose step
+        is below the previous summary event's step purges its own tags' points at or after its
+        step. "Summary event" is meant after TensorBoard's migration, which turns graph and run
+        metadata events into summary events (see _Batch.event); the batches arrive in the run's
+        file order (Logdir._read_next), so "previous" spans files as it does in TensorBoard.
         """
         ords, steps = b.summary_events()
         triggers: list[tuple[int, int, set[str] | None]] = []
