@@ -10,6 +10,7 @@ atomically (see series.py).
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 from collections import defaultdict
@@ -421,14 +422,8 @@ class Changes:
         return bool(self.new_runs or self.changed_runs)
 
 
-def _read_order(run: Run) -> list[str]:
-    """The files of ``run`` TensorBoard reads, in the order it reads them: by name.
-
-    TensorBoard lists '.profile-empty' files (the profiler's marker) as a run but never reads
-    them (io_wrapper.IsSummaryEventsFile); giving one a place in the order would end the reading
-    of the real file before it.
-    """
-    return sorted(p for p in run.files if not p.endswith(".profile-empty"))
+# TensorBoard looks this many files back for writes to files it has left (directory_watcher.py).
+_OUT_OF_ORDER_CHECK_COUNT = 20
 
 
 @dataclass(slots=True)
@@ -442,9 +437,34 @@ class _FileOrder:
     restarted (or resumed) job wrote them in.
     """
 
+    paths: list[str] = field(default_factory=list)  # the files read, in reading order
+    seen: int = -1  # len(run.files) when ``paths`` was built (files are only ever added)
+    at: int = 0  # index of the file being read in ``paths``
     current: str | None = None  # the file being read; None before the first read
     finalized: dict[str, int] = field(default_factory=dict)  # files left behind -> size then
     reported: set[str] = field(default_factory=set)  # files whose ignored bytes the run names
+
+    def sync(self, run: Run) -> None:
+        """Take in files discovered since the last call, keeping the place in the order.
+
+        TensorBoard lists '.profile-empty' files (the profiler's marker) as a run but never reads
+        them (io_wrapper.IsSummaryEventsFile); giving one a place in the order would end the
+        reading of the real file before it.
+        """
+        if len(run.files) == self.seen:
+            return
+        self.seen = len(run.files)
+        self.paths = sorted(p for p in run.files if not p.endswith(".profile-empty"))
+        if self.current is not None:
+            self.at = bisect.bisect_left(self.paths, self.current)
+
+    def ahead(self) -> list[str]:
+        """The file being read and every later one: all that is still to be read."""
+        return self.paths[self.at :] if self.current is not None else self.paths
+
+    def behind(self) -> list[str]:
+        """Files before the one being read that TensorBoard still checks for late writes."""
+        return self.paths[max(0, self.at - _OUT_OF_ORDER_CHECK_COUNT) : self.at]
 
 
 class Logdir:
@@ -503,11 +523,8 @@ class Logdir:
         would keep the app "loading" forever.
         """
         total = 0
-        for name, run in self.runs.items():
-            order = self._order.get(name)
-            for path in _read_order(run):
-                if order is not None and order.current is not None and path < order.current:
-                    continue
+        for run in self.runs.values():
+            for path in self._file_order(run).ahead():
                 r = run.files[path]
                 size = r.stat_size()
                 if r.stopped or size <= r.offset:
@@ -568,6 +585,13 @@ class Logdir:
         self.loaded_once = True
         return changes
 
+    def _file_order(self, run: Run) -> _FileOrder:
+        order = self._order.get(run.name)
+        if order is None:
+            order = self._order[run.name] = _FileOrder()
+        order.sync(run)
+        return order
+
     def _read_next(self, run: Run, limit: int) -> int:
         """Read the next chunk of ``run`` in TensorBoard's file order; returns the bytes taken.
 
@@ -575,47 +599,43 @@ class Logdir:
         and a later file exists, read it once more (records written between the last read and
         the listing), then leave it for good and go on with the next file.
         """
-        order = self._order.get(run.name)
-        if order is None:
-            order = self._order[run.name] = _FileOrder()
+        order = self._file_order(run)
         # A reader asked for fewer bytes than a record header frames nothing, which would read as
         # "this file has nothing more" and leave it behind; from a header on it reads a whole record.
         limit = max(limit, HEADER)
-        paths = _read_order(run)
         if order.current is None:
-            if not paths:
+            if not order.paths:
                 return 0
-            order.current = paths[0]
+            order.current, order.at = order.paths[0], 0
         while True:
             reader = run.files[order.current]
             n = self._read(run, reader, limit)
             if n:
                 return n
-            later = [p for p in paths if p > order.current]
-            if not later:
+            if order.at + 1 >= len(order.paths):
                 return 0
             n = self._read(run, reader, limit)  # the final read before leaving the file
             if n:
                 return n
             order.finalized[order.current] = reader.stat_size()
-            order.current = later[0]
+            order.at += 1
+            order.current = order.paths[order.at]
 
     def _note_ignored_files(self, run: Run) -> bool:
         """Say on the run when bytes are ignored because the reading order left their file behind.
 
         TensorBoard's DirectoryWatcher never goes back: a file that grows after a later file was
         started, or that appears while sorting before the file being read, is only logged as an
-        "out-of-order write". tbtui ignores the same bytes, but names the file so nothing is
-        dropped silently. Returns whether a problem was added.
+        "out-of-order write" (it checks the 20 files before the current one, as done here).
+        tbtui ignores the same bytes, but names the file so nothing is dropped silently. Returns
+        whether a problem was added.
         """
-        order = self._order.get(run.name)
-        if order is None or order.current is None:
+        order = self._file_order(run)
+        if order.current is None:
             return False
         added = False
         current = os.path.basename(order.current)
-        for path in _read_order(run):
-            if path >= order.current:
-                break
+        for path in order.behind():
             if path in order.reported:
                 continue
             reader = run.files[path]
