@@ -307,3 +307,51 @@ def test_any_files_any_slicing_equal_tensorboard(
         while logdir.refresh(budget).pending:
             pass
         _same(tensorboard, logdir, tensorboard.TensorBoard(tmp))
+
+
+_WRITE = st.tuples(st.integers(0, 3), _EVENT)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    versioned=st.booleans(),
+    ops=st.lists(st.one_of(_WRITE, st.just("refresh")), max_size=60),
+    chunk=st.integers(64, 2048),
+)
+def test_any_interleaved_live_writes_equal_tensorboard(
+    versioned: bool,
+    ops: list[object],
+    chunk: int,
+    tensorboard: SimpleNamespace,
+) -> None:
+    """Up to four writers appending to one run in any interleaving, files appearing in any order,
+    tbtui refreshing whenever TensorBoard reloads: the same points after every refresh."""
+    with tempfile.TemporaryDirectory() as tmp:
+        run = Path(tmp) / "run"
+        run.mkdir()
+        writers: dict[int, EventFileWriter] = {}
+        tb = tensorboard.TensorBoard(tmp)
+        logdir = Logdir(tmp, chunk_bytes=chunk, first_slice=chunk // 2)
+        wall = 1.0
+        for op in [*ops, "refresh"]:
+            if op == "refresh":
+                logdir.refresh()
+                _same(tensorboard, logdir, tb)
+                continue
+            n, (kind, tag, step) = op  # type: ignore[misc]
+            w = writers.get(n)
+            if w is None:
+                w = writers[n] = _writer(run, n, file_version=versioned)
+            wall += 1.0
+            if kind == "start":
+                w.add_session_start(step, wall)
+            elif kind == "graph":
+                w.write_event(event_pb2.Event(step=step, wall_time=wall, graph_def=b""))
+            else:
+                w.add_scalar(tag, wall, step, wall)
+        for w in writers.values():
+            w.close()

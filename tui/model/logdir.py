@@ -487,6 +487,7 @@ class Logdir:
         self.loaded_once = False
         self._first_pass_done: set[str] = set()  # runs that had their first slice
         self._order: dict[str, _FileOrder] = {}
+        self._taken: dict[str, int] = {}  # file -> bytes of it ingested (the reader may be ahead)
 
     @property
     def exists(self) -> bool:
@@ -526,6 +527,8 @@ class Logdir:
         for run in self.runs.values():
             for path in self._file_order(run).ahead():
                 r = run.files[path]
+                # Read ahead by the reader's prefetch but not ingested yet: still to come.
+                total += max(0, r.offset - self._taken.get(path, 0))
                 size = r.stat_size()
                 if r.stopped or size <= r.offset:
                     continue
@@ -669,7 +672,10 @@ class Logdir:
         frames = reader.read(limit)
         if frames is not None:
             run.ingest(frames)
+            self._taken[reader.path] = frames.base + frames.consumed
             return max(frames.consumed, 1)
+        # Nothing handed out means nothing is being read ahead either: the offset is all taken.
+        self._taken[reader.path] = reader.offset
         if len(reader.problems) != had_problems:
             run.version += 1
             return 1
