@@ -617,7 +617,9 @@ class Logdir:
                 return n
             if order.at + 1 >= len(order.paths):
                 return 0
-            n = self._read(run, reader, limit)  # the final read before leaving the file
+            # TensorBoard's final read before leaving a file. Ours is fresh: the read above may
+            # have handed out a read-ahead made before the file last grew.
+            n = self._read(run, reader, limit)
             if n:
                 return n
             order.finalized[order.current] = reader.stat_size()
