@@ -341,13 +341,13 @@ class _Batch:
             self.graphs[decode.RUN_GRAPH_TAG] = GraphEntry(
                 decode.RUN_GRAPH_TAG, "op_graph", "graph_def", info.step, info.graph_def
             )
-            # TensorBoard turns this event into a summary event too (dataclass_compat), which
-            # moves the step its out-of-order purge compares with.
-            self._events.append((np.asarray([ordinal]), np.asarray([info.step]), decode.RUN_GRAPH_TAG, None))
         if info.tagged_run_metadata is not None:
             tag, data = info.tagged_run_metadata
             self.blobs[tag].append((ordinal, info.step, info.wall_time, decode.TAGGED_RUN_METADATA, data))
-            self._events.append((np.asarray([ordinal]), np.asarray([info.step]), tag, None))
+        if info.graph_def is not None or info.tagged_run_metadata is not None:
+            # TensorBoard turns these into summary events too (dataclass_compat.migrate_event), and
+            # a summary event moves the step its out-of-order purge compares with.
+            self.event(ordinal, decode.EventInfo(info.step, info.wall_time, [], has_summary=True))
         if not info.has_summary:
             return
         tags: set[str] = set()
