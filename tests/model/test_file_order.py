@@ -19,8 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.model.logdir import Logdir
+from tui.model.logdir import Logdir, Run
 from tui.tfevents.proto import event_pb2
+from tui.tfevents.records import RecordReader
 from tui.tfevents.writer import EventFileWriter
 
 TINY = {"chunk_bytes": 1 << 10, "first_slice": 512}
@@ -254,7 +255,7 @@ def test_every_run_gets_its_first_slice_and_files_stay_in_order(tmp_path: Path) 
     assert ch.changed_runs >= {"run1", "run2"}
     while ch.pending:
         for run in logdir.runs.values():
-            readers = list(run.files.values())
+            readers = [run.files[p] for p in sorted(run.files)]
             for earlier, later in itertools.pairwise(readers):
                 assert later.offset == 0 or earlier.offset == os.path.getsize(earlier.path)
         ch = logdir.refresh(3000)
@@ -355,3 +356,29 @@ def test_any_interleaved_live_writes_equal_tensorboard(
                 w.add_scalar(tag, wall, step, wall)
         for w in writers.values():
             w.close()
+
+
+def test_reading_order_survives_rebuilt_file_maps_and_replaced_runs(tmp_path: Path) -> None:
+    """Discovery may re-key a run's readers (a file renamed under its reader) or replace the Run
+    (its files replaced on disk, read again from the start); the reading order follows both."""
+    run_dir = tmp_path / "run"
+    with _writer(run_dir, 0) as w:
+        for s in range(5):
+            w.add_scalar("loss", float(s), s)
+    b = _writer(run_dir, 1)
+    for s in range(5, 10):
+        b.add_scalar("loss", float(s), s)
+    logdir = Logdir(str(tmp_path), **TINY).load_all()
+    run = logdir.runs["run"]
+    renamed = str(run_dir / _name(2))
+    os.rename(b.path, renamed)  # the writer keeps its open file
+    run.files = {(renamed if p == b.path else p): r for p, r in run.files.items()}
+    run.files[renamed].path = renamed
+    b.add_scalar("loss", 10.0, 10)
+    b.close()
+    logdir.refresh(rediscover=False)
+    assert run.scalars["loss"].steps.tolist() == list(range(11))
+    fresh = Run("run", files={p: RecordReader(p) for p in sorted(run.files)})
+    logdir.runs = {"run": fresh}
+    logdir.load_all()
+    assert fresh.scalars["loss"].steps.tolist() == list(range(11)) and fresh.problems == []

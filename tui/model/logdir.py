@@ -426,7 +426,6 @@ class Changes:
 _OUT_OF_ORDER_CHECK_COUNT = 20
 
 
-@dataclass(slots=True)
 class _FileOrder:
     """Where TensorBoard's DirectoryWatcher (directory_watcher.py) is in one run's files.
 
@@ -435,36 +434,55 @@ class _FileOrder:
     it never reads an earlier file again, and one that appears sorting before the current file
     is never read at all. The file names hold their creation time, so this is the order a
     restarted (or resumed) job wrote them in.
+
+    State is kept per reader object, not per path, so it survives whatever rebuilds a run's
+    ``files`` mapping (a file renamed under its reader); a replaced Run gets a new order.
     """
 
-    paths: list[str] = field(default_factory=list)  # the files read, in reading order
-    seen: int = -1  # len(run.files) when ``paths`` was built (files are only ever added)
-    at: int = 0  # index of the file being read in ``paths``
-    current: str | None = None  # the file being read; None before the first read
-    finalized: dict[str, int] = field(default_factory=dict)  # files left behind -> size then
-    reported: set[str] = field(default_factory=set)  # files whose ignored bytes the run names
+    __slots__ = ("_files", "at", "current", "left", "paths", "readers", "reported", "run", "taken")
 
-    def sync(self, run: Run) -> None:
-        """Take in files discovered since the last call, keeping the place in the order.
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self._files: dict[str, RecordReader] | None = None  # run.files as last synced
+        self.paths: list[str] = []  # the files read, in reading order
+        self.readers: list[RecordReader] = []  # their readers, same order
+        self.at = 0  # index of the file being read
+        self.current: RecordReader | None = None  # None before the first read
+        self.left: dict[int, int] = {}  # id(reader) of a file left behind -> its size then
+        self.reported: set[int] = set()  # id(reader) of files whose ignored bytes the run names
+        # id(reader) -> bytes of it ingested; the reader's own offset may be ahead (prefetch).
+        # A reader first seen here has had all it read ingested.
+        self.taken: dict[int, int] = {}
+
+    def sync(self) -> None:
+        """Take in a changed ``files`` mapping (new files), keeping the place in the order.
 
         TensorBoard lists '.profile-empty' files (the profiler's marker) as a run but never reads
         them (io_wrapper.IsSummaryEventsFile); giving one a place in the order would end the
         reading of the real file before it.
         """
-        if len(run.files) == self.seen:
+        files = self.run.files
+        if files is self._files:  # the mapping is replaced, never mutated, when files change
             return
-        self.seen = len(run.files)
-        self.paths = sorted(p for p in run.files if not p.endswith(".profile-empty"))
+        self._files = files
+        self.paths = sorted(p for p in files if not p.endswith(".profile-empty"))
+        self.readers = [files[p] for p in self.paths]
+        for r in self.readers:
+            self.taken.setdefault(id(r), r.offset)
         if self.current is not None:
-            self.at = bisect.bisect_left(self.paths, self.current)
+            at = next((i for i, r in enumerate(self.readers) if r is self.current), None)
+            if at is None:  # its reader was dropped: go on from where its name sorts
+                at = min(bisect.bisect_left(self.paths, self.current.path), len(self.readers) - 1)
+                self.current = self.readers[at] if self.readers else None
+            self.at = max(at, 0)
 
-    def ahead(self) -> list[str]:
+    def ahead(self) -> list[RecordReader]:
         """The file being read and every later one: all that is still to be read."""
-        return self.paths[self.at :] if self.current is not None else self.paths
+        return self.readers[self.at :]
 
-    def behind(self) -> list[str]:
+    def behind(self) -> list[RecordReader]:
         """Files before the one being read that TensorBoard still checks for late writes."""
-        return self.paths[max(0, self.at - _OUT_OF_ORDER_CHECK_COUNT) : self.at]
+        return self.readers[max(0, self.at - _OUT_OF_ORDER_CHECK_COUNT) : self.at]
 
 
 class Logdir:
@@ -485,9 +503,8 @@ class Logdir:
         self.runs: dict[str, Run] = {}
         self.generation = 0
         self.loaded_once = False
-        self._first_pass_done: set[str] = set()  # runs that had their first slice
+        self._first_pass_done: set[str] = set()  # files whose run read a first slice from them
         self._order: dict[str, _FileOrder] = {}
-        self._taken: dict[str, int] = {}  # file -> bytes of it ingested (the reader may be ahead)
 
     @property
     def exists(self) -> bool:
@@ -503,14 +520,12 @@ class Logdir:
                 run = Run(name)
                 self.runs = {**self.runs, name: run}
                 new_runs.append(name)
-            added = {
-                p: RecordReader(p, check_crc=self.check_crc, chunk_bytes=self.chunk_bytes)
-                for p in paths
-                if p not in run.files
-            }
-            if added:
-                # Kept in name order: that is the order a run's files are read in (see _FileOrder).
-                run.files = dict(sorted({**run.files, **added}.items()))
+            for p in paths:
+                if p not in run.files:
+                    run.files = {
+                        **run.files,
+                        p: RecordReader(p, check_crc=self.check_crc, chunk_bytes=self.chunk_bytes),
+                    }
         if new_runs:
             self.runs = dict(sorted(self.runs.items()))
             self.generation += 1
@@ -525,10 +540,10 @@ class Logdir:
         """
         total = 0
         for run in self.runs.values():
-            for path in self._file_order(run).ahead():
-                r = run.files[path]
+            order = self._file_order(run)
+            for r in order.ahead():
                 # Read ahead by the reader's prefetch but not ingested yet: still to come.
-                total += max(0, r.offset - self._taken.get(path, 0))
+                total += max(0, r.offset - order.taken.get(id(r), 0))
                 size = r.stat_size()
                 if r.stopped or size <= r.offset:
                     continue
@@ -556,9 +571,11 @@ class Logdir:
         for name, run in list(self.runs.items()):
             if budget <= 0:
                 break
-            if name in self._first_pass_done:
+            order = self._file_order(run)
+            start = order.current or (order.readers[0] if order.readers else None)
+            if start is None or start.path in self._first_pass_done:
                 continue
-            self._first_pass_done.add(name)
+            self._first_pass_done.add(start.path)
             got = 0
             while got < first:  # across files when the first ones are tiny (header only, empty)
                 n = self._read_next(run, first - got)
@@ -590,9 +607,9 @@ class Logdir:
 
     def _file_order(self, run: Run) -> _FileOrder:
         order = self._order.get(run.name)
-        if order is None:
-            order = self._order[run.name] = _FileOrder()
-        order.sync(run)
+        if order is None or order.run is not run:
+            order = self._order[run.name] = _FileOrder(run)
+        order.sync()
         return order
 
     def _read_next(self, run: Run, limit: int) -> int:
@@ -607,24 +624,24 @@ class Logdir:
         # "this file has nothing more" and leave it behind; from a header on it reads a whole record.
         limit = max(limit, HEADER)
         if order.current is None:
-            if not order.paths:
+            if not order.readers:
                 return 0
-            order.current, order.at = order.paths[0], 0
+            order.current, order.at = order.readers[0], 0
         while True:
-            reader = run.files[order.current]
-            n = self._read(run, reader, limit)
+            reader = order.current
+            n = self._read(run, reader, limit, order)
             if n:
                 return n
-            if order.at + 1 >= len(order.paths):
+            if order.at + 1 >= len(order.readers):
                 return 0
             # TensorBoard's final read before leaving a file. Ours is fresh: the read above may
             # have handed out a read-ahead made before the file last grew.
-            n = self._read(run, reader, limit)
+            n = self._read(run, reader, limit, order)
             if n:
                 return n
-            order.finalized[order.current] = reader.stat_size()
+            order.left[id(reader)] = reader.stat_size()
             order.at += 1
-            order.current = order.paths[order.at]
+            order.current = order.readers[order.at]
 
     def _note_ignored_files(self, run: Run) -> bool:
         """Say on the run when bytes are ignored because the reading order left their file behind.
@@ -639,32 +656,31 @@ class Logdir:
         if order.current is None:
             return False
         added = False
-        current = os.path.basename(order.current)
-        for path in order.behind():
-            if path in order.reported:
+        current = os.path.basename(order.current.path)
+        for reader in order.behind():
+            if id(reader) in order.reported:
                 continue
-            reader = run.files[path]
-            if path not in order.finalized:
+            if id(reader) not in order.left:
                 text = (
                     f"appeared after the later file {current} was being read; TensorBoard never "
                     "reads a file that sorts before the one it is reading, so neither does tbtui"
                 )
             else:
                 size = reader.stat_size()
-                if size < 0 or size == order.finalized[path]:
+                if size < 0 or size == order.left[id(reader)]:
                     continue
                 text = (
                     f"written to after a later file was started (now reading {current}); "
                     "TensorBoard never reads a file again once it has moved past it, so neither "
                     "does tbtui: what was added since is not shown"
                 )
-            order.reported.add(path)
+            order.reported.add(id(reader))
             reader.problems.append(text)
             run.version += 1
             added = True
         return added
 
-    def _read(self, run: Run, reader: RecordReader, limit: int) -> int:
+    def _read(self, run: Run, reader: RecordReader, limit: int, order: _FileOrder) -> int:
         """Read one chunk of ``reader`` into ``run``; returns the bytes it accounted for.
 
         The count comes from the frames themselves: the reader may already be reading the next
@@ -674,10 +690,10 @@ class Logdir:
         frames = reader.read(limit)
         if frames is not None:
             run.ingest(frames)
-            self._taken[reader.path] = frames.base + frames.consumed
+            order.taken[id(reader)] = frames.base + frames.consumed
             return max(frames.consumed, 1)
         # Nothing handed out means nothing is being read ahead either: the offset is all taken.
-        self._taken[reader.path] = reader.offset
+        order.taken[id(reader)] = reader.offset
         if len(reader.problems) != had_problems:
             run.version += 1
             return 1
