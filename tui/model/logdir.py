@@ -558,7 +558,8 @@ class Logdir:
         Each run's files are read strictly in TensorBoard's order (see :class:`_FileOrder`), so
         points are stored in the order TensorBoard holds them and restart purges see what it
         sees. Within that order the budget is shared out so the first screen comes early: first
-        a slice of every run not read yet, then one chunk per run per round.
+        a slice (``first_slice``) of each run whose file being read has not had one yet, then one
+        chunk per run per round.
         """
         changes = Changes()
         if rediscover:
@@ -572,7 +573,7 @@ class Logdir:
             if budget <= 0:
                 break
             order = self._file_order(run)
-            start = order.current or (order.readers[0] if order.readers else None)
+            start = order.current if order.current is not None else next(iter(order.readers), None)
             if start is None or start.path in self._first_pass_done:
                 continue
             self._first_pass_done.add(start.path)
