@@ -133,6 +133,9 @@ def test_vanishing_and_shrinking_files_become_problems(tmp_path: Path) -> None:
     path.write_bytes(frame(b"a"))
     assert reader.read() is None
     assert any("shrank" in p for p in reader.problems)
+    assert reader.replaced and reader.read() is None  # a shrunk file is another file: stop
+    reader = RecordReader(str(path))
+    assert reader.read() is not None
     path.unlink()
     assert reader.read() is None
     assert any("vanished" in p for p in reader.problems)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import bisect
 import json
 import os
+import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -22,7 +24,7 @@ from tui.model.series import BlobSeries, HistogramSeries, ScalarSeries
 from tui.tfevents import columnar, decode
 from tui.tfevents.decode import Metadata
 from tui.tfevents.proto import event_pb2, graph_pb2
-from tui.tfevents.records import HEADER, Frames, RecordReader
+from tui.tfevents.records import HEADER, VANISHED, Frames, RecordReader
 
 # First pass reads this much of each run (its files in order) so every run has something to draw quickly.
 FIRST_SLICE = 1 << 20
@@ -33,33 +35,155 @@ def is_event_file(name: str) -> bool:
     return "tfevents" in name
 
 
+#: Directories more than this many levels below the logdir are not searched. (os.walk recursed and
+#: died near 990 levels; real logdirs are a handful deep.)
+MAX_DEPTH = 100
+#: Directory links are followed (people link runs in), but never to the whole machine or into the
+#: kernel's pseudo-filesystems, which are endless or huge and hold no runs.
+_NEVER_FOLLOW = ("/proc", "/dev", "/sys")
+#: A listing younger than this may miss a change made in the same mtime tick (coarse-clock file
+#: systems have 1-2 s ticks), so it is not trusted until it is older.
+_RACY_SECONDS = 2.0
+
+
+@dataclass(slots=True)
+class _Listing:
+    """One directory's relevant entries, valid while its mtime stays ``mtime_ns``."""
+
+    mtime_ns: int
+    subdirs: list[str]
+    files: list[str]
+    problems: list[str]
+
+
+class Discovery:
+    """Finds runs under a logdir and remembers each directory's listing by its mtime.
+
+    A directory's mtime changes whenever an entry is added, removed or renamed in it, so a walk
+    over an unchanged tree costs one ``stat`` per directory and lists nothing. The walk is an
+    explicit stack bounded to MAX_DEPTH levels; links are followed except into ``/``, the kernel
+    pseudo-filesystems and the logdir's own ancestors, and no real directory is visited twice, so
+    symlink cycles end. What could not be searched is said in :attr:`problems`.
+    """
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.problems: list[str] = []
+        self._cache: dict[tuple[int, int], _Listing] = {}
+
+    def walk(self) -> dict[str, list[str]]:
+        """Map run name -> sorted event file paths, for every folder that directly holds one."""
+        runs: dict[str, list[str]] = {}
+        problems: list[str] = []
+        cache: dict[tuple[int, int], _Listing] = {}
+        if not os.path.isdir(self.root):
+            self.problems, self._cache = problems, cache
+            return runs
+        ancestors = _ancestors(os.path.realpath(self.root))
+        seen: set[tuple[int, int]] = set()
+        too_deep = False
+        stack: list[tuple[str, str, int]] = [(self.root, ".", 0)]
+        while stack:
+            path, rel, depth = stack.pop()
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                continue  # removed since its parent was listed
+            except OSError as e:
+                problems.append(f"cannot look into {rel}: {e.strerror or e}")
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key in seen:
+                continue
+            seen.add(key)
+            listing = self._cache.get(key)
+            if listing is None or listing.mtime_ns != st.st_mtime_ns:
+                listing = _list(path, rel, ancestors)
+                if listing is None:
+                    problems.append(f"cannot list {rel}: permission denied; runs under it are not shown")
+                    continue
+                listing.mtime_ns = st.st_mtime_ns
+            if time.time() - st.st_mtime_ns / 1e9 > _RACY_SECONDS:
+                cache[key] = listing
+            problems.extend(listing.problems)
+            if listing.files:
+                runs[rel] = [os.path.join(path, f) for f in listing.files]
+            if listing.subdirs and depth >= MAX_DEPTH:
+                too_deep = True
+                continue
+            for name in reversed(listing.subdirs):
+                stack.append((os.path.join(path, name), name if rel == "." else f"{rel}/{name}", depth + 1))
+        if too_deep:
+            problems.append(f"directories more than {MAX_DEPTH} levels deep are not searched")
+        self.problems, self._cache = problems, cache
+        return runs
+
+
+def _ancestors(real: str) -> set[str]:
+    out = set()
+    while True:
+        parent = os.path.dirname(real)
+        if parent == real:
+            return out
+        out.add(parent)
+        real = parent
+
+
+def _list(path: str, rel: str, ancestors: set[str]) -> _Listing | None:
+    """The sorted subdirectories and event files of one directory (None if it cannot be listed)."""
+    subdirs: list[str] = []
+    files: list[str] = []
+    problems: list[str] = []
+    try:
+        with os.scandir(path) as it:
+            entries = list(it)
+    except OSError:
+        return None
+    for e in entries:
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if not is_dir:
+            if is_event_file(e.name):
+                files.append(e.name)
+            continue
+        if e.is_symlink():
+            real = os.path.realpath(e.path)
+            why = _unfollowable(real, ancestors)
+            if why:
+                where = e.name if rel == "." else f"{rel}/{e.name}"
+                problems.append(f"link {where} -> {real} not followed ({why})")
+                continue
+        subdirs.append(e.name)
+    subdirs.sort()
+    files.sort()
+    return _Listing(0, subdirs, files, problems)
+
+
+def _unfollowable(real: str, ancestors: set[str]) -> str:
+    if real == os.path.sep:
+        return "the root of the file system"
+    if any(real == d or real.startswith(d + os.path.sep) for d in _NEVER_FOLLOW):
+        return "a kernel pseudo-filesystem"
+    if real in ancestors:
+        return "it holds the logdir"
+    return ""
+
+
 def discover(logdir: str) -> dict[str, list[str]]:
     """Map run name -> sorted event file paths, for every folder that directly holds one.
 
     Directory symlinks are followed (people link runs in), but no real directory is visited twice,
     so symlink cycles end. A missing logdir simply has no runs yet.
     """
-    runs: dict[str, list[str]] = {}
-    if not os.path.isdir(logdir):
-        return runs
-    seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(logdir, followlinks=True, onerror=lambda e: None):
-        try:
-            st = os.stat(dirpath)
-        except OSError:
-            dirnames[:] = []
-            continue
-        key = (st.st_dev, st.st_ino)
-        if key in seen:
-            dirnames[:] = []
-            continue
-        seen.add(key)
-        dirnames.sort()
-        files = sorted(f for f in filenames if is_event_file(f))
-        if files:
-            rel = os.path.relpath(dirpath, logdir)
-            runs[rel.replace(os.sep, "/")] = [os.path.join(dirpath, f) for f in files]
-    return runs
+    return Discovery(logdir).walk()
+
+
+def _why(e: Exception) -> str:
+    """An exception as a short phrase for a problem line."""
+    text = str(e).splitlines()[0] if str(e) else ""
+    return f"{type(e).__name__}: {text[:120]}" if text else type(e).__name__
 
 
 @dataclass(slots=True)
@@ -125,6 +249,8 @@ class Run:
     last_wall_time: float | None = None
     last_step: int | None = None
     version: int = 0
+    #: No event file is left where the run was (deleted, or renamed to something not found again).
+    gone: bool = False
     _seen_session_start: bool = False
     _most_recent_step: int = -1
 
@@ -132,21 +258,31 @@ class Run:
         """Problems of one file, including an incomplete last record (normal while a writer runs)."""
         r = self.files[path]
         out = list(r.problems)
-        if r.tail and not r.stopped:
-            out.append(
-                f"incomplete record at the end ({r.tail} bytes at byte {r.offset}): "
-                "still being written, or the file was cut short"
-            )
+        incomplete = r.incomplete(final=self._superseded(path))
+        if incomplete is not None:
+            out.append(incomplete)
+        if r.more_problems:
+            out.append(f"and {r.more_problems} more problems like these")
         return out
+
+    def _superseded(self, path: str) -> bool:
+        """A newer file follows this one: writers write one file at a time, so this one is done."""
+        return path != max(self.files)
 
     @property
     def problems(self) -> list[str]:
-        """Every file problem of the run, each prefixed with its file's name."""
-        return [f"{os.path.basename(p)}: {q}" for p in self.files for q in self.file_problems(p)]
+        """Every problem of the run: gone first, then each file's, prefixed with its name."""
+        gone = ["gone: no event files are left here (deleted or moved); showing what was read"]
+        files = [f"{os.path.basename(p)}: {q}" for p in self.files for q in self.file_problems(p)]
+        return gone + files if self.gone else files
 
     @property
     def damaged(self) -> bool:
-        return any(r.problems for r in self.files.values())
+        """Anything to mark: a problem, a run gone, or a record cut short (not one still being written)."""
+        return self.gone or any(
+            r.problems or (r.incomplete() is not None and (r.stale or self._superseded(p)))
+            for p, r in self.files.items()
+        )
 
     def point_count(self) -> int:
         return sum(len(s) for s in self.scalars.values()) + sum(len(h) for h in self.histograms.values())
@@ -156,7 +292,12 @@ class Run:
     def ingest(self, frames: Frames) -> None:
         """Decode one batch of records and add it, applying TensorBoard's restart purges."""
         arr = np.frombuffer(frames.data, dtype=np.uint8)
-        cols, rest = columnar.decode_columns(arr, frames.starts, frames.lengths, frames.ordinals, frames.data)
+        try:
+            cols, rest = columnar.decode_columns(
+                arr, frames.starts, frames.lengths, frames.ordinals, frames.data
+            )
+        except Exception:  # the column path is a shortcut: whatever it trips on, protobuf decides
+            cols, rest = [], np.ones(len(frames), dtype=bool)
         batch = _Batch()
         known = self.metadata
         col_md: dict[str, tuple[int, Metadata]] = {}
@@ -184,18 +325,18 @@ class Run:
             ordinal = int(frames.ordinals[i])
             try:
                 ev = event_pb2.Event.FromString(data[s : s + int(frames.lengths[i])])
-            except Exception:
-                # The CRC matched, so the writer wrote this; it is simply not an Event we understand.
-                continue
-            try:
                 info, mds = decode.decode_event(ev, known)
-            except Exception:
+            except Exception as e:  # framed and CRC-checked, yet not an Event we can decode
+                frames.problem(i, f"not a readable event ({_why(e)}), record skipped")
                 continue
             for t, m in mds.items():
                 if t not in new_md or ordinal < new_md[t][0]:
                     new_md[t] = (ordinal, m)
                     known = {**known, t: m} if t not in known else known
-            batch.event(ordinal, info)
+            try:
+                batch.event(ordinal, info)
+            except Exception as e:  # a value shaped like nothing its plugin stores
+                frames.problem(i, f"cannot store its values ({_why(e)}), record skipped")
         if new_md:
             self.metadata = {
                 **self.metadata,
@@ -505,31 +646,137 @@ class Logdir:
         self.loaded_once = False
         self._first_pass_done: set[str] = set()  # files whose run read a first slice from them
         self._order: dict[str, _FileOrder] = {}
+        self._discovery = Discovery(path)
+        self._tracked: frozenset[str] = frozenset()  # absolute paths of every file a reader reads
+        #: What discovery could not search (unreadable folders, links not followed, too deep), and
+        #: a logdir that is not a directory. Rebuilt by every discovery.
+        self.problems: list[str] = []
 
     @property
     def exists(self) -> bool:
         return os.path.isdir(self.path)
 
+    @property
+    def absence(self) -> str | None:
+        """Why there is no directory to read (None when there is one), as a status line says it."""
+        if os.path.isdir(self.path):
+            return None
+        if os.path.exists(self.path):
+            return f"{self.path} is not a directory; waiting for a directory there"
+        return f"{self.path} does not exist yet; waiting for it to appear"
+
+    def needs_discovery(self, changes: Iterable[tuple[str, str]] | None) -> bool:
+        """Whether file-system ``changes`` ((kind, path) pairs; None: unknown) may add or move runs.
+
+        Appends to files already being read, the common case while training writes, need no walk
+        of the tree: only something added, deleted or renamed does, or a file that is no longer the
+        one its reader read.
+        """
+        if changes is None:
+            return True
+        if any(r.replaced for run in self.runs.values() for r in run.files.values()):
+            return True
+        return any(kind != "modified" or os.path.abspath(p) not in self._tracked for kind, p in changes)
+
     def discover(self) -> list[str]:
-        """Find new runs and new files of known runs; returns the names of new runs."""
+        """Find new runs and files, runs that are gone or renamed, and files that were replaced.
+
+        Returns the names of new runs. A run whose files were replaced (or shrank) is read again
+        from the start: its points cannot be told apart by file, and mixing the old file's points
+        with the new one's would show neither. A run renamed on disk keeps its points and readers
+        under the new name (its files are the same inodes); one that disappeared is marked gone.
+        """
+        found = self._discovery.walk()
+        absence = self.absence if os.path.exists(self.path) else None
+        self.problems = ([absence] if absence else []) + self._discovery.problems
+        runs = dict(self.runs)
+        changed = False
+        for name, run in runs.items():
+            fresh = self._reread_if_replaced(run, found.get(name, []))
+            if fresh is not None:
+                runs[name], changed = fresh, True
+        changed |= self._follow_renames(runs, found)
         new_runs: list[str] = []
-        found = discover(self.path)
         for name, paths in found.items():
-            run = self.runs.get(name)
+            run = runs.get(name)
             if run is None:
-                run = Run(name)
-                self.runs = {**self.runs, name: run}
+                run = runs[name] = Run(name)
                 new_runs.append(name)
-            for p in paths:
-                if p not in run.files:
-                    run.files = {
-                        **run.files,
-                        p: RecordReader(p, check_crc=self.check_crc, chunk_bytes=self.chunk_bytes),
-                    }
-        if new_runs:
-            self.runs = dict(sorted(self.runs.items()))
+            if run.gone:
+                run.gone, changed = False, True
+            missing = [p for p in paths if p not in run.files]
+            if missing:
+                run.files = {**run.files, **{p: self._reader(p) for p in missing}}
+                changed = True
+        for name, run in runs.items():
+            if name not in found and not run.gone:
+                run.gone, changed = True, True
+                run.version += 1
+        if changed or new_runs:
+            self.runs = dict(sorted(runs.items()))
+            self._tracked = frozenset(os.path.abspath(p) for r in self.runs.values() for p in r.files)
             self.generation += 1
         return new_runs
+
+    def _reader(self, path: str) -> RecordReader:
+        return RecordReader(path, check_crc=self.check_crc, chunk_bytes=self.chunk_bytes)
+
+    def _reread_if_replaced(self, run: Run, paths: list[str]) -> Run | None:
+        """A fresh Run (fresh readers for every file) if one of ``run``'s files was replaced."""
+        why = next(((p, w) for p, r in run.files.items() if (w := r.identity_changed())), None)
+        if why is None:
+            return None
+        path, reason = why
+        fresh = Run(run.name, version=run.version + 1)
+        fresh.files = {p: self._reader(p) for p in sorted(set(paths) | set(run.files)) if os.path.lexists(p)}
+        if path in fresh.files:
+            fresh.files[path].problems.append(
+                f"{reason}: the run was read again from the start (no point of the old file is kept)"
+            )
+        self._first_pass_done -= set(run.files)
+        return fresh
+
+    def _follow_renames(self, runs: dict[str, Run], found: dict[str, list[str]]) -> bool:
+        """Re-key readers whose file now lives under another path (same device and inode).
+
+        A renamed run directory moves the whole run (points, readers, offsets) to its new name, so
+        it appears once; a renamed file keeps being read where its reader stopped.
+        """
+        found_paths = {p for paths in found.values() for p in paths}
+        lost = {
+            r.ident: (name, p)
+            for name, run in runs.items()
+            for p, r in run.files.items()
+            if r.ident is not None and p not in found_paths
+        }
+        if not lost:
+            return False
+        known = {p for run in runs.values() for p in run.files}
+        moved = False
+        for new_name, paths in found.items():
+            for new_path in paths:
+                if new_path in known:
+                    continue
+                try:
+                    st = os.stat(new_path)
+                except OSError:
+                    continue
+                hit = lost.pop((st.st_dev, st.st_ino), None)
+                if hit is None:
+                    continue
+                old_name, old_path = hit
+                run = runs[old_name]
+                if old_name != new_name and new_name not in runs and old_name not in found:
+                    run = runs[new_name] = replace(run, name=new_name)
+                    del runs[old_name]
+                elif old_name != new_name:
+                    continue  # moved into another live run: read there as a new file
+                reader = run.files[old_path]
+                reader.path = new_path
+                reader.problems[:] = [q for q in reader.problems if q != VANISHED]
+                run.files = {(new_path if p == old_path else p): r for p, r in run.files.items()}
+                moved = True
+        return moved
 
     def pending_bytes(self) -> int:
         """Bytes on disk that refreshes will still read (stats every file that is still to come).

@@ -243,10 +243,14 @@ def decode_value(
         return decode_tensor(tag, plugin, value.tensor), new
     if md is not None and md.plugin:
         # torch/tensorboardX hparams values carry only metadata; TensorBoard's dataclass_compat
-        # gives them an empty float tensor, so they still count as one value at that step.
+        # gives them an empty float tensor, so they still count as one value at that step. Any
+        # other plugin's value without data is no point at all (TensorBoard's accumulator keeps
+        # only its metadata), whatever that plugin's data would have had to look like.
         new = md if tag not in known else None
         plugin = known[tag].plugin if tag in known else md.plugin
-        return Decoded(tag, plugin, np.zeros(0, dtype=np.float32)), new
+        if plugin == HPARAMS:
+            return Decoded(tag, plugin, np.zeros(0, dtype=np.float32)), new
+        return None, new
     return None, None
 
 
@@ -302,8 +306,9 @@ def decode_event(ev: event_pb2.Event, known: dict[str, Metadata]) -> tuple[Event
         seen = known if not new_md else {**known, **new_md}
         for v in ev.summary.value:
             d, md = decode_value(v, seen)
-            if md is not None and d is not None and d.tag not in new_md:
-                new_md[d.tag] = md
+            tag = d.tag if d is not None else v.tag
+            if md is not None and tag not in new_md:
+                new_md[tag] = md
                 seen = {**known, **new_md}
             if d is not None:
                 info.values.append(d)

@@ -11,13 +11,23 @@ Rules (see FORMAT.md):
   as damaged and read no further;
 - a bad *data* CRC damages one record only: report it, skip it, go on. (TensorBoard stops reading
   the file there; we keep the intact records after it.)
+- a length no Event can have (over 2 GiB, protobuf's limit) is damage too, not a record to wait for;
+- a record cut short is a problem whatever its size. While it waits, it costs one ``stat`` per look:
+  the reader remembers the file's size and mtime and the length the record needs, and reads nothing
+  until the file has grown enough to hold it;
+- a file is known by its identity (device, inode, and a hash of its first record): when that changes,
+  or the file shrinks, the reader stops and says why in :attr:`RecordReader.replaced`, so the model
+  can read the run again from the start instead of mixing two files' records.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import struct
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -35,6 +45,16 @@ _BULK_CRC_MAX = 4096
 _PERIOD_WINDOW = 48
 # How much a single read takes from the file; bounded so peak memory stays small on huge files.
 DEFAULT_CHUNK = 8 << 20
+# Protobuf cannot parse a message of 2 GiB or more, so a longer record is damage, not data to wait for.
+MAX_RECORD = (1 << 31) - 1
+# A file's identity includes a hash of its first record's bytes, at most this many of them.
+_HEAD_BYTES = 4096
+# Problems kept per file; the rest are counted (a file of a million bad records must not make a
+# million strings).
+MAX_PROBLEMS = 20
+# An incomplete record whose file has not changed for this long is no longer being written.
+STALE_SECONDS = 600.0
+VANISHED = "file vanished or became unreadable"
 
 
 def gather(arr: np.ndarray, offsets: np.ndarray, width: int) -> np.ndarray:
@@ -62,9 +82,16 @@ class Frames:
     lengths: np.ndarray
     ordinals: np.ndarray
     consumed: int = 0  # bytes of the file these records (and any skipped ones) took up
+    report: Callable[[str], None] | None = None  # where problems with these records go (their file's)
 
     def __len__(self) -> int:
         return len(self.starts)
+
+    def problem(self, i: int, what: str) -> None:
+        """Name a problem with record ``i`` on its file: its ordinal and byte offset, then ``what``."""
+        if self.report is not None:
+            at = self.base + int(self.starts[i]) - HEADER
+            self.report(f"record #{int(self.ordinals[i])} at byte {at}: {what}")
 
     def payload(self, i: int) -> bytes:
         s = int(self.starts[i])
@@ -210,9 +237,18 @@ class RecordReader:
     offset: int = 0
     records: int = 0
     problems: list[str] = field(default_factory=list)
+    more_problems: int = 0  # problems beyond MAX_PROBLEMS, counted only
     stopped: bool = False  # a length CRC failed: nothing more can be framed
     tail: int = 0  # bytes of an incomplete record waiting at the end
+    need: int = 0  # bytes the incomplete record at ``offset`` takes, once its header was seen
     size: int = 0  # file size at the last look
+    mtime: float = 0.0  # file mtime at the last look (seconds)
+    #: Why this reader stopped because its file is no longer the one it was reading (None: it is).
+    replaced: str | None = None
+    ident: tuple[int, int] | None = None  # (device, inode) of the file first read
+    head: bytes | None = None  # digest of the first record's bytes (at most _HEAD_BYTES)
+    _head_len: int = 0
+    _look: tuple[int, int] | None = field(default=None, repr=False)  # (size, mtime_ns) of the last look
 
     def stat_size(self) -> int:
         """Current size on disk, or -1 when the file is gone or unreadable."""
@@ -222,13 +258,84 @@ class RecordReader:
             return -1
 
     @property
+    def gone(self) -> bool:
+        """The file is no longer there (deleted, or its run renamed away)."""
+        return not os.path.lexists(self.path)
+
+    @property
+    def stale(self) -> bool:
+        """Nothing has touched the file for STALE_SECONDS: no writer is finishing it."""
+        return bool(self.mtime) and time.time() - self.mtime > STALE_SECONDS
+
+    def incomplete(self, final: bool = False) -> str | None:
+        """The incomplete record waiting at the end, described, or None when there is none.
+
+        While the file may still be written this is "still being written, or cut short"; it is
+        "cut short" once nothing has touched the file for STALE_SECONDS, or when the caller knows
+        no writer will come back to it (``final``: its run has moved on to a newer file).
+        """
+        if not self.tail or self.stopped or self.replaced:
+            return None
+        claim = f" of {self.need}" if self.need else ""
+        where = f"incomplete record at byte {self.offset} ({self.tail}{claim} bytes on disk)"
+        if final:
+            return f"{where}: cut short (the run has a newer file)"
+        if self.stale:
+            return f"{where}: cut short (the file has not changed for {STALE_SECONDS / 60:.0f} minutes)"
+        return f"{where}: still being written, or the file was cut short"
+
+    def identity_changed(self) -> str | None:
+        """Whether the file at ``path`` is no longer the one this reader read, and why.
+
+        Costs one ``stat``, plus reading the first record again when the file changed since the last
+        look (a file rewritten in place keeps its inode; only its first record tells).
+        """
+        if self.replaced:
+            return self.replaced
+        if self.ident is None:
+            return None
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None  # gone: a problem of its own, not a replacement
+        if (st.st_dev, st.st_ino) != self.ident:
+            return self._replace("replaced by another file (a new inode)")
+        if st.st_size < self.offset:
+            return self._replace(f"shrank from {self.offset} to {st.st_size} bytes")
+        if self._look is not None and (st.st_size, st.st_mtime_ns) == self._look:
+            return None
+        try:
+            with open(self.path, "rb") as f:
+                self._check_head(f)
+        except OSError:
+            return None
+        return self.replaced
+
+    def _replace(self, why: str) -> str:
+        self.replaced = why
+        self._problem(f"{why}; stopped reading it")
+        return why
+
+    def _check_head(self, f) -> None:
+        """Compare the file's first record with the one read before; a mismatch marks a rewrite."""
+        if self.head is None:
+            return
+        f.seek(0)
+        if hashlib.blake2b(f.read(self._head_len), digest_size=16).digest() != self.head:
+            self._replace("rewritten in place (its first record changed)")
+
+    @property
     def pending(self) -> int:
         """Bytes on disk not yet read (as of the last stat)."""
         return 0 if self.stopped else max(0, self.size - self.offset - self.tail)
 
     def _problem(self, text: str) -> None:
-        if text not in self.problems:
+        if text in self.problems:
+            return
+        if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(text)
+        else:
+            self.more_problems += 1
 
     _prefetch: Future[Frames | None] | None = field(default=None, repr=False)
 
@@ -260,44 +367,60 @@ class RecordReader:
         self._prefetch = fut
 
     def _read_now(self, max_bytes: int | None = None) -> Frames | None:
-        if self.stopped:
+        if self.stopped or self.replaced:
             return None
-        size = self.stat_size()
-        if size < 0:
-            self._problem("file vanished or became unreadable")
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            self._problem(VANISHED)
             return None
+        if self.ident is None:
+            self.ident = (st.st_dev, st.st_ino)
+        elif (st.st_dev, st.st_ino) != self.ident:
+            self._replace("replaced by another file (a new inode)")
+            return None
+        size = st.st_size
         if size < self.offset:
-            self._problem(
-                f"file shrank from {self.offset} to {size} bytes while being read; kept what was read"
-            )
-            self.offset = size
-        self.size = size
+            self._replace(f"shrank from {self.offset} to {size} bytes")
+            return None
+        look = (size, st.st_mtime_ns)
+        unchanged = look == self._look
+        self._look = look
+        self.size, self.mtime = size, st.st_mtime_ns / 1e9
         want = size - self.offset
         if want <= 0:
             self.tail = 0
             return None
+        if unchanged and self.tail:
+            return None  # an incomplete record that has not changed: nothing to read again
+        if self.need and want < self.need:
+            self.tail = want  # still incomplete: its header was read already, wait for the rest
+            return None
         limit = min(want, max_bytes or self.chunk_bytes)
         try:
             with open(self.path, "rb") as f:
+                self._check_head(f)
+                if self.replaced:
+                    return None
                 f.seek(self.offset)
                 buf = f.read(limit)
-                if len(buf) >= HEADER and limit < want:
+                if len(buf) >= HEADER and limit < want and self._header_ok(buf):
                     # Make sure at least the first record fits, however large.
                     (length,) = _U64.unpack_from(buf, 0)
                     need = HEADER + length + FOOTER
-                    if need > len(buf) and need <= want and self._header_ok(buf):
+                    if need > len(buf) and need <= want and length <= MAX_RECORD:
                         buf += f.read(need - len(buf))
         except OSError as e:
             self._problem(f"cannot read: {e.strerror or e}")
             return None
-        return self._frame(buf, at_eof=len(buf) >= want)
+        return self._frame(buf, at_eof=len(buf) >= want, want=want)
 
     @staticmethod
     def _header_ok(buf: bytes) -> bool:
         stored = int.from_bytes(buf[8:12], "little")
         return crc.masked_crc32c(buf[:8]) == stored
 
-    def _frame(self, buf: bytes, at_eof: bool) -> Frames | None:
+    def _frame(self, buf: bytes, at_eof: bool, want: int | None = None) -> Frames | None:
         res = scan(buf)
         starts = np.asarray(res.starts, dtype=np.int64)
         lengths = np.asarray(res.lengths, dtype=np.int64)
@@ -309,14 +432,35 @@ class RecordReader:
             end = int(starts[bad]) - HEADER
             starts, lengths = starts[:bad], lengths[:bad]
             self._damaged(self.offset + end)
-        if not self.stopped and end + HEADER <= len(buf) and not self._header_ok(buf[end : end + HEADER]):
-            self._damaged(self.offset + end)
+        self.need = 0
+        if not self.stopped and end + HEADER <= len(buf):
+            # The first record not framed: a bad header is damage; a good one says how long the
+            # record is, so an incomplete one can wait without being read again.
+            if not self._header_ok(buf[end : end + HEADER]):
+                self._damaged(self.offset + end)
+            else:
+                (length,) = _U64.unpack_from(buf, end)
+                if length > MAX_RECORD:
+                    self.stopped = True
+                    self._problem(
+                        f"damaged at byte {self.offset + end} (a record length of {length} bytes, "
+                        "more than any event can have); the rest of the file cannot be read"
+                    )
+                else:
+                    self.need = HEADER + length + FOOTER
+        if self.offset == 0 and self.head is None and len(starts):
+            self._head_len = min(int(starts[0] + lengths[0]) + FOOTER, _HEAD_BYTES)
+            self.head = hashlib.blake2b(buf[: self._head_len], digest_size=16).digest()
         ordinals = np.arange(self.records, self.records + len(starts), dtype=np.int64)
         self.records += len(starts)
         if self.check_crc and len(starts):
             ok = check_payloads(buf, arr, starts, lengths)
             if not ok.all():
-                for i in np.flatnonzero(~ok).tolist():
+                bad_rows = np.flatnonzero(~ok).tolist()
+                for k, i in enumerate(bad_rows):
+                    if len(self.problems) >= MAX_PROBLEMS:
+                        self.more_problems += len(bad_rows) - k
+                        break
                     self._problem(
                         f"record #{int(ordinals[i])} at byte {self.offset + int(starts[i]) - HEADER}: "
                         "data CRC mismatch, record skipped"
@@ -324,10 +468,13 @@ class RecordReader:
                 starts, lengths, ordinals = starts[ok], lengths[ok], ordinals[ok]
         base = self.offset
         self.offset += end
-        self.tail = 0 if self.stopped else (len(buf) - end if at_eof else 0)
+        # Bytes left over form one incomplete record: all of them when the read reached the end of
+        # the file, or the whole rest of the file when that record is longer than one read.
+        rest = len(buf) - end if at_eof else (want - end if want is not None and end == 0 else 0)
+        self.tail = 0 if self.stopped else rest
         if not len(starts):
             return None
-        return Frames(buf, base, starts, lengths, ordinals, end)
+        return Frames(buf, base, starts, lengths, ordinals, end, self._problem)
 
     def _damaged(self, at: int) -> None:
         self.stopped = True
