@@ -235,7 +235,8 @@ class TbtuiApp(App[int]):
             logdir.discover()
             total = max(logdir.pending_bytes(), 1)
             self.post_message(LogdirChanged(Changes(new_runs=list(logdir.runs)), 0.0))
-        rediscover = not first
+        # Walk the tree only when something may have been added, removed or replaced.
+        rediscover = not first and logdir.needs_discovery(self.feed.take_changes() if self.feed else None)
         idle_slices = 0
         signature = self._signature()
         # The first slice is one file's first megabyte: enough for a chart, and quick.
@@ -391,8 +392,9 @@ class TbtuiApp(App[int]):
             notice = f"! {focused.name}: {problems[0]}" + (
                 f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
             )
-        if not self.logdir.exists:
-            notice = notice or f"{self.logdir_path} does not exist yet; waiting for it to appear"
+        absence = self.logdir.absence
+        if absence or self.logdir.problems:
+            notice = notice or absence or f"! {self.logdir.problems[0]}"
         points = sum(r.point_count() for r in runs.values())
         self.query_one(StatusBar).set_info(
             StatusInfo(

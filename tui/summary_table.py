@@ -41,6 +41,8 @@ def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
         console = Console(highlight=False, width=wide)
     runs = data["runs"]
     console.print(Text(f"{inert(data['logdir'])}: {len(runs)} run(s)", style="bold"))
+    for p in data.get("problems", []):
+        console.print(Text(f"  ! {inert(p)}", style="yellow"))
     if not runs:
         console.print("no event files found (files whose name contains 'tfevents')")
         return

@@ -26,7 +26,7 @@ def test_summary_json_schema_on_real_logdir(capsys: pytest.CaptureFixture[str]) 
     assert code == 0
     data = json.loads(out)  # strict JSON: json.loads would accept NaN, so check the text too
     assert "NaN" not in out.replace('"NaN"', "")
-    assert set(data) == {"logdir", "runs"}
+    assert set(data) == {"logdir", "problems", "runs"} and data["problems"] == []
     run = data["runs"]["trace"]
     assert set(run) == {"files", "scalars", "histograms", "graphs", "other"}
     assert run["graphs"]["train_step_trace"] == {"kind": "op_graph", "nodes": 363}

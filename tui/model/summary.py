@@ -80,4 +80,8 @@ def run_summary(run: Run) -> dict[str, Any]:
 
 
 def logdir_summary(logdir: Logdir) -> dict[str, Any]:
-    return {"logdir": logdir.path, "runs": {name: run_summary(run) for name, run in logdir.runs.items()}}
+    return {
+        "logdir": logdir.path,
+        "problems": list(logdir.problems),
+        "runs": {name: run_summary(run) for name, run in logdir.runs.items()},
+    }

@@ -17,12 +17,21 @@ Two ways to notice:
   where file events never arrive, or when watching cannot start (a missing logdir, an exhausted
   inotify watch limit). The feed falls back to polling by itself and says so in :attr:`mode`.
 
+The feed also keeps *which* paths changed (:meth:`ChangeFeed.take_changes`), so a refresh after
+nothing but appends to known files can skip walking the tree; whenever it cannot know (polling,
+the safety tick, too many changes), it says so and the caller walks.
+
+The watch is tied to the logdir's inode: when the logdir is deleted (or replaced by another
+directory), the watcher notices within a second, stops, and the feed watches the new directory as
+soon as one is there, instead of staying on the dead inode.
+
 Nothing here imports Textual; the feed is plain threading so tests can drive it directly.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -34,6 +43,12 @@ DEFAULT_POLL = 1.0
 #: Even with file events, refresh this often in case an event was lost.
 SAFETY_INTERVAL = 10.0
 NO_LOGDIR = "logdir does not exist yet"
+NOT_A_DIR = "logdir is not a directory"
+LOGDIR_GONE = "logdir was deleted or replaced"
+#: Reasons for polling that end by themselves: the feed tries file events again on every wait.
+_RETRY = (NO_LOGDIR, NOT_A_DIR, LOGDIR_GONE)
+#: Beyond this many changed paths between two refreshes, the feed just says "anything may have changed".
+MAX_CHANGES = 10_000
 
 
 class ChangeFeed:
@@ -60,6 +75,9 @@ class ChangeFeed:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._last_report = time.monotonic()
+        self._changes: set[tuple[str, str]] | None = None  # None: unknown, walk everything
+        #: (device, inode) of the directory being watched, while file events are on.
+        self.watching: tuple[int, int] | None = None
         #: "events", "polling" or "stopped"; read by the status bar.
         self.mode = "polling"
         #: Why events are not used, when they are not (shown to the user).
@@ -88,19 +106,45 @@ class ChangeFeed:
         self._changed.clear()
         if self._stop.is_set():
             return False
-        if self.mode == "polling" and self.reason == NO_LOGDIR and self._thread is None:
-            # Polling only because the logdir was missing: it may exist now, so try file events.
+        if self.mode == "polling" and self.reason in _RETRY and self._thread is None:
+            # Polling only because there was no directory to watch: there may be one now.
             self._try_start_events()
             if self.mode == "events":
                 got = True  # the logdir just appeared: worth a look right away
+                self._unknown()
         if got or time.monotonic() >= deadline:
+            if not got or self.mode != "events":
+                self._unknown()  # a poll or the safety tick: nobody knows what changed
             self._last_report = time.monotonic()
             return True
         return False
 
+    def take_changes(self) -> set[tuple[str, str]] | None:
+        """The (kind, path) changes since the last call ("added", "modified", "deleted"), or None.
+
+        None means "anything may have changed" (the first call, polling, the safety tick, a restart
+        of the watch, too many changes): the caller should look at everything.
+        """
+        with self._lock:
+            out, self._changes = self._changes, set()
+        return out
+
     def poke(self) -> None:
         """Wake a waiting :meth:`wait` now (used on resume from pause and by tests)."""
+        self._unknown()
         self._changed.set()
+
+    def _unknown(self) -> None:
+        with self._lock:
+            self._changes = None
+
+    def _record(self, changes: set[tuple[object, str]]) -> None:
+        with self._lock:
+            if self._changes is None:
+                return
+            self._changes.update((getattr(c, "name", str(c)), p) for c, p in changes)
+            if len(self._changes) > MAX_CHANGES:
+                self._changes = None
 
     def close(self) -> None:
         """Stop watching; a blocked :meth:`wait` returns False promptly."""
@@ -110,9 +154,18 @@ class ChangeFeed:
 
     # -- internals ------------------------------------------------------------------------------
 
+    def _identity(self) -> tuple[int, int] | None:
+        """(device, inode) of the logdir, or None when it is missing or not a directory."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+
     def _try_start_events(self) -> None:
-        if not os.path.isdir(self.path):
-            self.mode, self.reason = "polling", NO_LOGDIR
+        ident = self._identity()
+        if ident is None:
+            self.mode, self.reason = "polling", (NOT_A_DIR if os.path.exists(self.path) else NO_LOGDIR)
             return
         factory = self._factory
         if factory is None:
@@ -140,20 +193,34 @@ class ChangeFeed:
                     if self._stop.is_set():
                         break
                     if changes:
+                        self._record(changes)
                         self._changed.set()
+                    # Yields come at least every rust_timeout: a deleted (or replaced) logdir is
+                    # noticed within a second, as the watch on its old inode would never fire again.
+                    if self._identity() != ident:
+                        break
             except Exception as e:  # watch limits, vanished logdir, unsupported filesystem
                 failure.append(str(e) or type(e).__name__)
             finally:
+                moved = self._identity() != ident
                 with self._lock:
                     self._thread = None
+                    self.watching = None
+                    self._changes = None
                     if not self._stop.is_set():
                         self.mode = "polling"
-                        self.reason = f"file events stopped: {failure[0]}" if failure else "file events ended"
+                        if moved:
+                            self.reason = LOGDIR_GONE
+                        elif failure:
+                            self.reason = f"file events stopped: {failure[0]}"
+                        else:
+                            self.reason = "file events ended"
                         self._changed.set()  # let a waiter notice the switch
 
         with self._lock:
             self.mode = "events"
             self.reason = ""
+            self.watching = ident
             self._thread = threading.Thread(target=run, name="tbtui-watch", daemon=True)
             self._thread.start()
         # No waiting for the watcher to come up: if it fails, its thread switches to polling and
