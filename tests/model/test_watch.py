@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
-from tui.model.watch import NO_LOGDIR, ChangeFeed
+from tui.model.watch import NO_LOGDIR, NOT_A_DIR, ChangeFeed
 
 
 def wait_true(feed: ChangeFeed, tries: int = 100) -> bool:
@@ -82,5 +83,60 @@ def test_poke_wakes_a_waiter(tmp_path):
     try:
         feed.poke()
         assert feed.wait(5) is True
+    finally:
+        feed.close()
+
+
+def wait_for(feed: ChangeFeed, cond, tries: int = 100) -> bool:
+    """Drive the feed until ``cond()`` holds (bounded: ``tries`` waits of 0.1 s)."""
+    for _ in range(tries):
+        if cond():
+            return True
+        feed.wait(0.1)
+    return cond()
+
+
+def test_the_watch_is_rearmed_when_the_logdir_is_deleted_and_recreated(tmp_path):
+    """Issue 11, finding 11: the watch must not stay on the dead inode of a deleted logdir."""
+    root = tmp_path / "logs"
+    root.mkdir()
+    feed = ChangeFeed(str(root), safety_interval=600)  # only file events can wake it
+    try:
+        assert feed.mode == "events" and feed.armed == 1
+        shutil.rmtree(root)
+        root.mkdir()  # often with the very same inode number
+        st = root.stat()
+        assert wait_for(feed, lambda: feed.armed == 2 and feed.mode == "events")
+        assert feed.watching == (st.st_dev, st.st_ino)
+        feed.take_changes()
+        (root / "events.out.tfevents.1").write_bytes(b"x")
+        assert wait_true(feed)
+        changes = feed.take_changes()  # a file event, not a poll: the feed knows what changed
+        assert changes is not None and any(p.endswith("events.out.tfevents.1") for _, p in changes)
+    finally:
+        feed.close()
+
+
+def test_a_logdir_that_is_a_file_is_not_called_missing(tmp_path):
+    path = tmp_path / "logs"
+    path.write_text("a file")
+    feed = ChangeFeed(str(path))
+    try:
+        assert feed.mode == "polling" and feed.reason == NOT_A_DIR
+    finally:
+        feed.close()
+
+
+def test_changes_are_kept_until_taken_and_unknown_after_a_poll(tmp_path):
+    feed = ChangeFeed(str(tmp_path), safety_interval=600)
+    try:
+        assert feed.take_changes() is None  # before anything: nobody knows, walk everything
+        (tmp_path / "a").mkdir()
+        assert wait_true(feed)
+        changes = feed.take_changes()
+        assert changes is not None and ("added", str(tmp_path / "a")) in changes
+        assert feed.take_changes() == set()
+        feed.poke()
+        assert feed.wait(5) and feed.take_changes() is None
     finally:
         feed.close()

@@ -78,6 +78,8 @@ class ChangeFeed:
         self._changes: set[tuple[str, str]] | None = None  # None: unknown, walk everything
         #: (device, inode) of the directory being watched, while file events are on.
         self.watching: tuple[int, int] | None = None
+        #: How many watches were started (a deleted and recreated logdir starts another).
+        self.armed = 0
         #: "events", "polling" or "stopped"; read by the status bar.
         self.mode = "polling"
         #: Why events are not used, when they are not (shown to the user).
@@ -175,6 +177,8 @@ class ChangeFeed:
                 self.mode, self.reason = "polling", "watchfiles is not installed"
                 return
         failure: list[str] = []
+        moved: list[bool] = []
+        root = os.path.abspath(self.path)
 
         def run() -> None:
             try:
@@ -195,14 +199,20 @@ class ChangeFeed:
                     if changes:
                         self._record(changes)
                         self._changed.set()
-                    # Yields come at least every rust_timeout: a deleted (or replaced) logdir is
-                    # noticed within a second, as the watch on its old inode would never fire again.
-                    if self._identity() != ident:
+                    # The watch on a deleted logdir never fires again, even when a new directory
+                    # (often with the same inode number) takes its place: an event on the logdir
+                    # itself, or a new identity (checked at every yield, so at least every second
+                    # in case that event was lost), ends this watch so the feed starts another.
+                    if any(os.path.abspath(p) == root for _, p in changes) or self._identity() != ident:
+                        moved.append(True)
                         break
-            except Exception as e:  # watch limits, vanished logdir, unsupported filesystem
+            except FileNotFoundError:  # the logdir went away before the watch was set up
+                moved.append(True)
+            except Exception as e:  # watch limits, unsupported filesystem
                 failure.append(str(e) or type(e).__name__)
             finally:
-                moved = self._identity() != ident
+                if self._identity() != ident:
+                    moved.append(True)
                 with self._lock:
                     self._thread = None
                     self.watching = None
@@ -221,6 +231,7 @@ class ChangeFeed:
             self.mode = "events"
             self.reason = ""
             self.watching = ident
+            self.armed += 1
             self._thread = threading.Thread(target=run, name="tbtui-watch", daemon=True)
             self._thread.start()
         # No waiting for the watcher to come up: if it fails, its thread switches to polling and
