@@ -92,7 +92,7 @@ def build_template(payload: bytes) -> Template | None:
     """Return the layout of ``payload`` if it is a single-scalar event we can decode by columns."""
     try:
         return _build(payload)
-    except (ValueError, IndexError):
+    except Exception:  # protobuf's DecodeError, bad varints, bad UTF-8: protobuf's path decides
         return None
 
 
@@ -135,10 +135,12 @@ def _build(p: bytes) -> Template | None:
             return None
     if tag_b is None:
         tag_b = b""
-    tag = tag_b.decode("utf-8", errors="replace")
+    # The template must be an Event protobuf accepts (a tag of valid UTF-8 and so on): rows that
+    # match it differ only in numeric fields, so they are then exactly what protobuf would read.
+    ev = event_pb2.Event.FromString(p)
+    tag = ev.summary.value[0].tag
     metadata = None
     if meta_span is not None:
-        ev = event_pb2.Event.FromString(p)
         metadata = decode.Metadata.from_proto(ev.summary.value[0].metadata)
     if simple is not None and tensor is None:
         return Template(len(p), wall, step, step_len, simple, "f4", tag, metadata, True)
