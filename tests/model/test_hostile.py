@@ -284,3 +284,33 @@ def test_summary_json_names_every_new_problem(tmp_path: Path, capsys: pytest.Cap
     )
     summary = logdir_summary(Logdir(str(logs)).load_all())
     assert summary["runs"]["run"]["files"][0]["problems"] == problems
+
+
+def test_a_cut_record_in_a_file_the_run_has_moved_on_from_is_cut_short(tmp_path: Path) -> None:
+    """A writer died inside a record and the job restarted with a new file (finding 9)."""
+    old = tmp_path / "r" / "events.out.tfevents.1"
+    write_events(old, scalar_events(range(3), 10.0))
+    with open(old, "ab") as f:
+        f.write(frame(b"x" * 100)[:50])
+    logdir = Logdir(str(tmp_path)).load_all()
+    assert not logdir.runs["r"].damaged  # it may still be being written
+    write_events(tmp_path / "r" / "events.out.tfevents.2", scalar_events(range(3, 6), 20.0))
+    logdir.load_all()
+    run = logdir.runs["r"]
+    assert run.damaged
+    at = old.stat().st_size - 50
+    assert run.problems == [
+        f"events.out.tfevents.1: incomplete record at byte {at} (50 of 116 bytes on disk): "
+        "cut short (the run has a newer file)"
+    ]
+
+
+def test_a_rename_is_only_followed_to_the_same_file(tmp_path: Path) -> None:
+    """Same inode number, other first record: a new file that reuses an old inode is not a rename."""
+    path = tmp_path / "r" / "events.out.tfevents.1"
+    write_events(path, scalar_events(range(3), 10.0))
+    reader = Logdir(str(tmp_path)).load_all().runs["r"].files[str(path)]
+    assert reader.is_same_file(str(path))
+    with open(path, "r+b") as f:
+        f.write(b"".join(frame(e.SerializeToString()) for e in scalar_events(range(3), 99.0)))
+    assert not reader.is_same_file(str(path))

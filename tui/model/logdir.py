@@ -279,8 +279,11 @@ class Run:
     @property
     def damaged(self) -> bool:
         """Anything to mark: a problem, a run gone, or a record cut short (not one still being written)."""
-        return self.gone or any(
-            r.problems or (r.incomplete() is not None and (r.stale or self._superseded(p)))
+        if self.gone:
+            return True
+        last = max(self.files, default="")
+        return any(
+            r.problems or (r.incomplete() is not None and (p != last or r.stale))
             for p, r in self.files.items()
         )
 
@@ -761,9 +764,10 @@ class Logdir:
                     st = os.stat(new_path)
                 except OSError:
                     continue
-                hit = lost.pop((st.st_dev, st.st_ino), None)
-                if hit is None:
+                hit = lost.get((st.st_dev, st.st_ino))
+                if hit is None or not runs[hit[0]].files[hit[1]].is_same_file(new_path):
                     continue
+                del lost[(st.st_dev, st.st_ino)]
                 old_name, old_path = hit
                 run = runs[old_name]
                 if old_name != new_name and new_name not in runs and old_name not in found:

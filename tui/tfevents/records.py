@@ -311,6 +311,23 @@ class RecordReader:
             return None
         return self.replaced
 
+    def is_same_file(self, path: str) -> bool:
+        """Whether ``path`` is the file this reader read (found again after a rename, say).
+
+        The inode alone is not enough: a deleted file's inode number is soon given to a new file,
+        so the first record must match too.
+        """
+        try:
+            st = os.stat(path)
+            if (st.st_dev, st.st_ino) != self.ident or st.st_size < self.offset:
+                return False
+            if self.head is None:
+                return self.offset == 0
+            with open(path, "rb") as f:
+                return hashlib.blake2b(f.read(self._head_len), digest_size=16).digest() == self.head
+        except OSError:
+            return False
+
     def _replace(self, why: str) -> str:
         self.replaced = why
         self._problem(f"{why}; stopped reading it")
