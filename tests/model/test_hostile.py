@@ -212,6 +212,19 @@ def test_appends_to_known_files_need_no_walk(tmp_path: Path) -> None:
     assert logdir.needs_discovery(None)  # nobody knows what changed
 
 
+def test_walks_of_a_costly_tree_are_spaced_out_but_never_lost(tmp_path: Path) -> None:
+    with EventFileWriter(str(tmp_path / "run"), legacy=True) as w:
+        w.add_scalar("loss", 1.0, 0)
+    logdir = Logdir(str(tmp_path)).load_all()
+    logdir._next_walk = time.monotonic() + 3600  # as if the last walk had taken six minutes
+    assert not logdir.needs_discovery({("added", str(tmp_path / "run2"))})
+    assert not logdir.needs_discovery({("modified", w.path)})
+    logdir._next_walk = 0.0
+    assert logdir.needs_discovery({("modified", w.path)})  # the walk put off is still owed
+    logdir.discover()
+    assert not logdir.needs_discovery({("modified", w.path)})
+
+
 # -- finding 17: unreadable folders, gone and renamed runs, a logdir that is a file -----------
 
 

@@ -44,6 +44,10 @@ _NEVER_FOLLOW = ("/proc", "/dev", "/sys")
 #: A listing younger than this may miss a change made in the same mtime tick (coarse-clock file
 #: systems have 1-2 s ticks), so it is not trusted until it is older.
 _RACY_SECONDS = 2.0
+#: A walk of the whole tree may take at most this share of the time (a huge tree is walked less
+#: often, never more than a tenth of a core); walks under _CHEAP_WALK seconds are never put off.
+_WALK_SHARE = 0.1
+_CHEAP_WALK = 0.05
 
 
 @dataclass(slots=True)
@@ -51,8 +55,9 @@ class _Listing:
     """One directory's relevant entries, valid while its mtime stays ``mtime_ns``."""
 
     mtime_ns: int
-    subdirs: list[str]
-    files: list[str]
+    path: str  # where it was listed from: the children's paths below are built on it
+    children: list[tuple[str, str]]  # (path, run-style relative name) of each subdirectory to visit
+    files: list[str]  # event file paths
     problems: list[str]
 
 
@@ -82,6 +87,7 @@ class Discovery:
         ancestors = _ancestors(os.path.realpath(self.root))
         seen: set[tuple[int, int]] = set()
         too_deep = False
+        trusted_before = time.time_ns() - int(_RACY_SECONDS * 1e9)
         stack: list[tuple[str, str, int]] = [(self.root, ".", 0)]
         while stack:
             path, rel, depth = stack.pop()
@@ -97,22 +103,22 @@ class Discovery:
                 continue
             seen.add(key)
             listing = self._cache.get(key)
-            if listing is None or listing.mtime_ns != st.st_mtime_ns:
-                listing = _list(path, rel, ancestors)
+            if listing is None or listing.mtime_ns != st.st_mtime_ns or listing.path != path:
+                listing = _list(path, rel, ancestors, st.st_mtime_ns)
                 if listing is None:
                     problems.append(f"cannot list {rel}: permission denied; runs under it are not shown")
                     continue
-                listing.mtime_ns = st.st_mtime_ns
-            if time.time() - st.st_mtime_ns / 1e9 > _RACY_SECONDS:
+            if st.st_mtime_ns < trusted_before:
                 cache[key] = listing
-            problems.extend(listing.problems)
+            if listing.problems:
+                problems.extend(listing.problems)
             if listing.files:
-                runs[rel] = [os.path.join(path, f) for f in listing.files]
-            if listing.subdirs and depth >= MAX_DEPTH:
-                too_deep = True
-                continue
-            for name in reversed(listing.subdirs):
-                stack.append((os.path.join(path, name), name if rel == "." else f"{rel}/{name}", depth + 1))
+                runs[rel] = listing.files
+            if listing.children:
+                if depth >= MAX_DEPTH:
+                    too_deep = True
+                    continue
+                stack.extend((p, r, depth + 1) for p, r in reversed(listing.children))
         if too_deep:
             problems.append(f"directories more than {MAX_DEPTH} levels deep are not searched")
         self.problems, self._cache = problems, cache
@@ -129,7 +135,7 @@ def _ancestors(real: str) -> set[str]:
         real = parent
 
 
-def _list(path: str, rel: str, ancestors: set[str]) -> _Listing | None:
+def _list(path: str, rel: str, ancestors: set[str], mtime_ns: int) -> _Listing | None:
     """The sorted subdirectories and event files of one directory (None if it cannot be listed)."""
     subdirs: list[str] = []
     files: list[str] = []
@@ -156,9 +162,9 @@ def _list(path: str, rel: str, ancestors: set[str]) -> _Listing | None:
                 problems.append(f"link {where} -> {real} not followed ({why})")
                 continue
         subdirs.append(e.name)
-    subdirs.sort()
-    files.sort()
-    return _Listing(0, subdirs, files, problems)
+    prefix = "" if rel == "." else f"{rel}/"
+    children = [(os.path.join(path, d), prefix + d) for d in sorted(subdirs)]
+    return _Listing(mtime_ns, path, children, [os.path.join(path, f) for f in sorted(files)], problems)
 
 
 def _unfollowable(real: str, ancestors: set[str]) -> str:
@@ -651,6 +657,8 @@ class Logdir:
         self._order: dict[str, _FileOrder] = {}
         self._discovery = Discovery(path)
         self._tracked: frozenset[str] = frozenset()  # absolute paths of every file a reader reads
+        self._walk_owed = False  # a change asked for a walk that was put off
+        self._next_walk = 0.0  # time.monotonic() before which a wanted walk is put off
         #: What discovery could not search (unreadable folders, links not followed, too deep), and
         #: a logdir that is not a directory. Rebuilt by every discovery.
         self.problems: list[str] = []
@@ -675,11 +683,15 @@ class Logdir:
         of the tree: only something added, deleted or renamed does, or a file that is no longer the
         one its reader read.
         """
-        if changes is None:
-            return True
         if any(r.replaced for run in self.runs.values() for r in run.files.values()):
             return True
-        return any(kind != "modified" or os.path.abspath(p) not in self._tracked for kind, p in changes)
+        if changes is None or any(
+            kind != "modified" or os.path.abspath(p) not in self._tracked for kind, p in changes
+        ):
+            self._walk_owed = True
+        # On a tree so big that walking it is costly, walks are spaced out: the change is owed, and
+        # a later call (the next wake, at the latest the feed's safety tick) walks.
+        return self._walk_owed and time.monotonic() >= self._next_walk
 
     def discover(self) -> list[str]:
         """Find new runs and files, runs that are gone or renamed, and files that were replaced.
@@ -689,7 +701,11 @@ class Logdir:
         with the new one's would show neither. A run renamed on disk keeps its points and readers
         under the new name (its files are the same inodes); one that disappeared is marked gone.
         """
+        start = time.monotonic()
         found = self._discovery.walk()
+        cost = time.monotonic() - start
+        self._walk_owed = False
+        self._next_walk = start + cost / _WALK_SHARE if cost > _CHEAP_WALK else 0.0
         absence = self.absence if os.path.exists(self.path) else None
         self.problems = ([absence] if absence else []) + self._discovery.problems
         runs = dict(self.runs)
