@@ -55,13 +55,21 @@ def test_metadata_only_histogram_value_is_no_point_and_no_crash(tmp_path: Path) 
     t.tensor_shape.dim.add(size=1)
     t.tensor_shape.dim.add(size=3)
     t.double_val.extend([0.0, 1.0, 5.0])
-    write_events(tmp_path / "r" / "events.out.tfevents.1", [ev, later])
+    lone = event_pb2.Event(wall_time=1.5, step=3)
+    lone.summary.value.add(tag="s").metadata.plugin_data.plugin_name = "scalars"
+    write_events(tmp_path / "r" / "events.out.tfevents.1", [ev, lone, later])
     run = Logdir(str(tmp_path)).load_all().runs["r"]
     # TensorBoard keeps the metadata (so the later tensor is a histogram) but no point at step 3.
     assert run.metadata["h"].plugin == "histograms"
     snap = run.histograms["h"].snapshot()
     assert snap.steps.tolist() == [4] and snap.histogram(0).tolist() == [[0.0, 1.0, 5.0]]
+    assert "s" not in run.scalars and "s" not in run.blobs
     assert run.problems == []
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    acc = EventAccumulator(str(tmp_path / "r"), size_guidance={"tensors": 0})
+    acc.Reload()
+    assert acc.Tags()["tensors"] == ["h"] and [e.step for e in acc.Tensors("h")] == [4]
 
 
 def test_every_decode_failure_is_a_named_problem_and_the_rest_loads(tmp_path: Path) -> None:
