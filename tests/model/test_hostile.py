@@ -154,8 +154,8 @@ def test_a_file_replaced_by_a_longer_one_is_read_afresh(tmp_path: Path) -> None:
     run = logdir.runs["r"]
     assert run.scalars["loss"].steps.tolist() == list(range(100, 120))  # no stale point, none lost
     assert run.problems == [
-        "events.out.tfevents.1: replaced by another file (a new inode): the run was read again "
-        "from the start (no point of the old file is kept)"
+        "events.out.tfevents.1: replaced by another file; the run was re-read from the start, "
+        "dropping the old file's points"
     ]
 
 
@@ -171,7 +171,7 @@ def test_a_recreated_shorter_file_is_read_afresh_with_the_runs_other_files(tmp_p
     run = logdir.runs["r"]
     assert run.scalars["loss"].steps.tolist() == [50, 51, 52]
     assert run.scalars["a"].steps.tolist() == [0, 1, 2]
-    assert len(run.problems) == 1 and "read again from the start" in run.problems[0]
+    assert len(run.problems) == 1 and "re-read from the start" in run.problems[0]
 
 
 def test_a_file_rewritten_in_place_is_read_afresh(tmp_path: Path) -> None:

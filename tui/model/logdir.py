@@ -750,7 +750,7 @@ class Logdir:
         fresh.files = {p: self._reader(p) for p in sorted(set(paths) | set(run.files)) if os.path.lexists(p)}
         if path in fresh.files:
             fresh.files[path].problems.append(
-                f"{reason}: the run was read again from the start (no point of the old file is kept)"
+                f"{reason}; the run was re-read from the start, dropping the old file's points"
             )
         self._first_pass_done -= set(run.files)
         return fresh

@@ -299,7 +299,7 @@ class RecordReader:
         except OSError:
             return None  # gone: a problem of its own, not a replacement
         if (st.st_dev, st.st_ino) != self.ident:
-            return self._replace("replaced by another file (a new inode)")
+            return self._replace("replaced by another file")
         if st.st_size < self.offset:
             return self._replace(f"shrank from {self.offset} to {st.st_size} bytes")
         if self._look is not None and (st.st_size, st.st_mtime_ns) == self._look:
@@ -394,7 +394,7 @@ class RecordReader:
         if self.ident is None:
             self.ident = (st.st_dev, st.st_ino)
         elif (st.st_dev, st.st_ino) != self.ident:
-            self._replace("replaced by another file (a new inode)")
+            self._replace("replaced by another file")
             return None
         size = st.st_size
         if size < self.offset:
