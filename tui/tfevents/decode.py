@@ -169,9 +169,10 @@ def legacy_histogram(h: summary_pb2.HistogramProto) -> np.ndarray:
     limits = np.asarray(h.bucket_limit, dtype=np.float64)
     inner = limits[start:end]
     out = np.empty((end - start + 1, 3), dtype=np.float32)
-    out[:, 0] = np.concatenate(([h.min], inner))
-    out[:, 1] = np.concatenate((inner, [h.max]))
-    out[:, 2] = counts[start : end + 1]
+    with np.errstate(over="ignore"):  # float64 edges beyond float32 become +-inf, as in TensorBoard
+        out[:, 0] = np.concatenate(([h.min], inner))
+        out[:, 1] = np.concatenate((inner, [h.max]))
+        out[:, 2] = counts[start : end + 1]
     return out.astype(np.float64)
 
 
