@@ -244,7 +244,7 @@ class TbtuiApp(App[int]):
         while not worker.is_cancelled and not self._closing_loader.is_set() and self._read_gate.is_set():
             ch = logdir.refresh(budget, rediscover=rediscover)
             budget = self.slice_bytes
-            rediscover = False
+            rediscover = logdir.needs_discovery(set())  # a file found replaced, or a walk put off
             done += ch.bytes_read
             now = self._signature()
             changed = ch.any or now != signature

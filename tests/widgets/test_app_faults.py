@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 from tui.app import TbtuiApp
 from tui.widgets.run_list import RunList
@@ -60,3 +61,15 @@ async def test_a_logdir_that_is_a_file_says_so(tmp_path, tb):
             pilot, lambda: "is not a directory" in app.query_one(StatusBar).render().plain, what="the notice"
         )
         assert "does not exist" not in app.query_one(StatusBar).render().plain
+
+
+async def test_a_file_rewritten_in_place_is_read_afresh_without_another_event(logdir, tmp_path, tb):
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, tb)
+        (old,) = app.logdir.runs["alpha"].files
+        new = tb.write_run(str(tmp_path / "elsewhere"), "alpha", 50, start=100)
+        with open(old, "r+b") as f:  # same inode, other content: only the first record tells
+            f.write(Path(new).read_bytes())
+        await tb.wait_for(pilot, lambda: rows(app)["alpha"].last_step == 149, what="alpha read afresh")
+        assert app.logdir.runs["alpha"].scalars["train/loss"].steps.tolist() == list(range(100, 150))
