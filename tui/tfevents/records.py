@@ -258,11 +258,6 @@ class RecordReader:
             return -1
 
     @property
-    def gone(self) -> bool:
-        """The file is no longer there (deleted, or its run renamed away)."""
-        return not os.path.lexists(self.path)
-
-    @property
     def stale(self) -> bool:
         """Nothing has touched the file for STALE_SECONDS: no writer is finishing it."""
         return bool(self.mtime) and time.time() - self.mtime > STALE_SECONDS
@@ -486,8 +481,9 @@ class RecordReader:
         base = self.offset
         self.offset += end
         # Bytes left over form one incomplete record: all of them when the read reached the end of
-        # the file, or the whole rest of the file when that record is longer than one read.
-        rest = len(buf) - end if at_eof else (want - end if want is not None and end == 0 else 0)
+        # the file, or the whole rest of the file when that record (its header read) is longer
+        # than the file.
+        rest = len(buf) - end if at_eof else (want if want is not None and end == 0 and self.need else 0)
         self.tail = 0 if self.stopped else rest
         if not len(starts):
             return None
