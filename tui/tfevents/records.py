@@ -339,7 +339,7 @@ class RecordReader:
     @property
     def pending(self) -> int:
         """Bytes on disk not yet read (as of the last stat)."""
-        return 0 if self.stopped else max(0, self.size - self.offset - self.tail)
+        return 0 if self.stopped or self.replaced else max(0, self.size - self.offset - self.tail)
 
     def _problem(self, text: str) -> None:
         if text in self.problems:
