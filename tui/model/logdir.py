@@ -809,6 +809,7 @@ class Logdir:
         for run in self.runs.values():
             order = self._file_order(run)
             for r in order.ahead():
+                r.settle()
                 # Read ahead by the reader's prefetch but not ingested yet: still to come.
                 total += max(0, r.offset - order.taken.get(id(r), 0))
                 size = r.stat_size()

@@ -250,6 +250,16 @@ class RecordReader:
     _head_len: int = 0
     _look: tuple[int, int] | None = field(default=None, repr=False)  # (size, mtime_ns) of the last look
 
+    def settle(self) -> None:
+        """Wait for this reader's read-ahead, if one is in flight; its frames stay for :meth:`read`.
+
+        The prefetch thread moves ``offset``, ``size`` and ``tail`` while it reads, so a sum of
+        them taken from another thread mid-read can say "nothing left" while a chunk is on its
+        way; callers that decide whether loading is finished call this first.
+        """
+        if self._prefetch is not None:
+            self._prefetch.exception()  # waits without raising; read() raises or returns it
+
     def stat_size(self) -> int:
         """Current size on disk, or -1 when the file is gone or unreadable."""
         try:
