@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from tui.demo import LATE_RUN, NEW_RUN_AFTER, RUNS, DemoWriter
+from tui.cli.demo import LATE_RUN, NEW_RUN_AFTER, RUNS, DemoWriter
 from tui.model.logdir import Logdir
 
 
@@ -52,7 +52,7 @@ def test_the_writer_thread_appends_steps_and_adds_a_run(tmp_path):
 
 def test_demo_fills_every_tab(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Hparams and images too, so a new user sees every tab work before pointing it at real logs."""
-    from tui.demo import DemoWriter
+    from tui.cli.demo import DemoWriter
     from tui.model.hparams import collect
     from tui.model.images import decode
     from tui.model.logdir import Logdir

@@ -10,9 +10,10 @@ import numpy as np
 
 from tui.app import TbtuiApp
 from tui.model.histograms import PackedHistograms, distribution
-from tui.render.ticks import format_number
+from tui.render.ticks import format_number, x_formatter
 from tui.tfevents.writer import EventFileWriter
-from tui.widgets.distribution_view import DistributionView, distribution_x
+from tui.views.xaxis import x_values
+from tui.widgets.distribution_view import DistributionView
 from tui.widgets.distributions_pane import DistributionsPane
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -87,8 +88,8 @@ async def test_x_axis_follows_the_apps_x_mode(tb):
         await tb.wait_for(pilot, lambda: view.x_mode == "relative" and view._key is not None, what="relative")
         await tb.wait_for(pilot, lambda: all(lab.endswith("s") for lab in x_labels(view)), what="seconds")
         snap = run.histograms["weights/fc2.weight"].snapshot()
-        x, fmt, _ = distribution_x(snap.steps, snap.wall_times, "relative", run.first_wall_time)
-        assert x[0] >= 0 and f"at {fmt(float(x[-1]))}" in readout(view)
+        x = x_values(snap.steps, snap.wall_times, "relative", run.first_wall_time)
+        assert x[0] >= 0 and f"at {x_formatter('relative', x)(float(x[-1]))}" in readout(view)
         await pilot.press("x")
         await tb.wait_for(pilot, lambda: view.x_mode == "wall", what="wall")
         await tb.wait_for(

@@ -10,7 +10,9 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+import numpy as np
 
 __all__ = [
     "format_number",
@@ -23,6 +25,7 @@ __all__ = [
     "nice_step",
     "time_ticks",
     "wall_ticks",
+    "x_formatter",
 ]
 
 _SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
@@ -315,3 +318,14 @@ def format_wall(epoch: float, span: float = 0.0, *, step: float | None = None) -
     if span < 120:
         return time.strftime("%H:%M:%S", t)
     return time.strftime("%H:%M", t)
+
+
+def x_formatter(x_mode: str, x: np.ndarray) -> Callable[[float], str]:
+    """How an axis writes the x values ``x`` of ``x_mode``: steps, compound durations, or wall-clock times
+    sized to the span of ``x``."""
+    if x_mode == "relative":
+        return lambda v: format_relative(v, compound=True)
+    if x_mode == "wall":
+        span = float(x.max() - x.min()) if len(x) else 0.0
+        return lambda v: format_wall(v, span)
+    return format_step

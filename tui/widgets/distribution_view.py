@@ -8,7 +8,6 @@ step, seconds since the run's first event, or wall-clock time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,10 +15,11 @@ from rich.text import Text
 
 from tui.model.histograms import distribution
 from tui.render.distribution import render_distribution
-from tui.render.ticks import format_number, format_relative, format_step, format_wall
+from tui.render.ticks import format_number, x_formatter
+from tui.views.xaxis import x_values
 from tui.widgets.histogram_view import HistogramPlotBase, PlotPanel, readout_item, step_item
 
-__all__ = ["DistributionView", "distribution_x"]
+__all__ = ["DistributionView"]
 
 #: Readout order, top band first: (label, column of the [n, 9] percentiles).
 _READOUT = (
@@ -33,25 +33,6 @@ _READOUT = (
     ("7%", 1),
     ("min", 0),
 )
-
-
-def distribution_x(
-    steps: np.ndarray, wall_times: np.ndarray, x_mode: str, first_wall_time: float | None
-) -> tuple[np.ndarray, Callable[[float], str], bool]:
-    """The x of every step for ``x_mode``, a tick formatter, and whether x is whole numbers.
-
-    Relative time counts from the run's first event (as TensorBoard's "relative" axis does), falling back
-    to the series' first point when the run has no recorded start.
-    """
-    if x_mode == "relative":
-        start = first_wall_time
-        if start is None or not np.isfinite(start):
-            start = float(wall_times[0]) if len(wall_times) else 0.0
-        return wall_times - start, lambda v: format_relative(v, compound=True), False
-    if x_mode == "wall":
-        span = float(wall_times.max() - wall_times.min()) if len(wall_times) else 0.0
-        return wall_times.astype(np.float64), lambda v: format_wall(v, span), False
-    return steps.astype(np.float64), format_step, True
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,17 +70,15 @@ class DistributionView(HistogramPlotBase):
         self, panel: PlotPanel, prepared: _Percentiles, width: int, height: int, cursor: int | None
     ) -> list[Text]:
         snap = panel.snap
-        x, fmt, integer = distribution_x(
-            snap.steps, snap.wall_times, self.x_mode, panel.source.first_wall_time
-        )
+        x = x_values(snap.steps, snap.wall_times, self.x_mode, panel.source.first_wall_time)
         return render_distribution(
             x,
             prepared.values,
             width,
             height,
-            x_format=fmt,
+            x_format=x_formatter(self.x_mode, x),
             value_range=prepared.value_range,
-            integer_x=integer,
+            integer_x=self.x_mode == "step",
             cursor_index=cursor,
         )
 
@@ -107,8 +86,8 @@ class DistributionView(HistogramPlotBase):
         snap = panel.snap
         items = [step_item(int(snap.steps[index]), cursor=cursor)]
         if self.x_mode != "step":
-            x, fmt, _ = distribution_x(snap.steps, snap.wall_times, self.x_mode, panel.source.first_wall_time)
-            items.append(readout_item("at", fmt(float(x[index]))))
+            x = x_values(snap.steps, snap.wall_times, self.x_mode, panel.source.first_wall_time)
+            items.append(readout_item("at", x_formatter(self.x_mode, x)(float(x[index]))))
         row = prepared.values[index]
         items += [readout_item(label, format_number(float(row[col]), 4)) for label, col in _READOUT]
         return items

@@ -37,8 +37,7 @@ from textual.widgets import Input, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
-from tui.graphcli import SOURCE_LABELS, load_graph
-from tui.model.graph import KerasModelGraph, OpGraph, ScopeTree, TreeEntry
+from tui.model.graph import SOURCE_LABELS, KerasModelGraph, OpGraph, ScopeTree, TreeEntry, load_graph
 from tui.model.logdir import GraphEntry
 from tui.render.inert import inert
 from tui.widgets.graph_tree import GraphTree, Row

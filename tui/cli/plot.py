@@ -1,23 +1,22 @@
-"""``tbtui plot --kind histogram|distribution``: the Histograms and Distributions tabs' plots on stdout.
+"""``tbtui plot``: the app's charts printed to stdout for CI logs and scripts.
 
-One plot per matching (tag, run) pair, tags in TensorBoard's order and runs in the logdir's, drawn by the
-same renderers the app uses (tui/render/ridgeline.py and tui/render/distribution.py) from the same model
-arithmetic, so what a CI log shows is what the app shows. Each plot has a title line and, under it, a
-readout of the newest step. Colour only when stdout is a terminal and ``NO_COLOR`` is not set.
+``--kind scalar`` draws one chart per matching tag (TensorBoard's tag order), every matching run overlaid;
+``histogram`` and ``distribution`` draw one plot per matching (tag, run) pair, with a title line and a
+readout of the newest step. All are drawn by the renderers the app uses, from the same model arithmetic
+and the same x-axis rule, so what CI prints is what the app shows. Colour only when stdout is a terminal
+and ``NO_COLOR`` is not set.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
 
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
-from tui.cli import EXIT_NOTHING, CliError, _open_logdir, _regex
+from tui.cli.common import EXIT_NOTHING, CliError, compile_regex, open_logdir, plot_size, want_color
 from tui.model.histograms import (
     PackedHistograms,
     distribution,
@@ -28,15 +27,67 @@ from tui.model.histograms import (
 )
 from tui.model.series import HistogramSnapshot
 from tui.model.tags import sort_tags
-from tui.render.chart import color_for
+from tui.render.chart import color_for, render_chart_plain
 from tui.render.distribution import render_distribution
 from tui.render.inert import inert
 from tui.render.ridgeline import render_ridgeline
-from tui.render.ticks import format_number, format_step
+from tui.render.scalar_view import chart_series
+from tui.render.ticks import format_number, format_step, x_formatter
+from tui.views.xaxis import x_values
 
-__all__ = ["main", "render_plot"]
+__all__ = ["HELP", "add_arguments", "render_plot", "run"]
 
-DEFAULT_HEIGHT = 20
+HELP = "print a braille chart to stdout"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("logdir")
+    p.add_argument("--tag", metavar="REGEX", required=True)
+    p.add_argument("--run", metavar="REGEX", default=".*")
+    p.add_argument("--width", type=int, default=None)
+    p.add_argument("--height", type=int, default=None)
+    p.add_argument("--smoothing", type=float, default=0.6)
+    p.add_argument("--x", choices=("step", "relative", "wall"), default="step")
+    p.add_argument("--log-y", action="store_true")
+    p.add_argument("--kind", choices=("scalar", "histogram", "distribution"), default="scalar")
+
+
+def run(args: argparse.Namespace) -> int:
+    return _scalars(args) if args.kind == "scalar" else _histograms(args)
+
+
+def _scalars(args: argparse.Namespace) -> int:
+    run_rx = compile_regex(args.run)
+    tag_rx = compile_regex(args.tag, ignore_case=True)
+    if not 0 <= args.smoothing <= 0.999:
+        raise CliError("--smoothing must be between 0 and 0.999")
+    width, height = plot_size(args.width, args.height)
+    logdir = open_logdir(args.logdir)
+    runs = [name for name in logdir.runs if run_rx.search(name)]
+    # Colours follow each run's place among all runs, as in the app.
+    colors = {name: color_for(i) for i, name in enumerate(logdir.runs)}
+    tags = sort_tags(t for name in runs for t in logdir.runs[name].scalars if tag_rx.search(t))
+    if not tags:
+        raise CliError(f"no scalar series match --run {args.run!r} --tag {args.tag!r}", EXIT_NOTHING)
+    color = want_color()
+    out = sys.stdout
+    for k, tag in enumerate(tags):
+        series = []
+        for name in runs:
+            s = logdir.runs[name].scalars.get(tag)
+            if s is None or not len(s):
+                continue
+            series.append(
+                chart_series(name, s.snapshot(), colors[name], x_mode=args.x, smoothing=args.smoothing)
+            )
+        if k:
+            out.write("\n")
+        out.write(
+            render_chart_plain(series, width, height, color=color, x_mode=args.x, log_y=args.log_y, title=tag)
+        )
+    out.flush()
+    return 0
+
 
 #: The readout's percentiles, highest first: (label, column of the [n, 9] percentiles).
 _PERCENTILES = (
@@ -50,10 +101,6 @@ _PERCENTILES = (
     ("7%", 1),
     ("min", 0),
 )
-
-
-def _want_color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _readout(parts: list[tuple[str, str]], width: int) -> Text:
@@ -105,26 +152,20 @@ def render_plot(
             ("std", format_number(stats.std, 4)),
         ]
     else:
-        from tui.widgets.distribution_view import distribution_x  # the app's x rule (imports Textual)
-
         pct = distribution(packed)
-        x, fmt, integer = distribution_x(snap.steps, snap.wall_times, x_mode, first_wall_time)
-        lines = render_distribution(x, pct, width, height, x_format=fmt, integer_x=integer)
+        x = x_values(snap.steps, snap.wall_times, x_mode, first_wall_time)
+        lines = render_distribution(
+            x, pct, width, height, x_format=x_formatter(x_mode, x), integer_x=x_mode == "step"
+        )
         parts = [step] + [(label, format_number(float(pct[last, col]), 4)) for label, col in _PERCENTILES]
     return [title, *lines, _readout(parts, width)]
 
 
-def main(args: argparse.Namespace) -> int:
-    kind = args.kind
-    if kind not in ("histogram", "distribution"):
-        raise CliError(f"--kind {kind!r} is not a histogram kind")
-    run_rx = _regex(args.run)
-    tag_rx = _regex(args.tag, ignore_case=True)
-    width = args.width or min(shutil.get_terminal_size((100, 24)).columns, 160)
-    height = args.height or DEFAULT_HEIGHT
-    if width < 10 or height < 4:
-        raise CliError("--width must be at least 10 and --height at least 4")
-    logdir = _open_logdir(args.logdir)
+def _histograms(args: argparse.Namespace) -> int:
+    run_rx = compile_regex(args.run)
+    tag_rx = compile_regex(args.tag, ignore_case=True)
+    width, height = plot_size(args.width, args.height)
+    logdir = open_logdir(args.logdir)
     runs = [name for name in logdir.runs if run_rx.search(name)]
     colors = {name: color_for(i) for i, name in enumerate(logdir.runs)}  # as the app colours runs
     tags = sort_tags(t for name in runs for t in logdir.runs[name].histograms if tag_rx.search(t))
@@ -136,7 +177,7 @@ def main(args: argparse.Namespace) -> int:
     ]
     if not plots:
         raise CliError(f"no histogram series match --run {args.run!r} --tag {args.tag!r}", EXIT_NOTHING)
-    color = _want_color()
+    color = want_color()
     console = Console(
         file=sys.stdout,
         width=width,
@@ -152,7 +193,7 @@ def main(args: argparse.Namespace) -> int:
         if k:
             console.print()
         lines = render_plot(
-            kind,
+            args.kind,
             name,
             tag,
             run.histograms[tag].snapshot(),

@@ -1,11 +1,16 @@
-"""`tbtui summary` for people: one rich table per run, problems underneath.
+"""``tbtui summary``: runs, tags, counts, last values and file problems; one rich table per run, or JSON.
 
-Everything printed goes through ``inert`` and rich's escaping, so tags or run names carrying
+The facts come from :func:`tui.model.summary.logdir_summary`, so the table and ``--json`` cannot drift
+apart. Everything printed goes through ``inert`` and rich's escaping, so tags or run names carrying
 terminal control sequences or rich markup print as plain text.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import sys
 from typing import Any
 
 from rich import box
@@ -13,7 +18,33 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tui.cli.common import EXIT_NOTHING, compile_regex, open_logdir
+from tui.model.summary import logdir_summary
 from tui.render.inert import inert
+
+__all__ = ["HELP", "add_arguments", "print_summary", "run"]
+
+HELP = "runs, tags, counts, last values and file problems"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("logdir", help="directory holding event files (searched recursively)")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON instead of tables")
+    p.add_argument("--runs", metavar="REGEX", help="only runs whose name matches")
+
+
+def run(args: argparse.Namespace) -> int:
+    logdir = open_logdir(args.logdir)
+    data = logdir_summary(logdir)
+    if args.runs:
+        rx = compile_regex(args.runs)
+        data["runs"] = {k: v for k, v in data["runs"].items() if rx.search(k)}
+    if args.json:
+        json.dump(data, sys.stdout, indent=1, ensure_ascii=False, allow_nan=False)
+        sys.stdout.write("\n")
+        return 0
+    print_summary(data)
+    return 0 if data["runs"] else EXIT_NOTHING
 
 
 def _num(x: Any) -> str:
@@ -34,9 +65,6 @@ def _tag(tag: str) -> Text:
 def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
     if console is None:
         # Piped output (CI logs, files) is not squeezed into 80 columns.
-        import os
-        import sys
-
         wide = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
         console = Console(highlight=False, width=wide)
     runs = data["runs"]

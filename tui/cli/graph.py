@@ -1,7 +1,6 @@
 """``tbtui graph LOGDIR --run R``: print each matching run's graphs as a depth-limited scope tree.
 
-For scripts and CI logs: the same tree the Graph tab shows, as plain lines. ``tui/cli.py`` parses the
-arguments; this module loads the logdir, picks the graphs and prints them. Every name that came from a
+For scripts and CI logs: the same tree the Graph tab shows, as plain lines. Every name that came from a
 log file goes through :func:`tui.render.inert.inert`, since a node name is arbitrary bytes and must not
 reach the terminal as control sequences.
 
@@ -12,39 +11,28 @@ why; the others still print), 2 for bad arguments, 3 when nothing matched.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from typing import TextIO
 
-from tui.cli import EXIT_NOTHING, EXIT_USAGE, CliError
-from tui.model.graph import KerasModelGraph, OpGraph
+from tui.cli.common import EXIT_DAMAGED, EXIT_NOTHING, CliError, compile_regex, open_logdir
+from tui.model.graph import SOURCE_LABELS, load_graph
 from tui.model.logdir import GraphEntry, Logdir
 from tui.render.graphtext import render_graph_summary, render_scope_tree
 from tui.render.inert import inert
 
-__all__ = ["SOURCE_LABELS", "load_graph", "main"]
+__all__ = ["HELP", "add_arguments", "print_graph", "run"]
 
-#: How each graph source is named to people (the Graph tab uses the same words).
-SOURCE_LABELS = {
-    "graph_def": "GraphDef",
-    "run_metadata": "TF2 trace",
-    "keras": "Keras model",
-}
+HELP = "print a run's op graph as a tree of name scopes"
 
-EXIT_DAMAGED = 1
 _MAX_CHILDREN = 40
 
 
-def load_graph(entry: GraphEntry) -> OpGraph:
-    """Parse a run's graph entry; ValueError when its bytes are damaged or of an unknown source."""
-    if entry.source == "graph_def":
-        return OpGraph.from_graphdef(entry.data)
-    if entry.source == "run_metadata":
-        return OpGraph.from_run_metadata(entry.data)
-    if entry.source == "keras":
-        return KerasModelGraph.from_json(entry.data)
-    raise ValueError(f"unknown graph source {entry.source!r}")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("logdir")
+    p.add_argument("--run", metavar="REGEX", default=".*", help="runs whose graphs to print")
+    p.add_argument("--depth", type=int, default=3, help="scope levels to print (default 3)")
+    p.add_argument("--name", metavar="GRAPH", help="which graph of the run (default: all)")
 
 
 def _select(logdir: Logdir, run_rx: re.Pattern[str], name: str | None) -> list[tuple[str, GraphEntry]]:
@@ -86,23 +74,16 @@ def print_graph(run: str, entry: GraphEntry, depth: int, out: TextIO) -> bool:
     return True
 
 
-def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run ``tbtui graph`` with parsed arguments (``logdir``, ``run``, ``depth``, ``name``)."""
     out = sys.stdout if out is None else out
     if args.depth < 1:
-        raise CliError("--depth must be at least 1", EXIT_USAGE)
-    try:
-        run_rx = re.compile(args.run)
-    except re.error as e:
-        raise CliError(f"bad regex {args.run!r}: {e}", EXIT_USAGE) from None
-    if not os.path.exists(args.logdir):
-        raise CliError(f"logdir not found: {args.logdir}", EXIT_USAGE)
-    if not os.path.isdir(args.logdir):
-        raise CliError(f"not a directory: {args.logdir}", EXIT_USAGE)
-    logdir = Logdir(args.logdir).load_all()
+        raise CliError("--depth must be at least 1")
+    run_rx = compile_regex(args.run)
+    logdir = open_logdir(args.logdir)
     ok = True
-    for k, (run, entry) in enumerate(_select(logdir, run_rx, args.name)):
+    for k, (run_name, entry) in enumerate(_select(logdir, run_rx, args.name)):
         if k:
             out.write("\n")
-        ok = print_graph(run, entry, args.depth, out) and ok
+        ok = print_graph(run_name, entry, args.depth, out) and ok
     return 0 if ok else EXIT_DAMAGED

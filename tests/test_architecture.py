@@ -1,0 +1,68 @@
+"""The package's shape, checked: layers one direction, no cycles, no Textual below the widgets.
+
+The import contract lives in pyproject.toml (``[tool.importlinter]``) and runs here, so CI fails on a
+wrong-direction import or a cycle. The contract is also run against a copy of the tree with one bad
+import planted, to show it would catch one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "tui"
+
+
+def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter with the project's contract, on the ``tui`` package found under ``tree``."""
+    code = (
+        "import sys; from importlinter.cli import lint_imports; "
+        f"sys.exit(lint_imports(config_filename={str(ROOT / 'pyproject.toml')!r}, no_cache=True))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=tree, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_import_contract_holds():
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "broken"),
+    [
+        ("model/tags.py", "import tui.render.rows", "Layers, one direction"),
+        ("render/sparkline.py", "import textual.widget", "Only the Textual layer imports Textual"),
+        ("model/series.py", "import tui.model.logdir", "No import cycle between sibling modules"),
+    ],
+    ids=["wrong-direction", "textual-below-widgets", "cycle"],
+)
+def test_the_import_contract_catches_a_planted_import(tmp_path, module, line, broken):
+    shutil.copytree(PACKAGE, tmp_path / "tui", ignore=shutil.ignore_patterns("__pycache__"))
+    target = tmp_path / "tui" / module
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{line}  # planted\n", encoding="utf-8")
+    result = _lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert f"{broken} BROKEN" in result.stdout
+
+
+def test_the_cli_loads_no_textual():
+    """``import tui.cli`` (and building every parser) must not import the UI: CI jobs run the CLI."""
+    code = (
+        "import sys, tui.cli, tui.cli.dispatch as m; m.build_parser(); "
+        "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('textual', 'textual_image')"
+        " or n in ('tui.app',) or n.startswith('tui.widgets')); print(bad)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == "[]"

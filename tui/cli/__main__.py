@@ -1,0 +1,7 @@
+"""``python -m tui.cli``."""
+
+import sys
+
+from tui.cli.dispatch import main
+
+sys.exit(main())

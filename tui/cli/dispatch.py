@@ -1,0 +1,93 @@
+"""``tbtui``'s argument parser and dispatch: a subcommand runs its module, anything else opens the app.
+
+Errors are one line on stderr with a non-zero exit code, never a traceback. The app and the demo are
+reached through one deferred import each, so a printing command never loads Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+from tui.cli import export, graph, plot, summary
+from tui.cli.common import CliError, compile_regex
+
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+#: The printing subcommands, by name: each module has ``HELP``, ``add_arguments`` and ``run``.
+COMMANDS = {"summary": summary, "export": export, "plot": plot, "graph": graph}
+
+
+def add_app_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("logdir", nargs="?", default=".", help="directory holding event files (default: .)")
+    p.add_argument(
+        "--demo", action="store_true", help="write a growing sample run to a temp folder and open it"
+    )
+    p.add_argument("--runs", metavar="REGEX", help="show only runs matching this regex")
+    p.add_argument("--tags", metavar="REGEX", help="show only tags matching this regex (case-insensitive)")
+    p.add_argument(
+        "--smoothing", type=float, default=0.6, metavar="W", help="EMA weight 0..0.999 (default 0.6)"
+    )
+    p.add_argument("--x", choices=("step", "relative", "wall"), default="step", help="x axis (default step)")
+    p.add_argument("--poll", type=float, metavar="SECONDS", help="poll for changes instead of file events")
+    p.add_argument("--no-crc", action="store_true", help="skip data CRC checks (framing is still checked)")
+    p.add_argument("--layout", choices=("tabs", "dashboard"), default="tabs", help="start layout (d toggles)")
+
+
+def build_parser(prog: str = "tbtui") -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The app's parser and one parser per subcommand."""
+    main_parser = argparse.ArgumentParser(
+        prog=prog,
+        description="TensorBoard for the terminal. `tbtui LOGDIR` opens the app; subcommands print.",
+        epilog=f"subcommands: {', '.join(COMMANDS)} (tbtui SUBCOMMAND -h for each)",
+    )
+    main_parser.add_argument("--version", action="version", version=f"tbtui {__version__}")
+    add_app_arguments(main_parser)
+    subs: dict[str, argparse.ArgumentParser] = {}
+    for name, module in COMMANDS.items():
+        p = argparse.ArgumentParser(prog=f"{prog} {name}", description=module.HELP)
+        module.add_arguments(p)
+        subs[name] = p
+    return main_parser, subs
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    if args.runs:
+        compile_regex(args.runs)
+    if args.tags:
+        compile_regex(args.tags, ignore_case=True)
+    if not 0 <= args.smoothing <= 0.999:
+        raise CliError("--smoothing must be between 0 and 0.999")
+    if args.demo:
+        from tui.cli import demo
+
+        return demo.run(args)
+    if not os.path.exists(args.logdir):
+        print(f"tbtui: {args.logdir} does not exist yet; waiting for it to appear", file=sys.stderr)
+    from tui import app  # the one way into Textual
+
+    return app.run(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    main_parser, subs = build_parser()
+    try:
+        if argv and argv[0] in COMMANDS:
+            return COMMANDS[argv[0]].run(subs[argv[0]].parse_args(argv[1:]))
+        return _open_app(main_parser.parse_args(argv))
+    except CliError as e:
+        print(f"tbtui: error: {e}", file=sys.stderr)
+        return e.code
+    except BrokenPipeError:  # `tbtui export ... | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
