@@ -146,7 +146,7 @@ def main() -> None:
     worst = 0.0
     for name, cls, mode in cases:
         fresh = [
-            HistSource(s.run, s.color, make_series(args.steps, args.buckets, seed=i), s.first_wall_time)
+            HistSource(s.run, s.color, make_series(args.steps, args.buckets, seed=i))
             for i, s in enumerate(sources)
         ]
         results = asyncio.run(bench_view(cls, fresh, (w, h), args.repeat, mode))

@@ -76,7 +76,7 @@ def test_cursor_marker_and_x_format():
         [0, 10, 20], np.tile(NINE, (3, 1)), 14, 6, cursor_index=1, x_format=lambda v: f"{v:g}s"
     )
     assert lines[-2].plain == " └┬─────▲────┬"
-    assert lines[-1].plain == "  0s   10s 20s"
+    assert lines[-1].plain == " 0s    10s 20s"
     assert style_at(lines[-2], 8).bold
 
 

@@ -12,11 +12,9 @@ from tui.render.ridgeline import (
     CURSOR_COLOR,
     RIDGE_BRIGHT,
     RIDGE_DIM,
-    nice_ticks,
     pick_slices,
     render_overlay,
     render_ridgeline,
-    tick_labels,
 )
 
 TWO_STEPS = np.array([[0.0, 2.0, 4.0, 0.0], [4.0, 2.0, 0.0, 1.0]])
@@ -249,23 +247,3 @@ def test_pick_slices():
     assert pick_slices(100, 1, cursor_index=3).tolist() == [3]
     # A cursor outside the series is ignored.
     assert pick_slices(10, 3, cursor_index=99).tolist() == pick_slices(10, 3).tolist()
-
-
-def test_nice_ticks():
-    ticks, step = nice_ticks(0.0, 1.0, 5)
-    assert step == 0.5 and ticks.tolist() == [0.0, 0.5, 1.0]
-    ticks, step = nice_ticks(-3.4, 5.5, 10)
-    assert step == 1.0 and ticks.tolist() == [-3, -2, -1, 0, 1, 2, 3, 4, 5]
-    ticks, step = nice_ticks(0.0, 3.0, 10, integer=True)
-    assert step == 1.0 and ticks.tolist() == [0, 1, 2, 3]
-    assert nice_ticks(1.0, 1.0, 5)[0].size == 0
-    assert nice_ticks(float("nan"), 1.0, 5)[0].size == 0
-
-
-def test_tick_labels():
-    assert tick_labels([0.0, 0.5, 1.0], 0.5) == ["0", "0.5", "1.0"]
-    assert tick_labels([-2.0, 0.0, 2.0], 2.0) == ["-2", "0", "2"]
-    assert tick_labels([0.0, 20000.0, 40000.0], 20000.0) == ["0", "20k", "40k"]
-    assert tick_labels([1.5e6, 2.0e6], 5e5) == ["1.5M", "2.0M"]
-    assert tick_labels([0.0, 1e-4, 2e-4], 1e-4) == ["0", "1e-04", "2e-04"]
-    assert tick_labels([], 1.0) == []

@@ -7,8 +7,9 @@ from rich.text import Text
 
 from tui.model.series import ScalarSnapshot
 from tui.render.chart import CursorHit
-from tui.render.scalar_view import SmoothCache, chart_series, cursor_lines, hstack, x_values
+from tui.render.scalar_view import SmoothCache, chart_series, cursor_lines, hstack
 from tui.render.smoothing import smooth
+from tui.views.xaxis import x_values
 
 SNAP = ScalarSnapshot(
     steps=np.array([0, 10, 20, 30], dtype=np.int64),
@@ -18,11 +19,11 @@ SNAP = ScalarSnapshot(
 
 
 def test_x_values_per_mode():
-    np.testing.assert_array_equal(x_values(SNAP, "step"), [0, 10, 20, 30])
-    np.testing.assert_array_equal(x_values(SNAP, "relative"), [0, 1.5, 3, 10])
-    np.testing.assert_array_equal(x_values(SNAP, "wall"), [100, 101.5, 103, 110])
+    np.testing.assert_array_equal(x_values(SNAP.steps, SNAP.wall_times, "step"), [0, 10, 20, 30])
+    np.testing.assert_array_equal(x_values(SNAP.steps, SNAP.wall_times, "relative"), [0, 1.5, 3, 10])
+    np.testing.assert_array_equal(x_values(SNAP.steps, SNAP.wall_times, "wall"), [100, 101.5, 103, 110])
     empty = ScalarSnapshot(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
-    assert x_values(empty, "relative").size == 0
+    assert x_values(empty.steps, empty.wall_times, "relative").size == 0
 
 
 def test_chart_series_smooths_over_a_raw_underlay():

@@ -27,12 +27,13 @@ from tui.model.histograms import (
 )
 from tui.model.series import HistogramSnapshot
 from tui.model.tags import sort_tags
+from tui.render.cells import fit
 from tui.render.chart import color_for, render_chart_plain
-from tui.render.distribution import render_distribution
+from tui.render.distribution import READOUT, render_distribution
 from tui.render.inert import inert
 from tui.render.ridgeline import render_ridgeline
 from tui.render.scalar_view import chart_series
-from tui.render.ticks import format_number, format_step, x_formatter
+from tui.render.ticks import format_number, format_step
 from tui.views.xaxis import x_values
 
 __all__ = ["HELP", "add_arguments", "render_plot", "run"]
@@ -89,20 +90,6 @@ def _scalars(args: argparse.Namespace) -> int:
     return 0
 
 
-#: The readout's percentiles, highest first: (label, column of the [n, 9] percentiles).
-_PERCENTILES = (
-    ("max", 8),
-    ("93%", 7),
-    ("84%", 6),
-    ("69%", 5),
-    ("median", 4),
-    ("31%", 3),
-    ("16%", 2),
-    ("7%", 1),
-    ("min", 0),
-)
-
-
 def _readout(parts: list[tuple[str, str]], width: int) -> Text:
     t = Text(no_wrap=True, end="")
     for i, (label, value) in enumerate(parts):
@@ -110,8 +97,7 @@ def _readout(parts: list[tuple[str, str]], width: int) -> Text:
             t.append("  ")
         t.append(label + " ", style=Style(dim=True))
         t.append(value, style=Style(bold=True))
-    t.truncate(width, overflow="ellipsis", pad=True)
-    return t
+    return fit(t, width, overflow="ellipsis")
 
 
 def render_plot(
@@ -124,7 +110,6 @@ def render_plot(
     *,
     color: str = "white",
     x_mode: str = "step",
-    first_wall_time: float | None = None,
 ) -> list[Text]:
     """Title line, ``height`` plot lines and one readout line for one run's series of one tag."""
     packed = PackedHistograms(snap.rows, snap.offsets)
@@ -135,7 +120,7 @@ def render_plot(
     title.append("  ")
     title.append(inert(tag), style=Style(bold=True))
     title.append(f"  {len(snap):,} step{'' if len(snap) == 1 else 's'}", style=Style(dim=True))
-    title.truncate(width, overflow="ellipsis", pad=True)
+    fit(title, width, overflow="ellipsis")
     step = ("latest", format_step(int(snap.steps[last])))
     if kind == "histogram":
         lo, hi = widen_range(*global_range(packed))
@@ -153,11 +138,9 @@ def render_plot(
         ]
     else:
         pct = distribution(packed)
-        x = x_values(snap.steps, snap.wall_times, x_mode, first_wall_time)
-        lines = render_distribution(
-            x, pct, width, height, x_format=x_formatter(x_mode, x), integer_x=x_mode == "step"
-        )
-        parts = [step] + [(label, format_number(float(pct[last, col]), 4)) for label, col in _PERCENTILES]
+        x = x_values(snap.steps, snap.wall_times, x_mode)
+        lines = render_distribution(x, pct, width, height, x_mode=x_mode)
+        parts = [step] + [(label, format_number(float(pct[last, col]), 4)) for label, col in READOUT]
     return [title, *lines, _readout(parts, width)]
 
 
@@ -201,7 +184,6 @@ def _histograms(args: argparse.Namespace) -> int:
             height,
             color=colors[name],
             x_mode=args.x,
-            first_wall_time=run.first_wall_time,
         )
         for line in lines:
             console.print(line, crop=True, overflow="crop", no_wrap=True)

@@ -23,18 +23,9 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.render.braille import BrailleCanvas, scale_to_pixels
+from tui.render.cells import fit
 from tui.render.inert import inert
-from tui.render.ticks import (
-    format_number,
-    format_relative,
-    format_step,
-    format_tick_labels,
-    format_wall,
-    linear_ticks,
-    log_ticks,
-    time_ticks,
-    wall_ticks,
-)
+from tui.render.ticks import axis_ticks, format_number, format_x, place_labels
 
 __all__ = [
     "RUN_COLORS",
@@ -402,39 +393,6 @@ def _safe_style(color: str) -> Style:
 # ---------------------------------------------------------------------------- layout helpers
 
 
-def _fit(text: Text, width: int) -> Text:
-    """Crop or pad ``text`` to exactly ``width`` cells."""
-    text = text.copy()
-    text.truncate(width, overflow="crop", pad=True)
-    return text
-
-
-def _x_ticks_and_labels(lo: float, hi: float, x_mode: str, max_ticks: int) -> tuple[list[float], list[str]]:
-    if x_mode == "relative":
-        ticks = time_ticks(lo, hi, max_ticks)
-        return ticks, [format_relative(t, compound=True) for t in ticks]
-    if x_mode == "wall":
-        ticks = wall_ticks(lo, hi, max_ticks)
-        step = ticks[1] - ticks[0] if len(ticks) > 1 else None
-        return ticks, [format_wall(t, hi - lo, step=step) for t in ticks]
-    if x_mode == "value":
-        ticks = linear_ticks(lo, hi, max_ticks)
-        return ticks, format_tick_labels(ticks)
-    ticks = linear_ticks(lo, hi, max_ticks, integer=(hi - lo) >= 2)
-    labels = format_tick_labels(ticks)
-    if all(float(t).is_integer() and abs(t) < 10_000 for t in ticks):
-        labels = [format_step(t) for t in ticks]
-    return ticks, labels
-
-
-def _y_ticks_and_labels(lo: float, hi: float, log_y: bool, max_ticks: int) -> tuple[list[float], list[str]]:
-    if log_y:
-        ticks = log_ticks(lo, hi, max_ticks)
-        return ticks, [format_number(t) for t in ticks]
-    ticks = linear_ticks(lo, hi, max_ticks)
-    return ticks, format_tick_labels(ticks)
-
-
 def _legend(
     series: Sequence[ChartSeries],
     colors: Sequence[str],
@@ -587,7 +545,9 @@ def render_chart(
     plot_h = max(rows_left, 0)
 
     # --- y ticks decide the label column width, which decides the plot width
-    y_ticks, y_labels = _y_ticks_and_labels(ylo, yhi, log_y, min(max(3, plot_h // 3 + 1), max(plot_h, 1)))
+    y_ticks, y_labels = axis_ticks(
+        ylo, yhi, min(max(3, plot_h // 3 + 1), max(plot_h, 1)), "log" if log_y else "value"
+    )
     if plot_h < 2 and len(y_ticks) > 2:
         y_ticks, y_labels = y_ticks[:1], y_labels[:1]
     label_w = max((len(lbl) for lbl in y_labels), default=0)
@@ -658,7 +618,8 @@ def render_chart(
     x_label = None
     if hits:
         any_hit = next(iter(hits.values()))
-        x_label = _format_x(any_hit.x, x_mode, xhi - xlo)
+        x_label = format_x(any_hit.x, x_mode, xhi - xlo)
+        x_label = f"step {x_label}" if x_mode == "step" else x_label
     if legend_on:
         lines.append(_legend(series, colors, width, hits, x_label, theme))
     for r in range(plot_h):
@@ -674,7 +635,7 @@ def render_chart(
     x_ticks: list[float] = []
     if x_axis_rule or x_axis_labels:
         max_ticks = max(3, plot_w // 8)
-        x_ticks, x_labels = _x_ticks_and_labels(xlo, xhi, x_mode, max_ticks)
+        x_ticks, x_labels = axis_ticks(xlo, xhi, max_ticks, x_mode)
         cols = []
         for t in x_ticks:
             tp = float(scale_to_pixels(np.array([t]), xlo, xhi, wp)[0]) if wp else 0.0
@@ -686,8 +647,8 @@ def render_chart(
                     rule[c] = "┬"
             lines.append(Text("".join(rule)[:width], style=theme.axis))
         if x_axis_labels:
-            lines.append(_x_label_line(cols, x_labels, width, theme))
-    lines = [_fit(line, width) for line in lines[:height]]
+            lines.append(Text(place_labels(cols, x_labels, width), style=theme.label))
+    lines = [fit(line, width) for line in lines[:height]]
     while len(lines) < height:
         lines.append(Text(" " * width))
     return ChartRender(
@@ -744,31 +705,6 @@ def _fill_band(
     bx = np.stack([cols, cols, np.full_like(cols, np.nan)], axis=1).reshape(-1)
     by = np.stack([ylo, yhi, np.full_like(cols, np.nan)], axis=1).reshape(-1)
     canvas.plot_line(bx, by, layer, priority=0)
-
-
-def _format_x(x: float, x_mode: str, span: float) -> str:
-    if x_mode == "relative":
-        return format_relative(x)
-    if x_mode == "wall":
-        return format_wall(x, span)
-    if x_mode == "value":
-        return format_number(x, 4)
-    return "step " + format_step(x)
-
-
-def _x_label_line(cols: list[int], labels: list[str], width: int, theme: ChartTheme) -> Text:
-    """Labels centred under their tick columns, shifted to fit the edges, skipped when they collide."""
-    buf = [" "] * width
-    last_end = -1
-    for c, lbl in zip(cols, labels, strict=True):
-        if not lbl or len(lbl) > width:
-            continue
-        start = min(max(c - len(lbl) // 2, 0), width - len(lbl))
-        if start <= last_end:
-            continue
-        buf[start : start + len(lbl)] = list(lbl)
-        last_end = start + len(lbl)
-    return Text("".join(buf), style=theme.label)
 
 
 def render_chart_plain(

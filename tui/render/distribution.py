@@ -20,19 +20,24 @@ import numpy as np
 from rich.style import Style
 from rich.text import Text
 
-from tui.render.ridgeline import (
-    AXIS_STYLE,
-    CURSOR_COLOR,
-    EIGHTHS,
-    _axis_rows,
-    _blank,
-    _column_of,
-    _styled_rows,
-    nice_ticks,
-    tick_labels,
-)
+from tui.render.cells import blank_lines, styled_rows
+from tui.render.ridgeline import AXIS_STYLE, CURSOR_COLOR, EIGHTHS
+from tui.render.ticks import axis_rows, axis_ticks, column_of
 
-__all__ = ["BAND_COLORS", "MEDIAN_COLOR", "column_percentiles", "render_distribution"]
+__all__ = ["BAND_COLORS", "MEDIAN_COLOR", "READOUT", "column_percentiles", "render_distribution"]
+
+#: A readout of one step, top band first: (label, column of the ``[n, 9]`` percentiles).
+READOUT = (
+    ("max", 8),
+    ("93%", 7),
+    ("84%", 6),
+    ("69%", 5),
+    ("median", 4),
+    ("31%", 3),
+    ("16%", 2),
+    ("7%", 1),
+    ("min", 0),
+)
 
 #: Outermost (0-100 %) band first, innermost (30.85-69.15 %) last: dim to strong on a dark terminal.
 BAND_COLORS: tuple[str, str, str, str] = ("#4a2a12", "#7a4519", "#b0601e", "#e8842a")
@@ -113,7 +118,7 @@ def render_distribution(
     x_format: Callable[[float], str] | None = None,
     y_format: Callable[[float], str] | None = None,
     value_range: tuple[float, float] | None = None,
-    integer_x: bool | None = None,
+    x_mode: str = "step",
     cursor_index: int | None = None,
     band_colors: Sequence[str] = BAND_COLORS,
     median_color: str = MEDIAN_COLOR,
@@ -123,21 +128,21 @@ def render_distribution(
     """Draw ``[n, 9]`` percentiles against ``x`` (steps, or any increasing number) as nested bands.
 
     Exactly ``height`` lines of ``width`` cells: a y axis with value ticks on the left, the x axis with ticks
-    and labels on the bottom two lines (``x_format`` / ``y_format`` format tick values; ``integer_x``,
-    by default on when every x is whole, keeps x ticks on whole numbers). ``value_range`` fixes the y range
+    and labels on the bottom two lines (ticks and labels for the x mode ``x_mode``;
+    ``x_format`` / ``y_format`` write tick labels instead). ``value_range`` fixes the y range
     (default: every finite percentile). The median is drawn over the bands as a thin line placed in the low,
     middle or high third of its cell. ``cursor_index`` (an index into ``x``) marks that step's column with a
     ``▲`` on the x axis. Empty, constant and NaN input render without error.
     """
     if width <= 0 or height <= 0:
-        return _blank(max(width, 0), height)
+        return blank_lines(max(width, 0), height)
     xs = np.asarray(x, dtype=np.float64)
     p = np.asarray(percentiles, dtype=np.float64)
     p = p.reshape(len(xs), 9) if p.size == len(xs) * 9 else np.zeros((0, 9))
     if p.shape[0] != len(xs):
         xs = xs[: p.shape[0]]
-    axis_rows = 2 if height >= 4 else 0
-    plot_h = height - axis_rows
+    axis_h = 2 if height >= 4 else 0
+    plot_h = height - axis_h
     ylo, yhi = value_range if value_range is not None else _value_range(p)
     ylo, yhi = float(ylo), float(yhi)
     if not (np.isfinite(ylo) and np.isfinite(yhi)) or yhi <= ylo:
@@ -205,12 +210,12 @@ def render_distribution(
         for sid in np.unique(style_ids)
         if sid // 6 or sid % 6
     }
-    plot_rows = _styled_rows(chars, style_ids, styles)
+    plot_rows = styled_rows(chars, style_ids, styles)
 
     out: list[Text] = []
     tick_rows = {}
     for value, label in zip(y_ticks, y_labels, strict=True):
-        row = plot_h - 1 - _column_of(value, ylo, yhi, plot_h)
+        row = plot_h - 1 - column_of(value, ylo, yhi, plot_h)
         tick_rows.setdefault(row, label)
     for r, row_text in enumerate(plot_rows):
         if left:
@@ -219,22 +224,19 @@ def render_distribution(
             prefix = Text(label.rjust(label_w) + axis_char, style=axis_style, end="")
             row_text = Text.assemble(prefix, row_text, no_wrap=True, end="")
         out.append(row_text)
-    if axis_rows:
-        if integer_x is None:
-            finite_x = xs[np.isfinite(xs)]
-            integer_x = bool(finite_x.size) and bool(np.all(finite_x == np.round(finite_x)))
+    if axis_h:
         marker = None
         if cursor_index is not None and 0 <= cursor_index < len(xs) and np.isfinite(xs[cursor_index]):
-            marker = _column_of(float(xs[cursor_index]), x0, x1, plot_w) if x1 > x0 else None
+            marker = column_of(float(xs[cursor_index]), x0, x1, plot_w) if x1 > x0 else None
         out.extend(
-            _axis_rows(
+            axis_rows(
                 x0,
                 x1,
                 plot_w,
                 left,
                 width,
+                kind=x_mode,
                 fmt=x_format,
-                integer=integer_x,
                 corner="└" if left else "",
                 style=axis_style,
                 marker=marker,
@@ -251,11 +253,10 @@ def _fitting_y_ticks(
     if rows < 1:
         return [], []
     for max_ticks in range(max(3, rows // 2), 1, -1):
-        ticks, step = nice_ticks(lo, hi, max_ticks)
-        tick_rows = [_column_of(t, lo, hi, rows) for t in ticks]
+        ticks, labels = axis_ticks(lo, hi, max_ticks)
+        tick_rows = [column_of(t, lo, hi, rows) for t in ticks]
         if len(ticks) <= 1 or min(b - a for a, b in pairwise(tick_rows)) >= 2:
             break
     else:
         return [], []
-    labels = tick_labels(ticks, step) if fmt is None else [fmt(float(t)) for t in ticks]
-    return [float(t) for t in ticks], labels
+    return ticks, labels if fmt is None else [fmt(float(t)) for t in ticks]

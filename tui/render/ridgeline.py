@@ -11,30 +11,29 @@ The ridgeline draws each chosen step as a filled curve with sub-cell height from
 as in TensorBoard. A cell holds at most two colours (the block's foreground and the background above it),
 which is enough for a front slice's partial top with an older slice showing behind it.
 
-The small axis helpers here (nice ticks, tick labels, style runs) are shared with ``distribution.py``.
+Axes come from ``tui.render.ticks``, the tick system every chart shares.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
-from itertools import pairwise
 
 import numpy as np
 from rich.color import Color
 from rich.style import Style
-from rich.text import Span, Text
+from rich.text import Text
+
+from tui.render.cells import blank_lines, styled_rows
+from tui.render.ticks import axis_rows
 
 __all__ = [
     "CURSOR_COLOR",
     "RIDGE_BRIGHT",
     "RIDGE_DIM",
     "color_ramp",
-    "nice_ticks",
     "pick_slices",
     "render_overlay",
     "render_ridgeline",
-    "tick_labels",
 ]
 
 RIDGE_DIM = "#6b3d1c"
@@ -50,68 +49,6 @@ ValueFormat = Callable[[float], str]
 
 
 # ---------------------------------------------------------------------------------------- shared helpers
-
-
-def nice_ticks(lo: float, hi: float, max_ticks: int, *, integer: bool = False) -> tuple[np.ndarray, float]:
-    """At most ``max_ticks`` round tick values (1, 2 or 5 times a power of ten apart) inside ``[lo, hi]``.
-
-    Returns the ticks and their spacing. ``integer`` keeps the spacing at 1 or more (for steps). Degenerate
-    or non-finite ranges give no ticks rather than an exception.
-    """
-    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or max_ticks < 1:
-        return np.zeros(0), 1.0
-    raw = (hi - lo) / max(max_ticks - 1, 1)
-    if integer:
-        raw = max(raw, 1.0)
-    magnitude = 10.0 ** math.floor(math.log10(raw))
-    for factor in (1.0, 2.0, 5.0, 10.0):
-        step = factor * magnitude
-        if step >= raw * (1 - 1e-9):
-            break
-    first = math.ceil(lo / step - 1e-9)
-    last = math.floor(hi / step + 1e-9)
-    while last - first + 1 > max_ticks:  # rounding at the ends can add one
-        step *= 2
-        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
-    ticks = np.arange(first, last + 1) * step
-    ticks[np.abs(ticks) < step * 1e-9] = 0.0  # no "-0"
-    return ticks, step
-
-
-_SI = {3: "k", 6: "M", 9: "G", 12: "T", 15: "P"}
-
-
-def tick_labels(ticks: Sequence[float] | np.ndarray, step: float) -> list[str]:
-    """Short labels for evenly spaced ticks, all to the same precision so neighbours differ.
-
-    Plain decimals for everyday magnitudes, SI suffixes (``250k``, ``1.5M``) from 10 000 up, and exponents for
-    values too small to write in a few characters.
-    """
-    ticks = np.asarray(ticks, dtype=np.float64)
-    if ticks.size == 0:
-        return []
-    biggest = float(np.max(np.abs(ticks)))
-    if biggest >= 1e4 and step >= 1:
-        power = min(3 * int(math.log10(biggest) // 3), 15)
-        unit = 10.0**power
-        decimals = _decimals(step / unit)
-        return [_strip(f"{t / unit:.{decimals}f}") + (_SI[power] if t else "") for t in ticks]
-    if 0 < biggest < 1e-3:
-        return [f"{t:.0e}" if t else "0" for t in ticks]
-    decimals = _decimals(step)
-    return [_strip(f"{t:.{decimals}f}") for t in ticks]
-
-
-def _decimals(step: float) -> int:
-    """Fewest decimals that write ``step`` (so every multiple of it) closely enough to tell ticks apart."""
-    for d in range(0, 12):
-        if abs(round(step, d) - step) <= abs(step) * 1e-6:
-            return d
-    return 12
-
-
-def _strip(label: str) -> str:
-    return "0" if label in ("-0", "-0.0") or float(label) == 0 else label
 
 
 def color_ramp(dim: str, bright: str, count: int) -> list[Color]:
@@ -148,103 +85,8 @@ def pick_slices(n: int, count: int, cursor_index: int | None = None) -> np.ndarr
     return chosen.astype(np.int64)
 
 
-def _styled_rows(chars: np.ndarray, style_ids: np.ndarray, styles: dict[int, Style]) -> list[Text]:
-    """Turn a ``[rows, cols]`` grid of characters and style ids into one ``Text`` per row.
-
-    Spans are built per run of equal style (found with numpy), not per cell, so a full 120x40 frame costs a
-    few hundred span objects.
-    """
-    rows = []
-    for r in range(chars.shape[0]):
-        ids = style_ids[r]
-        text = Text("".join(chars[r].tolist()), no_wrap=True, overflow="crop", end="")
-        if ids.size:
-            cuts = np.flatnonzero(ids[1:] != ids[:-1]) + 1
-            starts = np.concatenate(([0], cuts))
-            ends = np.concatenate((cuts, [ids.size]))
-            text.spans = [
-                Span(int(s), int(e), styles[int(ids[s])])
-                for s, e in zip(starts, ends, strict=True)
-                if int(ids[s]) in styles
-            ]
-        rows.append(text)
-    return rows
-
-
-def _axis_rows(
-    lo: float,
-    hi: float,
-    plot_w: int,
-    left_pad: int,
-    total_w: int,
-    *,
-    fmt: ValueFormat | None,
-    integer: bool = False,
-    corner: str = "",
-    style: str = AXIS_STYLE,
-    marker: int | None = None,
-    marker_style: str | Style = CURSOR_COLOR,
-) -> tuple[Text, Text]:
-    """A horizontal axis (``─`` with ``┬`` ticks) and its labels, both ``total_w`` cells wide.
-
-    The axis starts at column ``left_pad`` (after an optional ``corner`` character just before it) and covers
-    ``plot_w`` columns; column ``x`` stands for values ``[lo + x * d, lo + (x + 1) * d)``. Labels are centred
-    under their ticks and dropped, not overlapped, when crowded. ``marker`` puts a ``▲`` at that column.
-    """
-    line = [" "] * total_w
-    for x in range(left_pad, min(left_pad + plot_w, total_w)):
-        line[x] = "─"
-    if corner and left_pad >= 1:
-        line[left_pad - 1] = corner
-    labels_row = [" "] * total_w
-    if plot_w >= 1 and hi > lo:
-        ticks, labels = _fitting_ticks(lo, hi, plot_w, fmt, integer)
-        taken = -2  # last column used by a label (keep one blank between labels)
-        for value, label in zip(ticks, labels, strict=True):
-            col = left_pad + _column_of(value, lo, hi, plot_w)
-            line[col] = "┬"
-            start = min(max(col - (len(label) - 1) // 2, 0), total_w - len(label))
-            if start <= taken + 1 or start < 0:
-                continue
-            labels_row[start : start + len(label)] = list(label)
-            taken = start + len(label) - 1
-    if marker is not None and 0 <= marker < plot_w and left_pad + marker < total_w:
-        line[left_pad + marker] = "▲"
-    axis = Text("".join(line), style=style, no_wrap=True, overflow="crop", end="")
-    if marker is not None and 0 <= marker < plot_w and left_pad + marker < total_w:
-        axis.stylize(marker_style, left_pad + marker, left_pad + marker + 1)
-    label_text = Text("".join(labels_row), style=style, no_wrap=True, overflow="crop", end="")
-    return axis, label_text
-
-
-def _column_of(value: float, lo: float, hi: float, cells: int) -> int:
-    """The cell (0..cells-1) whose span ``[lo + x * d, lo + (x + 1) * d)`` holds ``value``."""
-    return int(min(max((value - lo) / (hi - lo) * cells, 0), cells - 1))
-
-
-def _fitting_ticks(
-    lo: float, hi: float, cells: int, fmt: ValueFormat | None, integer: bool
-) -> tuple[np.ndarray, list[str]]:
-    """The most ticks over ``[lo, hi]`` whose labels, centred on their cells, keep two blanks apart."""
-    for max_ticks in range(max(2, cells // 3), 1, -1):
-        ticks, step = nice_ticks(lo, hi, max_ticks, integer=integer)
-        labels = tick_labels(ticks, step) if fmt is None else [fmt(float(t)) for t in ticks]
-        if len(ticks) <= 1:
-            return ticks, labels
-        cols = [_column_of(t, lo, hi, cells) for t in ticks]
-        need = max(len(x) for x in labels) + 2
-        if min(b - a for a, b in pairwise(cols)) >= need:
-            return ticks, labels
-    ticks, step = nice_ticks(lo, hi, 2, integer=integer)
-    return ticks, tick_labels(ticks, step) if fmt is None else [fmt(float(t)) for t in ticks]
-
-
 def _join(*parts: Text) -> Text:
     return Text.assemble(*parts, no_wrap=True, overflow="crop", end="")
-
-
-def _blank(width: int, height: int) -> list[Text]:
-    return [Text(" " * width, no_wrap=True, overflow="crop", end="") for _ in range(max(height, 0))]
 
 
 def _column_values(rebinned: np.ndarray, plot_w: int, smooth: bool) -> np.ndarray:
@@ -304,22 +146,22 @@ def _start(
     """What both views do first: clean the data and lay out plot and axis rows.
 
     Returns the finished lines for a degenerate input (no room, no steps or no bins), else
-    ``(data, steps, lo, hi, axis_rows, plot_h)`` to draw with.
+    ``(data, steps, lo, hi, axis_h, plot_h)`` to draw with.
     """
     data = _clean(rebinned)
     steps_arr = np.asarray(steps)
     n, bins = data.shape
     if width <= 0 or height <= 0:
-        return _blank(max(width, 0), height), None
+        return blank_lines(max(width, 0), height), None
     lo, hi = (float(v) for v in value_range)
-    axis_rows = 2 if height >= 4 else 0
-    plot_h = height - axis_rows
+    axis_h = 2 if height >= 4 else 0
+    plot_h = height - axis_h
     if n == 0 or bins == 0:
-        out = _blank(width, plot_h)
-        if axis_rows:
-            out.extend(_axis_rows(lo, hi, width, 0, width, fmt=value_format, style=axis_style))
+        out = blank_lines(width, plot_h)
+        if axis_h:
+            out.extend(axis_rows(lo, hi, width, 0, width, fmt=value_format, style=axis_style))
         return out, None
-    return [], (data, steps_arr, lo, hi, axis_rows, plot_h)
+    return [], (data, steps_arr, lo, hi, axis_h, plot_h)
 
 
 def render_ridgeline(
@@ -355,7 +197,7 @@ def render_ridgeline(
     early, frame = _start(rebinned, steps, width, height, value_range, value_format, axis_style)
     if frame is None:
         return early
-    data, steps, lo, hi, axis_rows, plot_h = frame
+    data, steps, lo, hi, axis_h, plot_h = frame
     n = len(data)
 
     base_amp = int(np.clip(round(plot_h * amplitude), 1, plot_h))
@@ -418,7 +260,7 @@ def render_ridgeline(
         if f == 0:
             continue
         styles[int(sid)] = Style(color=palette[f - 1], bgcolor=palette[b - 1] if b else None)
-    out = _styled_rows(chars, style_ids, styles)
+    out = styled_rows(chars, style_ids, styles)
 
     if label_w:
         label_cells = [Text(" " * label_w, end="") for _ in range(plot_h)]
@@ -426,8 +268,8 @@ def render_ridgeline(
             style = Style(color=palette[slot], bold=slot == cursor_slot)
             label_cells[int(row)] = Text(" " + label.ljust(label_w - 1), style=style, end="")
         out = [_join(plot, lab) for plot, lab in zip(out, label_cells, strict=True)]
-    if axis_rows:
-        out.extend(_axis_rows(lo, hi, plot_w, 0, width, fmt=value_format, style=axis_style))
+    if axis_h:
+        out.extend(axis_rows(lo, hi, plot_w, 0, width, fmt=value_format, style=axis_style))
     return out
 
 
@@ -466,7 +308,7 @@ def render_overlay(
     early, frame = _start(rebinned, steps, width, height, value_range, value_format, axis_style)
     if frame is None:
         return early
-    data, steps, lo, hi, axis_rows, plot_h = frame
+    data, steps, lo, hi, axis_h, plot_h = frame
     n = len(data)
 
     chosen = pick_slices(n, min(n, max_slices if max_slices is not None else n), cursor_index)
@@ -509,7 +351,7 @@ def render_overlay(
     chars = _BRAILLE_CHARS[union]
     style_ids = np.where(union > 0, slot, -1)
     styles = {i: Style(color=palette[i]) for i in range(count)}
-    out = _styled_rows(np.asarray(chars), style_ids, styles)
+    out = styled_rows(np.asarray(chars), style_ids, styles)
 
     if label_w:
         label_cells = [Text(" " * label_w, end="") for _ in range(plot_h)]
@@ -517,6 +359,6 @@ def render_overlay(
             style = Style(color=palette[s], bold=s == cursor_slot)
             label_cells[row] = Text(" " + label.ljust(label_w - 1), style=style, end="")
         out = [_join(plot, lab) for plot, lab in zip(out, label_cells, strict=True)]
-    if axis_rows:
-        out.extend(_axis_rows(lo, hi, plot_w, 0, width, fmt=value_format, style=axis_style))
+    if axis_h:
+        out.extend(axis_rows(lo, hi, plot_w, 0, width, fmt=value_format, style=axis_style))
     return out

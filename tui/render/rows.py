@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
+from tui.render.cells import fit
 from tui.render.inert import inert
 from tui.render.ticks import format_number, format_step
 
@@ -46,11 +47,6 @@ def ellipsize_middle(text: str, width: int) -> str:
     return out + " " * (width - cell_len(out))
 
 
-def _fit(t: Text, width: int) -> Text:
-    t.truncate(width, overflow="crop", pad=True)
-    return t
-
-
 def run_row(
     name: str,
     color: str,
@@ -77,7 +73,7 @@ def run_row(
         t.append(f" {DAMAGE_MARK}", style=Style(color="yellow", bold=True))
     else:
         t.append("  ")
-    return _fit(t, width)
+    return fit(t, width)
 
 
 def group_row(name: str, count: int, width: int, *, collapsed: bool, base: Style | None = None) -> Text:
@@ -87,7 +83,7 @@ def group_row(name: str, count: int, width: int, *, collapsed: bool, base: Style
     label = ellipsize_middle(inert(name) or '""', max(width - 2 - len(f" ({count})"), 1))
     t.append(label, style=Style(bold=True))
     t.append(f" ({count})", style=Style(dim=True))
-    return _fit(t, width)
+    return fit(t, width)
 
 
 def tag_row(
@@ -120,7 +116,7 @@ def tag_row(
         t.append(sp, style=Style(color=color) if color else Style(dim=True))
     if val:
         t.append(val, style=Style(bold=True))
-    return _fit(t, width)
+    return fit(t, width)
 
 
 def status_line(parts: list[tuple[str, str]], width: int, *, right: str = "") -> Text:
@@ -135,4 +131,4 @@ def status_line(parts: list[tuple[str, str]], width: int, *, right: str = "") ->
         if room >= cell_len(right):
             t.append(" " * (room - cell_len(right) + 1))
             t.append(right, style="dim")
-    return _fit(t, width)
+    return fit(t, width)

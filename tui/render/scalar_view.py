@@ -16,22 +16,14 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.model.series import ScalarSnapshot
+from tui.render.cells import fit
 from tui.render.chart import ChartSeries, CursorHit
 from tui.render.rows import ellipsize_middle
 from tui.render.smoothing import smooth
-from tui.render.ticks import format_number, format_relative, format_step, format_wall
+from tui.render.ticks import format_number, format_step, format_x
+from tui.views.xaxis import x_values
 
-__all__ = ["SmoothCache", "chart_series", "cursor_lines", "hstack", "x_values"]
-
-
-def x_values(snap: ScalarSnapshot, x_mode: str) -> np.ndarray:
-    """The x of every point: its step, seconds since the series' first point, or epoch seconds."""
-    if x_mode == "relative":
-        w = snap.wall_times
-        return w - w[0] if len(w) else w.astype(np.float64)
-    if x_mode == "wall":
-        return snap.wall_times
-    return snap.steps.astype(np.float64)
+__all__ = ["SmoothCache", "chart_series", "cursor_lines", "hstack"]
 
 
 class SmoothCache:
@@ -69,7 +61,7 @@ def chart_series(
     key: tuple = (),
 ) -> ChartSeries:
     """One run's line: smoothed values over a faint raw underlay (no underlay when not smoothing)."""
-    x = x_values(snap, x_mode)
+    x = x_values(snap.steps, snap.wall_times, x_mode)
     values = snap.values
     if smoothing > 0 and len(values) > 1:
         y = cache.get(key, values, smoothing) if cache is not None and key else smooth(values, smoothing)
@@ -77,14 +69,6 @@ def chart_series(
     else:
         y, raw = values, None
     return ChartSeries(name=name, x=x, y=y, color=color, raw_y=raw)
-
-
-def format_x(x: float, x_mode: str) -> str:
-    if x_mode == "relative":
-        return format_relative(x)
-    if x_mode == "wall":
-        return format_wall(x)
-    return format_step(x)
 
 
 def cursor_lines(
@@ -127,11 +111,11 @@ def cursor_lines(
         t.append(value.rjust(value_w), style=Style(bold=True))
         if raw:
             t.append(f"  {raw}", style=Style(dim=True))
-        t.truncate(width, overflow="crop", pad=True)
+        fit(t, width)
         out.append(t)
     if len(hits) > len(shown):
         t = Text(f"  +{len(hits) - len(shown)} more runs", style=Style(dim=True), no_wrap=True, end="")
-        t.truncate(width, overflow="crop", pad=True)
+        fit(t, width)
         out.append(t)
     return out
 
@@ -146,7 +130,7 @@ def hstack(blocks: Sequence[Sequence[Text]], widths: Sequence[int], gap: int = 1
             if i:
                 line.append(" " * gap)
             cell = block[r].copy() if r < len(block) else Text("")
-            cell.truncate(w, overflow="crop", pad=True)
+            fit(cell, w)
             line.append_text(cell)
         lines.append(line)
     return lines

@@ -1,4 +1,9 @@
-"""Axis ticks and number/time formatting for terminal charts.
+"""Axis ticks, their labels and where the labels go: the one tick system of every chart.
+
+``axis_ticks`` picks tick values and writes their labels for an axis kind (steps, durations, wall-clock
+times, values, log values); ``fitting_ticks`` takes as many as fit in a number of cells; ``place_labels``
+and ``axis_rows`` put them under their columns. The scalar chart, the histogram views and the
+distribution chart all draw their axes with these, so one range reads the same on every axis.
 
 Terminal axes have room for a handful of short labels, so every formatter here aims at the fewest
 characters that still tell ticks apart: ``1.5k`` rather than ``1500.0``, ``1h30m`` rather than
@@ -11,21 +16,34 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Sequence
+from itertools import pairwise
+from typing import Literal
 
 import numpy as np
+from rich.style import Style
+from rich.text import Text
+
+from tui.views.xaxis import x_values
 
 __all__ = [
+    "AxisKind",
+    "axis_rows",
+    "axis_ticks",
+    "column_of",
+    "fitting_ticks",
     "format_number",
     "format_relative",
     "format_step",
     "format_tick_labels",
     "format_wall",
+    "format_x",
     "linear_ticks",
     "log_ticks",
     "nice_step",
+    "place_labels",
+    "slice_labels",
     "time_ticks",
     "wall_ticks",
-    "x_formatter",
 ]
 
 _SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
@@ -85,14 +103,18 @@ def _multiples(lo: float, hi: float, step: float, offset: float = 0.0) -> list[f
     return [k * step + offset for k in range(first, last + 1)]
 
 
+def _ordered(lo: float, hi: float) -> tuple[float, float] | None:
+    """``(lo, hi)`` in order, or None when either end is not finite."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return None
+    return (lo, hi) if lo <= hi else (hi, lo)
+
+
 def linear_ticks(lo: float, hi: float, max_ticks: int = 5, *, integer: bool = False) -> list[float]:
     """Nice tick values inside [lo, hi]; ``integer`` keeps the step at 1 or more (training steps)."""
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        return []
-    if hi < lo:
-        lo, hi = hi, lo
-    if hi == lo:
-        return [lo]
+    if (span := _ordered(lo, hi)) is None or span[0] == span[1]:
+        return [] if span is None else [span[0]]
+    lo, hi = span
     max_ticks = max(int(max_ticks), 1)
     step = nice_step(hi - lo, max_ticks)
     if integer:
@@ -136,12 +158,9 @@ def time_ticks(lo: float, hi: float, max_ticks: int = 5, *, offset: float = 0.0)
     ``offset`` shifts the grid (wall clock ticks use the local UTC offset so they land on local
     hours); spans shorter than a few seconds fall back to decimal steps.
     """
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        return []
-    if hi < lo:
-        lo, hi = hi, lo
-    if hi == lo:
-        return [lo]
+    if (span := _ordered(lo, hi)) is None or span[0] == span[1]:
+        return [] if span is None else [span[0]]
+    lo, hi = span
     raw = (hi - lo) / max(max_ticks - 1, 1)
     if raw < 1:
         return _multiples(lo, hi, nice_step(hi - lo, max(max_ticks - 1, 1)), offset)
@@ -320,12 +339,191 @@ def format_wall(epoch: float, span: float = 0.0, *, step: float | None = None) -
     return time.strftime("%H:%M", t)
 
 
-def x_formatter(x_mode: str, x: np.ndarray) -> Callable[[float], str]:
-    """How an axis writes the x values ``x`` of ``x_mode``: steps, compound durations, or wall-clock times
-    sized to the span of ``x``."""
+def format_x(x: float, x_mode: str, span: float = 0.0) -> str:
+    """One x value in a readout: a step, a duration since the start, a wall-clock time sized to
+    ``span`` (the seconds the axis covers), or a plain number ("value")."""
     if x_mode == "relative":
-        return lambda v: format_relative(v, compound=True)
+        return format_relative(x)
     if x_mode == "wall":
-        span = float(x.max() - x.min()) if len(x) else 0.0
-        return lambda v: format_wall(v, span)
-    return format_step
+        return format_wall(x, span)
+    if x_mode == "value":
+        return format_number(x, 4)
+    return format_step(x)
+
+
+# ---------------------------------------------------------------------------- axes
+
+#: What an axis shows: an x mode (step, seconds since the start, epoch seconds), plain or log values.
+AxisKind = Literal["step", "relative", "wall", "value", "log"]
+
+
+def axis_ticks(
+    lo: float, hi: float, max_ticks: int, kind: AxisKind | str = "value"
+) -> tuple[list[float], list[str]]:
+    """Tick values over ``[lo, hi]`` for an axis of ``kind`` and their labels, at most about ``max_ticks``."""
+    if kind == "relative":
+        ticks = time_ticks(lo, hi, max_ticks)
+        return ticks, [format_relative(t, compound=True) for t in ticks]
+    if kind == "wall":
+        ticks = wall_ticks(lo, hi, max_ticks)
+        step = ticks[1] - ticks[0] if len(ticks) > 1 else None
+        return ticks, [format_wall(t, hi - lo, step=step) for t in ticks]
+    if kind == "log":
+        ticks = log_ticks(lo, hi, max_ticks)
+        return ticks, [format_number(t) for t in ticks]
+    if kind == "step":
+        ticks = linear_ticks(lo, hi, max_ticks, integer=(hi - lo) >= 2)
+        if all(float(t).is_integer() and abs(t) < 10_000 for t in ticks):
+            return ticks, [format_step(t) for t in ticks]
+        return ticks, format_tick_labels(ticks)
+    ticks = linear_ticks(lo, hi, max_ticks)
+    return ticks, format_tick_labels(ticks)
+
+
+def column_of(value: float, lo: float, hi: float, cells: int) -> int:
+    """The cell (0..cells-1) whose span ``[lo + x * d, lo + (x + 1) * d)`` holds ``value``."""
+    return int(min(max((value - lo) / (hi - lo) * cells, 0), cells - 1))
+
+
+def fitting_ticks(
+    lo: float,
+    hi: float,
+    cells: int,
+    kind: AxisKind | str = "value",
+    *,
+    fmt: Callable[[float], str] | None = None,
+    gap: int = 2,
+) -> tuple[list[float], list[str]]:
+    """The most ticks over ``[lo, hi]`` whose labels, on ``cells`` cells, keep ``gap`` blanks apart.
+
+    ``fmt`` writes the labels instead of the axis kind's own format. Works for rows as well as columns
+    (with labels of one row each, pass ``gap`` as the rows between ticks and labels of length 0).
+    """
+
+    def ticks_for(max_ticks: int) -> tuple[list[float], list[str]]:
+        ticks, labels = axis_ticks(lo, hi, max_ticks, kind)
+        return ticks, labels if fmt is None else [fmt(float(t)) for t in ticks]
+
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or cells < 1:
+        return [], []
+    for max_ticks in range(max(2, cells // 3), 1, -1):
+        ticks, labels = ticks_for(max_ticks)
+        if len(ticks) <= 1:
+            return ticks, labels
+        cols = [column_of(t, lo, hi, cells) for t in ticks]
+        if min(b - a for a, b in pairwise(cols)) >= max(len(x) for x in labels) + gap:
+            return ticks, labels
+    return ticks_for(2)
+
+
+def place_labels(cols: Sequence[int], labels: Sequence[str], width: int) -> str:
+    """A line of ``width`` cells with each label centred under its column, shifted inside the edges,
+    and skipped when it would touch the label before it."""
+    buf = [" "] * width
+    last_end = -1
+    for c, label in zip(cols, labels, strict=True):
+        if not label or len(label) > width:
+            continue
+        start = min(max(c - len(label) // 2, 0), width - len(label))
+        if start <= last_end:
+            continue
+        buf[start : start + len(label)] = list(label)
+        last_end = start + len(label)
+    return "".join(buf)
+
+
+def axis_rows(
+    lo: float,
+    hi: float,
+    plot_w: int,
+    left_pad: int,
+    total_w: int,
+    *,
+    kind: AxisKind | str = "value",
+    fmt: Callable[[float], str] | None = None,
+    corner: str = "",
+    style: str | Style = "grey50",
+    marker: int | None = None,
+    marker_style: str | Style = "",
+) -> tuple[Text, Text]:
+    """A horizontal axis (``─`` with ``┬`` ticks) and its labels, both ``total_w`` cells wide.
+
+    The axis starts at column ``left_pad`` (after an optional ``corner`` character just before it) and covers
+    ``plot_w`` columns; column ``x`` stands for values ``[lo + x * d, lo + (x + 1) * d)``. ``marker`` puts a
+    ``▲`` at that column.
+    """
+    line = [" "] * total_w
+    for x in range(left_pad, min(left_pad + plot_w, total_w)):
+        line[x] = "─"
+    if corner and left_pad >= 1:
+        line[left_pad - 1] = corner
+    labels_row = " " * total_w
+    if plot_w >= 1 and hi > lo:
+        ticks, labels = fitting_ticks(lo, hi, plot_w, kind, fmt=fmt)
+        cols = [left_pad + column_of(t, lo, hi, plot_w) for t in ticks]
+        for col in cols:
+            line[col] = "┬"
+        labels_row = place_labels(cols, labels, total_w)
+    marked = marker is not None and 0 <= marker < plot_w and left_pad + marker < total_w
+    if marked:
+        line[left_pad + marker] = "▲"
+    axis = Text("".join(line), style=style, no_wrap=True, overflow="crop", end="")
+    if marked:
+        axis.stylize(marker_style, left_pad + marker, left_pad + marker + 1)
+    return axis, Text(labels_row, style=style, no_wrap=True, overflow="crop", end="")
+
+
+# ---------------------------------------------------------------------------- slice labels
+
+
+class _LazyLabels(Sequence[str]):
+    """One label per step, formatted only when asked for.
+
+    The renderers look up just the few slices they draw, so a 10,000-step tag costs a handful of
+    ``strftime`` calls per frame instead of one per step.
+    """
+
+    def __init__(self, n: int, fmt: Callable[[int], str]) -> None:
+        self._n, self._fmt = n, fmt
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self._fmt(i) for i in range(*index.indices(self._n))]
+        i = int(index)
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(index)
+        return self._fmt(i)
+
+
+def slice_labels(steps: np.ndarray, wall_times: np.ndarray, x_mode: str) -> Sequence[str] | None:
+    """A label per step for the x mode, or None in step mode (the renderers then print the step).
+
+    Relative time follows the x-axis rule (:func:`tui.views.xaxis.x_values`: since the series' first
+    point), rounded to about a hundredth of the span so a jitter of milliseconds reads ``0s`` rather than
+    ``0.00806s``. Wall-clock labels keep the
+    seconds (slices are often seconds apart) and add the date once the series spans a day or more.
+    """
+    n = len(steps)
+    if x_mode not in ("relative", "wall") or n == 0:
+        return None
+    walls = np.asarray(wall_times, dtype=np.float64)
+    if x_mode == "relative":
+        since = x_values(steps, walls, x_mode)
+        finite = since[np.isfinite(since)]
+        span = float(np.max(np.abs(finite))) if finite.size else 0.0
+        res = 10.0 ** math.floor(math.log10(span / 100)) if span > 0 else 1.0
+
+        def relative(i: int) -> str:
+            t = float(since[i])
+            return format_relative(round(t / res) * res if math.isfinite(t) else t)
+
+        return _LazyLabels(n, relative)
+    finite = walls[np.isfinite(walls)]
+    span = float(finite.max() - finite.min()) if finite.size else 0.0
+    span = span if span >= 86400 else 0.0  # format_wall: HH:MM:SS under a day, MM-DD HH:MM beyond
+    return _LazyLabels(n, lambda i: format_wall(float(walls[i]), span))

@@ -2,7 +2,7 @@
 
 One place for every chart (scalars, histograms, distributions, in the app and in ``tbtui plot``), so the
 modes cannot drift apart between them. How an x is written is render's business
-(:func:`tui.render.ticks.x_formatter`).
+(:func:`tui.render.ticks.format_x` and ``axis_ticks``).
 """
 
 from __future__ import annotations
@@ -18,18 +18,16 @@ XMode = Literal["step", "relative", "wall"]
 X_MODES: tuple[XMode, ...] = ("step", "relative", "wall")
 
 
-def x_values(
-    steps: np.ndarray, wall_times: np.ndarray, x_mode: str, start: float | None = None
-) -> np.ndarray:
-    """The x of every point: its step, seconds since ``start``, or epoch seconds (all float64).
+def x_values(steps: np.ndarray, wall_times: np.ndarray, x_mode: str) -> np.ndarray:
+    """The x of every point of one series: its step, seconds since the series' first point, or epoch
+    seconds (all float64).
 
-    Relative time counts from ``start`` (a run's first event), falling back to the series' first point
-    when there is no finite start.
+    Relative time starts at each series' own first point, as TensorBoard's scalar, histogram and
+    distribution charts all do, so a tag logged late in a run still starts at 0s.
     """
     if x_mode == "relative":
-        if start is None or not np.isfinite(start):
-            start = float(wall_times[0]) if len(wall_times) else 0.0
-        return np.asarray(wall_times, dtype=np.float64) - start
+        walls = np.asarray(wall_times, dtype=np.float64)
+        return walls - walls[0] if len(walls) else walls
     if x_mode == "wall":
         return np.asarray(wall_times, dtype=np.float64)
     return np.asarray(steps, dtype=np.float64)

@@ -14,25 +14,12 @@ import numpy as np
 from rich.text import Text
 
 from tui.model.histograms import distribution
-from tui.render.distribution import render_distribution
-from tui.render.ticks import format_number, x_formatter
+from tui.render.distribution import READOUT, render_distribution
+from tui.render.ticks import format_number, format_x
 from tui.views.xaxis import x_values
 from tui.widgets.histogram_view import HistogramPlotBase, PlotPanel, readout_item, step_item
 
 __all__ = ["DistributionView"]
-
-#: Readout order, top band first: (label, column of the [n, 9] percentiles).
-_READOUT = (
-    ("max", 8),
-    ("93%", 7),
-    ("84%", 6),
-    ("69%", 5),
-    ("median", 4),
-    ("31%", 3),
-    ("16%", 2),
-    ("7%", 1),
-    ("min", 0),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +57,14 @@ class DistributionView(HistogramPlotBase):
         self, panel: PlotPanel, prepared: _Percentiles, width: int, height: int, cursor: int | None
     ) -> list[Text]:
         snap = panel.snap
-        x = x_values(snap.steps, snap.wall_times, self.x_mode, panel.source.first_wall_time)
+        x = x_values(snap.steps, snap.wall_times, self.x_mode)
         return render_distribution(
             x,
             prepared.values,
             width,
             height,
-            x_format=x_formatter(self.x_mode, x),
+            x_mode=self.x_mode,
             value_range=prepared.value_range,
-            integer_x=self.x_mode == "step",
             cursor_index=cursor,
         )
 
@@ -86,8 +72,9 @@ class DistributionView(HistogramPlotBase):
         snap = panel.snap
         items = [step_item(int(snap.steps[index]), cursor=cursor)]
         if self.x_mode != "step":
-            x = x_values(snap.steps, snap.wall_times, self.x_mode, panel.source.first_wall_time)
-            items.append(readout_item("at", x_formatter(self.x_mode, x)(float(x[index]))))
+            x = x_values(snap.steps, snap.wall_times, self.x_mode)
+            span = float(x.max() - x.min()) if len(x) else 0.0
+            items.append(readout_item("at", format_x(float(x[index]), self.x_mode, span)))
         row = prepared.values[index]
-        items += [readout_item(label, format_number(float(row[col]), 4)) for label, col in _READOUT]
+        items += [readout_item(label, format_number(float(row[col]), 4)) for label, col in READOUT]
         return items

@@ -19,7 +19,6 @@ prepare the arrays and draw one panel.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -44,9 +43,10 @@ from tui.model.histograms import (
     widen_range,
 )
 from tui.model.series import HistogramSeries, HistogramSnapshot
+from tui.render.cells import blank_lines, fit
 from tui.render.inert import inert
 from tui.render.ridgeline import CURSOR_COLOR, render_overlay, render_ridgeline
-from tui.render.ticks import format_number, format_relative, format_step, format_wall
+from tui.render.ticks import format_number, format_step, slice_labels
 
 __all__ = [
     "MODES",
@@ -58,7 +58,6 @@ __all__ = [
     "PlotPanel",
     "count_steps",
     "nearest_index",
-    "slice_labels",
 ]
 
 #: Histogram display modes, as TensorBoard names them.
@@ -83,7 +82,6 @@ class HistSource:
     run: str
     color: str
     series: HistogramSeries
-    first_wall_time: float | None = None
 
 
 def nearest_index(steps: np.ndarray, step: int | None) -> int | None:
@@ -94,64 +92,6 @@ def nearest_index(steps: np.ndarray, step: int | None) -> int | None:
     if hits.size:
         return int(hits[-1])
     return int(np.argmin(np.abs(steps.astype(np.float64) - float(step))))
-
-
-class _LazyLabels(Sequence[str]):
-    """One label per step, formatted only when asked for.
-
-    The renderers look up just the few slices they draw, so a 10,000-step tag costs a handful of
-    ``strftime`` calls per frame instead of one per step.
-    """
-
-    def __init__(self, n: int, fmt: Callable[[int], str]) -> None:
-        self._n, self._fmt = n, fmt
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, index):  # type: ignore[override]
-        if isinstance(index, slice):
-            return [self._fmt(i) for i in range(*index.indices(self._n))]
-        i = int(index)
-        if i < 0:
-            i += self._n
-        if not 0 <= i < self._n:
-            raise IndexError(index)
-        return self._fmt(i)
-
-
-def slice_labels(
-    steps: np.ndarray, wall_times: np.ndarray, x_mode: str, first_wall_time: float | None
-) -> Sequence[str] | None:
-    """A label per step for the x mode, or None in step mode (the renderers then print the step).
-
-    Relative time counts from the run's first event, as the Distributions tab's axis does (the series'
-    first point when the run has no recorded start), rounded to about a hundredth of the run's span so a
-    first event a few milliseconds in reads ``0s`` rather than ``0.00806s``. Wall-clock labels keep the
-    seconds (slices are often seconds apart) and add the date once the series spans a day or more.
-    """
-    n = len(steps)
-    if x_mode not in ("relative", "wall") or n == 0:
-        return None
-    walls = np.asarray(wall_times, dtype=np.float64)
-    if x_mode == "relative":
-        start = first_wall_time
-        if start is None or not np.isfinite(start):
-            start = float(walls[0])
-        since = walls - start
-        finite = since[np.isfinite(since)]
-        span = float(np.max(np.abs(finite))) if finite.size else 0.0
-        res = 10.0 ** math.floor(math.log10(span / 100)) if span > 0 else 1.0
-
-        def relative(i: int) -> str:
-            t = float(since[i])
-            return format_relative(round(t / res) * res if math.isfinite(t) else t)
-
-        return _LazyLabels(n, relative)
-    finite = walls[np.isfinite(walls)]
-    span = float(finite.max() - finite.min()) if finite.size else 0.0
-    span = span if span >= 86400 else 0.0  # format_wall: HH:MM:SS under a day, MM-DD HH:MM beyond
-    return _LazyLabels(n, lambda i: format_wall(float(walls[i]), span))
 
 
 # ------------------------------------------------------------------------------------------ the cache
@@ -282,24 +222,15 @@ class HistogramData:
 # -------------------------------------------------------------------------------------- text helpers
 
 
-def _fit(text: Text, width: int) -> Text:
-    text.no_wrap = True
-    text.end = ""
-    text.truncate(max(width, 0), overflow="ellipsis", pad=True)
-    return text
-
-
-def _blank(width: int) -> Text:
-    return Text(" " * max(width, 0), no_wrap=True, end="")
-
-
 def _message_frame(width: int, height: int, message: str) -> list[Text]:
     """A dim message (one line per ``\\n``) in the middle of an otherwise blank frame."""
-    lines = [_blank(width) for _ in range(height)]
+    lines = blank_lines(width, height)
     parts = message.split("\n")[:height]
     top = max((height - len(parts)) // 2, 0)
     for i, part in enumerate(parts):
-        lines[top + i] = _fit(Text(part[:width].center(width), style=Style(dim=True)), width)
+        lines[top + i] = fit(
+            Text(part[:width].center(width), style=Style(dim=True)), width, overflow="ellipsis"
+        )
     return lines
 
 
@@ -318,7 +249,7 @@ def _wrap_items(items: list[Text], width: int, max_lines: int) -> list[Text]:
         current.append_text(item)
     if current.cell_len:
         lines.append(current)
-    return [_fit(line, width) for line in lines[:max_lines]]
+    return [fit(line, width, overflow="ellipsis") for line in lines[:max_lines]]
 
 
 def readout_item(label: str, value: str, *, style: Style | str = "bold") -> Text:
@@ -545,7 +476,7 @@ class HistogramPlotBase(Widget, can_focus=True):
         self.shown_runs = [p.source.run for p in panels]
         self.readout_height = 0
         if width <= 0 or height <= 0:
-            return [_blank(width) for _ in range(max(height, 0))]
+            return blank_lines(width, height)
         if self.tag is None or not self.sources:
             return _message_frame(width, height, self.EMPTY)
         if not panels:
@@ -576,7 +507,7 @@ class HistogramPlotBase(Widget, can_focus=True):
             cursor = nearest_index(panel.snap.steps, self.cursor_step)
             col = self.render_panel(panel, prep, pw, plot_h, cursor)
             if readouts:
-                col = col + readouts[i] + [_blank(pw) for _ in range(stats_h - len(readouts[i]))]
+                col = col + readouts[i] + blank_lines(pw, stats_h - len(readouts[i]))
             columns.append(col)
         gap = Text(" " * PANEL_GAP, end="")
         body = [
@@ -584,7 +515,8 @@ class HistogramPlotBase(Widget, can_focus=True):
             for r in range(plot_h + stats_h)
         ]
         lines = header + body
-        return [_fit(t, width) for t in lines[:height]] + [_blank(width) for _ in range(height - len(lines))]
+        fitted = [fit(t, width, overflow="ellipsis") for t in lines[:height]]
+        return fitted + blank_lines(width, height - len(lines))
 
     def _title(self, panels: list[PlotPanel], width: int) -> Text:
         t = Text(no_wrap=True, end="")
@@ -607,7 +539,7 @@ class HistogramPlotBase(Widget, can_focus=True):
         mode = self.mode_label()
         if mode:
             t.append(f"  · {mode}", style=Style(dim=True))
-        return _fit(t, width)
+        return fit(t, width, overflow="ellipsis")
 
     def _panel_titles(self, panels: list[PlotPanel], widths: list[int]) -> Text:
         parts = []
@@ -616,7 +548,7 @@ class HistogramPlotBase(Widget, can_focus=True):
             t.append("■ ", style=Style(color=p.source.color))
             t.append(inert(p.source.run), style=Style(color=p.source.color, bold=True))
             t.append(f" {count_steps(len(p.snap))}", style=Style(dim=True))
-            parts.append(_fit(t, pw))
+            parts.append(fit(t, pw, overflow="ellipsis"))
         return Text.assemble(*_interleave(parts, Text(" " * PANEL_GAP, end="")), no_wrap=True, end="")
 
     def render_line(self, y: int) -> Strip:
@@ -745,7 +677,7 @@ class HistogramView(HistogramPlotBase):
 
     def _labels(self, panel: PlotPanel) -> Sequence[str] | None:
         snap = panel.snap
-        return slice_labels(snap.steps, snap.wall_times, self.x_mode, panel.source.first_wall_time)
+        return slice_labels(snap.steps, snap.wall_times, self.x_mode)
 
     def readout(self, panel: PlotPanel, prepared: _Rebinned, index: int, cursor: bool) -> list[Text]:
         stats = histogram_stats(panel.snap.histogram(index))

@@ -74,7 +74,7 @@ def detail_lines(detail: NodeDetail, max_edges: int = MAX_EDGES) -> list[Line]:
     return list(zip(lines, targets, strict=True))
 
 
-def _fit(line: Text, width: int) -> Text:
+def _keep_tail(line: Text, width: int) -> Text:
     """An edge line cut to one row: ``  ← …/the/end/of/the/name``, since a name's tail tells most."""
     if width <= 12 or line.cell_len <= width or not line.plain.startswith(("  ← ", "  → ")):
         return line
@@ -139,7 +139,7 @@ class NodeDetailView(OptionList):
         self._fitted_width = width
         # An empty prompt would take no height: blank lines hold a space.
         self.set_options(
-            Option(_fit(text, width) if target is not None else text if text.plain else Text(" "))
+            Option(_keep_tail(text, width) if target is not None else text if text.plain else Text(" "))
             for text, target in zip(self.lines, self.targets, strict=True)
         )
 

@@ -18,6 +18,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
+from tui.render.cells import fit
 from tui.render.inert import inert
 from tui.render.rows import ellipsize_middle
 from tui.widgets.row_list import RowList
@@ -123,7 +124,7 @@ class SeriesList(RowList):
             t.append("  ■ ", style=Style(color=r.entry.color))
             t.append(ellipsize_middle(inert(r.entry.run), name_w).ljust(name_w))
             t.append(count, style=Style(dim=True))
-        t.truncate(width, overflow="crop", pad=True)
+        fit(t, width)
         return t
 
     def watch_cursor(self, old: int, new: int) -> None:

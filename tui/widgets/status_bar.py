@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.render.cells import fit
 from tui.render.inert import inert
 from tui.render.rows import status_line
 from tui.render.ticks import format_number
@@ -64,7 +65,7 @@ class StatusBar(Widget):
         if not i.notice:
             return line
         notice = Text(inert(i.notice), style="yellow", no_wrap=True, end="")
-        notice.truncate(w, overflow="ellipsis", pad=True)
+        fit(notice, w, overflow="ellipsis")
         return Text("\n").join([line, notice])
 
     @staticmethod

@@ -1,0 +1,57 @@
+"""Exact-size text: every renderer returns lines of exactly the width it was given, built from these.
+
+One fitting rule (crop or ellipsis, padded with spaces, never wrapped) instead of one per module, and the
+numpy-to-Text step that turns a grid of characters and style ids into lines with one span per run.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from rich.style import Style
+from rich.text import Span, Text
+
+__all__ = ["blank", "blank_lines", "fit", "styled_rows"]
+
+
+def fit(text: Text, width: int, *, overflow: Literal["crop", "ellipsis"] = "crop") -> Text:
+    """``text`` cut (``…`` at the cut with ``ellipsis``) or padded to exactly ``width`` cells, one line.
+
+    Changes ``text`` in place and returns it: callers fit the lines they have just built.
+    """
+    text.truncate(max(width, 0), overflow=overflow, pad=True)
+    return text
+
+
+def blank(width: int) -> Text:
+    """A line of ``width`` spaces."""
+    return Text(" " * max(width, 0), no_wrap=True, overflow="crop", end="")
+
+
+def blank_lines(width: int, height: int) -> list[Text]:
+    """``height`` blank lines of ``width`` cells (none for a negative height)."""
+    return [blank(width) for _ in range(max(height, 0))]
+
+
+def styled_rows(chars: np.ndarray, style_ids: np.ndarray, styles: dict[int, Style]) -> list[Text]:
+    """Turn a ``[rows, cols]`` grid of characters and style ids into one ``Text`` per row.
+
+    Spans are built per run of equal style (found with numpy), not per cell, so a full 120x40 frame costs a
+    few hundred span objects. Ids missing from ``styles`` are unstyled.
+    """
+    rows = []
+    for r in range(chars.shape[0]):
+        ids = style_ids[r]
+        text = Text("".join(chars[r].tolist()), no_wrap=True, overflow="crop", end="")
+        if ids.size:
+            cuts = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+            starts = np.concatenate(([0], cuts))
+            ends = np.concatenate((cuts, [ids.size]))
+            text.spans = [
+                Span(int(s), int(e), styles[int(ids[s])])
+                for s, e in zip(starts, ends, strict=True)
+                if int(ids[s]) in styles
+            ]
+        rows.append(text)
+    return rows
