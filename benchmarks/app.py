@@ -187,7 +187,7 @@ async def _redraw(logdir: Path, samples: int) -> dict:
 
     app = TbtuiApp(str(logdir), smoothing=0.6)
     async with app.run_test(size=(160, 44)) as pilot:
-        while app.loader_state.startswith(("starting", "loading")) or app._dirty:
+        while not app.is_settled:
             await pilot.pause(0.05)
         chart = app.query_one(ScalarChart)
         chart.focus()
@@ -265,7 +265,7 @@ async def _live(samples: int, poll: float | None) -> dict:
     try:
         app = TbtuiApp(str(tmp), poll=poll)
         async with app.run_test(size=(120, 36)) as pilot:
-            while app.loader_state.startswith(("starting", "loading")) or app._dirty:
+            while not app.is_settled:
                 await pilot.pause(0.05)
             thread = threading.Thread(target=writer_loop, daemon=True)
             thread.start()

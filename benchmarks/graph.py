@@ -87,7 +87,7 @@ async def one_round(logdir: Path, size: tuple[int, int]) -> dict[str, float]:
     async with app.run_test(size=size) as pilot:
         for _ in range(100_000):
             run = app.logdir.runs.get("big")
-            if run is not None and run.graphs and app.focused_run == "big":
+            if run is not None and run.graphs and app.view.focused_run == "big":
                 break
             await pilot.pause(0.005)
         await pilot.pause(0.2)  # let the loader's first pass settle: time the tab, not the loading

@@ -264,12 +264,7 @@ async def take(shot: Shot, out: str) -> str:
     app = TbtuiApp(os.path.join(CORPUS, shot.logdir), **shot.app_kwargs)
     async with app.run_test(size=shot.size) as pilot:
         for _ in range(400):
-            if (
-                app.logdir.loaded_once
-                and not app.loader_state.startswith(("starting", "loading"))
-                and not app._dirty
-                and app._push_timer is None
-            ):
+            if app.is_settled:
                 break
             await pilot.pause(0.05)
         await pilot.pause()

@@ -1,26 +1,26 @@
-"""TbtuiApp: the runs pane, the tabs, the status bar; the loader thread and the live change feed.
+"""TbtuiApp: composes the runs pane, the tabs, the dashboard and the status bar, and routes messages.
 
-State shared by every tab (visible runs, filters, smoothing, x axis...) lives here and reaches the
-active tab as one immutable PaneContext (protocol: tui/widgets/__init__.py). Data flows one way:
+What the user has chosen lives in a :class:`~tui.views.state.ViewState`; the loader thread
+(:class:`~tui.model.loader.Loader`) reads the logdir and posts :class:`LogdirChanged`; a
+:class:`~tui.views.throttle.PushThrottle` decides when the screen catches up. Data flows one way:
 
-    loader thread ── Logdir.refresh(max_bytes) slice by slice ──> LogdirChanged message
-    LogdirChanged ──> mark dirty; at most one push per PUSH_INTERVAL ──> runs pane, status, active tab
+    Loader thread ── slice by slice ──> LogdirChanged ──> throttle ──> runs pane, status, active tab
 
-The loader never touches widgets and the UI thread never reads files. Nothing is pushed while
-nothing changed, and widgets compare what they would draw with what they drew, so an idle tbtui
-writes nothing to the terminal.
+A push hands the active tab one immutable PaneContext (protocol: tui/widgets/pane.py); tabs reach the
+app only through messages. The loader never touches widgets and the UI thread never reads files.
+Nothing is pushed while nothing changed, and widgets compare what they would draw with what they
+drew, so an idle tbtui writes nothing to the terminal.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import os
 import sys
-import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on, work
@@ -30,32 +30,57 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widgets import Footer, TabbedContent, TabPane, Tabs
 from textual.worker import get_current_worker
 
+from tui.model.loader import SLICE_BYTES, Loader
 from tui.model.logdir import Changes, Logdir
-from tui.model.watch import ChangeFeed
 from tui.render.chart import color_for
-from tui.widgets import TABS
+from tui.views.state import SMOOTHING_STOPS, ViewState
+from tui.views.throttle import PUSH_INTERVAL, PushThrottle
+from tui.views.xaxis import X_MODES
 from tui.widgets.dashboard import Dashboard
+from tui.widgets.distributions_pane import DistributionsPane
 from tui.widgets.filter_input import FilterBar
+from tui.widgets.graph_pane import GraphPane
 from tui.widgets.help_screen import HelpScreen, collect_bindings
-from tui.widgets.pane import X_MODES, Pane, PaneContext, compile_filter
-from tui.widgets.run_list import RunList, RunRow
-from tui.widgets.status_bar import StatusBar, StatusInfo
-from tui.widgets.tag_list import TagList
+from tui.widgets.histograms_pane import HistogramsPane
+from tui.widgets.hparams_pane import HParamsPane
+from tui.widgets.image_view import prepare_terminal_graphics
+from tui.widgets.images_pane import ImagesPane
+from tui.widgets.pane import Pane
+from tui.widgets.run_list import RunList
+from tui.widgets.scalars_pane import ScalarsPane
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.text_pane import TextPane
 
-__all__ = ["TbtuiApp", "run"]
+__all__ = ["TABS", "TbtuiApp", "run"]
 
-#: Smallest gap between two screen updates caused by new data (seconds): a few frames a second.
-PUSH_INTERVAL = 0.25
-#: Bytes the loader reads before publishing what it has (the first slice decides the first frame).
-SLICE_BYTES = 8 << 20
-#: Smoothing stops for ``s`` / ``S`` (TensorBoard's slider goes 0 .. 0.999).
-SMOOTHING_STOPS = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)
 #: Width below which the Scalars tab stacks the tags list over the chart.
 NARROW = 110
 
+
+@dataclass(frozen=True, slots=True)
+class TabSpec:
+    """One tab: its id (also the ``TabPane`` id), title, pane class and label on narrow screens."""
+
+    id: str
+    title: str
+    pane: type[Pane]
+    short: str = ""
+
+
+#: The tabs in order; number keys 1-7 select them.
+TABS: tuple[TabSpec, ...] = (
+    TabSpec("scalars", "Scalars", ScalarsPane),
+    TabSpec("histograms", "Histograms", HistogramsPane, "Hist"),
+    TabSpec("distributions", "Distributions", DistributionsPane, "Dist"),
+    TabSpec("graph", "Graph", GraphPane),
+    TabSpec("text", "Text", TextPane),
+    TabSpec("hparams", "HParams", HParamsPane, "HP"),
+    TabSpec("images", "Images", ImagesPane, "Img"),
+)
 
 DASHBOARD_HELP = "Dashboard: chart, histograms and graph of the focused run at once (number keys: tabs)"
 #: Start-up layouts (``--layout``).
@@ -73,7 +98,7 @@ class LogdirChanged(Message):
 
 
 class LoaderState(Message):
-    """Posted by the loader when its state changes (first pass done, watch mode known)."""
+    """Posted by the loader when its watch mode becomes known or changes."""
 
     def __init__(self, state: str) -> None:
         super().__init__()
@@ -132,33 +157,38 @@ class TbtuiApp(App[int]):
         super().__init__()
         self.logdir_path = logdir
         self.logdir = Logdir(logdir, check_crc=check_crc)
-        self.poll = poll
-        self.slice_bytes = slice_bytes
-        self.run_regex = runs or ""
-        self.tag_regex = tags or ""
-        self.smoothing = smoothing
-        self.x_mode = x_mode if x_mode in X_MODES else "step"
-        self.log_y = False
-        self.ignore_outliers = False
-        self.paused = False
-        self.hidden: set[str] = set()
-        self.run_colors: dict[str, str] = {}
-        self.focused_run: str | None = None
-        self.notice = ""
+        self.view = ViewState(
+            color_for, run_regex=runs or "", tag_regex=tags or "", smoothing=smoothing, x_mode=x_mode
+        )
+        self.loader = Loader(
+            self.logdir,
+            publish=lambda changes, loading: self.post_message(LogdirChanged(changes, loading)),
+            on_mode=lambda mode: self.post_message(LoaderState(mode)),
+            poll=poll,
+            slice_bytes=slice_bytes,
+        )
         self.loader_state = "starting"
         self.updated: float | None = None
-        self.feed: ChangeFeed | None = None
-        self._read_gate = threading.Event()
-        self._read_gate.set()
-        self._closing_loader = threading.Event()
-        self._dirty = False
-        self._push_timer = None
-        self._last_push = 0.0
-        self.push_count = 0
-        #: Wall-clock time of the first push that showed data (benchmarks read it).
-        self.first_data_push: float | None = None
+        self.throttle = PushThrottle(PUSH_INTERVAL)
+        #: Published (with the app) each time the app becomes settled: see :attr:`is_settled`.
+        self.settled_signal: Signal[TbtuiApp] = Signal(self, "settled")
+        self.panes: dict[str, Pane] = {spec.id: spec.pane(id=f"pane-{spec.id}") for spec in TABS}
+        self._focus_before_filter = None
         #: The dashboard shows instead of the tabs (``d``); it is mounted the first time it is needed.
         self.dashboard_on = layout == "dashboard"
+
+    @property
+    def is_settled(self) -> bool:
+        """The first pass has read everything and the screen shows it: nothing waits to be drawn.
+
+        Tests and benchmarks wait for this (or subscribe to :attr:`settled_signal`) instead of
+        sleeping.
+        """
+        return (
+            not self.loader_state.startswith(("starting", "loading"))
+            and self.logdir.loaded_once
+            and self.throttle.settled
+        )
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -166,12 +196,11 @@ class TbtuiApp(App[int]):
         with Horizontal(id="body"):
             yield RunList(id="runs")
             with Vertical(id="main"):
-                yield FilterBar(self.run_regex, self.tag_regex, id="filter")
+                yield FilterBar(self.view.run_regex, self.view.tag_regex, id="filter")
                 with TabbedContent(id="tabs"):
                     for n, spec in enumerate(TABS, start=1):
-                        cls = getattr(importlib.import_module(spec.module), spec.cls)
                         with TabPane(f"{n} {spec.title}", id=spec.id):
-                            yield cls(id=f"pane-{spec.id}")
+                            yield self.panes[spec.id]
         yield StatusBar(id="status")
         yield Footer()
 
@@ -179,13 +208,13 @@ class TbtuiApp(App[int]):
         self.query_one(RunList).border_title = "Runs"
         # The tab bar is for the mouse; keys 1-7 switch tabs, so Tab skips it.
         self.query_one(TabbedContent).query_one(Tabs).can_focus = False
-        self.query_one(FilterBar).set_class(bool(self.run_regex or self.tag_regex), "-set")
+        self.query_one(FilterBar).set_class(bool(self.view.run_regex or self.view.tag_regex), "-set")
         self._apply_width(self.size.width)
         self.query_one(RunList).focus()
         if self.dashboard_on:
             self._show_dashboard(True)
         self._push()
-        self._last_push = 0.0  # the empty first screen must not delay the first data
+        self.throttle.last_push = 0.0  # the empty first screen must not delay the first data
         self.load()
 
     def on_resize(self, event) -> None:
@@ -204,223 +233,90 @@ class TbtuiApp(App[int]):
     @work(thread=True, exclusive=True, group="loader", name="loader")
     def load(self) -> None:
         worker = get_current_worker()
-        feed = ChangeFeed(self.logdir_path, poll_interval=self.poll)
-        self.feed = feed
-        try:
-            self._read_available(worker, first=True)
-            self.post_message(LoaderState(feed.mode))
-            mode = feed.mode
-            while not worker.is_cancelled and not self._closing_loader.is_set():
-                changed = feed.wait(0.2)
-                if feed.mode != mode:
-                    mode = feed.mode
-                    self.post_message(LoaderState(mode))
-                if changed and self._read_gate.is_set():
-                    self._read_available(worker, first=False)
-        finally:
-            feed.close()
+        self.loader.run(lambda: worker.is_cancelled)
 
-    def _read_available(self, worker, *, first: bool) -> None:
-        """Read everything there is, one slice at a time, publishing after each slice.
-
-        Progress is judged by the runs' versions as well as ``bytes_read``: the reader prefetches
-        the next chunk on another thread, so a slice can ingest records without its own byte count
-        moving. Reading stops after two slices in a row that changed nothing and left nothing
-        pending.
-        """
-        logdir = self.logdir
-        total = None
-        done = 0
-        if first:
-            logdir.discover()
-            total = max(logdir.pending_bytes(), 1)
-            self.post_message(LogdirChanged(Changes(new_runs=list(logdir.runs)), 0.0))
-        # Walk the tree only when something may have been added, removed or replaced.
-        rediscover = not first and logdir.needs_discovery(self.feed.take_changes() if self.feed else None)
-        idle_slices = 0
-        signature = self._signature()
-        # The first slice is one file's first megabyte: enough for a chart, and quick.
-        budget = 1 if first else self.slice_bytes
-        while not worker.is_cancelled and not self._closing_loader.is_set() and self._read_gate.is_set():
-            ch = logdir.refresh(budget, rediscover=rediscover)
-            budget = self.slice_bytes
-            rediscover = logdir.needs_discovery(set())  # a file found replaced, or a walk put off
-            done += ch.bytes_read
-            now = self._signature()
-            changed = ch.any or now != signature
-            signature = now
-            if changed:
-                loading = min(done / total, 0.999) if total and ch.pending else None
-                self.post_message(LogdirChanged(ch, loading))
-                if first and self.first_data_push is None:
-                    # Let the UI thread take the GIL and draw the first screen before the next slice.
-                    self._closing_loader.wait(0.05)
-            if changed or ch.bytes_read:
-                idle_slices = 0
-            elif not ch.pending:
-                idle_slices += 1
-                if idle_slices >= 2:
-                    break
-            else:
-                idle_slices += 1
-                if idle_slices > 200:  # bytes on disk that never become records: stop spinning
-                    break
-                self._closing_loader.wait(0.005)
-        if first:
-            self.post_message(LogdirChanged(Changes(), None))
-
-    def _signature(self) -> tuple[int, int]:
-        """Changes whenever any run gains data or problems (runs bump ``version`` on each)."""
-        runs = self.logdir.runs
-        return len(runs), sum(r.version for r in runs.values())
+    @property
+    def feed(self):
+        """The loader's change feed (None until the loader thread has started)."""
+        return self.loader.feed
 
     def on_logdir_changed(self, message: LogdirChanged) -> None:
         if message.loading is not None and message.loading < 1.0:
             self.loader_state = f"loading {message.loading:.0%}"
         elif self.loader_state.startswith(("loading", "starting")):
-            self.loader_state = self.feed.mode if self.feed else "live"
+            self.loader_state = self.loader.mode
         self.updated = time.time() if message.changes.any else self.updated
-        self._dirty = True
-        self._schedule_push()
+        delay = self.throttle.delay()
+        if delay is not None:
+            self.set_timer(delay, self._timed_push, name="push")
 
     def on_loader_state(self, message: LoaderState) -> None:
         self.loader_state = message.state
         self._update_status()
-
-    def _schedule_push(self) -> None:
-        if self._push_timer is not None:
-            return
-        delay = max(0.01, self._last_push + PUSH_INTERVAL - time.monotonic())
-        if self.first_data_push is None:
-            delay = 0.01  # nothing drawn yet: show the first data at once
-        self._push_timer = self.set_timer(delay, self._timed_push, name="push")
+        self._maybe_settled()
 
     def _timed_push(self) -> None:
-        self._push_timer = None
         # A timer may fire while the app is shutting down or a modal screen (help) is on top;
         # the main screen's widgets are then not queryable, and the push waits for the next one.
-        if not self._dirty or self._closing_loader.is_set() or not self.screen_stack:
+        if not self.throttle.dirty or not self.screen_stack or not self.is_running:
+            self.throttle.scheduled = False
             return
         if self.screen is not self.screen_stack[0]:
-            self._push_timer = self.set_timer(PUSH_INTERVAL, self._timed_push, name="push")
+            self.set_timer(PUSH_INTERVAL, self._timed_push, name="push")
             return
+        self.throttle.scheduled = False
         with contextlib.suppress(NoMatches):  # the screen is being torn down (quit)
             self._push()
 
+    def _maybe_settled(self) -> None:
+        if self.is_settled:
+            self.settled_signal.publish(self)
+
     # -- state -> widgets -----------------------------------------------------------------------
 
-    def _matching_runs(self) -> list[str]:
-        names = list(self.logdir.runs)
-        for name in names:
-            if name not in self.run_colors:
-                self.run_colors[name] = color_for(len(self.run_colors))
-        if not self.run_regex:
-            return names
-        rx = compile_filter(self.run_regex, False)
-        return [n for n in names if rx is not None and rx.search(n)]
-
-    def context(self) -> PaneContext:
-        matching = self._matching_runs()
-        visible = tuple(n for n in matching if n not in self.hidden)
-        return PaneContext(
-            logdir=self.logdir,
-            generation=self.logdir.generation,
-            runs=visible,
-            colors=dict(self.run_colors),
-            focused_run=self.focused_run,
-            run_regex=self.run_regex,
-            tag_regex=self.tag_regex,
-            smoothing=self.smoothing,
-            x_mode=self.x_mode,
-            log_y=self.log_y,
-            ignore_outliers=self.ignore_outliers,
-            paused=self.paused,
-        )
+    def context(self):
+        return self.view.context(self.logdir)
 
     @property
     def active_pane(self) -> Pane | None:
-        tabs = self.query_one(TabbedContent)
-        if not tabs.active:
-            return None
-        try:
-            return self.query_one(f"#pane-{tabs.active}", Pane)
-        except Exception:
-            return None
+        active = self.query_one(TabbedContent).active
+        return self.panes.get(active) if active else None
 
     def _push(self) -> None:
         """Hand the current state to the runs pane, the status bar and the active tab."""
-        self._dirty = False
-        self._last_push = time.monotonic()
-        self.push_count += 1
-        runs = self.logdir.runs
-        rows = []
-        for name in self._matching_runs():
-            run = runs.get(name)
-            rows.append(
-                RunRow(
-                    name,
-                    self.run_colors[name],
-                    name not in self.hidden,
-                    run.last_step if run is not None else None,
-                    bool(run and run.damaged),
-                )
-            )
         run_list = self.query_one(RunList)
-        run_list.set_rows(rows)
-        if self.focused_run is None or self.focused_run not in runs:
-            self.focused_run = run_list.current_run
+        run_list.set_rows(self.view.rows(self.logdir))
+        if self.view.focused_run is None or self.view.focused_run not in self.logdir.runs:
+            self.view.focused_run = run_list.current_run
         pane = self.dashboard if self.dashboard_on else self.active_pane
         if pane is not None:
             pane.context = self.context()
         self._update_status()
-        if self.first_data_push is None and any(r.scalars for r in runs.values()):
-            self.first_data_push = time.time()
+        self.throttle.pushed(with_data=any(r.scalars for r in self.logdir.runs.values()))
+        if self.throttle.first_data_push is not None:
+            self.loader.first_frame_shown.set()
+        self._maybe_settled()
 
     def _update_status(self) -> None:
-        runs = self.logdir.runs
-        visible = [n for n in self._matching_runs() if n not in self.hidden]
-        state = "paused" if self.paused else self.loader_state
-        if state == "events":
-            state = "live"
-        elif state == "polling":
-            reason = self.feed.reason if self.feed else ""
-            state = f"live (polling{': ' + reason if reason and reason != '--poll' else ''})"
-        notice = self.notice
-        focused = runs.get(self.focused_run) if self.focused_run else None
-        if not notice and focused is not None and focused.damaged:
-            problems = focused.problems
-            notice = f"! {focused.name}: {problems[0]}" + (
-                f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-            )
-        absence = self.logdir.absence
-        if absence or self.logdir.problems:
-            notice = notice or absence or f"! {self.logdir.problems[0]}"
-        points = sum(r.point_count() for r in runs.values())
         self.query_one(StatusBar).set_info(
-            StatusInfo(
-                logdir=self.logdir_path,
-                runs_total=len(runs),
-                runs_shown=len(visible),
-                points=points,
-                state=state,
+            self.view.status(
+                self.logdir,
+                self.logdir_path,
+                self.loader_state,
+                reason=self.loader.reason,
                 updated=self.updated,
-                smoothing=self.smoothing,
-                x_mode=self.x_mode,
-                log_y=self.log_y,
-                ignore_outliers=self.ignore_outliers,
-                notice=notice,
             )
         )
 
     # -- events from widgets --------------------------------------------------------------------
 
     def on_run_list_toggled(self, event: RunList.Toggled) -> None:
-        self.hidden ^= {event.run}
+        self.view.toggle_run(event.run)
         self._push()
 
     def on_run_list_focused(self, event: RunList.Focused) -> None:
-        if event.run != self.focused_run:
-            self.focused_run = event.run
+        if event.run != self.view.focused_run:
+            self.view.focused_run = event.run
             self._push()
 
     @on(TabbedContent.TabActivated)
@@ -432,29 +328,30 @@ class TbtuiApp(App[int]):
             pane.context = self.context()
 
     def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
-        self.run_regex, self.tag_regex = event.runs, event.tags
+        self.view.run_regex, self.view.tag_regex = event.runs, event.tags
         self._push()
 
     def on_filter_bar_done(self, event: FilterBar.Done) -> None:
-        target = getattr(self, "_focus_before_filter", None)
+        target = self._focus_before_filter
         if target is not None and target.is_attached:
             target.focus()
         else:
             self.query_one(RunList).focus()
 
-    def on_pane_notice(self, event: Pane.Notice) -> None:
-        self.notice = event.text
+    @on(Pane.Notice)
+    def _notice(self, event: Pane.Notice) -> None:
+        self.view.notice = event.text
         self._update_status()
 
-    def on_hparams_pane_show_only(self, event) -> None:  # HParamsPane.ShowOnly
-        """Show only the runs picked in the HParams table (and their sub-runs) in every tab."""
-        keep = set(event.runs)
-        self.hidden = set(self.logdir.runs) - keep
-        self.notice = f"showing only {len(keep)} run(s) chosen in HParams; a shows all"
+    @on(Pane.ShowOnly)
+    def _show_only(self, event: Pane.ShowOnly) -> None:
+        """Show only the runs a pane picked (the HParams table: its runs and their sub-runs) in every tab."""
+        self.view.show_only(self.logdir, event.runs)
+        self.view.notice = f"showing only {len(set(event.runs))} run(s) chosen in {event.source}; a shows all"
         self._push()
-        self._update_status()
 
-    def on_pane_focus_run(self, event: Pane.FocusRun) -> None:
+    @on(Pane.FocusRun)
+    def _focus_run(self, event: Pane.FocusRun) -> None:
         self.query_one(RunList).select_run(event.run)
 
     # -- actions --------------------------------------------------------------------------------
@@ -471,62 +368,50 @@ class TbtuiApp(App[int]):
         self.push_screen(HelpScreen(collect_bindings(self, [self.screen], extra)))
 
     def action_filter(self) -> None:
-        bar = self.query_one(FilterBar)
         focused = self.focused
         self._focus_before_filter = focused
-        bar.open("runs" if isinstance(focused, RunList) else "tags")
+        self.query_one(FilterBar).open("runs" if isinstance(focused, RunList) else "tags")
 
     def action_toggle_pause(self) -> None:
-        self.paused = not self.paused
-        if self.paused:
-            self._read_gate.clear()
+        self.view.paused = not self.view.paused
+        if self.view.paused:
+            self.loader.pause()
         else:
-            self._read_gate.set()
-            if self.feed is not None:
-                self.feed.poke()
+            self.loader.resume()
         self._push()
 
     def action_smoothing(self, direction: int) -> None:
-        stops = SMOOTHING_STOPS
-        if direction > 0:
-            nxt = [s for s in stops if s > self.smoothing + 1e-9]
-            self.smoothing = nxt[0] if nxt else stops[-1]
-        else:
-            prv = [s for s in stops if s < self.smoothing - 1e-9]
-            self.smoothing = prv[-1] if prv else stops[0]
+        self.view.step_smoothing(direction)
         self._push()
 
     def set_smoothing(self, value: float) -> None:
-        self.smoothing = min(max(float(value), 0.0), 0.999)
+        self.view.set_smoothing(value)
         self._push()
 
     def action_cycle_x(self) -> None:
-        self.x_mode = X_MODES[(X_MODES.index(self.x_mode) + 1) % len(X_MODES)]
+        self.view.cycle_x()
         self._push()
 
     def set_x_mode(self, mode: str) -> None:
-        self.x_mode = mode
+        self.view.x_mode = mode
         self._push()
 
     def action_toggle_log_y(self) -> None:
-        self.log_y = not self.log_y
+        self.view.log_y = not self.view.log_y
         self._push()
 
     def action_toggle_outliers(self) -> None:
-        self.ignore_outliers = not self.ignore_outliers
+        self.view.ignore_outliers = not self.view.ignore_outliers
         self._push()
 
     def action_only_focused_run(self) -> None:
-        if self.focused_run is None:
+        if self.view.focused_run is None:
             return
-        self.hidden = set(self.logdir.runs) - {self.focused_run}
+        self.view.show_only(self.logdir, [self.view.focused_run])
         self._push()
 
     def action_all_runs(self) -> None:
-        self.hidden = set()
-        if self.notice.startswith("showing only"):
-            self.notice = ""
-            self._update_status()
+        self.view.show_all()
         self._push()
 
     def action_tab(self, index: int) -> None:
@@ -550,7 +435,9 @@ class TbtuiApp(App[int]):
         tabs.active = TABS[index].id
         self.call_after_refresh(self._focus_active_pane)
 
-    def _focus_active_pane(self, attempt: int = 0) -> None:
+    def _focus_active_pane(self) -> None:
+        """The active pane's first focusable widget takes the keyboard, or, while the pane has none
+        yet (the graph is parsed in a worker), the runs pane until the pane says it is ready."""
         pane = self.active_pane
         if pane is None:
             return
@@ -558,18 +445,14 @@ class TbtuiApp(App[int]):
         target = next((w for w in self.screen.focus_chain if pane in w.ancestors), None)
         if target is not None:
             target.focus()
-            return
-        self.query_one(RunList).focus()
-        # A pane still preparing its content (the graph is parsed in a worker) has nothing to
-        # focus yet: look again shortly, unless the user has moved on meanwhile.
-        if attempt < 5:
-            tab = self.query_one(TabbedContent).active
+        else:
+            self.query_one(RunList).focus()
 
-            def retry() -> None:
-                if self.query_one(TabbedContent).active == tab and isinstance(self.focused, RunList):
-                    self._focus_active_pane(attempt + 1)
-
-            self.set_timer(0.1, retry)
+    @on(Pane.Ready)
+    def _pane_ready(self, event: Pane.Ready) -> None:
+        """A pane that had nothing to focus has content now: give it the keyboard if it is still wanted."""
+        if event.pane is self.active_pane and not self.dashboard_on and isinstance(self.focused, RunList):
+            self._focus_active_pane()
 
     # -- dashboard ------------------------------------------------------------------------------
 
@@ -612,12 +495,8 @@ class TbtuiApp(App[int]):
 
     def _dashboard_follow_tabs(self, dash: Dashboard) -> None:
         """Open the dashboard on the tags selected in the Scalars and Histograms tabs."""
-        scalars = self.query_one("#pane-scalars").query(TagList)
-        hist = self.query_one("#pane-histograms")
         dash.context = self.context()
-        dash.follow_tags(
-            scalars.first().selected_tag if scalars else None, getattr(hist, "selected_tag", None)
-        )
+        dash.follow_tags(self.panes["scalars"].selected_tag, self.panes["histograms"].selected_tag)
 
     def _focus_dashboard(self) -> None:
         dash = self.dashboard
@@ -631,7 +510,7 @@ class TbtuiApp(App[int]):
         yield SystemCommand("Help: keys", "Show every key", self.action_help)
         yield SystemCommand("Filter runs and tags", "Regex filters (/)", self.action_filter)
         yield SystemCommand(
-            "Resume live updates" if self.paused else "Pause live updates",
+            "Resume live updates" if self.view.paused else "Pause live updates",
             "Freeze the screen while you look (p)",
             self.action_toggle_pause,
         )
@@ -659,7 +538,7 @@ class TbtuiApp(App[int]):
                 f"Tab: {spec.title}", f"Switch to {spec.title} ({n})", lambda i=n - 1: self.action_tab(i)
             )
         pane = self.active_pane
-        if pane is not None and hasattr(pane, "action_toggle_grid"):
+        if isinstance(pane, ScalarsPane):
             yield SystemCommand(
                 "Scalars: grid / single chart", "Many charts at once (v)", pane.action_toggle_grid
             )
@@ -667,9 +546,7 @@ class TbtuiApp(App[int]):
     # -- shutdown -------------------------------------------------------------------------------
 
     def on_unmount(self) -> None:
-        self._closing_loader.set()
-        if self.feed is not None:
-            self.feed.close()
+        self.loader.close()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -685,8 +562,6 @@ def run(args: argparse.Namespace) -> int:
         layout=getattr(args, "layout", None) or "tabs",
     )
     if _graphics_terminal():
-        from tui.widgets.image_view import prepare_terminal_graphics
-
         prepare_terminal_graphics()
     app.run()
     return 0

@@ -55,12 +55,7 @@ async def wait_for(
 
 def loaded(app) -> bool:
     """The first pass has read everything and the screen has been updated with it."""
-    return (
-        not app.loader_state.startswith(("starting", "loading"))
-        and app.logdir.loaded_once
-        and not app._dirty
-        and app._push_timer is None
-    )
+    return app.is_settled
 
 
 @pytest.fixture

@@ -125,11 +125,11 @@ async def test_smoothing_keys_change_the_drawn_values(logdir, tb):
         np.testing.assert_array_equal(series.raw_y, raw)
         await pilot.press("s")
         await pilot.pause()
-        assert app.smoothing == 0.8
+        assert app.view.smoothing == 0.8
         np.testing.assert_allclose(app.query_one(ScalarChart).last_series[0].y, smooth(raw, 0.8))
         await pilot.press("S", "S", "S")
         await pilot.pause()
-        assert app.smoothing == 0.0
+        assert app.view.smoothing == 0.0
         s0 = app.query_one(ScalarChart).last_series[0]
         np.testing.assert_array_equal(s0.y, raw)
         assert s0.raw_y is None  # no faint underlay when not smoothing
@@ -150,7 +150,7 @@ async def test_x_axis_key_cycles_step_relative_wall(logdir, tb):
         assert "x wall" in app.query_one(StatusBar).render().plain
         await pilot.press("x")
         await pilot.pause()
-        assert app.x_mode == "step"
+        assert app.view.x_mode == "step"
 
 
 async def test_log_y_and_outlier_keys_change_the_y_axis(logdir, tb):
@@ -286,7 +286,7 @@ async def test_pause_stops_updates_until_resumed(logdir, tb):
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, tb)
         await pilot.press("p")
-        assert app.paused and "paused" in app.query_one(StatusBar).render().plain
+        assert app.view.paused and "paused" in app.query_one(StatusBar).render().plain
         tb.write_run(logdir, "delta")
         for _ in range(20):  # several poll intervals pass: nothing may be read while paused
             await pilot.pause(0.05)
@@ -303,9 +303,9 @@ async def test_space_pauses_outside_the_runs_pane(logdir, tb):
         await started(pilot, tb)
         app.query_one(ScalarChart).focus()
         await pilot.press("space")
-        assert app.paused
+        assert app.view.paused
         await pilot.press("space")
-        assert not app.paused
+        assert not app.view.paused
 
 
 async def test_a_new_run_written_during_the_test_appears_without_a_key(logdir, tb):

@@ -130,7 +130,7 @@ async def test_run_switching_and_side_by_side_share_the_value_axis(tb):
         assert view.shown_runs == ["runs/ablation/cnn/lr_0.05"]
         await pilot.press("n")
         await tb.wait_for(pilot, lambda: view.shown_runs == ["runs/lr_0.01"], what="next run")
-        await tb.wait_for(pilot, lambda: app.focused_run == "runs/lr_0.01", what="runs pane follows")
+        await tb.wait_for(pilot, lambda: app.view.focused_run == "runs/lr_0.01", what="runs pane follows")
         await pilot.press("v")
         await tb.wait_for(pilot, lambda: len(view.shown_runs) > 1, what="side by side")
         assert view.shown_runs == ["runs/ablation/cnn/lr_0.05", "runs/lr_0.01"]  # 2 of 3 fit in 90 columns

@@ -18,9 +18,9 @@ from tui.model.graph import OpGraph
 from tui.model.logdir import Logdir
 from tui.tfevents.proto import event_pb2, graph_pb2
 from tui.tfevents.writer import EventFileWriter
+from tui.views.selection import PaneContext
 from tui.widgets.graph_pane import GraphPane
 from tui.widgets.graph_tree import PAGE, GraphTree
-from tui.widgets.pane import PaneContext
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 CSS = str(Path(tui.__file__).parent / "tbtui.tcss")

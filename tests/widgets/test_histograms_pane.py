@@ -72,7 +72,7 @@ async def test_torch_legacy_histograms_are_listed_grouped_and_drawn(tb):
         assert "weights/fc1.weight" in groups["weights"] and "weights/conv1.weight" in groups["weights"]
         view = await select(pilot, tb, pane, "weights/fc1.weight")
         # The focused run (the CNN, first in the runs pane) has no fc1: the first run that has it shows.
-        assert app.focused_run == "runs/ablation/cnn/lr_0.05"
+        assert app.view.focused_run == "runs/ablation/cnn/lr_0.05"
         assert view.shown_runs == ["runs/lr_0.01"]
         lines = plain(view)
         assert lines[0].split() == ["■", "runs/lr_0.01", "weights/fc1.weight", "16", "steps", "·", "offset"]
@@ -131,7 +131,7 @@ async def test_slice_labels_and_readout_follow_the_apps_x_mode(tb):
 
         await pilot.press("x")
         await tb.wait_for(
-            pilot, lambda: app.x_mode == "relative" and view.x_mode == "relative", what="relative"
+            pilot, lambda: app.view.x_mode == "relative" and view.x_mode == "relative", what="relative"
         )
         await tb.wait_for(pilot, lambda: right_labels(view) != steps, what="relabelled")
         rel = right_labels(view)
@@ -222,7 +222,7 @@ async def test_switching_and_side_by_side_runs(tb):
         await pilot.press("n")
         await tb.wait_for(pilot, lambda: view.shown_runs == ["runs/lr_0.1"], what="next run")
         # The runs pane follows, so the whole app agrees on the focused run.
-        await tb.wait_for(pilot, lambda: app.focused_run == "runs/lr_0.1", what="focus follows")
+        await tb.wait_for(pilot, lambda: app.view.focused_run == "runs/lr_0.1", what="focus follows")
         assert app.query_one(RunList).current_run == "runs/lr_0.1"
         await pilot.press("n")  # wraps around the runs that hold the tag
         await tb.wait_for(pilot, lambda: view.shown_runs == ["runs/lr_0.01"], what="wrapped")

@@ -13,9 +13,10 @@ from tui.model.hparams import EXPERIMENT_TAG, SESSION_START_TAG
 from tui.model.logdir import Logdir
 from tui.tfevents.proto import hparams_pb2
 from tui.tfevents.writer import EventFileWriter
+from tui.views.selection import PaneContext
 from tui.widgets.hparams_pane import HParamsPane
 from tui.widgets.hparams_table import SessionTable
-from tui.widgets.pane import Pane, PaneContext
+from tui.widgets.pane import Pane
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus"
 TCSS = str(Path(tui.__file__).parent / "tbtui.tcss")
@@ -281,10 +282,10 @@ async def test_v_in_the_app_shows_only_the_chosen_runs_everywhere(tb) -> None:  
         await tb.wait_for(pilot, lambda: len(pane.rows) == 3, what="the hparams table")
         app.query_one(SessionTable).focus()
         await pilot.press("v")  # no marks: the run under the cursor
-        await tb.wait_for(pilot, lambda: bool(app.hidden), what="runs hidden")
+        await tb.wait_for(pilot, lambda: bool(app.view.hidden), what="runs hidden")
         shown = [r.name for r in app.query_one(RunList).rows if r.shown]
         assert shown and all(name.startswith(shown[0]) for name in shown)
-        assert "showing only" in app.notice
+        assert "showing only" in app.view.notice
         await pilot.press("a")
-        await tb.wait_for(pilot, lambda: not app.hidden, what="all runs back")
-        assert app.notice == ""
+        await tb.wait_for(pilot, lambda: not app.view.hidden, what="all runs back")
+        assert app.view.notice == ""

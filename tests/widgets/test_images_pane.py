@@ -14,10 +14,11 @@ from tui.app import TbtuiApp
 from tui.model.images import decode, pillow_available
 from tui.model.logdir import Logdir
 from tui.tfevents.writer import EventFileWriter
+from tui.views.selection import PaneContext
 from tui.widgets import image_view
 from tui.widgets.image_view import ImageView
 from tui.widgets.images_pane import ImagesPane
-from tui.widgets.pane import Pane, PaneContext
+from tui.widgets.pane import Pane
 from tui.widgets.series_list import SeriesList
 from tui.widgets.step_slider import StepSlider
 

@@ -15,7 +15,8 @@ from tui.app import TbtuiApp
 from tui.model.logdir import Logdir
 from tui.model.text import text_content
 from tui.tfevents.writer import EventFileWriter
-from tui.widgets.pane import Pane, PaneContext
+from tui.views.selection import PaneContext
+from tui.widgets.pane import Pane
 from tui.widgets.series_list import SeriesList
 from tui.widgets.step_slider import StepSlider
 from tui.widgets.text_pane import PAGE, TextPane, render_text_content

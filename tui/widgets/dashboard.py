@@ -33,9 +33,10 @@ from textual.widget import Widget
 
 from tui.model.tags import group_tags
 from tui.render.inert import inert
+from tui.views.selection import PaneContext
 from tui.widgets.graph_pane import GraphPane
 from tui.widgets.histogram_view import HistogramPlotBase, HistogramView, HistSource
-from tui.widgets.pane import Pane, PaneContext
+from tui.widgets.pane import Pane
 from tui.widgets.scalar_chart import ChartSource, ChartView, ScalarChart
 
 __all__ = ["PANELS", "Dashboard"]

@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
-from tui.widgets.pane import regex_error
+from tui.views.selection import regex_error
 
 __all__ = ["FilterBar"]
 

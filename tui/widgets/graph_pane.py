@@ -40,9 +40,10 @@ from textual.worker import Worker, WorkerState
 from tui.model.graph import SOURCE_LABELS, KerasModelGraph, OpGraph, ScopeTree, TreeEntry, load_graph
 from tui.model.logdir import GraphEntry
 from tui.render.inert import inert
+from tui.views.selection import PaneContext
 from tui.widgets.graph_tree import GraphTree, Row
 from tui.widgets.node_detail import NodeDetailView
-from tui.widgets.pane import Pane, PaneContext
+from tui.widgets.pane import Pane
 
 __all__ = ["GraphPane", "ParsedGraph", "parse_graph"]
 
@@ -331,6 +332,7 @@ class GraphPane(Pane):
             return  # an answer to a question nobody asks any more
         _remember(self.run, entry.name, parsed)
         self._show(parsed)
+        self.post_message(Pane.Ready(self))
 
     def _show(self, parsed: ParsedGraph) -> None:
         self.parsed = parsed

@@ -23,13 +23,16 @@ __all__ = ["HelpScreen", "collect_bindings"]
 
 Section = tuple[str, list[tuple[str, str]]]
 
+#: Classes of this package (not Textual's) contribute their bindings: "tui." for tui.widgets.help_screen.
+_PACKAGE = __name__.partition(".")[0] + "."
+
 
 def _own_bindings(cls: type) -> list[Binding]:
     """Bindings a tbtui class declares itself or inherits from other tbtui classes (not Textual's)."""
     seen: set[str] = set()
     out: list[Binding] = []
     for klass in cls.__mro__:
-        if not klass.__module__.startswith("tui.") or "BINDINGS" not in klass.__dict__:
+        if not klass.__module__.startswith(_PACKAGE) or "BINDINGS" not in klass.__dict__:
             continue
         raw: list[BindingType] = klass.__dict__["BINDINGS"]
         for b in Binding.make_bindings(raw):

@@ -22,8 +22,9 @@ from tui.model.histograms import global_range, rebin, widen_range
 from tui.model.tags import group_tags
 from tui.render.inert import inert
 from tui.render.sparkline import sparkline
+from tui.views.selection import PaneContext
 from tui.widgets.histogram_view import HistogramPlotBase, HistogramView, HistSource
-from tui.widgets.pane import Pane, PaneContext
+from tui.widgets.pane import Pane
 from tui.widgets.tag_list import TagInfo, TagList
 
 __all__ = ["HistogramPaneBase", "HistogramsPane", "latest_shape"]

@@ -22,7 +22,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
-from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from tui.model.hparams import (
@@ -37,8 +36,9 @@ from tui.model.hparams import (
     sort_sessions,
 )
 from tui.render.inert import inert
+from tui.views.selection import PaneContext
 from tui.widgets.hparams_table import SessionTable
-from tui.widgets.pane import Pane, PaneContext
+from tui.widgets.pane import Pane
 
 __all__ = ["HParamsPane"]
 
@@ -56,18 +56,16 @@ class HParamsPane(Pane):
         Binding("escape", "leave_filter", "Back to the table", show=False),
     ]
 
-    class ShowOnly(Message):
+    class ShowOnly(Pane.ShowOnly):
         """Ask the app to show only ``runs`` in every tab (hide all others).
 
         ``runs`` are the selected sessions' runs and the runs under them (e.g. a torch run's
         ``loss_train`` sub-run), in logdir order. ``regex`` matches exactly those runs and their
         future sub-runs, for an app that prefers to put it in its run filter instead.
-        The handler's name is ``on_hparams_pane_show_only``.
         """
 
         def __init__(self, runs: tuple[str, ...], regex: str) -> None:
-            super().__init__()
-            self.runs = runs
+            super().__init__(runs, "HParams")
             self.regex = regex
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:

@@ -6,7 +6,6 @@ The app owns which runs are shown; this widget only draws the rows it is given (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.style import Style
@@ -15,18 +14,10 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from tui.render.rows import run_row
+from tui.views.state import RunRow
 from tui.widgets.row_list import RowList
 
-__all__ = ["RunList", "RunRow"]
-
-
-@dataclass(frozen=True, slots=True)
-class RunRow:
-    name: str
-    color: str
-    shown: bool
-    last_step: int | None
-    damaged: bool
+__all__ = ["RunList"]
 
 
 class RunList(RowList):

@@ -15,8 +15,9 @@ from textual.containers import Container
 
 from tui.model.tags import group_tags
 from tui.render.sparkline import sparkline
+from tui.views.selection import PaneContext
 from tui.widgets.chart_grid import ChartGrid
-from tui.widgets.pane import Pane, PaneContext
+from tui.widgets.pane import Pane
 from tui.widgets.scalar_chart import ChartSource, ChartView, ScalarChart
 from tui.widgets.tag_list import TagInfo, TagList
 
@@ -44,6 +45,10 @@ class ScalarsPane(Pane):
             yield TagList(id="tags")
             yield ScalarChart(id="chart")
         yield ChartGrid(id="grid")
+
+    @property
+    def selected_tag(self) -> str | None:
+        return self.query_one(TagList).selected_tag
 
     def on_mount(self) -> None:
         self.query_one(TagList).info = self._tag_info

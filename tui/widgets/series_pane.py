@@ -22,7 +22,8 @@ from textual.widgets import Static
 
 from tui.model.logdir import Run
 from tui.render.inert import inert
-from tui.widgets.pane import Pane, PaneContext
+from tui.views.selection import PaneContext
+from tui.widgets.pane import Pane
 from tui.widgets.series_list import SeriesEntry, SeriesList
 from tui.widgets.step_slider import StepSlider
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual.widget import Widget
@@ -17,23 +16,9 @@ from tui.render.cells import fit
 from tui.render.inert import inert
 from tui.render.rows import status_line
 from tui.render.ticks import format_number
+from tui.views.state import StatusInfo
 
-__all__ = ["StatusBar", "StatusInfo"]
-
-
-@dataclass(frozen=True, slots=True)
-class StatusInfo:
-    logdir: str = ""
-    runs_total: int = 0
-    runs_shown: int = 0
-    points: int = 0
-    state: str = "starting"  # "loading 40%" | "live" | "paused" | "polling 2s" ...
-    updated: float | None = None
-    smoothing: float = 0.6
-    x_mode: str = "step"
-    log_y: bool = False
-    ignore_outliers: bool = False
-    notice: str = ""
+__all__ = ["StatusBar"]
 
 
 class StatusBar(Widget):

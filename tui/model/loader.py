@@ -1,0 +1,147 @@
+"""The loader: reads a logdir slice by slice on its own thread, and after each slice says what changed.
+
+    discover ──> refresh(max_bytes) slice by slice ──> publish(changes, loading) ──> wait for the watch
+
+It never touches the screen: the app gives it a ``publish`` callback (which posts a message to the UI
+thread) and an ``on_mode`` callback for the watch mode. Pausing stops reading between slices; closing
+ends the thread at its next wait.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from tui.model.logdir import Changes, Logdir
+from tui.model.watch import ChangeFeed
+
+__all__ = ["SLICE_BYTES", "Loader"]
+
+#: Bytes the loader reads before publishing what it has (the first slice decides the first frame).
+SLICE_BYTES = 8 << 20
+
+
+class Loader:
+    """Reads ``logdir`` until closed: everything there is at first, then whatever the watch reports.
+
+    ``publish(changes, loading)`` is called after every slice that changed something, with ``loading``
+    the fraction read during the first pass (None once live); ``on_mode(mode)`` when the watch mode
+    becomes known or changes. Both are called on the loader's thread.
+    """
+
+    def __init__(
+        self,
+        logdir: Logdir,
+        *,
+        publish: Callable[[Changes, float | None], None],
+        on_mode: Callable[[str], None],
+        poll: float | None = None,
+        slice_bytes: int = SLICE_BYTES,
+    ) -> None:
+        self.logdir = logdir
+        self.publish = publish
+        self.on_mode = on_mode
+        self.poll = poll
+        self.slice_bytes = slice_bytes
+        self.feed: ChangeFeed | None = None
+        #: Set by the app once a screen with data is up; until then the loader yields after each slice.
+        self.first_frame_shown = threading.Event()
+        self._gate = threading.Event()
+        self._gate.set()
+        self._closing = threading.Event()
+
+    @property
+    def mode(self) -> str:
+        """The watch mode ("events", "polling") once known, else "live"."""
+        return self.feed.mode if self.feed else "live"
+
+    @property
+    def reason(self) -> str:
+        """Why the watch polls, when it does."""
+        return self.feed.reason if self.feed else ""
+
+    def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """The thread's body: the first pass, then one pass per change the watch reports."""
+        feed = ChangeFeed(self.logdir.path, poll_interval=self.poll)
+        self.feed = feed
+        stop = lambda: cancelled() or self._closing.is_set()  # noqa: E731
+        try:
+            self._read_available(stop, first=True)
+            self.on_mode(feed.mode)
+            mode = feed.mode
+            while not stop():
+                changed = feed.wait(0.2)
+                if feed.mode != mode:
+                    mode = feed.mode
+                    self.on_mode(mode)
+                if changed and self._gate.is_set():
+                    self._read_available(stop, first=False)
+        finally:
+            feed.close()
+
+    def pause(self) -> None:
+        self._gate.clear()
+
+    def resume(self) -> None:
+        self._gate.set()
+        if self.feed is not None:
+            self.feed.poke()
+
+    def close(self) -> None:
+        self._closing.set()
+        if self.feed is not None:
+            self.feed.close()
+
+    def _read_available(self, stop: Callable[[], bool], *, first: bool) -> None:
+        """Read everything there is, one slice at a time, publishing after each slice.
+
+        Progress is judged by the runs' versions as well as ``bytes_read``: the reader prefetches
+        the next chunk on another thread, so a slice can ingest records without its own byte count
+        moving. Reading stops after two slices in a row that changed nothing and left nothing
+        pending.
+        """
+        logdir = self.logdir
+        total = None
+        done = 0
+        if first:
+            logdir.discover()
+            total = max(logdir.pending_bytes(), 1)
+            self.publish(Changes(new_runs=list(logdir.runs)), 0.0)
+        # Walk the tree only when something may have been added, removed or replaced.
+        rediscover = not first and logdir.needs_discovery(self.feed.take_changes() if self.feed else None)
+        idle_slices = 0
+        signature = self._signature()
+        # The first slice is one file's first megabyte: enough for a chart, and quick.
+        budget = 1 if first else self.slice_bytes
+        while not stop() and self._gate.is_set():
+            ch = logdir.refresh(budget, rediscover=rediscover)
+            budget = self.slice_bytes
+            rediscover = logdir.needs_discovery(set())  # a file found replaced, or a walk put off
+            done += ch.bytes_read
+            now = self._signature()
+            changed = ch.any or now != signature
+            signature = now
+            if changed:
+                loading = min(done / total, 0.999) if total and ch.pending else None
+                self.publish(ch, loading)
+                if first and not self.first_frame_shown.is_set():
+                    # Let the UI thread take the GIL and draw the first screen before the next slice.
+                    self._closing.wait(0.05)
+            if changed or ch.bytes_read:
+                idle_slices = 0
+            elif not ch.pending:
+                idle_slices += 1
+                if idle_slices >= 2:
+                    break
+            else:
+                idle_slices += 1
+                if idle_slices > 200:  # bytes on disk that never become records: stop spinning
+                    break
+                self._closing.wait(0.005)
+        if first:
+            self.publish(Changes(), None)
+
+    def _signature(self) -> tuple[int, int]:
+        """Changes whenever any run gains data or problems (runs bump ``version`` on each)."""
+        runs = self.logdir.runs
+        return len(runs), sum(r.version for r in runs.values())

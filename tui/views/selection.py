@@ -1,0 +1,83 @@
+"""Which runs and tags show: TensorBoard's filter semantics, and the context every pane draws from.
+
+A :class:`PaneContext` is everything a tab may show as of one moment, immutable, so a pane compares
+the new one with the old to see what changed. It holds the logdir (copy-on-write: panes read it from
+the UI thread freely) and the view settings the user controls.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from tui.model.logdir import Logdir
+
+__all__ = ["PaneContext", "compile_filter", "regex_error"]
+
+
+@lru_cache(maxsize=64)
+def compile_filter(text: str, ignore_case: bool) -> re.Pattern[str] | None:
+    """The filter regex, or None when it does not compile (TensorBoard then matches nothing)."""
+    try:
+        return re.compile(text, re.IGNORECASE if ignore_case else 0)
+    except re.error:
+        return None
+
+
+def regex_error(text: str) -> str | None:
+    """Why ``text`` is not a valid regex, or None when it is."""
+    try:
+        re.compile(text)
+    except re.error as e:
+        return str(e)
+    return None
+
+
+def filter_matches(regex: str, text: str, *, ignore_case: bool) -> bool:
+    """TensorBoard's filters: a regex *search*; empty matches all, an invalid regex matches nothing."""
+    if not regex:
+        return True
+    rx = compile_filter(regex, ignore_case)
+    return bool(rx and rx.search(text))
+
+
+@dataclass(frozen=True, eq=True)
+class PaneContext:
+    """Everything a tab may show, as of one moment. Immutable; compare to see what changed.
+
+    ``runs`` are the visible runs in display order (matching the runs regex and toggled on); ``colors``
+    a colour per run (all runs, stable for a run's life); ``focused_run`` the run highlighted in the runs
+    pane (may be hidden or None); ``run_regex``/``tag_regex`` the raw filter text.
+    """
+
+    logdir: Logdir
+    generation: int = 0
+    runs: tuple[str, ...] = ()
+    colors: dict[str, str] = field(default_factory=dict)
+    focused_run: str | None = None
+    run_regex: str = ""
+    tag_regex: str = ""
+    smoothing: float = 0.6
+    x_mode: str = "step"
+    log_y: bool = False
+    ignore_outliers: bool = False
+    paused: bool = False
+
+    def tag_matches(self, tag: str) -> bool:
+        """TensorBoard's tag filter: a case-insensitive regex search; empty matches all."""
+        return filter_matches(self.tag_regex, tag, ignore_case=True)
+
+    def visible_tags(self, store: str) -> list[str]:
+        """Tags of one kind (``store`` names a Run dict: "scalars", "histograms", ...) that some
+        visible run holds and the tag filter lets through, unordered (callers sort them)."""
+        tags: set[str] = set()
+        runs = self.logdir.runs
+        for name in self.runs:
+            run = runs.get(name)
+            if run is not None:
+                tags.update(getattr(run, store))
+        return [t for t in tags if self.tag_matches(t)]
+
+    def color(self, run: str) -> str:
+        return self.colors.get(run, "white")

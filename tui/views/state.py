@@ -1,0 +1,181 @@
+"""What the user has chosen to see, and what that makes of the logdir: one mutable object the app owns.
+
+Filters, toggled-off runs, smoothing, the x mode and the other switches live here, with the rules that
+change them (``s`` steps through TensorBoard's smoothing stops, ``x`` cycles the modes, ``o`` keeps one
+run...). From the state and the logdir it builds the immutable things widgets draw: the runs pane's
+rows, the status line and the :class:`PaneContext` handed to the active tab. No Textual: the app turns
+keys into calls here and the results into widget updates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from tui.model.logdir import Logdir
+from tui.views.selection import PaneContext, filter_matches
+from tui.views.xaxis import X_MODES
+
+__all__ = ["SMOOTHING_STOPS", "RunRow", "StatusInfo", "ViewState"]
+
+#: Smoothing stops for ``s`` / ``S`` (TensorBoard's slider goes 0 .. 0.999).
+SMOOTHING_STOPS = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """One row of the runs pane."""
+
+    name: str
+    color: str
+    shown: bool
+    last_step: int | None
+    damaged: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StatusInfo:
+    """What the status bar says."""
+
+    logdir: str = ""
+    runs_total: int = 0
+    runs_shown: int = 0
+    points: int = 0
+    state: str = "starting"  # "loading 40%" | "live" | "paused" | "live (polling)" ...
+    updated: float | None = None
+    smoothing: float = 0.6
+    x_mode: str = "step"
+    log_y: bool = False
+    ignore_outliers: bool = False
+    notice: str = ""
+
+
+@dataclass
+class ViewState:
+    """The user's choices; ``palette(i)`` colours the i-th run ever seen (a run keeps its colour)."""
+
+    palette: Callable[[int], str]
+    run_regex: str = ""
+    tag_regex: str = ""
+    smoothing: float = 0.6
+    x_mode: str = "step"
+    log_y: bool = False
+    ignore_outliers: bool = False
+    paused: bool = False
+    hidden: set[str] = field(default_factory=set)
+    run_colors: dict[str, str] = field(default_factory=dict)
+    focused_run: str | None = None
+    notice: str = ""
+
+    def __post_init__(self) -> None:
+        if self.x_mode not in X_MODES:
+            self.x_mode = "step"
+
+    # -- derived --------------------------------------------------------------------------------
+
+    def matching_runs(self, logdir: Logdir) -> list[str]:
+        """Runs the runs filter lets through, in the logdir's order (colouring runs seen the first time)."""
+        names = list(logdir.runs)
+        for name in names:
+            if name not in self.run_colors:
+                self.run_colors[name] = self.palette(len(self.run_colors))
+        return [n for n in names if filter_matches(self.run_regex, n, ignore_case=False)]
+
+    def visible_runs(self, logdir: Logdir) -> tuple[str, ...]:
+        return tuple(n for n in self.matching_runs(logdir) if n not in self.hidden)
+
+    def context(self, logdir: Logdir) -> PaneContext:
+        return PaneContext(
+            logdir=logdir,
+            generation=logdir.generation,
+            runs=self.visible_runs(logdir),
+            colors=dict(self.run_colors),
+            focused_run=self.focused_run,
+            run_regex=self.run_regex,
+            tag_regex=self.tag_regex,
+            smoothing=self.smoothing,
+            x_mode=self.x_mode,
+            log_y=self.log_y,
+            ignore_outliers=self.ignore_outliers,
+            paused=self.paused,
+        )
+
+    def rows(self, logdir: Logdir) -> list[RunRow]:
+        runs = logdir.runs
+        rows = []
+        for name in self.matching_runs(logdir):
+            run = runs.get(name)
+            rows.append(
+                RunRow(
+                    name,
+                    self.run_colors[name],
+                    name not in self.hidden,
+                    run.last_step if run is not None else None,
+                    bool(run and run.damaged),
+                )
+            )
+        return rows
+
+    def status(
+        self, logdir: Logdir, path: str, loader_state: str, *, reason: str = "", updated: float | None = None
+    ) -> StatusInfo:
+        """The status line: live state in words, and the notice (the user's, else the focused run's
+        first problem, else the logdir's absence or first problem)."""
+        runs = logdir.runs
+        state = "paused" if self.paused else loader_state
+        if state == "events":
+            state = "live"
+        elif state == "polling":
+            state = f"live (polling{': ' + reason if reason and reason != '--poll' else ''})"
+        notice = self.notice
+        focused = runs.get(self.focused_run) if self.focused_run else None
+        if not notice and focused is not None and focused.damaged:
+            problems = focused.problems
+            notice = f"! {focused.name}: {problems[0]}" + (
+                f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+            )
+        absence = logdir.absence
+        if absence or logdir.problems:
+            notice = notice or absence or f"! {logdir.problems[0]}"
+        return StatusInfo(
+            logdir=path,
+            runs_total=len(runs),
+            runs_shown=len(self.visible_runs(logdir)),
+            points=sum(r.point_count() for r in runs.values()),
+            state=state,
+            updated=updated,
+            smoothing=self.smoothing,
+            x_mode=self.x_mode,
+            log_y=self.log_y,
+            ignore_outliers=self.ignore_outliers,
+            notice=notice,
+        )
+
+    # -- changes --------------------------------------------------------------------------------
+
+    def step_smoothing(self, direction: int) -> None:
+        """The next smoothing stop up (``direction`` > 0) or down."""
+        if direction > 0:
+            nxt = [s for s in SMOOTHING_STOPS if s > self.smoothing + 1e-9]
+            self.smoothing = nxt[0] if nxt else SMOOTHING_STOPS[-1]
+        else:
+            prv = [s for s in SMOOTHING_STOPS if s < self.smoothing - 1e-9]
+            self.smoothing = prv[-1] if prv else SMOOTHING_STOPS[0]
+
+    def set_smoothing(self, value: float) -> None:
+        self.smoothing = min(max(float(value), 0.0), 0.999)
+
+    def cycle_x(self) -> None:
+        self.x_mode = X_MODES[(X_MODES.index(self.x_mode) + 1) % len(X_MODES)]
+
+    def toggle_run(self, run: str) -> None:
+        self.hidden ^= {run}
+
+    def show_only(self, logdir: Logdir, runs: Iterable[str]) -> None:
+        self.hidden = set(logdir.runs) - set(runs)
+
+    def show_all(self) -> None:
+        """Every run on again; a "showing only" notice goes with it."""
+        self.hidden = set()
+        if self.notice.startswith("showing only"):
+            self.notice = ""
