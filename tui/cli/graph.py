@@ -1,7 +1,7 @@
 """``tbtui graph LOGDIR --run R``: print each matching run's graphs as a depth-limited scope tree.
 
 For scripts and CI logs: the same tree the Graph tab shows, as plain lines. Every name that came from a
-log file goes through :func:`tui.render.inert.inert`, since a node name is arbitrary bytes and must not
+log file goes through :func:`tui.views.safe.inert`, since a node name is arbitrary bytes and must not
 reach the terminal as control sequences.
 
 Exit codes: 0 when every selected graph printed, 1 when some graph could not be read (its block says
@@ -19,7 +19,7 @@ from tui.cli.common import EXIT_DAMAGED, EXIT_NOTHING, CliError, compile_regex, 
 from tui.model.graph import SOURCE_LABELS, load_graph
 from tui.model.logdir import GraphEntry, Logdir
 from tui.render.graphtext import render_graph_summary, render_scope_tree
-from tui.render.inert import inert
+from tui.views.safe import inert
 
 __all__ = ["HELP", "add_arguments", "print_graph", "run"]
 

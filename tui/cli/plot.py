@@ -30,10 +30,10 @@ from tui.model.tags import sort_tags
 from tui.render.cells import fit
 from tui.render.chart import color_for, render_chart_plain
 from tui.render.distribution import READOUT, render_distribution
-from tui.render.inert import inert
 from tui.render.ridgeline import render_ridgeline
 from tui.render.scalar_view import chart_series
 from tui.render.ticks import format_number, format_step
+from tui.views.safe import inert
 from tui.views.xaxis import x_values
 
 __all__ = ["HELP", "add_arguments", "render_plot", "run"]

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from tui.cli.common import EXIT_NOTHING, compile_regex, open_logdir
 from tui.model.summary import logdir_summary
-from tui.render.inert import inert
+from tui.views.safe import inert
 
 __all__ = ["HELP", "add_arguments", "print_summary", "run"]
 

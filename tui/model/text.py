@@ -8,7 +8,7 @@ draw real tables whose cells keep their line breaks, and can also flatten it to 
 Markdown string (:meth:`TextContent.to_markdown`) for plain-text consumers.
 
 Nothing here neutralises control characters: that happens where text meets a terminal (see
-tui/render/inert.py), so the data stays exactly what the writer logged.
+tui/views/safe.py), so the data stays exactly what the writer logged.
 """
 
 from __future__ import annotations

@@ -24,8 +24,8 @@ from rich.text import Text
 
 from tui.render.braille import BrailleCanvas, scale_to_pixels
 from tui.render.cells import fit
-from tui.render.inert import inert
 from tui.render.ticks import axis_ticks, format_number, format_x, place_labels
+from tui.views.safe import inert
 
 __all__ = [
     "RUN_COLORS",

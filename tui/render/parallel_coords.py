@@ -20,9 +20,9 @@ from rich.text import Text
 
 from tui.render.braille import BrailleCanvas
 from tui.render.chart import ChartTheme, color_for
-from tui.render.inert import inert
 from tui.render.scatter import axis_values
 from tui.render.ticks import format_number
+from tui.views.safe import inert
 
 __all__ = ["Axis", "normalise_axis", "render_parallel_coords"]
 

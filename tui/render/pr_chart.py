@@ -17,8 +17,8 @@ from rich.text import Text
 
 from tui.model.pr_curves import PrCurve, PrPoint
 from tui.render.chart import ChartRender, ChartSeries, ChartTheme, color_for, render_chart
-from tui.render.inert import inert
 from tui.render.ticks import format_number
+from tui.views.safe import inert
 
 __all__ = ["PrChart", "PrLine", "pr_readout", "render_pr_chart"]
 

@@ -12,8 +12,8 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.render.cells import fit
-from tui.render.inert import inert
 from tui.render.ticks import format_number, format_step
+from tui.views.safe import inert
 
 __all__ = ["ellipsize_middle", "group_row", "run_row", "status_line", "tag_row"]
 

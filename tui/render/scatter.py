@@ -21,7 +21,7 @@ import numpy as np
 from rich.text import Text
 
 from tui.render.chart import RUN_COLORS, ChartRender, ChartSeries, ChartTheme, render_chart
-from tui.render.inert import inert
+from tui.views.safe import inert
 
 __all__ = [
     "CategoricalAxis",

@@ -32,7 +32,7 @@ from textual.containers import Container
 from textual.widget import Widget
 
 from tui.model.tags import group_tags
-from tui.render.inert import inert
+from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.graph_pane import GraphPane
 from tui.widgets.histogram_view import HistogramPlotBase, HistogramView, HistSource

@@ -39,7 +39,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.model.graph import SOURCE_LABELS, KerasModelGraph, OpGraph, ScopeTree, TreeEntry, load_graph
 from tui.model.logdir import GraphEntry
-from tui.render.inert import inert
+from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.graph_tree import GraphTree, Row
 from tui.widgets.node_detail import NodeDetailView

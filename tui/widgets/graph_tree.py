@@ -5,7 +5,7 @@ A graph can hold 100,000 nodes and more, so nothing here walks the whole graph. 
 :data:`PAGE` of them; a ``… N more`` row under them adds the next page when chosen. Jumping to a node
 (:meth:`GraphTree.reveal`) opens just the scopes on its path, paging forward in each as far as needed.
 
-Every label is built from graph text made inert (:func:`tui.render.inert.inert`) into rich ``Text``, so a
+Every label is built from graph text made inert (:func:`tui.views.safe.inert`) into rich ``Text``, so a
 node name can neither inject markup nor terminal control sequences. Search matches and traced ancestors
 are marks drawn over the labels; a scope row shows how many marked nodes it holds, so marks inside
 collapsed scopes are not lost from sight.
@@ -26,7 +26,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.model.graph import ScopeTree, TreeEntry
-from tui.render.inert import inert
+from tui.views.safe import inert
 
 __all__ = ["PAGE", "GraphTree", "Row", "entry_text"]
 

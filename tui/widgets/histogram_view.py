@@ -44,9 +44,9 @@ from tui.model.histograms import (
 )
 from tui.model.series import HistogramSeries, HistogramSnapshot
 from tui.render.cells import blank_lines, fit
-from tui.render.inert import inert
 from tui.render.ridgeline import CURSOR_COLOR, render_overlay, render_ridgeline
 from tui.render.ticks import format_number, format_step, slice_labels
+from tui.views.safe import inert
 
 __all__ = [
     "MODES",

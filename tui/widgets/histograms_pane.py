@@ -20,8 +20,8 @@ from textual.containers import Container
 
 from tui.model.histograms import global_range, rebin, widen_range
 from tui.model.tags import group_tags
-from tui.render.inert import inert
 from tui.render.sparkline import sparkline
+from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.histogram_view import HistogramPlotBase, HistogramView, HistSource
 from tui.widgets.pane import Pane

@@ -35,7 +35,7 @@ from tui.model.hparams import (
     runs_regex,
     sort_sessions,
 )
-from tui.render.inert import inert
+from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.hparams_table import SessionTable
 from tui.widgets.pane import Pane

@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from tui.model.graph import Edge, NodeDetail
 from tui.render.graphtext import render_node_detail
-from tui.render.inert import inert
+from tui.views.safe import inert
 
 __all__ = ["MAX_EDGES", "NodeDetailView", "detail_lines", "inert_detail"]
 

@@ -5,7 +5,7 @@ Tags are headers and each visible run that has the tag is a row under it, marked
 colour, so the runs of a tag sit next to each other for comparison (TensorBoard lays its cards out
 the same way). The cursor only lands on run rows: a header is not something to show.
 
-Names come from event files, so every name is drawn through :func:`tui.render.inert.inert`.
+Names come from event files, so every name is drawn through :func:`tui.views.safe.inert`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from tui.render.cells import fit
-from tui.render.inert import inert
 from tui.render.rows import ellipsize_middle
+from tui.views.safe import inert
 from tui.widgets.row_list import RowList
 
 __all__ = ["SeriesEntry", "SeriesList"]

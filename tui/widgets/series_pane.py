@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from tui.model.logdir import Run
-from tui.render.inert import inert
+from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.pane import Pane
 from tui.widgets.series_list import SeriesEntry, SeriesList

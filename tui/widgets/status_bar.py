@@ -13,9 +13,9 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tui.render.cells import fit
-from tui.render.inert import inert
 from tui.render.rows import status_line
 from tui.render.ticks import format_number
+from tui.views.safe import inert
 from tui.views.state import StatusInfo
 
 __all__ = ["StatusBar"]

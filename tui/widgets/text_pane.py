@@ -26,7 +26,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.model.text import TextContent, text_content
-from tui.render.inert import inert
+from tui.views.safe import inert
 from tui.widgets.series_pane import SeriesPane, SeriesView
 
 __all__ = ["PAGE", "TextPane", "render_text_content"]

@@ -1,0 +1,64 @@
+"""No log text reaches the terminal as a control sequence: every tab and the dashboard, hostile names.
+
+Run names, tags, text summaries, graph node names and hparams values carry CSI, OSC, C1, bidi and
+zero-width characters. After each tab (and the dashboard) has drawn them, the screen's text holds no
+ESC, BEL or C1 byte and no bidi or zero-width control: each was made visible (``\\x1b``) instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from tui.app import TABS, TbtuiApp
+from tui.cli.demo import demo_hparams
+from tui.tfevents.proto import graph_pb2
+from tui.tfevents.writer import EventFileWriter, png_bytes
+
+#: CSI (clear screen), OSC 52 (set the clipboard), OSC 0 (retitle), C1 CSI, bidi override, zero-width.
+HOSTILE = "\x1b[2J\x1b]52;c;ZXZpbA==\x07\x1b]0;pwned\x07\x9b31m\u202eevil\u200b\u2066\ufeff\u2028"
+#: What must never reach the screen: C0 controls but newline, DEL, C1, bidi and zero-width controls.
+FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def hostile_logdir(root) -> str:
+    run = root / f"run{HOSTILE}"
+    graph = graph_pb2.GraphDef()
+    graph.node.add(name=f"scope{HOSTILE}/a", op=f"Const{HOSTILE}")
+    graph.node.add(name=f"scope{HOSTILE}/b", op="AddV2", input=[f"scope{HOSTILE}/a"])
+    with EventFileWriter(str(run)) as w:
+        for step in range(5):
+            w.add_scalar(f"loss{HOSTILE}", 1.0 / (step + 1), step, 1.7e9 + step)
+            w.add_histogram(
+                f"weights{HOSTILE}", np.random.default_rng(step).normal(size=100), step, 1.7e9 + step
+            )
+        w.add_text(f"notes{HOSTILE}", f"hello {HOSTILE} **md**", 0, 1.7e9)
+        w.add_image(f"img{HOSTILE}", png_bytes(np.zeros((4, 4, 3), dtype=np.uint8)), 4, 4, 0, 1.7e9)
+        w.add_graph(graph)
+        for tag, content in demo_hparams(f"model{HOSTILE}", 0.1, 1):
+            w.add_hparams(content, tag)
+    return str(root)
+
+
+def screen_text(app) -> str:
+    """What the screen shows, as text (an SVG keeps every character the screen holds)."""
+    return app.export_screenshot()
+
+
+async def test_no_control_character_reaches_the_screen(tmp_path, tb):
+    app = TbtuiApp(hostile_logdir(tmp_path))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: app.is_settled and len(app.logdir.runs) == 1, what="loaded")
+        for n, spec in enumerate(TABS, start=1):
+            await pilot.press(str(n))
+            await tb.wait_for(pilot, lambda spec=spec: app.active_pane is app.panes[spec.id], what=spec.id)
+            await pilot.pause(0.2)
+            shown = screen_text(app)
+            assert not FORBIDDEN.search(shown), (spec.id, FORBIDDEN.findall(shown))
+            assert "\\x1b" in shown or spec.id == "images", spec.id  # the names are there, made visible
+        await pilot.press("d")
+        await tb.wait_for(pilot, lambda: app.dashboard_on, what="dashboard")
+        await pilot.pause(0.3)
+        shown = screen_text(app)
+        assert not FORBIDDEN.search(shown), ("dashboard", FORBIDDEN.findall(shown))
