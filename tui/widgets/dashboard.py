@@ -48,6 +48,80 @@ PANELS = ("scalars", "histograms", "graph")
 class Dashboard(Pane):
     """Chart, histograms and graph of the focused run, side by side (see the module docstring)."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    Dashboard {
+        height: 1fr;
+        layout: grid;
+        grid-size: 2 2;
+        grid-columns: 1fr 1fr;
+        grid-rows: 3fr 2fr;
+    }
+
+    Dashboard .dash-panel {
+        width: 1fr;
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-muted;
+    }
+
+    Dashboard .dash-panel:focus-within {
+        border: round $accent;
+        border-title-color: $text;
+    }
+
+    Dashboard .dash-graph {
+        column-span: 2;
+    }
+
+    Dashboard #dash-chart, Dashboard .dash-hist, Dashboard GraphPane {
+        width: 1fr;
+        height: 1fr;
+    }
+
+    Dashboard GraphPane .graph-tree {
+        border: none;
+    }
+
+    Dashboard GraphPane .graph-detail {
+        border: none;
+        border-left: vkey $panel;
+    }
+
+    Dashboard GraphPane .graph-tree:focus, Dashboard GraphPane .graph-detail:focus {
+        border: none;
+    }
+
+    Dashboard GraphPane .graph-detail:focus {
+        border-left: vkey $accent;
+    }
+
+    Screen.-narrow Dashboard {
+        layout: vertical;
+    }
+
+    Screen.-narrow Dashboard .dash-panel {
+        height: 3;
+    }
+
+    Screen.-narrow Dashboard .dash-panel.-current {
+        height: 1fr;
+    }
+
+    Screen.-narrow Dashboard GraphPane .graph-body {
+        layout: horizontal;
+    }
+
+    Screen.-narrow Dashboard GraphPane .graph-tree {
+        width: 3fr;
+    }
+
+    Screen.-narrow Dashboard GraphPane .graph-detail {
+        width: 2fr;
+    }
+    """
+
     HELP_TITLE = "Dashboard (d)"
 
     BINDINGS: ClassVar[list[BindingType]] = [

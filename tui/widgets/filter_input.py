@@ -24,6 +24,43 @@ __all__ = ["FilterBar"]
 class FilterBar(Horizontal):
     """Two inputs: ``#run-filter`` and ``#tag-filter``."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    #filter {
+        display: none;
+        height: 1;
+        padding: 0 1;
+    }
+
+    #filter.-open, #filter.-set {
+        display: block;
+    }
+
+    #filter .filter-label {
+        width: auto;
+        color: $text-muted;
+        padding: 0 0 0 1;
+    }
+
+    #filter Input {
+        width: 1fr;
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $boost;
+    }
+
+    #filter Input:focus {
+        background: $accent 25%;
+    }
+
+    #filter Input.-invalid {
+        color: $error;
+        text-style: underline;
+    }
+    """
+
     HELP_TITLE = "Filter bar (Enter keeps, Tab switches runs/tags)"
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -129,6 +129,112 @@ def _plural(n: int, word: str) -> str:
 class GraphPane(Pane):
     """The Graph tab (see the module docstring)."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    GraphPane {
+        height: 1fr;
+    }
+
+    GraphPane .graph-bar {
+        height: 1;
+        padding: 0 1;
+    }
+
+    GraphPane .graph-title {
+        width: 1fr;
+        height: 1;
+    }
+
+    GraphPane .graph-select {
+        width: 32;
+        height: 1;
+    }
+
+    GraphPane .graph-select SelectCurrent {
+        border: none;
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+    }
+
+    GraphPane .graph-select SelectOverlay {
+        width: 32;
+    }
+
+    GraphPane .graph-find-bar {
+        display: none;
+        height: 1;
+        padding: 0 1;
+    }
+
+    GraphPane .graph-find {
+        width: 1fr;
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $boost;
+    }
+
+    GraphPane .graph-find:focus {
+        background: $accent 25%;
+    }
+
+    GraphPane .graph-find-count {
+        width: auto;
+        min-width: 10;
+        height: 1;
+        padding: 0 1;
+    }
+
+    GraphPane .graph-body {
+        height: 1fr;
+    }
+
+    GraphPane .graph-tree {
+        width: 3fr;
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-muted;
+        scrollbar-size-vertical: 1;
+    }
+
+    GraphPane .graph-detail {
+        width: 2fr;
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-muted;
+        scrollbar-size-vertical: 1;
+    }
+
+    GraphPane .graph-detail.-trace {
+        border: round $warning;
+    }
+
+    GraphPane .graph-tree:focus, GraphPane .graph-detail:focus {
+        border: round $accent;
+        border-title-color: $text;
+    }
+
+    GraphPane .graph-detail > .option-list--option {
+        padding: 0 0;
+    }
+
+    GraphPane .graph-message {
+        display: none;
+        height: 1fr;
+        padding: 1 2;
+    }
+
+    Screen.-narrow GraphPane .graph-body {
+        layout: vertical;
+    }
+
+    Screen.-narrow GraphPane .graph-tree, Screen.-narrow GraphPane .graph-detail {
+        width: 1fr;
+    }
+    """
+
     HELP_TITLE = "Graph tab"
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -72,6 +72,31 @@ def collect_bindings(app: App, roots: Iterable[DOMNode], extra: list[tuple[str, 
 class HelpScreen(ModalScreen[None]):
     """Lists the key sections given to it; any of Escape, q or ? closes it."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+
+    #help-body {
+        width: 84;
+        max-width: 100%;
+        height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #help-title {
+        margin-bottom: 1;
+    }
+
+    .help-section {
+        margin-top: 1;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
     ]

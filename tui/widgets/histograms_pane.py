@@ -42,6 +42,47 @@ def latest_shape(hist_k3: np.ndarray, width: int) -> str:
 class HistogramPaneBase(Pane):
     """Histogram tags beside one plot; subclasses set ``VIEW`` (the plot widget class) and ``PREFIX``."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    HistogramsPane, DistributionsPane {
+        height: 1fr;
+    }
+
+    .hist-body {
+        layout: horizontal;
+        height: 1fr;
+    }
+
+    .hist-tags {
+        width: 36;
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-muted;
+        scrollbar-size-vertical: 1;
+    }
+
+    .hist-view {
+        width: 1fr;
+        height: 1fr;
+        border: round $panel;
+    }
+
+    .hist-tags:focus, .hist-view:focus {
+        border: round $accent;
+        border-title-color: $text;
+    }
+
+    Screen.-narrow .hist-body {
+        layout: vertical;
+    }
+
+    Screen.-narrow .hist-tags {
+        width: 1fr;
+        height: 8;
+    }
+    """
+
     VIEW: ClassVar[type[HistogramPlotBase]] = HistogramView
     PREFIX: ClassVar[str] = "hist"
 

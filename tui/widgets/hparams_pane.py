@@ -48,6 +48,58 @@ MARK = "✓"
 class HParamsPane(Pane):
     """Sortable, filterable table of hyperparameter sessions."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    HParamsPane {
+        height: 1fr;
+    }
+
+    .hparams-pane-table:focus {
+        border: round $accent;
+    }
+
+    .hparams-pane-status {
+        height: 1;
+    }
+
+    .hparams-pane-empty {
+        height: 1fr;
+        padding: 1 2;
+    }
+
+    .hparams-pane-bar {
+        height: 1;
+    }
+
+    .hparams-pane-label {
+        width: auto;
+        color: $text-muted;
+        padding: 0 1;
+    }
+
+    .hparams-pane-filter {
+        width: 1fr;
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $boost;
+    }
+
+    .hparams-pane-filter:focus {
+        background: $accent 25%;
+    }
+
+    .hparams-pane-table {
+        height: 1fr;
+        border: round $panel;
+    }
+
+    .hparams-pane-status {
+        padding: 0 1;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "edit_filter", "Filter rows"),
         Binding("space", "mark", "Mark row"),

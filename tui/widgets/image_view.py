@@ -107,6 +107,15 @@ def _cell_size() -> tuple[int, int]:
 class ImageView(Widget):
     """Shows one image (or why it cannot), as large as fits while keeping its aspect ratio."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    .image-view-message {
+        width: 1fr;
+        color: $text-muted;
+    }
+    """
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._image: PILImage | None = None

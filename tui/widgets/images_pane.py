@@ -36,6 +36,38 @@ def _kib(n: int) -> str:
 class ImagesPane(SeriesPane):
     """Image summaries of the visible runs; ``[``/``]`` step, the list picks the run and tag."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    .images-pane-caption {
+        height: 1;
+    }
+
+    .images-pane-caption {
+        color: $text-muted;
+    }
+
+    .images-pane-empty {
+        height: 1fr;
+        padding: 1 2;
+    }
+
+    .images-pane-empty {
+        display: none;
+    }
+
+    .images-pane-row {
+        height: 1fr;
+    }
+
+    .images-pane-image {
+        width: 1fr;
+        height: 1fr;
+        margin: 0 1;
+        align: center middle;
+    }
+    """
+
     PLUGIN = "images"
     NOUN = "image summaries"
 

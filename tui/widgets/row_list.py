@@ -26,6 +26,23 @@ __all__ = ["RowList"]
 class RowList(ScrollView, can_focus=True):
     """Rows with a cursor. Subclasses implement :meth:`row_count` and :meth:`render_row`."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    RowList {
+        overflow-x: hidden;
+    }
+
+    RowList > .row-list--cursor {
+        background: $accent 40%;
+        text-style: bold;
+    }
+
+    RowList > .row-list--cursor-blurred {
+        background: $panel;
+    }
+    """
+
     HELP_TITLE = "Lists"
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"row-list--cursor", "row-list--cursor-blurred"}

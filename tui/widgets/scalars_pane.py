@@ -27,6 +27,51 @@ __all__ = ["ScalarsPane"]
 class ScalarsPane(Pane):
     """Scalars: tags grouped by prefix, one chart with every visible run, or a grid of charts."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    #tags:focus, #chart:focus, #grid:focus {
+        border: round $accent;
+        border-title-color: $text;
+    }
+
+    ScalarsPane {
+        height: 1fr;
+    }
+
+    #scalars-single {
+        layout: horizontal;
+        height: 1fr;
+    }
+
+    #tags {
+        width: 36;
+        height: 1fr;
+        border: round $panel;
+        scrollbar-size-vertical: 1;
+    }
+
+    #chart {
+        width: 1fr;
+        height: 1fr;
+        border: round $panel;
+    }
+
+    Screen.-narrow #scalars-single {
+        layout: vertical;
+    }
+
+    Screen.-narrow #tags {
+        width: 1fr;
+        height: 8;
+    }
+
+    #grid {
+        height: 1fr;
+        border: round $panel;
+    }
+    """
+
     HELP_TITLE = "Scalars tab"
 
     BINDINGS: ClassVar[list[BindingType]] = [

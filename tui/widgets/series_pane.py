@@ -72,6 +72,53 @@ def snapshot(run: Run, tag: str) -> SeriesView | None:
 class SeriesPane(Pane):
     """Base of the Text and Images tabs. Subclasses set PLUGIN, NOUN and the body hooks."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    TextPane, ImagesPane {
+        height: 1fr;
+    }
+
+    .series-pane-body {
+        height: 1fr;
+    }
+
+    .series-pane-list {
+        width: 32;
+        height: 1fr;
+        border: round $panel;
+        scrollbar-size-vertical: 1;
+    }
+
+    .series-pane-list:focus {
+        border: round $accent;
+    }
+
+    .series-pane-main {
+        width: 1fr;
+        height: 1fr;
+        border: round $panel;
+        padding: 0 1;
+    }
+
+    .series-pane-title, .series-pane-slider {
+        height: 1;
+    }
+
+    .series-pane-slider:focus {
+        background: $boost;
+    }
+
+    Screen.-narrow .series-pane-body {
+        layout: vertical;
+    }
+
+    Screen.-narrow .series-pane-list {
+        width: 1fr;
+        height: 8;
+    }
+    """
+
     PLUGIN = ""
     NOUN = "series"
 

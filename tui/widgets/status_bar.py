@@ -24,6 +24,20 @@ __all__ = ["StatusBar"]
 class StatusBar(Widget):
     """One status line, and a second one for a notice (a damaged file, a pane's message)."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $panel;
+        padding: 0 1;
+    }
+
+    StatusBar.-notice {
+        height: 2;
+    }
+    """
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.info = StatusInfo()

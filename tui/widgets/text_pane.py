@@ -84,6 +84,40 @@ def _when(wall: float) -> str:
 class TextPane(SeriesPane):
     """Text summaries of the visible runs; ``[``/``]`` step, the list picks the run and tag."""
 
+    # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    .text-pane-entries {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+
+    .text-pane-entry {
+        height: auto;
+        padding: 0 1;
+        margin-bottom: 1;
+        border-left: outer $panel;
+    }
+
+    .text-pane-entry.-selected {
+        border-left: outer $accent;
+        background: $boost;
+    }
+
+    .text-pane-more {
+        color: $text-muted;
+    }
+
+    .text-pane-empty {
+        height: 1fr;
+        padding: 1 2;
+    }
+
+    .text-pane-empty {
+        display: none;
+    }
+    """
+
     PLUGIN = "text"
     NOUN = "text summaries"
 
