@@ -149,3 +149,33 @@ def test_progressive_loading_respects_the_budget(tmp_path: Path) -> None:
     assert first.changed_runs == {"run0"} and first.pending > 0
     logdir.load_all()
     assert all(len(r.scalars["loss"]) == 60_000 for r in logdir.runs.values())
+
+
+def test_blob_series_snapshot_is_consistent_while_a_thread_appends_and_purges():
+    """A purge swaps the columns in one store and an append grows items last: a reader never sees
+    steps, wall times and items of different points."""
+    import threading
+
+    from tui.model.series import BlobSeries
+
+    s = BlobSeries("text")
+    stop = threading.Event()
+
+    def writer() -> None:
+        step = 0
+        while not stop.is_set():
+            s.append(step, float(step), f"item {step}")
+            step += 1
+            if step % 50 == 0:
+                s.keep(np.asarray(s.steps) % 2 == 0)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        for _ in range(2000):
+            steps, walls, items, _version = s.snapshot()
+            assert len(steps) == len(walls) == len(items)
+            assert all(items[i] == f"item {st}" and walls[i] == st for i, st in enumerate(steps))
+    finally:
+        stop.set()
+        t.join()

@@ -178,36 +178,58 @@ class HistogramSeries:
 
 
 class BlobSeries:
-    """Per-step values of any other kind (text, images, pr curves, hparams...): few, so a list."""
+    """Per-step values of any other kind (text, images, pr curves, hparams...): few, so a list.
 
-    __slots__ = ("items", "plugin", "steps_list", "version", "walls")
+    The three columns live in one tuple: a purge swaps in a new tuple with one store, and an append
+    grows ``items`` last, so :meth:`snapshot` (which reads the tuple once and cuts to ``items``' length)
+    never sees the columns out of step while the loader thread writes.
+    """
+
+    __slots__ = ("_cols", "plugin", "version")
 
     def __init__(self, plugin: str) -> None:
         self.plugin = plugin
-        self.steps_list: list[int] = []
-        self.walls: list[float] = []
-        self.items: list[Any] = []
+        self._cols: tuple[list[int], list[float], list[Any]] = ([], [], [])
         self.version = 0
 
+    @property
+    def steps_list(self) -> list[int]:
+        return self._cols[0]
+
+    @property
+    def walls(self) -> list[float]:
+        return self._cols[1]
+
+    @property
+    def items(self) -> list[Any]:
+        return self._cols[2]
+
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self._cols[2])
 
     def append(self, step: int, wall_time: float, item: Any) -> None:
-        self.steps_list.append(step)
-        self.walls.append(wall_time)
-        self.items.append(item)
+        steps, walls, items = self._cols
+        steps.append(step)
+        walls.append(wall_time)
+        items.append(item)
         self.version += 1
+
+    def snapshot(self) -> tuple[list[int], list[float], list[Any], int]:
+        """Steps, wall times and items of the same points (copies), and the version they belong to."""
+        version = self.version
+        steps, walls, items = self._cols
+        n = len(items)
+        return steps[:n], walls[:n], items[:n], version
 
     @property
     def steps(self) -> np.ndarray:
         return np.asarray(self.steps_list, dtype=np.int64)
 
     def keep(self, mask: np.ndarray) -> int:
-        dropped = int(len(self.items) - mask.sum())
+        steps, walls, items = self._cols
+        dropped = int(len(items) - mask.sum())
         if dropped:
             idx = np.flatnonzero(mask).tolist()
-            self.steps_list = [self.steps_list[i] for i in idx]
-            self.walls = [self.walls[i] for i in idx]
-            self.items = [self.items[i] for i in idx]
+            self._cols = ([steps[i] for i in idx], [walls[i] for i in idx], [items[i] for i in idx])
             self.version += 1
         return dropped

@@ -54,10 +54,8 @@ def snapshot(run: Run, tag: str) -> SeriesView | None:
     series = run.blobs.get(tag)
     if series is None:
         return None
-    # The loader thread appends to these lists one after the other: take the common length.
-    steps, walls, items, version = series.steps_list, series.walls, series.items, series.version
-    n = min(len(steps), len(walls), len(items))
-    order = sorted(range(n), key=steps.__getitem__)
+    steps, walls, items, version = series.snapshot()  # consistent while the loader appends or purges
+    order = sorted(range(len(items)), key=steps.__getitem__)
     return SeriesView(
         run.name,
         tag,
