@@ -1,95 +1,138 @@
-"""Load-time benchmark: tbtui against TensorBoard's loaders and tbparse, same data, same run.
+"""Load-time benchmark: tbtui against TensorBoard's loaders, tbparse and TensorBoard's Rust data server.
 
-Generates scalar-heavy logdirs (TF2-style tensor scalars with metadata, as tf.summary and
-tensorboard's own writer produce them, plus 30-bucket histograms) with tbtui's writer, then times
-each reader in its own fresh process, end to end from process start, and reports wall time, MB/s,
-events/s, peak RSS (from wait4) and ratios against tbtui.
+The logdirs are written in the byte layouts of real writers (benchmarks/layouts.py: tensorboardX
+and torch ``add_scalar``/``add_histogram``, TF 2.x ``tf.summary.scalar``, and the same tensors
+with metadata on a tag's first event only, as ``tf.compat.v1.summary.FileWriter`` writes them),
+with tags of equal length (``train/loss_head_00``...), every step logging every tag. Each reader
+runs in its own fresh process, timed end to end from process start, with peak RSS from wait4.
 
-    python benchmarks/load.py                    # 10 MB and 100 MB
-    python benchmarks/load.py --sizes 10,100,1000 --skip-slow-above 200
+    python benchmarks/load.py --check                      # byte identity with the real writers
+    python benchmarks/load.py                              # tbx, tf2, tf2-first x 8/64/256 tags, 100 MB
+    python benchmarks/load.py --sizes 1000x10 --tags 64    # 1 GB in 10 runs (Python readers skipped)
+    python benchmarks/load.py --layouts tf2 --tags 256 --readers tbtui,rust
 
-Readers:
+Readers (each must report every point; a count that differs from what was written is flagged):
+
 - tbtui: ``Logdir(path).load_all()``: CRC-checked, every point kept.
-- EventAccumulator: TensorBoard's Python loader with size guidance 0 (keep every point).
+- EventMultiplexer: TensorBoard's Python loader (``AddRunsFromDirectory``, ``Reload``), every
+  point kept (size guidance 0); CRC-checked by its record reader.
 - tbparse: ``SummaryReader(path, pivot=False)`` (EventAccumulator underneath, into pandas).
-- rust: TensorBoard's data server binary (tensorboard-data-server wheel), time to its
-  "Finished load cycle" log line. It keeps only its default samples per tag (1,000 scalars), so it
-  does less work than the others; `--rust-all` asks it to keep everything.
-Needs the [bench] extra: ``pip install -e '.[bench]'``.
+- rust: TensorBoard's data server binary (tensorboard-data-server wheel) with ``--checksum``, time
+  to its "Finished load cycle" log line, keeping its default 1,000 scalars a tag ("1000/tag") and
+  keeping everything ("all").
+
+Logdirs are cached under ``--cache`` (default /tmp/tbtui-bench), keyed by every parameter that
+shapes them, so reruns do not rewrite them. Needs the [bench] extra: ``pip install -e '.[bench]'``
+(tensorboardX and torch are needed only by ``--check``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import layouts  # benchmarks/layouts.py, next to this script (importable from app.py too)
 
 ROOT = Path(__file__).resolve().parent
-DATA = ROOT / "data"
+CORPUS_TF2 = ROOT.parent / "tests" / "data" / "corpus" / "tf2"
+GENERATOR_VERSION = 1  # bump when layouts.write_run changes what it writes
 
-SCALAR_TAGS = ["train/loss", "train/accuracy", "train/learning_rate", "train/grad_norm"]
-HIST_EVERY = 1000  # scalar events between two rounds of histograms
+SLOW = ("EventMultiplexer", "tbparse")
+ALL_READERS = ("tbtui", "EventMultiplexer", "tbparse", "rust", "rust-all")
 
 
-def generate(target_mb: int, out: Path) -> tuple[int, int]:
-    """Write about ``target_mb`` MB into ``out/run``; returns (scalar events, histogram events)."""
-    from tui.tfevents.writer import EventFileWriter
+@dataclass
+class Logdir:
+    """A generated logdir and what was written into it."""
 
-    marker = out / "DONE"
+    path: str
+    layout: str
+    tags: int
+    runs: int
+    scalars: int
+    histograms: int
+    steps: int  # per run
+    bytes: int
+
+    def label(self) -> str:
+        hist = f" + {self.histograms:,} histograms" if self.histograms else ""
+        runs = f"{self.runs} runs of " if self.runs > 1 else ""
+        return f"{runs}{self.tags} tags x {self.steps:,} steps{hist}, {self.bytes / 1e6:,.0f} MB"
+
+
+def logdir_for(layout: str, tags: int, total_mb: int, runs: int, hist_rounds: int, cache: Path) -> Logdir:
+    """The cached logdir for these parameters, written first if it is not there yet.
+
+    ``hist_rounds`` is rounds of histograms per 100 MB (tbx/torch only; 4 histograms a round).
+    """
+    lay = layouts.LAYOUTS[layout]
+    rounds = hist_rounds * total_mb // (100 * runs) if lay.histograms else 0
+    key = f"v{GENERATOR_VERSION}-{layout}-{tags}tags-{total_mb}mb-{runs}runs-h{rounds}"
+    path, marker = cache / key, cache / f"{key}.json"
     if marker.exists():
-        s, h = marker.read_text().split()
-        return int(s), int(h)
-    shutil.rmtree(out, ignore_errors=True)
-    rng = np.random.default_rng(0)
-    target = target_mb * 1_000_000
-    n_scalar = n_hist = 0
-    step = 0
-    wall = 1.7e9
-    with EventFileWriter(str(out / "run"), buffer_bytes=8 << 20) as w:
-        while True:
-            vals = rng.random(256)
-            for i in range(256):
-                w.add_scalar(
-                    SCALAR_TAGS[(step + i) % 4], float(vals[i]), step + i // 4, wall + (step + i) * 0.01
-                )
-            n_scalar += 256
-            step += 64
-            if n_scalar % HIST_EVERY < 256:
-                for k in range(4):
-                    w.add_histogram(f"weights/layer{k}", rng.normal(size=512), step, wall + step * 0.01)
-                    n_hist += 1
-            if n_scalar % 16384 == 0 and os.path.getsize(w.path) + w._buffered >= target:
-                break
-    marker.write_text(f"{n_scalar} {n_hist}")
-    return n_scalar, n_hist
+        return Logdir(**json.loads(marker.read_text()))
+    shutil.rmtree(path, ignore_errors=True)
+    total = layouts.RunStats()
+    for r in range(runs):
+        st = layouts.write_run(lay, path / f"run_{r:02d}", tags, total_mb * 1_000_000 // runs, r, rounds)
+        total.scalar_events += st.scalar_events
+        total.histogram_events += st.histogram_events
+        total.bytes += st.bytes
+        total.steps = st.steps
+    info = Logdir(
+        str(path), layout, tags, runs, total.scalar_events, total.histogram_events, total.steps, total.bytes
+    )
+    marker.write_text(json.dumps(asdict(info)))
+    return info
 
+
+# A child's ru_maxrss (wait4, getrusage) starts at its parent's RSS when it was forked, and this
+# parent holds numpy and the generator's buffers; so each process's own peak is read from VmHWM
+# in /proc/<pid>/status (the high-water mark of the address space it built after exec).
+HWM = """
+def _hwm():
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+"""
 
 READERS = {
     "tbtui": """
 from tui.model.logdir import Logdir
 L = Logdir({path!r}).load_all()
-n = sum(len(s) for r in L.runs.values() for s in r.scalars.values())
-n += sum(len(s) for r in L.runs.values() for s in r.histograms.values())
-print(n)
+s = sum(len(x) for r in L.runs.values() for x in r.scalars.values())
+h = sum(len(x) for r in L.runs.values() for x in r.histograms.values())
+print(s, h, _hwm())
 """,
-    "EventAccumulator": """
-from tensorboard.backend.event_processing import event_accumulator as ea
-acc = ea.EventAccumulator({path!r} + "/run", size_guidance={{k: 0 for k in ea.DEFAULT_SIZE_GUIDANCE}})
-acc.Reload()
-print(sum(len(acc.Tensors(t)) for t in acc.Tags()["tensors"]))
+    "EventMultiplexer": """
+from tensorboard.backend.event_processing import event_accumulator as ea, event_multiplexer as em
+m = em.EventMultiplexer(size_guidance={{k: 0 for k in ea.DEFAULT_SIZE_GUIDANCE}})
+m.AddRunsFromDirectory({path!r})
+m.Reload()
+s = h = 0
+for run, tags in m.Runs().items():
+    a = m.GetAccumulator(run)
+    s += sum(len(a.Scalars(t)) for t in tags["scalars"]) + sum(len(a.Tensors(t)) for t in tags["tensors"])
+    h += sum(len(a.Histograms(t)) for t in tags["histograms"])
+print(s, h, _hwm())
 """,
     "tbparse": """
 from tbparse import SummaryReader
 r = SummaryReader({path!r}, pivot=False)
-print(len(r.tensors) + len(r.scalars) + len(r.histograms))
+print(len(r.scalars) + len(r.tensors), len(r.histograms), _hwm())
 """,
 }
 
@@ -99,22 +142,35 @@ class Result:
     reader: str
     seconds: float
     peak_mb: float
-    points: str
+    note: str  # "ok", "1000/tag", "all", or what went wrong
+
+    @property
+    def ok(self) -> bool:
+        return self.seconds == self.seconds
 
 
-def run_python(reader: str, path: Path) -> Result:
-    code = READERS[reader].format(path=str(path))
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    dt = time.perf_counter() - t0
-    out = proc.stdout.read().decode().strip() if proc.stdout else ""
-    err = proc.stderr.read().decode().strip() if proc.stderr else ""
+def run_python(reader: str, logdir: Logdir) -> Result:
+    """Time one Python reader in a fresh interpreter and check it saw every point.
+
+    Its output goes to files, not pipes, so a chatty reader cannot block on a full pipe while we
+    wait for it. It prints its points and then its own peak RSS (see ``HWM``).
+    """
+    code = HWM + READERS[reader].format(path=logdir.path)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=err)
+        status = proc.wait()
+        dt = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        got, errors = out.read().decode().split(), err.read().decode().strip()
     if status != 0:
-        return Result(
-            reader, float("nan"), float("nan"), f"failed: {err.splitlines()[-1] if err else status}"
-        )
-    return Result(reader, dt, usage.ru_maxrss / 1024, out)
+        last = errors.splitlines()[-1:] or [f"status {status}"]
+        return Result(reader, float("nan"), float("nan"), f"failed: {last[0]}")
+    got, peak = got[:-1], float(got[-1]) if got else float("nan")
+    want = [str(logdir.scalars), str(logdir.histograms)]
+    note = "ok" if got == want else f"read {'/'.join(got)} points, wrote {'/'.join(want)}"
+    return Result(reader, dt, peak, note)
 
 
 def rust_binary() -> str | None:
@@ -127,71 +183,148 @@ def rust_binary() -> str | None:
         return None
 
 
-def run_rust(path: Path, keep_all: bool) -> Result:
+def run_rust(logdir: Logdir, keep_all: bool) -> Result:
+    """Time the Rust data server to its first "Finished load cycle" (all files read, CRCs checked)."""
+    name = "rust-all" if keep_all else "rust"
     binary = rust_binary()
     if binary is None:
-        return Result("rust", float("nan"), float("nan"), "not installed")
+        return Result(name, float("nan"), float("nan"), "not installed")
     with tempfile.TemporaryDirectory() as tmp:
-        args = [binary, "--logdir", str(path), "--host", "127.0.0.1", "--port", "0"]
+        args = [binary, "--logdir", logdir.path, "--host", "127.0.0.1", "--port", "0"]
         args += ["--port-file", os.path.join(tmp, "port"), "--reload", "once", "-v", "--checksum"]
         if keep_all:
             args += ["--samples-per-plugin", "scalars=all,histograms=all"]
         t0 = time.perf_counter()
         proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        dt = float("nan")
+        dt = peak = float("nan")
         assert proc.stderr is not None
         for line in proc.stderr:
             if "Finished load cycle" in line:
                 dt = time.perf_counter() - t0
+                peak = _proc_hwm(proc.pid)
                 break
         proc.terminate()
-        _, _, usage = os.wait4(proc.pid, 0)
-    return Result(
-        "rust" + (" (all)" if keep_all else ""),
-        dt,
-        usage.ru_maxrss / 1024,
-        "1000/tag" if not keep_all else "all",
-    )
+        proc.stderr.close()
+        proc.wait()
+    return Result(name, dt, peak, "all" if keep_all else "1000/tag")
+
+
+def _proc_hwm(pid: int) -> float:
+    """Peak RSS in MB of a live process (VmHWM), NaN where /proc is not there."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def measure(logdir: Logdir, readers: list[str], skip_slow_above: int, repeat: int) -> dict[str, Result]:
+    """Every asked reader on one logdir, one after another (never two at once)."""
+    results: dict[str, Result] = {}
+    mb = logdir.bytes / 1e6
+    for reader in readers:
+        if reader in SLOW and mb > skip_slow_above:
+            continue
+        if reader in ("rust", "rust-all"):
+            results[reader] = run_rust(logdir, keep_all=reader == "rust-all")
+        else:
+            tries = [run_python(reader, logdir) for _ in range(repeat if reader == "tbtui" else 1)]
+            results[reader] = min(tries, key=lambda r: r.seconds if r.ok else float("inf"))
+        r = results[reader]
+        print(f"    {reader:<17}{r.seconds:8.2f} s {r.peak_mb:8,.0f} MB  {r.note}", file=sys.stderr)
+    return results
+
+
+def cell(r: Result | None, base: Result | None) -> str:
+    """A table cell: time and peak RSS, with the ratio to tbtui for the other readers."""
+    if r is None:
+        return "(skipped)"
+    if not r.ok:
+        return r.note
+    ratio = f" ({r.seconds / base.seconds:.1f}x)" if base is not None and base.ok and r is not base else ""
+    flag = "" if r.note in ("ok", "1000/tag", "all") else f" [{r.note}]"
+    return f"{r.seconds:.2f} s{ratio}, {r.peak_mb:,.0f} MB{flag}"
+
+
+COLUMNS = {
+    "tbtui": "tbtui",
+    "EventMultiplexer": "EventMultiplexer",
+    "tbparse": "tbparse",
+    "rust": "Rust server (1,000/tag)",
+    "rust-all": "Rust server (all points)",
+}
+
+
+def run_check(n: int) -> int:
+    """``--check``: compare our records with the real writers' and say which ones were compared."""
+    failed = 0
+    for r in layouts.check_all(CORPUS_TF2, n):
+        if r.skipped:
+            print(f"{r.writer:<10} skipped: {r.skipped}")
+            continue
+        state = "identical" if r.ok else "DIFFERENT"
+        print(f"{r.writer:<10} {r.compared:>5} records {state}")
+        for m in r.mismatches or []:
+            print(f"    {m[:300]}")
+        failed += not r.ok
+    return 1 if failed else 0
+
+
+def parse_size(spec: str) -> tuple[int, int]:
+    """``100`` is one 100 MB run; ``1000x10`` is 1,000 MB in 10 runs."""
+    mb, _, runs = spec.partition("x")
+    return int(mb), int(runs or 1)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
-        "--sizes", default="10,100", help="logdir sizes in MB, comma separated (e.g. 10,100,1000)"
+        "--check", action="store_true", help="check byte identity with the real writers, then exit"
     )
+    ap.add_argument("--check-records", type=int, default=300, help="scalar records per writer in --check")
+    ap.add_argument("--layouts", default="tbx,tf2,tf2-first", help=f"of {', '.join(layouts.LAYOUTS)}")
+    ap.add_argument("--tags", default="8,64,256", help="scalar tags per run, comma separated")
+    ap.add_argument("--sizes", default="100", help="MB per logdir, comma separated; 1000x10 = 10 runs")
     ap.add_argument(
-        "--skip-slow-above", type=int, default=200, help="skip EventAccumulator/tbparse above this MB"
+        "--hist-rounds", type=int, default=1000, help="tbx/torch: rounds of 4 histograms per 100 MB (0: none)"
     )
-    ap.add_argument("--rust-all", action="store_true", help="also time the Rust server keeping every point")
-    ap.add_argument("--repeat", type=int, default=1, help="runs of tbtui per size (best is reported)")
+    ap.add_argument("--readers", default=",".join(ALL_READERS), help="comma separated")
+    ap.add_argument(
+        "--skip-slow-above", type=int, default=200, help="skip EventMultiplexer/tbparse above this MB"
+    )
+    ap.add_argument("--repeat", type=int, default=1, help="runs of tbtui per logdir (best is reported)")
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "tbtui-bench")
     args = ap.parse_args()
+    if args.check:
+        return run_check(args.check_records)
+    readers = [r for r in args.readers.split(",") if r]
+    unknown = set(readers) - set(ALL_READERS)
+    if unknown:
+        ap.error(f"unknown readers {sorted(unknown)}")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; each reader in a fresh process")
-    for mb in [int(x) for x in args.sizes.split(",")]:
-        path = DATA / f"logdir_{mb}mb"
-        t0 = time.perf_counter()
-        n_scalar, n_hist = generate(mb, path)
-        size = sum(f.stat().st_size for f in path.rglob("*tfevents*"))
-        print(
-            f"\n== {size / 1e6:.0f} MB: {n_scalar:,} scalar events, {n_hist:,} histograms "
-            f"(generated in {time.perf_counter() - t0:.1f}s) =="
-        )
-        results = [min((run_python("tbtui", path) for _ in range(args.repeat)), key=lambda r: r.seconds)]
-        if mb <= args.skip_slow_above:
-            results.append(run_python("EventAccumulator", path))
-            results.append(run_python("tbparse", path))
-        results.append(run_rust(path, keep_all=False))
-        if args.rust_all:
-            results.append(run_rust(path, keep_all=True))
-        base = results[0].seconds
-        events = n_scalar + n_hist
-        print(f"{'reader':<18}{'seconds':>9}{'MB/s':>9}{'events/s':>12}{'peak MB':>9}{'x tbtui':>9}  points")
-        for r in results:
-            ok = r.seconds == r.seconds
-            print(
-                f"{r.reader:<18}{r.seconds:>9.2f}{(size / 1e6 / r.seconds if ok else float('nan')):>9.1f}"
-                f"{(events / r.seconds if ok else float('nan')):>12,.0f}{r.peak_mb:>9.0f}"
-                f"{(r.seconds / base if ok else float('nan')):>9.1f}  {r.points}"
-            )
+    for layout in args.layouts.split(","):
+        columns = [r for r in ALL_READERS if r in readers]
+        rows = []
+        for size in args.sizes.split(","):
+            mb, runs = parse_size(size)
+            for tags in [int(t) for t in args.tags.split(",")]:
+                t0 = time.perf_counter()
+                logdir = logdir_for(layout, tags, mb, runs, args.hist_rounds, args.cache)
+                print(
+                    f"  {layout}: {logdir.label()} ({time.perf_counter() - t0:.1f} s to get ready)",
+                    file=sys.stderr,
+                )
+                res = measure(logdir, readers, args.skip_slow_above, args.repeat)
+                base = res.get("tbtui")
+                rows.append(
+                    f"| {logdir.label()} | " + " | ".join(cell(res.get(c), base) for c in columns) + " |"
+                )
+        print(f"\n{layout} layout (`--layouts {layout}`):\n")
+        print("| logdir | " + " | ".join(COLUMNS[c] for c in columns) + " |")
+        print("|---" * (len(columns) + 1) + "|")
+        print("\n".join(rows), flush=True)
     return 0
 
 
