@@ -183,7 +183,7 @@ class _Shape:
 @functools.lru_cache(maxsize=4096)
 def _shape(layout: Layout, tag_len: int, step_len: int, has_meta: bool) -> _Shape:
     """Template payload of one scalar record shape, with zeros in its variable spans."""
-    tag_part = b"\x0a" + varint(tag_len)
+    tag_part = b"\x0a" + varint(tag_len) if tag_len else b""  # proto3 drops the empty tag (torch writes '')
     if layout.tensor:
         tail = _TENSOR_HEAD + bytes(4) + (_SCALARS_METADATA if has_meta else b"")
         value_off = len(_TENSOR_HEAD)

@@ -140,9 +140,10 @@ print(len(r.scalars) + len(r.tensors), len(r.histograms), _hwm())
 @dataclass
 class Result:
     reader: str
-    seconds: float
+    seconds: float  # wall, from process start to done
     peak_mb: float
     note: str  # "ok", "1000/tag", "all", or what went wrong
+    cpu: float = float("nan")  # user + system seconds of the process (all its threads)
 
     @property
     def ok(self) -> bool:
@@ -159,8 +160,9 @@ def run_python(reader: str, logdir: Logdir) -> Result:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=err)
-        status = proc.wait()
+        _, wait_status, usage = os.wait4(proc.pid, 0)
         dt = time.perf_counter() - t0
+        status = proc.returncode = os.waitstatus_to_exitcode(wait_status)
         out.seek(0)
         err.seek(0)
         got, errors = out.read().decode().split(), err.read().decode().strip()
@@ -170,7 +172,7 @@ def run_python(reader: str, logdir: Logdir) -> Result:
     got, peak = got[:-1], float(got[-1]) if got else float("nan")
     want = [str(logdir.scalars), str(logdir.histograms)]
     note = "ok" if got == want else f"read {'/'.join(got)} points, wrote {'/'.join(want)}"
-    return Result(reader, dt, peak, note)
+    return Result(reader, dt, peak, note, usage.ru_utime + usage.ru_stime)
 
 
 def rust_binary() -> str | None:
@@ -196,17 +198,26 @@ def run_rust(logdir: Logdir, keep_all: bool) -> Result:
             args += ["--samples-per-plugin", "scalars=all,histograms=all"]
         t0 = time.perf_counter()
         proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        dt = peak = float("nan")
+        dt = peak = cpu = float("nan")
         assert proc.stderr is not None
         for line in proc.stderr:
             if "Finished load cycle" in line:
                 dt = time.perf_counter() - t0
-                peak = _proc_hwm(proc.pid)
+                peak, cpu = _proc_hwm(proc.pid), _proc_cpu(proc.pid)
                 break
         proc.terminate()
         proc.stderr.close()
         proc.wait()
-    return Result(name, dt, peak, "all" if keep_all else "1000/tag")
+    return Result(name, dt, peak, "all" if keep_all else "1000/tag", cpu)
+
+
+def _proc_cpu(pid: int) -> float:
+    """User + system seconds of a live process so far, NaN where /proc is not there."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
 
 
 def _proc_hwm(pid: int) -> float:
@@ -233,19 +244,24 @@ def measure(logdir: Logdir, readers: list[str], skip_slow_above: int, repeat: in
             tries = [run_python(reader, logdir) for _ in range(repeat if reader == "tbtui" else 1)]
             results[reader] = min(tries, key=lambda r: r.seconds if r.ok else float("inf"))
         r = results[reader]
-        print(f"    {reader:<17}{r.seconds:8.2f} s {r.peak_mb:8,.0f} MB  {r.note}", file=sys.stderr)
+        print(
+            f"    {reader:<17}{r.seconds:8.2f} s {r.cpu:8.2f} s cpu {r.peak_mb:8,.0f} MB  {r.note}"
+            f"  (load {os.getloadavg()[0]:.1f})",
+            file=sys.stderr,
+        )
     return results
 
 
-def cell(r: Result | None, base: Result | None) -> str:
-    """A table cell: time and peak RSS, with the ratio to tbtui for the other readers."""
+def cell(r: Result | None, base: Result | None, cpu: bool = False) -> str:
+    """A table cell: time (wall, or CPU) and peak RSS, with the ratio to tbtui for the others."""
     if r is None:
         return "(skipped)"
     if not r.ok:
         return r.note
-    ratio = f" ({r.seconds / base.seconds:.1f}x)" if base is not None and base.ok and r is not base else ""
+    t, t0 = (r.cpu, base.cpu) if cpu and base is not None else (r.seconds, base.seconds if base else 0.0)
+    ratio = f" ({t / t0:.1f}x)" if base is not None and base.ok and r is not base else ""
     flag = "" if r.note in ("ok", "1000/tag", "all") else f" [{r.note}]"
-    return f"{r.seconds:.2f} s{ratio}, {r.peak_mb:,.0f} MB{flag}"
+    return f"{t:.2f} s{ratio}, {r.peak_mb:,.0f} MB{flag}"
 
 
 COLUMNS = {
@@ -306,7 +322,8 @@ def main() -> int:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; each reader in a fresh process")
     for layout in args.layouts.split(","):
         columns = [r for r in ALL_READERS if r in readers]
-        rows = []
+        rows: list[str] = []
+        cpu_rows: list[str] = []
         for size in args.sizes.split(","):
             mb, runs = parse_size(size)
             for tags in [int(t) for t in args.tags.split(",")]:
@@ -318,13 +335,14 @@ def main() -> int:
                 )
                 res = measure(logdir, readers, args.skip_slow_above, args.repeat)
                 base = res.get("tbtui")
-                rows.append(
-                    f"| {logdir.label()} | " + " | ".join(cell(res.get(c), base) for c in columns) + " |"
-                )
-        print(f"\n{layout} layout (`--layouts {layout}`):\n")
-        print("| logdir | " + " | ".join(COLUMNS[c] for c in columns) + " |")
-        print("|---" * (len(columns) + 1) + "|")
-        print("\n".join(rows), flush=True)
+                for out, cpu in ((rows, False), (cpu_rows, True)):
+                    cells = " | ".join(cell(res.get(c), base, cpu) for c in columns)
+                    out.append(f"| {logdir.label()} | {cells} |")
+        for title, out in (("wall time from process start", rows), ("CPU time (user + system)", cpu_rows)):
+            print(f"\n{layout} layout (`--layouts {layout}`), {title}, peak RSS:\n")
+            print("| logdir | " + " | ".join(COLUMNS[c] for c in columns) + " |")
+            print("|---" * (len(columns) + 1) + "|")
+            print("\n".join(out), flush=True)
     return 0
 
 
