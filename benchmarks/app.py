@@ -9,8 +9,8 @@ What each number means:
 - **first_frame**: a fresh ``python`` process is started; the time is from just before the spawn
   to the moment the chart widget first draws real data (the app runs headless, so everything but
   the terminal write happens: layout, compositor, chart). Measured on two ~1 GB logdirs written
-  with tui.tfevents.writer: one run in one 954 MB file (benchmarks/load.py's generator), and
-  10 runs of 95 MB each (hard links to the 100 MB file). Also reported: how many runs and points
+  in TF 2.x's ``tf.summary.scalar`` layout, 8 tags (benchmarks/layouts.py, cached by load.py): one
+  run in one 1 GB file, and 10 runs of 100 MB each. Also reported: how many runs and points
   were on screen then, and when the last byte was loaded behind it.
 - **redraw**: a 1,000,000-point scalar series (3 runs of it overlaid), drawn by the real widget
   at 160x44 in a headless app; each sample moves the cursor one column (so the frame must be
@@ -51,37 +51,19 @@ sys.path.insert(0, str(REPO))
 
 
 def big_single() -> Path:
-    """One run, one ~954 MB file (the load benchmark's generator; reused if already made)."""
+    """One run, one ~1 GB file in TF2's layout, 8 tags (benchmarks/load.py's cache; made once)."""
     sys.path.insert(0, str(ROOT))
-    from load import generate  # benchmarks/load.py
+    from load import CACHE, logdir_for  # benchmarks/load.py
 
-    out = DATA / "logdir_1000mb"
-    generate(1000, out)
-    return out
+    return Path(logdir_for("tf2", 8, 1000, 1, 0, CACHE).path)
 
 
 def big_runs() -> Path:
-    """Ten runs of ~95 MB each: hard links to the 100 MB file, so no extra disk."""
+    """Ten runs of ~100 MB each in TF2's layout, 8 tags (the load benchmark's 1000x10 logdir)."""
     sys.path.insert(0, str(ROOT))
-    from load import generate
+    from load import CACHE, logdir_for
 
-    src = DATA / "logdir_100mb"
-    generate(100, src)
-    out = DATA / "logdir_10x100mb"
-    marker = out / "DONE"
-    if not marker.exists():
-        shutil.rmtree(out, ignore_errors=True)
-        files = sorted((src / "run").iterdir())
-        for k in range(10):
-            d = out / f"run_{k:02d}"
-            d.mkdir(parents=True)
-            for f in files:
-                try:
-                    os.link(f, d / f.name)
-                except OSError:
-                    shutil.copyfile(f, d / f.name)
-        marker.write_text("ok")
-    return out
+    return Path(logdir_for("tf2", 8, 1000, 10, 0, CACHE).path)
 
 
 def million_points() -> Path:

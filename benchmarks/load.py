@@ -23,7 +23,7 @@ Readers (each must report every point; a count that differs from what was writte
 
 Logdirs are cached under ``--cache`` (default /tmp/tbtui-bench), keyed by every parameter that
 shapes them, so reruns do not rewrite them. Needs the [bench] extra: ``pip install -e '.[bench]'``
-(tensorboardX and torch are needed only by ``--check``).
+(``--check`` also compares with torch.utils.tensorboard when torch is importable).
 """
 
 from __future__ import annotations
@@ -39,11 +39,12 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import layouts  # benchmarks/layouts.py, next to this script (importable from app.py too)
-
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+import layouts  # noqa: E402  (benchmarks/layouts.py, next to this script; app.py imports us)
+
 CORPUS_TF2 = ROOT.parent / "tests" / "data" / "corpus" / "tf2"
+CACHE = Path(tempfile.gettempdir()) / "tbtui-bench"
 GENERATOR_VERSION = 1  # bump when layouts.write_run changes what it writes
 
 SLOW = ("EventMultiplexer", "tbparse")
@@ -311,7 +312,7 @@ def main() -> int:
         "--skip-slow-above", type=int, default=200, help="skip EventMultiplexer/tbparse above this MB"
     )
     ap.add_argument("--repeat", type=int, default=1, help="runs of tbtui per logdir (best is reported)")
-    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "tbtui-bench")
+    ap.add_argument("--cache", type=Path, default=CACHE, help="where generated logdirs are kept")
     args = ap.parse_args()
     if args.check:
         return run_check(args.check_records)
