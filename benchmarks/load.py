@@ -259,10 +259,19 @@ def cell(r: Result | None, base: Result | None, cpu: bool = False) -> str:
         return "(skipped)"
     if not r.ok:
         return r.note
-    t, t0 = (r.cpu, base.cpu) if cpu and base is not None else (r.seconds, base.seconds if base else 0.0)
-    ratio = f" ({t / t0:.1f}x)" if base is not None and base.ok and r is not base else ""
+    t = r.cpu if cpu else r.seconds
+    ratio = ""
+    if base is not None and base.ok and r is not base:
+        ratio = f" ({_num(t / (base.cpu if cpu else base.seconds))}x)"
     flag = "" if r.note in ("ok", "1000/tag", "all") else f" [{r.note}]"
-    return f"{t:.2f} s{ratio}, {r.peak_mb:,.0f} MB{flag}"
+    return f"{_num(t)} s{ratio}, {r.peak_mb:,.0f} MB{flag}"
+
+
+def _num(x: float) -> str:
+    """Two or three significant digits: 157, 30.5, 5.16, 0.92, 0.037."""
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.1f}" if x >= 10 else f"{x:.2f}" if x >= 0.1 else f"{x:.3f}"
 
 
 COLUMNS = {
