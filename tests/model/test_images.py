@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.model.images import decode, fit_cells, halfcell_pixels, pillow_available, resize_for
+from tui.model.images import decode, pillow_available
 from tui.model.logdir import Logdir
+from tui.render.image_cells import fit_cells, halfcell_pixels, resize_for
 from tui.tfevents.decode import ImageData
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus"

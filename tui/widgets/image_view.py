@@ -29,7 +29,8 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.model.images import DecodedImage, fit_cells, halfcell_pixels, resize_for
+from tui.model.images import DecodedImage
+from tui.render.image_cells import fit_cells, halfcell_pixels, resize_for
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
