@@ -79,11 +79,9 @@ async def until_drawn(pilot, pane, action) -> float:
 
 async def one_round(logdir: Path, size: tuple[int, int]) -> dict[str, float]:
     from tui.app import TbtuiApp
-    from tui.widgets import graph_pane
     from tui.widgets.graph_pane import GraphPane
 
-    graph_pane._CACHE.clear()  # a cold parse every round
-    app = TbtuiApp(str(logdir))
+    app = TbtuiApp(str(logdir))  # a new app: its graph cache is empty, a cold parse every round
     async with app.run_test(size=size) as pilot:
         for _ in range(100_000):
             run = app.logdir.runs.get("big")

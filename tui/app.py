@@ -37,13 +37,15 @@ from textual.worker import get_current_worker
 from tui.model.loader import SLICE_BYTES, Loader
 from tui.model.logdir import Changes, Logdir
 from tui.render.chart import color_for
+from tui.views.cache import LruCache
 from tui.views.state import SMOOTHING_STOPS, ViewState
 from tui.views.throttle import PUSH_INTERVAL, PushThrottle
 from tui.views.xaxis import X_MODES
 from tui.widgets.dashboard import Dashboard
 from tui.widgets.distributions_pane import DistributionsPane
 from tui.widgets.filter_input import FilterBar
-from tui.widgets.graph_pane import GraphPane
+from tui.widgets.graph_pane import CACHE_SIZE as GRAPH_CACHE_SIZE
+from tui.widgets.graph_pane import GraphPane, ParsedGraph
 from tui.widgets.help_screen import HelpScreen, collect_bindings
 from tui.widgets.histograms_pane import HistogramsPane
 from tui.widgets.hparams_pane import HParamsPane
@@ -172,10 +174,17 @@ class TbtuiApp(App[int]):
         self.throttle = PushThrottle(PUSH_INTERVAL)
         #: Published (with the app) each time the app becomes settled: see :attr:`is_settled`.
         self.settled_signal: Signal[TbtuiApp] = Signal(self, "settled")
-        self.panes: dict[str, Pane] = {spec.id: spec.pane(id=f"pane-{spec.id}") for spec in TABS}
+        #: Parsed graphs, shared by the Graph tab and the dashboard's graph panel.
+        self.graph_cache: LruCache[tuple[str, str], ParsedGraph] = LruCache(GRAPH_CACHE_SIZE)
+        self.panes: dict[str, Pane] = {spec.id: self._make_pane(spec) for spec in TABS}
         self._focus_before_filter = None
         #: The dashboard shows instead of the tabs (``d``); it is mounted the first time it is needed.
         self.dashboard_on = layout == "dashboard"
+
+    def _make_pane(self, spec: TabSpec) -> Pane:
+        if spec.pane is GraphPane:
+            return GraphPane(id=f"pane-{spec.id}", cache=self.graph_cache)
+        return spec.pane(id=f"pane-{spec.id}")
 
     @property
     def is_settled(self) -> bool:
@@ -463,7 +472,7 @@ class TbtuiApp(App[int]):
     def _mount_dashboard(self) -> Dashboard:
         dash = self.dashboard
         if dash is None:
-            dash = Dashboard(id="dashboard")
+            dash = Dashboard(id="dashboard", graph_cache=self.graph_cache)
             self.query_one("#main").mount(dash)
         return dash
 

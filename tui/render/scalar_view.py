@@ -8,7 +8,6 @@ bounded cache, no Textual.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,6 +20,7 @@ from tui.render.chart import ChartSeries, CursorHit
 from tui.render.rows import ellipsize_middle
 from tui.render.smoothing import smooth
 from tui.render.ticks import format_number, format_step, format_x
+from tui.views.cache import LruCache
 from tui.views.xaxis import x_values
 
 __all__ = ["SmoothCache", "chart_series", "cursor_lines", "hstack"]
@@ -34,20 +34,12 @@ class SmoothCache:
     """
 
     def __init__(self, size: int = 256) -> None:
-        self._size = size
-        self._items: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._cache: LruCache[tuple, np.ndarray] = LruCache(size)
 
     def get(self, key: tuple, values: np.ndarray, weight: float) -> np.ndarray:
         full = (*key, len(values), round(weight, 6))
-        hit = self._items.get(full)
-        if hit is not None:
-            self._items.move_to_end(full)
-            return hit
-        out = smooth(values, weight)
-        self._items[full] = out
-        if len(self._items) > self._size:
-            self._items.popitem(last=False)
-        return out
+        hit = self._cache.get(full)
+        return hit if hit is not None else self._cache.put(full, smooth(values, weight))
 
 
 def chart_series(

@@ -32,6 +32,7 @@ from textual.containers import Container
 from textual.widget import Widget
 
 from tui.model.tags import group_tags
+from tui.views.cache import LruCache
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.graph_pane import GraphPane
@@ -129,8 +130,10 @@ class Dashboard(Pane):
         Binding("m", "toggle_hist_mode", "Offset/overlay"),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, graph_cache: LruCache | None = None) -> None:
+        """``graph_cache``: parsed graphs shared with the Graph tab (so a graph is parsed once)."""
         super().__init__(id=id)
+        self.graph_cache = graph_cache
         #: The chart overlays every visible run (else only the focused one).
         self.all_runs = False
         #: The tags the user asked for (j/k, or the tabs' selection when the dashboard opened).
@@ -151,7 +154,7 @@ class Dashboard(Pane):
         with Container(classes="dash-panel dash-histograms"):
             yield HistogramView(id="dash-hist", classes="dash-hist")
         with Container(classes="dash-panel dash-graph"):
-            yield GraphPane(id="dash-graph")
+            yield GraphPane(id="dash-graph", cache=self.graph_cache)
 
     def on_mount(self) -> None:
         self._ready = True

@@ -23,7 +23,6 @@ from __future__ import annotations
 import bisect
 import re
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -39,6 +38,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.model.graph import SOURCE_LABELS, KerasModelGraph, OpGraph, ScopeTree, TreeEntry, load_graph
 from tui.model.logdir import GraphEntry
+from tui.views.cache import LruCache
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.graph_tree import GraphTree, Row
@@ -90,24 +90,8 @@ def parse_graph(entry: GraphEntry) -> ParsedGraph:
     return ParsedGraph(entry.data, graph, tree, None, time.perf_counter() - start)
 
 
-_CACHE: OrderedDict[tuple[str, str], ParsedGraph] = OrderedDict()
-
-
-def _cached(run: str, entry: GraphEntry) -> ParsedGraph | None:
-    hit = _CACHE.get((run, entry.name))
-    # Usually the very same bytes object (an identity check); equal bytes from a rewrite also count.
-    if hit is None or hit.data != entry.data:
-        return None
-    _CACHE.move_to_end((run, entry.name))
-    return hit
-
-
-def _remember(run: str, name: str, parsed: ParsedGraph) -> None:
-    _CACHE[(run, name)] = parsed
-    _CACHE.move_to_end((run, name))
-    while len(_CACHE) > CACHE_SIZE:
-        _CACHE.popitem(last=False)
-
+#: Parsed graphs by (run, graph name), each checked against the bytes it was parsed from.
+GraphCache = LruCache[tuple[str, str], ParsedGraph]
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -247,8 +231,14 @@ class GraphPane(Pane):
         Binding("escape", "clear_marks", "End find / trace, back to the tree", show=False),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self, *, id: str | None = None, cache: LruCache[tuple[str, str], ParsedGraph] | None = None
+    ) -> None:
+        """``cache`` holds parsed graphs by (run, graph name); the app shares one between its panes."""
         super().__init__(id=id)
+        self.cache: LruCache[tuple[str, str], ParsedGraph] = (
+            cache if cache is not None else LruCache(CACHE_SIZE)
+        )
         self.run: str | None = None
         self.graph_name: str | None = None
         self.entry: GraphEntry | None = None
@@ -413,7 +403,8 @@ class GraphPane(Pane):
             with select.prevent(Select.Changed):
                 select.value = entry.name
         self._clear_marks()
-        hit = _cached(run, entry)
+        # Usually the very same bytes object (an identity check); equal bytes from a rewrite also count.
+        hit = self.cache.get((run, entry.name), entry.data)
         if hit is not None:
             self._show(hit)
             return
@@ -436,7 +427,7 @@ class GraphPane(Pane):
         entry = self.entry
         if entry is None or self.run is None or parsed.data != entry.data:
             return  # an answer to a question nobody asks any more
-        _remember(self.run, entry.name, parsed)
+        self.cache.put((self.run, entry.name), parsed, entry.data)
         self._show(parsed)
         self.post_message(Pane.Ready(self))
 
