@@ -101,7 +101,7 @@ from tui.app import TbtuiApp
 from tui.widgets.scalar_chart import ScalarChart
 
 seen = {}
-orig = ScalarChart._draw
+orig = ScalarChart.draw
 
 def hooked(self):
     orig(self)
@@ -111,7 +111,7 @@ def hooked(self):
         seen["runs"] = len(app.logdir.runs)
         seen["points"] = sum(len(s) for s in self.sources for s in [s.series])
 
-ScalarChart._draw = hooked
+ScalarChart.draw = hooked
 
 async def main():
     app = TbtuiApp(sys.argv[1])
@@ -160,7 +160,7 @@ async def _redraw(logdir: Path, samples: int) -> dict:
     from tui.widgets.scalar_chart import ScalarChart
 
     times: list[float] = []
-    orig = ScalarChart._draw
+    orig = ScalarChart.draw
 
     def hooked(self):
         t = time.perf_counter()
@@ -175,7 +175,7 @@ async def _redraw(logdir: Path, samples: int) -> dict:
         chart.focus()
         await pilot.pause(0.2)
         points = sum(len(s.series) for s in chart.sources)
-        ScalarChart._draw = hooked
+        ScalarChart.draw = hooked
         try:
             # First draw after a settings change: smoothing is computed (not cached) for 3M points.
             times.clear()
@@ -189,7 +189,7 @@ async def _redraw(logdir: Path, samples: int) -> dict:
                 await pilot.press("h")
                 await pilot.pause(0.02)
         finally:
-            ScalarChart._draw = orig
+            ScalarChart.draw = orig
     draws = [t for t in times if t > 0.0005]  # cache hits (same frame) are not redraws
     return {
         "points": points,
@@ -220,7 +220,7 @@ async def _live(samples: int, poll: float | None) -> dict:
         w.flush()
     written: dict[int, float] = {}
     shown: dict[int, float] = {}
-    orig = ScalarChart._draw
+    orig = ScalarChart.draw
 
     def hooked(self):
         orig(self)
@@ -230,7 +230,7 @@ async def _live(samples: int, poll: float | None) -> dict:
                 if last in written and last not in shown:
                     shown[last] = time.time()
 
-    ScalarChart._draw = hooked
+    ScalarChart.draw = hooked
     stop = threading.Event()
 
     def writer_loop() -> None:
@@ -258,7 +258,7 @@ async def _live(samples: int, poll: float | None) -> dict:
             stop.set()
             thread.join()
     finally:
-        ScalarChart._draw = orig
+        ScalarChart.draw = orig
         for w in writers:
             w.close()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -2,7 +2,7 @@
 
 One tag with 10,000 steps of 30-bucket histograms (TF2's bucket count), drifting and widening over the
 run. The views are mounted in a headless Textual app of the given size, and each case times the widget's
-own ``_draw`` (what ``render_line`` calls on a repaint: snapshot, cached or fresh arrays, renderer, rich
+own ``draw`` (what ``render_line`` calls on a repaint: snapshot, cached or fresh arrays, renderer, rich
 Text to Strips), best and median of ``--repeat`` runs:
 
 - cold: nothing cached (a new tag or a purge): value range, rebinning or percentiles of every step,
@@ -97,13 +97,13 @@ async def bench_view(
             view.data = HistogramData()
             view._key = None
 
-        results["cold"] = timed(cold, view._draw, repeat)
+        results["cold"] = timed(cold, view.draw, repeat)
         steps = sources[0].series.steps
 
         def cursor() -> None:
             view.cursor_step = int(steps[np.random.randint(len(steps))])
 
-        results["cursor"] = timed(cursor, view._draw, repeat)
+        results["cursor"] = timed(cursor, view.draw, repeat)
         view.cursor_step = None
         series = sources[0].series
         snap = series.snapshot()
@@ -113,10 +113,10 @@ async def bench_view(
             series.append(int(series.steps[-1]) + 1, 1.8e9, last)
             view.show("bench/weights", sources[:1])
 
-        results["live"] = timed(live, view._draw, repeat)
+        results["live"] = timed(live, view.draw, repeat)
         if len(sources) > 1:
             view.show("bench/weights", sources, side_by_side=True)
-            results["side by side, cold"] = timed(cold, view._draw, repeat)
+            results["side by side, cold"] = timed(cold, view.draw, repeat)
         assert view.last_lines and view.readout_height >= 1
     return results
 

@@ -15,10 +15,9 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
-from textual.strip import Strip
-from textual.widget import Widget
 
 from tui.render.scalar_view import SmoothCache, hstack
+from tui.widgets.line_widget import LineWidget
 from tui.widgets.scalar_chart import ChartSource, ChartView, build_chart
 
 __all__ = ["ChartGrid"]
@@ -28,7 +27,7 @@ MIN_CELL_HEIGHT = 9
 GAP = 1
 
 
-class ChartGrid(Widget, can_focus=True):
+class ChartGrid(LineWidget, can_focus=True):
     """A grid of small charts, one per tag."""
 
     HELP_TITLE = "Chart grid"
@@ -66,9 +65,7 @@ class ChartGrid(Widget, can_focus=True):
         self.view = ChartView()
         self.top_row = 0
         self.cache = SmoothCache(512)
-        self._strips: list[Strip] = []
         self._key: tuple | None = None
-        self.draw_count = 0
 
     # -- geometry -------------------------------------------------------------------------------
 
@@ -124,9 +121,9 @@ class ChartGrid(Widget, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def _draw(self) -> None:
+    def draw(self) -> None:
         key = self._frame_key()
-        if key == self._key and self._strips:
+        if key == self._key and self.drawn:
             return
         self._key = key
         w, h = self.size.width, self.size.height
@@ -161,17 +158,7 @@ class ChartGrid(Widget, can_focus=True):
                 blocks.append(block)
             widths = [cw] * len(blocks)
             lines += hstack(blocks, widths, GAP)
-        console = self.app.console
-        base = self.rich_style
-        self._strips = [Strip(list(t.render(console)), w).apply_style(base).crop(0, w) for t in lines[:h]]
-        self.draw_count += 1
-
-    def render_line(self, y: int) -> Strip:
-        if y == 0 or not self._strips:
-            self._draw()
-        if y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(self.size.width, self.rich_style)
+        self.set_lines(lines[:h])
 
     # -- navigation -----------------------------------------------------------------------------
 
@@ -228,4 +215,4 @@ class ChartGrid(Widget, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._keep_visible()
-        self.refresh()
+        super().on_resize(event)

@@ -28,11 +28,8 @@ from typing import Any, ClassVar
 import numpy as np
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.strip import Strip
-from textual.widget import Widget
 
 from tui.model.histograms import (
     DEFAULT_BINS,
@@ -47,6 +44,7 @@ from tui.render.cells import blank_lines, fit
 from tui.render.ridgeline import CURSOR_COLOR, render_overlay, render_ridgeline
 from tui.render.ticks import format_number, format_step, slice_labels
 from tui.views.safe import inert
+from tui.widgets.line_widget import LineWidget
 
 __all__ = [
     "MODES",
@@ -286,7 +284,7 @@ class PlotPanel:
     epoch: int
 
 
-class HistogramPlotBase(Widget, can_focus=True):
+class HistogramPlotBase(LineWidget, can_focus=True):
     """Shared machinery of the histogram and distribution views (see the module docstring).
 
     Subclasses implement :meth:`needs_work`, :meth:`prepare`, :meth:`render_panel`, :meth:`readout`
@@ -338,9 +336,7 @@ class HistogramPlotBase(Widget, can_focus=True):
         self.readout_height = 0
         #: Runs drawn in the last frame, in panel order.
         self.shown_runs: list[str] = []
-        self.draw_count = 0
         self.worker_count = 0
-        self._strips: list[Strip] = []
         self._key: tuple | None = None
         self._pending: tuple | None = None
         self._pending_data: tuple = ()
@@ -417,9 +413,9 @@ class HistogramPlotBase(Widget, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def _draw(self) -> None:
+    def draw(self) -> None:
         key = self._frame_key()
-        if key == self._key and self._strips:
+        if key == self._key and self.drawn:
             return
         w, h = self.size.width, self.size.height
         sources = [s for s in self.panel_sources(w) if len(s.series)]
@@ -430,21 +426,17 @@ class HistogramPlotBase(Widget, can_focus=True):
             self._key = key
         elif panels and rows > self.offload_rows and self.needs_work(panels):
             self._start_worker(key, panels)
-            if self._strips:
+            if self.drawn:
                 return  # keep the previous frame until the worker's Prepared message
             lines = _message_frame(w, h, f"Preparing {sum(len(p.snap) for p in panels):,} steps…")
         else:
             lines = self.build_lines(panels, w, h)
             self._key = key
-        self._set_lines(lines)
+        self.set_lines(lines)
 
-    def _set_lines(self, lines: list[Text]) -> None:
-        w = self.size.width
-        console = self.app.console
-        base = self.rich_style
+    def set_lines(self, lines: list[Text]) -> None:
         self.last_lines = lines
-        self._strips = [Strip(list(t.render(console)), w).apply_style(base).crop(0, w) for t in lines]
-        self.draw_count += 1
+        super().set_lines(lines)
 
     def _start_worker(self, key: tuple, panels: list[PlotPanel]) -> None:
         """Prepare ``panels`` on a thread; one at a time, so slow work never piles up behind new data."""
@@ -550,16 +542,6 @@ class HistogramPlotBase(Widget, can_focus=True):
             t.append(f" {count_steps(len(p.snap))}", style=Style(dim=True))
             parts.append(fit(t, pw, overflow="ellipsis"))
         return Text.assemble(*_interleave(parts, Text(" " * PANEL_GAP, end="")), no_wrap=True, end="")
-
-    def render_line(self, y: int) -> Strip:
-        if y == 0 or not self._strips:
-            self._draw()
-        if y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(self.size.width, self.rich_style)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.refresh()
 
     # -- cursor ---------------------------------------------------------------------------------
 

@@ -17,12 +17,11 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.strip import Strip
-from textual.widget import Widget
 
 from tui.model.series import ScalarSeries
 from tui.render.chart import ChartRender, ChartSeries, render_chart
 from tui.render.scalar_view import SmoothCache, chart_series, cursor_lines
+from tui.widgets.line_widget import LineWidget
 
 __all__ = ["ChartSource", "ChartView", "ScalarChart", "build_chart"]
 
@@ -106,7 +105,7 @@ def build_chart(
     return chart, lines, series
 
 
-class ScalarChart(Widget, can_focus=True):
+class ScalarChart(LineWidget, can_focus=True):
     """The selected tag's chart. Keys move a cursor, zoom and pan the x axis."""
 
     HELP_TITLE = "Chart"
@@ -147,9 +146,7 @@ class ScalarChart(Widget, can_focus=True):
         self.last: ChartRender | None = None
         self.last_series: list[ChartSeries] = []
         self.last_readout: list[Text] = []
-        self._strips: list[Strip] = []
         self._key: tuple | None = None
-        self.draw_count = 0
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -175,14 +172,12 @@ class ScalarChart(Widget, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def _draw(self) -> None:
+    def draw(self) -> None:
         key = self._frame_key()
-        if key == self._key and self._strips:
+        if key == self._key and self.drawn:
             return
         self._key = key
         w, h = self.size.width, self.size.height
-        console = self.app.console
-        base = self.rich_style
         if self.tag is None or not any(len(s.series) for s in self.sources):
             msg = (
                 "No scalar data for the visible runs" if self.tag is None else f"{self.tag!r}: no points yet"
@@ -205,23 +200,12 @@ class ScalarChart(Widget, can_focus=True):
             )
             self.last, self.last_series, self.last_readout = chart, series, readout
             lines = chart.lines + readout
-        self._strips = [Strip(list(t.render(console)), w).apply_style(base).crop(0, w) for t in lines]
-        self.draw_count += 1
-
-    def render_line(self, y: int) -> Strip:
-        if y == 0 or not self._strips:
-            self._draw()
-        if y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(self.size.width, self.rich_style)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.refresh()
+        self.set_lines(lines)
 
     # -- cursor, zoom and pan ---------------------------------------------------------------------
 
     def _ensure_frame(self) -> ChartRender | None:
-        self._draw()
+        self.draw()
         return self.last
 
     def _set_cursor(self, x: float | None) -> None:

@@ -1,0 +1,48 @@
+"""The base of the widgets that draw themselves as lines of rich Text (the charts and the histogram plots).
+
+A subclass implements :meth:`LineWidget.draw`: compare what it would draw with what it drew, and when
+that changed, call :meth:`set_lines` with exactly ``size.height`` lines of ``size.width`` cells. The
+first visible row asks for a draw, so a widget draws once per refresh and only while it shows.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.strip import Strip
+from textual.widget import Widget
+
+__all__ = ["LineWidget"]
+
+
+class LineWidget(Widget):
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._strips: list[Strip] = []
+        #: How many frames were drawn (a redraw that changes nothing does not count).
+        self.draw_count = 0
+
+    def draw(self) -> None:
+        """Prepare the current frame (cheap when nothing changed)."""
+        raise NotImplementedError
+
+    def set_lines(self, lines: list[Text]) -> None:
+        """The frame to show: the lines in this widget's base style, cut to its width."""
+        console = self.app.console
+        w, base = self.size.width, self.rich_style
+        self._strips = [Strip(list(t.render(console)), w).apply_style(base).crop(0, w) for t in lines]
+        self.draw_count += 1
+
+    @property
+    def drawn(self) -> bool:
+        return bool(self._strips)
+
+    def render_line(self, y: int) -> Strip:
+        if y == 0 or not self._strips:
+            self.draw()
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh()
