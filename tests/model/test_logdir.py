@@ -159,23 +159,19 @@ def test_blob_series_snapshot_is_consistent_while_a_thread_appends_and_purges():
     from tui.model.series import BlobSeries
 
     s = BlobSeries("text")
-    stop = threading.Event()
 
     def writer() -> None:
-        step = 0
-        while not stop.is_set():
+        for step in range(3000):
             s.append(step, float(step), f"item {step}")
-            step += 1
-            if step % 50 == 0:
+            if step % 50 == 49:
                 s.keep(np.asarray(s.steps) % 2 == 0)
 
     t = threading.Thread(target=writer)
     t.start()
-    try:
-        for _ in range(2000):
-            steps, walls, items, _version = s.snapshot()
-            assert len(steps) == len(walls) == len(items)
-            assert all(items[i] == f"item {st}" and walls[i] == st for i, st in enumerate(steps))
-    finally:
-        stop.set()
-        t.join()
+    checked = 0
+    while t.is_alive() or not checked:
+        steps, walls, items, _version = s.snapshot()
+        assert len(steps) == len(walls) == len(items)
+        assert all(items[i] == f"item {st}" and walls[i] == st for i, st in enumerate(steps))
+        checked += 1
+    t.join()
