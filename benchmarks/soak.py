@@ -1,0 +1,500 @@
+"""Soak: 10 live writers and 1,000 tab/focus changes against the real app in a pty (issue 11).
+
+    /work/venv/bin/python benchmarks/soak.py                    # 3 minutes, the issue's setting
+    /work/venv/bin/python benchmarks/soak.py --seconds 60 --keys 300 --quiet-keys 40
+    /work/venv/bin/python benchmarks/soak.py --checkout /path/to/other/tree
+
+The setup:
+
+- A writer process (10 threads by default, one per run, so the writers' GIL never delays this
+  harness's pty reader) appends to ``LOGDIR/run_NN/events.out.tfevents.*`` in tensorboardX's
+  layout (legacy ``simple_value`` scalars) at ``--rate`` steps per second each, flushing after
+  every step, so the app sees a file change about 1,000 times a second.
+- The app (``python -m tui.cli LOGDIR``, ``PYTHONPATH=<checkout>``) runs in a pseudo-terminal of
+  ``--size``, ``TERM=xterm-256color``; every byte it writes is read and time-stamped.
+- Keys: ``--keys`` presses of Tab (focus moves) and of the tab keys 1-7 (never the tab already
+  shown), in a seeded random order. The soak alternates ``--segment``-second stretches without
+  keys and with keys (keys evenly spaced, sent on schedule whatever the app is doing), starting
+  without; the writers run throughout.
+- Every ``--sample`` seconds: the app's RSS (VmRSS from /proc/PID/status) and CPU time
+  (utime+stime of all its threads, /proc/PID/stat).
+
+What is printed:
+
+- **RSS growth per point** = RSS growth during the key-free stretches / points written in them.
+- **RSS growth per key press** = (RSS growth during the key stretches minus what their points
+  account for at the per-point rate) / keys pressed in them. Also measured cleanly after the
+  soak (below). Target: flat, i.e. about 0.
+- **CPU %** of one core over the soak (mean, and p95 of the per-sample values).
+- **Key-to-screen latency**: from writing a key to the pty to the first byte the app writes
+  after it. During the soak this is a lower bound: a live repaint that happens to come first is
+  counted as the answer, so the same "time to the next byte" from random moments in the key-free
+  stretches is printed next to it (if the two are alike, the soak number says little). Then the
+  writers stop, the screen settles, and ``--quiet-keys`` more keys are pressed one at a time
+  (each after the previous answer went quiet): with nothing else drawing, the first byte is the
+  key's answer. That p95 is the one to compare with the target, < 150 ms; RSS per key press is
+  measured there too.
+
+The load average is printed at the start and the end: on a shared machine every latency and CPU
+number moves with it. Exit status: 0 when the soak ran to its end (whatever the numbers), 1 when
+it could not (the app did not start or died; the reason is printed), 130 on Ctrl-C. The app, the
+writer process and the temp logdir are removed in every case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import multiprocessing as mp
+import random
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+REPO = ROOT.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(ROOT))
+
+from ptyapp import (  # noqa: E402 - benchmarks/ is not a package
+    HarnessError,
+    PtyApp,
+    app_argv,
+    check_checkout,
+    child_env,
+    git_label,
+    interrupts_as_keyboard_interrupt,
+    loadavg,
+    parse_size,
+    percentile,
+    proc_cpu_seconds,
+    proc_rss_kb,
+    scratch_dir,
+)
+
+TARGET_P95_MS = 150.0
+TAB_KEYS = "1234567"
+
+# -- writers (in their own process) ----------------------------------------------------------------
+
+
+def tag_names(n: int) -> list[str]:
+    base = ["train/loss", "train/accuracy"]
+    return (base + [f"train/metric_{k}" for k in range(len(base), n)])[:n]
+
+
+def writer_process(
+    logdir: str, writers: int, rate: float, tags: int, initial: int, ready, go, stop, counter
+) -> None:
+    """Entry point of the writer process: one thread per run, each at ``rate`` steps a second.
+
+    Steps are due at fixed times (start + k / rate); a thread that falls behind writes the steps
+    it owes at once, so the long-run rate holds on a loaded machine. Every step is flushed.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the harness stops us; Ctrl-C reaches it
+    from tui.tfevents.writer import EventFileWriter
+
+    names = tag_names(tags)
+    files = [EventFileWriter(f"{logdir}/run_{i:02d}", legacy=True) for i in range(writers)]
+    for i, w in enumerate(files):
+        for s in range(initial):
+            for j, tag in enumerate(names):
+                w.add_scalar(tag, _value(i, j, s), s)
+        w.flush()
+    ready.set()
+    while not go.wait(0.1):
+        if stop.is_set():
+            return
+
+    def run(i: int, w: EventFileWriter) -> None:
+        t0 = time.monotonic()
+        k = 0
+        while not stop.is_set():
+            delay = t0 + k / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            step = initial + k
+            for j, tag in enumerate(names):
+                w.add_scalar(tag, _value(i, j, step), step)
+            w.flush()
+            with counter.get_lock():
+                counter.value += len(names)
+            k += 1
+
+    threads = [threading.Thread(target=run, args=(i, w), daemon=True) for i, w in enumerate(files)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for w in files:
+        w.close()
+
+
+def _value(run: int, tag: int, step: int) -> float:
+    return (1.0 + 0.1 * run) * math.exp(-step / 5000.0) + 0.01 * math.sin(step * 0.37 + tag)
+
+
+class Writers:
+    """The writer process and its handles; a context manager that always stops it."""
+
+    def __init__(self, logdir: Path, args: argparse.Namespace) -> None:
+        ctx = mp.get_context("spawn")  # no fork of a threaded harness
+        self.ready, self.go, self.stop = ctx.Event(), ctx.Event(), ctx.Event()
+        self.points = ctx.Value("q", 0)
+        self.proc = ctx.Process(
+            target=writer_process,
+            args=(
+                *(str(logdir), args.writers, args.rate, args.tags, args.initial_steps),
+                *(self.ready, self.go, self.stop, self.points),
+            ),
+            name="soak-writers",
+            daemon=True,
+        )
+
+    def __enter__(self) -> Writers:
+        self.proc.start()
+        if not self.ready.wait(120):
+            raise HarnessError("the writer process did not start in 120 s")
+        return self
+
+    def halt(self) -> None:
+        self.stop.set()
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(5)
+
+    def __exit__(self, *exc: object) -> None:
+        self.halt()
+
+
+# -- sampling ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    t: float
+    rss_kb: int
+    cpu_s: float
+    points: int
+    keys: int
+
+
+@dataclass
+class Soak:
+    """Everything recorded; the numbers are computed from it in :func:`report`."""
+
+    samples: list[Sample] = field(default_factory=list)
+    #: (first sample, last sample, with keys?) of each stretch, in order.
+    segments: list[tuple[int, int, bool]] = field(default_factory=list)
+    key_times: list[float] = field(default_factory=list)
+    probe_times: list[float] = field(default_factory=list)
+    quiet_latency_ms: list[float] = field(default_factory=list)
+    quiet_unanswered: int = 0
+    quiet_rss: tuple[int, int] = (0, 0)
+    keys_planned: int = 0
+    soak_span: tuple[int, int] = (0, 0)
+    load_start: str = ""
+    load_end: str = ""
+
+
+class Sampler(threading.Thread):
+    """Samples the app's RSS and CPU time every ``interval`` s; :meth:`now` takes one at once."""
+
+    def __init__(self, pid: int, interval: float, points, soak: Soak) -> None:
+        super().__init__(name="sampler", daemon=True)
+        self.pid, self.interval, self.points, self.soak = pid, interval, points, soak
+        self.keys = 0
+        self._halt = threading.Event()
+        self._lock = threading.Lock()
+
+    def now(self) -> int:
+        """Take a sample now; its index in ``soak.samples``."""
+        rss, cpu = proc_rss_kb(self.pid), proc_cpu_seconds(self.pid)
+        with self._lock:
+            self.soak.samples.append(
+                Sample(time.monotonic(), rss or 0, cpu or 0.0, self.points.value, self.keys)
+            )
+            return len(self.soak.samples) - 1
+
+    def run(self) -> None:
+        while not self._halt.wait(self.interval):
+            self.now()
+
+    def halt(self) -> None:
+        self._halt.set()
+        self.join(2)
+
+
+def key_sequence(n: int, seed: int) -> list[bytes]:
+    """``n`` presses: Tab (focus) or a tab key other than the tab shown, half and half."""
+    rng = random.Random(seed)
+    shown = "1"
+    keys: list[bytes] = []
+    for _ in range(n):
+        if rng.random() < 0.5:
+            keys.append(b"\t")
+        else:
+            shown = rng.choice([k for k in TAB_KEYS if k != shown])
+            keys.append(shown.encode())
+    return keys
+
+
+def run_soak(args: argparse.Namespace) -> tuple[Soak, PtyApp]:
+    soak = Soak(load_start=loadavg(), keys_planned=args.keys)
+    checkout = (args.checkout or REPO).resolve()
+    with scratch_dir("tbtui-soak-") as tmp:
+        env = child_env(checkout, tmp)
+        check_checkout(checkout, env, tmp)
+        logdir = tmp / "logdir"
+        cols, rows = args.size
+        with Writers(logdir, args) as writers:
+            app = PtyApp(app_argv(logdir), cols=cols, rows=rows, env=env, cwd=tmp)
+            with app:
+                if app.first_output_after(app.started, args.startup_timeout) is None:
+                    _check_alive(app, "at startup")
+                    raise HarnessError(f"the app wrote nothing in {args.startup_timeout:.0f} s")
+                if app.wait_quiet(args.settle, args.startup_timeout) is None:
+                    raise HarnessError("the screen never settled at startup")
+                _check_alive(app, "at startup")
+                sampler = Sampler(app.pid, args.sample, writers.points, soak)
+                first = sampler.now()
+                sampler.start()
+                try:
+                    writers.go.set()
+                    _stretches(app, sampler, soak, args)
+                    soak.soak_span = (first, sampler.now())
+                    writers.halt()
+                    _quiet_keys(app, sampler, soak, args)
+                finally:
+                    sampler.halt()
+                soak.load_end = loadavg()
+                return soak, app
+
+
+def _stretches(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namespace) -> None:
+    """Alternate key-free and key stretches for ``--seconds``; keys go out on schedule."""
+    n = max(2, round(args.seconds / args.segment))
+    length = args.seconds / n
+    key_stretches = n // 2
+    keys = key_sequence(args.keys, args.seed)
+    per = [len(keys) // key_stretches + (i < len(keys) % key_stretches) for i in range(key_stretches)]
+    rng = random.Random(args.seed + 1)
+    start = time.monotonic()
+    sent = 0
+    for i in range(n):
+        seg_start, seg_end = start + i * length, start + (i + 1) * length
+        a = sampler.now()
+        with_keys = i % 2 == 1
+        if with_keys:
+            count = per[i // 2]
+            for j in range(count):
+                time.sleep(max(0.0, seg_start + (j + 0.5) * length / count - time.monotonic()))
+                _check_alive(app, "during the soak")
+                soak.key_times.append(app.write(keys[sent]))
+                sent += 1
+                sampler.keys = sent
+        else:
+            # Controls: random moments without a key; "time to the next byte" is read off later.
+            soak.probe_times += [seg_start + rng.random() * length for _ in range(per[0] if per else 0)]
+        app.wait_for(lambda: app.eof, max(0.0, seg_end - time.monotonic()))  # early only if it dies
+        _check_alive(app, "during the soak")
+        soak.segments.append((a, sampler.now(), with_keys))
+    _check_alive(app, "during the soak")
+
+
+def _quiet_keys(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namespace) -> None:
+    """Writers stopped: one key at a time, each after the screen went quiet again."""
+    if app.wait_quiet(args.settle, 120) is None:
+        raise HarnessError("the screen never settled after the writers stopped")
+    before = sampler.now()
+    for key in key_sequence(args.quiet_keys, args.seed + 2):
+        t = app.write(key)
+        first = app.first_output_after(t, args.key_timeout)
+        if first is None:
+            soak.quiet_unanswered += 1
+        else:
+            soak.quiet_latency_ms.append((first - t) * 1000)
+        app.wait_quiet(args.quiet, 30, since=first or t)
+        _check_alive(app, "during the quiet keys")
+        sampler.keys += 1
+    after = sampler.now()
+    soak.quiet_rss = (before, after)
+
+
+def _check_alive(app: PtyApp, when: str) -> None:
+    if not app.alive():
+        tail = app.tail(1500).decode("utf-8", "replace")
+        raise HarnessError(f"the app exited {when} (status {app.returncode}); its last output:\n{tail}")
+
+
+# -- report -------------------------------------------------------------------------------------
+
+
+def next_byte_ms(app: PtyApp, times: list[float], timeout: float) -> tuple[list[float], int]:
+    """Time from each of ``times`` to the next output byte (ms), and how many saw none in ``timeout``."""
+    out, missing = [], 0
+    for t in times:
+        chunks = app.chunks_between(t, t + timeout)
+        if chunks:
+            out.append((chunks[0][0] - t) * 1000)
+        else:
+            missing += 1
+    return out, missing
+
+
+def growth(soak: Soak) -> dict[str, float]:
+    """RSS per point from the key-free stretches; per key from the rest, net of their points."""
+    s = soak.samples
+    d = {True: [0, 0, 0], False: [0, 0, 0]}  # rss kB, points, keys
+    for a, b, with_keys in soak.segments:
+        acc = d[with_keys]
+        acc[0] += s[b].rss_kb - s[a].rss_kb
+        acc[1] += s[b].points - s[a].points
+        acc[2] += s[b].keys - s[a].keys
+    free_rss, free_points, _ = d[False]
+    per_point_kb = free_rss / free_points if free_points else math.nan
+    key_rss, key_points, keys = d[True]
+    per_key_kb = (key_rss - per_point_kb * key_points) / keys if keys else math.nan
+    qa, qb = soak.quiet_rss
+    qkeys = s[qb].keys - s[qa].keys if qb else 0
+    return {
+        "per_point_bytes": per_point_kb * 1024,
+        "per_key_kb": per_key_kb,
+        "quiet_per_key_kb": (s[qb].rss_kb - s[qa].rss_kb) / qkeys if qkeys else math.nan,
+        "keys_in_soak": keys,
+    }
+
+
+def cpu(soak: Soak) -> tuple[float, float]:
+    """Mean CPU % of one core over the soak, and the p95 of the per-sample values."""
+    a, b = soak.soak_span
+    s = soak.samples[a : b + 1]
+    per = [100 * (y.cpu_s - x.cpu_s) / (y.t - x.t) for x, y in itertools.pairwise(s) if y.t - x.t > 0.2]
+    total = 100 * (s[-1].cpu_s - s[0].cpu_s) / (s[-1].t - s[0].t) if len(s) > 1 else math.nan
+    return total, percentile(per, 95)
+
+
+def report(soak: Soak, app: PtyApp, args: argparse.Namespace) -> dict:
+    s = soak.samples
+    a, b = soak.soak_span
+    g = growth(soak)
+    cpu_mean, cpu_p95 = cpu(soak)
+    key_ms, key_missing = next_byte_ms(app, soak.key_times, args.key_timeout)
+    probe_ms, _ = next_byte_ms(app, soak.probe_times, args.key_timeout)
+    points = s[b].points - s[a].points
+    secs = s[b].t - s[a].t
+    qa, qb = soak.quiet_rss
+    out = {
+        "checkout": git_label((args.checkout or REPO).resolve()),
+        "load_start": soak.load_start,
+        "load_end": soak.load_end,
+        "seconds": secs,
+        "points": points,
+        "points_per_s": points / secs if secs else math.nan,
+        "keys_planned": soak.keys_planned,
+        "keys_sent": len(soak.key_times),
+        "rss_start_mb": s[a].rss_kb / 1024,
+        "rss_end_mb": s[b].rss_kb / 1024,
+        "rss_peak_mb": max(x.rss_kb for x in s) / 1024,
+        "rss_quiet_before_mb": s[qa].rss_kb / 1024,
+        "rss_quiet_after_mb": s[qb].rss_kb / 1024,
+        **g,
+        "cpu_mean_pct": cpu_mean,
+        "cpu_p95_pct": cpu_p95,
+        "soak_key_p50_ms": percentile(key_ms, 50),
+        "soak_key_p95_ms": percentile(key_ms, 95),
+        "soak_key_unanswered": key_missing,
+        "control_p50_ms": percentile(probe_ms, 50),
+        "control_p95_ms": percentile(probe_ms, 95),
+        "quiet_keys": len(soak.quiet_latency_ms) + soak.quiet_unanswered,
+        "quiet_key_p50_ms": percentile(soak.quiet_latency_ms, 50),
+        "quiet_key_p95_ms": percentile(soak.quiet_latency_ms, 95),
+        "quiet_key_max_ms": max(soak.quiet_latency_ms, default=math.nan),
+        "quiet_key_unanswered": soak.quiet_unanswered,
+    }
+    r = out
+    cols, rows = args.size
+    print(
+        f"soak of {r['checkout']} at {cols}x{rows}: {args.writers} writers x {args.rate:g} steps/s "
+        f"x {args.tags} tag(s)"
+    )
+    print(f"  start: {r['load_start']}\n  end:   {r['load_end']}")
+    print(
+        f"  written   {r['points']:,} points in {r['seconds']:.0f} s ({r['points_per_s']:,.0f}/s); "
+        f"keys {r['keys_sent']} of {r['keys_planned']} in the soak + {r['quiet_keys']} one at a time after"
+    )
+    print(
+        f"  RSS       {r['rss_start_mb']:.1f} MB -> {r['rss_end_mb']:.1f} MB (peak {r['rss_peak_mb']:.1f}); "
+        f"per point {r['per_point_bytes']:,.0f} B; per key press {r['per_key_kb']:,.1f} kB (soak), "
+        f"{r['quiet_per_key_kb']:,.1f} kB (one at a time: {r['rss_quiet_before_mb']:.1f} -> "
+        f"{r['rss_quiet_after_mb']:.1f} MB)"
+    )
+    print(
+        f"  CPU       {r['cpu_mean_pct']:.0f}% of a core "
+        f"(p95 of {args.sample:g} s samples {r['cpu_p95_pct']:.0f}%)"
+    )
+    print(
+        f"  latency   one at a time: p50 {r['quiet_key_p50_ms']:.0f} ms, p95 {r['quiet_key_p95_ms']:.0f} ms, "
+        f"max {r['quiet_key_max_ms']:.0f} ms, unanswered {r['quiet_key_unanswered']}  (target p95 < "
+        f"{TARGET_P95_MS:.0f} ms)"
+    )
+    print(
+        f"            during the soak (lower bound): p50 {r['soak_key_p50_ms']:.0f} ms, p95 "
+        f"{r['soak_key_p95_ms']:.0f} ms, unanswered {r['soak_key_unanswered']}; next byte from a random "
+        f"moment without a key: p50 {r['control_p50_ms']:.0f} ms, p95 {r['control_p95_ms']:.0f} ms"
+    )
+    return out | {"samples": [vars(x) for x in s]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="See the module docstring (head -50 benchmarks/soak.py) for what each number means.",
+    )
+    p.add_argument(
+        "--checkout", type=Path, metavar="PATH", help="tree with a tui/ package (default: this one)"
+    )
+    p.add_argument("--seconds", type=float, default=180.0, help="length of the soak (default 180)")
+    p.add_argument("--writers", type=int, default=10, help="runs written at once (default 10)")
+    p.add_argument("--rate", type=float, default=100.0, help="steps per second per writer (default 100)")
+    p.add_argument("--tags", type=int, default=1, help="scalar tags per step (default 1)")
+    p.add_argument("--initial-steps", type=int, default=10, help="steps per run before the app starts")
+    p.add_argument("--keys", type=int, default=1000, help="key presses during the soak (default 1000)")
+    p.add_argument("--quiet-keys", type=int, default=100, help="keys pressed one at a time after it")
+    p.add_argument("--segment", type=float, default=15.0, help="length of each stretch with/without keys (s)")
+    p.add_argument("--size", type=parse_size, default=(120, 40), help="terminal COLSxROWS (default 120x40)")
+    p.add_argument("--sample", type=float, default=1.0, help="RSS/CPU sampling interval (s)")
+    p.add_argument("--key-timeout", type=float, default=3.0, help="unanswered this long: lost (s)")
+    p.add_argument("--quiet", type=float, default=0.3, help="silence that ends a key's answer (s)")
+    p.add_argument("--settle", type=float, default=2.0, help="silence that means the screen settled (s)")
+    p.add_argument("--startup-timeout", type=float, default=120.0, help="wait for the first screen (s)")
+    p.add_argument("--seed", type=int, default=11, help="seed of the key order")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the numbers and samples here")
+    args = p.parse_args(argv)
+    if args.checkout and not (args.checkout / "tui" / "__init__.py").is_file():
+        p.error(f"--checkout {args.checkout}: no tui/ package there")
+    if args.seconds < 2 * args.segment:
+        p.error("--seconds must cover at least two --segment stretches (one without keys, one with)")
+    try:
+        with interrupts_as_keyboard_interrupt():
+            soak, app = run_soak(args)
+            result = report(soak, app, args)
+    except HarnessError as e:
+        print(f"soak: cannot measure: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("soak: interrupted; cleaned up", file=sys.stderr)
+        return 130
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
