@@ -195,6 +195,11 @@ class Soak:
     key_times: list[float] = field(default_factory=list)
     probe_times: list[float] = field(default_factory=list)
     quiet_latency_ms: list[float] = field(default_factory=list)
+    #: (key, latency in ms or None when unanswered) of each key pressed one at a time.
+    quiet_log: list[tuple[str, float | None]] = field(default_factory=list)
+    #: The whole key order: the soak's keys, then the quiet phase's (so no digit repeats the tab shown).
+    keys: list[bytes] = field(default_factory=list)
+    writer_cpu_s: float = math.nan
     quiet_unanswered: int = 0
     quiet_rss: tuple[int, int] = (0, 0)
     keys_planned: int = 0
@@ -247,6 +252,7 @@ def key_sequence(n: int, seed: int) -> list[bytes]:
 
 def run_soak(args: argparse.Namespace) -> tuple[Soak, PtyApp]:
     soak = Soak(load_start=loadavg(), keys_planned=args.keys)
+    soak.keys = key_sequence(args.keys + args.quiet_keys, args.seed)
     checkout = (args.checkout or REPO).resolve()
     with scratch_dir("tbtui-soak-") as tmp:
         env = child_env(checkout, tmp)
@@ -267,8 +273,10 @@ def run_soak(args: argparse.Namespace) -> tuple[Soak, PtyApp]:
                 sampler.start()
                 try:
                     writers.go.set()
+                    writer_cpu = proc_cpu_seconds(writers.proc.pid) or 0.0
                     _stretches(app, sampler, soak, args)
                     soak.soak_span = (first, sampler.now())
+                    soak.writer_cpu_s = (proc_cpu_seconds(writers.proc.pid) or math.nan) - writer_cpu
                     writers.halt()
                     _quiet_keys(app, sampler, soak, args)
                 finally:
@@ -278,12 +286,17 @@ def run_soak(args: argparse.Namespace) -> tuple[Soak, PtyApp]:
 
 
 def _stretches(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namespace) -> None:
-    """Alternate key-free and key stretches for ``--seconds``; keys go out on schedule."""
+    """Alternate key-free and key stretches for ``--seconds``, the writers running throughout.
+
+    Keys are spread evenly over their stretch, but like a user the harness waits for the screen
+    to react (the next byte, at most ``--key-timeout``) before the next key, so keys never pile
+    up in the pty and their cost lands in their own stretch, not in the key-free one after it.
+    Keys a stretch had no time for move on to the next one; the report says how many were sent.
+    """
     n = max(2, round(args.seconds / args.segment))
     length = args.seconds / n
     key_stretches = n // 2
-    keys = key_sequence(args.keys, args.seed)
-    per = [len(keys) // key_stretches + (i < len(keys) % key_stretches) for i in range(key_stretches)]
+    keys = soak.keys[: args.keys]
     rng = random.Random(args.seed + 1)
     start = time.monotonic()
     sent = 0
@@ -292,16 +305,21 @@ def _stretches(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namespa
         a = sampler.now()
         with_keys = i % 2 == 1
         if with_keys:
-            count = per[i // 2]
+            count = math.ceil((len(keys) - sent) / (key_stretches - i // 2))
             for j in range(count):
-                time.sleep(max(0.0, seg_start + (j + 0.5) * length / count - time.monotonic()))
+                time.sleep(max(0.0, seg_start + j * length / count - time.monotonic()))
+                if time.monotonic() >= seg_end:
+                    break
                 _check_alive(app, "during the soak")
-                soak.key_times.append(app.write(keys[sent]))
+                t = app.write(keys[sent])
+                soak.key_times.append(t)
                 sent += 1
                 sampler.keys = sent
+                app.first_output_after(t, max(0.0, min(args.key_timeout, seg_end - time.monotonic())))
         else:
             # Controls: random moments without a key; "time to the next byte" is read off later.
-            soak.probe_times += [seg_start + rng.random() * length for _ in range(per[0] if per else 0)]
+            per = math.ceil(len(keys) / key_stretches)
+            soak.probe_times += [seg_start + rng.random() * length for _ in range(per)]
         app.wait_for(lambda: app.eof, max(0.0, seg_end - time.monotonic()))  # early only if it dies
         _check_alive(app, "during the soak")
         soak.segments.append((a, sampler.now(), with_keys))
@@ -313,13 +331,16 @@ def _quiet_keys(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namesp
     if app.wait_quiet(args.settle, 120) is None:
         raise HarnessError("the screen never settled after the writers stopped")
     before = sampler.now()
-    for key in key_sequence(args.quiet_keys, args.seed + 2):
+    sent = len(soak.key_times)  # go on from the tab the soak left shown
+    for key in soak.keys[sent : sent + args.quiet_keys]:
         t = app.write(key)
         first = app.first_output_after(t, args.key_timeout)
-        if first is None:
+        latency = None if first is None else (first - t) * 1000
+        soak.quiet_log.append((key.decode(), latency))
+        if latency is None:
             soak.quiet_unanswered += 1
         else:
-            soak.quiet_latency_ms.append((first - t) * 1000)
+            soak.quiet_latency_ms.append(latency)
         app.wait_quiet(args.quiet, 30, since=first or t)
         _check_alive(app, "during the quiet keys")
         sampler.keys += 1
@@ -336,16 +357,13 @@ def _check_alive(app: PtyApp, when: str) -> None:
 # -- report -------------------------------------------------------------------------------------
 
 
-def next_byte_ms(app: PtyApp, times: list[float], timeout: float) -> tuple[list[float], int]:
-    """Time from each of ``times`` to the next output byte (ms), and how many saw none in ``timeout``."""
-    out, missing = [], 0
+def next_byte_ms(app: PtyApp, times: list[float], timeout: float) -> list[float | None]:
+    """Time from each of ``times`` to the next output byte (ms); None when none came in ``timeout``."""
+    out: list[float | None] = []
     for t in times:
-        chunks = app.chunks_between(t, t + timeout)
-        if chunks:
-            out.append((chunks[0][0] - t) * 1000)
-        else:
-            missing += 1
-    return out, missing
+        first = app.first_output_after(t, 0.0)  # after the run: already logged, no waiting
+        out.append((first - t) * 1000 if first is not None and first - t <= timeout else None)
+    return out
 
 
 def growth(soak: Soak) -> dict[str, float]:
@@ -385,8 +403,9 @@ def report(soak: Soak, app: PtyApp, args: argparse.Namespace) -> dict:
     a, b = soak.soak_span
     g = growth(soak)
     cpu_mean, cpu_p95 = cpu(soak)
-    key_ms, key_missing = next_byte_ms(app, soak.key_times, args.key_timeout)
-    probe_ms, _ = next_byte_ms(app, soak.probe_times, args.key_timeout)
+    key_each = next_byte_ms(app, soak.key_times, args.key_timeout)
+    key_ms = [v for v in key_each if v is not None]
+    probe_ms = [v for v in next_byte_ms(app, soak.probe_times, args.key_timeout) if v is not None]
     points = s[b].points - s[a].points
     secs = s[b].t - s[a].t
     qa, qb = soak.quiet_rss
@@ -409,7 +428,7 @@ def report(soak: Soak, app: PtyApp, args: argparse.Namespace) -> dict:
         "cpu_p95_pct": cpu_p95,
         "soak_key_p50_ms": percentile(key_ms, 50),
         "soak_key_p95_ms": percentile(key_ms, 95),
-        "soak_key_unanswered": key_missing,
+        "soak_key_unanswered": len(key_each) - len(key_ms),
         "control_p50_ms": percentile(probe_ms, 50),
         "control_p95_ms": percentile(probe_ms, 95),
         "quiet_keys": len(soak.quiet_latency_ms) + soak.quiet_unanswered,
@@ -417,6 +436,8 @@ def report(soak: Soak, app: PtyApp, args: argparse.Namespace) -> dict:
         "quiet_key_p95_ms": percentile(soak.quiet_latency_ms, 95),
         "quiet_key_max_ms": max(soak.quiet_latency_ms, default=math.nan),
         "quiet_key_unanswered": soak.quiet_unanswered,
+        **_quiet_breakdown(soak.quiet_log),
+        "writer_cpu_pct": 100 * soak.writer_cpu_s / secs if secs else math.nan,
     }
     r = out
     cols, rows = args.size
@@ -435,9 +456,11 @@ def report(soak: Soak, app: PtyApp, args: argparse.Namespace) -> dict:
         f"{r['quiet_per_key_kb']:,.1f} kB (one at a time: {r['rss_quiet_before_mb']:.1f} -> "
         f"{r['rss_quiet_after_mb']:.1f} MB)"
     )
+    print("  stretches " + ", ".join(_stretch_text(soak, i) for i in range(len(soak.segments))))
     print(
         f"  CPU       {r['cpu_mean_pct']:.0f}% of a core "
-        f"(p95 of {args.sample:g} s samples {r['cpu_p95_pct']:.0f}%)"
+        f"(p95 of {args.sample:g} s samples {r['cpu_p95_pct']:.0f}%); the writer process "
+        f"{r['writer_cpu_pct']:.0f}%"
     )
     print(
         f"  latency   one at a time: p50 {r['quiet_key_p50_ms']:.0f} ms, p95 {r['quiet_key_p95_ms']:.0f} ms, "
@@ -445,11 +468,37 @@ def report(soak: Soak, app: PtyApp, args: argparse.Namespace) -> dict:
         f"{TARGET_P95_MS:.0f} ms)"
     )
     print(
+        f"            p95 of Tab {r['quiet_p95_tab_ms']:.0f} ms, of 1-7 {r['quiet_p95_digit_ms']:.0f} ms; "
+        f"p95 of the first half {r['quiet_p95_first_half_ms']:.0f} ms, the second half "
+        f"{r['quiet_p95_second_half_ms']:.0f} ms"
+    )
+    print(
         f"            during the soak (lower bound): p50 {r['soak_key_p50_ms']:.0f} ms, p95 "
         f"{r['soak_key_p95_ms']:.0f} ms, unanswered {r['soak_key_unanswered']}; next byte from a random "
         f"moment without a key: p50 {r['control_p50_ms']:.0f} ms, p95 {r['control_p95_ms']:.0f} ms"
     )
-    return out | {"samples": [vars(x) for x in s]}
+    soak_log = [(k.decode(), ms) for k, ms in zip(soak.keys, key_each, strict=False)]
+    return out | {"samples": [vars(x) for x in s], "soak_keys": soak_log, "quiet_keys_log": soak.quiet_log}
+
+
+def _stretch_text(soak: Soak, i: int) -> str:
+    """``+12.3 MB/40k pts/0 keys``: what one stretch added, so a warm-up or a spill shows."""
+    a, b, _ = soak.segments[i]
+    x, y = soak.samples[a], soak.samples[b]
+    mb, points = (y.rss_kb - x.rss_kb) / 1024, (y.points - x.points) / 1000
+    return f"{mb:+.1f} MB/{points:.0f}k pts/{y.keys - x.keys} keys"
+
+
+def _quiet_breakdown(log: list[tuple[str, float | None]]) -> dict[str, float]:
+    """p95 of the one-at-a-time latencies by key kind and by half (a leak slows later keys)."""
+    ms = [(k, v) for k, v in log if v is not None]
+    half = len(log) // 2
+    return {
+        "quiet_p95_tab_ms": percentile([v for k, v in ms if k == "\t"], 95),
+        "quiet_p95_digit_ms": percentile([v for k, v in ms if k != "\t"], 95),
+        "quiet_p95_first_half_ms": percentile([v for _, v in log[:half] if v is not None], 95),
+        "quiet_p95_second_half_ms": percentile([v for _, v in log[half:] if v is not None], 95),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
