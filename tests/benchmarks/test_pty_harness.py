@@ -148,6 +148,10 @@ def test_soak_keys_always_change_the_screen():
     digits = [k for k in keys if k != b"\t"]
     assert 150 < len(digits) < 350
     assert all(a != b for a, b in zip([b"1", *digits], digits, strict=False))  # never the tab shown
+    shown = [b"1", *[k if k != b"\t" else None for k in keys]]
+    for i, key in enumerate(keys):
+        last_digit = next(k for k in reversed(shown[: i + 1]) if k is not None)
+        assert not (key == b"\t" and last_digit == soak.NO_TAB_ON.encode())
 
 
 def test_soak_growth_separates_points_from_keys():
