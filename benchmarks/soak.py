@@ -80,6 +80,7 @@ from ptyapp import (  # noqa: E402 - benchmarks/ is not a package
 TARGET_P95_MS = 150.0
 TAB_KEYS = "1234567"
 NO_TAB_ON = "6"  # HParams: see key_sequence
+PACE_QUIET = 0.05  # during the soak, a key follows the previous answer after this much silence
 
 # -- writers (in their own process) ----------------------------------------------------------------
 
@@ -302,8 +303,9 @@ def _stretches(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namespa
     """Alternate key-free and key stretches for ``--seconds``, the writers running throughout.
 
     Keys are spread evenly over their stretch, but like a user the harness waits for the screen
-    to react (the next byte, at most ``--key-timeout``) before the next key, so keys never pile
-    up in the pty and their cost lands in their own stretch, not in the key-free one after it.
+    to react (the next byte, at most ``--key-timeout``, then 50 ms without output) before the
+    next key, so keys never pile up in the pty and their cost lands in their own stretch, not in
+    the key-free one after it.
     Keys a stretch had no time for move on to the next one; the report says how many were sent.
     """
     n = max(2, round(args.seconds / args.segment))
@@ -328,7 +330,10 @@ def _stretches(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namespa
                 soak.key_times.append(t)
                 sent += 1
                 sampler.keys = sent
-                app.first_output_after(t, max(0.0, min(args.key_timeout, seg_end - time.monotonic())))
+                # Wait for the answer to start and pause, so the next key's "first byte" is not the
+                # rest of this one's frame (a frame arrives in several reads).
+                first = app.first_output_after(t, max(0.0, min(args.key_timeout, seg_end - time.monotonic())))
+                app.wait_quiet(PACE_QUIET, max(0.0, seg_end - time.monotonic()), since=first or t)
         else:
             # Controls: random moments without a key; "time to the next byte" is read off later.
             per = math.ceil(len(keys) / key_stretches)
@@ -492,13 +497,16 @@ def print_report(r: dict, soak: Soak, args: argparse.Namespace) -> None:
         f"(p95 of {args.sample:g} s samples {r['cpu_p95_pct']:.0f}%); the writer process "
         f"{r['writer_cpu_pct']:.0f}%"
     )
-    print(
-        f"  latency   during the soak (a lower bound): p50 {r['soak_key_p50_ms']:.0f} ms, p95 "
-        f"{r['soak_key_p95_ms']:.0f} ms, unanswered {r['soak_key_unanswered']}; next byte from a random "
-        f"moment without a key: p50 {r['control_p50_ms']:.0f} ms, p95 {r['control_p95_ms']:.0f} ms"
-    )
+    if r["keys_sent"]:
+        print(
+            f"  latency   during the soak (a lower bound): p50 {r['soak_key_p50_ms']:.0f} ms, p95 "
+            f"{r['soak_key_p95_ms']:.0f} ms, unanswered {r['soak_key_unanswered']}; next byte from a random "
+            f"moment without a key: p50 {r['control_p50_ms']:.0f} ms, p95 {r['control_p95_ms']:.0f} ms"
+        )
     if soak.quiet_skipped:
         print(f"  after     not measured: {soak.quiet_skipped}")
+        return
+    if not r["quiet_keys"]:
         return
     print(
         f"  after     the writers stopped the app drew for {r['settle_after_s']:.1f} s more; then "
