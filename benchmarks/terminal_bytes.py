@@ -7,7 +7,8 @@
 What is measured, per checkout and terminal size (80x24 and 120x40 by default):
 
 - The app (``python -m tui.cli LOGDIR`` with ``PYTHONPATH=<checkout>``) runs in a pseudo-terminal
-  of that size (set with TIOCSWINSZ before it starts), ``TERM=xterm-256color``, no COLORTERM.
+  of that size (set with TIOCSWINSZ before it starts), ``TERM=xterm-256color`` (``--term``), no
+  COLORTERM.
   The pty's master side plays the terminal and counts every byte the app writes: that is what
   an SSH or mosh link would carry.
 - The logdir, written fresh for each measurement by this checkout's ``tui.tfevents.writer``, is a
@@ -113,7 +114,7 @@ def measure(target: Target, cols: int, rows: int, args: argparse.Namespace) -> R
 
     res = Result(target.label, f"{cols}x{rows}")
     with scratch_dir("tbtui-bytes-") as tmp:
-        env = child_env(target.path, tmp)
+        env = child_env(target.path, tmp, term=args.term)
         check_checkout(target.path, env, tmp)
         wall0 = time.time() - args.steps
         with EventFileWriter(str(tmp / "logdir" / "run"), legacy=True) as writer:
@@ -206,7 +207,7 @@ def print_table(results: list[Result], args: argparse.Namespace) -> None:
     print(
         f"target at {TARGET_SIZE[0]}x{TARGET_SIZE[1]}: under {TARGET_UPDATE_BYTES:,} B per one-step "
         f"update, 0 B/s idle ({args.updates} updates of 1 step, >= {args.interval} s apart, "
-        f"{args.steps} steps before; idle windows {args.idle} s)"
+        f"{args.steps} steps before; idle windows {args.idle} s; TERM={args.term})"
     )
 
 
@@ -230,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         help="also measure git revision REV of this repository (e.g. 5b51a35; repeatable)",
     )
     p.add_argument("--sizes", default="80x24,120x40", help="terminal sizes, COLSxROWS, comma-separated")
+    p.add_argument("--term", default="xterm-256color", help="TERM for the app (xterm: 16 colours)")
     p.add_argument("--steps", type=int, default=200, help="points in the run before the updates")
     p.add_argument("--updates", type=int, default=10, help="one-step updates to count")
     p.add_argument("--interval", type=float, default=1.0, help="seconds between appended steps, at least")
