@@ -14,8 +14,8 @@ The setup:
   ``--size``, ``TERM=xterm-256color``; every byte it writes is read and time-stamped.
 - Keys: ``--keys`` presses of Tab (focus moves) and of the tab keys 1-7 (never the tab already
   shown), in a seeded random order. The soak alternates ``--segment``-second stretches without
-  keys and with keys (keys evenly spaced, sent on schedule whatever the app is doing), starting
-  without; the writers run throughout.
+  keys and with keys (evenly spaced; each waits for the previous one's answer unless
+  ``--no-pace``), starting without; the writers run throughout.
 - Every ``--sample`` seconds: the app's RSS (VmRSS from /proc/PID/status) and CPU time
   (utime+stime of all its threads, /proc/PID/stat).
 
@@ -31,9 +31,9 @@ What is printed:
   counted as the answer, so the same "time to the next byte" from random moments in the key-free
   stretches is printed next to it (if the two are alike, the soak number says little). Then the
   writers stop, the screen settles, and ``--quiet-keys`` more keys are pressed one at a time
-  (each after the previous answer went quiet): with nothing else drawing, the first byte is the
-  key's answer. That p95 is the one to compare with the target, < 150 ms; RSS per key press is
-  measured there too.
+  (each after the previous answer went quiet and the app's CPU went idle): with nothing else
+  drawing, the first byte is the key's answer. That p95 is the one to compare with the target,
+  < 150 ms; RSS per key press is measured there too.
 
 The load average is printed at the start and the end: on a shared machine every latency and CPU
 number moves with it. Exit status: 0 when the soak ran to its end (whatever the numbers), 1 when
@@ -308,6 +308,8 @@ def _stretches(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namespa
     next key, so keys never pile up in the pty and their cost lands in their own stretch, not in
     the key-free one after it.
     Keys a stretch had no time for move on to the next one; the report says how many were sent.
+    ``--no-pace`` sends every key on schedule instead (all ``--keys`` are pressed, however slow
+    the app; answers then spill into the next stretch and the soak latency means little).
     """
     n = max(2, round(args.seconds / args.segment))
     length = args.seconds / n
@@ -331,10 +333,12 @@ def _stretches(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namespa
                 soak.key_times.append(t)
                 sent += 1
                 sampler.keys = sent
-                # Wait for the answer to start and pause, so the next key's "first byte" is not the
-                # rest of this one's frame (a frame arrives in several reads).
-                first = app.first_output_after(t, max(0.0, min(args.key_timeout, seg_end - time.monotonic())))
-                app.wait_quiet(PACE_QUIET, max(0.0, seg_end - time.monotonic()), since=first or t)
+                if args.pace:
+                    # Wait for the answer to start and pause, so the next key's "first byte" is
+                    # not the rest of this one's frame (a frame arrives in several reads).
+                    left = max(0.0, seg_end - time.monotonic())
+                    first = app.first_output_after(t, min(args.key_timeout, left))
+                    app.wait_quiet(PACE_QUIET, max(0.0, seg_end - time.monotonic()), since=first or t)
         else:
             # Controls: random moments without a key; "time to the next byte" is read off later.
             per = math.ceil(len(keys) / key_stretches)
@@ -352,7 +356,7 @@ def _quiet_keys(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namesp
     failure: then this phase is skipped and the report says how fast it was still writing.
     """
     t0 = time.monotonic()
-    last = app.wait_quiet(args.settle, args.settle_timeout)
+    last = wait_idle(app, args.settle, args.settle_timeout)
     if last is None:
         rate = app.bytes_between(t0) / (time.monotonic() - t0)
         soak.quiet_skipped = (
@@ -372,11 +376,31 @@ def _quiet_keys(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namesp
             soak.quiet_unanswered += 1
         else:
             soak.quiet_latency_ms.append(latency)
-        app.wait_quiet(args.quiet, 30, since=first or t)
+        wait_idle(app, args.quiet, 30, since=first or t)
         _check_alive(app, "during the quiet keys")
         sampler.keys += 1
     after = sampler.now()
     soak.quiet_rss = (before, after)
+
+
+def wait_idle(app: PtyApp, quiet: float, timeout: float, since: float | None = None) -> float | None:
+    """Silence for ``quiet`` s and then the app idle (under 5% of a core for 0.2 s); None on timeout.
+
+    Silence alone is not enough: an app still working through a backlog of keys can be silent
+    for seconds, and the next key's latency would then include that backlog.
+    """
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        last = app.wait_quiet(quiet, left, since=since)
+        if last is None:
+            return None
+        c0, t0 = proc_cpu_seconds(app.pid), time.monotonic()
+        app.wait_for(lambda: app.eof, 0.2)
+        c1, t1 = proc_cpu_seconds(app.pid), time.monotonic()
+        if c0 is None or c1 is None or ((c1 - c0) / (t1 - t0) < 0.05 and app.last_output() == last):
+            return last
+        since = None
+    return None
 
 
 def _check_alive(app: PtyApp, when: str) -> None:
@@ -560,6 +584,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tags", type=int, default=1, help="scalar tags per step (default 1)")
     p.add_argument("--initial-steps", type=int, default=10, help="steps per run before the app starts")
     p.add_argument("--keys", type=int, default=1000, help="key presses during the soak (default 1000)")
+    p.add_argument(
+        "--no-pace",
+        dest="pace",
+        action="store_false",
+        help="send soak keys on schedule without waiting for each answer (all --keys get pressed)",
+    )
     p.add_argument("--quiet-keys", type=int, default=100, help="keys pressed one at a time after it")
     p.add_argument("--segment", type=float, default=15.0, help="length of each stretch with/without keys (s)")
     p.add_argument("--size", type=parse_size, default=(120, 40), help="terminal COLSxROWS (default 120x40)")
