@@ -384,21 +384,21 @@ def _quiet_keys(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namesp
 
 
 def wait_idle(app: PtyApp, quiet: float, timeout: float, since: float | None = None) -> float | None:
-    """Silence for ``quiet`` s and then the app idle (under 5% of a core for 0.2 s); None on timeout.
+    """Silence for ``quiet`` s, then the app idle for 0.3 s; the last output's time, None on timeout.
 
     Silence alone is not enough: an app still working through a backlog of keys can be silent
-    for seconds, and the next key's latency would then include that backlog.
+    for seconds, and the next key's latency would then include that backlog. "Idle" is at most
+    20 ms of CPU in the 0.3 s (two clock ticks: an idle Textual app uses about 1% of a core).
     """
     deadline = time.monotonic() + timeout
     while (left := deadline - time.monotonic()) > 0:
-        last = app.wait_quiet(quiet, left, since=since)
-        if last is None:
+        if app.wait_quiet(quiet, left, since=since) is None:
             return None
-        c0, t0 = proc_cpu_seconds(app.pid), time.monotonic()
-        app.wait_for(lambda: app.eof, 0.2)
-        c1, t1 = proc_cpu_seconds(app.pid), time.monotonic()
-        if c0 is None or c1 is None or ((c1 - c0) / (t1 - t0) < 0.05 and app.last_output() == last):
-            return last
+        n0, c0 = app.total, proc_cpu_seconds(app.pid)
+        app.wait_for(lambda: app.eof, 0.3)
+        c1 = proc_cpu_seconds(app.pid)
+        if app.total == n0 and (c0 is None or c1 is None or c1 - c0 <= 0.02):
+            return app.last_output() or since
         since = None
     return None
 
