@@ -36,6 +36,7 @@ from textual.worker import get_current_worker
 
 from tui.model.loader import SLICE_BYTES, Loader
 from tui.model.logdir import Changes, Logdir
+from tui.model.plugins import active_dashboards
 from tui.render.chart import color_for
 from tui.views.cache import LruCache
 from tui.views.state import SMOOTHING_STOPS, ViewState
@@ -52,6 +53,7 @@ from tui.widgets.hparams_pane import HParamsPane
 from tui.widgets.image_view import prepare_terminal_graphics
 from tui.widgets.images_pane import ImagesPane
 from tui.widgets.pane import Pane
+from tui.widgets.pr_curves_pane import PrCurvesPane
 from tui.widgets.run_list import RunList
 from tui.widgets.scalars_pane import ScalarsPane
 from tui.widgets.status_bar import StatusBar
@@ -71,9 +73,12 @@ class TabSpec:
     title: str
     pane: type[Pane]
     short: str = ""
+    #: Dashboards of :func:`tui.model.plugins.active_dashboards` that put this tab in the tab bar;
+    #: empty for a tab that is always there.
+    needs: tuple[str, ...] = ()
 
 
-#: The tabs in order; number keys 1-7 select them.
+#: The tabs in order; number keys 1-9 and 0 select them.
 TABS: tuple[TabSpec, ...] = (
     TabSpec("scalars", "Scalars", ScalarsPane),
     TabSpec("histograms", "Histograms", HistogramsPane, "Hist"),
@@ -82,12 +87,13 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("text", "Text", TextPane),
     TabSpec("hparams", "HParams", HParamsPane, "HP"),
     TabSpec("images", "Images", ImagesPane, "Img"),
+    TabSpec("pr_curves", "PR Curves", PrCurvesPane, "PR", needs=("pr_curves",)),
 )
 
 DASHBOARD_HELP = "Dashboard: chart, histograms and graph of the focused run at once (number keys: tabs)"
 #: Start-up layouts (``--layout``).
 LAYOUTS = ("tabs", "dashboard")
-TAB_KEYS_HELP = "Tab: " + ", ".join(f"{n} {spec.title}" for n, spec in enumerate(TABS, start=1))
+TAB_KEYS_HELP = "Tab: " + ", ".join(f"{n % 10} {spec.title}" for n, spec in enumerate(TABS, start=1))
 
 
 class LogdirChanged(Message):
@@ -138,7 +144,7 @@ class TbtuiApp(App[int]):
         Binding("a", "all_runs", "All runs", show=False, tooltip="Show all runs"),
         Binding("d", "toggle_dashboard", "Dashboard", tooltip=DASHBOARD_HELP),
         *[
-            Binding(str(n), f"tab({n - 1})", spec.title, show=False, tooltip=TAB_KEYS_HELP)
+            Binding(str(n % 10), f"tab({n - 1})", spec.title, show=False, tooltip=TAB_KEYS_HELP)
             for n, spec in enumerate(TABS, start=1)
         ],
     ]
@@ -180,6 +186,9 @@ class TbtuiApp(App[int]):
         self._focus_before_filter = None
         #: The dashboard shows instead of the tabs (``d``); it is mounted the first time it is needed.
         self.dashboard_on = layout == "dashboard"
+        #: Tabs out of the tab bar because no loaded run has their data (their keys still work).
+        self.hidden_tabs: set[str] = {spec.id for spec in TABS if spec.needs}
+        self._active_key: tuple | None = None
 
     def _make_pane(self, spec: TabSpec) -> Pane:
         if spec.pane is GraphPane:
@@ -208,13 +217,16 @@ class TbtuiApp(App[int]):
                 yield FilterBar(self.view.run_regex, self.view.tag_regex, id="filter")
                 with TabbedContent(id="tabs"):
                     for n, spec in enumerate(TABS, start=1):
-                        with TabPane(f"{n} {spec.title}", id=spec.id):
+                        with TabPane(f"{n % 10} {spec.title}", id=spec.id):
                             yield self.panes[spec.id]
         yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(RunList).border_title = "Runs"
+        tabs = self.query_one(TabbedContent)
+        for tab in self.hidden_tabs:
+            tabs.hide_tab(tab)
         # The tab bar is for the mouse; keys 1-7 switch tabs, so Tab skips it.
         self.query_one(TabbedContent).query_one(Tabs).can_focus = False
         self.query_one(FilterBar).set_class(bool(self.view.run_regex or self.view.tag_regex), "-set")
@@ -235,7 +247,7 @@ class TbtuiApp(App[int]):
         tabs = self.query_one(TabbedContent)
         for n, spec in enumerate(TABS, start=1):
             title = (spec.short or spec.title) if narrow else spec.title
-            tabs.get_tab(spec.id).label = f"{n} {title}"
+            tabs.get_tab(spec.id).label = f"{n % 10} {title}"
 
     # -- loader (a thread: never on the event loop) ---------------------------------------------
 
@@ -297,6 +309,7 @@ class TbtuiApp(App[int]):
         run_list.set_rows(self.view.rows(self.logdir))
         if self.view.focused_run is None or self.view.focused_run not in self.logdir.runs:
             self.view.focused_run = run_list.current_run
+        self._update_tab_bar()
         pane = self.dashboard if self.dashboard_on else self.active_pane
         if pane is not None:
             pane.context = self.context()
@@ -305,6 +318,20 @@ class TbtuiApp(App[int]):
         if self.throttle.first_data_push is not None:
             self.loader.first_frame_shown.set()
         self._maybe_settled()
+
+    def _update_tab_bar(self) -> None:
+        """Tabs whose dashboards have data join the tab bar (as TensorBoard lists active plugins);
+        the others stay out of it, but their keys and palette commands still open them."""
+        key = (id(self.logdir), self.logdir.generation)
+        if key == self._active_key:
+            return
+        self._active_key = key
+        active = active_dashboards(self.logdir.runs, self.logdir.path)
+        tabs = self.query_one(TabbedContent)
+        for spec in TABS:
+            if spec.needs and spec.id in self.hidden_tabs and active.intersection(spec.needs):
+                self.hidden_tabs.discard(spec.id)
+                tabs.show_tab(spec.id)
 
     def _update_status(self) -> None:
         self.query_one(StatusBar).set_info(
@@ -441,6 +468,9 @@ class TbtuiApp(App[int]):
         elif tabs.active == TABS[index].id:
             return
         self.set_focus(None)
+        if TABS[index].id in self.hidden_tabs:  # asked for by key or palette: it shows what is missing
+            self.hidden_tabs.discard(TABS[index].id)
+            tabs.show_tab(TABS[index].id)
         tabs.active = TABS[index].id
         self.call_after_refresh(self._focus_active_pane)
 
@@ -544,7 +574,7 @@ class TbtuiApp(App[int]):
         )
         for n, spec in enumerate(TABS, start=1):
             yield SystemCommand(
-                f"Tab: {spec.title}", f"Switch to {spec.title} ({n})", lambda i=n - 1: self.action_tab(i)
+                f"Tab: {spec.title}", f"Switch to {spec.title} ({n % 10})", lambda i=n - 1: self.action_tab(i)
             )
         pane = self.active_pane
         if isinstance(pane, ScalarsPane):

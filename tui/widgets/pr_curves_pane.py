@@ -1,0 +1,337 @@
+"""The PR Curves tab: precision against recall per tag, one line per visible run, with a step slider.
+
+As in TensorBoard's PR curves dashboard, each tag is one chart with a line per run, and a step slider
+picks which step's curve is drawn (a run that did not log at that step shows its latest curve before
+it). The cursor is a recall value (``h``/``l``): each run's threshold nearest to it is spelled out
+under the chart with its precision, recall and TP/FP/TN/FN, like TensorBoard's tooltip.
+
+Curves are decoded (:func:`tui.model.pr_curves.read_pr_curves`) in a worker thread and cached per
+series version, so the event loop only draws.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Static
+from textual.worker import Worker, WorkerState
+
+from tui.model.pr_curves import PrCurveSeries, read_pr_curves
+from tui.model.tags import group_tags
+from tui.render.pr_chart import PrChart, PrLine, pr_readout, render_pr_chart
+from tui.tfevents.decode import PR_CURVES
+from tui.views.safe import inert
+from tui.views.selection import PaneContext
+from tui.widgets.lines_view import LinesView
+from tui.widgets.pane import Pane
+from tui.widgets.step_slider import StepSlider
+from tui.widgets.tag_list import TagList
+
+__all__ = ["PrChartView", "PrCurvesPane"]
+
+#: Cursor readout lines under the chart at most (one per run; the rest are counted).
+READOUT_LINES = 4
+
+SeriesKey = tuple[str, str, int, int]  # run, tag, id(series), version
+
+
+class PrChartView(LinesView, can_focus=True):
+    """The chart: ``h``/``l`` move the recall cursor a column, ``j``/``k`` the next tag."""
+
+    HELP_TITLE = "PR curves: chart"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "cursor(-1)", "Cursor: lower recall", show=False),
+        Binding("right,l", "cursor(1)", "Cursor: higher recall", show=False),
+        Binding("shift+left,H", "cursor(-10)", "Cursor ← 10 columns", show=False),
+        Binding("shift+right,L", "cursor(10)", "Cursor → 10 columns", show=False),
+        Binding("escape", "hide_cursor", "Hide cursor", show=False),
+        Binding("down,j", "next_tag(1)", "Next tag", show=False),
+        Binding("up,k", "next_tag(-1)", "Previous tag", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    PrChartView { height: 1fr; }
+    PrChartView:focus { background: $boost; }
+    """
+
+    class StepTag(Message):
+        def __init__(self, delta: int) -> None:
+            super().__init__()
+            self.delta = delta
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.cursor_recall: float | None = None
+        #: The last chart drawn (the cursor keys map columns to recall through it).
+        self.last: PrChart | None = None
+
+    def action_cursor(self, columns: int) -> None:
+        self._frame()
+        chart = self.last.chart if self.last is not None else None
+        if chart is None or chart.plot_width <= 0:
+            return
+        if self.cursor_recall is None:
+            self.cursor_recall = 1.0 if columns < 0 else 0.0
+        else:
+            col = chart.column_at_x(self.cursor_recall)
+            col = chart.plot_left if col is None else col
+            col = min(max(col + columns, chart.plot_left), chart.plot_left + chart.plot_width - 1)
+            x = chart.x_at_column(col)
+            self.cursor_recall = min(max(x if x is not None else self.cursor_recall, 0.0), 1.0)
+        self.redraw()
+
+    def action_hide_cursor(self) -> None:
+        self.cursor_recall = None
+        self.redraw()
+
+    def action_next_tag(self, delta: int) -> None:
+        self.post_message(self.StepTag(delta))
+
+
+class PrCurvesPane(Pane):
+    """PR curves of the visible runs: the tag list, the step slider and the chart with its readout."""
+
+    HELP_TITLE = "PR curves tab"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "step(-1)", "Earlier step"),
+        Binding("right_square_bracket", "step(1)", "Later step"),
+        Binding("left_curly_bracket", "step_end(0)", "First step", show=False),
+        Binding("right_curly_bracket", "step_end(1)", "Last step", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    PrCurvesPane { layout: vertical; }
+    PrCurvesPane .pr-body { height: 1fr; }
+    PrCurvesPane TagList { width: 30; height: 1fr; border-right: solid $panel-lighten-2; }
+    PrCurvesPane .pr-main { width: 1fr; height: 1fr; padding: 0 1; }
+    PrCurvesPane .pr-title { height: 1; }
+    PrCurvesPane StepSlider { height: 1; }
+    PrCurvesPane .pr-empty { height: 1fr; padding: 1 2; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.tag: str | None = None
+        self.curves: dict[SeriesKey, PrCurveSeries] = {}
+        self.steps: tuple[int, ...] = ()
+        self.step: int | None = None
+        self._follow = True
+        self._pending: set[SeriesKey] = set()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="pr-body"):
+            yield TagList()
+            with Vertical(classes="pr-main"):
+                yield Static("", classes="pr-title")
+                yield StepSlider()
+                yield PrChartView()
+                yield Static("", classes="pr-empty")
+
+    @property
+    def selected_tag(self) -> str | None:
+        return self.tag
+
+    @property
+    def chart(self) -> PrChartView:
+        return self.query_one(PrChartView)
+
+    # -- data -----------------------------------------------------------------------------------
+
+    def _tags(self, ctx: PaneContext) -> list[str]:
+        tags: set[str] = set()
+        for name in ctx.runs:
+            run = ctx.logdir.runs.get(name)
+            if run is not None:
+                tags.update(t for t, s in run.blobs.items() if s.plugin == PR_CURVES and len(s))
+        return [t for t in tags if ctx.tag_matches(t)]
+
+    def _keys(self, tag: str | None) -> list[SeriesKey]:
+        """The (run, tag, series, version) of every visible run's series of ``tag``, in run order."""
+        ctx = self.context
+        if ctx is None or tag is None:
+            return []
+        out = []
+        for name in ctx.runs:
+            run = ctx.logdir.runs.get(name)
+            series = run.blobs.get(tag) if run is not None else None
+            if series is not None and series.plugin == PR_CURVES and len(series):
+                out.append((name, tag, id(series), series.version))
+        return out
+
+    def watch_context(self, old: PaneContext | None, new: PaneContext | None) -> None:
+        if new is None:
+            return
+        tag_list = self.query_one(TagList)
+        tag_list.set_groups(group_tags(self._tags(new)))
+        self._select(tag_list.selected_tag)
+
+    def _select(self, tag: str | None) -> None:
+        if tag != self.tag:
+            self._follow = True
+        self.tag = tag
+        keys = self._keys(tag)
+        missing = [k for k in keys if k not in self.curves and k not in self._pending]
+        if missing:
+            self._decode(missing)
+        self._show()
+
+    def _decode(self, keys: list[SeriesKey]) -> None:
+        """Decode the series of ``keys`` in a worker (each step's tensor becomes a curve)."""
+        ctx = self.context
+        if ctx is None:
+            return
+        jobs = []
+        for key in keys:
+            run = ctx.logdir.runs.get(key[0])
+            if run is not None:
+                jobs.append((key, run))
+        self._pending.update(k for k, _ in jobs)
+
+        def work() -> dict[SeriesKey, PrCurveSeries]:
+            return {key: read_pr_curves(run, [key[1]]).get(key[1]) for key, run in jobs}
+
+        self.run_worker(work, name="pr curves", group="pr-decode", thread=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "pr-decode" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        event.stop()
+        result = event.worker.result if event.state == WorkerState.SUCCESS else None
+        done = dict(result or {})
+        self._pending.difference_update(done)
+        wanted = {k[:2] for k in self._keys(self.tag)}
+        # Keep only the newest decoded version of each visible series.
+        self.curves = {k: v for k, v in self.curves.items() if k[:2] not in {d[:2] for d in done}}
+        self.curves.update({k: v for k, v in done.items() if v is not None and k[:2] in wanted})
+        if event.state == WorkerState.ERROR:
+            self._pending.clear()
+        self._show()
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def _lines(self) -> list[tuple[SeriesKey, PrCurveSeries | None]]:
+        return [(k, self.curves.get(k)) for k in self._keys(self.tag)]
+
+    def _show(self) -> None:
+        ctx = self.context
+        lines = self._lines()
+        slider, chart, empty = self.query_one(StepSlider), self.chart, self.query_one(".pr-empty", Static)
+        title = self.query_one(".pr-title", Static)
+        if ctx is None or self.tag is None or not lines:
+            slider.display = chart.display = False
+            empty.display = True
+            title.update("")
+            empty.update(self._empty_message(ctx))
+            return
+        steps = sorted({c.step for _, s in lines if s is not None for c in s.curves})
+        self.steps = tuple(steps)
+        if self._follow or self.step is None:
+            self.step = steps[-1] if steps else None
+        elif self.step not in steps:
+            self.step = self._near(steps)
+        index = steps.index(self.step) if self.step in steps else 0
+        slider.display = bool(steps)
+        slider.set_steps(self.steps, index)
+        waiting = sum(1 for _, s in lines if s is None)
+        t = Text(no_wrap=True, end="")
+        t.append(inert(self.tag), style=Style(bold=True))
+        t.append(f"  {len(lines)} run{'' if len(lines) == 1 else 's'}", style=Style(dim=True))
+        if waiting:
+            t.append(f"  reading {waiting}…", style=Style(dim=True))
+        problems = [p for _, s in lines if s is not None for p in s.problems]
+        if problems:
+            warn = f"  {len(problems)} unreadable step(s): {inert(problems[0])}"
+            t.append(warn, style=Style(color="yellow"))
+        title.update(t)
+        empty.display = False
+        chart.display = True
+        step = self.step
+        prs = [
+            PrLine(k[0], s.at_step(step) if s is not None and step is not None else None, ctx.color(k[0]))
+            for k, s in lines
+        ]
+        key = (tuple(k for k, _ in lines), tuple(s is None for _, s in lines), step, chart.cursor_recall)
+        chart.show(key, lambda w, h: self._draw(prs, w, h))
+
+    def _near(self, steps: list[int]) -> int | None:
+        if not steps:
+            return None
+        if self.step is None:
+            return steps[-1]
+        before = [s for s in steps if s <= self.step]
+        return before[-1] if before else steps[0]
+
+    def _draw(self, prs: list[PrLine], width: int, height: int) -> list[Text]:
+        chart = self.chart
+        cursor = chart.cursor_recall
+        n_read = min(len(prs), READOUT_LINES) if cursor is not None and height >= 10 else 0
+        pr = render_pr_chart(prs, width, height - n_read, cursor_recall=cursor)
+        chart.last = pr
+        out = list(pr.lines)
+        if n_read:
+            shown = [(ln, p) for ln, p in zip(prs, pr.points, strict=True) if p is not None]
+            for ln, p in shown[: n_read - (1 if len(shown) > n_read else 0)]:
+                out.append(pr_readout(ln.run, p, width, color=ln.color))
+            if len(shown) > n_read:
+                out.append(Text(f"… {len(shown) - n_read + 1} more runs".ljust(width)[:width], style="dim"))
+            while len(out) < height:
+                out.append(Text(" " * width))
+        return out
+
+    def _empty_message(self, ctx: PaneContext | None) -> Text:
+        t = Text()
+        if ctx is None:
+            return t
+        t.append(f"No PR curves in the {len(ctx.runs)} visible runs", style=Style(bold=True))
+        if ctx.tag_regex:
+            t.append(" matching the tag filter ")
+            t.append(inert(ctx.tag_regex), style=Style(italic=True))
+        t.append(
+            ".\n\nPR curves come from torch's and tensorboardX's add_pr_curve / add_pr_curve_raw, "
+            "or TensorFlow's pr_curve summaries."
+        )
+        return t
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def on_tag_list_selected(self, event: TagList.Selected) -> None:
+        event.stop()
+        self._select(event.tag)
+
+    def on_tag_list_activated(self, event: TagList.Activated) -> None:
+        event.stop()
+        self.chart.focus()
+
+    def on_pr_chart_view_step_tag(self, event: PrChartView.StepTag) -> None:
+        event.stop()
+        tag_list = self.query_one(TagList)
+        tags = tag_list.tags
+        if tags:
+            i = tags.index(self.tag) if self.tag in tags else -1
+            tag_list.select_tag(tags[min(max(i + event.delta, 0), len(tags) - 1)])
+
+    def on_step_slider_changed(self, event: StepSlider.Changed) -> None:
+        event.stop()
+        if event.step == self.step:
+            return
+        self.step = event.step
+        self._follow = event.index == len(self.steps) - 1
+        self._show()
+
+    def action_step(self, delta: int) -> None:
+        self.query_one(StepSlider).action_move(delta)
+
+    def action_step_end(self, last: int) -> None:
+        slider = self.query_one(StepSlider)
+        if last:
+            slider.action_last()
+        else:
+            slider.action_first()
