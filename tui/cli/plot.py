@@ -2,9 +2,10 @@
 
 ``--kind scalar`` draws one chart per matching tag (TensorBoard's tag order), every matching run overlaid;
 ``histogram`` and ``distribution`` draw one plot per matching (tag, run) pair, with a title line and a
-readout of the newest step. All are drawn by the renderers the app uses, from the same model arithmetic
-and the same x-axis rule, so what CI prints is what the app shows. Colour only when stdout is a terminal
-and ``NO_COLOR`` is not set.
+readout of the newest step; ``pr`` draws one precision/recall chart per matching PR-curve tag, a line per
+matching run at its newest step (``--step`` picks another). All are drawn by the renderers the app uses,
+from the same model arithmetic and the same x-axis rule, so what CI prints is what the app shows. Colour
+only when stdout is a terminal and ``NO_COLOR`` is not set.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from tui.model.histograms import (
     rebin,
     widen_range,
 )
+from tui.model.pr_curves import pr_curve_tags, read_pr_curves
 from tui.model.series import HistogramSnapshot
 from tui.model.tags import sort_tags
 from tui.render.cells import fit
 from tui.render.chart import color_for, render_chart_plain
 from tui.render.distribution import READOUT, render_distribution
+from tui.render.pr_chart import PrLine, render_pr_chart
 from tui.render.ridgeline import render_ridgeline
 from tui.render.scalar_view import chart_series
 from tui.render.ticks import format_number, format_step
@@ -50,10 +53,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--smoothing", type=float, default=0.6)
     p.add_argument("--x", choices=("step", "relative", "wall"), default="step")
     p.add_argument("--log-y", action="store_true")
-    p.add_argument("--kind", choices=("scalar", "histogram", "distribution"), default="scalar")
+    p.add_argument("--kind", choices=("scalar", "histogram", "distribution", "pr"), default="scalar")
+    p.add_argument("--step", type=int, default=None, help="pr: the step to draw (default: each run's newest)")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.kind == "pr":
+        return _pr_curves(args)
     return _scalars(args) if args.kind == "scalar" else _histograms(args)
 
 
@@ -87,6 +93,47 @@ def _scalars(args: argparse.Namespace) -> int:
             render_chart_plain(series, width, height, color=color, x_mode=args.x, log_y=args.log_y, title=tag)
         )
     out.flush()
+    return 0
+
+
+def _console(width: int, color: bool) -> Console:
+    return Console(
+        file=sys.stdout,
+        width=width,
+        color_system="auto" if color else None,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+
+
+def _pr_curves(args: argparse.Namespace) -> int:
+    run_rx = compile_regex(args.run)
+    tag_rx = compile_regex(args.tag, ignore_case=True)
+    width, height = plot_size(args.width, args.height)
+    logdir = open_logdir(args.logdir)
+    runs = [name for name in logdir.runs if run_rx.search(name)]
+    colors = {name: color_for(i) for i, name in enumerate(logdir.runs)}
+    decoded = {name: read_pr_curves(logdir.runs[name]) for name in runs}
+    tags = sort_tags(t for name in runs for t in pr_curve_tags(logdir.runs[name]) if tag_rx.search(t))
+    if not tags:
+        raise CliError(f"no PR curves match --run {args.run!r} --tag {args.tag!r}", EXIT_NOTHING)
+    console = _console(width, want_color())
+    for k, tag in enumerate(tags):
+        lines = []
+        for name in runs:
+            series = decoded[name].get(tag)
+            if series is None or not series.curves:
+                continue
+            step = series.curves[-1].step if args.step is None else args.step
+            lines.append(PrLine(name, series.at_step(step), colors[name]))
+        if k:
+            console.print()
+        for line in render_pr_chart(lines, width, height, title=tag).lines:
+            console.print(line, crop=True, overflow="crop", no_wrap=True)
+    sys.stdout.flush()
     return 0
 
 
@@ -160,17 +207,7 @@ def _histograms(args: argparse.Namespace) -> int:
     ]
     if not plots:
         raise CliError(f"no histogram series match --run {args.run!r} --tag {args.tag!r}", EXIT_NOTHING)
-    color = want_color()
-    console = Console(
-        file=sys.stdout,
-        width=width,
-        color_system="auto" if color else None,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
+    console = _console(width, want_color())
     for k, (tag, name) in enumerate(plots):
         run = logdir.runs[name]
         if k:
