@@ -42,6 +42,7 @@ from tui.views.cache import LruCache
 from tui.views.state import SMOOTHING_STOPS, ViewState
 from tui.views.throttle import PUSH_INTERVAL, PushThrottle
 from tui.views.xaxis import X_MODES
+from tui.widgets.custom_scalars_pane import CustomScalarsPane
 from tui.widgets.dashboard import Dashboard
 from tui.widgets.distributions_pane import DistributionsPane
 from tui.widgets.filter_input import FilterBar
@@ -88,6 +89,7 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("hparams", "HParams", HParamsPane, "HP"),
     TabSpec("images", "Images", ImagesPane, "Img"),
     TabSpec("pr_curves", "PR Curves", PrCurvesPane, "PR", needs=("pr_curves",)),
+    TabSpec("custom_scalars", "Custom Scalars", CustomScalarsPane, "Custom", needs=("custom_scalars",)),
 )
 
 DASHBOARD_HELP = "Dashboard: chart, histograms and graph of the focused run at once (number keys: tabs)"
@@ -245,8 +247,13 @@ class TbtuiApp(App[int]):
         narrow = width < NARROW
         self.screen.set_class(narrow, "-narrow")
         tabs = self.query_one(TabbedContent)
+        # Short titles also when the full ones would not fit beside the runs pane.
+        shown = [spec for spec in TABS if spec.id not in self.hidden_tabs]
+        short = (
+            narrow or sum(len(spec.title) + 4 for spec in shown) > width - self.query_one(RunList).size.width
+        )
         for n, spec in enumerate(TABS, start=1):
-            title = (spec.short or spec.title) if narrow else spec.title
+            title = (spec.short or spec.title) if short else spec.title
             tabs.get_tab(spec.id).label = f"{n % 10} {title}"
 
     # -- loader (a thread: never on the event loop) ---------------------------------------------
@@ -332,6 +339,7 @@ class TbtuiApp(App[int]):
             if spec.needs and spec.id in self.hidden_tabs and active.intersection(spec.needs):
                 self.hidden_tabs.discard(spec.id)
                 tabs.show_tab(spec.id)
+                self._apply_width(self.size.width)
 
     def _update_status(self) -> None:
         self.query_one(StatusBar).set_info(
@@ -471,6 +479,7 @@ class TbtuiApp(App[int]):
         if TABS[index].id in self.hidden_tabs:  # asked for by key or palette: it shows what is missing
             self.hidden_tabs.discard(TABS[index].id)
             tabs.show_tab(TABS[index].id)
+            self._apply_width(self.size.width)
         tabs.active = TABS[index].id
         self.call_after_refresh(self._focus_active_pane)
 

@@ -58,7 +58,6 @@ class PrChartView(LinesView, can_focus=True):
 
     DEFAULT_CSS = """
     PrChartView { height: 1fr; }
-    PrChartView:focus { background: $boost; }
     """
 
     class StepTag(Message):
@@ -108,12 +107,15 @@ class PrCurvesPane(Pane):
     ]
 
     DEFAULT_CSS = """
-    PrCurvesPane { layout: vertical; }
+    PrCurvesPane { height: 1fr; }
     PrCurvesPane .pr-body { height: 1fr; }
-    PrCurvesPane TagList { width: 30; height: 1fr; border-right: solid $panel-lighten-2; }
-    PrCurvesPane .pr-main { width: 1fr; height: 1fr; padding: 0 1; }
+    PrCurvesPane TagList { width: 32; height: 1fr; border: round $panel; scrollbar-size-vertical: 1; }
+    PrCurvesPane TagList:focus { border: round $accent; }
+    PrCurvesPane .pr-main { width: 1fr; height: 1fr; border: round $panel; padding: 0 1; }
+    PrCurvesPane .pr-main:focus-within { border: round $accent; }
     PrCurvesPane .pr-title { height: 1; }
     PrCurvesPane StepSlider { height: 1; }
+    PrCurvesPane StepSlider:focus { background: $boost; }
     PrCurvesPane .pr-empty { height: 1fr; padding: 1 2; }
     """
 

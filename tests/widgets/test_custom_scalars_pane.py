@@ -1,0 +1,62 @@
+"""The Custom Scalars tab on torch and tensorboardX layouts: charts, margin band, keys, no-layout message."""
+
+from __future__ import annotations
+
+from textual.widgets import TabbedContent
+
+from tui.app import TbtuiApp
+from tui.widgets.custom_scalars_pane import CustomScalarsPane, MarginChart
+from tui.widgets.scalar_chart import ScalarChart
+from tui.widgets.tag_list import TagList
+
+
+async def test_layout_charts_lines_margin_band_and_cursor(written, tb) -> None:
+    app = TbtuiApp(str(written.logdir))
+    async with app.run_test(size=(140, 44)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="load")
+        assert "custom_scalars" not in app.hidden_tabs
+        await pilot.press("9")
+        tabs = app.query_one(TabbedContent)
+        pane = app.query_one(CustomScalarsPane)
+        await tb.wait_for(pilot, lambda: tabs.active == "custom_scalars", what="tab")
+        await pilot.pause()
+        charts = pane.query_one(TagList)
+        # TensorBoard's merged layout: categories in the order written, charts by title.
+        assert charts.groups == [("Losses", ["Losses/both"]), ("Accuracy", ["Accuracy/band"])]
+        assert pane.chart_id == "Losses/both" and app.focused is charts
+        multi = pane.query_one(ScalarChart)
+        # "loss/train" and the regex "loss/v.*" match two of the run's scalar tags.
+        assert multi.display and [s.run for s in multi.sources] == ["loss/train", "loss/val"]
+        await pilot.press("enter")
+        assert app.focused is multi
+        await pilot.press("l")
+        await pilot.pause()
+        assert multi.cursor_x == 0.0  # the scalar chart's own cursor: first step
+        await pilot.press("j")  # next chart from the chart itself
+        await pilot.pause()
+        margin = pane.query_one(MarginChart)
+        assert pane.chart_id == "Accuracy/band" and margin.display and not multi.display
+        assert app.focused is margin
+        assert margin.steps.tolist() == [0, 1, 2, 3, 4, 5]
+        await pilot.press("l", "l", "l")
+        assert margin.cursor_step == 2
+        text = margin.plain()
+        # acc = 0.5 + 0.05 s with its band [acc_lo, acc_hi] = acc -+ 0.05, at step 2.
+        assert "step 2" in text and "0.6" in text and "[0.55, 0.65]" in text
+        await pilot.press("escape")
+        assert margin.cursor is None and "step 2" not in margin.plain()
+        await pilot.press("k")
+        await pilot.pause()
+        assert pane.chart_id == "Losses/both" and app.focused is multi
+
+
+async def test_without_a_layout_the_tab_explains_itself(logdir, tb) -> None:
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="load")
+        assert "custom_scalars" in app.hidden_tabs
+        await pilot.press("9")
+        await pilot.pause()
+        pane = app.query_one(CustomScalarsPane)
+        assert app.query_one(TabbedContent).active == "custom_scalars"
+        assert "No custom scalars layout" in str(pane.query_one(".cs-empty").render())
