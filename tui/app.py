@@ -53,6 +53,7 @@ from tui.widgets.histograms_pane import HistogramsPane
 from tui.widgets.hparams_pane import HParamsPane
 from tui.widgets.image_view import prepare_terminal_graphics
 from tui.widgets.images_pane import ImagesPane
+from tui.widgets.more_pane import MorePane
 from tui.widgets.pane import Pane
 from tui.widgets.pr_curves_pane import PrCurvesPane
 from tui.widgets.run_list import RunList
@@ -90,6 +91,7 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("images", "Images", ImagesPane, "Img"),
     TabSpec("pr_curves", "PR Curves", PrCurvesPane, "PR", needs=("pr_curves",)),
     TabSpec("custom_scalars", "Custom Scalars", CustomScalarsPane, "Custom", needs=("custom_scalars",)),
+    TabSpec("more", "Audio·Mesh·Projector", MorePane, "More", needs=("audio", "mesh", "projector")),
 )
 
 DASHBOARD_HELP = "Dashboard: chart, histograms and graph of the focused run at once (number keys: tabs)"
