@@ -258,10 +258,106 @@ SHOTS += dashboard_shots()
 # -- end of Dashboard -------------------------------------------------------------------------------
 
 
+# -- PR Curves, Custom Scalars and Audio·Mesh·Projector tabs (owner: pr_curves_pane / custom_scalars_pane /
+# more_pane) ---------------------------------------------------------------------------------------
+
+
+def _mesh_logdir() -> str:
+    """A torus written by tensorboardX's add_mesh into a temporary logdir (the corpus has no mesh)."""
+    import tempfile
+
+    import numpy as np
+    from tensorboardX import SummaryWriter
+
+    root = tempfile.mkdtemp(prefix="tbtui-mesh-")
+    u, v = np.meshgrid(
+        np.linspace(0, 2 * np.pi, 40, endpoint=False), np.linspace(0, 2 * np.pi, 16, endpoint=False)
+    )
+    x, y, z = (2 + 0.7 * np.cos(v)) * np.cos(u), 0.7 * np.sin(v), (2 + 0.7 * np.cos(v)) * np.sin(u)
+    verts = np.stack([x, y, z], axis=-1).reshape(1, -1, 3).astype(np.float32)
+    i, j = np.meshgrid(np.arange(40), np.arange(16))
+    a, b = (j * 40 + i).ravel(), (j * 40 + (i + 1) % 40).ravel()
+    c, d = (((j + 1) % 16) * 40 + i).ravel(), (((j + 1) % 16) * 40 + (i + 1) % 40).ravel()
+    faces = np.concatenate([np.stack([a, b, c], 1), np.stack([b, d, c], 1)])[None].astype(np.int32)
+    colors = (np.stack([(np.cos(u) + 1) * 127, (np.sin(v) + 1) * 127, np.full_like(u, 200)], -1)).reshape(
+        1, -1, 3
+    )
+    w = SummaryWriter(os.path.join(root, "torus"))
+    w.add_mesh("torus", vertices=verts, faces=faces, colors=colors.astype(np.uint8), global_step=10)
+    w.close()
+    return root
+
+
+def plugin_shots() -> list[Shot]:
+    """Tabs 8, 9 and 0 on real-writer logs: PR curves and a margin chart (tensorboardX), TF audio, a
+    tensorboardX mesh and the tensorboardX run's embedding."""
+
+    def pick(header: str, run: str) -> Callable[[object], Awaitable[None]]:
+        async def prepare(app) -> None:
+            from tui.widgets.more_pane import MorePane
+            from tui.widgets.series_list import SeriesList
+
+            app.action_tab(9)
+            for _ in range(200):
+                await asyncio.sleep(0.02)
+                if app.query_one(MorePane).query_one(SeriesList).select(run, header):
+                    break
+            await asyncio.sleep(0.2)
+
+        return prepare
+
+    return [
+        Shot(
+            "pr_curves",
+            "tbx",
+            (140, 40),
+            keys=["8", "enter", *["l"] * 44],
+            title="tbtui: PR curves of two tensorboardX runs, cursor readout with TP/FP/TN/FN (8)",
+        ),
+        Shot(
+            "custom_scalars",
+            "tbx",
+            (140, 40),
+            keys=["9", "j", "j", "enter", *["l"] * 120],
+            title="tbtui: a custom-scalars margin chart, value and band (tensorboardX add_custom_scalars, 9)",
+        ),
+        Shot(
+            "audio",
+            "tb_native",
+            (140, 32),
+            keys=["0"],
+            title="tbtui: a TF audio summary's waveform, rate, length and label (0)",
+        ),
+        Shot(
+            "mesh",
+            _MESH,
+            (140, 40),
+            keys=["enter", "right", "right", "up", "up"],
+            title="tbtui: a tensorboardX add_mesh torus, turned with the arrow keys (0)",
+            prepare=pick("mesh: torus", "torus"),
+        ),
+        Shot(
+            "projector",
+            "tbx",
+            (140, 40),
+            keys=["enter", "right", "right", "right"],
+            title="tbtui: an add_embedding projector view: PCA, metadata colours, nearest neighbours (0)",
+            prepare=pick("projector: hidden:00199", "exp/adam_lr1e-2"),
+        ),
+    ]
+
+
+_MESH = "__mesh__"
+SHOTS += plugin_shots()
+
+# -- end of PR Curves, Custom Scalars and Audio·Mesh·Projector tabs --------------------------------
+
+
 async def take(shot: Shot, out: str) -> str:
     from tui.app import TbtuiApp
 
-    app = TbtuiApp(os.path.join(CORPUS, shot.logdir), **shot.app_kwargs)
+    logdir = _mesh_logdir() if shot.logdir == _MESH else os.path.join(CORPUS, shot.logdir)
+    app = TbtuiApp(logdir, **shot.app_kwargs)
     async with app.run_test(size=shot.size) as pilot:
         for _ in range(400):
             if app.is_settled:
