@@ -10,6 +10,11 @@ Keys: ``enter`` (or a click on a header) sorts by the cursor's column, again to 
 row; ``v`` shows only the marked rows' runs (or the cursor row's) in every tab, by posting
 :class:`HParamsPane.ShowOnly` to the app; ``u`` clears the marks. Moving the cursor to a row
 highlights its run in the runs pane (:class:`~tui.widgets.pane.Pane.FocusRun`).
+
+Beside the table, ``c`` switches between TensorBoard's other two hparams views and none: parallel
+coordinates (a braille line per row across every hparam and metric axis, the cursor's row on top) and
+a scatter of one hparam against one metric, the hparam and metric being the last ones the table's
+cursor stood on. Both show the table's rows, filtered and sorted, in their runs' colours.
 """
 
 from __future__ import annotations
@@ -35,14 +40,19 @@ from tui.model.hparams import (
     runs_regex,
     sort_sessions,
 )
+from tui.render.parallel_coords import normalise_axis, render_parallel_coords
+from tui.render.scatter import render_hparam_scatter
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.hparams_table import SessionTable
+from tui.widgets.lines_view import LinesView
 from tui.widgets.pane import Pane
 
 __all__ = ["HParamsPane"]
 
 MARK = "✓"
+#: What ``c`` cycles through beside the table.
+PLOTS = ("parallel", "scatter", "none")
 
 
 class HParamsPane(Pane):
@@ -92,6 +102,19 @@ class HParamsPane(Pane):
 
     .hparams-pane-table {
         height: 1fr;
+        width: auto;
+        max-width: 65%;
+        border: round $panel;
+    }
+
+    .hparams-pane-top {
+        height: 1fr;
+    }
+
+    .hparams-pane-plot {
+        width: 1fr;
+        min-width: 30;
+        height: 1fr;
         border: round $panel;
     }
 
@@ -106,6 +129,7 @@ class HParamsPane(Pane):
         Binding("v", "show_only", "Show only marked runs"),
         Binding("u", "unmark", "Clear marks", show=False),
         Binding("escape", "leave_filter", "Back to the table", show=False),
+        Binding("c", "cycle_plot", "Plot: parallel coordinates / hparam vs metric / none"),
     ]
 
     class ShowOnly(Pane.ShowOnly):
@@ -132,12 +156,17 @@ class HParamsPane(Pane):
         self._visible: frozenset[str] = frozenset()
         self._colors: dict[str, str] = {}
         self._cursor_run: str | None = None
+        self.plot = PLOTS[0]
+        self.x_column: str | None = None  # the hparam the scatter plots along x
+        self.y_column: str | None = None  # the metric it plots along y
 
     # -- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         # The table comes first so Tab reaches it before the filter (f jumps to the filter).
-        yield SessionTable(cursor_type="cell", zebra_stripes=True, classes="hparams-pane-table")
+        with Horizontal(classes="hparams-pane-top"):
+            yield SessionTable(cursor_type="cell", zebra_stripes=True, classes="hparams-pane-table")
+            yield LinesView(classes="hparams-pane-plot")
         with Horizontal(classes="hparams-pane-bar"):
             yield Label("filter", classes="hparams-pane-label")
             yield Input(placeholder="text, or lr<0.05 model=mlp …  (f)", classes="hparams-pane-filter")
@@ -195,7 +224,8 @@ class HParamsPane(Pane):
             table.move_cursor(row=row, column=min(keep_col, len(cols) - 1), animate=False)
         empty = self.query_one(".hparams-pane-empty", Static)
         empty.display = not self.data.sessions
-        table.display = bool(self.data.sessions)
+        self.query_one(".hparams-pane-top").display = bool(self.data.sessions)
+        self._draw_plot()
         if not self.data.sessions:
             empty.update(
                 Text.assemble(
@@ -237,7 +267,7 @@ class HParamsPane(Pane):
             t.append(f" · {len(self.marked)} marked", style=Style(color="green"))
         for why in filter_problems(self.data.columns, self.query_text):
             t.append(f" · filter: {inert(why)}", style=Style(color="yellow"))
-        t.append("   enter sort · space mark · v show only · f filter", style=Style(dim=True))
+        t.append("   enter sort · space mark · v show only · f filter · c plots", style=Style(dim=True))
         self.query_one(".hparams-pane-status", Static).update(t)
 
     # -- cursor and sorting ---------------------------------------------------------------------
@@ -247,6 +277,14 @@ class HParamsPane(Pane):
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         event.stop()
+        cols = self.data.columns
+        if 0 <= event.coordinate.column < len(cols):
+            c = cols[event.coordinate.column]
+            if c.kind == "hparam":
+                self.x_column = c.key
+            elif c.kind == "metric":
+                self.y_column = c.key
+        self._draw_plot(event.coordinate.row)
         s = self._session_at(event.coordinate.row)
         if s is None or s.session_run == self._cursor_run:
             return
@@ -270,6 +308,54 @@ class HParamsPane(Pane):
         else:
             self.sort_key, self.descending = key, False
         self._rebuild()
+
+    # -- plots beside the table -----------------------------------------------------------------
+
+    def action_cycle_plot(self) -> None:
+        self.plot = PLOTS[(PLOTS.index(self.plot) + 1) % len(PLOTS)]
+        self._draw_plot()
+
+    def plot_axes(self) -> tuple[Column | None, Column | None]:
+        """The scatter's (hparam, metric): the last the cursor stood on, else the first of each."""
+        cols = self.data.columns
+        x = self.data.column(self.x_column) if self.x_column else None
+        y = self.data.column(self.y_column) if self.y_column else None
+        x = x or next((c for c in cols if c.kind == "hparam"), None)
+        y = y or next((c for c in cols if c.kind == "metric"), None)
+        return x, y
+
+    def _draw_plot(self, row: int | None = None) -> None:
+        view = self.query_one(".hparams-pane-plot", LinesView)
+        view.display = self.plot != "none" and bool(self.data.sessions)
+        if not view.display:
+            return
+        rows = list(self.rows)
+        if row is None:
+            row = self.table.cursor_coordinate.row if self.table.columns else 0
+        colors = [self._colors.get(s.run, "white") for s in rows]
+        names = [s.run for s in rows]
+        if self.plot == "parallel":
+            cols = [c for c in self.data.columns if c.kind != "run"]
+            axes = [normalise_axis(c.label, [s.value(c) for s in rows]) for c in cols]
+            view.border_title = Text("parallel coordinates (c)")
+            key = ("parallel", id(self.data), tuple(names), tuple(colors), row, self.query_text)
+
+            def draw(w: int, h: int) -> list[Text]:
+                return render_parallel_coords(axes, names, w, h, colors=colors, highlight=row)
+
+        else:
+            x, y = self.plot_axes()
+            xs = [s.value(x) for s in rows] if x is not None else [None] * len(rows)
+            ys = [s.value(y) for s in rows] if y is not None else [None] * len(rows)
+            xl, yl = (x.label if x else ""), (y.label if y else "")
+            title = f"{inert(yl)} against {inert(xl)} (c; the cursor's columns are the axes)"
+            view.border_title = Text(title)
+            key = ("scatter", id(self.data), tuple(names), tuple(colors), xl, yl, self.query_text)
+
+            def draw(w: int, h: int) -> list[Text]:
+                return render_hparam_scatter(xs, ys, names, w, h, colors=colors, x_label=xl, y_label=yl).lines
+
+        view.show(key, draw)
 
     # -- filter ---------------------------------------------------------------------------------
 
