@@ -16,6 +16,9 @@ Keys (the tree and detail pane must have focus, Tab moves there):
 - ``t`` traces the highlighted node's inputs: its ancestors are marked in the tree and listed in the
   detail pane, nearest first, each a jump target. ``t`` again (or Escape) ends the trace.
 - ``e`` opens a chain of single-child scopes; Enter on an input or output in the detail pane jumps there.
+- ``m``, where the run holds run metadata with step stats (TF1 ``add_run_metadata``, the TF2 profiler,
+  torch's ``add_graph``): colour the tree by each node's compute time, then by its memory, then not; the
+  node detail lists both. The stats are parsed in a worker, as the graph is.
 """
 
 from __future__ import annotations
@@ -38,11 +41,12 @@ from textual.worker import Worker, WorkerState
 
 from tui.model.graph import SOURCE_LABELS, KerasModelGraph, OpGraph, ScopeTree, TreeEntry, load_graph
 from tui.model.logdir import GraphEntry
+from tui.model.step_stats import StepStats, run_step_stats
 from tui.views.cache import LruCache
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
-from tui.widgets.graph_tree import GraphTree, Row
-from tui.widgets.node_detail import NodeDetailView
+from tui.widgets.graph_tree import GraphTree, Row, format_bytes, format_micros
+from tui.widgets.node_detail import NodeDetailView, detail_lines
 from tui.widgets.pane import Pane
 
 __all__ = ["GraphPane", "ParsedGraph", "parse_graph"]
@@ -229,7 +233,11 @@ class GraphPane(Pane):
         Binding("right_square_bracket", "cycle_graph(1)", "Next graph of the run", show=False),
         Binding("left_square_bracket", "cycle_graph(-1)", "Previous graph of the run", show=False),
         Binding("escape", "clear_marks", "End find / trace, back to the tree", show=False),
+        Binding("m", "cycle_stats", "Run metadata: colour by compute time / memory / nothing"),
     ]
+
+    #: What ``m`` cycles through.
+    STATS_MODES = ("compute", "memory", "")
 
     def __init__(
         self, *, id: str | None = None, cache: LruCache[tuple[str, str], ParsedGraph] | None = None
@@ -251,6 +259,11 @@ class GraphPane(Pane):
         self._graph_names: list[str] = []
         self._shown: tuple[ParsedGraph | None, TreeEntry | None] = (None, None)
         self._find_origin: TreeNode[Row] | None = None
+        #: The focused run's step stats (the RunMetadata with the most nodes), and which one it is.
+        self.stats: StepStats | None = None
+        self.stats_source = ""
+        self.stats_mode = ""
+        self._stats_key: tuple | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="graph-bar"):
@@ -335,6 +348,11 @@ class GraphPane(Pane):
                 title.append(f" ({graph.control_edge_count:,} control)")
         if entry.step:
             title.append(f" · step {entry.step}", style="dim")
+        if self.stats is not None:
+            what = {"compute": "coloured by compute time", "memory": "coloured by memory"}.get(
+                self.stats_mode, ""
+            )
+            title.append(f" · step stats{': ' + what if what else ''} (m)", style="dim")
         self.query_one(".graph-title", Static).update(title)
 
     # -- which graph ----------------------------------------------------------------------------
@@ -352,6 +370,66 @@ class GraphPane(Pane):
             return
         name = self.graph_name if run_name == self.run and self.graph_name in graphs else next(iter(graphs))
         self._open(run_name, graphs[name])
+        self._load_stats(run)
+
+    # -- run metadata -----------------------------------------------------------------------------
+
+    def _load_stats(self, run) -> None:
+        """Parse the run's step stats in a worker when the run or its run metadata changed."""
+        key = (run.name, tuple((n, len(e.data)) for n, e in run.graphs.items()), len(run.blobs))
+        if key == self._stats_key:
+            return
+        self._stats_key = key
+        self.run_worker(
+            lambda: (key, run_step_stats(run)),
+            name="step stats",
+            group="graph-stats",
+            thread=True,
+            exclusive=True,
+        )
+
+    def _stats_ready(self, key: tuple, found: dict[str, StepStats]) -> None:
+        if key != self._stats_key:
+            return
+        best = max(found.items(), key=lambda kv: len(kv[1]), default=None)
+        self.stats, self.stats_source = (
+            (best[1], best[0]) if best is not None and len(best[1]) else (None, "")
+        )
+        if self.stats is None:
+            self.stats_mode = ""
+        self._apply_stats()
+
+    def _apply_stats(self) -> None:
+        stats, mode = self.stats, self.stats_mode
+        values: dict[str, float] = {}
+        if stats is not None and mode:
+            column = stats.compute_micros if mode == "compute" else stats.memory_bytes
+            values = {n: float(v) for n, v in zip(stats.names, column.tolist(), strict=True) if v >= 0}
+        self.tree.set_stats(values, mode)
+        self._title()
+        self._show_cursor(force=True)
+
+    def action_cycle_stats(self) -> None:
+        if self.stats is None:
+            self.post_message(
+                Pane.Notice("no step stats in this run (run metadata with per-node compute time and memory)")
+            )
+            return
+        modes = self.STATS_MODES
+        self.stats_mode = modes[(modes.index(self.stats_mode) + 1) % len(modes)]
+        self._apply_stats()
+
+    def _stats_lines(self, name: str) -> list[tuple[Text, int | None]]:
+        node = self.stats.node(name) if self.stats is not None else None
+        if node is None:
+            return []
+        t = Text()
+        t.append("compute ", style="dim")
+        t.append(format_micros(node.compute_micros) if node.compute_micros is not None else "–")
+        t.append("  memory ", style="dim")
+        t.append(format_bytes(node.memory_bytes))
+        t.append(f"  on {inert(node.device)}", style="dim")
+        return [(t, None), (Text(f"step stats from {inert(self.stats_source)}", style="dim"), None)]
 
     def _no_graph(self, ctx: PaneContext, run_name: str | None) -> None:
         self.tree.show_tree(None)
@@ -420,6 +498,11 @@ class GraphPane(Pane):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.group == "graph-stats" and event.state == WorkerState.SUCCESS:
+            event.stop()
+            key, (found, _problems) = worker.result
+            self._stats_ready(key, found)
+            return
         if worker.group != "graph-parse" or event.state != WorkerState.SUCCESS:
             return
         event.stop()
@@ -506,7 +589,10 @@ class GraphPane(Pane):
             self.detail.show_lines([])
             return
         if entry.kind == "op" and entry.node_id is not None:
-            self.detail.show_node(graph.node_detail(entry.node_id))
+            detail = graph.node_detail(entry.node_id)
+            lines = detail_lines(detail)
+            extra = self._stats_lines(detail.name)
+            self.detail.show_lines([*lines[:1], *extra, *lines[1:]] if extra else lines, detail.node_id)
             self.detail.border_title = "Node"
         else:
             self.detail.show_lines(self._group_lines(entry), entry.node_id)

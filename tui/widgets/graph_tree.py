@@ -9,12 +9,16 @@ Every label is built from graph text made inert (:func:`tui.views.safe.inert`) i
 node name can neither inject markup nor terminal control sequences. Search matches and traced ancestors
 are marks drawn over the labels; a scope row shows how many marked nodes it holds, so marks inside
 collapsed scopes are not lost from sight.
+
+Where the run has step stats (run metadata), :meth:`GraphTree.set_stats` adds each op's compute time or
+memory to its row, and each scope's total, coloured from cool to hot by its share of the largest, as
+TensorBoard colours its graph by compute time or memory.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -37,6 +41,24 @@ _MATCH = Style(color="black", bgcolor="yellow")
 _TRACED = Style(color="magenta", bold=True)
 _COUNT_MATCH = Style(color="yellow")
 _COUNT_TRACED = Style(color="magenta")
+#: Cool to hot: the share of the largest value a row's stat is (TensorBoard's compute/memory colouring).
+_HEAT = ("#4e79a7", "#59a14f", "#edc948", "#f28e2b", "#e15759")
+
+
+def format_micros(us: float) -> str:
+    """``40 µs``, ``1.2 ms``, ``3.4 s``."""
+    if us < 1000:
+        return f"{us:.0f} µs"
+    return f"{us / 1000:.3g} ms" if us < 1_000_000 else f"{us / 1_000_000:.3g} s"
+
+
+def format_bytes(n: float) -> str:
+    """``512 B``, ``5 KiB``, ``1.5 MiB``."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.3g} {unit}"
+        n /= 1024
+    return f"{n:.3g} GiB"
 
 
 @dataclass(slots=True)
@@ -99,6 +121,10 @@ class GraphTree(Tree[Row]):
         self._traced_counts: Counter[str] = Counter()
         self._by_node: dict[int, TreeNode[Row]] = {}  # op rows added so far, by graph node id
         self._by_path: dict[str, TreeNode[Row]] = {}  # scope and series rows added so far
+        #: Per op name and per scope path: the stat shown ("compute" micros or "memory" bytes), if any.
+        self.stats_mode = ""
+        self._stat: dict[str, float] = {}
+        self._stat_max = 0.0
 
     # -- content ------------------------------------------------------------------------------
 
@@ -285,6 +311,29 @@ class GraphTree(Tree[Row]):
             if node is not None:
                 node.refresh()
 
+    def set_stats(self, values: Mapping[str, float], mode: str) -> None:
+        """Show ``values`` (op name -> compute micros or memory bytes, ``mode`` says which) on the rows;
+        empty ``values`` or ``mode`` removes them. Scopes show the sum of the ops inside them."""
+        stat: dict[str, float] = {}
+        if mode:
+            for name, v in values.items():
+                stat[name] = stat.get(name, 0.0) + v
+                parts = name.split("/")
+                for k in range(1, len(parts)):
+                    prefix = "/".join(parts[:k])
+                    stat["\0" + prefix] = stat.get("\0" + prefix, 0.0) + v
+        self.stats_mode = mode
+        self._stat = stat
+        self._stat_max = max((v for k, v in stat.items() if not k.startswith("\0")), default=0.0)
+        for node in [*self._by_node.values(), *self._by_path.values()]:
+            node.refresh()
+
+    def _stat_text(self, value: float) -> Text:
+        share = value / self._stat_max if self._stat_max > 0 else 0.0
+        color = _HEAT[min(int(share * len(_HEAT)), len(_HEAT) - 1)]
+        text = format_micros(value) if self.stats_mode == "compute" else format_bytes(value)
+        return Text(f"  {text}", style=Style(color=color, bold=share >= 0.8))
+
     def _scope_counts(self, ids: frozenset[int]) -> Counter[str]:
         """How many of ``ids`` each enclosing scope (and known series) holds."""
         counts: Counter[str] = Counter()
@@ -324,4 +373,12 @@ class GraphTree(Tree[Row]):
                 text.append(f"  ◆ {found:,}", style=_COUNT_MATCH)
             if traced:
                 text.append(f"  ← {traced:,}", style=_COUNT_TRACED)
+        if self._stat and self.scope_tree is not None:
+            if entry.kind == "op" and entry.node_id is not None:
+                names = getattr(self.scope_tree.graph, "names", None)
+                value = self._stat.get(names[entry.node_id]) if names is not None else None
+            else:
+                value = self._stat.get("\0" + entry.path)
+            if value is not None:
+                text.append_text(self._stat_text(value))
         return text
