@@ -209,3 +209,37 @@ async def test_key_7_opens_the_images_tab_in_the_app(tb) -> None:  # type: ignor
         (view,) = shown_views(pane)
         assert view.image is not None and view.image.size == (112, 112)
         assert pillow_available()
+
+
+@needs_extra
+async def test_enter_shows_one_sample_at_the_full_pane_size() -> None:
+    ld = Logdir(str(CORPUS / "tf2")).load_all()
+    pane = ImagesPane()
+    app = Host(pane)
+    async with app.run_test(size=(120, 36)) as pilot:
+        pane.context = context(ld)
+        await pilot.pause()
+        series = ld.runs["custom_loop"].blobs["inputs"]
+        side_by_side = shown_views(pane)[0].cells
+        lst = pane.query_one(SeriesList)
+        lst.focus()
+        await pilot.press("enter")  # from the list: one image, the list hidden
+        await pilot.pause()
+        assert pane.zoomed and not lst.display and app.focused is pane.query_one(StepSlider)
+        (view,) = shown_views(pane)
+        assert view.cells[0] > side_by_side[0] and view.cells[1] > side_by_side[1]
+        assert caption(pane).startswith("sample 1 of 3 · 8×8")
+
+        def drawn() -> bytes:
+            return view.image.tobytes()  # type: ignore[union-attr]
+
+        def expected(i: int) -> bytes:
+            return decode(series.items[3][i].encoded).image.tobytes()  # type: ignore[union-attr]
+
+        assert drawn() == expected(0)
+        await pilot.press("n")
+        await pilot.pause()
+        assert caption(pane).startswith("sample 2 of 3") and drawn() == expected(1)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not pane.zoomed and lst.display and len(shown_views(pane)) == 3

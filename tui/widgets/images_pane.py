@@ -5,15 +5,21 @@ per step (a TF2 summary holds up to ``max_outputs`` samples); the samples of the
 drawn side by side. Decoding (Pillow) and drawing (textual-image) are the optional ``images``
 extra: without it the tab still lists every image series and says how to install it.
 
+``enter`` (on the list or the slider) shows one sample at the full size of the pane, the list hidden;
+``n`` steps through the step's samples there, and ``enter`` or ``escape`` goes back.
+
 Before ``App.run()``, call :func:`prepare_terminal_graphics` (re-exported here) to let
 textual-image detect Kitty or Sixel graphics; otherwise images are drawn with half blocks.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Static
 
@@ -21,7 +27,9 @@ from tui.model.images import INSTALL_HINT, decode
 from tui.tfevents.decode import ImageData
 from tui.widgets import image_view
 from tui.widgets.image_view import ImageView, prepare_terminal_graphics
+from tui.widgets.series_list import SeriesList
 from tui.widgets.series_pane import SeriesPane, SeriesView
+from tui.widgets.step_slider import StepSlider
 
 __all__ = ["MAX_SAMPLES", "ImagesPane", "prepare_terminal_graphics"]
 
@@ -71,6 +79,19 @@ class ImagesPane(SeriesPane):
     PLUGIN = "images"
     NOUN = "image summaries"
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "zoom", "One image at the full pane size / back"),
+        Binding("escape", "unzoom", "Back from the single image", show=False),
+        Binding("n", "next_sample(1)", "Next sample of the step (single image)", show=False),
+        Binding("N", "next_sample(-1)", "Previous sample (single image)", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        #: One sample at the full pane size (the list hidden), and which sample of the step.
+        self.zoomed = False
+        self.sample = 0
+
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="images-pane-row"):
             for _ in range(MAX_SAMPLES):
@@ -108,6 +129,13 @@ class ImagesPane(SeriesPane):
         empty.display = False
         row.display = True
         views = list(row.query(ImageView).results(ImageView))
+        if self.zoomed and images:
+            self.sample %= len(images)
+            for i, v in enumerate(views):
+                v.display = i == 0
+            views[0].show(decode(images[self.sample].encoded))
+            caption.update(self._caption(images, self.sample))
+            return
         for i, v in enumerate(views):
             v.display = i < len(images)
             if i < len(images):
@@ -117,9 +145,16 @@ class ImagesPane(SeriesPane):
             empty.update(Text("This step holds no image.", style="dim"))
 
     @staticmethod
-    def _caption(images: list[ImageData]) -> Text:
+    def _caption(images: list[ImageData], sample: int | None = None) -> Text:
         t = Text(no_wrap=True, end="", style=Style(dim=True))
         if not images:
+            return t
+        if sample is not None:
+            im = images[sample]
+            t.append(
+                f"sample {sample + 1} of {len(images)} · {im.width}×{im.height} · {_kib(len(im.encoded))}"
+            )
+            t.append("   enter/esc: back" + (" · n: next sample" if len(images) > 1 else ""))
             return t
         sizes = sorted({(im.width, im.height) for im in images})
         dims = ", ".join(f"{w}×{h}" for w, h in sizes)
@@ -132,3 +167,32 @@ class ImagesPane(SeriesPane):
             if shown < len(images):
                 t.append(f" · showing the first {shown}")
         return t
+
+    # -- one image at the full pane size ----------------------------------------------------------
+
+    def on_series_list_activated(self, event: SeriesList.Activated) -> None:
+        event.stop()
+        self.query_one(StepSlider).focus()
+        self.set_zoom(True)
+
+    def action_zoom(self) -> None:
+        self.set_zoom(not self.zoomed)
+
+    def action_unzoom(self) -> None:
+        self.set_zoom(False)
+
+    def set_zoom(self, on: bool) -> None:
+        """Show one sample alone at the pane's full size (the list hidden), or the list and the row."""
+        if on == self.zoomed:
+            return
+        self.zoomed = on
+        self.query_one(SeriesList).display = not on
+        if not on and not self.query_one(SeriesList).has_focus:
+            self.query_one(StepSlider).focus()
+        if self.view is not None:
+            self.show_step(self.view, self.index)
+
+    def action_next_sample(self, delta: int) -> None:
+        if self.zoomed and self.view is not None:
+            self.sample += delta
+            self.show_step(self.view, self.index)
