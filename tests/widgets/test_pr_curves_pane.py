@@ -25,7 +25,7 @@ async def test_pr_tab_shows_curves_steps_and_the_cursor_readout(written, tb) -> 
         tags = pane.query_one(TagList)
         assert tags.tags == ["pr/raw", "pr/val"] and pane.tag == "pr/raw"
         await pilot.press("j")
-        await tb.wait_for(pilot, lambda: pane.tag == "pr/val" and pane.curves, what="decoded curves")
+        await tb.wait_for(pilot, lambda: pane.tag == "pr/val" and pane.steps == (0, 1, 2), what="decoded")
         slider = pane.query_one(StepSlider)
         assert pane.steps == (0, 1, 2) and pane.step == 2 and slider.index == 2  # follows the newest
         await pilot.press("left_square_bracket")

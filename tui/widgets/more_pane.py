@@ -52,6 +52,7 @@ from tui.render.scatter import nearest_point, render_embedding
 from tui.render.ticks import format_number, format_relative
 from tui.render.waveform import render_waveform
 from tui.tfevents.decode import AUDIO
+from tui.views.cache import LruCache
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.lines_view import LinesView
@@ -64,6 +65,8 @@ __all__ = ["AudioView", "MeshView", "MorePane", "ProjectorView"]
 KINDS = ("audio", "mesh", "projector")
 #: Nearest neighbours listed for the projector's cursor point.
 NEIGHBOURS = 10
+#: Decoded clips, meshes and embeddings kept (an embedding can be tens of megabytes).
+CACHE_SIZE = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +217,8 @@ class MorePane(Pane):
         self.items: dict[str, tuple[str, str]] = {}  # list header -> (kind, name)
         self.refs: list[EmbeddingRef] = []
         self.ref_problems: list[str] = []
-        self.cache: dict[Hashable, Any] = {}
+        #: Decoded items by (kind, run, name), each checked against the version it was read from.
+        self.cache: LruCache[tuple, Any] = LruCache(CACHE_SIZE)
         self._pending: set[Hashable] = set()
         self._refs_key: tuple | None = None
         self.step: int | None = None
@@ -298,8 +302,15 @@ class MorePane(Pane):
 
     # -- workers --------------------------------------------------------------------------------
 
+    def cached(self, key: tuple) -> Any:
+        """What a worker read for ``key``: ``(kind, run, name, *source)``, the source being the
+        version of the data it was read from; None when not read (or read from an older version)."""
+        return self.cache.get(key[:3], key[3:])
+
     def _work(self, key: Hashable, fn: Callable[[], Any]) -> None:
-        if key in self.cache or key in self._pending:
+        if key in self._pending or (
+            isinstance(key, tuple) and key[0] != "refs" and self.cached(key) is not None
+        ):
             return
         self._pending.add(key)
         self.run_worker(lambda: (key, fn()), name=f"more {key!r}"[:80], group="more-load", thread=True)
@@ -320,9 +331,7 @@ class MorePane(Pane):
             self.refs, self.ref_problems = value
             self._relist()
             return
-        # Keep one cached value per item (the newest version).
-        self.cache = {k: v for k, v in self.cache.items() if k[:3] != key[:3]}  # type: ignore[index]
-        self.cache[key] = value
+        self.cache.put(key[:3], value, key[3:])
         self.selected_changed()
 
     # -- showing --------------------------------------------------------------------------------
@@ -394,11 +403,12 @@ class MorePane(Pane):
         if series is None:
             return
         key = ("audio", run_name, tag, id(series), series.version)
-        if key not in self.cache:
+        hit = self.cached(key)
+        if hit is None:
             self._loading(f"audio {inert(tag)}")
             self._work(key, lambda: clips_of(tag, series))
             return
-        clips, problems = self.cache[key]
+        clips, problems = hit
         steps = sorted({c.step for c in clips})
         step = self._steps(steps)
         at = [c for c in clips if c.step == step]
@@ -447,7 +457,7 @@ class MorePane(Pane):
         series = run.blobs.get(what[1]) if run is not None else None
         if series is None:
             return None
-        hit = self.cache.get(("audio", self.selected[0], what[1], id(series), series.version))
+        hit = self.cached(("audio", self.selected[0], what[1], id(series), series.version))
         at = [c for c in hit[0] if c.step == self.step] if hit else []
         return at[-1] if at else None
 
@@ -473,11 +483,12 @@ class MorePane(Pane):
             return
         version = tuple((t, id(s), s.version) for t, s in sorted(run.blobs.items()) if s.plugin == "mesh")
         key = ("mesh", run_name, "", version)
-        if key not in self.cache:
+        meshes = self.cached(key)
+        if meshes is None:
             self._loading(f"meshes of {inert(run_name)}")
             self._work(key, lambda: read_meshes(run))
             return
-        mesh: Mesh | None = self.cache[key].get(name)
+        mesh: Mesh | None = meshes.get(name)
         if mesh is None:
             return
         step = self._steps([s.step for s in mesh.steps])
@@ -523,11 +534,11 @@ class MorePane(Pane):
             return
         key = ("projector", run_name, name, ref)
         view = self.query_one(ProjectorView)
-        if key not in self.cache:
+        projected: Projected | None = self.cached(key)
+        if projected is None:
             self._loading(f"embedding {inert(name)}")
             self._work(key, lambda: _project(ref))
             return
-        projected: Projected = self.cache[key]
         emb = projected.embedding
         info = self.query_one(".more-info", Static)
         t = Text(no_wrap=True, overflow="ellipsis")
@@ -570,7 +581,7 @@ class MorePane(Pane):
         if what is None or what[0] != "projector" or self.selected is None:
             return
         ref = next((r for r in self.refs if r.run == self.selected[0] and r.name == what[1]), None)
-        projected = self.cache.get(("projector", self.selected[0], what[1], ref))
+        projected = self.cached(("projector", self.selected[0], what[1], ref))
         box = self.query_one(".more-neighbours", Static)
         view = self.query_one(ProjectorView)
         if projected is None or projected.embedding.tensor is None:

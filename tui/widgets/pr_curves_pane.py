@@ -26,6 +26,7 @@ from tui.model.pr_curves import PrCurveSeries, read_pr_curves
 from tui.model.tags import group_tags
 from tui.render.pr_chart import PrChart, PrLine, pr_readout, render_pr_chart
 from tui.tfevents.decode import PR_CURVES
+from tui.views.cache import LruCache
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.lines_view import LinesView
@@ -39,6 +40,8 @@ __all__ = ["PrChartView", "PrCurvesPane"]
 READOUT_LINES = 4
 
 SeriesKey = tuple[str, str, int, int]  # run, tag, id(series), version
+#: Decoded (run, tag) series kept.
+CACHE_SIZE = 256
 
 
 class PrChartView(LinesView, can_focus=True):
@@ -122,7 +125,8 @@ class PrCurvesPane(Pane):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.tag: str | None = None
-        self.curves: dict[SeriesKey, PrCurveSeries] = {}
+        #: Decoded curves by (run, tag), each checked against the series version it was read from.
+        self.curves: LruCache[tuple[str, str], PrCurveSeries] = LruCache(CACHE_SIZE)
         self.steps: tuple[int, ...] = ()
         self.step: int | None = None
         self._follow = True
@@ -180,7 +184,7 @@ class PrCurvesPane(Pane):
             self._follow = True
         self.tag = tag
         keys = self._keys(tag)
-        missing = [k for k in keys if k not in self.curves and k not in self._pending]
+        missing = [k for k in keys if self._curve(k) is None and k not in self._pending]
         if missing:
             self._decode(missing)
         self._show()
@@ -209,10 +213,9 @@ class PrCurvesPane(Pane):
         result = event.worker.result if event.state == WorkerState.SUCCESS else None
         done = dict(result or {})
         self._pending.difference_update(done)
-        wanted = {k[:2] for k in self._keys(self.tag)}
-        # Keep only the newest decoded version of each visible series.
-        self.curves = {k: v for k, v in self.curves.items() if k[:2] not in {d[:2] for d in done}}
-        self.curves.update({k: v for k, v in done.items() if v is not None and k[:2] in wanted})
+        for key, series in done.items():
+            if series is not None:
+                self.curves.put(key[:2], series, key[2:])
         if event.state == WorkerState.ERROR:
             self._pending.clear()
         self._show()
@@ -220,7 +223,10 @@ class PrCurvesPane(Pane):
     # -- drawing --------------------------------------------------------------------------------
 
     def _lines(self) -> list[tuple[SeriesKey, PrCurveSeries | None]]:
-        return [(k, self.curves.get(k)) for k in self._keys(self.tag)]
+        return [(k, self._curve(k)) for k in self._keys(self.tag)]
+
+    def _curve(self, key: SeriesKey) -> PrCurveSeries | None:
+        return self.curves.get(key[:2], key[2:])
 
     def _show(self) -> None:
         ctx = self.context
