@@ -51,12 +51,14 @@ async def test_no_control_character_reaches_the_screen(tmp_path, tb):
     async with app.run_test(size=(140, 40)) as pilot:
         await tb.wait_for(pilot, lambda: app.is_settled and len(app.logdir.runs) == 1, what="loaded")
         for n, spec in enumerate(TABS, start=1):
-            await pilot.press(str(n))
+            await pilot.press(str(n % 10))
             await tb.wait_for(pilot, lambda spec=spec: app.active_pane is app.panes[spec.id], what=spec.id)
             await pilot.pause(0.2)
             shown = screen_text(app)
             assert not FORBIDDEN.search(shown), (spec.id, FORBIDDEN.findall(shown))
-            assert "\\x1b" in shown or spec.id == "images", spec.id  # the names are there, made visible
+            # The names are there, made visible (the tabs of dashboards this logdir has no data for say
+            # so instead).
+            assert "\\x1b" in shown or spec.id == "images" or spec.needs, spec.id
         await pilot.press("d")
         await tb.wait_for(pilot, lambda: app.dashboard_on, what="dashboard")
         await pilot.pause(0.3)
