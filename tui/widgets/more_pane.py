@@ -155,7 +155,7 @@ class ProjectorView(LinesView, can_focus=True):
         self.cursor_xy, self.point, self.column = None, None, 0
 
     def action_move(self, dx: int, dy: int) -> None:
-        self._frame()
+        self.draw()
         chart = self.last
         if chart is None or not len(self.coords) or chart.plot_width <= 0 or chart.plot_height <= 0:
             return

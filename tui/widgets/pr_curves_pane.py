@@ -75,7 +75,7 @@ class PrChartView(LinesView, can_focus=True):
         self.last: PrChart | None = None
 
     def action_cursor(self, columns: int) -> None:
-        self._frame()
+        self.draw()
         chart = self.last.chart if self.last is not None else None
         if chart is None or chart.plot_width <= 0:
             return
