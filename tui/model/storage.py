@@ -56,6 +56,9 @@ OVERLAP = 64
 WORKERS = 8
 #: Bytes fetched ahead of the readers at most (prefetched chunks not yet handed out).
 MAX_AHEAD = 96 << 20
+#: Retries of a request that met a network error or throttling, and the first backoff (doubling).
+RETRIES = 4
+BACKOFF = 0.5
 
 T = TypeVar("T")
 
@@ -78,12 +81,17 @@ class Storage(Protocol):
 
     url: str
     remote: bool
+    #: Files found shorter than what was read from them (remote only; local readers see shrinking).
+    rewritten: set[str]
+    #: The latest fault, while it lasts (retrying, or given up until the next success).
+    notice: str | None
 
     def exists(self) -> bool: ...
     def walk(self) -> dict[str, list[str]]: ...
     def size(self, path: str) -> int: ...
     def read(self, path: str, start: int, n: int) -> bytes: ...
     def prefetch(self, ranges: Iterable[tuple[str, int, int]]) -> None: ...
+    def forget(self, path: str) -> None: ...
 
 
 # -- errors ---------------------------------------------------------------------------------------
@@ -253,6 +261,7 @@ class LocalStorage:
     def __init__(self, path: str) -> None:
         self.url = local_path(path)
         self.notice: str | None = None
+        self.rewritten: set[str] = set()
 
     def exists(self) -> bool:
         return os.path.isdir(self.url)
@@ -275,6 +284,9 @@ class LocalStorage:
 
     def prefetch(self, ranges: Iterable[tuple[str, int, int]]) -> None:
         """The page cache and the reader's own read-ahead already do this locally."""
+
+    def forget(self, path: str) -> None:
+        """Local readers keep no state here."""
 
 
 # -- remote ---------------------------------------------------------------------------------------
@@ -327,14 +339,14 @@ class RemoteStorage:
         *,
         storage_options: dict[str, Any] | None = None,
         fs: Any = None,
-        retries: int = 4,
-        backoff: float = 0.5,
+        retries: int | None = None,
+        backoff: float | None = None,
         workers: int = WORKERS,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.url = url.rstrip("/") if not url.endswith("://") else url
-        self.retries = retries
-        self.backoff = backoff
+        self.retries = RETRIES if retries is None else retries
+        self.backoff = BACKOFF if backoff is None else backoff
         self._sleep = sleep
         self.notice: str | None = None
         self.stats = Stats()
