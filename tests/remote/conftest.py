@@ -13,6 +13,7 @@ pytest runs with ``--import-mode=importlib``, so helpers reach the tests as fixt
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -45,6 +46,7 @@ class S3Server:
     endpoint: str
     server: object
     log: list[Request] = field(default_factory=list)
+    sockets: set[socket.socket] = field(default_factory=set)
 
     def gets(self, key_part: str = "") -> list[Request]:
         """Object GETs (not listings) whose path contains ``key_part``."""
@@ -58,8 +60,14 @@ class S3Server:
     stopped: bool = False
 
     def stop(self) -> None:
+        """The server goes away: no new connections, and the kept-alive ones are cut."""
         self.stopped = True
         self.server.stop()  # type: ignore[attr-defined]
+        self.server._server.server_close()  # type: ignore[attr-defined]
+        for sock in list(self.sockets):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
 
 
 def _start_s3() -> S3Server:
@@ -96,14 +104,26 @@ def _start_s3() -> S3Server:
             self._server_ready_event.set()
             self._server.serve_forever()
 
+    open_sockets: set[socket.socket] = set()
+
     class Quiet(MotoRequestHandler):
-        def log_request(self, *args: object, **kwargs: object) -> None:  # no access log on stderr
+        """No access log on stderr; connections tracked so a stop can cut kept-alive ones too."""
+
+        def setup(self) -> None:
+            super().setup()
+            open_sockets.add(self.connection)
+
+        def finish(self) -> None:
+            open_sockets.discard(self.connection)
+            super().finish()
+
+        def log_request(self, *args: object, **kwargs: object) -> None:
             pass
 
     server = Recording(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    return S3Server(f"http://{host}:{port}", server, log)
+    return S3Server(f"http://{host}:{port}", server, log, open_sockets)
 
 
 def aws_env(endpoint: str) -> dict[str, str]:
