@@ -144,13 +144,15 @@ def test_missing_bucket_is_one_clear_line(s3: SimpleNamespace) -> None:
 
 def test_empty_prefix_is_no_runs_yet(s3: SimpleNamespace) -> None:
     st = RemoteStorage("s3://bkt/not-yet")
-    assert st.walk() == {} and not st.exists()
+    assert st.walk() == {}
 
 
 def test_server_down_retries_with_backoff_then_says_network(s3: SimpleNamespace) -> None:
     s3.fs.pipe_file("bkt/run/events.out.tfevents.1.h", _records(10))
     delays: list[float] = []
+    notices: list[str | None] = []
     st = RemoteStorage("s3://bkt", retries=3, backoff=0.5, sleep=delays.append)
+    st.on_notice = notices.append
     st.walk()
     s3.server.stop()
     with pytest.raises(StorageError) as e:
@@ -158,6 +160,8 @@ def test_server_down_retries_with_backoff_then_says_network(s3: SimpleNamespace)
     assert e.value.kind == storage.NETWORK and e.value.transient
     assert len(delays) == 3 and delays[0] < delays[1] < delays[2]  # exponential backoff
     assert st.stats.retries == 3 and st.notice is not None and "network error" in st.notice
+    assert [n.rsplit("(retry ", 1)[-1] for n in notices[:3]] == ["1 of 3)", "2 of 3)", "3 of 3)"]
+    assert notices[-1] == st.notice
 
 
 class _Throttling:

@@ -35,7 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 __all__ = [
@@ -85,8 +85,9 @@ class Storage(Protocol):
     rewritten: set[str]
     #: The latest fault, while it lasts (retrying, or given up until the next success).
     notice: str | None
+    #: Called when ``notice`` changes, from the thread that met the fault.
+    on_notice: Callable[[str | None], None] | None
 
-    def exists(self) -> bool: ...
     def walk(self) -> dict[str, list[str]]: ...
     def size(self, path: str) -> int: ...
     def read(self, path: str, start: int, n: int) -> bytes: ...
@@ -261,10 +262,8 @@ class LocalStorage:
     def __init__(self, path: str) -> None:
         self.url = local_path(path)
         self.notice: str | None = None
+        self.on_notice: Callable[[str | None], None] | None = None
         self.rewritten: set[str] = set()
-
-    def exists(self) -> bool:
-        return os.path.isdir(self.url)
 
     def walk(self) -> dict[str, list[str]]:
         from tui.model.logdir import discover  # local discovery rules live with the model
@@ -316,7 +315,6 @@ class Stats:
     reads: int = 0
     bytes: int = 0
     retries: int = 0
-    ranges: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def _is_event_file(name: str) -> bool:
@@ -349,6 +347,9 @@ class RemoteStorage:
         self.backoff = BACKOFF if backoff is None else backoff
         self._sleep = sleep
         self.notice: str | None = None
+        #: Called (from whichever thread met it) when :attr:`notice` changes: a status bar hook,
+        #: so "retrying" shows while the loader waits out a backoff.
+        self.on_notice: Callable[[str | None], None] | None = None
         self.stats = Stats()
         if fs is None:
             fs, root = _url_to_fs(self.url, storage_options or {})
@@ -388,24 +389,24 @@ class RemoteStorage:
             except Exception as e:
                 err = classify(e, what)
                 if not err.transient or attempt == self.retries:
-                    self.notice = str(err)
+                    self._set_notice(str(err))
                     raise err from e
                 self.stats.retries += 1
-                self.notice = f"{err} (retry {attempt + 1} of {self.retries})"
+                self._set_notice(f"{err} (retry {attempt + 1} of {self.retries})")
                 delay = min(self.backoff * 2**attempt, 20.0)
                 self._sleep(delay * (0.75 + 0.5 * random.random()))
             else:
-                self.notice = None
+                self._set_notice(None)
                 return out
         raise AssertionError("unreachable")  # pragma: no cover
 
-    # -- discovery -------------------------------------------------------------------------------
+    def _set_notice(self, text: str | None) -> None:
+        if text != self.notice:
+            self.notice = text
+            if self.on_notice is not None:
+                self.on_notice(text)
 
-    def exists(self) -> bool:
-        """True when the logdir has anything under it (an empty prefix is "not yet")."""
-        if self._listing:
-            return True
-        return self._retrying(self.url, lambda: bool(self.fs.exists(self.root)))
+    # -- discovery -------------------------------------------------------------------------------
 
     def walk(self) -> dict[str, list[str]]:
         """Run name -> sorted event file URLs, from one recursive listing that also records sizes."""
@@ -488,7 +489,6 @@ class RemoteStorage:
             with self._lock:
                 self.stats.reads += 1
                 self.stats.bytes += len(data)
-                self.stats.ranges.append((path, lo, hi))
             return bytes(data)
 
         return self._retrying(path, get)
