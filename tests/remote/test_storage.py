@@ -223,3 +223,12 @@ def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "fsspec.core", None)
     with pytest.raises(StorageError, match=r"pip install 'tbtui\[remote\]'"):
         storage.open_storage("s3://bucket/exp")
+    with pytest.raises(StorageError, match=r"pip install 'tbtui\[remote\]'"):
+        storage.check_url("gs://bucket/exp")
+
+
+def test_unknown_scheme_is_one_line() -> None:
+    pytest.importorskip("fsspec")
+    with pytest.raises(StorageError, match=r"^nope://x: .*nope") as e:
+        storage.check_url("nope://x")
+    assert "\n" not in str(e.value)

@@ -44,6 +44,7 @@ __all__ = [
     "Rewritten",
     "Storage",
     "StorageError",
+    "check_url",
     "classify",
     "is_url",
     "open_storage",
@@ -569,21 +570,36 @@ def _identity(info: dict[str, Any]) -> object:
     return ("size", info.get("size"))
 
 
-def _url_to_fs(url: str, options: dict[str, Any]) -> tuple[Any, str]:
+def check_url(url: str) -> None:
+    """Raise a one-line :class:`StorageError` now if ``url``'s backend cannot be loaded.
+
+    Cheap (no client, no connection): the command line calls it before starting the app, so a
+    missing extra or an unknown scheme is an error line instead of a broken screen.
+    """
     try:
-        import fsspec.core
+        import fsspec
     except ImportError:
         raise StorageError(
             f"{url}: remote logdirs need fsspec and its backends: {EXTRA_HINT}", OTHER
         ) from None
     try:
-        # Our own instance: fsspec caches file systems by arguments, and a cached one could hold
-        # an old endpoint or credentials (and listing caches we invalidate at will).
-        return fsspec.core.url_to_fs(url, skip_instance_cache=True, **options)
+        fsspec.get_filesystem_class(url.partition("://")[0])
     except ImportError as e:
         raise StorageError(f"{url}: {str(e).splitlines()[0]} ({EXTRA_HINT})", OTHER) from None
     except ValueError as e:
         raise StorageError(f"{url}: {e}", OTHER) from None
+
+
+def _url_to_fs(url: str, options: dict[str, Any]) -> tuple[Any, str]:
+    check_url(url)
+    import fsspec.core
+
+    try:
+        # Our own instance: fsspec caches file systems by arguments, and a cached one could hold
+        # an old endpoint or credentials (and listing caches we invalidate at will).
+        return fsspec.core.url_to_fs(url, skip_instance_cache=True, **options)
+    except (ImportError, ValueError) as e:
+        raise StorageError(f"{url}: {str(e).splitlines()[0]}", OTHER) from None
     except Exception as e:
         raise classify(e, url) from e
 
