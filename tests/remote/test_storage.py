@@ -8,6 +8,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 
 from tui.model import storage
 from tui.model.logdir import discover
@@ -232,3 +234,57 @@ def test_unknown_scheme_is_one_line() -> None:
     with pytest.raises(StorageError, match=r"^nope://x: .*nope") as e:
         storage.check_url("nope://x")
     assert "\n" not in str(e.value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st_ops=hst.lists(
+        hst.one_of(
+            hst.tuples(hst.just("grow"), hst.binary(min_size=1, max_size=300)),
+            hst.tuples(hst.just("rewrite"), hst.binary(min_size=0, max_size=600)),
+            hst.tuples(hst.just("poll"), hst.just(b"")),
+        ),
+        max_size=12,
+    ),
+    first=hst.binary(min_size=0, max_size=400),
+)
+def test_growth_or_rewrite_on_any_history(st_ops: list[tuple[str, bytes]], first: bytes) -> None:
+    """Whatever an object goes through, what a reader assembles is the object as it is now.
+
+    On fsspec's in-memory file system (a real backend, in-process): growth is read as new bytes
+    only; a rewrite is reported exactly when the bytes already read are no longer the object's
+    prefix as far as the overlap window sees (shorter, or its last ``OVERLAP`` bytes differ).
+    """
+    fsspec = pytest.importorskip("fsspec")
+    fs = fsspec.filesystem("memory", skip_instance_cache=True)
+    root = f"/h{abs(hash((tuple(st_ops), first)))}"
+    path = f"{root}/run/events.out.tfevents.1.h"
+    fs.pipe_file(path, first)
+    st = RemoteStorage(f"memory://{root}", fs=fs)
+    (url,) = st.walk()["run"]
+    content, got = first, b""
+    for op, data in [("poll", b""), *st_ops]:
+        if op == "grow":
+            content += data
+        elif op == "rewrite":
+            content = data
+        fs.pipe_file(path, content)
+        st.walk()
+        before = got
+        window = before[-storage.OVERLAP :]
+        detectable = len(content) < len(before) or content[len(before) - len(window) : len(before)] != window
+        flagged = url in st.rewritten
+        if flagged:
+            st.forget(url)
+            got = b""
+        try:
+            got += st.read(url, len(got), st.size(url) - len(got)) if st.size(url) > len(got) else b""
+            raised = False
+        except Rewritten:
+            raised = True
+            got = st.read(url, 0, st.size(url))
+        if content.startswith(before):  # growth (or nothing): never a rewrite, only new bytes
+            assert not (flagged or raised) and got == content
+        elif detectable:  # a rewrite the overlap window sees: said, and read afresh
+            assert (flagged or raised) and got == content
+    fs.rm(root, recursive=True)

@@ -18,7 +18,9 @@ Remote reading is shaped by latency, not bandwidth:
   object's identity changed since bytes were served from it, the next read starts a few bytes
   early and compares them with the bytes served last: the same bytes mean the object grew (only
   the new bytes are used); different bytes, or an object shorter than what was read, mean it was
-  rewritten, which :class:`Rewritten` reports so the caller reads it afresh and says so.
+  rewritten, which :class:`Rewritten` reports so the caller reads it afresh and says so. A
+  replaced object of the same size is checked the same way at the listing (one small request);
+  a shorter one needs no request at all (:attr:`RemoteStorage.rewritten`).
 - **Faults** are classified into one clear line (:class:`StorageError`): expired credentials, a
   missing bucket, permission denied, the network. Network errors and throttling are retried with
   exponential backoff first; the latest fault stays in :attr:`RemoteStorage.notice` for a status
@@ -433,12 +435,22 @@ class RemoteStorage:
             sizes[url] = (int(info.get("size") or 0), _identity(info))
             rel = posixpath.dirname(url[len(self.url) :].lstrip("/")) or "."
             runs.setdefault(rel, []).append(url)
+        same_size: list[str] = []
         with self._lock:
-            for url, (size, _) in sizes.items():
+            for url, (size, ident) in sizes.items():
                 served = self._served.get(url)
-                if served is not None and size < served.end:
+                if served is None or served.ident == ident:
+                    continue
+                if size < served.end:
                     self.rewritten.add(url)
+                elif size == served.end:
+                    same_size.append(url)  # replaced, but nothing new to read: check it here
             self._listing = sizes
+        for url in same_size:
+            try:
+                self.read(url, sizes[url][0], 0)  # fetches only the overlap, and compares it
+            except Rewritten:
+                self.rewritten.add(url)
         return {k: sorted(v) for k, v in sorted(runs.items())}
 
     def size(self, path: str) -> int:
@@ -556,6 +568,7 @@ def _identity(info: dict[str, Any]) -> object:
     """What changes when an object is replaced: ETag / generation / mtime, with the size."""
     for key in (
         "ETag",
+        "created",
         "etag",
         "md5Hash",
         "generation",
