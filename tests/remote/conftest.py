@@ -14,8 +14,11 @@ pytest runs with ``--import-mode=importlib``, so helpers reach the tests as fixt
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -59,6 +62,11 @@ class S3Server:
 
     stopped: bool = False
 
+    def restart(self) -> None:
+        """The server comes back on the same port (moto's store lives on in the process)."""
+        again = _start_s3(int(self.endpoint.rsplit(":", 1)[1]), self.log)
+        self.server, self.sockets, self.stopped = again.server, again.sockets, False
+
     def stop(self) -> None:
         """The server goes away: no new connections, and the kept-alive ones are cut."""
         self.stopped = True
@@ -70,7 +78,7 @@ class S3Server:
                 sock.close()
 
 
-def _start_s3() -> S3Server:
+def _start_s3(port: int = 0, log: list[Request] | None = None) -> S3Server:
     pytest.importorskip("s3fs")
     moto_server = pytest.importorskip("moto.server")
     from moto.moto_server.werkzeug_app import (
@@ -80,7 +88,7 @@ def _start_s3() -> S3Server:
     )
     from werkzeug.serving import make_server
 
-    log: list[Request] = []
+    log = [] if log is None else log
 
     class Recording(moto_server.ThreadedMotoServer):
         """moto's threaded server with a WSGI layer that records every request it answers."""
@@ -120,7 +128,7 @@ def _start_s3() -> S3Server:
         def log_request(self, *args: object, **kwargs: object) -> None:
             pass
 
-    server = Recording(ip_address="127.0.0.1", port=0, verbose=False)
+    server = Recording(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     return S3Server(f"http://{host}:{port}", server, log, open_sockets)
@@ -229,14 +237,73 @@ def _banner(port: int) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
-    """OpenSSH's sshd on a loopback port, logging in the current user with a generated key.
+class Sshd:
+    """One sshd process on a fixed loopback port; :meth:`stop` ends it and every connection it
+    serves (its per-connection children too), :meth:`start` brings it back on the same port."""
 
-    ``sshd.url(path)`` is the ``ssh://`` URL of a local path; ``sshd.options`` are the sshfs
-    arguments (``client_keys``, no known_hosts check) and ``sshd.env`` the same as fsspec's
-    ``FSSPEC_SSH`` variable for subprocesses. Skips when sshd or sshfs is unavailable.
-    """
+    def __init__(self, binary: str, d: Path, user: str) -> None:
+        self.binary, self.dir, self.user = binary, d, user
+        self.port = _free_port()
+        self.options = {"client_keys": [str(d / "client_key")], "known_hosts": None}
+        self.env = {"FSSPEC_SSH": json.dumps(self.options)}
+        self.config = d / f"sshd_config.{self.port}"
+        self.config.write_text(
+            f"Port {self.port}\nListenAddress 127.0.0.1\nHostKey {d / 'host_key'}\n"
+            f"AuthorizedKeysFile {d / 'authorized_keys'}\nPidFile {d / f'sshd.{self.port}.pid'}\n"
+            "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n"
+            "PermitRootLogin prohibit-password\nUsePAM no\nStrictModes no\n"
+            "Subsystem sftp internal-sftp\nMaxSessions 50\nMaxStartups 50\n"
+        )
+        self.log = d / f"sshd.{self.port}.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def url(self, path: str | Path) -> str:
+        return f"ssh://{self.user}@127.0.0.1:{self.port}{Path(path).resolve().as_posix()}"
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [self.binary, "-D", "-e", "-f", str(self.config)], stderr=log, stdout=subprocess.DEVNULL
+            )
+        deadline = time.monotonic() + 15
+        while not _banner(self.port):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.proc.kill()
+                lines = self.log.read_text(errors="replace").strip().splitlines()
+                pytest.skip(f"sshd did not start: {lines[-1] if lines else 'no banner'}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        for pid in [*_descendants(self.proc.pid), self.proc.pid]:  # connections first
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self.proc = None
+
+
+def _descendants(pid: int) -> list[int]:
+    """Processes started by ``pid`` (and by them), from /proc: sshd forks one per connection."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+@pytest.fixture(scope="session")
+def _ssh_setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, str]:
     pytest.importorskip("sshfs")
     binary = shutil.which("sshd") or next((p for p in ("/usr/sbin/sshd",) if os.path.exists(p)), None)
     keygen = shutil.which("ssh-keygen")
@@ -249,39 +316,32 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
     os.chmod(d / "authorized_keys", 0o600)
     if os.geteuid() == 0:
         os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # privilege separation directory
-    port = _free_port()
-    (d / "sshd_config").write_text(
-        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {d / 'host_key'}\n"
-        f"AuthorizedKeysFile {d / 'authorized_keys'}\nPidFile {d / 'sshd.pid'}\n"
-        "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n"
-        "PermitRootLogin prohibit-password\nUsePAM no\nStrictModes no\n"
-        "Subsystem sftp internal-sftp\nMaxSessions 50\nMaxStartups 50\n"
-    )
-    proc = subprocess.Popen(
-        [binary, "-D", "-e", "-f", str(d / "sshd_config")], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 15
-    while not _banner(port):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""
-            pytest.skip(f"sshd did not start: {err.splitlines()[-1] if err else 'no banner'}")
-        time.sleep(0.05)
-    user = os.environ.get("USER") or __import__("pwd").getpwuid(os.getuid()).pw_name
-    options = {"client_keys": [str(d / "client_key")], "known_hosts": None}
-    import json
+    user = os.environ.get("USER") or pwd.getpwuid(os.getuid()).pw_name
+    return binary, d, user
 
+
+@pytest.fixture(scope="session")
+def sshd(_ssh_setup: tuple[str, Path, str]) -> Iterator[Sshd]:
+    """OpenSSH's sshd on a loopback port, logging in the current user with a generated key.
+
+    ``sshd.url(path)`` is the ``ssh://`` URL of a local path; ``sshd.options`` are the sshfs
+    arguments (``client_keys``, no known_hosts check) and ``sshd.env`` the same as fsspec's
+    ``FSSPEC_SSH`` variable for subprocesses. Skips when sshd or sshfs is unavailable.
+    """
+    server = Sshd(*_ssh_setup)
+    server.start()
     try:
-        yield SimpleNamespace(
-            port=port,
-            user=user,
-            options=options,
-            env={"FSSPEC_SSH": json.dumps(options)},
-            url=lambda path: f"ssh://{user}@127.0.0.1:{port}{Path(path).resolve().as_posix()}",
-        )
+        yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        server.stop()
+
+
+@pytest.fixture
+def own_sshd(_ssh_setup: tuple[str, Path, str]) -> Iterator[Sshd]:
+    """An sshd of the test's own, which it may stop and start again."""
+    server = Sshd(*_ssh_setup)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

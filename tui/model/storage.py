@@ -59,6 +59,10 @@ OVERLAP = 64
 WORKERS = 8
 #: Bytes fetched ahead of the readers at most (prefetched chunks not yet handed out).
 MAX_AHEAD = 96 << 20
+#: Schemes listed flat by prefix (no directories to walk); a missing root there is a missing bucket.
+_OBJECT_STORES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl"})
+#: Schemes whose client holds one connection that does not recover once broken.
+_CONNECTED = frozenset({"ssh", "sftp"})
 #: Retries of a request that met a network error or throttling, and the first backoff (doubling).
 RETRIES = 4
 BACKOFF = 0.5
@@ -178,6 +182,8 @@ _NETWORK_NAMES = (
     "connectionlost",
     "disconnecterror",
     "channelopenerror",
+    "sftpnoconnection",
+    "sftpconnectionlost",
     "timeout",
 )
 _NETWORK_ERRNOS = {
@@ -244,6 +250,8 @@ def classify(exc: BaseException, url: str = "") -> StorageError:
         or any(n in names for n in _NETWORK_NAMES)
         or "connection refused" in text
         or "cannot connect" in text
+        or "connection not open" in text
+        or "connection lost" in text
         or "could not connect" in text
     ):
         return StorageError(f"{where}network error ({first})", NETWORK)
@@ -354,13 +362,14 @@ class RemoteStorage:
         #: so "retrying" shows while the loader waits out a backoff.
         self.on_notice: Callable[[str | None], None] | None = None
         self.stats = Stats()
-        if fs is None:
-            fs, root = _url_to_fs(self.url, storage_options or {})
-        else:
-            root = fs._strip_protocol(self.url)
-        self.fs = fs
-        self.root = root.rstrip("/")
         self.scheme = self.url.partition("://")[0]
+        self._options = storage_options or {}
+        # The client is made on first use, inside the retries: making one may already need the
+        # network (sshfs connects at once), and a logdir whose host is down still opens.
+        self.fs: Any = fs
+        self._own_fs = fs is None
+        self._strip = (fs if fs is not None else _backend(self.url))._strip_protocol
+        self.root = self._strip(self.url).rstrip("/")
         # ssh's cat_file ignores ranges; reading through a seekable file is its ranged read.
         self._ranged_cat = self.scheme not in ("ssh", "sftp")
         self._lock = threading.Lock()
@@ -378,7 +387,15 @@ class RemoteStorage:
         return self.url + rel
 
     def _to_fs(self, url: str) -> str:
-        return self.root + url[len(self.url) :] if url.startswith(self.url) else self.fs._strip_protocol(url)
+        return self.root + url[len(self.url) :] if url.startswith(self.url) else self._strip(url)
+
+    def _client(self) -> Any:
+        """The backend's file system object, made now if there is none (first use, or after its
+        connection broke: an ssh connection does not come back by itself)."""
+        fs = self.fs
+        if fs is None:
+            fs = self.fs = _url_to_fs(self.url, self._options)[0]
+        return fs
 
     # -- faults ----------------------------------------------------------------------------------
 
@@ -391,6 +408,8 @@ class RemoteStorage:
                 raise
             except Exception as e:
                 err = classify(e, what)
+                if err.kind == NETWORK and self._own_fs and self.scheme in _CONNECTED:
+                    self.fs = None  # a dead connection: the next attempt makes a new client
                 if not err.transient or attempt == self.retries:
                     self._set_notice(str(err))
                     raise err from e
@@ -415,15 +434,24 @@ class RemoteStorage:
         """Run name -> sorted event file URLs, from one recursive listing that also records sizes."""
 
         def listing() -> dict[str, dict[str, Any]]:
-            self.fs.invalidate_cache()  # listings are cached by most backends; polling needs fresh ones
+            fs = self._client()
+            fs.invalidate_cache()  # listings are cached by most backends; polling needs fresh ones
             self.stats.listings += 1
+            # Object stores list a prefix flat, in one request. Backends that walk directories
+            # (ssh, hdfs) skip a directory they cannot list, which would make a dropped connection
+            # look like an empty logdir: their errors are collected and the serious ones raised.
+            errors: list[BaseException] = []
+            walk = {} if self.scheme in _OBJECT_STORES else {"on_error": errors.append}
             try:
-                found = self.fs.find(self.root, detail=True, withdirs=False)
+                found = fs.find(self.root, detail=True, withdirs=False, **walk)
             except FileNotFoundError as e:
-                if self.scheme in ("s3", "s3a", "gs", "gcs", "az", "abfs", "adl"):
+                if self.scheme in _OBJECT_STORES:
                     raise StorageError(f"{self.url}: bucket or container does not exist", MISSING) from e
                 return {}
-            return found if isinstance(found, dict) else {p: self.fs.info(p) for p in found}
+            for e in errors:
+                if classify(e).kind in (NETWORK, THROTTLED, CREDENTIALS):
+                    raise e
+            return found if isinstance(found, dict) else {p: fs.info(p) for p in found}
 
         found = self._retrying(self.url, listing)
         runs: dict[str, list[str]] = {}
@@ -488,15 +516,16 @@ class RemoteStorage:
         fs_path = self._to_fs(path)
 
         def get() -> bytes:
+            fs = self._client()
             if self._ranged_cat:
                 try:
-                    data = self.fs.cat_file(fs_path, start=lo, end=hi)
+                    data = fs.cat_file(fs_path, start=lo, end=hi)
                 except OSError as e:
                     if "range" not in str(e).lower() or "satisfiable" not in str(e).lower():
                         raise
                     data = b""  # starts at or past the end: the object is shorter than that
             else:
-                with self.fs.open(fs_path, "rb") as f:
+                with fs.open(fs_path, "rb") as f:
                     f.seek(lo)
                     data = f.read(hi - lo)
             with self._lock:
@@ -601,6 +630,14 @@ def check_url(url: str) -> None:
         raise StorageError(f"{url}: {str(e).splitlines()[0]} ({EXTRA_HINT})", OTHER) from None
     except ValueError as e:
         raise StorageError(f"{url}: {e}", OTHER) from None
+
+
+def _backend(url: str) -> Any:
+    """The fsspec file system class for ``url``'s scheme (imports it; no client, no connection)."""
+    check_url(url)
+    import fsspec
+
+    return fsspec.get_filesystem_class(url.partition("://")[0])
 
 
 def _url_to_fs(url: str, options: dict[str, Any]) -> tuple[Any, str]:
