@@ -40,6 +40,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from tui.tfevents.records import Replaced
+
 __all__ = [
     "LocalStorage",
     "RemoteStorage",
@@ -88,8 +90,8 @@ class Storage(Protocol):
 
     url: str
     remote: bool
-    #: Files found shorter than what was read from them (remote only; local readers see shrinking).
-    rewritten: set[str]
+    #: Files the last walk found replaced, and why (remote only; local readers check inodes).
+    rewritten: dict[str, str]
     #: The latest fault, while it lasts (retrying, or given up until the next success).
     notice: str | None
     #: Called when ``notice`` changes, from the thread that met the fault.
@@ -97,6 +99,7 @@ class Storage(Protocol):
 
     def walk(self) -> dict[str, list[str]]: ...
     def size(self, path: str) -> int: ...
+    def replaced(self, path: str) -> str | None: ...
     def read(self, path: str, start: int, n: int) -> bytes: ...
     def prefetch(self, ranges: Iterable[tuple[str, int, int]]) -> None: ...
     def forget(self, path: str) -> None: ...
@@ -127,13 +130,12 @@ class StorageError(Exception):
         return self.kind in TRANSIENT
 
 
-class Rewritten(Exception):
+class Rewritten(Replaced):
     """The object at ``path`` is not a continuation of what was read from it: read it afresh."""
 
     def __init__(self, path: str, why: str) -> None:
-        super().__init__(f"{path}: {why}")
+        super().__init__(why)
         self.path = path
-        self.why = why
 
 
 _CRED_WORDS = (
@@ -274,7 +276,7 @@ class LocalStorage:
         self.url = local_path(path)
         self.notice: str | None = None
         self.on_notice: Callable[[str | None], None] | None = None
-        self.rewritten: set[str] = set()
+        self.rewritten: dict[str, str] = {}
 
     def walk(self) -> dict[str, list[str]]:
         from tui.model.logdir import discover  # local discovery rules live with the model
@@ -286,6 +288,10 @@ class LocalStorage:
             return os.stat(path).st_size
         except OSError:
             return -1
+
+    def replaced(self, path: str) -> str | None:
+        """Local readers tell a replaced file by its inode and first record themselves."""
+        return None
 
     def read(self, path: str, start: int, n: int) -> bytes:
         with open(path, "rb") as f:
@@ -378,7 +384,7 @@ class RemoteStorage:
         self._ahead: dict[str, _Ahead] = {}
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tbtui-remote")
         #: Objects found shorter than what was read from them at the last walk.
-        self.rewritten: set[str] = set()
+        self.rewritten: dict[str, str] = {}
 
     # -- naming ----------------------------------------------------------------------------------
 
@@ -470,16 +476,20 @@ class RemoteStorage:
                 if served is None or served.ident == ident:
                     continue
                 if size < served.end:
-                    self.rewritten.add(url)
+                    self.rewritten[url] = f"object replaced by a shorter one ({size} < {served.end} bytes)"
                 elif size == served.end:
                     same_size.append(url)  # replaced, but nothing new to read: check it here
             self._listing = sizes
         for url in same_size:
             try:
                 self.read(url, sizes[url][0], 0)  # fetches only the overlap, and compares it
-            except Rewritten:
-                self.rewritten.add(url)
+            except Rewritten as e:
+                self.rewritten[url] = e.why
         return {k: sorted(v) for k, v in sorted(runs.items())}
+
+    def replaced(self, path: str) -> str | None:
+        """Why the last walk found ``path`` replaced (shorter, or different at the same size)."""
+        return self.rewritten.get(path)
 
     def size(self, path: str) -> int:
         """Size at the last listing, or -1 when the object was not in it (no request)."""
@@ -491,7 +501,7 @@ class RemoteStorage:
         with self._lock:
             self._served.pop(path, None)
             self._ahead.pop(path, None)
-            self.rewritten.discard(path)
+            self.rewritten.pop(path, None)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -571,10 +581,10 @@ class RemoteStorage:
             a = check.end - len(check.tail) - lo
             if lo + len(data) < check.end:
                 self.forget(path)
-                raise Rewritten(path, "object replaced by a shorter one; read afresh")
+                raise Rewritten(path, "object replaced by a shorter one")
             if data[a : a + len(check.tail)] != check.tail:
                 self.forget(path)
-                raise Rewritten(path, "object replaced by one with different content; read afresh")
+                raise Rewritten(path, "object replaced by one with different content")
         out = data[start - lo :]
         with self._lock:
             end = start + len(out)

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -222,6 +223,29 @@ def _prefetch_done(_: Future[Frames | None]) -> None:
         _in_flight = False
 
 
+class Replaced(Exception):
+    """Raised by a :class:`ByteSource` when a file no longer continues what was read from it."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+class ByteSource(Protocol):
+    """Where a file's bytes come from when it is not on the local disk (see ``model.storage``).
+
+    ``size`` answers from the source's last listing (-1: gone) and ``replaced`` says whether
+    that listing already showed the file replaced (shorter, or different at the same size);
+    ``read`` returns bytes ``[start, start + n)``, fewer at the end, and raises
+    :class:`Replaced` when the bytes before ``start`` are no longer the ones read. Other
+    exceptions (a network fault) are the caller's: they say nothing about the file.
+    """
+
+    def size(self, path: str) -> int: ...
+    def replaced(self, path: str) -> str | None: ...
+    def read(self, path: str, start: int, n: int) -> bytes: ...
+
+
 @dataclass
 class RecordReader:
     """Reads one event file incrementally, remembering where it stopped.
@@ -249,6 +273,9 @@ class RecordReader:
     head: bytes | None = None  # digest of the first record's bytes (at most _HEAD_BYTES)
     _head_len: int = 0
     _look: tuple[int, int] | None = field(default=None, repr=False)  # (size, mtime_ns) of the last look
+    #: None: a local file, read with ``os.stat`` and ``open`` (the fast path). Otherwise where the
+    #: bytes come from; its own listing and checks stand in for inodes and mtimes.
+    source: ByteSource | None = field(default=None, repr=False)
 
     def settle(self) -> None:
         """Wait for this reader's read-ahead, if one is in flight; its frames stay for :meth:`read`.
@@ -262,6 +289,8 @@ class RecordReader:
 
     def stat_size(self) -> int:
         """Current size on disk, or -1 when the file is gone or unreadable."""
+        if self.source is not None:
+            return self.source.size(self.path)
         try:
             return os.stat(self.path).st_size
         except OSError:
@@ -297,6 +326,9 @@ class RecordReader:
         """
         if self.replaced:
             return self.replaced
+        if self.source is not None:
+            why = self.source.replaced(self.path)
+            return self._replace(why) if why else None
         if self.ident is None:
             return None
         try:
@@ -374,8 +406,8 @@ class RecordReader:
             frames = fut.result()
         else:
             frames = self._read_now(max_bytes)
-        if frames is not None and self.pending > 0 and not self.stopped:
-            self._start_prefetch(max_bytes)
+        if frames is not None and self.pending > 0 and not self.stopped and self.source is None:
+            self._start_prefetch(max_bytes)  # (a source fetches ahead across files itself)
         return frames
 
     def _start_prefetch(self, max_bytes: int | None) -> None:
@@ -391,6 +423,8 @@ class RecordReader:
     def _read_now(self, max_bytes: int | None = None) -> Frames | None:
         if self.stopped or self.replaced:
             return None
+        if self.source is not None:
+            return self._read_source(self.source, max_bytes)
         try:
             st = os.stat(self.path)
         except OSError:
@@ -426,16 +460,57 @@ class RecordReader:
                     return None
                 f.seek(self.offset)
                 buf = f.read(limit)
-                if len(buf) >= HEADER and limit < want and self._header_ok(buf):
-                    # Make sure at least the first record fits, however large.
-                    (length,) = _U64.unpack_from(buf, 0)
-                    need = HEADER + length + FOOTER
-                    if need > len(buf) and need <= want and length <= MAX_RECORD:
-                        buf += f.read(need - len(buf))
+                more = self._first_record_rest(buf, limit, want)
+                if more:
+                    buf += f.read(more)
         except OSError as e:
             self._problem(f"cannot read: {e.strerror or e}")
             return None
         return self._frame(buf, at_eof=len(buf) >= want, want=want)
+
+    def _read_source(self, src: ByteSource, max_bytes: int | None) -> Frames | None:
+        """:meth:`_read_now` for a file behind a :class:`ByteSource`: the same rules, its checks."""
+        why = src.replaced(self.path)
+        if why:
+            self._replace(why)
+            return None
+        size = src.size(self.path)
+        if size < 0:
+            self._problem(VANISHED)
+            return None
+        if size < self.offset:
+            self._replace(f"shrank from {self.offset} to {size} bytes")
+            return None
+        unchanged = self._look == (size, 0)
+        self._look, self.size = (size, 0), size
+        want = size - self.offset
+        if want <= 0:
+            self.tail = 0
+            return None
+        if unchanged and self.tail:
+            return None  # an incomplete record that has not changed: nothing to fetch again
+        if self.need and want < self.need:
+            self.tail = want  # still incomplete: its header was read already, wait for the rest
+            return None
+        limit = min(want, max_bytes or self.chunk_bytes)
+        try:
+            buf = src.read(self.path, self.offset, limit)
+            more = self._first_record_rest(buf, limit, want)
+            if more:
+                buf += src.read(self.path, self.offset + len(buf), more)
+        except Replaced as e:
+            self._replace(e.why)
+            return None
+        return self._frame(buf, at_eof=len(buf) >= want, want=want)
+
+    def _first_record_rest(self, buf: bytes, limit: int, want: int) -> int:
+        """Bytes to read after ``buf`` so its first record fits whole, however large (0: it fits)."""
+        if len(buf) >= HEADER and limit < want and self._header_ok(buf):
+            (length,) = _U64.unpack_from(buf, 0)
+            need = HEADER + length + FOOTER
+            if need > len(buf) and need <= want and length <= MAX_RECORD:
+                return need - len(buf)
+        return 0
 
     @staticmethod
     def _header_ok(buf: bytes) -> bool:
