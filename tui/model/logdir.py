@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from tui.model.series import BlobSeries, HistogramSeries, ScalarSeries
+from tui.model.storage import Storage, StorageError, open_storage
 from tui.tfevents import columnar, decode
 from tui.tfevents.decode import Metadata
 from tui.tfevents.proto import event_pb2, graph_pb2
@@ -566,6 +567,8 @@ class Changes:
     changed_runs: set[str] = field(default_factory=set)
     bytes_read: int = 0
     pending: int = 0
+    #: A storage fault (remote logdirs) that cut this refresh short; what was read before it stays.
+    fault: str | None = None
 
     @property
     def any(self) -> bool:
@@ -636,7 +639,12 @@ class _FileOrder:
 
 
 class Logdir:
-    """Every run under one directory, read incrementally."""
+    """Every run under one directory or fsspec URL (see ``model.storage``), read incrementally.
+
+    Storage faults (a network down, expired credentials, a missing bucket) never escape
+    :meth:`refresh` or :meth:`discover`: they end the refresh early, keep what was read, and stay
+    in :attr:`fault` until the storage answers again.
+    """
 
     def __init__(
         self,
@@ -645,8 +653,14 @@ class Logdir:
         check_crc: bool = True,
         chunk_bytes: int = 8 << 20,
         first_slice: int = FIRST_SLICE,
+        storage: Storage | None = None,
     ) -> None:
         self.path = path
+        #: Local disk (the fast path: readers use os and open) or a remote store, from the path.
+        self.storage = storage if storage is not None else open_storage(path)
+        #: The latest storage fault while it lasts (None: the storage answered last time).
+        self.fault: str | None = None
+        self._remote_found = False  # the last remote listing found event files
         self.check_crc = check_crc
         self.chunk_bytes = chunk_bytes
         self.first_slice = first_slice
@@ -664,12 +678,22 @@ class Logdir:
         self.problems: list[str] = []
 
     @property
+    def remote(self) -> bool:
+        return self.storage.remote
+
+    @property
     def exists(self) -> bool:
+        if self.remote:  # as of the last listing: the UI asks often, and gets no request
+            return self._remote_found or bool(self.runs)
         return os.path.isdir(self.path)
 
     @property
     def absence(self) -> str | None:
         """Why there is no directory to read (None when there is one), as a status line says it."""
+        if self.remote:
+            if self.exists or self.fault or not self.loaded_once:
+                return None
+            return f"{self.path}: no event files yet; waiting for them to appear"
         if os.path.isdir(self.path):
             return None
         if os.path.exists(self.path):
@@ -702,12 +726,21 @@ class Logdir:
         under the new name (its files are the same inodes); one that disappeared is marked gone.
         """
         start = time.monotonic()
-        found = self._discovery.walk()
-        cost = time.monotonic() - start
-        self._walk_owed = False
-        self._next_walk = start + cost / _WALK_SHARE if cost > _CHEAP_WALK else 0.0
-        absence = self.absence if os.path.exists(self.path) else None
-        self.problems = ([absence] if absence else []) + self._discovery.problems
+        if self.remote:
+            try:
+                found = self.storage.walk()  # one recursive listing, sizes included
+            except StorageError as e:
+                self.fault = str(e)
+                return []
+            self.fault, self._remote_found = None, bool(found)
+            self._walk_owed, self._next_walk, self.problems = False, 0.0, []
+        else:
+            found = self._discovery.walk()
+            cost = time.monotonic() - start
+            self._walk_owed = False
+            self._next_walk = start + cost / _WALK_SHARE if cost > _CHEAP_WALK else 0.0
+            absence = self.absence if os.path.exists(self.path) else None
+            self.problems = ([absence] if absence else []) + self._discovery.problems
         runs = dict(self.runs)
         changed = False
         for name, run in runs.items():
@@ -738,7 +771,13 @@ class Logdir:
         return new_runs
 
     def _reader(self, path: str) -> RecordReader:
-        return RecordReader(path, check_crc=self.check_crc, chunk_bytes=self.chunk_bytes)
+        if not self.remote:
+            return RecordReader(path, check_crc=self.check_crc, chunk_bytes=self.chunk_bytes)
+        self.storage.forget(path)  # a new reader starts at byte 0: nothing of it was read yet
+        return RecordReader(path, check_crc=self.check_crc, chunk_bytes=self.chunk_bytes, source=self.storage)
+
+    def _file_exists(self, path: str) -> bool:
+        return self.storage.size(path) >= 0 if self.remote else os.path.lexists(path)
 
     def _reread_if_replaced(self, run: Run, paths: list[str]) -> Run | None:
         """A fresh Run (fresh readers for every file) if one of ``run``'s files was replaced."""
@@ -747,7 +786,8 @@ class Logdir:
             return None
         path, reason = why
         fresh = Run(run.name, version=run.version + 1)
-        fresh.files = {p: self._reader(p) for p in sorted(set(paths) | set(run.files)) if os.path.lexists(p)}
+        keep = [p for p in sorted(set(paths) | set(run.files)) if self._file_exists(p)]
+        fresh.files = {p: self._reader(p) for p in keep}
         if path in fresh.files:
             fresh.files[path].problems.append(
                 f"{reason}; the run was re-read from the start, dropping the old file's points"
@@ -830,13 +870,34 @@ class Logdir:
         chunk per run per round.
         """
         changes = Changes()
+        listed = True
         if rediscover:
             changes.new_runs = self.discover()
+            listed = self.fault is None
+        if listed:
+            try:
+                self._read_slices(changes, max_bytes)
+            except StorageError as e:  # what was read stays; the next refresh goes on from there
+                self.fault = str(e)
+            else:
+                if changes.bytes_read:
+                    self.fault = None  # the storage answered again
+        if changes.any:
+            self.generation += 1
+        # Stat every file: one never read yet has bytes waiting that no reader has seen.
+        changes.pending = self.pending_bytes()
+        changes.fault = self.fault
+        self.loaded_once = True
+        return changes
+
+    def _read_slices(self, changes: Changes, max_bytes: int | None) -> None:
         budget = max_bytes if max_bytes is not None else float("inf")
         for name, run in list(self.runs.items()):
             if self._note_ignored_files(run):
                 changes.changed_runs.add(name)
-        first = min(self.first_slice, self.chunk_bytes)
+        # Remote, a request costs the same whatever its size up to a chunk: the first slice is one.
+        first = self.chunk_bytes if self.remote else min(self.first_slice, self.chunk_bytes)
+        self._prefetch(first, fresh_only=True)
         for name, run in list(self.runs.items()):
             if budget <= 0:
                 break
@@ -858,6 +919,7 @@ class Logdir:
         progressed = True
         while budget > 0 and progressed:
             progressed = False
+            self._prefetch(self.chunk_bytes)
             for name, run in list(self.runs.items()):
                 if budget <= 0:
                     break
@@ -867,12 +929,26 @@ class Logdir:
                     changes.bytes_read += n
                     budget -= n
                     progressed = True
-        if changes.any:
-            self.generation += 1
-        # Stat every file: one never read yet has bytes waiting that no reader has seen.
-        changes.pending = self.pending_bytes()
-        self.loaded_once = True
-        return changes
+
+    def _prefetch(self, n: int, *, fresh_only: bool = False) -> None:
+        """Remote: start fetching the chunk each run reads next, all runs at once.
+
+        A round of :meth:`refresh` reads one chunk per run, one run after another; fetched one by
+        one, every request's latency would add up. ``fresh_only``: only runs that have not had
+        their first slice (the first pass).
+        """
+        if not self.remote:
+            return
+        wanted = []
+        for run in self.runs.values():
+            order = self._file_order(run)
+            r = order.current if order.current is not None else next(iter(order.readers), None)
+            if r is None or r.stopped or r.replaced or (fresh_only and r.path in self._first_pass_done):
+                continue
+            size = r.stat_size()
+            if size > r.offset:
+                wanted.append((r.path, r.offset, min(n, size - r.offset)))
+        self.storage.prefetch(wanted)
 
     def _file_order(self, run: Run) -> _FileOrder:
         order = self._order.get(run.name)
@@ -972,6 +1048,11 @@ class Logdir:
         """Read everything there is now (for the CLI commands and tests)."""
         while True:
             ch = self.refresh()
-            if not ch.pending or not ch.bytes_read:
+            if ch.fault:
+                break
+            # A read that found its file replaced (remote objects show it only when read) needs
+            # the next refresh's walk to read that run again.
+            replaced = any(r.replaced for run in self.runs.values() for r in run.files.values())
+            if (not ch.pending or not ch.bytes_read) and not replaced:
                 break
         return self
