@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as hst
 
 from tui.model import storage
-from tui.model.logdir import discover
-from tui.model.storage import LocalStorage, RemoteStorage, Rewritten, StorageError
+from tui.model.logdir import Logdir, discover
+from tui.model.storage import RemoteStorage, Rewritten, StorageError
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 
@@ -34,8 +34,8 @@ def test_urls_and_local_paths() -> None:
     assert storage.is_url("s3://b/x") and storage.is_url("ssh://u@h:22/p") and storage.is_url("gs://b")
     assert not storage.is_url("/tmp/logs") and not storage.is_url("logs") and not storage.is_url("C:\\logs")
     assert not storage.is_url("file:///tmp/x")
-    assert isinstance(storage.open_storage("file:///tmp/x"), LocalStorage)
-    assert storage.open_storage("file:///tmp/x").url == "/tmp/x"
+    assert storage.open_storage("file:///tmp/x") is None and storage.local_path("file:///tmp/x") == "/tmp/x"
+    assert Logdir("file:///tmp/x").path == "/tmp/x" and not Logdir("/tmp/x").remote
 
 
 def test_local_paths_never_import_fsspec(tmp_path: Path) -> None:
@@ -43,7 +43,7 @@ def test_local_paths_never_import_fsspec(tmp_path: Path) -> None:
 
     code = (
         "import sys; from tui.model.storage import open_storage; from tui.model.logdir import Logdir; "
-        f"Logdir({str(tmp_path)!r}).load_all(); open_storage({str(tmp_path)!r}).walk(); "
+        f"Logdir({str(tmp_path)!r}).load_all(); assert open_storage({str(tmp_path)!r}) is None; "
         "print('fsspec' in sys.modules)"
     )
     out = subprocess.run(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from tui.model.series import BlobSeries, HistogramSeries, ScalarSeries
-from tui.model.storage import Storage, StorageError, open_storage
+from tui.model.storage import RemoteStorage, StorageError, local_path, open_storage
 from tui.tfevents import columnar, decode
 from tui.tfevents.decode import Metadata
 from tui.tfevents.proto import event_pb2, graph_pb2
@@ -653,11 +653,11 @@ class Logdir:
         check_crc: bool = True,
         chunk_bytes: int = 8 << 20,
         first_slice: int = FIRST_SLICE,
-        storage: Storage | None = None,
+        storage: RemoteStorage | None = None,
     ) -> None:
-        self.path = path
-        #: Local disk (the fast path: readers use os and open) or a remote store, from the path.
+        #: A remote store for a URL; None for the local disk (the fast path: os and open).
         self.storage = storage if storage is not None else open_storage(path)
+        self.path = path if self.storage is not None else local_path(path)
         #: The latest storage fault while it lasts (None: the storage answered last time).
         self.fault: str | None = None
         self._remote_found = False  # the last remote listing found event files
@@ -679,7 +679,7 @@ class Logdir:
 
     @property
     def remote(self) -> bool:
-        return self.storage.remote
+        return self.storage is not None
 
     @property
     def exists(self) -> bool:

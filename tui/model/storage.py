@@ -30,7 +30,6 @@ Remote reading is shaped by latency, not bandwidth:
 from __future__ import annotations
 
 import errno
-import os
 import posixpath
 import random
 import threading
@@ -38,15 +37,13 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from tui.tfevents.records import Replaced
 
 __all__ = [
-    "LocalStorage",
     "RemoteStorage",
     "Rewritten",
-    "Storage",
     "StorageError",
     "check_url",
     "classify",
@@ -83,26 +80,6 @@ def is_url(path: str) -> bool:
 def local_path(path: str) -> str:
     """``file:///x`` -> ``/x``; anything else unchanged."""
     return path[len("file://") :] if path.startswith("file://") else path
-
-
-class Storage(Protocol):
-    """What the model needs from wherever event files live."""
-
-    url: str
-    remote: bool
-    #: Files the last walk found replaced, and why (remote only; local readers check inodes).
-    rewritten: dict[str, str]
-    #: The latest fault, while it lasts (retrying, or given up until the next success).
-    notice: str | None
-    #: Called when ``notice`` changes, from the thread that met the fault.
-    on_notice: Callable[[str | None], None] | None
-
-    def walk(self) -> dict[str, list[str]]: ...
-    def size(self, path: str) -> int: ...
-    def replaced(self, path: str) -> str | None: ...
-    def read(self, path: str, start: int, n: int) -> bytes: ...
-    def prefetch(self, ranges: Iterable[tuple[str, int, int]]) -> None: ...
-    def forget(self, path: str) -> None: ...
 
 
 # -- errors ---------------------------------------------------------------------------------------
@@ -262,47 +239,6 @@ def classify(exc: BaseException, url: str = "") -> StorageError:
     if any(isinstance(e, ImportError) for e in chain):
         return StorageError(f"{where}{first}; {EXTRA_HINT}", OTHER)
     return StorageError(f"{where}{type(exc).__name__}: {first}", OTHER)
-
-
-# -- local ----------------------------------------------------------------------------------------
-
-
-class LocalStorage:
-    """The local disk: ``os.stat`` and ``open``. Readers take their own fast path for it."""
-
-    remote = False
-
-    def __init__(self, path: str) -> None:
-        self.url = local_path(path)
-        self.notice: str | None = None
-        self.on_notice: Callable[[str | None], None] | None = None
-        self.rewritten: dict[str, str] = {}
-
-    def walk(self) -> dict[str, list[str]]:
-        from tui.model.logdir import discover  # local discovery rules live with the model
-
-        return discover(self.url)
-
-    def size(self, path: str) -> int:
-        try:
-            return os.stat(path).st_size
-        except OSError:
-            return -1
-
-    def replaced(self, path: str) -> str | None:
-        """Local readers tell a replaced file by its inode and first record themselves."""
-        return None
-
-    def read(self, path: str, start: int, n: int) -> bytes:
-        with open(path, "rb") as f:
-            f.seek(start)
-            return f.read(n)
-
-    def prefetch(self, ranges: Iterable[tuple[str, int, int]]) -> None:
-        """The page cache and the reader's own read-ahead already do this locally."""
-
-    def forget(self, path: str) -> None:
-        """Local readers keep no state here."""
 
 
 # -- remote ---------------------------------------------------------------------------------------
@@ -664,8 +600,7 @@ def _url_to_fs(url: str, options: dict[str, Any]) -> tuple[Any, str]:
         raise classify(e, url) from e
 
 
-def open_storage(path: str, **options: Any) -> LocalStorage | RemoteStorage:
-    """The storage for a logdir argument: a URL gets fsspec, anything else the local disk."""
-    if is_url(path):
-        return RemoteStorage(path, **options)
-    return LocalStorage(path)
+def open_storage(path: str, **options: Any) -> RemoteStorage | None:
+    """The storage for a logdir argument: a URL gets fsspec; None for the local disk, which the
+    model reads itself (``Discovery`` caches listings by mtime, readers check inodes)."""
+    return RemoteStorage(path, **options) if is_url(path) else None
