@@ -37,6 +37,7 @@ from textual.worker import get_current_worker
 from tui.model.loader import SLICE_BYTES, Loader
 from tui.model.logdir import Changes, Logdir
 from tui.model.plugins import active_dashboards
+from tui.model.storage import RemoteStorage
 from tui.render.chart import color_for
 from tui.views.cache import LruCache
 from tui.views.state import SMOOTHING_STOPS, ViewState
@@ -117,6 +118,14 @@ class LoaderState(Message):
         self.state = state
 
 
+class StorageNotice(Message):
+    """Posted from the loader thread when a remote storage starts or stops retrying, or gives up."""
+
+    def __init__(self, text: str | None) -> None:
+        super().__init__()
+        self.text = text
+
+
 class TbtuiApp(App[int]):
     """TensorBoard's dashboards for one logdir, in the terminal."""
 
@@ -165,10 +174,15 @@ class TbtuiApp(App[int]):
         check_crc: bool = True,
         slice_bytes: int = SLICE_BYTES,
         layout: str = "tabs",
+        storage: RemoteStorage | None = None,
     ) -> None:
         super().__init__()
         self.logdir_path = logdir
-        self.logdir = Logdir(logdir, check_crc=check_crc)
+        self.logdir = Logdir(logdir, check_crc=check_crc, storage=storage)
+        #: A remote storage's latest retry or fault, as it happens (the loader may be in a backoff).
+        self.storage_notice: str | None = None
+        if self.logdir.storage is not None:
+            self.logdir.storage.on_notice = lambda text: self.post_message(StorageNotice(text))
         self.view = ViewState(
             color_for, run_regex=runs or "", tag_regex=tags or "", smoothing=smoothing, x_mode=x_mode
         )
@@ -280,6 +294,12 @@ class TbtuiApp(App[int]):
         if delay is not None:
             self.set_timer(delay, self._timed_push, name="push")
 
+    def on_storage_notice(self, message: StorageNotice) -> None:
+        self.storage_notice = message.text
+        delay = self.throttle.delay()  # through the push timer: it knows when the status bar is there
+        if delay is not None:
+            self.set_timer(delay, self._timed_push, name="push")
+
     def on_loader_state(self, message: LoaderState) -> None:
         self.loader_state = message.state
         self._update_status()
@@ -351,6 +371,7 @@ class TbtuiApp(App[int]):
                 self.loader_state,
                 reason=self.loader.reason,
                 updated=self.updated,
+                fault=self.storage_notice or self.logdir.fault,  # the storage's own is the latest
             )
         )
 

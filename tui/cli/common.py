@@ -11,10 +11,12 @@ import shutil
 import sys
 
 from tui.model.logdir import Logdir
+from tui.model.storage import StorageError, is_url
 
 __all__ = [
     "EXIT_DAMAGED",
     "EXIT_NOTHING",
+    "EXIT_STORAGE",
     "EXIT_USAGE",
     "CliError",
     "compile_regex",
@@ -28,6 +30,12 @@ EXIT_DAMAGED = 1
 EXIT_USAGE = 2
 #: Nothing matched the arguments.
 EXIT_NOTHING = 3
+#: A remote logdir could not be read completely (network, credentials, bucket); what was read printed.
+EXIT_STORAGE = 4
+
+#: Storage faults :func:`open_logdir` met during this command: it still prints what was read, and
+#: ``dispatch`` turns its 0 into EXIT_STORAGE (reset by dispatch before each command).
+incomplete: list[str] = []
 
 
 class CliError(Exception):
@@ -47,12 +55,30 @@ def compile_regex(text: str, *, ignore_case: bool = False) -> re.Pattern[str]:
 
 
 def open_logdir(path: str) -> Logdir:
-    """The logdir at ``path``, read to the end; a usage error when it is missing or not a directory."""
-    if not os.path.exists(path):
-        raise CliError(f"logdir not found: {path}")
-    if not os.path.isdir(path):
-        raise CliError(f"not a directory: {path}")
-    return Logdir(path).load_all()
+    """The logdir at ``path`` (a directory or an fsspec URL), read to the end.
+
+    A usage error when it is missing or not a directory, or when a URL's backend is not installed;
+    a remote logdir that could not be read at all is an EXIT_STORAGE error, and one cut short
+    by a fault prints a warning line and what was read (see :data:`incomplete`).
+    """
+    if not is_url(path):
+        if not os.path.exists(path):
+            raise CliError(f"logdir not found: {path}")
+        if not os.path.isdir(path):
+            raise CliError(f"not a directory: {path}")
+        return Logdir(path).load_all()
+    try:
+        logdir = Logdir(path).load_all()
+    except StorageError as e:  # no fsspec, an unknown scheme, a bad URL
+        raise CliError(str(e)) from None
+    if logdir.fault and not logdir.runs:
+        raise CliError(logdir.fault, EXIT_STORAGE)
+    if logdir.fault:
+        print(f"tbtui: warning: {logdir.fault}; printing what was read", file=sys.stderr)
+        incomplete.append(logdir.fault)
+    elif not logdir.runs:
+        raise CliError(f"no event files under {path}", EXIT_NOTHING)
+    return logdir
 
 
 def want_color() -> bool:

@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from tui import __version__
-from tui.cli import export, graph, plot, summary
-from tui.cli.common import CliError, compile_regex
+from tui.cli import common, export, graph, plot, summary
+from tui.cli.common import EXIT_STORAGE, CliError, compile_regex
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -22,7 +22,9 @@ COMMANDS = {"summary": summary, "export": export, "plot": plot, "graph": graph}
 
 
 def add_app_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("logdir", nargs="?", default=".", help="directory holding event files (default: .)")
+    p.add_argument(
+        "logdir", nargs="?", default=".", help="directory or URL (s3://, gs://, ssh://...) of event files"
+    )
     p.add_argument(
         "--demo", action="store_true", help="write a growing sample run to a temp folder and open it"
     )
@@ -32,7 +34,12 @@ def add_app_arguments(p: argparse.ArgumentParser) -> None:
         "--smoothing", type=float, default=0.6, metavar="W", help="EMA weight 0..0.999 (default 0.6)"
     )
     p.add_argument("--x", choices=("step", "relative", "wall"), default="step", help="x axis (default step)")
-    p.add_argument("--poll", type=float, metavar="SECONDS", help="poll for changes instead of file events")
+    p.add_argument(
+        "--poll",
+        type=float,
+        metavar="SECONDS",
+        help="poll for changes instead of file events (remote URLs: default 5)",
+    )
     p.add_argument("--no-crc", action="store_true", help="skip data CRC checks (framing is still checked)")
     p.add_argument("--layout", choices=("tabs", "dashboard"), default="tabs", help="start layout (d toggles)")
 
@@ -65,7 +72,14 @@ def _open_app(args: argparse.Namespace) -> int:
         from tui.cli import demo
 
         return demo.run(args)
-    if not os.path.exists(args.logdir):
+    from tui.model.storage import StorageError, check_url, is_url
+
+    if is_url(args.logdir):
+        try:
+            check_url(args.logdir)  # a missing extra is one line now, not a broken screen
+        except StorageError as e:
+            raise CliError(str(e)) from None
+    elif not os.path.exists(args.logdir):
         print(f"tbtui: {args.logdir} does not exist yet; waiting for it to appear", file=sys.stderr)
     from tui import app  # the one way into Textual
 
@@ -77,7 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     main_parser, subs = build_parser()
     try:
         if argv and argv[0] in COMMANDS:
-            return COMMANDS[argv[0]].run(subs[argv[0]].parse_args(argv[1:]))
+            common.incomplete.clear()
+            code = COMMANDS[argv[0]].run(subs[argv[0]].parse_args(argv[1:]))
+            return EXIT_STORAGE if code == 0 and common.incomplete else code
         return _open_app(main_parser.parse_args(argv))
     except CliError as e:
         print(f"tbtui: error: {e}", file=sys.stderr)

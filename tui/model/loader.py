@@ -15,10 +15,13 @@ from collections.abc import Callable
 from tui.model.logdir import Changes, Logdir
 from tui.model.watch import ChangeFeed
 
-__all__ = ["SLICE_BYTES", "Loader"]
+__all__ = ["REMOTE_POLL", "SLICE_BYTES", "Loader"]
 
 #: Bytes the loader reads before publishing what it has (the first slice decides the first frame).
 SLICE_BYTES = 8 << 20
+#: Seconds between polls of a remote logdir (one listing each) when no --poll was given: object
+#: stores and ssh have no file events.
+REMOTE_POLL = 5.0
 
 
 class Loader:
@@ -41,7 +44,7 @@ class Loader:
         self.logdir = logdir
         self.publish = publish
         self.on_mode = on_mode
-        self.poll = poll
+        self.poll = poll if poll is not None or not logdir.remote else REMOTE_POLL
         self.slice_bytes = slice_bytes
         self.feed: ChangeFeed | None = None
         #: Set by the app once a screen with data is up; until then the loader yields after each slice.
@@ -63,6 +66,8 @@ class Loader:
     def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """The thread's body: the first pass, then one pass per change the watch reports."""
         feed = ChangeFeed(self.logdir.path, poll_interval=self.poll)
+        if self.logdir.remote:
+            feed.reason = f"remote, every {self.poll:g} s"
         self.feed = feed
         stop = lambda: cancelled() or self._closing.is_set()  # noqa: E731
         try:
@@ -111,6 +116,7 @@ class Loader:
         rediscover = not first and logdir.needs_discovery(self.feed.take_changes() if self.feed else None)
         idle_slices = 0
         signature = self._signature()
+        fault = logdir.fault
         # The first slice is one file's first megabyte: enough for a chart, and quick.
         budget = 1 if first else self.slice_bytes
         while not stop() and self._gate.is_set():
@@ -119,8 +125,9 @@ class Loader:
             rediscover = logdir.needs_discovery(set())  # a file found replaced, or a walk put off
             done += ch.bytes_read
             now = self._signature()
-            changed = ch.any or now != signature
-            signature = now
+            # A storage fault appearing or clearing is news for the status bar too.
+            changed = ch.any or now != signature or ch.fault != fault
+            signature, fault = now, ch.fault
             if changed:
                 loading = min(done / total, 0.999) if total and ch.pending else None
                 self.publish(ch, loading)

@@ -117,17 +117,25 @@ class ViewState:
         return rows
 
     def status(
-        self, logdir: Logdir, path: str, loader_state: str, *, reason: str = "", updated: float | None = None
+        self,
+        logdir: Logdir,
+        path: str,
+        loader_state: str,
+        *,
+        reason: str = "",
+        updated: float | None = None,
+        fault: str | None = None,
     ) -> StatusInfo:
-        """The status line: live state in words, and the notice (the user's, else the focused run's
-        first problem, else the logdir's absence or first problem)."""
+        """The status line: live state in words, and the notice (the user's, else a storage fault or
+        retry of a remote logdir, else the focused run's first problem, else the logdir's absence or
+        first problem). What was loaded stays on screen whatever the notice."""
         runs = logdir.runs
         state = "paused" if self.paused else loader_state
         if state == "events":
             state = "live"
         elif state == "polling":
             state = f"live (polling{': ' + reason if reason and reason != '--poll' else ''})"
-        notice = self.notice
+        notice = self.notice or (f"! {fault}" if fault else "")
         focused = runs.get(self.focused_run) if self.focused_run else None
         if not notice and focused is not None and focused.damaged:
             problems = focused.problems
