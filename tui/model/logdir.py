@@ -912,6 +912,8 @@ class Logdir:
                 if not n:
                     break
                 got += n
+                if self.remote and got > first // 2:
+                    break  # remote, each read is a request: no second one to top up a few bytes
             if got:
                 changes.changed_runs.add(name)
                 changes.bytes_read += got
