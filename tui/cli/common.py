@@ -5,13 +5,16 @@ Commands raise :class:`CliError` for anything the user can fix; ``tui.cli.dispat
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import sys
+from typing import Any
 
 from tui.model.logdir import Logdir
 from tui.model.storage import StorageError, is_url
+from tui.views.safe import json_escaped
 
 __all__ = [
     "EXIT_DAMAGED",
@@ -20,9 +23,12 @@ __all__ = [
     "EXIT_USAGE",
     "CliError",
     "compile_regex",
+    "json_text",
     "open_logdir",
     "plot_size",
+    "stdout_is_unicode",
     "want_color",
+    "write_stdout",
 ]
 
 #: Something was printed, but part of the input could not be read (its block says why).
@@ -93,3 +99,28 @@ def plot_size(width: int | None, height: int | None, default_height: int = 20) -
     if w < 10 or h < 4:
         raise CliError("--width must be at least 10 and --height at least 4")
     return w, h
+
+
+def json_text(data: Any, *, indent: int | None = None, ascii_only: bool = False) -> str:
+    """``data`` as strict JSON that is valid UTF-8 and safe on a terminal, whatever names it holds.
+
+    Non-ASCII text stays readable (unless ``ascii_only``: for a stdout that cannot encode it), but
+    C1, bidi and zero-width controls and the surrogate escapes of non-UTF-8 file names are ``\\u``
+    escapes (see :func:`tui.views.safe.json_escaped`): parsed, every name is exactly what the log or
+    directory held.
+    """
+    return json_escaped(json.dumps(data, indent=indent, ensure_ascii=ascii_only, allow_nan=False))
+
+
+def stdout_is_unicode() -> bool:
+    """Whether stdout encodes every character (a UTF-8 or UTF-16/32 stream, not a C-locale ASCII one)."""
+    enc = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return enc.startswith("utf")
+
+
+def write_stdout(text: str) -> None:
+    """Write ``text`` to stdout in its encoding; a character it cannot encode (a surrogate escape in a
+    name, on any stdout; anything beyond ASCII on a C-locale one) is written as a backslash escape
+    rather than raising or emitting a byte that is not valid in that encoding."""
+    enc = getattr(sys.stdout, "encoding", None) or "utf-8"
+    sys.stdout.write(text.encode(enc, errors="backslashreplace").decode(enc, errors="replace"))

@@ -1,7 +1,9 @@
 """``tbtui``'s argument parser and dispatch: a subcommand runs its module, anything else opens the app.
 
-Errors are one line on stderr with a non-zero exit code, never a traceback. The app and the demo are
-reached through one deferred import each, so a printing command never loads Textual.
+Errors are one line on stderr with a non-zero exit code, never a traceback: a usage error says what to
+fix; an internal error (a bug, in a command or in the app) exits with :data:`~tui.cli.crash.EXIT_CRASH`
+and names the file holding its traceback. The app and the demo are reached through one deferred import
+each, so a printing command never loads Textual.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import sys
 from collections.abc import Sequence
 
 from tui import __version__
-from tui.cli import common, export, graph, plot, summary
+from tui.cli import common, crash, export, graph, plot, summary
 from tui.cli.common import EXIT_STORAGE, CliError, compile_regex
+from tui.views.safe import inert
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -96,13 +99,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_STORAGE if code == 0 and common.incomplete else code
         return _open_app(main_parser.parse_args(argv))
     except CliError as e:
-        print(f"tbtui: error: {e}", file=sys.stderr)
+        print(f"tbtui: error: {inert(str(e))}", file=sys.stderr)
         return e.code
     except BrokenPipeError:  # `tbtui export ... | head`
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # a bug: one line here, the traceback in a file
+        print(crash.crash_line(e, crash.write_report(e)), file=sys.stderr)
+        return crash.EXIT_CRASH
 
 
 if __name__ == "__main__":  # pragma: no cover

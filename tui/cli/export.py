@@ -1,19 +1,57 @@
-"""``tbtui export``: every point of the matching scalar series, as CSV or JSON, to stdout or a file."""
+"""``tbtui export``: every point of the matching scalar series, as CSV or JSON, to stdout or a file.
+
+Run and tag names are arbitrary text from logs and directory names, so each output is made safe for
+what reads it. On a terminal, names are made inert (control sequences shown, not run). In CSV, a name
+cell that a spreadsheet would evaluate as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return) gets a single quote in front, as OWASP's CSV injection guidance recommends;
+numbers are left alone (``-0.5`` is a number, not a formula). JSON escapes every control, bidi and
+zero-width character and keeps non-UTF-8 bytes as surrogate escapes (:func:`tui.cli.common.json_text`),
+so the names are exact once parsed.
+"""
 
 from __future__ import annotations
 
 import argparse
-import csv
 import io
-import json
 import sys
 
-from tui.cli.common import EXIT_NOTHING, CliError, compile_regex, open_logdir
+from tui.cli.common import (
+    EXIT_NOTHING,
+    CliError,
+    compile_regex,
+    json_text,
+    open_logdir,
+    stdout_is_unicode,
+    write_stdout,
+)
 from tui.model.summary import json_float
+from tui.views.safe import inert
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "every point of matching scalar series as CSV or JSON"
+HELP = (
+    "every point of matching scalar series as CSV or JSON. In CSV, a run or tag name that starts with "
+    "=, +, -, @, a tab or a carriage return is prefixed with a single quote (') so a spreadsheet shows "
+    "it as text instead of running it as a formula; on a terminal, control characters in names are "
+    "shown escaped"
+)
+
+#: First characters that make a spreadsheet cell a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text_cell(name: str, *, terminal: bool = False) -> str:
+    """A name as a CSV cell: defused when a spreadsheet would run it, made inert on a terminal."""
+    if terminal:
+        name = inert(name)
+    return "'" + name if name.startswith(FORMULA_START) else name
+
+
+def _csv_field(cell: str) -> str:
+    """RFC 4180 quoting, by hand: Python 3.11's csv module leaves a lone carriage return unquoted."""
+    if any(c in cell for c in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -41,16 +79,17 @@ def run(args: argparse.Namespace) -> int:
     if not matches:
         raise CliError(f"no scalar series match --run {args.run!r} --tag {args.tag!r}", EXIT_NOTHING)
     out = io.StringIO()
+    terminal = not args.output and sys.stdout.isatty()
     if fmt == "csv":
-        w = csv.writer(out, lineterminator="\n")
         several = len(matches) > 1
-        w.writerow((["run", "tag"] if several else []) + ["wall_time", "step", "value"])
+        out.write(",".join((["run", "tag"] if several else []) + ["wall_time", "step", "value"]) + "\n")
         for run_name, tag, snap in matches:
-            prefix = [run_name, tag] if several else []
+            names = [run_name, tag] if several else []
+            prefix = "".join(_csv_field(csv_text_cell(n, terminal=terminal)) + "," for n in names)
             for wt, st, v in zip(
                 snap.wall_times.tolist(), snap.steps.tolist(), snap.values.tolist(), strict=True
             ):
-                w.writerow([*prefix, repr(wt), st, repr(v)])
+                out.write(f"{prefix}{wt!r},{st},{v!r}\n")
     else:
         doc: dict[str, dict[str, list[dict[str, object]]]] = {}
         for run_name, tag, snap in matches:
@@ -60,13 +99,13 @@ def run(args: argparse.Namespace) -> int:
                     snap.wall_times.tolist(), snap.steps.tolist(), snap.values.tolist(), strict=True
                 )
             ]
-        json.dump(doc, out, ensure_ascii=False, allow_nan=False)
-        out.write("\n")
+        out.write(json_text(doc, ascii_only=not args.output and not stdout_is_unicode()) + "\n")
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as f:
+        # A name with bytes that are not UTF-8 (a surrogate escape) is written as its escape, not raw.
+        with open(args.output, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
             f.write(out.getvalue())
         n = sum(len(s) for _, _, s in matches)
         print(f"wrote {n} points of {len(matches)} series to {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(out.getvalue())
+        write_stdout(out.getvalue())
     return 0

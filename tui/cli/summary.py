@@ -8,7 +8,6 @@ terminal control sequences or rich markup print as plain text.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Any
@@ -18,7 +17,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tui.cli.common import EXIT_NOTHING, compile_regex, open_logdir
+from tui.cli.common import (
+    EXIT_NOTHING,
+    compile_regex,
+    json_text,
+    open_logdir,
+    stdout_is_unicode,
+    write_stdout,
+)
 from tui.model.summary import logdir_summary
 from tui.views.safe import inert
 
@@ -40,8 +46,7 @@ def run(args: argparse.Namespace) -> int:
         rx = compile_regex(args.runs)
         data["runs"] = {k: v for k, v in data["runs"].items() if rx.search(k)}
     if args.json:
-        json.dump(data, sys.stdout, indent=1, ensure_ascii=False, allow_nan=False)
-        sys.stdout.write("\n")
+        write_stdout(json_text(data, indent=1, ascii_only=not stdout_is_unicode()) + "\n")
         return 0
     print_summary(data)
     return 0 if data["runs"] else EXIT_NOTHING

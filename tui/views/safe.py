@@ -5,7 +5,7 @@ otherwise set the user's clipboard or retitle their terminal when printed. Contr
 shown as visible escapes instead (``\\x1b``, ``\\n`` as ``↵`` in one-line contexts), keeping the
 text readable and unambiguous. Invisible characters that reorder or hide text (bidi marks and
 overrides, zero-width characters, line and paragraph separators) are shown the same way, so a name
-cannot pose as another.
+cannot pose as another; a byte that is not UTF-8 (a surrogate escape in a file name) is shown as ``\\xe9``.
 
 :class:`Inert` is the boundary type: a ``str`` whose value has been made inert. Constructing one does
 it, and doing it again changes nothing, so code that only ever hands widgets and printers an ``Inert``
@@ -16,18 +16,35 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Inert", "inert"]
+__all__ = ["Inert", "inert", "json_escaped"]
 
 # C0 controls (tab and newline handled separately), DEL, C1 controls; bidi marks, embeddings, overrides
 # and isolates that can disguise text direction (U+061C, U+200E/F, U+202A-E, U+2066-9); zero-width
 # space, non-joiner and joiner and the byte-order mark (U+200B-D, U+FEFF) that hide characters; the line
 # and paragraph separators (U+2028/9) that break a line where none shows.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+_HIDING = "\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff"
+# Lone surrogates: a file or directory name whose bytes are not UTF-8 reaches Python with each such
+# byte as U+DC80-DCFF (PEP 383's surrogateescape); no encoder writes one as UTF-8.
+_SURROGATES = "\ud800-\udfff"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_HIDING}{_SURROGATES}]")
+# What JSON leaves raw (it escapes only C0) but must not reach a terminal, or a UTF-8 encoder, raw.
+_JSON_RAW = re.compile(f"[\x7f-\x9f{_HIDING}{_SURROGATES}]")
 
 
 def _escape(m: re.Match[str]) -> str:
-    c = m.group()
-    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+    c = ord(m.group())
+    if 0xDC80 <= c <= 0xDCFF:  # a non-UTF-8 byte of a name: shown as that byte
+        return f"\\x{c - 0xDC00:02x}"
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with every C1, bidi, zero-width and line-separator character and every lone surrogate
+    written as a ``\\u`` escape: ``json.loads`` gives the exact same strings back (a non-UTF-8 byte
+    as its surrogate escape, which ``os.fsencode`` turns back into the byte), while the text itself
+    is valid UTF-8 that shows nothing hidden on a terminal. ``text`` must be JSON: outside strings it
+    holds none of these characters, so every replacement lands inside a string."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def inert(text: str, *, one_line: bool = True) -> Inert:
