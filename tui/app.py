@@ -62,7 +62,7 @@ from tui.widgets.scalars_pane import ScalarsPane
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.text_pane import TextPane
 
-__all__ = ["TABS", "TbtuiApp", "run"]
+__all__ = ["TABS", "TbtuiApp", "run", "run_app"]
 
 #: Width below which the Scalars tab stacks the tags list over the chart.
 NARROW = 110
@@ -207,6 +207,9 @@ class TbtuiApp(App[int]):
         #: Tabs out of the tab bar because no loaded run has their data (their keys still work).
         self.hidden_tabs: set[str] = {spec.id for spec in TABS if spec.needs}
         self._active_key: tuple | None = None
+        #: The first uncaught error, if one ended the app: :func:`run_app` raises it after the terminal
+        #: is restored, so the command line reports it (one line, the traceback in a file, exit 70).
+        self.crash: Exception | None = None
 
     def _make_pane(self, spec: TabSpec) -> Pane:
         if spec.pane is GraphPane:
@@ -619,6 +622,15 @@ class TbtuiApp(App[int]):
     def on_unmount(self) -> None:
         self.loader.close()
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An uncaught error ends the app as Textual ends it, but is kept for :func:`run_app` instead
+        of printed: Textual's printout is a screenful of traceback with local variables (log text
+        among them) and, worse, the process would still exit 0."""
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+
 
 def run(args: argparse.Namespace) -> int:
     """``tbtui [LOGDIR]``: open the app on ``args.logdir``."""
@@ -634,8 +646,16 @@ def run(args: argparse.Namespace) -> int:
     )
     if _graphics_terminal():
         prepare_terminal_graphics()
-    app.run()
-    return 0
+    return run_app(app)
+
+
+def run_app(app: TbtuiApp, **run_kwargs) -> int:
+    """Run ``app`` until it exits; an error that ended it is raised here, once the terminal is restored
+    (``tui.cli.dispatch`` turns it into one line and a traceback file, and a non-zero exit)."""
+    app.run(**run_kwargs)
+    if app.crash is not None:
+        raise app.crash
+    return app.return_code or 0
 
 
 def _graphics_terminal() -> bool:

@@ -183,7 +183,7 @@ class DemoWriter:
 
 def run(args: argparse.Namespace) -> int:
     """Write the demo logdir, keep it growing, and open the app on it."""
-    from tui.app import TbtuiApp
+    from tui.app import TbtuiApp, run_app
 
     demo = DemoWriter()
     demo.write_history()
@@ -198,9 +198,9 @@ def run(args: argparse.Namespace) -> int:
             x_mode=args.x,
             poll=args.poll,
         )
-        app.run()
+        code = run_app(app)
     finally:
         demo.stop(remove=not keep)
     if keep:
         print(f"tbtui: demo logdir kept at {demo.root}", file=sys.stderr)
-    return 0
+    return code
