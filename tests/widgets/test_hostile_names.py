@@ -64,3 +64,29 @@ async def test_no_control_character_reaches_the_screen(tmp_path, tb):
         await pilot.pause(0.3)
         shown = screen_text(app)
         assert not FORBIDDEN.search(shown), ("dashboard", FORBIDDEN.findall(shown))
+
+
+async def test_chart_grid_titles_and_cursor_readout_show_names_inert(tmp_path, tb):
+    """Issue 11 #7: the grid's titles (tag names) and the cursor readout (run names) were printed raw."""
+    from tui.widgets.chart_grid import ChartGrid
+    from tui.widgets.scalar_chart import ScalarChart
+    from tui.widgets.tag_list import TagList
+
+    app = TbtuiApp(hostile_logdir(tmp_path))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: app.is_settled and len(app.logdir.runs) == 1, what="loaded")
+        chart = app.query_one(ScalarChart)
+        chart.focus()
+        await pilot.press("G")  # the cursor on the last step: the readout names the run
+        await tb.wait_for(pilot, lambda: bool(chart.last_readout), what="readout")
+        readout = "".join(line.plain for line in chart.last_readout)
+        assert "run\\x1b[2J" in readout and not FORBIDDEN.search(readout), FORBIDDEN.findall(readout)
+        assert not FORBIDDEN.search(screen_text(app))
+        app.query_one(TagList).focus()
+        await pilot.press("v")
+        grid = app.query_one(ChartGrid)
+        await tb.wait_for(pilot, lambda: grid.display and grid.draw_count > 0, what="grid")
+        await pilot.pause(0.2)
+        shown = screen_text(app)
+        assert not FORBIDDEN.search(shown), FORBIDDEN.findall(shown)
+        assert "loss\\x1b[2J" in shown

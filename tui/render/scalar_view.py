@@ -21,6 +21,7 @@ from tui.render.rows import ellipsize_middle
 from tui.render.smoothing import smooth
 from tui.render.ticks import format_number, format_step, format_x
 from tui.views.cache import LruCache
+from tui.views.safe import inert
 from tui.views.xaxis import x_values
 
 __all__ = ["SmoothCache", "chart_series", "cursor_lines", "hstack"]
@@ -86,19 +87,19 @@ def cursor_lines(
         if x_mode != "step":
             where += " " + format_x(hit.x, x_mode)
         raw = f"raw {format_number(hit.raw_y, 5)}" if hit.raw_y is not None else ""
-        rows.append((hit, where, format_number(hit.y, 5), raw))
+        rows.append((hit, inert(hit.name), where, format_number(hit.y, 5), raw))
     # Columns line up: names, then where, value and raw each padded to the widest.
-    where_w = max((len(r[1]) for r in rows), default=0)
-    value_w = max((len(r[2]) for r in rows), default=0)
-    raw_w = max((len(r[3]) for r in rows), default=0)
+    where_w = max((len(r[2]) for r in rows), default=0)
+    value_w = max((len(r[3]) for r in rows), default=0)
+    raw_w = max((len(r[4]) for r in rows), default=0)
     fixed = 2 + 2 + where_w + 2 + value_w + (2 + raw_w if raw_w else 0)
-    longest = max((len(r[0].name) for r in rows), default=0)
+    longest = max((len(r[1]) for r in rows), default=0)
     name_w = max(min(longest, width - fixed), 4)
-    for hit, where, value, raw in rows:
+    for hit, name, where, value, raw in rows:
         color = colors[hit.series] if hit.series < len(colors) else None
         t = Text(no_wrap=True, end="")
         t.append("● ", style=Style(color=color) if color else Style())
-        t.append(ellipsize_middle(hit.name, name_w).ljust(name_w))
+        t.append(ellipsize_middle(name, name_w).ljust(name_w))
         t.append(f"  {where.ljust(where_w)}  ", style=Style(dim=True))
         t.append(value.rjust(value_w), style=Style(bold=True))
         if raw:

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from tui.render.scalar_view import SmoothCache, hstack
+from tui.views.safe import inert
 from tui.widgets.line_widget import LineWidget
 from tui.widgets.scalar_chart import ChartSource, ChartView, build_chart
 
@@ -149,7 +150,7 @@ class ChartGrid(LineWidget, can_focus=True):
                     readout=False,
                 )
                 block = list(chart.lines)
-                title = Text(f" {tag} ", no_wrap=True, end="")
+                title = Text(f" {inert(tag)} ", no_wrap=True, end="")
                 title.truncate(cw, overflow="ellipsis")
                 sel = first + r + c == self.selected
                 title.stylize(Style(reverse=True, bold=True) if sel else Style(bold=True))
