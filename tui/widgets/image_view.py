@@ -29,8 +29,9 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.model.images import DecodedImage
+from tui.model.images import DecodedImage, decode_bucket
 from tui.render.image_cells import fit_cells, halfcell_pixels, resize_for
+from tui.views.safe import inert
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -139,6 +140,12 @@ class ImageView(Widget):
             return (0, 0)
         return (int(self._child.styles.width.value), int(self._child.styles.height.value))  # type: ignore[union-attr]
 
+    def decode_side(self) -> int:
+        """The longest side worth decoding an image at for this view's box (see ``decode_bucket``)."""
+        cw, ch = _cell_size()
+        box = self.content_size
+        return decode_bucket(box.width * cw, box.height * ch)
+
     def show(self, decoded: DecodedImage | None, message: str = "") -> None:
         """Draw ``decoded`` (or, when it is None or failed, ``message`` / its error instead)."""
         image = decoded.image if decoded is not None else None
@@ -163,6 +170,19 @@ class ImageView(Widget):
         self._fit()
 
     def _fit(self) -> None:
+        """Draw the image at the size that fits; a failure (textual-image or Pillow on an odd image)
+        is said in the image's place instead of ending the app."""
+        try:
+            self._fit_image()
+        except Exception as e:
+            self._image, self._fitted = None, None
+            if self._child is not None:
+                self._child.display = False
+            message = self.query_one(".image-view-message", Static)
+            message.update(Text(inert(f"cannot draw image: {type(e).__name__}: {e}")))
+            message.display = True
+
+    def _fit_image(self) -> None:
         if self._image is None or self._child is None:
             return
         box = self.content_size

@@ -10,31 +10,50 @@ extra: without it the tab still lists every image series and says how to install
 
 Before ``App.run()``, call :func:`prepare_terminal_graphics` (re-exported here) to let
 textual-image detect Kitty or Sixel graphics; otherwise images are drawn with half blocks.
+
+Decoding a large image takes long (an 8000 x 8000 PNG: about a second) and, decoded, much memory.
+So only small encoded images (:data:`INLINE_BYTES`) and images already decoded are drawn at once;
+the rest are decoded by one worker thread, newest request first (stepping quickly through huge
+images never queues their decodes), downscaled to what the pane can show, into the byte-bounded
+:data:`~tui.model.images.CACHE`. A failure to decode or draw is said in the image's place and in
+the status bar; it never ends the app.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Static
 
-from tui.model.images import INSTALL_HINT, decode
+from tui.model.images import CACHE, INSTALL_HINT, DecodedImage
 from tui.tfevents.decode import ImageData
+from tui.views.safe import inert
 from tui.widgets import image_view
 from tui.widgets.image_view import ImageView, prepare_terminal_graphics
 from tui.widgets.series_list import SeriesList
 from tui.widgets.series_pane import SeriesPane, SeriesView
 from tui.widgets.step_slider import StepSlider
 
-__all__ = ["MAX_SAMPLES", "ImagesPane", "prepare_terminal_graphics"]
+__all__ = ["INLINE_BYTES", "MAX_SAMPLES", "ImagesPane", "prepare_terminal_graphics"]
 
 #: Samples of one step drawn side by side (TensorBoard's default max_outputs is 3).
 MAX_SAMPLES = 4
+
+
+#: Encoded images up to this size are decoded on the UI thread: at zlib's best ratio that is at most
+#: ~32 MB of pixels, a few tens of milliseconds; anything larger is decoded in the worker.
+INLINE_BYTES = 32 * 1024
+
+#: What the pane asks the worker to decode: (what it is for, the images, the longest side to keep).
+_Request = tuple[tuple, tuple[ImageData, ...], int]
 
 
 def _kib(n: int) -> str:
@@ -86,11 +105,30 @@ class ImagesPane(SeriesPane):
         Binding("N", "next_sample(-1)", "Previous sample (single image)", show=False),
     ]
 
+    class Decoded(Message):
+        """The worker decoded the images of request ``key`` (posted from the worker thread)."""
+
+        def __init__(self, key: tuple, images: list[DecodedImage]) -> None:
+            super().__init__()
+            self.key = key
+            self.images = images
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         #: One sample at the full pane size (the list hidden), and which sample of the step.
         self.zoomed = False
         self.sample = 0
+        self._lock = threading.Lock()
+        self._wanted: _Request | None = None  # the newest request the worker has not taken yet
+        self._decoding = False  # whether the worker is running
+        self._key: tuple | None = None  # what the views should show now
+        #: Images decoded by the worker so far (tests and benchmarks wait on it).
+        self.decoded_count = 0
+
+    @property
+    def decoding(self) -> bool:
+        """Whether a decode for the current step is still running."""
+        return self._decoding or self._wanted is not None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="images-pane-row"):
@@ -133,16 +171,85 @@ class ImagesPane(SeriesPane):
             self.sample %= len(images)
             for i, v in enumerate(views):
                 v.display = i == 0
-            views[0].show(decode(images[self.sample].encoded))
             caption.update(self._caption(images, self.sample))
+            shown: tuple[ImageData, ...] = (images[self.sample],)
+        else:
+            for i, v in enumerate(views):
+                v.display = i < len(images)
+            if not images:
+                self._key = None
+                empty.display = True
+                empty.update(Text("This step holds no image.", style="dim"))
+                return
+            shown = tuple(images[: len(views)])
+        side = max(v.decode_side() for v in views[: len(shown)])
+        key = (view.run, view.tag, view.version, view.source, index, self.zoomed, self.sample, side)
+        self._key = key
+        cached = [CACHE.get(im.encoded, side) for im in shown]
+        if all(c is not None for c in cached) or all(len(im.encoded) <= INLINE_BYTES for im in shown):
+            self._draw(
+                [
+                    c if c is not None else CACHE.decode(im.encoded, side)
+                    for c, im in zip(cached, shown, strict=True)
+                ]
+            )
             return
-        for i, v in enumerate(views):
-            v.display = i < len(images)
-            if i < len(images):
-                v.show(decode(images[i].encoded))
-        if not images:
-            empty.display = True
-            empty.update(Text("This step holds no image.", style="dim"))
+        for v, im in zip(views, shown, strict=False):
+            v.show(None, f"decoding {im.width}×{im.height} image ({_kib(len(im.encoded))})…")
+        self._request((key, shown, side))
+
+    def on_resize(self) -> None:
+        # A larger pane may want a larger decode (Kitty/Sixel show real pixels); cached ones draw at once.
+        if self.view is not None and len(self.view):
+            self.show_step(self.view, self.index)
+
+    # -- decoding -------------------------------------------------------------------------------
+
+    def _request(self, request: _Request) -> None:
+        """Hand ``request`` to the worker, replacing any it has not started; start it if idle."""
+        with self._lock:
+            self._wanted = request
+            start = not self._decoding
+            self._decoding = True
+        if start:
+            self._decode_worker()
+
+    @work(thread=True, group="image-decode", exit_on_error=False)
+    def _decode_worker(self) -> None:
+        """Decode requests one at a time, always the newest, until none is left."""
+        while True:
+            with self._lock:
+                request, self._wanted = self._wanted, None
+                if request is None:
+                    self._decoding = False
+                    return
+            key, images, side = request
+            try:
+                decoded = [CACHE.decode(im.encoded, side) for im in images]
+            except Exception as e:  # decode() is total; this is a last line of defence
+                decoded = [DecodedImage(None, f"cannot decode image: {type(e).__name__}: {e}")] * len(images)
+            self.post_message(self.Decoded(key, decoded))
+
+    def on_images_pane_decoded(self, message: Decoded) -> None:
+        message.stop()
+        self.decoded_count += 1
+        if message.key == self._key:
+            self._draw(message.images)
+
+    def _draw(self, decoded: list[DecodedImage]) -> None:
+        """Show each decoded image in its view; a failure is said in its place and in the status bar."""
+        views = list(self.query_one(".images-pane-row").query(ImageView).results(ImageView))
+        problems = []
+        for v, d in zip(views, decoded, strict=False):
+            try:
+                v.show(d)
+            except Exception as e:  # textual-image or Pillow failing on a drawn image
+                d = DecodedImage(None, f"cannot draw image: {type(e).__name__}: {e}")
+                v.show(None, d.error)
+            if d.error:
+                problems.append(d.error)
+        if problems:
+            self.post_message(self.Notice(f"{self.PLUGIN}: {inert(problems[0])}"))
 
     @staticmethod
     def _caption(images: list[ImageData], sample: int | None = None) -> Text:
