@@ -6,9 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.model.logdir import Logdir
-from tui.model.text import TextContent, text_content, to_str
+from tui.model.text import TextContent, text_content, text_page, to_str
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus"
 
@@ -89,3 +91,28 @@ def test_control_characters_are_kept_as_data() -> None:
     # The model keeps what was logged; the widgets make it inert (see tests/widgets/test_text_pane.py).
     c = text_content(np.array([b"\x1b[31mred"], dtype=object))
     assert c.single == "\x1b[31mred"
+
+
+# -- pages of a long text (issue 11 #5) -------------------------------------------------------------
+
+
+@given(st.text(alphabet="ab \n", max_size=400), st.integers(1, 60))
+def test_pages_of_a_document_cover_it_exactly_in_bounded_pieces(text: str, limit: int) -> None:
+    content = TextContent(markdown=text)
+    first, n = text_page(content, 0, limit)
+    pages = [text_page(content, k, limit)[0].single for k in range(n)]
+    assert "".join(pages) == text
+    assert all(len(p) <= limit + limit // 4 for p in pages)
+    assert text_page(content, n + 5, limit)[0].single == pages[-1]  # clamped to the last page
+    if len(text) <= limit:
+        assert n == 1 and first is content
+
+
+def test_pages_of_a_table_hold_whole_rows_with_cells_cut() -> None:
+    rows = (*((f"r{k}", "x" * 30) for k in range(10)), ("big", "y" * 500))
+    content = TextContent(table=rows, rank=2, warning="w")
+    first, n = text_page(content, 0, 100)
+    assert first.warning == "w" and first.table == rows[:3]
+    pages = [text_page(content, k, 100)[0] for k in range(n)]
+    assert [r for p in pages for r in p.table or ()][:10] == list(rows[:10])
+    assert pages[-1].table == (("big", "y" * 100),) and pages[-1].warning == ""

@@ -290,3 +290,90 @@ async def test_text_tab_fits_small_and_large_terminals(width: int) -> None:
         pane.context = context(ld)
         await pilot.pause()
         assert "custom loop" in screen_text(app)
+
+
+# -- huge and failing texts (issue 11 #5) ---------------------------------------------------------
+
+
+def huge_text(kib: int) -> str:
+    lines = [f"line {k} of the log with **bold** and `code` to parse" for k in range(kib * 1024 // 50)]
+    return "\n".join(lines)
+
+
+async def test_a_huge_text_is_laid_out_in_pages_by_a_worker(tmp_path: Path, monkeypatch) -> None:
+    """A 2 MB text once froze the UI for seconds; now the UI thread lays out a bounded amount."""
+    import threading
+
+    from tui.widgets import text_pane
+
+    with EventFileWriter(str(tmp_path / "run")) as w:
+        w.add_text("log", huge_text(2048), 0, WALL0)
+        for s in range(1, 4):
+            w.add_text("log", f"small **{s}**", s, WALL0 + s)
+    laid_out: list[tuple[str, int]] = []
+    real = text_pane.render_text_content
+
+    def recording(content):  # type: ignore[no-untyped-def]
+        laid_out.append((threading.current_thread().name, len(content.to_markdown())))
+        return real(content)
+
+    monkeypatch.setattr(text_pane, "render_text_content", recording)
+    ld = Logdir(str(tmp_path)).load_all()
+    pane = TextPane()
+    app = Host(pane)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane.context = context(ld)
+        await pilot.pause()
+        for _ in range(200):
+            if pane.rendered_count and not pane.rendering:
+                break
+            await pilot.pause(0.05)
+        main = threading.main_thread().name
+        on_ui = [n for t, n in laid_out if t == main]
+        in_worker = [n for t, n in laid_out if t != main]
+        assert on_ui and sum(on_ui) <= text_pane.INLINE_CHARS  # the three small steps
+        assert in_worker and max(in_worker) <= text_pane.TEXT_PAGE_CHARS * 1.25  # one page of the huge one
+        # Select the huge step and turn its pages.
+        pane.query_one(StepSlider).focus()
+        await pilot.press("home")
+        await pilot.pause()
+        assert pane.index == 0
+        await tb_wait(pilot, lambda: "text page 1/" in screen_text(app))
+        assert "line 0 of the log with bold and code to parse" in screen_text(app)
+        await pilot.press("greater_than_sign")
+        await tb_wait(pilot, lambda: "text page 2/" in screen_text(app))
+        first = int(huge_text(2048)[text_pane.TEXT_PAGE_CHARS :].split("line ", 2)[1].split()[0])
+        assert f"line {first + 1} of the log" in screen_text(app)
+        await pilot.press("less_than_sign")
+        await tb_wait(pilot, lambda: "text page 1/" in screen_text(app))
+
+
+async def tb_wait(pilot, condition) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("timed out")
+
+
+@pytest.mark.parametrize("size_kib", [1, 64])  # laid out on the UI thread, and by the worker
+async def test_a_text_that_fails_to_lay_out_is_said_not_a_crash(
+    tmp_path: Path, monkeypatch, size_kib
+) -> None:
+    from tui.widgets import text_pane
+
+    class Boom:
+        def __rich_console__(self, console, options):  # type: ignore[no-untyped-def]
+            raise RuntimeError("layout bug \x1b[2J")
+
+    monkeypatch.setattr(text_pane, "render_text_content", lambda content: Boom())
+    with EventFileWriter(str(tmp_path / "run")) as w:
+        w.add_text("log", huge_text(size_kib), 0, WALL0)
+    ld = Logdir(str(tmp_path)).load_all()
+    pane = TextPane()
+    app = Host(pane)
+    async with app.run_test(size=(120, 30)) as pilot:
+        pane.context = context(ld)
+        await tb_wait(pilot, lambda: "cannot draw this text" in screen_text(app))
+        assert "layout bug \\x1b[2J" in screen_text(app) and "\x1b" not in screen_text(app)
+        assert app.is_running

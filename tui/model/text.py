@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["TextContent", "text_content", "to_str"]
+__all__ = ["TextContent", "text_content", "text_page", "to_str"]
 
 # TensorBoard's wording (tensorboard/plugins/text/text_plugin.py), kept so users recognise it.
 _RANK_WARNING = (
@@ -104,3 +104,51 @@ def text_content(value: np.ndarray | bytes | str) -> TextContent:
     else:
         rows = tuple(tuple(to_str(v) for v in row) for row in arr.tolist())
     return TextContent(table=rows, rank=rank, warning=warning)
+
+
+def _bounds(text: str, k: int, limit: int) -> int:
+    """Where page ``k`` of ``text`` starts: at ``k * limit``, moved on to just after the next line
+    break when one comes within a quarter page (so pages end at whole lines where they can).
+    Each boundary is found on its own, so any page is cut out without scanning the pages before it."""
+    if k <= 0:
+        return 0
+    start = k * limit
+    if start >= len(text):
+        return len(text)
+    nl = text.find("\n", start, start + limit // 4)
+    return nl + 1 if nl >= 0 else start
+
+
+def text_page(content: TextContent, k: int, limit: int) -> tuple[TextContent, int]:
+    """Page ``k`` of ``content`` (clamped to the pages there are) and how many pages it has.
+
+    A text longer than ``limit`` characters (a 50 MB log dumped as one summary) is drawn a page at
+    a time, so the work of drawing it is bounded by ``limit`` whatever its size: a document is cut
+    into runs of about ``limit`` characters, at line breaks where there are some nearby; a table into
+    runs of rows of about ``limit`` characters (at least one row), each cell at most ``limit``.
+    """
+    limit = max(1, limit)
+    if content.is_single:
+        text = content.single
+        n = max(1, -(-len(text) // limit))
+        if n == 1:
+            return content, 1
+        k = min(max(k, 0), n - 1)
+        page = text[_bounds(text, k, limit) : _bounds(text, k + 1, limit)]
+        return TextContent(markdown=page, rank=content.rank, warning=content.warning if k == 0 else ""), n
+    assert content.table is not None
+    pages: list[int] = [0]  # the first row of each page
+    size = 0
+    for r, row in enumerate(content.table):
+        cost = sum(min(len(c), limit) for c in row)
+        if size and size + cost > limit:
+            pages.append(r)
+            size = 0
+        size += cost
+    n = len(pages)
+    k = min(max(k, 0), n - 1)
+    end = pages[k + 1] if k + 1 < n else len(content.table)
+    rows = tuple(tuple(c[:limit] for c in row) for row in content.table[pages[k] : end])
+    if n == 1 and rows == content.table:
+        return content, 1
+    return TextContent(table=rows, rank=content.rank, warning=content.warning if k == 0 else ""), n
