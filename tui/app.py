@@ -31,7 +31,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.signal import Signal
-from textual.widgets import Footer, TabbedContent, TabPane, Tabs
+from textual.widgets import TabbedContent, TabPane, Tabs
 from textual.worker import get_current_worker
 
 from tui.model.loader import SLICE_BYTES, Loader
@@ -54,6 +54,7 @@ from tui.widgets.histograms_pane import HistogramsPane
 from tui.widgets.hparams_pane import HParamsPane
 from tui.widgets.image_view import prepare_terminal_graphics
 from tui.widgets.images_pane import ImagesPane
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.more_pane import MorePane
 from tui.widgets.pane import Pane
 from tui.widgets.pr_curves_pane import PrCurvesPane
@@ -241,7 +242,7 @@ class TbtuiApp(App[int]):
                         with TabPane(f"{n % 10} {spec.title}", id=spec.id):
                             yield self.panes[spec.id]
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar(id="keys")  # not Textual's Footer: it leaks its keys on every focus change
 
     def on_mount(self) -> None:
         self.query_one(RunList).border_title = "Runs"

@@ -185,8 +185,20 @@ class TextPane(SeriesPane):
     NOUN = "text summaries"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("less_than_sign", "text_page(-1)", "Text page ←", tooltip="Earlier page of a long text"),
-        Binding("greater_than_sign", "text_page(1)", "Text page →", tooltip="Later page of a long text"),
+        Binding(
+            "less_than_sign",
+            "text_page(-1)",
+            "Text page ←",
+            show=False,
+            tooltip="Earlier page of a long text",
+        ),
+        Binding(
+            "greater_than_sign",
+            "text_page(1)",
+            "Text page →",
+            show=False,
+            tooltip="Later page of a long text",
+        ),
     ]
 
     class Rendered(Message):

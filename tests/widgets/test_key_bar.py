@@ -1,0 +1,57 @@
+"""The key bar: the focused widget's keys, flat memory under 1,000s of focus changes (issue 11 #12)."""
+
+from __future__ import annotations
+
+import gc
+
+from textual.widget import Widget
+
+from tui.app import TbtuiApp
+from tui.widgets.help_screen import HelpScreen
+from tui.widgets.key_bar import KeyBar
+
+
+def live_widgets() -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, Widget))
+
+
+def bar_text(app) -> str:
+    return "".join(seg.text for seg in app.screen._compositor.render_strips()[-1])
+
+
+async def test_focus_changes_and_tab_switches_leave_no_widgets_behind(logdir, tb) -> None:
+    """Textual's Footer kept every FooterKey it ever made: 4 widgets a Tab press here."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+
+        async def churn(presses: int, tabs: str) -> None:
+            for k in range(presses):
+                await pilot.press("tab" if k % 3 else "shift+tab")
+                if k % 3 == 2 and tabs:
+                    await pilot.press(tabs[0])  # and a tab switch now and then
+                    tabs = tabs[1:]
+            await pilot.pause(0.2)
+
+        await churn(21, "2345671")  # every tab and pane has been built once
+        nodes, widgets = len(list(app.screen.walk_children())), live_widgets()
+        builds = app.query_one(KeyBar).builds
+        await churn(25, "51")  # Footer left 4 widgets a press behind: about 100 here
+        assert len(list(app.screen.walk_children())) == nodes
+        assert live_widgets() <= widgets + 2, (widgets, live_widgets())
+        assert app.query_one(KeyBar).builds > builds  # the bar did follow the focus
+
+
+async def test_the_bar_shows_the_focused_keys_and_a_click_presses_one(logdir, tb) -> None:
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        assert "space Toggle run" in bar_text(app) and "q Quit" in bar_text(app)
+        await pilot.press("5")
+        await tb.wait_for(pilot, lambda: "[ Earlier step" in bar_text(app), what="text tab keys")
+        assert "Toggle run" not in bar_text(app)
+        assert bar_text(app).rstrip().endswith("^p palette")
+        x = bar_text(app).index("? Help")
+        await pilot.click(KeyBar, offset=(x + 1, 0))
+        await tb.wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")

@@ -1,0 +1,117 @@
+"""The key bar at the bottom: the keys that work where the focus is, redrawn as one line of text.
+
+It replaces Textual's ``Footer``, which recomposes a ``FooterKey`` widget per binding on every focus
+change and leaks each old one: every ``FooterKey`` data-binds ``compact`` to the footer, and that
+watcher, which holds the key, stays registered on the footer after the key is removed (Textual
+1.0-8.2; issue 11 #12 measured 200-260 kB a Tab press, +259 MB after 1,000). This widget owns no
+children: a change of bindings re-renders one :class:`~rich.text.Text`, so nothing can pile up.
+
+It shows what the footer showed (the focused chain's bindings with ``show=True``, one per action,
+disabled ones dimmed, the command palette key on the right) and a click on a key presses it.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+
+__all__ = ["KeyBar"]
+
+
+class KeyBar(Widget):
+    """One line of ``key description`` pairs for the current screen's active bindings."""
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+    }
+    """
+
+    #: Bumped when the bindings change, so the line is drawn again (and only then).
+    _version: reactive[int] = reactive(0, layout=False)
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._spans: list[tuple[int, int, str]] = []  # (first column, end column, key) per shown key
+        self._screen: Screen | None = None
+        #: How many times the line was built (tests check it follows the focus).
+        self.builds = 0
+
+    def on_mount(self) -> None:
+        self._screen = self.screen
+        self._screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        if self._screen is not None:
+            self._screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if self.is_attached and screen is self.screen:
+            self._version += 1
+
+    def _entries(self) -> tuple[list[tuple[Binding, bool]], tuple[Binding, bool] | None]:
+        """The bindings to show, one per action in the order Textual resolves them, and the palette's."""
+        active = self.screen.active_bindings
+        by_action: dict[str, tuple[Binding, bool]] = {}
+        for _node, binding, enabled, _tooltip in active.values():
+            if binding.show and binding.action not in by_action:
+                by_action[binding.action] = (binding, enabled)
+        palette = None
+        if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in active:
+            _node, binding, enabled, _tooltip = active[self.app.COMMAND_PALETTE_BINDING]
+            palette = (binding, enabled)
+            by_action.pop(binding.action, None)
+        return list(by_action.values()), palette
+
+    def render(self) -> Text:
+        _ = self._version  # drawn again when the bindings change
+        self.builds += 1
+        bindings, palette = self._entries()
+        key_style = self.get_component_rich_style("key-bar--key", partial=True)
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        self._spans = []
+        for binding, enabled in bindings:
+            self._append(text, binding, enabled, key_style)
+        if palette is not None:
+            tail = Text(no_wrap=True, end="")
+            binding, enabled = palette
+            spans, self._spans = self._spans, []
+            self._append(tail, binding, enabled, key_style)
+            pad = max(1, self.size.width - text.cell_len - tail.cell_len)
+            shift = text.cell_len + pad
+            self._spans = spans + [(a + shift, b + shift, k) for a, b, k in self._spans]
+            text.append(" " * pad)
+            text.append_text(tail)
+        return text
+
+    COMPONENT_CLASSES = {"key-bar--key"}  # noqa: RUF012 - Textual's declaration style
+
+    DEFAULT_CSS += """
+    KeyBar > .key-bar--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    """
+
+    def _append(self, text: Text, binding: Binding, enabled: bool, key_style: Style) -> None:
+        start = text.cell_len
+        dim = Style(dim=True) if not enabled else Style()
+        text.append(f" {self.app.get_key_display(binding)} ", key_style + dim)
+        text.append(f"{binding.description} ", dim)
+        self._spans.append((start, text.cell_len, binding.key.split(",")[0].strip()))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a key presses it, as a click on the footer's keys did."""
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                event.stop()
+                self.app.simulate_key(key)
+                return
