@@ -143,3 +143,17 @@ async def test_large_images_decode_in_a_worker_newest_first(tmp_path, monkeypatc
         assert [enc for _, enc in calls] == [items[-1][0].encoded, items[steps - 5][0].encoded]
         assert view.image is not None and view.image.size == (1024, 205)
         assert images_model.CACHE.nbytes <= images_model.CACHE.budget
+
+
+def test_a_small_file_of_many_pixels_is_not_decoded_on_the_ui_thread() -> None:
+    from tui.widgets.images_pane import _small
+
+    z = zlib.compressobj(9)
+    idat = b"".join(z.compress(b"\0" * 3001) for _ in range(3000)) + z.flush()  # 3000 x 3000 black
+    ihdr = struct.pack(">IIBBBBB", 3000, 3000, 8, 0, 0, 0, 0)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    assert len(png) <= INLINE_BYTES and not _small(png)

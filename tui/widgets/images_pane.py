@@ -33,7 +33,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Static
 
-from tui.model.images import CACHE, INSTALL_HINT, DecodedImage
+from tui.model.images import CACHE, INSTALL_HINT, DecodedImage, peek_size
 from tui.tfevents.decode import ImageData
 from tui.views.safe import inert
 from tui.widgets import image_view
@@ -46,14 +46,21 @@ __all__ = ["INLINE_BYTES", "MAX_SAMPLES", "ImagesPane", "prepare_terminal_graphi
 
 #: Samples of one step drawn side by side (TensorBoard's default max_outputs is 3).
 MAX_SAMPLES = 4
-
-
-#: Encoded images up to this size are decoded on the UI thread: at zlib's best ratio that is at most
-#: ~32 MB of pixels, a few tens of milliseconds; anything larger is decoded in the worker.
+#: Images are decoded on the UI thread only when small both ways: at most this many encoded bytes and
+#: :data:`INLINE_PIXELS` pixels by their header (a few milliseconds); anything larger in the worker.
 INLINE_BYTES = 32 * 1024
+INLINE_PIXELS = 1024 * 1024
 
 #: What the pane asks the worker to decode: (what it is for, the images, the longest side to keep).
 _Request = tuple[tuple, tuple[ImageData, ...], int]
+
+
+def _small(encoded: bytes) -> bool:
+    """Cheap enough to decode on the UI thread (a highly compressed PNG can still be huge: ask its header)."""
+    if len(encoded) > INLINE_BYTES:
+        return False
+    w, h = peek_size(encoded)
+    return w * h <= INLINE_PIXELS  # (0, 0): no readable header, so decoding fails as fast
 
 
 def _kib(n: int) -> str:
@@ -186,7 +193,7 @@ class ImagesPane(SeriesPane):
         key = (view.run, view.tag, view.version, view.source, index, self.zoomed, self.sample, side)
         self._key = key
         cached = [CACHE.get(im.encoded, side) for im in shown]
-        if all(c is not None for c in cached) or all(len(im.encoded) <= INLINE_BYTES for im in shown):
+        if all(c is not None for c in cached) or all(_small(im.encoded) for im in shown):
             self._draw(
                 [
                     c if c is not None else CACHE.decode(im.encoded, side)

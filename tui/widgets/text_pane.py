@@ -310,7 +310,10 @@ class TextPane(SeriesPane):
                 w.update(done)
             elif size <= budget:
                 budget -= size
-                w.update(_Guarded(self._entry(view, i, page, ekey)))
+                try:
+                    w.update(_Guarded(self._entry(view, i, page, ekey)))
+                except Exception as e:  # the text could not even be laid out as data
+                    w.update(_failure(e))
             else:
                 head = self._head(view, i)
                 head.append(
