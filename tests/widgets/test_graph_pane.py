@@ -367,7 +367,8 @@ async def test_graph_selector_and_cache(tf2: Logdir) -> None:
         await settle(pilot, pane)
         assert pane.graph_name == "train_step_trace" and select.value == "train_step_trace"
         assert pane.graph is not None and pane.graph.node_count == 363
-        await pilot.press("left_square_bracket")  # back: parsed before, so no worker this time
+        await pilot.press("left_square_bracket")  # back: parsed before, so the cached parse
+        await settle(pilot, pane)
         assert pane.parsed is first
         assert not [w for w in app.workers if w.group == "graph-parse" and not w.is_finished]
         # A new context about something else (more data arrived) keeps the graph as it is.
