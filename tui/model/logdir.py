@@ -15,7 +15,7 @@ import json
 import os
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -300,58 +300,68 @@ class Run:
     # -- ingest ---------------------------------------------------------------------------------
 
     def ingest(self, frames: Frames) -> None:
-        """Decode one batch of records and add it, applying TensorBoard's restart purges."""
+        """Decode one batch of records and add it, applying TensorBoard's restart purges.
+
+        Scalar events that fit a byte layout come back as columns (columnar.py); every other record
+        is parsed by protobuf, in file order, seeing each tag's metadata as it stood at that record
+        (the first metadata of a tag wins, wherever it came from). Column rows whose plugin that
+        decides otherwise (a tensor whose tag is not a scalar, or not known yet) are parsed too.
+        """
         arr = np.frombuffer(frames.data, dtype=np.uint8)
         try:
-            cols, rest = columnar.decode_columns(
-                arr, frames.starts, frames.lengths, frames.ordinals, frames.data
-            )
+            cols, rest = columnar.decode_columns(arr, frames.starts, frames.lengths, frames.data)
         except Exception:  # the column path is a shortcut: whatever it trips on, protobuf decides
-            cols, rest = [], np.ones(len(frames), dtype=bool)
-        batch = _Batch()
-        known = self.metadata
-        col_md: dict[str, tuple[int, Metadata]] = {}
-        for c in cols:
-            md = c.metadata
-            if c.legacy:
-                md = Metadata(
-                    decode.SCALARS,
-                    b"",
-                    (md.display_name if md else "") or c.tag,
-                    md.description if md else "",
-                )
-            first = int(c.ordinals[0])
-            if c.tag not in known and (c.tag not in col_md or first < col_md[c.tag][0]):
-                col_md[c.tag] = (first, md) if md else (first, Metadata(decode.SCALARS))
-            batch.scalar_cols(c.tag, c.ordinals, c.steps, c.wall_times, c.values)
-            batch.add_summary_events(c.ordinals, c.steps, c.tag)
-            batch.walls(c.wall_times)
-        if col_md:
-            known = {**known, **{t: m for t, (_, m) in col_md.items()}}
-        new_md = {t: (o, m) for t, (o, m) in col_md.items()}
-        data = frames.data
+            cols, rest = columnar.Columns.empty(), np.ones(len(frames), dtype=bool)
+        ordinals = frames.ordinals
+        c_ord = ordinals[cols.index]
+        kinds = np.array([lay.kind for lay in cols.layouts], np.int8)[cols.layout_id]
+        batch = _Batch(cols.tags)
+        # Metadata that column rows introduce (simple_value, tensors carrying metadata): a tag's first.
+        offers: list[tuple[int, str, Metadata]] = []
+        for tid, r in _first_rows(cols.tag_id, kinds != columnar.TENSOR, len(cols.tags)):
+            tag = cols.tags[tid]
+            if tag not in self.metadata:
+                offers.append((int(c_ord[r]), tag, _column_metadata(tag, cols.layouts[cols.layout_id[r]])))
+        offers.sort(key=lambda x: x[0])
+        md = _FirstMetadata(self.metadata)
+        k = 0
         for i in np.flatnonzero(rest).tolist():
-            s = int(frames.starts[i])
-            ordinal = int(frames.ordinals[i])
-            try:
-                ev = event_pb2.Event.FromString(data[s : s + int(frames.lengths[i])])
-                info, mds = decode.decode_event(ev, known)
-            except Exception as e:  # framed and CRC-checked, yet not an Event we can decode
-                frames.problem(i, f"not a readable event ({_why(e)}), record skipped")
-                continue
-            for t, m in mds.items():
-                if t not in new_md or ordinal < new_md[t][0]:
-                    new_md[t] = (ordinal, m)
-                    known = {**known, t: m} if t not in known else known
-            try:
-                batch.event(ordinal, info)
-            except Exception as e:  # a value shaped like nothing its plugin stores
-                frames.problem(i, f"cannot store its values ({_why(e)}), record skipped")
-        if new_md:
-            self.metadata = {
-                **self.metadata,
-                **{t: m for t, (_, m) in new_md.items() if t not in self.metadata},
-            }
+            ordinal = int(ordinals[i])
+            while k < len(offers) and offers[k][0] < ordinal:
+                md.learn(*offers[k])
+                k += 1
+            info = _parse(frames, i, md.known)
+            if info is not None:
+                for t, m in info[1].items():
+                    md.learn(ordinal, t, m)
+                _store(batch, frames, i, ordinal, info[0])
+        for offer in offers[k:]:
+            md.learn(*offer)
+        # Which column rows are scalars: simple_value always; a tensor when its tag's metadata, as
+        # known at that row, is the scalars plugin. The others go through protobuf after all.
+        n_tags = len(cols.tags)
+        scalar_tag = np.zeros(n_tags, dtype=bool)
+        known_from = np.full(n_tags, _NEVER, dtype=np.int64)
+        for tid, tag in enumerate(cols.tags):
+            m = md.known.get(tag)
+            if m is not None:
+                scalar_tag[tid] = m.plugin == decode.SCALARS
+                known_from[tid] = md.since.get(tag, -1)
+        tid_rows = cols.tag_id
+        ok = (kinds == columnar.LEGACY) | (scalar_tag[tid_rows] & (c_ord >= known_from[tid_rows]))
+        for r in np.flatnonzero(~ok).tolist():
+            # Single-value events: the tag is all that decides, and before its metadata arrived it
+            # had none (so an empty mapping is exactly what ``known`` held then).
+            ordinal = int(c_ord[r])
+            view = md.known if ordinal >= known_from[tid_rows[r]] else {}
+            i = int(cols.index[r])
+            info = _parse(frames, i, view)
+            if info is not None:
+                _store(batch, frames, i, ordinal, info[0])
+        wide = np.array([lay.wide for lay in cols.layouts], dtype=bool)[cols.layout_id]
+        batch.columns(c_ord[ok], tid_rows[ok], cols.steps[ok], cols.wall_times[ok], cols.values[ok], wide[ok])
+        batch.finish()
+        self.metadata = md.known  # a new dict only if the batch added tags: published once per batch
         self._apply(batch)
         self.version += 1
 
@@ -409,38 +419,37 @@ class Run:
         return triggers
 
     def _append_range(self, b: _Batch, lo: int, hi: int) -> None:
-        for tag, parts in b.scalars.items():
-            o = np.concatenate([p[0] for p in parts]) if len(parts) > 1 else parts[0][0]
-            st = np.concatenate([p[1] for p in parts]) if len(parts) > 1 else parts[0][1]
-            wt = np.concatenate([p[2] for p in parts]) if len(parts) > 1 else parts[0][2]
-            va = np.concatenate([p[3] for p in parts]) if len(parts) > 1 else parts[0][3]
-            if len(parts) > 1:
-                order = np.argsort(o, kind="stable")
-                o, st, wt, va = o[order], st[order], wt[order], va[order]
-                b.scalars[tag] = [(o, st, wt, va)]
-            a, z = np.searchsorted(o, lo), np.searchsorted(o, hi)
+        whole = lo == _FIRST and hi == _NEVER
+        added: dict[str, ScalarSeries] = {}
+        for tag, (o, st, wt, va) in b.scalars.items():
+            a, z = (0, len(o)) if whole else (int(np.searchsorted(o, lo)), int(np.searchsorted(o, hi)))
             if z > a:
-                series = self.scalars.get(tag)
+                series = self.scalars.get(tag) or added.get(tag)
                 if series is None:
-                    series = ScalarSeries()
-                    self.scalars = {**self.scalars, tag: series}
+                    series = added[tag] = ScalarSeries()
                 series.append(st[a:z], wt[a:z], va[a:z])
+        if added:
+            self.scalars = {**self.scalars, **added}  # new tags published once per range, not per tag
+        hists: dict[str, HistogramSeries] = {}
         for tag, items in b.histograms.items():
             for ordinal, step, wall, hist in items:
                 if lo <= ordinal < hi:
-                    series = self.histograms.get(tag)
-                    if series is None:
-                        series = HistogramSeries()
-                        self.histograms = {**self.histograms, tag: series}
-                    series.append(step, wall, hist)
-        for tag, items in b.blobs.items():
-            for ordinal, step, wall, plugin, item in items:
+                    hs = self.histograms.get(tag) or hists.get(tag)
+                    if hs is None:
+                        hs = hists[tag] = HistogramSeries()
+                    hs.append(step, wall, hist)
+        if hists:
+            self.histograms = {**self.histograms, **hists}
+        blobs: dict[str, BlobSeries] = {}
+        for tag, bitems in b.blobs.items():
+            for ordinal, step, wall, plugin, item in bitems:
                 if lo <= ordinal < hi:
-                    series = self.blobs.get(tag)
-                    if series is None:
-                        series = BlobSeries(plugin)
-                        self.blobs = {**self.blobs, tag: series}
-                    series.append(step, wall, item)
+                    bs = self.blobs.get(tag) or blobs.get(tag)
+                    if bs is None:
+                        bs = blobs[tag] = BlobSeries(plugin)
+                    bs.append(step, wall, item)
+        if blobs:
+            self.blobs = {**self.blobs, **blobs}
 
     def _purge(self, step: int, tags: set[str] | None) -> None:
         for store in (self.scalars, self.histograms, self.blobs):
@@ -449,39 +458,140 @@ class Run:
                     series.keep(series.steps < step)
 
 
-class _Batch:
-    """Everything one batch of records adds, with record ordinals so purges can split it."""
+_FIRST = int(np.iinfo(np.int64).min)
+_NEVER = int(np.iinfo(np.int64).max)
 
-    def __init__(self) -> None:
-        self.scalars: dict[str, list[tuple[np.ndarray, ...]]] = defaultdict(list)
+
+def _column_metadata(tag: str, lay: columnar.Layout) -> Metadata:
+    """The metadata a column row introduces for a new tag, as decode.decode_value would."""
+    md = lay.metadata
+    if lay.kind == columnar.LEGACY:  # migrated: the scalars plugin, display name defaulting to the tag
+        return Metadata(
+            decode.SCALARS, b"", (md.display_name if md else "") or tag, md.description if md else ""
+        )
+    assert md is not None
+    return md
+
+
+def _first_rows(tag_id: np.ndarray, mask: np.ndarray, n_tags: int) -> list[tuple[int, int]]:
+    """(tag id, first row) for each tag with a row where ``mask`` holds, in O(rows) (no sort)."""
+    rows = np.flatnonzero(mask)
+    first = np.full(n_tags, _NEVER, dtype=np.int64)
+    np.minimum.at(first, tag_id[rows], rows)
+    tids = np.flatnonzero(first != _NEVER)
+    return list(zip(tids.tolist(), first[tids].tolist(), strict=True))
+
+
+class _FirstMetadata:
+    """Each tag's first metadata as one batch learns it, in file order.
+
+    ``known`` is the run's published dict until the batch adds a tag; then it is copied once and
+    grows in place, and the run publishes the copy when the batch is done (readers on other threads
+    never see a dict change under them, and a batch costs one copy however many tags it adds).
+    """
+
+    def __init__(self, published: dict[str, Metadata]) -> None:
+        self.known = published
+        self.since: dict[str, int] = {}  # ordinal at which this batch introduced a tag's metadata
+        self._own = False
+
+    def learn(self, ordinal: int, tag: str, md: Metadata) -> None:
+        if tag in self.known:
+            return
+        if not self._own:
+            self.known, self._own = dict(self.known), True
+        self.known[tag] = md
+        self.since[tag] = ordinal
+
+
+def _parse(
+    frames: Frames, i: int, known: Mapping[str, Metadata]
+) -> tuple[decode.EventInfo, dict[str, Metadata]] | None:
+    """Parse and decode record ``i`` with protobuf; None (and a problem named by its byte) for a
+    record that is not an Event we can read. Nothing a record holds may raise past this point.
+    """
+    try:
+        return decode.decode_event(event_pb2.Event.FromString(frames.payload(i)), known)
+    except Exception as e:  # framed and CRC-checked, yet not an Event we can decode
+        frames.problem(i, f"not a readable event ({_why(e)}), record skipped")
+        return None
+
+
+def _store(batch: _Batch, frames: Frames, i: int, ordinal: int, info: decode.EventInfo) -> None:
+    try:
+        batch.event(ordinal, info)
+    except Exception as e:  # a value shaped like nothing its plugin stores
+        frames.problem(i, f"cannot store its values ({_why(e)}), record skipped")
+
+
+class _Batch:
+    """Everything one batch of records adds, with record ordinals so purges can split it.
+
+    The protobuf path adds events one at a time into plain lists (no numpy call per record); the
+    column path adds whole arrays. ``finish`` turns both into one set of per-tag columns, each in
+    file order, tags in the order they first appear.
+    """
+
+    def __init__(self, tags: list[str]) -> None:
+        self._tags = list(tags)
+        self._tag_ids = {t: i for i, t in enumerate(self._tags)}
+        # Scalar points from protobuf: tag id, ordinal, step, wall time, value, written wide.
+        self._p: tuple[list[int], list[int], list[int], list[float], list[float], list[bool]] = (
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
+        self._cols: tuple[np.ndarray, ...] | None = None
+        # Summary events from protobuf: ordinals, steps, and each one's tags.
+        self._ev_ords: list[int] = []
+        self._ev_steps: list[int] = []
+        self._ev_tags: dict[int, set[str]] = {}
+        self._walls: list[tuple[int, float]] = []  # (ordinal, wall) of the first, then min and max
+        self.scalars: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         self.histograms: dict[str, list[tuple[int, int, float, np.ndarray]]] = defaultdict(list)
         self.blobs: dict[str, list[tuple[int, int, float, str, object]]] = defaultdict(list)
         self.graphs: dict[str, GraphEntry] = {}
         self.session_starts: list[tuple[int, int]] = []
-        self._events: list[tuple[np.ndarray, np.ndarray, str | None, set[str] | None]] = []
         self.file_version: str | None = None
         self.source_writer: str | None = None
         self.min_wall: float | None = None
         self.max_wall: float | None = None
         self.first_wall: float | None = None
+        self._first_wall_ord = _NEVER
+        self._summary: tuple[np.ndarray, np.ndarray] | None = None
+        self._col_events: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # ordinals, steps, tag ids
 
-    def walls(self, w: np.ndarray) -> None:
-        if len(w):
-            lo, hi = float(w.min()), float(w.max())
-            self.min_wall = lo if self.min_wall is None else min(self.min_wall, lo)
-            self.max_wall = hi if self.max_wall is None else max(self.max_wall, hi)
-            if self.first_wall is None:
-                self.first_wall = float(w[0])
+    def _wall(self, ordinal: int, w: float) -> None:
+        if self.min_wall is None or w < self.min_wall:
+            self.min_wall = w
+        if self.max_wall is None or w > self.max_wall:
+            self.max_wall = w
+        if ordinal < self._first_wall_ord:
+            self._first_wall_ord, self.first_wall = ordinal, w
 
-    def scalar_cols(self, tag: str, o: np.ndarray, s: np.ndarray, w: np.ndarray, v: np.ndarray) -> None:
-        self.scalars[tag].append((o, s, w, v))
-
-    def add_summary_events(self, ordinals: np.ndarray, steps: np.ndarray, tag: str) -> None:
-        self._events.append((ordinals, steps, tag, None))
+    def columns(
+        self,
+        ordinals: np.ndarray,
+        tag_ids: np.ndarray,
+        steps: np.ndarray,
+        walls: np.ndarray,
+        values: np.ndarray,
+        wide: np.ndarray,
+    ) -> None:
+        """Scalar events from the column path, in file order (tag ids index the batch's tags)."""
+        self._cols = (tag_ids, ordinals, steps, walls, values, wide)
+        nz = np.flatnonzero(walls)
+        if len(nz):
+            self._wall(int(ordinals[nz[0]]), float(walls[nz[0]]))
+            self._wall(_NEVER, float(walls[nz].min()))
+            self._wall(_NEVER, float(walls[nz].max()))
 
     def event(self, ordinal: int, info: decode.EventInfo) -> None:
         if info.wall_time:
-            self.walls(np.asarray([info.wall_time]))
+            self._wall(ordinal, info.wall_time)
         if info.file_version is not None:
             self.file_version = info.file_version
         if info.source_writer:
@@ -505,19 +615,19 @@ class _Batch:
         for d in info.values:
             tags.add(d.tag)
             self._value(ordinal, info, d)
-        self._events.append((np.asarray([ordinal]), np.asarray([info.step]), None, tags))
+        self._ev_ords.append(ordinal)
+        self._ev_steps.append(info.step)
+        self._ev_tags[ordinal] = tags
 
     def _value(self, ordinal: int, info: decode.EventInfo, d: decode.Decoded) -> None:
         step, wall = info.step, info.wall_time
         if d.plugin == decode.SCALARS and isinstance(d.data, float):
-            self.scalars[d.tag].append(
-                (
-                    np.asarray([ordinal], np.int64),
-                    np.asarray([step], np.int64),
-                    np.asarray([wall], np.float64),
-                    np.asarray([d.data], np.float64),
-                )
-            )
+            tid = self._tag_ids.get(d.tag)
+            if tid is None:
+                tid = self._tag_ids[d.tag] = len(self._tags)
+                self._tags.append(d.tag)
+            for col, x in zip(self._p, (tid, ordinal, step, wall, d.data, d.wide), strict=True):
+                col.append(x)  # type: ignore[attr-defined]
         elif d.plugin == decode.HISTOGRAMS:
             self.histograms[d.tag].append((ordinal, step, wall, d.data))
         elif d.plugin in (decode.RUN_METADATA_GRAPH, decode.RUN_METADATA, decode.KERAS_MODEL):
@@ -530,26 +640,77 @@ class _Batch:
         else:
             self.blobs[d.tag].append((ordinal, step, wall, d.plugin, d.data))
 
+    def finish(self) -> None:
+        """Merge both paths' scalars into per-tag columns; put everything in file order."""
+        p_tid, p_ord, p_step, p_wall, p_val, p_wide = self._p
+        parts = [
+            (
+                np.asarray(p_tid, dtype=np.int32),
+                np.asarray(p_ord, dtype=np.int64),
+                np.asarray(p_step, dtype=np.int64),
+                np.asarray(p_wall, dtype=np.float64),
+                np.asarray(p_val, dtype=np.float64),
+                np.asarray(p_wide, dtype=bool),
+            )
+        ]
+        if self._cols is not None:
+            parts.insert(0, self._cols)
+        tid, o, st, wt, va, wd = (
+            np.concatenate(c) if len(parts) > 1 else c[0] for c in zip(*parts, strict=True)
+        )
+        self._col_events = (parts[0][1], parts[0][2], parts[0][0]) if self._cols is not None else None
+        self._p = ([], [], [], [], [], [])
+        if len(tid):
+            # File order within each tag: both parts are in file order already, so the stable sort
+            # by ordinal merges two runs, and the one by tag id (radix for <= 65536 tags) keeps it.
+            order = np.argsort(o, kind="stable")
+            key = tid[order].astype(np.uint16 if len(self._tags) <= 1 << 16 else np.int64)
+            order = order[np.argsort(key, kind="stable")]
+            tid, o, st, wt, va, wd = tid[order], o[order], st[order], wt[order], va[order], wd[order]
+            starts = np.concatenate(([0], np.flatnonzero(np.diff(tid)) + 1))
+            ends = np.append(starts[1:], len(tid))
+            wide = np.logical_or.reduceat(wd, starts)
+            # Tags in the order their first point appears, as TensorBoard lists them.
+            for k in np.argsort(o[starts], kind="stable").tolist():
+                a, z = int(starts[k]), int(ends[k])
+                vals = va[a:z] if wide[k] else va[a:z].astype(np.float32)
+                self.scalars[self._tags[int(tid[a])]] = (o[a:z], st[a:z], wt[a:z], vals)
+        # Records the column path handed back arrive after the others: restore file order.
+        for items in (*self.histograms.values(), *self.blobs.values()):
+            items.sort(key=_by_ordinal)
+
     def summary_events(self) -> tuple[np.ndarray, np.ndarray]:
         """(ordinals, steps) of the batch's summary events in file order, one entry per event."""
-        if not self._events:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        ords = np.concatenate([e[0] for e in self._events]).astype(np.int64)
-        steps = np.concatenate([e[1] for e in self._events]).astype(np.int64)
-        uniq, first = np.unique(ords, return_index=True)
-        return uniq, steps[first]
+        if self._summary is None:
+            ords = np.asarray(self._ev_ords, dtype=np.int64)
+            steps = np.asarray(self._ev_steps, dtype=np.int64)
+            if self._col_events is not None and len(ords):
+                # Two runs in file order: a stable sort merges them in linear time.
+                ords = np.concatenate((self._col_events[0], ords))
+                steps = np.concatenate((self._col_events[1], steps))
+                order = np.argsort(ords, kind="stable")
+                ords, steps = ords[order], steps[order]
+            elif self._col_events is not None:
+                ords, steps = self._col_events[0], self._col_events[1]
+            if len(ords) > 1 and not (np.diff(ords) > 0).all():
+                uniq, first = np.unique(ords, return_index=True)
+                ords, steps = uniq, steps[first]
+            self._summary = (ords, steps)
+        return self._summary
 
     def tags_at(self, ordinal: int) -> set[str]:
         """Tags of the summary event at ``ordinal`` (used only where a purge needs them)."""
-        out: set[str] = set()
-        for ords, _, tag, tags in self._events:
+        out = set(self._ev_tags.get(ordinal, ()))
+        if self._col_events is not None:
+            ords, _, tids = self._col_events
             i = int(np.searchsorted(ords, ordinal))
             if i < len(ords) and int(ords[i]) == ordinal:
-                if tag is not None:
-                    out.add(tag)
-                if tags:
-                    out.update(tags)
+                out.add(self._tags[int(tids[i])])
         return out
+
+
+def _by_ordinal(item: tuple) -> int:
+    return item[0]
 
 
 def _first_bytes(arr: object) -> bytes | None:

@@ -30,7 +30,11 @@ def _grow(arr: np.ndarray, need: int) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class ScalarSnapshot:
-    """An immutable view of a scalar series: steps (int64), wall times and values (float64)."""
+    """An immutable view of a scalar series: steps (int64), wall times (float64), values (see below).
+
+    Values are float32 when every point was written in a dtype float32 holds exactly (float32
+    itself, as ``simple_value`` and TF2's scalars are, or float16, small ints, bools), else float64.
+    """
 
     steps: np.ndarray
     wall_times: np.ndarray
@@ -40,8 +44,16 @@ class ScalarSnapshot:
         return len(self.steps)
 
 
+_VALUE_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 class ScalarSeries:
-    """Every (step, wall time, value) of one (run, tag), in file order."""
+    """Every (step, wall time, value) of one (run, tag), in file order.
+
+    Values keep the dtype they were written in, as far as a float dtype holds it exactly: a series
+    of float32 scalars costs 20 bytes a point, not 24. Appending wider values promotes the whole
+    column (to fresh arrays, so snapshots already handed out are untouched).
+    """
 
     __slots__ = ("_cols", "version")
 
@@ -49,7 +61,7 @@ class ScalarSeries:
         self._cols: tuple[np.ndarray, np.ndarray, np.ndarray, int] = (
             np.empty(0, np.int64),
             np.empty(0, np.float64),
-            np.empty(0, np.float64),
+            np.empty(0, np.float32),
             0,
         )
         self.version = 0
@@ -57,11 +69,21 @@ class ScalarSeries:
     def __len__(self) -> int:
         return self._cols[3]
 
+    @property
+    def dtype(self) -> np.dtype:
+        """The values' dtype: float32 or float64."""
+        return self._cols[2].dtype
+
     def append(self, steps: np.ndarray, wall_times: np.ndarray, values: np.ndarray) -> None:
         k = len(steps)
         if not k:
             return
         s, w, v, n = self._cols
+        values = np.asarray(values)
+        if values.dtype not in _VALUE_DTYPES:
+            values = values.astype(np.float64)
+        if values.dtype != v.dtype and (n == 0 or values.dtype == np.float64):
+            v = v.astype(values.dtype)  # the first points set the dtype; float64 promotes
         if n + k > len(s):
             s, w, v = _grow(s, n + k), _grow(w, n + k), _grow(v, n + k)
         s[n : n + k] = steps

@@ -9,6 +9,9 @@ it remembers per (run, tag).
 
 from __future__ import annotations
 
+import math
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +60,27 @@ _INT_VAL_TYPES = frozenset(
 )
 
 
+# Written dtypes whose every value a float32 holds exactly; scalars written in any other dtype are
+# stored as float64 (see ScalarSeries).
+_NARROW = frozenset(np.dtype(c) for c in ("<f2", "<f4", "i1", "<i2", "u1", "<u2", "?", "<c8"))
+
+
+def is_wide(dtype: np.dtype) -> bool:
+    """Whether scalars written in ``dtype`` need float64 to be stored exactly."""
+    return dtype not in _NARROW
+
+
+def scalar_values(arr: np.ndarray) -> np.ndarray:
+    """Scalar values as float64, exactly as TensorBoard's ``float(x)`` gives them.
+
+    One function for both decoders (protobuf and columns), so the two agree bit for bit, NaN
+    payloads included: the real part of complex values, NaN for strings.
+    """
+    if arr.dtype == object:
+        return np.full(arr.shape, np.nan)
+    return np.real(arr).astype(np.float64)
+
+
 def dtype_name(dtype: int) -> str:
     """'DT_FLOAT' style name, as TensorBoard prints it."""
     try:
@@ -98,7 +122,7 @@ def tensor_to_numpy(tp: tensor_pb2.TensorProto) -> np.ndarray:
     ``bytes``. Unknown dtypes give an empty float array rather than an error.
     """
     shape = tuple(int(d.size) for d in tp.tensor_shape.dim)
-    size = int(np.prod(shape)) if shape else 1
+    size = math.prod(shape)
     dt = tp.dtype
     if dt == tensor_pb2.DT_STRING:
         vals = list(tp.string_val)
@@ -195,12 +219,16 @@ class ImageData:
 
 @dataclass(slots=True)
 class Decoded:
-    """One summary value after migration: its tag, plugin, kind-specific data and metadata."""
+    """One summary value after migration: its tag, plugin, kind-specific data and metadata.
+
+    A scalar's ``data`` is a float; ``wide`` says whether its written dtype needs float64.
+    """
 
     tag: str
     plugin: str
     data: Any
     metadata: Metadata | None = None
+    wide: bool = True
 
 
 def _num(b: bytes) -> int:
@@ -211,7 +239,7 @@ def _num(b: bytes) -> int:
 
 
 def decode_value(
-    value: summary_pb2.Summary.Value, known: dict[str, Metadata]
+    value: summary_pb2.Summary.Value, known: Mapping[str, Metadata]
 ) -> tuple[Decoded | None, Metadata | None]:
     """Decode one Summary.Value.
 
@@ -224,7 +252,8 @@ def decode_value(
     md = Metadata.from_proto(value.metadata) if value.HasField("metadata") else None
     if kind == "simple_value":
         new = _migrated(tag, known, md, SCALARS)
-        return Decoded(tag, SCALARS, float(np.float32(value.simple_value))), new
+        # protobuf already widened the float32 to a Python float, exactly.
+        return Decoded(tag, SCALARS, value.simple_value, wide=False), new
     if kind == "histo":
         new = _migrated(tag, known, md, HISTOGRAMS)
         return Decoded(tag, HISTOGRAMS, legacy_histogram(value.histo)), new
@@ -255,7 +284,7 @@ def decode_value(
     return None, None
 
 
-def _migrated(tag: str, known: dict[str, Metadata], md: Metadata | None, plugin: str) -> Metadata | None:
+def _migrated(tag: str, known: Mapping[str, Metadata], md: Metadata | None, plugin: str) -> Metadata | None:
     if tag in known:
         return None
     return Metadata(plugin, b"", (md.display_name if md else "") or tag, md.description if md else "")
@@ -267,7 +296,7 @@ def decode_tensor(tag: str, plugin: str, tp: tensor_pb2.TensorProto) -> Decoded:
     if plugin == SCALARS:
         flat = arr.reshape(-1)
         if flat.dtype != object and len(flat):
-            return Decoded(tag, plugin, float(np.real(flat[0])))
+            return Decoded(tag, plugin, float(scalar_values(flat[:1])[0]), wide=is_wide(flat.dtype))
         return Decoded(tag, plugin, float("nan"))
     if plugin == HISTOGRAMS:
         return Decoded(tag, plugin, tensor_histogram(arr))
@@ -295,8 +324,12 @@ class EventInfo:
     has_summary: bool = False
 
 
-def decode_event(ev: event_pb2.Event, known: dict[str, Metadata]) -> tuple[EventInfo, dict[str, Metadata]]:
-    """Decode an Event; returns it and the metadata it introduces for tags not yet in ``known``."""
+def decode_event(ev: event_pb2.Event, known: Mapping[str, Metadata]) -> tuple[EventInfo, dict[str, Metadata]]:
+    """Decode an Event; returns it and the metadata it introduces for tags not yet in ``known``.
+
+    Linear in the event's values: what earlier values of the event introduce is seen by later
+    ones through an overlay, never by copying ``known``.
+    """
     info = EventInfo(ev.step, ev.wall_time, [])
     new_md: dict[str, Metadata] = {}
     if ev.HasField("source_metadata"):
@@ -304,13 +337,14 @@ def decode_event(ev: event_pb2.Event, known: dict[str, Metadata]) -> tuple[Event
     what = ev.WhichOneof("what")
     if what == "summary":
         info.has_summary = True
-        seen = known if not new_md else {**known, **new_md}
+        seen: Mapping[str, Metadata] = known
         for v in ev.summary.value:
             d, md = decode_value(v, seen)
             tag = d.tag if d is not None else v.tag
             if md is not None and tag not in new_md:
+                if not new_md:
+                    seen = ChainMap(new_md, known)  # type: ignore[arg-type]
                 new_md[tag] = md
-                seen = {**known, **new_md}
             if d is not None:
                 info.values.append(d)
     elif what == "file_version":
