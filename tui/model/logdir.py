@@ -565,12 +565,15 @@ class _Batch:
         self._col_events: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # ordinals, steps, tag ids
 
     def _wall(self, ordinal: int, w: float) -> None:
+        """Count one event's wall time: the first event's, and the range (NaN has no place in it)."""
+        if ordinal < self._first_wall_ord:
+            self._first_wall_ord, self.first_wall = ordinal, w
+        if w != w:
+            return
         if self.min_wall is None or w < self.min_wall:
             self.min_wall = w
         if self.max_wall is None or w > self.max_wall:
             self.max_wall = w
-        if ordinal < self._first_wall_ord:
-            self._first_wall_ord, self.first_wall = ordinal, w
 
     def columns(
         self,
@@ -586,8 +589,11 @@ class _Batch:
         nz = np.flatnonzero(walls)
         if len(nz):
             self._wall(int(ordinals[nz[0]]), float(walls[nz[0]]))
-            self._wall(_NEVER, float(walls[nz].min()))
-            self._wall(_NEVER, float(walls[nz].max()))
+            w = walls[nz]
+            w = w[~np.isnan(w)]
+            if len(w):
+                self._wall(_NEVER, float(w.min()))
+                self._wall(_NEVER, float(w.max()))
 
     def event(self, ordinal: int, info: decode.EventInfo) -> None:
         if info.wall_time:
@@ -673,11 +679,15 @@ class _Batch:
             # Tags in the order their first point appears, as TensorBoard lists them.
             for k in np.argsort(o[starts], kind="stable").tolist():
                 a, z = int(starts[k]), int(ends[k])
-                vals = va[a:z] if wide[k] else va[a:z].astype(np.float32)
+                vals = va[a:z] if wide[k] else _narrow(va[a:z])
                 self.scalars[self._tags[int(tid[a])]] = (o[a:z], st[a:z], wt[a:z], vals)
-        # Records the column path handed back arrive after the others: restore file order.
-        for items in (*self.histograms.values(), *self.blobs.values()):
-            items.sort(key=_by_ordinal)
+        # Records the column path handed back arrive after the others: restore file order, of
+        # each tag's items and of the tags (by their first item).
+        for store in (self.histograms, self.blobs):
+            for items in store.values():
+                items.sort(key=_by_ordinal)
+        self.histograms = dict(sorted(self.histograms.items(), key=_by_first_ordinal))
+        self.blobs = dict(sorted(self.blobs.items(), key=_by_first_ordinal))
 
     def summary_events(self) -> tuple[np.ndarray, np.ndarray]:
         """(ordinals, steps) of the batch's summary events in file order, one entry per event."""
@@ -709,8 +719,18 @@ class _Batch:
         return out
 
 
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """float64 values that were written narrower, back to float32 (exact: they came from there)."""
+    with np.errstate(invalid="ignore"):  # NaN payloads: float32's, as float(x) widened them
+        return values.astype(np.float32)
+
+
 def _by_ordinal(item: tuple) -> int:
     return item[0]
+
+
+def _by_first_ordinal(entry: tuple[str, list[tuple]]) -> int:
+    return entry[1][0][0]
 
 
 def _first_bytes(arr: object) -> bytes | None:

@@ -78,7 +78,8 @@ def scalar_values(arr: np.ndarray) -> np.ndarray:
     """
     if arr.dtype == object:
         return np.full(arr.shape, np.nan)
-    return np.real(arr).astype(np.float64)
+    with np.errstate(invalid="ignore"):  # signalling NaNs become quiet ones, as in float(x)
+        return np.real(arr).astype(np.float64)
 
 
 def dtype_name(dtype: int) -> str:

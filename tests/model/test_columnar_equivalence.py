@@ -1,0 +1,289 @@
+"""The column path gives exactly what the protobuf path gives, on any mix of real writers' layouts.
+
+A run is ingested twice: as tbtui reads it (scalar events of a shared byte layout decoded as numpy
+columns, the rest parsed by protobuf) and with the column path switched off (every record parsed by
+protobuf and decoded one value at a time, as TensorBoard does). Every series must agree: steps,
+wall times and values bit for bit (NaN payloads, infinities, -0.0), dtypes, order, metadata, and
+what goes elsewhere (tensors of tags that are not scalars, histograms, multi-value events).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import struct
+from unittest import mock
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui.model import logdir
+from tui.model.logdir import Run
+from tui.tfevents import columnar
+from tui.tfevents.proto import event_pb2, summary_pb2, tensor_pb2
+from tui.tfevents.records import Frames
+from tui.tfevents.writer import frame
+
+DT = tensor_pb2
+
+# How a tag's value is written: (name, dtype, field). "simple" is simple_value; "content" is
+# tensor_content; the others are TensorProto's typed fields.
+ENCODINGS = [
+    ("simple", DT.DT_FLOAT, "simple_value"),
+    ("f4", DT.DT_FLOAT, "tensor_content"),
+    ("f8", DT.DT_DOUBLE, "tensor_content"),
+    ("f2", DT.DT_HALF, "tensor_content"),
+    ("bf16", DT.DT_BFLOAT16, "tensor_content"),
+    ("i4", DT.DT_INT32, "tensor_content"),
+    ("i8", DT.DT_INT64, "tensor_content"),
+    ("u1", DT.DT_UINT8, "tensor_content"),
+    ("bool", DT.DT_BOOL, "tensor_content"),
+    ("float_val", DT.DT_FLOAT, "float_val"),
+    ("double_val", DT.DT_DOUBLE, "double_val"),
+    ("int_val", DT.DT_INT32, "int_val"),
+    ("int_val8", DT.DT_INT8, "int_val"),
+    ("int64_val", DT.DT_INT64, "int64_val"),
+    ("bool_val", DT.DT_BOOL, "bool_val"),
+    ("half_val", DT.DT_HALF, "half_val"),
+]
+_CONTENT = {
+    "f4": "<u4",
+    "f8": "<u8",
+    "f2": "<u2",
+    "bf16": "<u2",
+    "i4": "<i4",
+    "i8": "<i8",
+    "u1": "u1",
+    "bool": "u1",
+}
+
+# Where a tag's metadata goes: on every event (TF2's tf.summary), on its first event only
+# (tf.compat.v1, tensorboard's v1 writers) or nowhere (then it is no scalar: a plain tensor).
+METADATA = ["every", "first", "none"]
+
+STEP_KINDS = [(0, 300), (2**32 - 5, 2**32 + 5), (-(2**63), 2**63 - 1), (-5, -1)]
+ALPHABET = "abcxyz_/0123456789" + "αβ实验é"
+
+
+def _step(rnd: random.Random) -> int:
+    return rnd.randint(*rnd.choice(STEP_KINDS))
+
+
+def _wall(rnd: random.Random) -> float:
+    kind = rnd.randrange(4)
+    if kind == 0:
+        return 0.0
+    if kind == 1:
+        return rnd.uniform(1.6e9, 1.8e9)
+    return float(np.uint64(rnd.getrandbits(64)).view(np.float64))  # any bits: NaN payloads, inf, -0.0
+
+
+def _value(enc: str, rnd: random.Random) -> int | float | bool:
+    """A value as the bits or number the encoding stores (any bit pattern for floats: NaN payloads)."""
+    if enc in ("f4", "simple", "float_val"):
+        bits = rnd.choice([rnd.getrandbits(32), 0x7F800001, 0xFFC00123, 0x7F800000, 0x80000000])
+        return bits if enc == "f4" else float(np.uint32(bits).view(np.float32))
+    if enc in ("f8", "double_val"):
+        bits = rnd.choice([rnd.getrandbits(64), 0x7FF0000000000001, 0xFFF8000000000123, 0x8000000000000000])
+        return bits if enc == "f8" else float(np.uint64(bits).view(np.float64))
+    if enc in ("f2", "bf16", "half_val"):
+        return rnd.choice([rnd.getrandbits(16), 0x7C01, 0xFE00, 0x7C00])
+    if enc in ("i4", "int_val", "int_val8"):  # int8 travels in int_val and is wrapped by tensor_to_numpy
+        return rnd.randint(-(2**31), 2**31 - 1)
+    if enc in ("i8", "int64_val"):
+        return rnd.randint(-(2**63), 2**63 - 1)
+    if enc == "u1":
+        return rnd.randrange(256)
+    return rnd.random() < 0.5
+
+
+def _event(tag: str, enc: str, value: object, step: int, wall: float, md: summary_pb2.SummaryMetadata | None):
+    ev = event_pb2.Event(step=step, wall_time=wall)
+    v = ev.summary.value.add(tag=tag)
+    if md is not None:
+        v.metadata.CopyFrom(md)
+    name, dtype, field = next(e for e in ENCODINGS if e[0] == enc)
+    if field == "simple_value":
+        v.simple_value = value  # type: ignore[assignment]
+        return ev
+    t = v.tensor
+    t.dtype = dtype
+    t.tensor_shape.SetInParent()
+    if field == "tensor_content":
+        t.tensor_content = np.asarray(value, dtype=_CONTENT[name]).tobytes()
+    else:
+        getattr(t, field).append(value)
+    return ev
+
+
+def _metadata(enc: str, display: str) -> summary_pb2.SummaryMetadata:
+    md = summary_pb2.SummaryMetadata(display_name=display)
+    if enc != "simple":
+        md.plugin_data.plugin_name = "scalars"
+    return md
+
+
+def make_log(n_tags: int, seed: int) -> tuple[list[bytes], list[int]]:
+    """Serialized events of ``n_tags`` tags in a random order, and where the file is cut into batches.
+
+    Tag names take few lengths, so many tags share a record length and a layout.
+    """
+    rnd = random.Random(seed)
+    lengths = [rnd.randrange(0, 21) for _ in range(rnd.randint(1, 4))]
+    names: set[str] = set()
+    while len(names) < n_tags:
+        name = "".join(rnd.choice(ALPHABET) for _ in range(rnd.choice(lengths)))
+        names.add(name if name not in names else f"{name}{len(names)}")
+    budget = max(1, 1500 // n_tags)
+    by_tag: dict[str, list[event_pb2.Event]] = {}
+    for tag in sorted(names):
+        enc = rnd.choice(ENCODINGS)[0]
+        where = rnd.choice(METADATA)
+        display = rnd.choice(["", "", "", "Pretty name"])
+        evs = by_tag[tag] = []
+        for k in range(rnd.randint(1, budget)):
+            md = None
+            if where == "every" or (where == "first" and k == 0) or (enc == "simple" and display and k == 0):
+                md = _metadata(enc, display)
+            evs.append(_event(tag, enc, _value(enc, rnd), _step(rnd), _wall(rnd), md))
+    # Each tag's events stay in their order (the first carries the metadata); tags interleave at random.
+    slots = [t for t, evs in by_tag.items() for _ in evs]
+    rnd.shuffle(slots)
+    queues = {t: iter(evs) for t, evs in by_tag.items()}
+    payloads = [next(queues[t]).SerializeToString() for t in slots]
+    tags = sorted(names)
+    for _ in range(rnd.randrange(7)):
+        ev = event_pb2.Event(step=_step(rnd), wall_time=1.7e9)
+        kind = rnd.choice(["version", "histogram", "two_values", "source"])
+        if kind == "version":
+            ev.file_version = "brain.Event:2"
+        elif kind == "histogram":
+            h = ev.summary.value.add(tag=rnd.choice(tags)).histo
+            h.min, h.max, h.num = -1.0, 1.0, 3.0
+            h.bucket_limit.extend([0.0, 1.0, 1.7e308])
+            h.bucket.extend([1.0, 1.0, 1.0])
+        elif kind == "two_values":
+            ev.summary.value.add(tag=rnd.choice(tags), simple_value=1.5)
+            ev.summary.value.add(tag="second", simple_value=-2.5)
+        else:
+            ev.source_metadata.writer = "pytorch"
+        payloads.insert(rnd.randrange(len(payloads) + 1), ev.SerializeToString())
+    cuts = sorted(
+        {rnd.randrange(1, len(payloads)) for _ in range(rnd.randrange(3))} if len(payloads) > 1 else set()
+    )
+    return payloads, cuts
+
+
+def _frames(payloads: list[bytes], first_ordinal: int) -> Frames:
+    data = b"".join(frame(p) for p in payloads)
+    lengths = np.array([len(p) for p in payloads], dtype=np.int64)
+    starts = np.cumsum(np.concatenate(([0], lengths[:-1] + 16))) + 12
+    ordinals = np.arange(first_ordinal, first_ordinal + len(payloads), dtype=np.int64)
+    return Frames(data, 0, starts, lengths, ordinals, len(data))
+
+
+def _ingest(payloads: list[bytes], cuts: list[int]) -> Run:
+    run = Run("r")
+    bounds = [0, *cuts, len(payloads)]
+    for a, z in itertools.pairwise(bounds):
+        if z > a:
+            run.ingest(_frames(payloads[a:z], a))
+    return run
+
+
+def _protobuf_only(arr, starts, lengths, data):
+    return columnar.Columns.empty(), np.ones(len(starts), dtype=bool)
+
+
+def _bits(a: np.ndarray) -> list[int]:
+    return a.view(f"u{a.dtype.itemsize}").tolist()
+
+
+def _same_items(a: object, b: object) -> bool:
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(map(_same_items, a, b))
+    return a == b
+
+
+def assert_same_run(got: Run, want: Run) -> None:
+    assert list(got.scalars) == list(want.scalars)
+    for tag, series in want.scalars.items():
+        g, w = got.scalars[tag].snapshot(), series.snapshot()
+        assert g.steps.tolist() == w.steps.tolist(), tag
+        assert _bits(g.wall_times) == _bits(w.wall_times), tag
+        assert g.values.dtype == w.values.dtype, tag
+        assert _bits(g.values) == _bits(w.values), tag
+    assert got.metadata == want.metadata
+    assert list(got.blobs) == list(want.blobs)
+    for tag, blob in want.blobs.items():
+        other = got.blobs[tag]
+        assert (other.plugin, other.steps_list) == (blob.plugin, blob.steps_list)
+        assert _bits(np.array(other.walls, dtype=np.float64)) == _bits(np.array(blob.walls, dtype=np.float64))
+        assert _same_items(other.items, blob.items), tag
+    assert list(got.histograms) == list(want.histograms)
+    for tag, hist in want.histograms.items():
+        g, w = got.histograms[tag].snapshot(), hist.snapshot()
+        assert g.steps.tolist() == w.steps.tolist() and g.rows.tobytes() == w.rows.tobytes()
+    assert (got.file_version, got.source_writer, got.last_step) == (
+        want.file_version,
+        want.source_writer,
+        want.last_step,
+    )
+    walls = [got.first_wall_time, got.last_wall_time, want.first_wall_time, want.last_wall_time]
+    assert str(walls[:2]) == str(walls[2:])  # NaN equal to NaN
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(st.integers(1, 300), st.integers(0, 2**32))
+def test_columns_equal_protobuf(n_tags: int, seed: int) -> None:
+    payloads, cuts = make_log(n_tags, seed)
+    got = _ingest(payloads, cuts)
+    with mock.patch.object(logdir.columnar, "decode_columns", _protobuf_only):
+        want = _ingest(payloads, cuts)
+    assert_same_run(got, want)
+
+
+def test_every_real_layout_takes_the_column_path() -> None:
+    """Each writer's scalar layout, one tag per layout and many tags of one length, all as columns."""
+    payloads: list[bytes] = []
+    for name, *_ in ENCODINGS:
+        for tag_no in range(40):
+            tag = f"{name}/loss_head_{tag_no:02d}"
+            for step in (0, 1, 300, 2**33, -7):
+                md = _metadata(name, "") if name != "simple" else None
+                payloads.append(_event(tag, name, 1, step, 1.7e9 + step, md).SerializeToString())
+    arr = np.frombuffer(b"".join(frame(p) for p in payloads), dtype=np.uint8)
+    f = _frames(payloads, 0)
+    cols, rest = columnar.decode_columns(arr, f.starts, f.lengths, f.data)
+    assert not rest.any()
+    assert len(cols.tags) == len(ENCODINGS) * 40
+    # ... and the same values the protobuf path reads.
+    with mock.patch.object(logdir.columnar, "decode_columns", _protobuf_only):
+        want = _ingest(payloads, [])
+    assert_same_run(_ingest(payloads, []), want)
+
+
+def test_values_keep_their_written_dtype() -> None:
+    payloads = [
+        _event("f32", "f4", struct.unpack("<I", struct.pack("<f", 0.1))[0], s, 1.0, _metadata("f4", ""))
+        for s in range(20)
+    ]
+    payloads += [
+        _event("f64", "f8", np.float64(0.1).view(np.uint64), s, 1.0, _metadata("f8", "")) for s in range(20)
+    ]
+    payloads += [_event("old", "simple", 0.25, s, 1.0, None) for s in range(20)]
+    run = _ingest([e.SerializeToString() for e in payloads], [])
+    assert run.scalars["f32"].snapshot().values.dtype == np.float32
+    assert run.scalars["old"].snapshot().values.dtype == np.float32
+    assert run.scalars["f64"].snapshot().values.dtype == np.float64
+    assert run.scalars["f32"].snapshot().values[0] == np.float32(0.1)
+    # A float64 point after float32 ones promotes the series, exactly.
+    mixed = [_event("f32", "f8", np.float64(0.3).view(np.uint64), 99, 1.0, None).SerializeToString()]
+    run.ingest(_frames(mixed, 1000))
+    vals = run.scalars["f32"].snapshot().values
+    assert vals.dtype == np.float64 and vals[0] == float(np.float32(0.1)) and vals[-1] == 0.3
