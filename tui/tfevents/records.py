@@ -44,6 +44,8 @@ _U64 = struct.Struct("<Q")
 _BULK_CRC_MAX = 4096
 # Record lengths looked at to guess a repeating pattern (and records walked between guesses).
 _PERIOD_WINDOW = 48
+# Records predicted at once by that guess.
+_MAX_PREDICTED = 8192
 # How much a single read takes from the file; bounded so peak memory stays small on huge files.
 DEFAULT_CHUNK = 8 << 20
 # Protobuf cannot parse a message of 2 GiB or more, so a longer record is damage, not data to wait for.
@@ -101,21 +103,21 @@ class Frames:
 
 @dataclass(slots=True)
 class ScanResult:
-    starts: list[int] | np.ndarray
-    lengths: list[int] | np.ndarray
+    starts: np.ndarray  # int64
+    lengths: np.ndarray
     end: int  # first byte not consumed (start of an incomplete record, or len(buf))
 
 
-def _scan_periodic(buf: bytes, pos: int, starts: list[int], lengths: list[int]) -> int:
-    """Extend ``starts``/``lengths`` by extrapolating a repeating pattern of record lengths.
+def _scan_periodic(buf: bytes, pos: int, window: list[int]) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """Find the records after ``pos`` by extrapolating a repeating pattern of record lengths.
 
     Scalar-heavy files repeat the same few record sizes in the same order (one record per tag per
-    step). Given the last records found, guess that the pattern of lengths goes on, predict many
-    record starts at once with numpy and keep the longest prefix whose stored lengths agree. Each
-    accepted start is exactly what the sequential walk would have found: start[i+1] = start[i] +
-    16 + length[i], and length[i] is read at start[i]. Returns the new position.
+    step). Given the lengths of the last records found (``window``), guess that the pattern goes
+    on, predict many record starts at once with numpy and keep the longest prefix whose stored
+    lengths agree. Each accepted start is exactly what the sequential walk would have found:
+    start[i+1] = start[i] + 16 + length[i], and length[i] is read at start[i]. Returns the payload
+    starts and lengths found and the new position, or None when no pattern holds.
     """
-    window = lengths[-_PERIOD_WINDOW:]
     n = len(window)
     period = 0
     for p in range(1, n // 2 + 1):
@@ -123,11 +125,13 @@ def _scan_periodic(buf: bytes, pos: int, starts: list[int], lengths: list[int]) 
             period = p
             break
     if not period:
-        return pos
+        return None
     pattern = np.asarray(window[-period:], dtype=np.int64)
     cycle = int(pattern.sum()) + 16 * period
     arr = np.frombuffer(buf, dtype=np.uint8)
     reps = max(1, 256 // period)
+    found_starts: list[np.ndarray] = []
+    found_lengths: list[np.ndarray] = []
     while True:
         reps = max(1, min(reps, (len(buf) - pos) // cycle))
         pred_len = np.tile(pattern, reps)
@@ -137,22 +141,31 @@ def _scan_periodic(buf: bytes, pos: int, starts: list[int], lengths: list[int]) 
             cut = int(np.argmin(fits))
             pred_len, pred_start = pred_len[:cut], pred_start[:cut]
         if not len(pred_start):
-            return pos
+            break
         heads = gather(arr, pred_start, 8).copy().view("<u8").ravel()
         agree = heads == pred_len.astype(np.uint64)
         good = len(agree) if agree.all() else int(np.argmin(agree))
         if good:
-            starts.extend((pred_start[:good] + HEADER).tolist())
-            lengths.extend(pred_len[:good].tolist())
+            found_starts.append(pred_start[:good] + HEADER)
+            found_lengths.append(pred_len[:good])
             pos = int(pred_start[good - 1] + pred_len[good - 1] + 16)
         if good < len(agree) or good == 0:
-            return pos
-        # The pattern held all the way: predict further ahead next time.
-        reps = min(reps * 4, 1 << 16)
+            break
+        # The pattern held all the way: predict further ahead next time, but not so far that
+        # the prediction that finally fails (a histogram among scalars) wastes much.
+        reps = min(reps * 2, max(1, _MAX_PREDICTED // period))
+    if not found_starts:
+        return None
+    return np.concatenate(found_starts), np.concatenate(found_lengths), pos
 
 
 def scan(buf: bytes, pos: int = 0) -> ScanResult:
-    """Find the payload offsets of the complete records in ``buf`` from ``pos`` (no CRC checks)."""
+    """Find the payload offsets of the complete records in ``buf`` from ``pos`` (no CRC checks).
+
+    Records found one by one are collected in lists, runs found by extrapolation stay numpy
+    arrays; the result is two int64 arrays.
+    """
+    chunks: list[tuple[np.ndarray, np.ndarray]] = []
     starts: list[int] = []
     lengths: list[int] = []
     n = len(buf)
@@ -169,8 +182,16 @@ def scan(buf: bytes, pos: int = 0) -> ScanResult:
         since_periodic += 1
         if since_periodic >= _PERIOD_WINDOW:
             since_periodic = 0
-            pos = _scan_periodic(buf, pos, starts, lengths)
-    return ScanResult(starts, lengths, pos)
+            found = _scan_periodic(buf, pos, lengths[-_PERIOD_WINDOW:])
+            if found is not None:
+                chunks.append((np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)))
+                chunks.append(found[:2])
+                pos = found[2]
+                starts, lengths = [], []
+    chunks.append((np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)))
+    if len(chunks) == 1:
+        return ScanResult(chunks[0][0], chunks[0][1], pos)
+    return ScanResult(np.concatenate([c[0] for c in chunks]), np.concatenate([c[1] for c in chunks]), pos)
 
 
 def check_headers(arr: np.ndarray, starts: np.ndarray) -> int:
