@@ -273,6 +273,20 @@ def _row_width(length: int) -> int:
     return -(-(length + 7) // 8) * 8
 
 
+def _rows(arr: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
+    """``width`` bytes from each start; past the end of the data (the last records), zeros."""
+    over = starts + width > len(arr)
+    if not over.any():
+        return gather(arr, starts, width)
+    rows = np.empty((len(starts), width), dtype=np.uint8)
+    rows[~over] = gather(arr, starts[~over], width)
+    first = int(starts[over].min())
+    tail = np.zeros(len(arr) - first + width, dtype=np.uint8)
+    tail[: len(arr) - first] = arr[first:]
+    rows[over] = gather(tail, starts[over] - first, width)
+    return rows
+
+
 def _field(rows: np.ndarray, offset: int) -> np.ndarray:
     """The little-endian uint64 at byte ``offset`` of every row (copied out of the row matrix)."""
     return np.ndarray((len(rows),), dtype="<u8", buffer=rows, offset=offset, strides=(rows.shape[1],)).copy()
@@ -458,12 +472,7 @@ def decode_columns(
         length = int(lengths[group[0]])
         if len(group) < _MIN_GROUP or length > _MAX_LENGTH:
             continue
-        # Rows are read a little past each payload (its CRC, the next record), not past the data.
-        width = _row_width(length)
-        sg = starts[group]
-        if int(sg[-1]) + width > len(data):
-            group = group[sg + width <= len(data)]
-        all_rows = gather(arr, starts[group], width)
+        all_rows = _rows(arr, starts[group], _row_width(length))
         pending = np.arange(len(group))
         tried = failed = 0
         while len(pending) and tried < _MAX_LAYOUTS_PER_LENGTH and failed < _MAX_FAILED_PER_LENGTH:
