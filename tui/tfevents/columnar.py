@@ -10,12 +10,13 @@ So records of one length are gathered into a byte matrix and compared against a 
 parsing one of them: rows that equal it everywhere outside the variable spans (and whose varints
 are well formed) are events of that layout, however many tags they carry. Their wall times, steps
 and values are sliced out as numpy columns, and the tag span becomes one more column whose rows are
-grouped vectorised (a 64-bit key per row, ``np.unique``, then checked byte for byte). Records that
-fit no layout (histograms, text, headers, multi-value events...) are left to the protobuf path.
+grouped vectorised (a 64-bit key per row looked up among the sorted distinct keys, checked by a
+second independent key). Records that fit no layout (histograms, text, headers, multi-value
+events...) are left to the protobuf path.
 
 The result equals parsing every record with protobuf and decoding it with ``decode.decode_value``
-(values as float64 the way ``float(x)`` gives them); tests/tfevents/test_columnar.py checks that
-on random tag sets, layouts and record orders. What the column path cannot know is a tag's
+(values as float64 the way ``float(x)`` gives them); tests/model/test_columnar_equivalence.py
+checks that on random tag sets, layouts and record orders. What the column path cannot know is a tag's
 *plugin* when a tensor carries no metadata (tf.compat.v1 writes it on a tag's first event only):
 such rows come back marked ``TENSOR`` and the caller, which remembers each tag's first metadata,
 keeps them only if that tag is a scalar.
@@ -351,7 +352,7 @@ _UINT = {1: np.dtype(np.uint8), 2: np.dtype(np.uint16), 4: np.dtype(np.uint32)}
 # checks every row against its group (a pair of distinct tags would have to collide in both,
 # about 2^-128). Per-process random multipliers keep anyone from crafting tags that collide.
 _SEEDS = (np.frombuffer(os.urandom(32), dtype=np.uint64) | np.uint64(1)).tolist()
-# Rows whose keys seed the lookup table; keys missing from it make one full np.unique.
+# Rows whose distinct keys are looked up first; keys missing among them make one full sort.
 _SAMPLE = 4096
 
 
