@@ -304,8 +304,9 @@ class Run:
 
         Scalar events that fit a byte layout come back as columns (columnar.py); every other record
         is parsed by protobuf, in file order, seeing each tag's metadata as it stood at that record
-        (the first metadata of a tag wins, wherever it came from). Column rows whose plugin that
-        decides otherwise (a tensor whose tag is not a scalar, or not known yet) are parsed too.
+        (the first metadata of a tag wins, wherever it came from). Column rows that this metadata
+        says are no scalars after all (a tensor whose tag is another plugin's, or has no metadata
+        yet) are parsed by protobuf too.
         """
         arr = np.frombuffer(frames.data, dtype=np.uint8)
         try:
