@@ -237,7 +237,7 @@ def assert_same_run(got: Run, want: Run) -> None:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 @given(st.integers(1, 300), st.integers(0, 2**32))
 def test_columns_equal_protobuf(n_tags: int, seed: int) -> None:

@@ -422,7 +422,8 @@ class Run:
     def _append_range(self, b: _Batch, lo: int, hi: int) -> None:
         whole = lo == _FIRST and hi == _NEVER
         added: dict[str, ScalarSeries] = {}
-        for tag, (o, st, wt, va) in b.scalars.items():
+        for tag in b.scalars if whole else b.scalar_tags_between(lo, hi):
+            o, st, wt, va = b.scalars[tag]
             a, z = (0, len(o)) if whole else (int(np.searchsorted(o, lo)), int(np.searchsorted(o, hi)))
             if z > a:
                 series = self.scalars.get(tag) or added.get(tag)
@@ -433,22 +434,20 @@ class Run:
             self.scalars = {**self.scalars, **added}  # new tags published once per range, not per tag
         hists: dict[str, HistogramSeries] = {}
         for tag, items in b.histograms.items():
-            for ordinal, step, wall, hist in items:
-                if lo <= ordinal < hi:
-                    hs = self.histograms.get(tag) or hists.get(tag)
-                    if hs is None:
-                        hs = hists[tag] = HistogramSeries()
-                    hs.append(step, wall, hist)
+            for _, step, wall, hist in _between(items, lo, hi):
+                hs = self.histograms.get(tag) or hists.get(tag)
+                if hs is None:
+                    hs = hists[tag] = HistogramSeries()
+                hs.append(step, wall, hist)
         if hists:
             self.histograms = {**self.histograms, **hists}
         blobs: dict[str, BlobSeries] = {}
         for tag, bitems in b.blobs.items():
-            for ordinal, step, wall, plugin, item in bitems:
-                if lo <= ordinal < hi:
-                    bs = self.blobs.get(tag) or blobs.get(tag)
-                    if bs is None:
-                        bs = blobs[tag] = BlobSeries(plugin)
-                    bs.append(step, wall, item)
+            for _, step, wall, plugin, item in _between(bitems, lo, hi):
+                bs = self.blobs.get(tag) or blobs.get(tag)
+                if bs is None:
+                    bs = blobs[tag] = BlobSeries(plugin)
+                bs.append(step, wall, item)
         if blobs:
             self.blobs = {**self.blobs, **blobs}
 
@@ -564,6 +563,9 @@ class _Batch:
         self._first_wall_ord = _NEVER
         self._summary: tuple[np.ndarray, np.ndarray] | None = None
         self._col_events: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # ordinals, steps, tag ids
+        # Every scalar point's ordinal and tag id in file order, and each tag id's place in ``scalars``.
+        self._by_ordinal = (np.empty(0, np.int64), np.empty(0, np.int32))
+        self._rank: dict[int, int] = {}
 
     def _wall(self, ordinal: int, w: float) -> None:
         """Count one event's wall time: the first event's, and the range (NaN has no place in it)."""
@@ -671,6 +673,7 @@ class _Batch:
             # File order within each tag: both parts are in file order already, so the stable sort
             # by ordinal merges two runs, and the one by tag id (radix for <= 65536 tags) keeps it.
             order = np.argsort(o, kind="stable")
+            self._by_ordinal = (o[order], tid[order])
             key = tid[order].astype(np.uint16 if len(self._tags) <= 1 << 16 else np.int64)
             order = order[np.argsort(key, kind="stable")]
             tid, o, st, wt, va, wd = tid[order], o[order], st[order], wt[order], va[order], wd[order]
@@ -678,8 +681,9 @@ class _Batch:
             ends = np.append(starts[1:], len(tid))
             wide = np.logical_or.reduceat(wd, starts)
             # Tags in the order their first point appears, as TensorBoard lists them.
-            for k in np.argsort(o[starts], kind="stable").tolist():
+            for rank, k in enumerate(np.argsort(o[starts], kind="stable").tolist()):
                 a, z = int(starts[k]), int(ends[k])
+                self._rank[int(tid[a])] = rank
                 vals = va[a:z] if wide[k] else _narrow(va[a:z])
                 self.scalars[self._tags[int(tid[a])]] = (o[a:z], st[a:z], wt[a:z], vals)
         # Records the column path handed back arrive after the others: restore file order, of
@@ -689,6 +693,17 @@ class _Batch:
                 items.sort(key=_by_ordinal)
         self.histograms = dict(sorted(self.histograms.items(), key=_by_first_ordinal))
         self.blobs = dict(sorted(self.blobs.items(), key=_by_first_ordinal))
+
+    def scalar_tags_between(self, lo: int, hi: int) -> list[str]:
+        """Tags with scalar points at ordinals in [lo, hi), in ``scalars``' order.
+
+        A purge splits a batch into ranges; looking up only the tags a range holds keeps a batch
+        with many purges linear, where visiting every tag for every range was not.
+        """
+        ords, tids = self._by_ordinal
+        a, z = np.searchsorted(ords, [lo, hi])
+        present = set(tids[a:z].tolist())
+        return [self._tags[t] for t in sorted(present, key=self._rank.__getitem__)]
 
     def summary_events(self) -> tuple[np.ndarray, np.ndarray]:
         """(ordinals, steps) of the batch's summary events in file order, one entry per event."""
@@ -724,6 +739,15 @@ def _narrow(values: np.ndarray) -> np.ndarray:
     """float64 values that were written narrower, back to float32 (exact: they came from there)."""
     with np.errstate(invalid="ignore"):  # NaN payloads: float32's, as float(x) widened them
         return values.astype(np.float32)
+
+
+def _between(items: list[tuple], lo: int, hi: int) -> list[tuple]:
+    """The items (sorted by ordinal, their first field) with ordinals in [lo, hi)."""
+    if lo == _FIRST and hi == _NEVER:
+        return items
+    return items[
+        bisect.bisect_left(items, lo, key=_by_ordinal) : bisect.bisect_left(items, hi, key=_by_ordinal)
+    ]
 
 
 def _by_ordinal(item: tuple) -> int:
