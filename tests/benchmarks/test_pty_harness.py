@@ -98,7 +98,18 @@ def test_leaving_the_block_kills_the_whole_session(tmp_path):
         raise RuntimeError("the benchmark failed half way")
     assert not app.alive() and app.fd == -1
     stat = Path(f"/proc/{grandchild}/stat")
-    assert not stat.exists() or stat.read_text().split(") ")[1][0] in "ZX"  # gone, or a reaped-soon zombie
+
+    def gone() -> bool:
+        """Gone, or a reaped-soon zombie (a kill is delivered asynchronously: wait for it)."""
+        try:
+            return stat.read_text().split(") ")[1][0] in "ZX"
+        except (OSError, IndexError):
+            return True
+
+    deadline = time.monotonic() + 60
+    while not gone() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert gone()
 
 
 def test_proc_readers_see_this_process():
