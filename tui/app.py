@@ -38,7 +38,7 @@ from tui.model.loader import SLICE_BYTES, Loader
 from tui.model.logdir import Changes, Logdir
 from tui.model.plugins import active_dashboards
 from tui.model.storage import RemoteStorage
-from tui.render.chart import color_for
+from tui.render.palette import palette_for
 from tui.views.cache import LruCache
 from tui.views.state import SMOOTHING_STOPS, ViewState
 from tui.views.throttle import PUSH_INTERVAL, PushThrottle
@@ -184,8 +184,13 @@ class TbtuiApp(App[int]):
         self.storage_notice: str | None = None
         if self.logdir.storage is not None:
             self.logdir.storage.on_notice = lambda text: self.post_message(StorageNotice(text))
+        # Run colours chosen for the colours this terminal has (16-colour terminals get the ANSI set).
         self.view = ViewState(
-            color_for, run_regex=runs or "", tag_regex=tags or "", smoothing=smoothing, x_mode=x_mode
+            palette_for(self.console.color_system),
+            run_regex=runs or "",
+            tag_regex=tags or "",
+            smoothing=smoothing,
+            x_mode=x_mode,
         )
         self.loader = Loader(
             self.logdir,

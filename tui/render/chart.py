@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+from rich.cells import cell_len
 from rich.color import Color, ColorParseError
 from rich.console import Console
 from rich.style import Style
@@ -24,6 +25,8 @@ from rich.text import Text
 
 from tui.render.braille import BrailleCanvas, scale_to_pixels
 from tui.render.cells import fit
+from tui.render.palette import CUBE_COLORS, color_for
+from tui.render.rows import fit_name
 from tui.render.ticks import axis_ticks, format_number, format_x, place_labels
 from tui.views.safe import inert
 
@@ -47,27 +50,8 @@ XMode = Literal["step", "relative", "wall", "value"]
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)
 
-#: Categorical run colours, bright enough to read on a dark terminal and distinct from each other
-#: (in the spirit of TensorBoard's run palette). Index with :func:`color_for`.
-RUN_COLORS: tuple[str, ...] = (
-    "#ff7043",  # deep orange
-    "#33bbee",  # sky blue
-    "#ee3377",  # magenta
-    "#2ec4a6",  # teal
-    "#f9c74f",  # amber
-    "#b388ff",  # lavender
-    "#9ccc65",  # light green
-    "#ef5350",  # red
-    "#5c9dff",  # blue
-    "#f48fb1",  # pink
-    "#d4a373",  # tan
-    "#bdbdbd",  # grey
-)
-
-
-def color_for(index: int) -> str:
-    """The palette colour for the ``index``-th run (wraps around)."""
-    return RUN_COLORS[int(index) % len(RUN_COLORS)]
+#: The run palette (exact xterm-256 cube colours; see tui.render.palette). Index with :func:`color_for`.
+RUN_COLORS: tuple[str, ...] = CUBE_COLORS
 
 
 @dataclass(frozen=True)
@@ -103,6 +87,11 @@ class ChartSeries:
     sorted_x: bool | None = None
     points: bool = False
     band: tuple[np.ndarray, np.ndarray] | None = None
+    #: What the legend calls the series (``name`` when empty), its marker letter, and shorter forms
+    #: of the label for tight legends (tui.views.runs).
+    label: str = ""
+    marker: str = ""
+    short: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +104,7 @@ class CursorHit:
     x: float
     y: float
     raw_y: float | None
+    marker: str = ""
 
 
 @dataclass
@@ -401,45 +391,71 @@ def _legend(
     x_label: str | None,
     theme: ChartTheme,
 ) -> Text:
-    """Coloured ``● name [value]`` items; names shrink evenly, then items drop to ``+N``."""
+    """Coloured ``●A name [value]`` items (``A`` the run's marker, so runs differ without colour).
+
+    Names share the room (short names whole, the rest equal shares of what is left); a name longer
+    than its share takes its longest shorter form that fits, else is cut in the middle. Only when even
+    a 3-cell name per item does not fit do items drop to ``+N``.
+    """
     values = []
     for i in range(len(series)):
         hit = hits.get(i)
         values.append(f" {format_number(hit.y, 4)}" if hit is not None else "")
     prefix = Text(f"{x_label}  ", style=theme.label) if x_label else Text("")
-    names = [inert(s.name) for s in series]
+    names = [inert(s.label or s.name) for s in series]
+    lens = [cell_len(nm) for nm in names]
     budget = width - prefix.cell_len
     n = len(names)
     for shown in range(n, 0, -1):
         more = f"+{n - shown}" if shown < n else ""
         fixed = (
-            sum(2 + len(values[i]) for i in range(shown)) + 2 * (shown - 1) + (len(more) + 2 if more else 0)
+            sum(2 + len(series[i].marker) + len(values[i]) for i in range(shown))
+            + 2 * (shown - 1)
+            + (len(more) + 2 if more else 0)
         )
         room = budget - fixed
         if room < 0:
             continue
-        longest = max((Text(nm).cell_len for nm in names[:shown]), default=0)
-        cap = longest
-        while cap > 0 and sum(min(Text(nm).cell_len, cap) for nm in names[:shown]) > room:
-            cap -= 1
-        if cap < min(3, longest) and shown > 1:
+        widths = _share(lens[:shown], room)
+        if min(widths, default=0) < min(3, min(lens[:shown], default=0)) and shown > 1:
             continue
         out = prefix.copy()
         for i in range(shown):
             if i:
                 out.append("  ")
-            out.append("●", style=_safe_style(colors[i]))
-            label = Text(names[i])
-            if label.cell_len > cap:
-                label.truncate(cap, overflow="ellipsis")
+            style = _safe_style(colors[i])
+            out.append("●", style=style)
+            if series[i].marker:
+                out.append(series[i].marker, style=style + Style(bold=True))
             out.append(" ")
-            out.append_text(label)
+            out.append(fit_name(names[i], tuple(inert(f) for f in series[i].short), widths[i]))
             if values[i]:
                 out.append(values[i], style=theme.label)
         if more:
             out.append("  " + more, style=theme.label)
         return out
     return prefix
+
+
+def _share(lengths: Sequence[int], room: int) -> list[int]:
+    """Widths for names of ``lengths`` in ``room`` cells: short names whole, the rest an equal share
+    of what is left (the remainder to the first ones), so no cell of room goes unused."""
+    widths = list(lengths)
+    if sum(widths) <= room:
+        return widths
+    order = sorted(range(len(widths)), key=lambda i: lengths[i])
+    left, count = room, len(widths)
+    for k, i in enumerate(order):
+        share = left // (count - k)
+        if lengths[i] <= share:
+            left -= lengths[i]
+            continue
+        rest = order[k:]
+        per, extra = divmod(left, len(rest))
+        for j, idx in enumerate(sorted(rest)):
+            widths[idx] = max(per + (1 if j < extra else 0), 0)
+        break
+    return widths
 
 
 # ---------------------------------------------------------------------------- rendering
@@ -471,6 +487,7 @@ def render_chart(
     cursor_x: float | None = None,
     title: str | None = None,
     show_legend: bool = True,
+    legend_values: bool = True,
     range_includes_raw: bool = False,
     theme: ChartTheme | None = None,
 ) -> ChartRender:
@@ -479,7 +496,8 @@ def render_chart(
     ``x_range`` zooms to a window; ``y_range`` fixes the value axis (otherwise it is computed from the
     values visible in the window, from ``y`` only like TensorBoard unless ``range_includes_raw``).
     ``cursor_x`` draws a vertical cursor and reports each series' nearest point in
-    :attr:`ChartRender.cursor` (also shown as values in the legend).
+    :attr:`ChartRender.cursor` (also shown as values in the legend unless ``legend_values`` is off:
+    a caller with a readout of its own leaves the legend's room to the names).
     """
     theme = theme or ChartTheme()
     width = max(int(width), 0)
@@ -531,7 +549,7 @@ def render_chart(
             raw = None
             if s.raw_y is not None and j < len(s.raw_y):
                 raw = float(s.raw_y[j])
-            hits[i] = CursorHit(i, s.name, j, float(sx[j]), float(sy[j]), raw)
+            hits[i] = CursorHit(i, s.name, j, float(sx[j]), float(sy[j]), raw, s.marker)
 
     # --- vertical layout: plot rows first, then the x axis, legend and title as room allows
     rows_left = height
@@ -621,7 +639,10 @@ def render_chart(
         x_label = format_x(any_hit.x, x_mode, xhi - xlo)
         x_label = f"step {x_label}" if x_mode == "step" else x_label
     if legend_on:
-        lines.append(_legend(series, colors, width, hits, x_label, theme))
+        if legend_values:
+            lines.append(_legend(series, colors, width, hits, x_label, theme))
+        else:  # the caller's readout names the step and the values
+            lines.append(_legend(series, colors, width, {}, None, theme))
     for r in range(plot_h):
         line = Text(no_wrap=True, end="")
         if label_w:

@@ -7,6 +7,8 @@ names such as ``runs/lr_0.1/loss_train`` differ least).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
@@ -15,7 +17,7 @@ from tui.render.cells import fit
 from tui.render.ticks import format_number, format_step
 from tui.views.safe import inert
 
-__all__ = ["ellipsize_middle", "group_row", "run_row", "status_line", "tag_row"]
+__all__ = ["ellipsize_middle", "fit_name", "group_row", "run_row", "status_line", "tag_row"]
 
 ON_MARK = "●"
 OFF_MARK = "○"
@@ -47,6 +49,15 @@ def ellipsize_middle(text: str, width: int) -> str:
     return out + " " * (width - cell_len(out))
 
 
+def fit_name(name: str, shorter: Sequence[str], width: int) -> str:
+    """``name`` in at most ``width`` cells: whole, else the first of ``shorter`` (ever shorter forms
+    that keep what differs between runs) that fits, else the shortest cut in the middle."""
+    for form in (name, *shorter):
+        if cell_len(form) <= width:
+            return form
+    return ellipsize_middle((name, *shorter)[-1], width).rstrip()
+
+
 def run_row(
     name: str,
     color: str,
@@ -55,18 +66,23 @@ def run_row(
     shown: bool,
     last_step: int | None,
     damaged: bool,
+    marker: str = "",
     base: Style | None = None,
 ) -> Text:
-    """``● name ……… 300 !``: colour and toggle in one mark, last step right-aligned, damage mark."""
+    """``● A name ……… 300 !``: colour and toggle in one mark, the run's marker letter (the same in the
+    legend and readout, so runs differ without colour), last step right-aligned, damage mark."""
     base = base or Style()
     step = format_step(last_step) if last_step is not None else "–"
     right = f" {step}"
-    mark_w = 2
+    mark_w = 2 + (len(marker) + 1 if marker else 0)
     tail = right + (f" {DAMAGE_MARK}" if damaged else "  ")
     name_w = max(width - mark_w - cell_len(tail), 1)
     t = Text(no_wrap=True, end="", style=base)
     t.append(ON_MARK if shown else OFF_MARK, style=Style(color=color, dim=not shown))
     t.append(" ")
+    if marker:
+        t.append(marker, style=Style(color=color, bold=shown, dim=not shown))
+        t.append(" ")
     t.append(ellipsize_middle(inert(name), name_w).ljust(name_w), style=Style(dim=not shown))
     t.append(right, style=Style(dim=True))
     if damaged:

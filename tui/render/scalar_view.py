@@ -92,13 +92,16 @@ def cursor_lines(
     where_w = max((len(r[2]) for r in rows), default=0)
     value_w = max((len(r[3]) for r in rows), default=0)
     raw_w = max((len(r[4]) for r in rows), default=0)
-    fixed = 2 + 2 + where_w + 2 + value_w + (2 + raw_w if raw_w else 0)
+    marker_w = max((len(r[0].marker) for r in rows), default=0)
+    fixed = 2 + marker_w + 2 + where_w + 2 + value_w + (2 + raw_w if raw_w else 0)
     longest = max((len(r[1]) for r in rows), default=0)
     name_w = max(min(longest, width - fixed), 4)
     for hit, name, where, value, raw in rows:
         color = colors[hit.series] if hit.series < len(colors) else None
         t = Text(no_wrap=True, end="")
-        t.append("● ", style=Style(color=color) if color else Style())
+        style = Style(color=color) if color else Style()
+        t.append("●", style=style)
+        t.append(f"{hit.marker} " if hit.marker else " ", style=style + Style(bold=True))
         t.append(ellipsize_middle(name, name_w).ljust(name_w))
         t.append(f"  {where.ljust(where_w)}  ", style=Style(dim=True))
         t.append(value.rjust(value_w), style=Style(bold=True))

@@ -47,14 +47,19 @@ class PaneContext:
     """Everything a tab may show, as of one moment. Immutable; compare to see what changed.
 
     ``runs`` are the visible runs in display order (matching the runs regex and toggled on); ``colors``
-    a colour per run (all runs, stable for a run's life); ``focused_run`` the run highlighted in the runs
-    pane (may be hidden or None); ``run_regex``/``tag_regex`` the raw filter text.
+    a colour per run (all runs, stable for a run's life) and ``markers`` a letter per run (likewise);
+    ``labels`` the visible runs' names without the prefix they all share, ``short_forms`` shorter
+    forms of each label that keep what differs (tui.views.runs.shorter_forms); ``focused_run`` the run
+    highlighted in the runs pane (may be hidden or None); ``run_regex``/``tag_regex`` the raw filter text.
     """
 
     logdir: Logdir
     generation: int = 0
     runs: tuple[str, ...] = ()
     colors: dict[str, str] = field(default_factory=dict)
+    markers: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    short_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     focused_run: str | None = None
     run_regex: str = ""
     tag_regex: str = ""
@@ -81,3 +86,14 @@ class PaneContext:
 
     def color(self, run: str) -> str:
         return self.colors.get(run, "white")
+
+    def marker(self, run: str) -> str:
+        return self.markers.get(run, "")
+
+    def label(self, run: str) -> str:
+        """The name to show for ``run``: without the prefix every visible run shares."""
+        return self.labels.get(run, run)
+
+    def source_names(self, run: str) -> tuple[str, str, tuple[str, ...]]:
+        """``(marker, label, shorter forms of the label)``: how a chart names ``run``."""
+        return self.marker(run), self.label(run), self.short_forms.get(run, ())

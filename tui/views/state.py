@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tui.model.logdir import Logdir
+from tui.views.runs import marker_for, short_names, shorter_forms
 from tui.views.selection import PaneContext, filter_matches
 from tui.views.xaxis import X_MODES
 
@@ -24,13 +25,15 @@ SMOOTHING_STOPS = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)
 
 @dataclass(frozen=True, slots=True)
 class RunRow:
-    """One row of the runs pane."""
+    """One row of the runs pane: ``label`` is the name without the prefix every listed run shares."""
 
     name: str
     color: str
     shown: bool
     last_step: int | None
     damaged: bool = False
+    marker: str = ""
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +55,8 @@ class StatusInfo:
 
 @dataclass
 class ViewState:
-    """The user's choices; ``palette(i)`` colours the i-th run ever seen (a run keeps its colour)."""
+    """The user's choices; ``palette(i)`` colours the i-th run ever seen (a run keeps its colour and
+    its marker letter for the session)."""
 
     palette: Callable[[int], str]
     run_regex: str = ""
@@ -64,6 +68,7 @@ class ViewState:
     paused: bool = False
     hidden: set[str] = field(default_factory=set)
     run_colors: dict[str, str] = field(default_factory=dict)
+    run_markers: dict[str, str] = field(default_factory=dict)
     focused_run: str | None = None
     notice: str = ""
 
@@ -78,6 +83,7 @@ class ViewState:
         names = list(logdir.runs)
         for name in names:
             if name not in self.run_colors:
+                self.run_markers[name] = marker_for(len(self.run_colors))
                 self.run_colors[name] = self.palette(len(self.run_colors))
         return [n for n in names if filter_matches(self.run_regex, n, ignore_case=False)]
 
@@ -85,11 +91,17 @@ class ViewState:
         return tuple(n for n in self.matching_runs(logdir) if n not in self.hidden)
 
     def context(self, logdir: Logdir) -> PaneContext:
+        runs = self.visible_runs(logdir)
+        labels = short_names(runs)
+        forms = shorter_forms(list(labels.values()))
         return PaneContext(
             logdir=logdir,
             generation=logdir.generation,
-            runs=self.visible_runs(logdir),
+            runs=runs,
             colors=dict(self.run_colors),
+            markers=dict(self.run_markers),
+            labels=labels,
+            short_forms={run: forms[label] for run, label in labels.items()},
             focused_run=self.focused_run,
             run_regex=self.run_regex,
             tag_regex=self.tag_regex,
@@ -102,8 +114,10 @@ class ViewState:
 
     def rows(self, logdir: Logdir) -> list[RunRow]:
         runs = logdir.runs
+        names = self.matching_runs(logdir)
+        labels = short_names(names)
         rows = []
-        for name in self.matching_runs(logdir):
+        for name in names:
             run = runs.get(name)
             rows.append(
                 RunRow(
@@ -112,6 +126,8 @@ class ViewState:
                     name not in self.hidden,
                     run.last_step if run is not None else None,
                     bool(run and run.damaged),
+                    self.run_markers[name],
+                    labels[name],
                 )
             )
         return rows

@@ -115,9 +115,7 @@ class ChartGrid(LineWidget, can_focus=True):
     def _frame_key(self) -> tuple:
         parts = []
         for tag in self._visible_tags():
-            parts.append(
-                (tag, tuple((s.run, s.color, id(s.series), s.series.version) for s in self.sources(tag)))
-            )
+            parts.append((tag, tuple(s.key for s in self.sources(tag))))
         return (tuple(parts), self.view, self.selected, self.top_row, self.size.width, self.size.height)
 
     # -- drawing --------------------------------------------------------------------------------

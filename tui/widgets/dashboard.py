@@ -246,7 +246,7 @@ class Dashboard(Pane):
             run = ctx.logdir.runs.get(name)
             series = run.scalars.get(tag) if run is not None and tag is not None else None
             if series is not None:
-                sources.append(ChartSource(name, ctx.color(name), series))
+                sources.append(ChartSource(name, ctx.color(name), series, *ctx.source_names(name)))
         view = ChartView(ctx.x_mode, ctx.smoothing, ctx.log_y, ctx.ignore_outliers)
         self.chart.show(tag, sources, view)
         self._titles()

@@ -77,7 +77,14 @@ class RunList(RowList):
     def render_row(self, index: int, width: int, base: Style) -> Text:
         r = self.rows[index]
         return run_row(
-            r.name, r.color, width, shown=r.shown, last_step=r.last_step, damaged=r.damaged, base=base
+            r.label or r.name,
+            r.color,
+            width,
+            shown=r.shown,
+            last_step=r.last_step,
+            damaged=r.damaged,
+            marker=r.marker,
+            base=base,
         )
 
     def watch_cursor(self, old: int, new: int) -> None:

@@ -28,11 +28,21 @@ __all__ = ["ChartSource", "ChartView", "ScalarChart", "build_chart"]
 
 @dataclass(frozen=True, slots=True)
 class ChartSource:
-    """One run's series of the charted tag."""
+    """One run's series of the charted tag; ``label`` is the name shown (the run's name without the
+    prefix all visible runs share) and ``marker`` its letter."""
 
     run: str
     color: str
     series: ScalarSeries
+    marker: str = ""
+    label: str = ""
+    short: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple:
+        """What a frame drawn from this source depends on (the series by identity and version)."""
+        names = (self.marker, self.label, self.short)
+        return (self.run, self.color, names, id(self.series), self.series.version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,7 @@ def build_chart(
             cache=cache,
             key=(src.run, tag, id(src.series), src.series.version),
         )
+        s.label, s.marker, s.short = src.label, src.marker, src.short
         series.append(s)
         steps_of.append(snap.steps)
     extra = 0
@@ -92,6 +103,7 @@ def build_chart(
         cursor_x=cursor_x,
         title=title if title is not None else tag,
         show_legend=show_legend,
+        legend_values=not extra,
     )
     lines: list[Text] = []
     if extra:
@@ -162,7 +174,7 @@ class ScalarChart(LineWidget, can_focus=True):
     def _frame_key(self) -> tuple:
         return (
             self.tag,
-            tuple((s.run, s.color, id(s.series), s.series.version) for s in self.sources),
+            tuple(s.key for s in self.sources),
             self.view,
             self.x_range,
             self.cursor_x,

@@ -124,7 +124,7 @@ class ScalarsPane(Pane):
             run = runs.get(name)
             series = run.scalars.get(tag) if run is not None else None
             if series is not None:
-                out.append(ChartSource(name, ctx.color(name), series))
+                out.append(ChartSource(name, ctx.color(name), series, *ctx.source_names(name)))
         return out
 
     def view_settings(self) -> ChartView:
