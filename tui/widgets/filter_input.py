@@ -4,6 +4,12 @@ Runs match case-sensitively and tags case-insensitively, both by regex *search*.
 is marked and not applied (the last valid filter stays), so typing ``(`` on the way to ``(a|b)``
 never blanks the screen. Enter keeps the filters, Escape restores what was there when the bar
 was opened; the bar stays visible while any filter is set.
+
+The bar is modal: while a field has the keyboard, Tab and shift+Tab move between its two fields
+(never out of the bar: typing ``seed``, Tab, ``loss`` must not hide runs and raise smoothing), and
+letters are text, never commands. The fields take part in no Tab cycle while the bar is closed (a
+filter set with ``--tags`` shows the bar, but Tab through the panes must not land in it); ``/``
+opens it, clicking a field opens it too, and moving the focus elsewhere closes it.
 """
 
 from __future__ import annotations
@@ -65,6 +71,7 @@ class FilterBar(Horizontal):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel filter", show=False),
+        Binding("tab,shift+tab", "other_field", "Runs / tags field", show=False, priority=True),
     ]
 
     class Changed(Message):
@@ -86,14 +93,17 @@ class FilterBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("runs /", classes="filter-label")
-        yield Input(self._initial[0], placeholder="regex", id="run-filter", select_on_focus=False)
+        yield _Field(self._initial[0], placeholder="regex", id="run-filter", select_on_focus=False)
         yield Label("tags /", classes="filter-label")
-        yield Input(self._initial[1], placeholder="regex, any case", id="tag-filter", select_on_focus=False)
+        yield _Field(self._initial[1], placeholder="regex, any case", id="tag-filter", select_on_focus=False)
 
     def open(self, which: str) -> None:
         """Show the bar and focus the ``"runs"`` or ``"tags"`` input."""
-        self._saved = (self.runs, self.tags)
+        if not self.editing:
+            self._saved = (self.runs, self.tags)
         self.add_class("-open")
+        for field in self.query(Input):
+            field.can_focus = True
         target = self.query_one("#run-filter" if which == "runs" else "#tag-filter", Input)
         target.focus()
         target.cursor_position = len(target.value)
@@ -102,10 +112,35 @@ class FilterBar(Horizontal):
     def editing(self) -> bool:
         return self.has_class("-open")
 
-    def _close(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Tab belongs to the bar only while a field has the keyboard (a priority binding is checked
+        # whatever has focus).
+        if action == "other_field":
+            focused = self.app.focused
+            return focused is not None and focused.parent is self
+        return True
+
+    def action_other_field(self) -> None:
+        focused = self.app.focused
+        other = "#tag-filter" if focused is not None and focused.id == "run-filter" else "#run-filter"
+        self.open("runs" if other == "#run-filter" else "tags")
+
+    def on_descendant_blur(self, event) -> None:
+        # Focus left a field: if it went outside the bar (a click elsewhere, a tab key), editing ends.
+        self.call_after_refresh(self._close_if_left)
+
+    def _close_if_left(self) -> None:
+        focused = self.app.focused
+        if self.editing and (focused is None or focused.parent is not self):
+            self._close(refocus=False)
+
+    def _close(self, *, refocus: bool = True) -> None:
+        for field in self.query(Input):
+            field.can_focus = False
         self.remove_class("-open")
         self.set_class(bool(self.runs or self.tags), "-set")
-        self.post_message(self.Done())
+        if refocus:
+            self.post_message(self.Done())
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -140,3 +175,15 @@ class FilterBar(Horizontal):
                 inp.value = value
             inp.remove_class("-invalid")
         self.set_class(bool(runs or tags), "-set")
+
+
+class _Field(Input):
+    """A filter field: out of the Tab cycle until the bar opens; a click opens the bar on it."""
+
+    def on_mount(self) -> None:
+        self.can_focus = False
+
+    def on_mouse_down(self) -> None:
+        bar = self.parent
+        if isinstance(bar, FilterBar) and not bar.editing:
+            bar.open("runs" if self.id == "run-filter" else "tags")
