@@ -6,8 +6,7 @@ import numpy as np
 from rich.text import Text
 
 from tui.model.series import ScalarSnapshot
-from tui.render.chart import CursorHit
-from tui.render.scalar_view import SmoothCache, chart_series, cursor_lines, hstack
+from tui.render.scalar_view import ReadoutRow, SmoothCache, chart_series, hstack, readout_lines
 from tui.render.smoothing import smooth
 from tui.views.xaxis import x_values
 
@@ -45,18 +44,37 @@ def test_smooth_cache_reuses_results_until_the_series_grows():
     np.testing.assert_allclose(cache.get(("run", "tag"), SNAP.values, 0.9), smooth(SNAP.values, 0.9))
 
 
-def test_cursor_lines_align_columns():
-    hits = [CursorHit(0, "alpha", 3, 3.0, 0.51234, 0.5), CursorHit(1, "nested/gamma", 3, 3.0, 1.5, None)]
-    lines = [t.plain for t in cursor_lines(hits, ["red", "blue"], 50, "step", steps=[3, 3])]
-    assert lines == [
-        "● alpha         step 3  0.51234  raw 0.5          ",
-        "● nested/gamma  step 3      1.5                   ",
+def _rows():
+    return [
+        ReadoutRow("exp_a/seed0", "A", "red", 120, 0.51234, 0.5, 1_700_000_000.0, 300.0, ("…a/seed0",)),
+        ReadoutRow("nested/gamma", "B", "blue", 120, 1.5, 1.7, 1_700_000_030.0, 3630.0),
+        ReadoutRow("c", "C", "green", 120, float("nan"), float("nan"), 1_700_000_060.0, 60.0),
     ]
-    rel = [t.plain for t in cursor_lines(hits, ["red", "blue"], 50, "relative", steps=[3, 3])]
-    assert rel[0] == "● alpha         step 3 3s  0.51234  raw 0.5       "
-    many = [t.plain for t in cursor_lines(hits * 2, ["red", "blue"], 40, "step", steps=[3] * 4, max_lines=3)]
-    assert many[-1] == "  +2 more runs                          "
-    assert len(many) == 3
+
+
+def test_readout_lists_every_run_with_tensorboards_tooltip_columns():
+    lines, top = readout_lines(_rows(), 80, 4)
+    plain = [t.plain.rstrip() for t in lines]
+    assert top == 0 and len(lines) == 4
+    assert plain[0].split() == ["step", "smoothed", "value", "time", "relative"]
+    assert plain[1].split()[:5] == ["●A", "exp_a/seed0", "120", "0.51234", "0.5"]
+    assert plain[1].endswith("5m") and plain[2].endswith("1h") and plain[3].split()[0] == "●C"
+
+
+def test_readout_sorts_by_value_or_name_nan_last():
+    order = lambda o: [t.plain.split()[0] for t in readout_lines(_rows(), 80, 4, order=o)[0][1:]]  # noqa: E731
+    assert order("descending") == ["●B", "●A", "●C"]
+    assert order("ascending") == ["●A", "●B", "●C"]
+    assert order("name") == ["●C", "●A", "●B"]
+
+
+def test_readout_scrolls_and_drops_time_columns_when_narrow():
+    lines, top = readout_lines(_rows(), 80, 3, top=5)
+    assert top == 1 and lines[0].plain.split()[0] == "2-3/3"
+    assert [t.plain.split()[0] for t in lines[1:]] == ["●B", "●C"]
+    narrow = [t.plain for t in readout_lines(_rows(), 32, 4)[0]]
+    assert "relative" not in narrow[0] and "time" not in narrow[0] and "smoothed" in narrow[0]
+    assert all(len(t) == 32 for t in narrow)
 
 
 def test_hstack_pads_blocks_side_by_side():

@@ -187,8 +187,8 @@ async def test_cursor_reads_each_runs_step_and_value(logdir, tb):
         for h in chart.last.cursor:
             assert h.x == tb.STEPS - 3
             assert h.y == tb.values_for(h.name, "lr")[tb.STEPS - 3]
-        text = "\n".join(line.plain for line in chart.last_readout)
-        assert "step 37" in text and "alpha" in text
+        readout = [line.plain.split() for line in chart.last_readout]
+        assert "step" in readout[0] and readout[1][:3] == ["●A", "alpha", "37"]
         await pilot.press("escape")
         await pilot.pause()
         assert chart.cursor_x is None and chart.last.cursor == []

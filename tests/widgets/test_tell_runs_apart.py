@@ -86,3 +86,32 @@ async def test_the_shared_prefix_is_stripped_so_legend_names_differ(tmp_path, tb
         assert "sweep/" not in legend
         rows = [r.plain for r in map(lambda i: app.query_one(RunList).render_row(i, 30, Style()), range(3))]
         assert any("lr_0.1/bs128" in r for r in rows), rows
+
+
+async def test_the_readout_lists_every_run_scrolls_and_sorts(sweep, tb):
+    app = TbtuiApp(sweep)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        chart = app.query_one(ScalarChart)
+        chart.focus()
+        await pilot.press("G")
+        await pilot.pause()
+
+        def listed() -> list[str]:
+            return [t.plain.split()[0][1:] for t in chart.last_readout if t.plain.startswith("●")]
+
+        first = listed()
+        assert "more runs" not in " ".join(t.plain for t in chart.last_readout)
+        assert first[0] == "A" and len(first) >= 4
+        seen = set(first)
+        for _ in range(8):
+            await pilot.press("J")
+            await pilot.pause()
+            seen |= set(listed())
+        assert seen == set("ABCDEFGH")  # every run, by scrolling
+        await pilot.press("t")  # largest value first
+        await pilot.pause()
+        values = [float(t.plain.split()[3]) for t in chart.last_readout if t.plain.startswith("●")]
+        assert values == sorted(values, reverse=True)
+        header = chart.last_readout[0].plain.split()
+        assert "↓value" in header and {"step", "smoothed", "value"} <= set(header)

@@ -8,23 +8,34 @@ bounded cache, no Textual.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
 from tui.model.series import ScalarSnapshot
 from tui.render.cells import fit
 from tui.render.chart import ChartSeries, CursorHit
-from tui.render.rows import ellipsize_middle
+from tui.render.rows import fit_name
 from tui.render.smoothing import smooth
-from tui.render.ticks import format_number, format_step, format_x
+from tui.render.ticks import format_number, format_relative, format_step, format_wall
 from tui.views.cache import LruCache
 from tui.views.safe import inert
 from tui.views.xaxis import x_values
 
-__all__ = ["SmoothCache", "chart_series", "cursor_lines", "hstack"]
+__all__ = [
+    "READOUT_SORTS",
+    "ReadoutRow",
+    "SmoothCache",
+    "chart_series",
+    "hstack",
+    "readout_lines",
+    "readout_rows",
+]
 
 
 class SmoothCache:
@@ -64,56 +75,124 @@ def chart_series(
     return ChartSeries(name=name, x=x, y=y, color=color, raw_y=raw)
 
 
-def cursor_lines(
-    hits: Sequence[CursorHit],
-    colors: Sequence[str | None],
-    width: int,
-    x_mode: str,
-    *,
-    steps: Sequence[int | None] = (),
-    max_lines: int = 3,
-) -> list[Text]:
-    """One line per series under the cursor: ``● run  step 120  0.2345  raw 0.25``.
+#: Readout orders (``t`` cycles them), as TensorBoard's tooltip sorts: the legend's order, by value
+#: (largest first, then smallest first), by name.
+READOUT_SORTS = ("default", "descending", "ascending", "name")
 
-    ``steps`` gives each hit's step when x is not the step (relative or wall time), so the readout
-    always names the step. More series than ``max_lines`` end with a ``+N more`` line.
-    """
-    out: list[Text] = []
-    shown = hits if len(hits) <= max_lines else hits[: max_lines - 1]
-    rows = []
-    for k, hit in enumerate(shown):
-        step = steps[k] if k < len(steps) else None
-        where = f"step {format_step(step)}" if step is not None else f"step {format_step(hit.x)}"
-        if x_mode != "step":
-            where += " " + format_x(hit.x, x_mode)
-        raw = f"raw {format_number(hit.raw_y, 5)}" if hit.raw_y is not None else ""
-        rows.append((hit, inert(hit.name), where, format_number(hit.y, 5), raw))
-    # Columns line up: names, then where, value and raw each padded to the widest.
-    where_w = max((len(r[2]) for r in rows), default=0)
-    value_w = max((len(r[3]) for r in rows), default=0)
-    raw_w = max((len(r[4]) for r in rows), default=0)
-    marker_w = max((len(r[0].marker) for r in rows), default=0)
-    fixed = 2 + marker_w + 2 + where_w + 2 + value_w + (2 + raw_w if raw_w else 0)
-    longest = max((len(r[1]) for r in rows), default=0)
-    name_w = max(min(longest, width - fixed), 4)
-    for hit, name, where, value, raw in rows:
-        color = colors[hit.series] if hit.series < len(colors) else None
-        t = Text(no_wrap=True, end="")
-        style = Style(color=color) if color else Style()
-        t.append("●", style=style)
-        t.append(f"{hit.marker} " if hit.marker else " ", style=style + Style(bold=True))
-        t.append(ellipsize_middle(name, name_w).ljust(name_w))
-        t.append(f"  {where.ljust(where_w)}  ", style=Style(dim=True))
-        t.append(value.rjust(value_w), style=Style(bold=True))
-        if raw:
-            t.append(f"  {raw}", style=Style(dim=True))
-        fit(t, width)
-        out.append(t)
-    if len(hits) > len(shown):
-        t = Text(f"  +{len(hits) - len(shown)} more runs", style=Style(dim=True), no_wrap=True, end="")
-        fit(t, width)
-        out.append(t)
+
+@dataclass(frozen=True, slots=True)
+class ReadoutRow:
+    """One run's point under the cursor: what TensorBoard's tooltip shows for it."""
+
+    label: str
+    marker: str
+    color: str | None
+    step: int
+    smoothed: float
+    value: float
+    wall: float
+    relative: float
+    short: tuple[str, ...] = ()
+
+
+def readout_rows(
+    hits: Sequence[CursorHit], series: Sequence[ChartSeries], snaps: Sequence[ScalarSnapshot]
+) -> list[ReadoutRow]:
+    """A row per cursor hit, from the series drawn and the snapshots they came from."""
+    out = []
+    for h in hits:
+        s, snap = series[h.series], snaps[h.series]
+        wall = float(snap.wall_times[h.index])
+        out.append(
+            ReadoutRow(
+                s.label or s.name,
+                s.marker,
+                s.color,
+                int(snap.steps[h.index]),
+                h.y,
+                float(snap.values[h.index]),
+                wall,
+                wall - float(snap.wall_times[0]),
+                s.short,
+            )
+        )
     return out
+
+
+def sort_rows(rows: Sequence[ReadoutRow], order: str) -> list[ReadoutRow]:
+    """``rows`` in a readout order; NaN values sort last either way."""
+    if order == "name":
+        return sorted(rows, key=lambda r: r.label)
+    if order in ("descending", "ascending"):
+        sign = -1.0 if order == "descending" else 1.0
+        return sorted(
+            rows, key=lambda r: (math.isnan(r.smoothed), sign * r.smoothed if r.smoothed == r.smoothed else 0)
+        )
+    return list(rows)
+
+
+def readout_lines(
+    rows: Sequence[ReadoutRow], width: int, height: int, *, order: str = "default", top: int = 0
+) -> tuple[list[Text], int]:
+    """The cursor readout: a header and one line per run, ``height`` lines, scrolled to ``top``.
+
+    Columns as TensorBoard's tooltip: run (marker and name), step, smoothed, value, wall time,
+    relative time. On a narrow chart the relative time, then the wall time, then the raw value go;
+    names keep what differs (shorter forms) and are cut in the middle only last. Returns the lines
+    and ``top`` clamped to what can scroll.
+    """
+    if height <= 0 or not rows:
+        return [], 0
+    rows = sort_rows(rows, order)
+    visible = max(height - 1, 1)
+    top = min(max(top, 0), max(len(rows) - visible, 0))
+    cells = [
+        (
+            format_step(r.step),
+            format_number(r.smoothed, 5),
+            format_number(r.value, 5),
+            format_wall(r.wall, 0.0),
+            format_relative(r.relative, compound=True),
+        )
+        for r in rows
+    ]
+    heads = ("step", "smoothed", "value", "time", "relative")
+    widths = [max(len(h), *(len(c[k]) for c in cells)) for k, h in enumerate(heads)]
+    same = all(r.smoothed == r.value or (r.smoothed != r.smoothed and r.value != r.value) for r in rows)
+    keep = [0, 1] + ([] if same else [2]) + [3, 4]
+    marker_w = max(len(r.marker) for r in rows)
+    longest = max(cell_len(r.label) for r in rows)
+
+    def room(cols: list[int]) -> int:
+        return width - (2 + marker_w) - sum(widths[k] + 2 for k in cols)
+
+    for drop in (4, 3, 2):
+        if room(keep) >= min(longest, 12) or drop not in keep:
+            continue
+        keep.remove(drop)
+    where = f"{top + 1}-{min(top + visible, len(rows))}/{len(rows)}" if len(rows) > visible else ""
+    sort_note = {"default": "", "descending": "↓value", "ascending": "↑value", "name": "a-z"}[order]
+    name_w = max(min(longest, room(keep)), 4)
+    note = " ".join(x for x in (where, sort_note) if x)
+    if len(note) > name_w:  # the order matters more than the position
+        note = sort_note or where
+    head = Text(no_wrap=True, end="", style=Style(dim=True))
+    head.append(" " * (1 + marker_w) + " " + note.ljust(name_w)[:name_w])
+    for k in keep:
+        head.append("  " + heads[k].rjust(widths[k]))
+    lines = [fit(head, width)]
+    for r, c in list(zip(rows, cells, strict=True))[top : top + visible]:
+        t = Text(no_wrap=True, end="")
+        style = Style(color=r.color) if r.color else Style()
+        t.append("●", style=style)
+        t.append(r.marker.ljust(marker_w), style=style + Style(bold=True))
+        t.append(" " + fit_name(inert(r.label), tuple(inert(f) for f in r.short), name_w).ljust(name_w))
+        for k in keep:
+            t.append("  " + c[k].rjust(widths[k]), style=Style(bold=True) if k == 1 else Style(dim=k > 2))
+        lines.append(fit(t, width))
+    while len(lines) < height:
+        lines.append(Text(" " * width))
+    return lines, top
 
 
 def hstack(blocks: Sequence[Sequence[Text]], widths: Sequence[int], gap: int = 1) -> list[Text]:

@@ -20,7 +20,7 @@ from textual.message import Message
 
 from tui.model.series import ScalarSeries
 from tui.render.chart import ChartRender, ChartSeries, render_chart
-from tui.render.scalar_view import SmoothCache, chart_series, cursor_lines
+from tui.render.scalar_view import READOUT_SORTS, SmoothCache, chart_series, readout_lines, readout_rows
 from tui.widgets.line_widget import LineWidget
 
 __all__ = ["ChartSource", "ChartView", "ScalarChart", "build_chart"]
@@ -68,10 +68,16 @@ def build_chart(
     title: str | None = None,
     show_legend: bool = True,
     readout: bool = True,
+    readout_order: str = "default",
+    readout_top: int = 0,
 ) -> tuple[ChartRender, list[Text], list[ChartSeries]]:
-    """Chart lines plus cursor readout lines (exactly ``height`` lines in all)."""
+    """Chart lines plus the cursor readout (exactly ``height`` lines in all).
+
+    The readout lists every run under the cursor, as TensorBoard's tooltip: it takes up to a third of
+    the height (a header and a line per run) and scrolls (``readout_top``) when the runs do not fit.
+    """
     series: list[ChartSeries] = []
-    steps_of: list = []
+    snaps: list = []
     for src in sources:
         snap = src.series.snapshot()
         if not len(snap):
@@ -87,11 +93,10 @@ def build_chart(
         )
         s.label, s.marker, s.short = src.label, src.marker, src.short
         series.append(s)
-        steps_of.append(snap.steps)
+        snaps.append(snap)
     extra = 0
     if readout and cursor_x is not None and series and height >= 12:
-        extra = min(len(series), 3) + (1 if len(series) > 3 else 0)
-        extra = min(extra, 4)
+        extra = min(len(series) + 1, max(height // 3, 4))
     chart = render_chart(
         series,
         width,
@@ -107,11 +112,8 @@ def build_chart(
     )
     lines: list[Text] = []
     if extra:
-        steps = [int(steps_of[h.series][h.index]) for h in chart.cursor]
-        lines = cursor_lines(
-            chart.cursor, [s.color for s in series], width, view.x_mode, steps=steps, max_lines=3
-        )
-        lines = lines[:extra]
+        rows = readout_rows(chart.cursor, series, snaps)
+        lines, _ = readout_lines(rows, width, extra, order=readout_order, top=readout_top)
         while len(lines) < extra:
             lines.append(Text(" " * width))
     return chart, lines, series
@@ -137,6 +139,9 @@ class ScalarChart(LineWidget, can_focus=True):
         Binding("[", "pan(-0.25)", "Pan ←", show=False),
         Binding("]", "pan(0.25)", "Pan →", show=False),
         Binding("r", "reset_view", "Reset zoom"),
+        Binding("t", "readout_order", "Readout order", show=False, tooltip="Readout: value ↓, value ↑, name"),
+        Binding("J", "readout_scroll(1)", "Readout ↓", show=False, tooltip="Scroll the readout down"),
+        Binding("K", "readout_scroll(-1)", "Readout ↑", show=False, tooltip="Scroll the readout up"),
     ]
 
     class StepTag(Message):
@@ -153,6 +158,9 @@ class ScalarChart(LineWidget, can_focus=True):
         self.view = ChartView()
         self.x_range: tuple[float, float] | None = None
         self.cursor_x: float | None = None
+        #: How the readout is ordered (one of READOUT_SORTS) and its first shown run.
+        self.readout_order = READOUT_SORTS[0]
+        self.readout_top = 0
         self.cache = SmoothCache()
         #: The last frame drawn (tests and the cursor keys read it).
         self.last: ChartRender | None = None
@@ -178,6 +186,8 @@ class ScalarChart(LineWidget, can_focus=True):
             self.view,
             self.x_range,
             self.cursor_x,
+            self.readout_order,
+            self.readout_top,
             self.size.width,
             self.size.height,
         )
@@ -209,6 +219,8 @@ class ScalarChart(LineWidget, can_focus=True):
                 cache=self.cache,
                 x_range=self.x_range,
                 cursor_x=self.cursor_x,
+                readout_order=self.readout_order,
+                readout_top=self.readout_top,
             )
             self.last, self.last_series, self.last_readout = chart, series, readout
             lines = chart.lines + readout
@@ -274,6 +286,18 @@ class ScalarChart(LineWidget, can_focus=True):
             return
         x = max(float(a.max()) for a in inside) if last else min(float(a.min()) for a in inside)
         self._set_cursor(x)
+
+    def action_readout_order(self) -> None:
+        self.readout_order = READOUT_SORTS[(READOUT_SORTS.index(self.readout_order) + 1) % len(READOUT_SORTS)]
+        self.readout_top = 0
+        self.refresh()
+
+    def action_readout_scroll(self, delta: int) -> None:
+        # Clamped to what can scroll: the readout shows a header and up to a third of the height.
+        rows = len(self.last.cursor) if self.last is not None else 0
+        shown = max(min(rows + 1, max(self.size.height // 3, 4)) - 1, 1)
+        self.readout_top = min(max(self.readout_top + delta, 0), max(rows - shown, 0))
+        self.refresh()
 
     def action_hide_cursor(self) -> None:
         self._set_cursor(None)
