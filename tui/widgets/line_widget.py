@@ -7,12 +7,27 @@ first visible row asks for a draw, so a widget draws once per refresh and only w
 
 from __future__ import annotations
 
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.strip import Strip
 from textual.widget import Widget
 
-__all__ = ["LineWidget"]
+__all__ = ["LineWidget", "text_strip"]
+
+
+_NULL = Style.null()
+
+
+def text_strip(text: Text, console: Console, width: int) -> Strip:
+    """One line of rich Text as a Strip whose every segment has a style.
+
+    Text renders some segments (its end, unstyled gaps) with no style at all; Textual's filters
+    (NO_COLOR's monochrome filter among them) read ``segment.style.color`` and crash on None.
+    """
+    return Strip([s if s.style is not None else Segment(s.text, _NULL) for s in text.render(console)], width)
 
 
 class LineWidget(Widget):
@@ -30,7 +45,7 @@ class LineWidget(Widget):
         """The frame to show: the lines in this widget's base style, cut to its width."""
         console = self.app.console
         w, base = self.size.width, self.rich_style
-        self._strips = [Strip(list(t.render(console)), w).apply_style(base).crop(0, w) for t in lines]
+        self._strips = [text_strip(t, console, w).apply_style(base).crop(0, w) for t in lines]
         self.draw_count += 1
 
     @property

@@ -20,6 +20,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.widgets.line_widget import text_strip
+
 __all__ = ["RowList"]
 
 
@@ -122,8 +124,7 @@ class RowList(ScrollView, can_focus=True):
             name = "row-list--cursor" if self.has_focus else "row-list--cursor-blurred"
             base = base + self.get_component_rich_style(name)
         text = self.render_row(index, width, base)
-        segments = list(text.render(self.app.console))
-        return Strip(segments, width).crop(0, width)
+        return text_strip(text, self.app.console, width).crop(0, width)
 
     def on_resize(self, event: events.Resize) -> None:
         self.rows_changed()
