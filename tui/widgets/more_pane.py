@@ -59,6 +59,7 @@ from tui.widgets.lines_view import LinesView
 from tui.widgets.pane import Pane
 from tui.widgets.series_list import SeriesEntry, SeriesList
 from tui.widgets.step_slider import StepSlider
+from tui.widgets.stepped_pane import SteppedPane
 
 __all__ = ["AudioView", "MeshView", "MorePane", "ProjectorView"]
 
@@ -184,28 +185,13 @@ class ProjectorView(LinesView, can_focus=True):
             pane.show_neighbours()
 
 
-class MorePane(Pane):
+class MorePane(SteppedPane):
     """Audio clips, meshes and embeddings of the visible runs, one at a time."""
 
     HELP_TITLE = "Audio · Mesh · Projector tab"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "step(-1)", "Earlier step"),
-        Binding("right_square_bracket", "step(1)", "Later step"),
-        Binding("left_curly_bracket", "step_end(0)", "First step", show=False),
-        Binding("right_curly_bracket", "step_end(1)", "Last step", show=False),
-    ]
-
     DEFAULT_CSS = """
-    MorePane { height: 1fr; }
-    MorePane .more-body { height: 1fr; }
-    MorePane SeriesList { width: 32; height: 1fr; border: round $panel; scrollbar-size-vertical: 1; }
-    MorePane SeriesList:focus { border: round $accent; }
-    MorePane .more-main { width: 1fr; height: 1fr; border: round $panel; padding: 0 1; }
-    MorePane .more-main:focus-within { border: round $accent; }
     MorePane .more-info { height: auto; max-height: 3; }
-    MorePane StepSlider { height: 1; }
-    MorePane StepSlider:focus { background: $boost; }
     MorePane .more-draw { height: 1fr; }
     MorePane .more-neighbours { width: 36; height: 1fr; padding: 0 0 0 1; }
     MorePane .more-empty { height: 1fr; padding: 1 2; }
@@ -221,14 +207,12 @@ class MorePane(Pane):
         self.cache: LruCache[tuple, Any] = LruCache(CACHE_SIZE)
         self._pending: set[Hashable] = set()
         self._refs_key: tuple | None = None
-        self.step: int | None = None
-        self._follow = True
         self.player: list[str] | None = audio_player()
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="more-body"):
-            yield SeriesList()
-            with Vertical(classes="more-main"):
+        with Horizontal(classes="stepped-body"):
+            yield SeriesList(classes="stepped-list")
+            with Vertical(classes="stepped-main"):
                 yield Static("", classes="more-info")
                 yield StepSlider()
                 with Horizontal(classes="more-draw"):
@@ -378,20 +362,6 @@ class MorePane(Pane):
         for cls, on in views.items():
             self.query_one(cls).display = on
 
-    def _steps(self, steps: list[int]) -> int | None:
-        """Put the slider on ``steps`` and return the chosen step (the newest unless the user moved)."""
-        slider = self.query_one(StepSlider)
-        slider.display = bool(steps)
-        if not steps:
-            return None
-        if self._follow or self.step is None:
-            self.step = steps[-1]
-        elif self.step not in steps:
-            before = [s for s in steps if s <= self.step]
-            self.step = before[-1] if before else steps[0]
-        slider.set_steps(tuple(steps), steps.index(self.step))
-        return self.step
-
     def _loading(self, what: str) -> None:
         self.query_one(".more-info", Static).update(Text(f"Reading {what}…", style="dim"))
 
@@ -410,7 +380,7 @@ class MorePane(Pane):
             return
         clips, problems = hit
         steps = sorted({c.step for c in clips})
-        step = self._steps(steps)
+        step = self.follow_steps(steps)
         at = [c for c in clips if c.step == step]
         clip = at[-1] if at else None
         self.query_one(".more-info", Static).update(self._audio_info(run_name, tag, clip, len(at), problems))
@@ -491,7 +461,7 @@ class MorePane(Pane):
         mesh: Mesh | None = meshes.get(name)
         if mesh is None:
             return
-        step = self._steps([s.step for s in mesh.steps])
+        step = self.follow_steps([s.step for s in mesh.steps])
         ms = mesh.at_step(step) if step is not None else None
         t = Text(no_wrap=True, overflow="ellipsis")
         t.append(inert(name), style=Style(bold=True))
@@ -619,25 +589,8 @@ class MorePane(Pane):
             t.append(f"\n{inert(why)}", style=Style(color="yellow"))
         return t
 
-    # -- steps ----------------------------------------------------------------------------------
-
-    def on_step_slider_changed(self, event: StepSlider.Changed) -> None:
-        event.stop()
-        if event.step == self.step:
-            return
-        self.step = event.step
-        self._follow = event.index == len(event.slider.steps) - 1
+    def step_changed(self) -> None:
         self.selected_changed()
-
-    def action_step(self, delta: int) -> None:
-        slider = self.query_one(StepSlider)
-        if slider.display:
-            slider.action_move(delta)
-
-    def action_step_end(self, last: int) -> None:
-        slider = self.query_one(StepSlider)
-        if slider.display:
-            slider.action_last() if last else slider.action_first()
 
 
 def _mesh_name(content: bytes) -> str | None:

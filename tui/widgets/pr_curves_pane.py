@@ -30,8 +30,8 @@ from tui.views.cache import LruCache
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.lines_view import LinesView
-from tui.widgets.pane import Pane
 from tui.widgets.step_slider import StepSlider
+from tui.widgets.stepped_pane import SteppedPane
 from tui.widgets.tag_list import TagList
 
 __all__ = ["PrChartView", "PrCurvesPane"]
@@ -97,28 +97,13 @@ class PrChartView(LinesView, can_focus=True):
         self.post_message(self.StepTag(delta))
 
 
-class PrCurvesPane(Pane):
+class PrCurvesPane(SteppedPane):
     """PR curves of the visible runs: the tag list, the step slider and the chart with its readout."""
 
     HELP_TITLE = "PR curves tab"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "step(-1)", "Earlier step"),
-        Binding("right_square_bracket", "step(1)", "Later step"),
-        Binding("left_curly_bracket", "step_end(0)", "First step", show=False),
-        Binding("right_curly_bracket", "step_end(1)", "Last step", show=False),
-    ]
-
     DEFAULT_CSS = """
-    PrCurvesPane { height: 1fr; }
-    PrCurvesPane .pr-body { height: 1fr; }
-    PrCurvesPane TagList { width: 32; height: 1fr; border: round $panel; scrollbar-size-vertical: 1; }
-    PrCurvesPane TagList:focus { border: round $accent; }
-    PrCurvesPane .pr-main { width: 1fr; height: 1fr; border: round $panel; padding: 0 1; }
-    PrCurvesPane .pr-main:focus-within { border: round $accent; }
     PrCurvesPane .pr-title { height: 1; }
-    PrCurvesPane StepSlider { height: 1; }
-    PrCurvesPane StepSlider:focus { background: $boost; }
     PrCurvesPane .pr-empty { height: 1fr; padding: 1 2; }
     """
 
@@ -127,15 +112,12 @@ class PrCurvesPane(Pane):
         self.tag: str | None = None
         #: Decoded curves by (run, tag), each checked against the series version it was read from.
         self.curves: LruCache[tuple[str, str], PrCurveSeries] = LruCache(CACHE_SIZE)
-        self.steps: tuple[int, ...] = ()
-        self.step: int | None = None
-        self._follow = True
         self._pending: set[SeriesKey] = set()
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="pr-body"):
-            yield TagList()
-            with Vertical(classes="pr-main"):
+        with Horizontal(classes="stepped-body"):
+            yield TagList(classes="stepped-list")
+            with Vertical(classes="stepped-main"):
                 yield Static("", classes="pr-title")
                 yield StepSlider()
                 yield PrChartView()
@@ -239,15 +221,7 @@ class PrCurvesPane(Pane):
             title.update("")
             empty.update(self._empty_message(ctx))
             return
-        steps = sorted({c.step for _, s in lines if s is not None for c in s.curves})
-        self.steps = tuple(steps)
-        if self._follow or self.step is None:
-            self.step = steps[-1] if steps else None
-        elif self.step not in steps:
-            self.step = self._near(steps)
-        index = steps.index(self.step) if self.step in steps else 0
-        slider.display = bool(steps)
-        slider.set_steps(self.steps, index)
+        step = self.follow_steps(sorted({c.step for _, s in lines if s is not None for c in s.curves}))
         waiting = sum(1 for _, s in lines if s is None)
         t = Text(no_wrap=True, end="")
         t.append(inert(self.tag), style=Style(bold=True))
@@ -261,21 +235,12 @@ class PrCurvesPane(Pane):
         title.update(t)
         empty.display = False
         chart.display = True
-        step = self.step
         prs = [
             PrLine(k[0], s.at_step(step) if s is not None and step is not None else None, ctx.color(k[0]))
             for k, s in lines
         ]
         key = (tuple(k for k, _ in lines), tuple(s is None for _, s in lines), step, chart.cursor_recall)
         chart.show(key, lambda w, h: self._draw(prs, w, h))
-
-    def _near(self, steps: list[int]) -> int | None:
-        if not steps:
-            return None
-        if self.step is None:
-            return steps[-1]
-        before = [s for s in steps if s <= self.step]
-        return before[-1] if before else steps[0]
 
     def _draw(self, prs: list[PrLine], width: int, height: int) -> list[Text]:
         chart = self.chart
@@ -326,20 +291,5 @@ class PrCurvesPane(Pane):
             i = tags.index(self.tag) if self.tag in tags else -1
             tag_list.select_tag(tags[min(max(i + event.delta, 0), len(tags) - 1)])
 
-    def on_step_slider_changed(self, event: StepSlider.Changed) -> None:
-        event.stop()
-        if event.step == self.step:
-            return
-        self.step = event.step
-        self._follow = event.index == len(self.steps) - 1
+    def step_changed(self) -> None:
         self._show()
-
-    def action_step(self, delta: int) -> None:
-        self.query_one(StepSlider).action_move(delta)
-
-    def action_step_end(self, last: int) -> None:
-        slider = self.query_one(StepSlider)
-        if last:
-            slider.action_last()
-        else:
-            slider.action_first()

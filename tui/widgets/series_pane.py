@@ -11,21 +11,20 @@ cards behave the same).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from tui.model.logdir import Run
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
-from tui.widgets.pane import Pane
 from tui.widgets.series_list import SeriesEntry, SeriesList
 from tui.widgets.step_slider import StepSlider
+from tui.widgets.stepped_pane import SteppedPane
 
 __all__ = ["SeriesPane", "SeriesView"]
 
@@ -67,80 +66,33 @@ def snapshot(run: Run, tag: str) -> SeriesView | None:
     )
 
 
-class SeriesPane(Pane):
+class SeriesPane(SteppedPane):
     """Base of the Text and Images tabs. Subclasses set PLUGIN, NOUN and the body hooks."""
 
     # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
     SCOPED_CSS = False
     DEFAULT_CSS = """
-    TextPane, ImagesPane {
-        height: 1fr;
-    }
-
-    .series-pane-body {
-        height: 1fr;
-    }
-
-    .series-pane-list {
-        width: 32;
-        height: 1fr;
-        border: round $panel;
-        scrollbar-size-vertical: 1;
-    }
-
-    .series-pane-list:focus {
-        border: round $accent;
-    }
-
-    .series-pane-main {
-        width: 1fr;
-        height: 1fr;
-        border: round $panel;
-        padding: 0 1;
-    }
-
-    .series-pane-title, .series-pane-slider {
-        height: 1;
-    }
-
-    .series-pane-slider:focus {
-        background: $boost;
-    }
-
-    Screen.-narrow .series-pane-body {
-        layout: vertical;
-    }
-
-    Screen.-narrow .series-pane-list {
-        width: 1fr;
-        height: 8;
-    }
+    SeriesPane .series-pane-title { height: 1; }
+    Screen.-narrow SeriesPane .stepped-body { layout: vertical; }
+    Screen.-narrow SeriesPane .stepped-list { width: 1fr; height: 8; }
     """
 
     PLUGIN = ""
     NOUN = "series"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "step(-1)", "Earlier step"),
-        Binding("right_square_bracket", "step(1)", "Later step"),
-        Binding("left_curly_bracket", "step_end(0)", "First step", show=False),
-        Binding("right_curly_bracket", "step_end(1)", "Last step", show=False),
-    ]
-
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.view: SeriesView | None = None
         self.index = 0
-        self._follow = True
 
     # -- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="series-pane-body"):
-            yield SeriesList(classes="series-pane-list")
-            with Vertical(classes="series-pane-main"):
+        with Horizontal(classes="stepped-body"):
+            yield SeriesList(classes="stepped-list")
+            with Vertical(classes="stepped-main"):
                 yield Static("", classes="series-pane-title")
-                yield StepSlider(classes="series-pane-slider")
+                yield StepSlider()
                 yield from self.compose_body()
 
     def compose_body(self) -> ComposeResult:
@@ -247,13 +199,3 @@ class SeriesPane(Pane):
         self.index = event.index
         self._follow = event.index == len(view) - 1
         self.show_step(view, self.index)
-
-    def action_step(self, delta: int) -> None:
-        self.query_one(StepSlider).action_move(delta)
-
-    def action_step_end(self, last: int) -> None:
-        slider = self.query_one(StepSlider)
-        if last:
-            slider.action_last()
-        else:
-            slider.action_first()

@@ -63,8 +63,8 @@ class TagList(RowList):
             super().__init__()
             self.tag = tag
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.groups: list[tuple[str, list[str]]] = []
         self.collapsed: set[str] = set()
         self._rows: list[_Row] = []
