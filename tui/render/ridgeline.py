@@ -17,6 +17,7 @@ Axes come from ``tui.render.ticks``, the tick system every chart shares.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from rich.color import Color
@@ -128,10 +129,58 @@ def _slice_labels(
     return [str(int(s)) if np.isfinite(s) else "?" for s in steps[np.asarray(indices, dtype=np.int64)]]
 
 
+def _palette(
+    colors: tuple[str, str], chosen: np.ndarray, cursor_index: int | None, cursor_color: str
+) -> tuple[list[Color], int | None]:
+    """A colour per chosen slice, oldest dimmest to newest brightest, and the slot of the cursor's
+    step (drawn in ``cursor_color``) when it is among them."""
+    palette = color_ramp(colors[0], colors[1], len(chosen))
+    hits = np.flatnonzero(chosen == cursor_index) if cursor_index is not None else ()
+    if not len(hits):
+        return palette, None
+    slot = int(hits[0])
+    palette[slot] = Color.parse(cursor_color)
+    return palette, slot
+
+
+def _label_width(names: list[str], show: bool, width: int) -> int:
+    """The right-hand label column: the longest label and a space; none when labels are off or would
+    leave the plot fewer than six columns."""
+    label_w = (max(len(x) for x in names) + 1) if (show and names) else 0
+    return label_w if width - label_w >= 6 else 0
+
+
+def _with_labels(plot: list[Text], labelled: list[tuple[int, str, Style]], label_w: int) -> list[Text]:
+    """Append the label column to the plot rows: ``(row, label, style)`` each, blank elsewhere."""
+    if not label_w:
+        return plot
+    cells = [Text(" " * label_w, end="") for _ in plot]
+    for row, label, style in labelled:
+        cells[row] = Text(" " + label.ljust(label_w - 1), style=style, end="")
+    return [_join(p, c) for p, c in zip(plot, cells, strict=True)]
+
+
+def _with_axis(
+    out: list[Text], frame: _Frame, plot_w: int, width: int, value_format: ValueFormat | None, axis_style: str
+) -> list[Text]:
+    """Append the two value-axis rows (when the frame has room for them) under the plot."""
+    if frame.axis_h:
+        out.extend(axis_rows(frame.lo, frame.hi, plot_w, 0, width, fmt=value_format, style=axis_style))
+    return out
+
+
 # -------------------------------------------------------------------------------------------- ridgeline
 
 
-_Frame = tuple[np.ndarray, np.ndarray, float, float, int, int]
+class _Frame(NamedTuple):
+    """The cleaned data and the layout both views draw in."""
+
+    data: np.ndarray
+    steps: np.ndarray
+    lo: float
+    hi: float
+    axis_h: int
+    plot_h: int
 
 
 def _start(
@@ -146,7 +195,7 @@ def _start(
     """What both views do first: clean the data and lay out plot and axis rows.
 
     Returns the finished lines for a degenerate input (no room, no steps or no bins), else
-    ``(data, steps, lo, hi, axis_h, plot_h)`` to draw with.
+    the :class:`_Frame` to draw in.
     """
     data = _clean(rebinned)
     steps_arr = np.asarray(steps)
@@ -161,7 +210,7 @@ def _start(
         if axis_h:
             out.extend(axis_rows(lo, hi, width, 0, width, fmt=value_format, style=axis_style))
         return out, None
-    return [], (data, steps_arr, lo, hi, axis_h, plot_h)
+    return [], _Frame(data, steps_arr, lo, hi, axis_h, plot_h)
 
 
 def render_ridgeline(
@@ -197,7 +246,7 @@ def render_ridgeline(
     early, frame = _start(rebinned, steps, width, height, value_range, value_format, axis_style)
     if frame is None:
         return early
-    data, steps, lo, hi, axis_h, plot_h = frame
+    data, steps, plot_h = frame.data, frame.steps, frame.plot_h
     n = len(data)
 
     base_amp = int(np.clip(round(plot_h * amplitude), 1, plot_h))
@@ -214,9 +263,7 @@ def render_ridgeline(
         baselines = amp - 1 + np.rint(np.arange(count) * (plot_h - amp) / (count - 1)).astype(np.int64)
 
     names = _slice_labels(steps, labels, n, chosen)
-    label_w = (max(len(x) for x in names) + 1) if (show_labels and names) else 0
-    if width - label_w < 6:
-        label_w = 0
+    label_w = _label_width(names, show_labels, width)
     plot_w = width - label_w
 
     # Heights in eighths of a cell, from each slice's baseline: 1 (the baseline) up to amp * 8.
@@ -247,13 +294,7 @@ def render_ridgeline(
     bg = np.where(show_back, back, -1)
     style_ids = (fg + 1) * (count + 1) + (bg + 1)
 
-    palette = color_ramp(colors[0], colors[1], count)
-    cursor_slot = None
-    if cursor_index is not None:
-        hits = np.flatnonzero(chosen == cursor_index)
-        if hits.size:
-            cursor_slot = int(hits[0])
-            palette[cursor_slot] = Color.parse(cursor_color)
+    palette, cursor_slot = _palette(colors, chosen, cursor_index, cursor_color)
     styles: dict[int, Style] = {}
     for sid in np.unique(style_ids):
         f, b = divmod(int(sid), count + 1)
@@ -262,15 +303,16 @@ def render_ridgeline(
         styles[int(sid)] = Style(color=palette[f - 1], bgcolor=palette[b - 1] if b else None)
     out = styled_rows(chars, style_ids, styles)
 
-    if label_w:
-        label_cells = [Text(" " * label_w, end="") for _ in range(plot_h)]
-        for slot, (row, label) in enumerate(zip(baselines, names, strict=True)):
-            style = Style(color=palette[slot], bold=slot == cursor_slot)
-            label_cells[int(row)] = Text(" " + label.ljust(label_w - 1), style=style, end="")
-        out = [_join(plot, lab) for plot, lab in zip(out, label_cells, strict=True)]
-    if axis_h:
-        out.extend(axis_rows(lo, hi, plot_w, 0, width, fmt=value_format, style=axis_style))
-    return out
+    labelled = (
+        [
+            (int(row), label, Style(color=palette[slot], bold=slot == cursor_slot))
+            for slot, (row, label) in enumerate(zip(baselines, names, strict=True))
+        ]
+        if label_w
+        else []
+    )
+    out = _with_labels(out, labelled, label_w)
+    return _with_axis(out, frame, plot_w, width, value_format, axis_style)
 
 
 # ---------------------------------------------------------------------------------------------- overlay
@@ -308,17 +350,14 @@ def render_overlay(
     early, frame = _start(rebinned, steps, width, height, value_range, value_format, axis_style)
     if frame is None:
         return early
-    data, steps, lo, hi, axis_h, plot_h = frame
+    data, steps, plot_h = frame.data, frame.steps, frame.plot_h
     n = len(data)
 
     chosen = pick_slices(n, min(n, max_slices if max_slices is not None else n), cursor_index)
     count = len(chosen)
-    palette = color_ramp(colors[0], colors[1], count)
+    palette, cursor_slot = _palette(colors, chosen, cursor_index, cursor_color)
     order = np.arange(count)
-    cursor_slot = None
-    if cursor_index is not None and cursor_index in chosen:
-        cursor_slot = int(np.flatnonzero(chosen == cursor_index)[0])
-        palette[cursor_slot] = Color.parse(cursor_color)
+    if cursor_slot is not None:
         order = np.concatenate((order[order != cursor_slot], [cursor_slot]))  # cursor drawn last
 
     legend = [(chosen[-1], count - 1)] + ([(chosen[0], 0)] if count > 1 else [])
@@ -327,9 +366,7 @@ def render_overlay(
     names = _slice_labels(steps, labels, n, [i for i, _ in legend])
     if not names:
         legend = []
-    label_w = (max(len(x) for x in names) + 1) if (show_labels and names) else 0
-    if width - label_w < 6 or plot_h < len(legend):
-        label_w = 0
+    label_w = _label_width(names, show_labels and plot_h >= len(legend), width)
     plot_w = width - label_w
 
     dots_w, dots_h = 2 * plot_w, 4 * plot_h
@@ -353,12 +390,13 @@ def render_overlay(
     styles = {i: Style(color=palette[i]) for i in range(count)}
     out = styled_rows(np.asarray(chars), style_ids, styles)
 
-    if label_w:
-        label_cells = [Text(" " * label_w, end="") for _ in range(plot_h)]
-        for row, (label, (_, s)) in enumerate(zip(names, legend, strict=True)):
-            style = Style(color=palette[s], bold=s == cursor_slot)
-            label_cells[row] = Text(" " + label.ljust(label_w - 1), style=style, end="")
-        out = [_join(plot, lab) for plot, lab in zip(out, label_cells, strict=True)]
-    if axis_h:
-        out.extend(axis_rows(lo, hi, plot_w, 0, width, fmt=value_format, style=axis_style))
-    return out
+    labelled = (
+        [
+            (row, label, Style(color=palette[s], bold=s == cursor_slot))
+            for row, (label, (_, s)) in enumerate(zip(names, legend, strict=True))
+        ]
+        if label_w
+        else []
+    )
+    out = _with_labels(out, labelled, label_w)
+    return _with_axis(out, frame, plot_w, width, value_format, axis_style)

@@ -8,12 +8,16 @@ the UI thread freely) and the view settings the user controls.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from tui.model.logdir import Logdir
 
-__all__ = ["PaneContext", "compile_filter", "regex_error"]
+__all__ = ["PaneContext", "compile_filter", "neighbour", "regex_error"]
+
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=64)
@@ -40,6 +44,15 @@ def filter_matches(regex: str, text: str, *, ignore_case: bool) -> bool:
         return True
     rx = compile_filter(regex, ignore_case)
     return bool(rx and rx.search(text))
+
+
+def neighbour(items: Sequence[T], current: T | None, delta: int) -> T | None:
+    """The item ``delta`` places from ``current`` in ``items``, stopping at either end (j/k over tags);
+    from the first one when ``current`` is not listed. None when there are no items."""
+    if not items:
+        return None
+    i = items.index(current) if current in items else -1
+    return items[min(max(i + delta, 0), len(items) - 1)]
 
 
 @dataclass(frozen=True, eq=True)

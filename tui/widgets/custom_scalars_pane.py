@@ -294,26 +294,14 @@ class CustomScalarsPane(Pane):
 
     def on_tag_list_activated(self, event: TagList.Activated) -> None:
         event.stop()
-        spec = self.selected_chart
-        if spec is not None:
-            (self.query_one(ScalarChart) if spec.kind == "multiline" else self.query_one(MarginChart)).focus()
+        self._focus_chart(self.selected_chart)
 
     def _step_chart(self, delta: int) -> None:
-        tag_list = self.query_one(TagList)
-        ids = tag_list.tags
-        if ids:
-            i = ids.index(self.chart_id) if self.chart_id in ids else -1
-            target = ids[min(max(i + delta, 0), len(ids) - 1)]
-            if not tag_list.select_tag(target):
-                for group, members in tag_list.groups:
-                    if target in members and group in tag_list.collapsed:
-                        tag_list.toggle_group(group)
-                tag_list.select_tag(target)
-            spec = self.charts.get(target)
-            if spec is not None:
-                (
-                    self.query_one(ScalarChart) if spec.kind == "multiline" else self.query_one(MarginChart)
-                ).focus()
+        self._focus_chart(self.charts.get(self.query_one(TagList).select_next(delta) or ""))
+
+    def _focus_chart(self, spec: ChartSpec | None) -> None:
+        if spec is not None:
+            (self.query_one(ScalarChart) if spec.kind == "multiline" else self.query_one(MarginChart)).focus()
 
     def on_scalar_chart_step_tag(self, event: ScalarChart.StepTag) -> None:
         event.stop()

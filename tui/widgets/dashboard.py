@@ -34,7 +34,7 @@ from textual.widget import Widget
 from tui.model.tags import group_tags
 from tui.views.cache import LruCache
 from tui.views.safe import inert
-from tui.views.selection import PaneContext
+from tui.views.selection import PaneContext, neighbour
 from tui.widgets.graph_pane import GraphPane
 from tui.widgets.histogram_view import HistogramPlotBase, HistogramView, HistSource
 from tui.widgets.pane import Pane
@@ -285,18 +285,17 @@ class Dashboard(Pane):
 
     def on_scalar_chart_step_tag(self, event: ScalarChart.StepTag) -> None:
         event.stop()
-        tags = self.tags("scalars", self._chart_runs())
-        if tags:
-            i = tags.index(self.scalar_tag) if self.scalar_tag in tags else -1
-            self.wanted_scalar = tags[min(max(i + event.delta, 0), len(tags) - 1)]
+        tag = neighbour(self.tags("scalars", self._chart_runs()), self.scalar_tag, event.delta)
+        if tag is not None:
+            self.wanted_scalar = tag
             self._show_chart()
 
     def on_histogram_plot_base_step_tag(self, event: HistogramPlotBase.StepTag) -> None:
         event.stop()
-        tags = self.tags("histograms", [self.run] if self.run is not None else [])
-        if tags:
-            i = tags.index(self.histogram_tag) if self.histogram_tag in tags else -1
-            self.wanted_histogram = tags[min(max(i + event.delta, 0), len(tags) - 1)]
+        runs = [self.run] if self.run is not None else []
+        tag = neighbour(self.tags("histograms", runs), self.histogram_tag, event.delta)
+        if tag is not None:
+            self.wanted_histogram = tag
             self._show_histograms()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

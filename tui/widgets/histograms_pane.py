@@ -224,18 +224,7 @@ class HistogramPaneBase(Pane):
 
     def on_histogram_plot_base_step_tag(self, event: HistogramPlotBase.StepTag) -> None:
         event.stop()
-        tag_list = self.tag_list
-        tags = tag_list.tags
-        if not tags:
-            return
-        current = tag_list.selected_tag
-        i = tags.index(current) if current in tags else -1
-        tag = tags[min(max(i + event.delta, 0), len(tags) - 1)]
-        if not tag_list.select_tag(tag):
-            for group, members in tag_list.groups:  # the tag sits in a collapsed group: open it
-                if tag in members and group in tag_list.collapsed:
-                    tag_list.toggle_group(group)
-            tag_list.select_tag(tag)
+        self.tag_list.select_next(event.delta)
 
     # -- actions --------------------------------------------------------------------------------
 

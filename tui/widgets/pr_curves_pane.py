@@ -219,7 +219,13 @@ class PrCurvesPane(SteppedPane):
             slider.display = chart.display = False
             empty.display = True
             title.update("")
-            empty.update(self._empty_message(ctx))
+            empty.update(
+                self.empty_message(
+                    "PR curves",
+                    "PR curves come from torch's and tensorboardX's add_pr_curve / add_pr_curve_raw, "
+                    "or TensorFlow's pr_curve summaries.",
+                )
+            )
             return
         step = self.follow_steps(sorted({c.step for _, s in lines if s is not None for c in s.curves}))
         waiting = sum(1 for _, s in lines if s is None)
@@ -259,20 +265,6 @@ class PrCurvesPane(SteppedPane):
                 out.append(Text(" " * width))
         return out
 
-    def _empty_message(self, ctx: PaneContext | None) -> Text:
-        t = Text()
-        if ctx is None:
-            return t
-        t.append(f"No PR curves in the {len(ctx.runs)} visible runs", style=Style(bold=True))
-        if ctx.tag_regex:
-            t.append(" matching the tag filter ")
-            t.append(inert(ctx.tag_regex), style=Style(italic=True))
-        t.append(
-            ".\n\nPR curves come from torch's and tensorboardX's add_pr_curve / add_pr_curve_raw, "
-            "or TensorFlow's pr_curve summaries."
-        )
-        return t
-
     # -- events ---------------------------------------------------------------------------------
 
     def on_tag_list_selected(self, event: TagList.Selected) -> None:
@@ -285,11 +277,7 @@ class PrCurvesPane(SteppedPane):
 
     def on_pr_chart_view_step_tag(self, event: PrChartView.StepTag) -> None:
         event.stop()
-        tag_list = self.query_one(TagList)
-        tags = tag_list.tags
-        if tags:
-            i = tags.index(self.tag) if self.tag in tags else -1
-            tag_list.select_tag(tags[min(max(i + event.delta, 0), len(tags) - 1)])
+        self.query_one(TagList).select_next(event.delta)
 
     def step_changed(self) -> None:
         self._show()

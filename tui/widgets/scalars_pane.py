@@ -182,20 +182,7 @@ class ScalarsPane(Pane):
 
     def on_scalar_chart_step_tag(self, event: ScalarChart.StepTag) -> None:
         event.stop()
-        tag_list = self.query_one(TagList)
-        tags = tag_list.tags
-        if not tags:
-            return
-        current = tag_list.selected_tag
-        i = tags.index(current) if current in tags else -1
-        i = min(max(i + event.delta, 0), len(tags) - 1)
-        tag = tags[i]
-        if not tag_list.select_tag(tag):
-            # The tag sits in a collapsed group: open it.
-            for group, members in tag_list.groups:
-                if tag in members and group in tag_list.collapsed:
-                    tag_list.toggle_group(group)
-            tag_list.select_tag(tag)
+        self.query_one(TagList).select_next(event.delta)
 
     def on_chart_grid_opened(self, event: ChartGrid.Opened) -> None:
         event.stop()

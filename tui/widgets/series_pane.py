@@ -154,7 +154,7 @@ class SeriesPane(SteppedPane):
             slider.set_steps((), 0)
             slider.display = False
             self._title(None)
-            self.show_nothing(self._empty_message(ctx))
+            self.show_nothing(self.empty_message(self.NOUN))
             return
         same_series = old is not None and (old.run, old.tag) == (view.run, view.tag)
         if not same_series:
@@ -177,17 +177,6 @@ class SeriesPane(SteppedPane):
             t.append("  ")
             t.append(inert(view.tag))
         self.query_one(".series-pane-title", Static).update(t)
-
-    def _empty_message(self, ctx: PaneContext | None) -> Text:
-        t = Text()
-        if ctx is None:
-            return t
-        t.append(f"No {self.NOUN} in the {len(ctx.runs)} visible runs", style=Style(bold=True))
-        if ctx.tag_regex:
-            t.append(" matching the tag filter ")
-            t.append(inert(ctx.tag_regex), style=Style(italic=True))
-        t.append(".")
-        return t
 
     # -- steps ----------------------------------------------------------------------------------
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.style import Style
+from rich.text import Text
 from textual.binding import Binding, BindingType
 
+from tui.views.safe import inert
 from tui.widgets.pane import Pane
 from tui.widgets.step_slider import StepSlider
 
@@ -51,6 +54,20 @@ class SteppedPane(Pane):
     def steps(self) -> tuple[int, ...]:
         """The steps the slider offers (none while it is hidden)."""
         return self.query_one(StepSlider).steps
+
+    def empty_message(self, noun: str, hint: str = "") -> Text:
+        """What the body says when there is nothing to show: no ``noun`` in the visible runs (under
+        the tag filter, named when set), then ``hint`` on where such data comes from."""
+        t = Text()
+        ctx = self.context
+        if ctx is None:
+            return t
+        t.append(f"No {noun} in the {len(ctx.runs)} visible runs", style=Style(bold=True))
+        if ctx.tag_regex:
+            t.append(" matching the tag filter ")
+            t.append(inert(ctx.tag_regex), style=Style(italic=True))
+        t.append(f".\n\n{hint}" if hint else ".")
+        return t
 
     def step_changed(self) -> None:
         """The user moved the slider to :attr:`step`: redraw."""

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from tui.render.rows import group_row, tag_row
+from tui.views.selection import neighbour
 from tui.widgets.row_list import RowList
 
 __all__ = ["TagInfo", "TagList"]
@@ -128,6 +129,17 @@ class TagList(RowList):
                 self.cursor = i
                 return True
         return False
+
+    def select_next(self, delta: int) -> str | None:
+        """Move ``delta`` tags from the selected one (j/k on a chart), opening a collapsed group
+        that holds the tag; the tag now selected."""
+        tag = neighbour(self.tags, self.selected_tag, delta)
+        if tag is not None and not self.select_tag(tag):
+            for group, members in self.groups:
+                if tag in members and group in self.collapsed:
+                    self.toggle_group(group)
+            self.select_tag(tag)
+        return tag
 
     def toggle_group(self, group: str) -> None:
         self.collapsed ^= {group}
