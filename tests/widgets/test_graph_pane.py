@@ -367,8 +367,10 @@ async def test_graph_selector_and_cache(tf2: Logdir) -> None:
         await settle(pilot, pane)
         assert pane.graph_name == "train_step_trace" and select.value == "train_step_trace"
         assert pane.graph is not None and pane.graph.node_count == 363
+        pane.tree.focus()
         await pilot.press("left_square_bracket")  # back to the first graph
         await settle(pilot, pane)
+        assert pane.graph_name == "forward_trace" and select.value == "forward_trace"
         # The same graph again (usually the cached parse itself; under load a late context may
         # re-key it, so compare what is shown rather than object identity).
         assert pane.parsed is not None and pane.parsed.data == first.data

@@ -510,6 +510,8 @@ class GraphPane(Pane):
         entry = self.entry
         if entry is None or self.run is None or parsed.data != entry.data:
             return  # an answer to a question nobody asks any more
+        if self.parsed is not None and self.parsed.data == parsed.data:
+            return  # a second parse of what is shown (a late context re-asked): keep the tree and cursor
         self.cache.put((self.run, entry.name), parsed, entry.data)
         self._show(parsed)
         self.post_message(Pane.Ready(self))
