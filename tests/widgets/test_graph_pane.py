@@ -285,7 +285,7 @@ async def test_find_incremental_next_previous(tf2: Logdir) -> None:
         assert lines == sorted(lines)
         # A scope row counts the matches inside it.
         scope = pane.tree._by_path["gradients"]
-        assert pane.tree._match_counts["gradients"] == sum(
+        assert pane.tree.marks["matches"][1]["gradients"] == sum(
             graph.names[i].startswith("gradients/") for i in expected
         )
         assert "◆" in pane.tree.render_label(scope, pane.tree.rich_style, pane.tree.rich_style).plain

@@ -179,20 +179,19 @@ class GraphPane(Pane):
         height: 1fr;
     }
 
-    GraphPane .graph-tree {
-        width: 3fr;
+    GraphPane .graph-tree, GraphPane .graph-detail {
         height: 1fr;
         border: round $panel;
         border-title-color: $text-muted;
         scrollbar-size-vertical: 1;
     }
 
+    GraphPane .graph-tree {
+        width: 3fr;
+    }
+
     GraphPane .graph-detail {
         width: 2fr;
-        height: 1fr;
-        border: round $panel;
-        border-title-color: $text-muted;
-        scrollbar-size-vertical: 1;
     }
 
     GraphPane .graph-detail.-trace {

@@ -37,6 +37,9 @@ __all__ = ["PAGE", "GraphTree", "Row", "entry_text"]
 #: Children added to the tree per page; a scope with more shows a ``… N more`` row.
 PAGE = 500
 
+#: The two kinds of marked ops: search matches (``/``) and the traced inputs of one op (``t``).
+MARKS = ("matches", "traced")
+_NO_MARKS: tuple[frozenset[int], Counter[str]] = (frozenset(), Counter())
 _MATCH = Style(color="black", bgcolor="yellow")
 _TRACED = Style(color="magenta", bold=True)
 _COUNT_MATCH = Style(color="yellow")
@@ -115,16 +118,22 @@ class GraphTree(Tree[Row]):
         self.show_root = False
         self.guide_depth = 3
         self.scope_tree: ScopeTree | None = None
-        self.matches: frozenset[int] = frozenset()
-        self.traced: frozenset[int] = frozenset()
-        self._match_counts: Counter[str] = Counter()
-        self._traced_counts: Counter[str] = Counter()
+        #: Node ids marked as search matches / traced ancestors, and how many of each a scope holds.
+        self.marks: dict[str, tuple[frozenset[int], Counter[str]]] = dict.fromkeys(MARKS, _NO_MARKS)
         self._by_node: dict[int, TreeNode[Row]] = {}  # op rows added so far, by graph node id
         self._by_path: dict[str, TreeNode[Row]] = {}  # scope and series rows added so far
         #: Per op name and per scope path: the stat shown ("compute" micros or "memory" bytes), if any.
         self.stats_mode = ""
         self._stat: dict[str, float] = {}
         self._stat_max = 0.0
+
+    @property
+    def matches(self) -> frozenset[int]:
+        return self.marks["matches"][0]
+
+    @property
+    def traced(self) -> frozenset[int]:
+        return self.marks["traced"][0]
 
     # -- content ------------------------------------------------------------------------------
 
@@ -133,9 +142,7 @@ class GraphTree(Tree[Row]):
         self.clear()
         self.root.data = Row(None)
         self.scope_tree = scope_tree
-        self.matches = self.traced = frozenset()
-        self._match_counts = Counter()
-        self._traced_counts = Counter()
+        self.marks = dict.fromkeys(MARKS, _NO_MARKS)
         self._by_node = {}
         self._by_path = {}
         if scope_tree is None:
@@ -288,20 +295,15 @@ class GraphTree(Tree[Row]):
         """Mark search matches and/or traced ancestors (graph node ids); None leaves a kind as it is."""
         changed: set[int] = set()
         stale: set[str] = set()
-        if matches is not None:
-            new = frozenset(matches)
-            changed |= new ^ self.matches
-            stale |= set(self._match_counts)
-            self.matches = new
-            self._match_counts = self._scope_counts(new)
-            stale |= set(self._match_counts)
-        if traced is not None:
-            new = frozenset(traced)
-            changed |= new ^ self.traced
-            stale |= set(self._traced_counts)
-            self.traced = new
-            self._traced_counts = self._scope_counts(new)
-            stale |= set(self._traced_counts)
+        for kind, ids in (("matches", matches), ("traced", traced)):
+            if ids is None:
+                continue
+            new = frozenset(ids)
+            old, old_counts = self.marks[kind]
+            counts = self._scope_counts(new)
+            changed |= new ^ old
+            stale |= set(old_counts) | set(counts)
+            self.marks[kind] = (new, counts)
         for node_id in changed:
             node = self._by_node.get(node_id)
             if node is not None:
@@ -367,8 +369,8 @@ class GraphTree(Tree[Row]):
             elif entry.node_id in self.traced:
                 text.stylize(_TRACED, len(text) - len(node.label))
         else:
-            found = self._match_counts.get(entry.path, 0)
-            traced = self._traced_counts.get(entry.path, 0)
+            found = self.marks["matches"][1].get(entry.path, 0)
+            traced = self.marks["traced"][1].get(entry.path, 0)
             if found:
                 text.append(f"  ◆ {found:,}", style=_COUNT_MATCH)
             if traced:

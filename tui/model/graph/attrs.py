@@ -159,47 +159,34 @@ def _format_list(items: Sequence[Any], fmt: Callable[[Any], str]) -> str:
     return "[" + ", ".join(shown) + "]"
 
 
+def _format_bool(b: bool) -> str:
+    return "true" if b else "false"
+
+
+#: How each kind of AttrValue reads, by its oneof field (a list's items read the same way, and its
+#: fields are tried in this order: a ListValue holds one kind).
+_ATTR_FORMATS: dict[str, Callable[[Any], str]] = {
+    "s": _format_text,
+    "i": str,
+    "f": _format_number,
+    "b": _format_bool,
+    "type": dtype_name,
+    "shape": format_shape,
+    "tensor": format_tensor,
+    "func": lambda f: f"func {f.name}",
+    "placeholder": lambda p: f"${p}",
+}
+
+
 def format_attr(value: graph_pb2.AttrValue) -> str:
     """A one-line human form of an AttrValue; large values are elided with their size."""
     which = value.WhichOneof("value")
-    if which == "s":
-        text = _format_text(value.s)
-    elif which == "i":
-        text = str(value.i)
-    elif which == "f":
-        text = _format_number(value.f)
-    elif which == "b":
-        text = "true" if value.b else "false"
-    elif which == "type":
-        text = dtype_name(value.type)
-    elif which == "shape":
-        text = format_shape(value.shape)
-    elif which == "tensor":
-        text = format_tensor(value.tensor)
-    elif which == "func":
-        text = f"func {value.func.name}"
-    elif which == "placeholder":
-        text = f"${value.placeholder}"
-    elif which == "list":
+    if which == "list":
         lst = value.list
-        if lst.s:
-            text = _format_list(lst.s, _format_text)
-        elif lst.i:
-            text = _format_list(lst.i, str)
-        elif lst.f:
-            text = _format_list(lst.f, _format_number)
-        elif lst.b:
-            text = _format_list(lst.b, lambda b: "true" if b else "false")
-        elif lst.type:
-            text = _format_list(lst.type, dtype_name)
-        elif lst.shape:
-            text = _format_list(lst.shape, format_shape)
-        elif lst.tensor:
-            text = _format_list(lst.tensor, format_tensor)
-        elif lst.func:
-            text = _format_list(lst.func, lambda f: f"func {f.name}")
-        else:
-            text = "[]"
+        kind = next((k for k in _ATTR_FORMATS if k != "placeholder" and getattr(lst, k)), None)
+        text = _format_list(getattr(lst, kind), _ATTR_FORMATS[kind]) if kind else "[]"
+    elif which in _ATTR_FORMATS:
+        text = _ATTR_FORMATS[which](getattr(value, which))
     else:
         text = ""
     if len(text) > MAX_ATTR_TEXT:
