@@ -21,7 +21,6 @@ the status bar; it never ends the app.
 
 from __future__ import annotations
 
-import threading
 from typing import ClassVar
 
 from rich.style import Style
@@ -35,6 +34,7 @@ from textual.widgets import Static
 
 from tui.model.images import CACHE, INSTALL_HINT, DecodedImage, peek_size
 from tui.tfevents.decode import ImageData
+from tui.views.mailbox import NewestOnly
 from tui.views.safe import inert
 from tui.widgets import image_view
 from tui.widgets.image_view import ImageView, prepare_terminal_graphics
@@ -125,9 +125,7 @@ class ImagesPane(SeriesPane):
         #: One sample at the full pane size (the list hidden), and which sample of the step.
         self.zoomed = False
         self.sample = 0
-        self._lock = threading.Lock()
-        self._wanted: _Request | None = None  # the newest request the worker has not taken yet
-        self._decoding = False  # whether the worker is running
+        self._requests: NewestOnly[_Request] = NewestOnly()
         self._key: tuple | None = None  # what the views should show now
         #: Images decoded by the worker so far (tests and benchmarks wait on it).
         self.decoded_count = 0
@@ -135,7 +133,7 @@ class ImagesPane(SeriesPane):
     @property
     def decoding(self) -> bool:
         """Whether a decode for the current step is still running."""
-        return self._decoding or self._wanted is not None
+        return self._requests.busy
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="images-pane-row"):
@@ -214,22 +212,13 @@ class ImagesPane(SeriesPane):
 
     def _request(self, request: _Request) -> None:
         """Hand ``request`` to the worker, replacing any it has not started; start it if idle."""
-        with self._lock:
-            self._wanted = request
-            start = not self._decoding
-            self._decoding = True
-        if start:
+        if self._requests.offer(request):
             self._decode_worker()
 
     @work(thread=True, group="image-decode", exit_on_error=False)
     def _decode_worker(self) -> None:
         """Decode requests one at a time, always the newest, until none is left."""
-        while True:
-            with self._lock:
-                request, self._wanted = self._wanted, None
-                if request is None:
-                    self._decoding = False
-                    return
+        while (request := self._requests.take()) is not None:
             key, images, side = request
             try:
                 decoded = [CACHE.decode(im.encoded, side) for im in images]

@@ -41,6 +41,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.model.text import TextContent, text_content, text_page
+from tui.views.mailbox import NewestOnly
 from tui.views.safe import inert
 from tui.widgets.series_pane import SeriesPane, SeriesView
 
@@ -221,16 +222,15 @@ class TextPane(SeriesPane):
         self._shown: list[int] = []  # view index of each entry widget on the page
         self._text_pages: dict[tuple, tuple[int, int]] = {}  # entry -> (page shown, pages)
         self._laid_out: OrderedDict[tuple, _Lines | Text] = OrderedDict()  # worker results, a few pages
-        self._lock = threading.Lock()
-        self._wanted: tuple[tuple, list[tuple]] | None = None
-        self._working = False
+        self._lock = threading.Lock()  # guards _laid_out, which the worker fills
+        self._requests: NewestOnly[tuple[tuple, list[tuple]]] = NewestOnly()
         #: Entries the worker has laid out (tests and benchmarks wait on it).
         self.rendered_count = 0
 
     @property
     def rendering(self) -> bool:
         """Whether entries of the current page still wait for the worker."""
-        return self._working or self._wanted is not None
+        return self._requests.busy
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="text-pane-entries"):
@@ -354,22 +354,13 @@ class TextPane(SeriesPane):
     # -- the worker -----------------------------------------------------------------------------
 
     def _request(self, request: tuple[tuple, list[tuple]]) -> None:
-        with self._lock:
-            self._wanted = request
-            start = not self._working
-            self._working = True
-        if start:
+        if self._requests.offer(request):
             self._layout_worker()
 
     @work(thread=True, group="text-layout", exit_on_error=False)
     def _layout_worker(self) -> None:
         """Lay out the newest request's entries one by one, each posted as it is done."""
-        while True:
-            with self._lock:
-                request, self._wanted = self._wanted, None
-                if request is None:
-                    self._working = False
-                    return
+        while (request := self._requests.take()) is not None:
             key, jobs = request
             width = key[5]
             console = Console(
@@ -380,7 +371,7 @@ class TextPane(SeriesPane):
                 legacy_windows=False,
             )
             for slot, ekey, page, step, wall, item in jobs:
-                if self._wanted is not None:
+                if self._requests.newer:
                     break  # a newer page is wanted: this one is gone from the screen
                 pages, error = 1, ""
                 try:
