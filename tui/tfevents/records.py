@@ -449,8 +449,48 @@ class RecordReader:
     def _read_now(self, max_bytes: int | None = None) -> Frames | None:
         if self.stopped or self.replaced:
             return None
-        if self.source is not None:
-            return self._read_source(self.source, max_bytes)
+        look = self._stat()
+        if look is None:
+            return None
+        size = look[0]
+        if size < self.offset:
+            self._replace(f"shrank from {self.offset} to {size} bytes")
+            return None
+        unchanged = look == self._look
+        self._look = look
+        self.size, self.mtime = size, look[1] / 1e9
+        want = size - self.offset
+        if want <= 0:
+            self.tail = 0
+            return None
+        if unchanged and self.tail:
+            return None  # an incomplete record that has not changed: nothing to read again
+        if self.need and want < self.need:
+            self.tail = want  # still incomplete: its header was read already, wait for the rest
+            return None
+        try:
+            buf = self._fetch(min(want, max_bytes or self.chunk_bytes), want)
+        except Replaced as e:
+            self._replace(e.why)
+            return None
+        if buf is None:
+            return None
+        return self._frame(buf, at_eof=len(buf) >= want, want=want)
+
+    def _stat(self) -> tuple[int, int] | None:
+        """``(size, mtime_ns)`` of the file now (a source has no mtime: 0), or None when it is gone
+        or replaced (said on the reader)."""
+        src = self.source
+        if src is not None:
+            why = src.replaced(self.path)
+            if why:
+                self._replace(why)
+                return None
+            size = src.size(self.path)
+            if size < 0:
+                self._problem(VANISHED)
+                return None
+            return size, 0
         try:
             st = os.stat(self.path)
         except OSError:
@@ -461,73 +501,35 @@ class RecordReader:
         elif (st.st_dev, st.st_ino) != self.ident:
             self._replace("replaced by another file")
             return None
-        size = st.st_size
-        if size < self.offset:
-            self._replace(f"shrank from {self.offset} to {size} bytes")
-            return None
-        look = (size, st.st_mtime_ns)
-        unchanged = look == self._look
-        self._look = look
-        self.size, self.mtime = size, st.st_mtime_ns / 1e9
-        want = size - self.offset
-        if want <= 0:
-            self.tail = 0
-            return None
-        if unchanged and self.tail:
-            return None  # an incomplete record that has not changed: nothing to read again
-        if self.need and want < self.need:
-            self.tail = want  # still incomplete: its header was read already, wait for the rest
-            return None
-        limit = min(want, max_bytes or self.chunk_bytes)
+        return st.st_size, st.st_mtime_ns
+
+    def _fetch(self, limit: int, want: int) -> bytes | None:
+        """``limit`` bytes from ``offset`` (more when the first record is longer), from the local
+        file or the source; None when the local file cannot be read or was rewritten in place. A
+        source's own faults (the network) propagate: they say nothing about the file."""
+        src = self.source
+        if src is not None:
+            return self._first_whole(lambda start, n: src.read(self.path, start, n), limit, want)
         try:
             with open(self.path, "rb") as f:
                 self._check_head(f)
                 if self.replaced:
                     return None
-                f.seek(self.offset)
-                buf = f.read(limit)
-                more = self._first_record_rest(buf, limit, want)
-                if more:
-                    buf += f.read(more)
+
+                def read(start: int, n: int) -> bytes:
+                    f.seek(start)
+                    return f.read(n)
+
+                return self._first_whole(read, limit, want)
         except OSError as e:
             self._problem(f"cannot read: {e.strerror or e}")
             return None
-        return self._frame(buf, at_eof=len(buf) >= want, want=want)
 
-    def _read_source(self, src: ByteSource, max_bytes: int | None) -> Frames | None:
-        """:meth:`_read_now` for a file behind a :class:`ByteSource`: the same rules, its checks."""
-        why = src.replaced(self.path)
-        if why:
-            self._replace(why)
-            return None
-        size = src.size(self.path)
-        if size < 0:
-            self._problem(VANISHED)
-            return None
-        if size < self.offset:
-            self._replace(f"shrank from {self.offset} to {size} bytes")
-            return None
-        unchanged = self._look == (size, 0)
-        self._look, self.size = (size, 0), size
-        want = size - self.offset
-        if want <= 0:
-            self.tail = 0
-            return None
-        if unchanged and self.tail:
-            return None  # an incomplete record that has not changed: nothing to fetch again
-        if self.need and want < self.need:
-            self.tail = want  # still incomplete: its header was read already, wait for the rest
-            return None
-        limit = min(want, max_bytes or self.chunk_bytes)
-        try:
-            buf = src.read(self.path, self.offset, limit)
-            more = self._first_record_rest(buf, limit, want)
-            if more:
-                buf += src.read(self.path, self.offset + len(buf), more)
-        except Replaced as e:
-            self._replace(e.why)
-            return None
-        return self._frame(buf, at_eof=len(buf) >= want, want=want)
+    def _first_whole(self, read: Callable[[int, int], bytes], limit: int, want: int) -> bytes:
+        """``read`` ``limit`` bytes at ``offset``, and the rest of the first record when it is longer."""
+        buf = read(self.offset, limit)
+        more = self._first_record_rest(buf, limit, want)
+        return buf + read(self.offset + len(buf), more) if more else buf
 
     def _first_record_rest(self, buf: bytes, limit: int, want: int) -> int:
         """Bytes to read after ``buf`` so its first record fits whole, however large (0: it fits)."""
