@@ -11,7 +11,10 @@ only when stdout is a terminal and ``NO_COLOR`` is not set.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.style import Style
@@ -26,6 +29,7 @@ from tui.model.histograms import (
     rebin,
     widen_range,
 )
+from tui.model.logdir import Logdir, Run
 from tui.model.pr_curves import pr_curve_tags, read_pr_curves
 from tui.model.series import HistogramSnapshot
 from tui.model.tags import sort_tags
@@ -63,17 +67,39 @@ def run(args: argparse.Namespace) -> int:
     return _scalars(args) if args.kind == "scalar" else _histograms(args)
 
 
-def _scalars(args: argparse.Namespace) -> int:
+@dataclass(frozen=True, slots=True)
+class _Plots:
+    """What every kind of plot starts from: the logdir, the runs ``--run`` picks (in logdir order),
+    a colour per run (by its place among all runs, as the app colours them) and the plot size."""
+
+    logdir: Logdir
+    runs: list[str]
+    colors: dict[str, str]
+    tag_rx: re.Pattern[str]
+    width: int
+    height: int
+
+    def tags(self, of: Callable[[Run], Iterable[str]]) -> list[str]:
+        """The tags ``of`` each picked run that ``--tag`` matches, sorted as the app lists them."""
+        return sort_tags(t for name in self.runs for t in of(self.logdir.runs[name]) if self.tag_rx.search(t))
+
+
+def _open(args: argparse.Namespace) -> _Plots:
     run_rx = compile_regex(args.run)
     tag_rx = compile_regex(args.tag, ignore_case=True)
-    if not 0 <= args.smoothing <= 0.999:
-        raise CliError("--smoothing must be between 0 and 0.999")
     width, height = plot_size(args.width, args.height)
     logdir = open_logdir(args.logdir)
     runs = [name for name in logdir.runs if run_rx.search(name)]
-    # Colours follow each run's place among all runs, as in the app.
     colors = {name: color_for(i) for i, name in enumerate(logdir.runs)}
-    tags = sort_tags(t for name in runs for t in logdir.runs[name].scalars if tag_rx.search(t))
+    return _Plots(logdir, runs, colors, tag_rx, width, height)
+
+
+def _scalars(args: argparse.Namespace) -> int:
+    if not 0 <= args.smoothing <= 0.999:
+        raise CliError("--smoothing must be between 0 and 0.999")
+    p = _open(args)
+    logdir, runs, colors, width, height = p.logdir, p.runs, p.colors, p.width, p.height
+    tags = p.tags(lambda run: run.scalars)
     if not tags:
         raise CliError(f"no scalar series match --run {args.run!r} --tag {args.tag!r}", EXIT_NOTHING)
     color = want_color()
@@ -110,14 +136,10 @@ def _console(width: int, color: bool) -> Console:
 
 
 def _pr_curves(args: argparse.Namespace) -> int:
-    run_rx = compile_regex(args.run)
-    tag_rx = compile_regex(args.tag, ignore_case=True)
-    width, height = plot_size(args.width, args.height)
-    logdir = open_logdir(args.logdir)
-    runs = [name for name in logdir.runs if run_rx.search(name)]
-    colors = {name: color_for(i) for i, name in enumerate(logdir.runs)}
-    decoded = {name: read_pr_curves(logdir.runs[name]) for name in runs}
-    tags = sort_tags(t for name in runs for t in pr_curve_tags(logdir.runs[name]) if tag_rx.search(t))
+    p = _open(args)
+    runs, colors, width, height = p.runs, p.colors, p.width, p.height
+    decoded = {name: read_pr_curves(p.logdir.runs[name]) for name in runs}
+    tags = p.tags(pr_curve_tags)
     if not tags:
         raise CliError(f"no PR curves match --run {args.run!r} --tag {args.tag!r}", EXIT_NOTHING)
     console = _console(width, want_color())
@@ -192,13 +214,9 @@ def render_plot(
 
 
 def _histograms(args: argparse.Namespace) -> int:
-    run_rx = compile_regex(args.run)
-    tag_rx = compile_regex(args.tag, ignore_case=True)
-    width, height = plot_size(args.width, args.height)
-    logdir = open_logdir(args.logdir)
-    runs = [name for name in logdir.runs if run_rx.search(name)]
-    colors = {name: color_for(i) for i, name in enumerate(logdir.runs)}  # as the app colours runs
-    tags = sort_tags(t for name in runs for t in logdir.runs[name].histograms if tag_rx.search(t))
+    p = _open(args)
+    logdir, runs, colors, width, height = p.logdir, p.runs, p.colors, p.width, p.height
+    tags = p.tags(lambda run: run.histograms)
     plots = [
         (tag, name)
         for tag in tags
