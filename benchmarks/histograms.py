@@ -30,8 +30,9 @@ import numpy as np
 from textual.app import App, ComposeResult
 
 from tui.model.series import HistogramSeries
+from tui.views.cache import HistogramData
 from tui.widgets.distribution_view import DistributionView
-from tui.widgets.histogram_view import HistogramData, HistogramPlotBase, HistogramView, HistSource
+from tui.widgets.histogram_view import HistogramPlotBase, HistogramView, HistSource
 
 TARGET_MS = 50.0
 

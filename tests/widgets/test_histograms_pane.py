@@ -17,7 +17,8 @@ from tui.render.ridgeline import CURSOR_COLOR
 from tui.render.ticks import format_number
 from tui.render.ticks import slice_labels as labels_for
 from tui.tfevents.writer import EventFileWriter
-from tui.widgets.histogram_view import HistogramData, HistogramView
+from tui.views.cache import HistogramData
+from tui.widgets.histogram_view import HistogramView
 from tui.widgets.histograms_pane import HistogramsPane, latest_shape
 from tui.widgets.run_list import RunList
 

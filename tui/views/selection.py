@@ -86,6 +86,11 @@ class PaneContext:
         """TensorBoard's tag filter: a case-insensitive regex search; empty matches all."""
         return filter_matches(self.tag_regex, tag, ignore_case=True)
 
+    @property
+    def tags_source(self) -> tuple:
+        """What :meth:`visible_tags` depends on: a cache of its answer is valid while this is equal."""
+        return (self.generation, self.runs, self.tag_regex, id(self.logdir))
+
     def visible_tags(self, store: str) -> list[str]:
         """Tags of one kind (``store`` names a Run dict: "scalars", "histograms", ...) that some
         visible run holds and the tag filter lets through, unordered (callers sort them)."""

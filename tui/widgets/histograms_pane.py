@@ -21,6 +21,7 @@ from textual.containers import Container
 from tui.model.histograms import global_range, rebin, widen_range
 from tui.model.tags import group_tags
 from tui.render.sparkline import sparkline
+from tui.views.cache import LruCache
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.histogram_view import HistogramPlotBase, HistogramView, HistSource
@@ -97,8 +98,7 @@ class HistogramPaneBase(Pane):
         self.side_by_side = False
         #: A run chosen with n/N, until the runs pane's highlight changes (the app follows FocusRun).
         self._run_choice: str | None = None
-        self._tags_key: tuple | None = None
-        self._tags: list[str] = []
+        self._tags: LruCache[str, list[str]] = LruCache(1)
         self._info_cache: dict[tuple, TagInfo] = {}
         #: The tags list shows (and answers with) inert names; this maps them back to the logged tags.
         self._real: dict[str, str] = {}
@@ -139,11 +139,7 @@ class HistogramPaneBase(Pane):
         self._refresh_view(new)
 
     def _histogram_tags(self, ctx: PaneContext) -> list[str]:
-        key = (ctx.generation, ctx.runs, ctx.tag_regex, id(ctx.logdir))
-        if key != self._tags_key:
-            self._tags = ctx.visible_tags("histograms")
-            self._tags_key = key
-        return self._tags
+        return self._tags.derive("histograms", ctx.tags_source, lambda: ctx.visible_tags("histograms"))
 
     def runs_with(self, tag: str) -> list[str]:
         """Visible runs holding ``tag``, in the runs pane's order."""

@@ -15,6 +15,7 @@ from textual.containers import Container
 
 from tui.model.tags import group_tags
 from tui.render.sparkline import sparkline
+from tui.views.cache import LruCache
 from tui.views.selection import PaneContext
 from tui.widgets.chart_grid import ChartGrid
 from tui.widgets.pane import Pane
@@ -81,8 +82,7 @@ class ScalarsPane(Pane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.grid_mode = False
-        self._tags_key: tuple | None = None
-        self._tags: list[str] = []
+        self._tags: LruCache[str, list[str]] = LruCache(1)
         self._info_cache: dict[tuple, TagInfo] = {}
 
     def compose(self) -> ComposeResult:
@@ -107,11 +107,7 @@ class ScalarsPane(Pane):
         self._refresh_view(new)
 
     def _scalar_tags(self, ctx: PaneContext) -> list[str]:
-        key = (ctx.generation, ctx.runs, ctx.tag_regex, id(ctx.logdir))
-        if key != self._tags_key:
-            self._tags = ctx.visible_tags("scalars")
-            self._tags_key = key
-        return self._tags
+        return self._tags.derive("scalars", ctx.tags_source, lambda: ctx.visible_tags("scalars"))
 
     def sources(self, tag: str) -> list[ChartSource]:
         """Every visible run's series of ``tag``, in the runs pane's order."""
