@@ -19,7 +19,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -28,6 +28,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
 from textual.signal import Signal
@@ -54,6 +55,7 @@ from tui.widgets.histograms_pane import HistogramsPane
 from tui.widgets.hparams_pane import HParamsPane
 from tui.widgets.image_view import prepare_terminal_graphics
 from tui.widgets.images_pane import ImagesPane
+from tui.widgets.inert_lines import InertLines
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.more_pane import MorePane
 from tui.widgets.pane import Pane
@@ -216,11 +218,17 @@ class TbtuiApp(App[int]):
         #: The first uncaught error, if one ended the app: :func:`run_app` raises it after the terminal
         #: is restored, so the command line reports it (one line, the traceback in a file, exit 70).
         self.crash: Exception | None = None
+        self._inert_lines = InertLines()
 
     def _make_pane(self, spec: TabSpec) -> Pane:
         if spec.pane is GraphPane:
             return GraphPane(id=f"pane-{spec.id}", cache=self.graph_cache)
         return spec.pane(id=f"pane-{spec.id}")
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters (colour, NO_COLOR) after the terminal boundary: no control character
+        from any widget reaches the terminal (see tui/widgets/inert_lines.py)."""
+        return [self._inert_lines, *super().get_line_filters()]
 
     @property
     def is_settled(self) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Inert", "inert", "json_escaped"]
+__all__ = ["Inert", "inert", "json_escaped", "visible"]
 
 # C0 controls (tab and newline handled separately), DEL, C1 controls; bidi marks, embeddings, overrides
 # and isolates that can disguise text direction (U+061C, U+200E/F, U+202A-E, U+2066-9); zero-width
@@ -45,6 +45,13 @@ def json_escaped(text: str) -> str:
     is valid UTF-8 that shows nothing hidden on a terminal. ``text`` must be JSON: outside strings it
     holds none of these characters, so every replacement lands inside a string."""
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def visible(text: str) -> str:
+    """``text`` with every control, bidi, zero-width and separator character and every lone surrogate
+    written as its escape (``\\x1b``), and nothing else changed (not even newlines). What the
+    terminal boundary applies to every cell of the screen (see tui/widgets/inert_lines.py)."""
+    return _CONTROL.sub(_escape, text) if _CONTROL.search(text) else text
 
 
 def inert(text: str, *, one_line: bool = True) -> Inert:
