@@ -58,7 +58,7 @@ from tui.widgets.images_pane import ImagesPane
 from tui.widgets.inert_lines import InertLines
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.more_pane import MorePane
-from tui.widgets.pane import Pane
+from tui.widgets.pane import LazyPane, Pane
 from tui.widgets.pr_curves_pane import PrCurvesPane
 from tui.widgets.run_list import RunList
 from tui.widgets.scalars_pane import ScalarsPane
@@ -251,9 +251,13 @@ class TbtuiApp(App[int]):
             with Vertical(id="main"):
                 yield FilterBar(self.view.run_regex, self.view.tag_regex, id="filter")
                 with TabbedContent(id="tabs"):
+                    # The first tab draws at once; the others mount just after the first screen
+                    # (LazyPane), which shows about half a second sooner for it (a pane is only handed
+                    # a context once it is the active one).
                     for n, spec in enumerate(TABS, start=1):
                         with TabPane(f"{n % 10} {spec.title}", id=spec.id):
-                            yield self.panes[spec.id]
+                            pane = self.panes[spec.id]
+                            yield pane if n == 1 else LazyPane(pane)
         yield StatusBar(id="status")
         yield KeyBar(id="keys")  # not Textual's Footer: it leaks its keys on every focus change
 
@@ -347,7 +351,13 @@ class TbtuiApp(App[int]):
     @property
     def active_pane(self) -> Pane | None:
         active = self.query_one(TabbedContent).active
-        return self.panes.get(active) if active else None
+        pane = self.panes.get(active) if active else None
+        return pane if pane is not None and pane.is_mounted else None  # a Lazy tab not mounted yet
+
+    def on_pane_mounted(self, event: Pane.Mounted) -> None:
+        with contextlib.suppress(NoMatches):  # (the app may be closing: its widgets are going)
+            if event.pane.context is None and event.pane is self.active_pane:
+                self._push()
 
     def _push(self) -> None:
         """Hand the current state to the runs pane, the status bar and the active tab."""
@@ -584,7 +594,11 @@ class TbtuiApp(App[int]):
     def _dashboard_follow_tabs(self, dash: Dashboard) -> None:
         """Open the dashboard on the tags selected in the Scalars and Histograms tabs."""
         dash.context = self.context()
-        dash.follow_tags(self.panes["scalars"].selected_tag, self.panes["histograms"].selected_tag)
+        scalars, histograms = (self.panes[tab] for tab in ("scalars", "histograms"))
+        dash.follow_tags(
+            scalars.selected_tag if scalars.is_mounted else None,
+            histograms.selected_tag if histograms.is_mounted else None,  # (a Lazy tab: see compose)
+        )
 
     def _focus_dashboard(self) -> None:
         dash = self.dashboard

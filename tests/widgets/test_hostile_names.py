@@ -27,7 +27,7 @@ HOSTILE = "\x1b[2J\x1b]52;c;ZXZpbA==\x07\x1b]0;pwned\x07\x9b31m\u202eevil\u200b\
 FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
-def hostile_logdir(root) -> str:
+def hostile_logdir(root, *, plugins: bool = True) -> str:
     run = root / f"run{HOSTILE}"
     graph = graph_pb2.GraphDef()
     graph.node.add(name=f"scope{HOSTILE}/a", op=f"Const{HOSTILE}")
@@ -43,7 +43,8 @@ def hostile_logdir(root) -> str:
         w.add_graph(graph)
         for tag, content in demo_hparams(f"model{HOSTILE}", 0.1, 1):
             w.add_hparams(content, tag)
-    _plugins(root / f"plugins{HOSTILE}")
+    if plugins:
+        _plugins(root / f"plugins{HOSTILE}")
     return str(root)
 
 
@@ -131,7 +132,7 @@ async def test_chart_grid_titles_and_cursor_readout_show_names_inert(tmp_path, t
     from tui.widgets.scalar_chart import ScalarChart
     from tui.widgets.tag_list import TagList
 
-    app = TbtuiApp(hostile_logdir(tmp_path))
+    app = TbtuiApp(hostile_logdir(tmp_path, plugins=False))
     async with app.run_test(size=(140, 40)) as pilot:
         await tb.wait_for(pilot, lambda: app.is_settled and len(app.logdir.runs) == 1, what="loaded")
         chart = app.query_one(ScalarChart)

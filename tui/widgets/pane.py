@@ -13,13 +13,14 @@ p, s, x, y, i, o, a, d) are taken. Styles go in the widget's ``DEFAULT_CSS``.
 
 from __future__ import annotations
 
+from textual.lazy import Lazy
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.views.selection import PaneContext
 
-__all__ = ["Pane"]
+__all__ = ["LazyPane", "Pane"]
 
 
 class Pane(Widget):
@@ -55,9 +56,39 @@ class Pane(Widget):
             self.runs = runs
             self.source = source
 
+    class Mounted(Message):
+        """The pane is in the DOM: the tabs but the first mount lazily, just after the first screen,
+        so one activated before that is handed its context now."""
+
+        def __init__(self, pane: Pane) -> None:
+            super().__init__()
+            self.pane = pane
+
+    def on_mount(self) -> None:
+        self.post_message(self.Mounted(self))
+
     class Ready(Message):
         """The pane has focusable content now (after preparing it in a worker): focus may move in."""
 
         def __init__(self, pane: Pane) -> None:
             super().__init__()
             self.pane = pane
+
+
+class LazyPane(Lazy):
+    """Textual's :class:`~textual.lazy.Lazy` for a tab's pane (mounted just after the first screen),
+    without its race: when the app quits before the deferred mount runs, the tab is going and the
+    pane is simply not mounted (Textual 8's Lazy raises MountError there, ending the app with an
+    error on a quick ``q``)."""
+
+    async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
+        parent = self.parent
+        if not isinstance(parent, Widget):
+            return
+
+        async def mount() -> None:
+            if parent.is_mounted and self.is_attached:
+                await parent.mount(self._replace_widget, after=self)
+                await self.remove()
+
+        self.call_after_refresh(mount)
