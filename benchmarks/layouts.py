@@ -4,7 +4,7 @@ A reader's speed depends on the exact bytes of each record: which fields are pre
 order, whether the plugin metadata is repeated, how long the tags are. The project's own writer is
 not what training code runs, so the load benchmark writes what the real writers write, byte for
 byte, and checks that claim against the real libraries (``check_*`` below, run by
-``python benchmarks/load.py --check`` and by tests/bench/test_layouts.py).
+``python benchmarks/load.py --check`` and by tests/benchmarks/test_layouts.py).
 
 Writing tens of millions of records through protobuf would take minutes, so records are built as
 rows of a uint8 matrix, one matrix per record *shape* (tag length, step varint length, which

@@ -99,6 +99,13 @@ def check_checkout(checkout: Path, env: dict[str, str], cwd: Path) -> str:
     return str(got)
 
 
+def checked_env(checkout: Path, scratch: Path, term: str = "xterm-256color") -> dict[str, str]:
+    """:func:`child_env`, after :func:`check_checkout` proved it runs the app of ``checkout``."""
+    env = child_env(checkout, scratch, term)
+    check_checkout(checkout, env, scratch)
+    return env
+
+
 class HarnessError(RuntimeError):
     """The benchmark itself could not measure (the app did not start, died, or a tool failed)."""
 
@@ -167,6 +174,21 @@ class PtyApp:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def check_alive(self, when: str) -> None:
+        """Raise :class:`HarnessError` with the app's last output if it has exited."""
+        if not self.alive():
+            tail = self.tail(1500).decode("utf-8", "replace")
+            raise HarnessError(f"the app exited {when} (status {self.returncode}); its last output:\n{tail}")
+
+    def wait_started(self, timeout: float, settle: float) -> None:
+        """Wait for the first screen and then ``settle`` s of silence; raise if either never comes."""
+        if self.first_output_after(self.started, timeout) is None:
+            self.check_alive("at startup")
+            raise HarnessError(f"the app wrote nothing in {timeout:.0f} s")
+        if self.wait_quiet(settle, timeout) is None:
+            raise HarnessError(f"the screen never settled ({settle} s of silence) at startup")
+        self.check_alive("at startup")
 
     def alive(self) -> bool:
         """True while the child runs (reaps it, and records its exit status, once it is gone)."""

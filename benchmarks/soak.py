@@ -65,8 +65,7 @@ from ptyapp import (  # noqa: E402 - benchmarks/ is not a package
     HarnessError,
     PtyApp,
     app_argv,
-    check_checkout,
-    child_env,
+    checked_env,
     git_label,
     interrupts_as_keyboard_interrupt,
     loadavg,
@@ -270,19 +269,13 @@ def run_soak(args: argparse.Namespace) -> tuple[Soak, PtyApp]:
     soak.keys = key_sequence(args.keys + args.quiet_keys, args.seed)
     checkout = (args.checkout or REPO).resolve()
     with scratch_dir("tbtui-soak-") as tmp:
-        env = child_env(checkout, tmp)
-        check_checkout(checkout, env, tmp)
+        env = checked_env(checkout, tmp)
         logdir = tmp / "logdir"
         cols, rows = args.size
         with Writers(logdir, args) as writers:
             app = PtyApp(app_argv(logdir), cols=cols, rows=rows, env=env, cwd=tmp)
             with app:
-                if app.first_output_after(app.started, args.startup_timeout) is None:
-                    _check_alive(app, "at startup")
-                    raise HarnessError(f"the app wrote nothing in {args.startup_timeout:.0f} s")
-                if app.wait_quiet(args.settle, args.startup_timeout) is None:
-                    raise HarnessError("the screen never settled at startup")
-                _check_alive(app, "at startup")
+                app.wait_started(args.startup_timeout, args.settle)
                 sampler = Sampler(app.pid, args.sample, writers.points, soak)
                 first = sampler.now()
                 sampler.start()
@@ -328,7 +321,7 @@ def _stretches(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namespa
                 time.sleep(max(0.0, seg_start + j * length / count - time.monotonic()))
                 if time.monotonic() >= seg_end:
                     break
-                _check_alive(app, "during the soak")
+                app.check_alive("during the soak")
                 t = app.write(keys[sent])
                 soak.key_times.append(t)
                 sent += 1
@@ -344,9 +337,9 @@ def _stretches(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namespa
             per = math.ceil(len(keys) / key_stretches)
             soak.probe_times += [seg_start + rng.random() * length for _ in range(per)]
         app.wait_for(lambda: app.eof, max(0.0, seg_end - time.monotonic()))  # early only if it dies
-        _check_alive(app, "during the soak")
+        app.check_alive("during the soak")
         soak.segments.append((a, sampler.now(), with_keys))
-    _check_alive(app, "during the soak")
+    app.check_alive("during the soak")
 
 
 def _quiet_keys(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namespace) -> None:
@@ -377,7 +370,7 @@ def _quiet_keys(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namesp
         else:
             soak.quiet_latency_ms.append(latency)
         wait_idle(app, args.quiet, 30, since=first or t)
-        _check_alive(app, "during the quiet keys")
+        app.check_alive("during the quiet keys")
         sampler.keys += 1
     after = sampler.now()
     soak.quiet_rss = (before, after)
@@ -401,12 +394,6 @@ def wait_idle(app: PtyApp, quiet: float, timeout: float, since: float | None = N
             return app.last_output() or since
         since = None
     return None
-
-
-def _check_alive(app: PtyApp, when: str) -> None:
-    if not app.alive():
-        tail = app.tail(1500).decode("utf-8", "replace")
-        raise HarnessError(f"the app exited {when} (status {app.returncode}); its last output:\n{tail}")
 
 
 # -- report -------------------------------------------------------------------------------------

@@ -55,8 +55,7 @@ from ptyapp import (  # noqa: E402 - benchmarks/ is not a package
     HarnessError,
     PtyApp,
     app_argv,
-    check_checkout,
-    child_env,
+    checked_env,
     export_rev,
     git_label,
     interrupts_as_keyboard_interrupt,
@@ -114,8 +113,7 @@ def measure(target: Target, cols: int, rows: int, args: argparse.Namespace) -> R
 
     res = Result(target.label, f"{cols}x{rows}")
     with scratch_dir("tbtui-bytes-") as tmp:
-        env = child_env(target.path, tmp, term=args.term)
-        check_checkout(target.path, env, tmp)
+        env = checked_env(target.path, tmp, term=args.term)
         wall0 = time.time() - args.steps
         with EventFileWriter(str(tmp / "logdir" / "run"), legacy=True) as writer:
             for s in range(args.steps):
@@ -137,7 +135,7 @@ def measure(target: Target, cols: int, rows: int, args: argparse.Namespace) -> R
                     step += 1
                     first = app.first_output_after(last_write, args.timeout)
                     end = app.wait_quiet(args.quiet, args.timeout, since=last_write)
-                    _check_alive(app, "during the updates")
+                    app.check_alive("during the updates")
                     if first is None:
                         res.silent += 1
                     else:
@@ -153,12 +151,7 @@ def measure(target: Target, cols: int, rows: int, args: argparse.Namespace) -> R
 
 
 def _startup(app: PtyApp, res: Result, args: argparse.Namespace) -> None:
-    if app.first_output_after(app.started, args.startup_timeout) is None:
-        _check_alive(app, "at startup")
-        raise HarnessError(f"the app wrote nothing in {args.startup_timeout:.0f} s")
-    if app.wait_quiet(args.settle, args.startup_timeout) is None:
-        raise HarnessError(f"the screen never settled ({args.settle} s of silence) at startup")
-    _check_alive(app, "at startup")
+    app.wait_started(args.startup_timeout, args.settle)
     res.startup_bytes = app.total
     res.startup_seconds = (app.last_output() or app.started) - app.started
     res.tag_on_screen = TAG.encode() in app.tail(1 << 20)
@@ -168,7 +161,7 @@ def _idle(app: PtyApp, seconds: float) -> float:
     """Bytes per second written while nothing changes, over ``seconds``."""
     t0 = time.monotonic()
     app.wait_for(lambda: app.eof, seconds)  # returns early only if the app dies
-    _check_alive(app, "while idle")
+    app.check_alive("while idle")
     return app.bytes_between(t0, t0 + seconds) / seconds
 
 
@@ -177,12 +170,6 @@ def _dump(folder: Path, res: Result, name: str, app: PtyApp, t0: float, t1: floa
     folder.mkdir(parents=True, exist_ok=True)
     stem = "".join(c if c.isalnum() else "_" for c in f"{res.label}_{res.size}_{name}")
     (folder / f"{stem}.bin").write_bytes(app.data_between(t0, t1 if t1 is not None else float("inf")))
-
-
-def _check_alive(app: PtyApp, when: str) -> None:
-    if not app.alive():
-        tail = app.tail(1500).decode("utf-8", "replace")
-        raise HarnessError(f"the app exited {when} (status {app.returncode}); its last output:\n{tail}")
 
 
 def _fmt(x: float, unit: str = "") -> str:

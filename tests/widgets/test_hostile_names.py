@@ -75,6 +75,11 @@ def _plugins(run) -> None:
     w.close()
 
 
+def shown_kind(more) -> str:
+    """Which kind of item (audio, mesh, projector) the Audio · Mesh · Projector tab shows."""
+    return more.items.get(more.selected[1], ("",))[0] if more.selected is not None else ""
+
+
 def screen_text(app) -> str:
     """What the screen shows, as text (an SVG keeps every character the screen holds)."""
     return app.export_screenshot()
@@ -98,7 +103,7 @@ async def test_no_control_character_reaches_the_screen(tmp_path, tb):
             lst = more.query_one(SeriesList)
             run = next(r.name for r in app.logdir.runs.values() if r.name.startswith("plugins"))
             assert lst.select(run, header), (kind, header)
-            await tb.wait_for(pilot, lambda kind=kind: (more._kind() or ("",))[0] == kind, what=kind)
+            await tb.wait_for(pilot, lambda kind=kind: shown_kind(more) == kind, what=kind)
             await pilot.pause(0.3)
             shown = screen_text(app)
             assert not FORBIDDEN.search(shown), (kind, FORBIDDEN.findall(shown))
