@@ -150,7 +150,7 @@ async def test_chart_grid_titles_and_cursor_readout_show_names_inert(tmp_path, t
         app.query_one(TagList).focus()
         await pilot.press("v")
         grid = app.query_one(ChartGrid)
-        await tb.wait_for(pilot, lambda: grid.display and grid.draw_count > 0, what="grid")
+        await tb.wait_for(pilot, lambda: grid.display and grid.drawn, what="grid")
         await pilot.pause(0.2)
         shown = screen_text(app)
         assert not FORBIDDEN.search(shown), FORBIDDEN.findall(shown)

@@ -324,11 +324,11 @@ async def test_a_huge_text_is_laid_out_in_pages_by_a_worker(tmp_path: Path, monk
     async with app.run_test(size=(120, 40)) as pilot:
         pane.context = context(ld)
         await pilot.pause()
+        main = threading.main_thread().name
         for _ in range(200):
-            if pane.rendered_count and not pane.rendering:
+            if any(t != main for t, _ in laid_out) and not pane.rendering:
                 break
             await pilot.pause(0.05)
-        main = threading.main_thread().name
         on_ui = [n for t, n in laid_out if t == main]
         in_worker = [n for t, n in laid_out if t != main]
         assert on_ui and sum(on_ui) <= text_pane.INLINE_CHARS  # the three small steps

@@ -203,7 +203,6 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         self.readout_height = 0
         #: Runs drawn in the last frame, in panel order.
         self.shown_runs: list[str] = []
-        self.worker_count = 0
         self._key: tuple | None = None
         self._pending: tuple | None = None
         self._pending_data: tuple = ()
@@ -311,7 +310,6 @@ class HistogramPlotBase(LineWidget, can_focus=True):
             return  # the running worker's Prepared message redraws; new steps then cost only themselves
         self._pending = key
         self._pending_data = key[:2]
-        self.worker_count += 1
 
         def work() -> None:
             error = None

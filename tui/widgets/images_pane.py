@@ -127,8 +127,6 @@ class ImagesPane(SeriesPane):
         self.sample = 0
         self._requests: NewestOnly[_Request] = NewestOnly()
         self._key: tuple | None = None  # what the views should show now
-        #: Images decoded by the worker so far (tests and benchmarks wait on it).
-        self.decoded_count = 0
 
     @property
     def decoding(self) -> bool:
@@ -228,7 +226,6 @@ class ImagesPane(SeriesPane):
 
     def on_images_pane_decoded(self, message: Decoded) -> None:
         message.stop()
-        self.decoded_count += 1
         if message.key == self._key:
             self._draw(message.images)
 

@@ -34,8 +34,6 @@ class LineWidget(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._strips: list[Strip] = []
-        #: How many frames were drawn (a redraw that changes nothing does not count).
-        self.draw_count = 0
 
     def draw(self) -> None:
         """Prepare the current frame (cheap when nothing changed)."""
@@ -46,7 +44,6 @@ class LineWidget(Widget):
         console = self.app.console
         w, base = self.size.width, self.rich_style
         self._strips = [text_strip(t, console, w).apply_style(base).crop(0, w) for t in lines]
-        self.draw_count += 1
 
     @property
     def drawn(self) -> bool:

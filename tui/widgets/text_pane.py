@@ -224,8 +224,6 @@ class TextPane(SeriesPane):
         self._laid_out: OrderedDict[tuple, _Lines | Text] = OrderedDict()  # worker results, a few pages
         self._lock = threading.Lock()  # guards _laid_out, which the worker fills
         self._requests: NewestOnly[tuple[tuple, list[tuple]]] = NewestOnly()
-        #: Entries the worker has laid out (tests and benchmarks wait on it).
-        self.rendered_count = 0
 
     @property
     def rendering(self) -> bool:
@@ -392,7 +390,6 @@ class TextPane(SeriesPane):
 
     def on_text_pane_rendered(self, message: Rendered) -> None:
         message.stop()
-        self.rendered_count += 1
         self._set_pages(message.entry, self._text_pages.get(message.entry, (0, 1))[0], message.pages)
         if message.key == self._page_key:
             entries = list(self.query(".text-pane-entry").results(Static))
