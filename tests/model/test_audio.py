@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tui.model.audio import audio_player, clips_of, decode_wav, envelope, read_audio
 from tui.model.logdir import Logdir
-from tui.model.series import BlobSeries
+from tui.model.payloads import BlobSeries
 
 
 def _tensorboards_blobs(oracle, logdir: Path, run: str, tag: str) -> list[tuple[int, bytes]]:

@@ -222,7 +222,7 @@ def assert_same_run(got: Run, want: Run) -> None:
         other = got.blobs[tag]
         assert (other.plugin, other.steps_list) == (blob.plugin, blob.steps_list)
         assert _bits(np.array(other.walls, dtype=np.float64)) == _bits(np.array(blob.walls, dtype=np.float64))
-        assert _same_items(other.items, blob.items), tag
+        assert _same_items(list(other.items), list(blob.items)), tag
     assert list(got.histograms) == list(want.histograms)
     for tag, hist in want.histograms.items():
         g, w = got.histograms[tag].snapshot(), hist.snapshot()

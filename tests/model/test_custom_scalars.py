@@ -18,7 +18,7 @@ from tui.model.custom_scalars import (
     run_layout,
 )
 from tui.model.logdir import Logdir, Run
-from tui.model.series import BlobSeries
+from tui.model.payloads import BlobSeries
 from tui.tfevents.proto import plugins_pb2
 
 

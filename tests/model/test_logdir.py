@@ -152,11 +152,12 @@ def test_progressive_loading_respects_the_budget(tmp_path: Path) -> None:
 
 
 def test_blob_series_snapshot_is_consistent_while_a_thread_appends_and_purges():
-    """A purge swaps the columns in one store and an append grows items last: a reader never sees
-    steps, wall times and items of different points."""
+    """An append publishes a written row, a purge swaps in fresh rows, each with one store: a
+    reader's snapshot never sees steps, wall times and payloads of different points, nor rows
+    change under it."""
     import threading
 
-    from tui.model.series import BlobSeries
+    from tui.model.payloads import BlobSeries
 
     s = BlobSeries("text")
 
@@ -170,8 +171,9 @@ def test_blob_series_snapshot_is_consistent_while_a_thread_appends_and_purges():
     t.start()
     checked = 0
     while t.is_alive() or not checked:
-        steps, walls, items, _version = s.snapshot()
-        assert len(steps) == len(walls) == len(items)
-        assert all(items[i] == f"item {st}" and walls[i] == st for i, st in enumerate(steps))
+        snap = s.snapshot()
+        steps, walls = snap.steps.tolist(), snap.walls.tolist()
+        assert all(snap.load(i) == f"item {st}" and walls[i] == st for i, st in enumerate(steps))
+        assert snap.steps.tolist() == steps  # nothing the snapshot holds was written again
         checked += 1
     t.join()

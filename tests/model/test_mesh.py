@@ -9,7 +9,7 @@ import pytest
 
 from tui.model.logdir import Logdir, Run
 from tui.model.mesh import VIEWS, bounding_box, mesh_names, project, read_meshes, rotation
-from tui.model.series import BlobSeries
+from tui.model.payloads import BlobSeries
 from tui.tfevents.decode import Metadata
 from tui.tfevents.proto import plugins_pb2
 

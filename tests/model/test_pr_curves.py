@@ -78,8 +78,8 @@ def test_slider_picks_the_step_at_or_before() -> None:
     "bad", [np.zeros((5, 3)), np.zeros(6), np.zeros((6, 0)), np.array([[b"x"] * 3] * 6, dtype=object)]
 )
 def test_a_bad_tensor_is_a_problem_not_a_crash(bad: np.ndarray) -> None:
+    from tui.model.payloads import BlobSeries
     from tui.model.pr_curves import curves_of
-    from tui.model.series import BlobSeries
 
     s = BlobSeries("pr_curves")
     s.append(1, 0.0, bad)

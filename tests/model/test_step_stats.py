@@ -105,7 +105,7 @@ def test_corpus_profiler_metadata_has_a_device_and_no_nodes() -> None:
 
 def test_damaged_run_metadata_is_a_problem() -> None:
     from tui.model.logdir import Run
-    from tui.model.series import BlobSeries
+    from tui.model.payloads import BlobSeries
 
     run = Run("r")
     s = BlobSeries("graph_tagged_run_metadata")

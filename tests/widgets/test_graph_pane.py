@@ -373,7 +373,7 @@ async def test_graph_selector_and_cache(tf2: Logdir) -> None:
         assert pane.graph_name == "forward_trace" and select.value == "forward_trace"
         # The same graph again (usually the cached parse itself; under load a late context may
         # re-key it, so compare what is shown rather than object identity).
-        assert pane.parsed is not None and pane.parsed.data == first.data
+        assert pane.parsed is not None and pane.parsed.key == first.key
         first = pane.parsed
         assert not [w for w in app.workers if w.group == "graph-parse" and not w.is_finished]
         # A new context about something else (more data arrived) keeps the graph as it is.

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tui.model.logdir import Run
-from tui.model.series import BlobSeries
+from tui.model.payloads import BlobSeries
 from tui.tfevents.decode import AUDIO
 
 __all__ = [
@@ -171,12 +171,16 @@ def _entries(item: object) -> list[tuple[bytes, str]]:
 
 
 def clips_of(tag: str, series: BlobSeries) -> tuple[list[AudioClip], list[str]]:
-    """Every clip of an audio BlobSeries, steps in logged order, and the problems met."""
+    """Every clip of an audio BlobSeries, steps in logged order, and the problems met.
+
+    Reads every step's payload from its event file (blocking: call it in a worker).
+    """
     clips: list[AudioClip] = []
     problems: list[str] = []
-    for step, wall, item in zip(series.steps_list, series.walls, series.items, strict=False):
+    index = series.snapshot()
+    for i, (step, wall) in enumerate(zip(index.steps.tolist(), index.walls.tolist(), strict=True)):
         try:
-            entries = _entries(item)
+            entries = _entries(index.load(i))
         except ValueError as e:
             problems.append(f"{tag} step {step}: {e}")
             continue

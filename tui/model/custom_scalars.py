@@ -122,9 +122,13 @@ def _layout_bytes(item: object) -> bytes | None:
 def run_layout(run: Run) -> CustomLayout | None:
     """The layout ``run`` stores (TensorBoard reads the first one logged), None if it has none."""
     series = run.blobs.get(CONFIG_TAG)
-    if series is None or not series.items:
+    index = series.snapshot() if series is not None else None
+    if index is None or not len(index):
         return None
-    raw = _layout_bytes(series.items[0])
+    item, why = index.try_load(0)  # small: in the payload LRU since it was read, as a rule
+    if why is not None:
+        return CustomLayout(problems=(f"{run.name}: the custom scalars layout cannot be read again: {why}",))
+    raw = _layout_bytes(item)
     if raw is None:
         return CustomLayout(problems=(f"{run.name}: the custom scalars layout is not a string tensor",))
     try:

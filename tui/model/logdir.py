@@ -20,7 +20,18 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from tui.model.series import BlobSeries, HistogramSeries, ScalarSeries
+from tui.model.payloads import (
+    GRAPH_DEF,
+    WARM_BYTES,
+    BlobSeries,
+    PayloadFile,
+    PayloadIndex,
+    PayloadUnavailable,
+    image_dims,
+    one_point,
+    payload_size,
+)
+from tui.model.series import HistogramSeries, ScalarSeries
 from tui.model.storage import RemoteStorage, StorageError, local_path, open_storage
 from tui.tfevents import columnar, decode
 from tui.tfevents.decode import Metadata
@@ -164,8 +175,12 @@ def _list(path: str, rel: str, ancestors: set[str], mtime_ns: int) -> _Listing |
                 continue
         subdirs.append(e.name)
     prefix = "" if rel == "." else f"{rel}/"
-    children = [(os.path.join(path, d), prefix + d) for d in sorted(subdirs)]
-    return _Listing(mtime_ns, path, children, [os.path.join(path, f) for f in sorted(files)], problems)
+    # Paths joined by hand: os.path.join was a fifth of a 10,000-run walk.
+    base = path if path.endswith(os.sep) else path + os.sep
+    subdirs.sort()
+    files.sort()
+    children = [(base + d, prefix + d) for d in subdirs]
+    return _Listing(mtime_ns, path, children, [base + f for f in files], problems)
 
 
 def _unfollowable(real: str, ancestors: set[str]) -> str:
@@ -195,18 +210,46 @@ def _why(e: Exception) -> str:
 
 @dataclass(slots=True)
 class GraphEntry:
-    """A graph a run carries, kept as bytes and parsed only when someone looks at it.
+    """A graph a run carries: where its bytes are, read and parsed only when someone looks at it.
 
     ``source`` is "graph_def" (Event.graph_def or a MetaGraphDef's graph), "run_metadata" (a TF2
-    trace: RunMetadata whose function graphs hold the op graph) or "keras" (model JSON).
+    trace: RunMetadata whose function graphs hold the op graph) or "keras" (model JSON). ``ref``
+    is the one-point payload index of the record holding it (payloads.py); ``raw``: bytes made in
+    memory instead (tests). :attr:`data` reads the bytes (blocking: workers, the CLI); :attr:`key`
+    and :attr:`size` say which graph and how large without reading.
     """
 
     name: str
     kind: str  # "op_graph" | "keras_model"
     source: str
     step: int
-    data: bytes
+    raw: bytes | None = None
+    ref: PayloadIndex | None = None
     _nodes: int | None = None
+
+    @property
+    def data(self) -> bytes:
+        """The graph's bytes (read again from its event file; raises PayloadUnavailable)."""
+        if self.raw is not None or self.ref is None:
+            return self.raw or b""
+        item = self.ref.load(0)
+        raw = item if isinstance(item, bytes) else _first_bytes(item)
+        if raw is None:
+            raise PayloadUnavailable("the record no longer holds this graph")
+        return raw
+
+    @property
+    def key(self) -> object:
+        """Which bytes these are, without reading them: equal keys, equal bytes."""
+        if self.ref is None:
+            return self.raw
+        row = self.ref.rows[0]
+        return (self.ref.files[0].serial, int(row["offset"]), int(row["value"]), int(row["crc"]))
+
+    @property
+    def size(self) -> int:
+        """Bytes of the graph (from the index: no read)."""
+        return len(self.raw or b"") if self.ref is None else int(self.ref.rows["size"][0])
 
     @property
     def nodes(self) -> int:
@@ -226,6 +269,7 @@ def keras_layer_count(model: dict) -> int:
 
 
 def count_graph_nodes(entry: GraphEntry) -> int:
+    """Nodes (or layers) of a graph: reads its bytes (blocking). A damaged or unreadable graph has 0."""
     try:
         if entry.source == "graph_def":
             return len(graph_pb2.GraphDef.FromString(entry.data).node)
@@ -260,6 +304,8 @@ class Run:
     gone: bool = False
     _seen_session_start: bool = False
     _most_recent_step: int = -1
+    #: Where this run's payloads are read again from: one PayloadFile per event file (by reader).
+    _payload_files: dict[int, PayloadFile] = field(default_factory=dict, repr=False)
 
     def file_problems(self, path: str) -> list[str]:
         """Problems of one file, including an incomplete last record (normal while a writer runs)."""
@@ -316,7 +362,7 @@ class Run:
         ordinals = frames.ordinals
         c_ord = ordinals[cols.index]
         kinds = np.array([lay.kind for lay in cols.layouts], np.int8)[cols.layout_id]
-        batch = _Batch(cols.tags)
+        batch = _Batch(cols.tags, frames, self._payload_file(frames))
         # Metadata that column rows introduce (simple_value, tensors carrying metadata): a tag's first.
         offers: list[tuple[int, str, Metadata]] = []
         for tid, r in _first_rows(cols.tag_id, kinds != columnar.TENSOR, len(cols.tags)):
@@ -365,6 +411,16 @@ class Run:
         self.metadata = md.known  # a new dict only if the batch added tags: published once per batch
         self._apply(batch)
         self.version += 1
+
+    def _payload_file(self, frames: Frames) -> PayloadFile:
+        """The PayloadFile of the file ``frames`` came from (records from no file: their bytes)."""
+        reader = frames.origin
+        if reader is None:
+            return PayloadFile(data=frames.data, base=frames.base)
+        pf = self._payload_files.get(id(reader))
+        if pf is None or pf.reader is not reader:
+            pf = self._payload_files[id(reader)] = PayloadFile(reader)
+        return pf
 
     def _apply(self, b: _Batch) -> None:
         if b.file_version is not None:
@@ -443,11 +499,11 @@ class Run:
             self.histograms = {**self.histograms, **hists}
         blobs: dict[str, BlobSeries] = {}
         for tag, bitems in b.blobs.items():
-            for _, step, wall, plugin, item in _between(bitems, lo, hi):
+            for _, step, wall, plugin, (ref, small) in _between(bitems, lo, hi):
                 bs = self.blobs.get(tag) or blobs.get(tag)
                 if bs is None:
                     bs = blobs[tag] = BlobSeries(plugin)
-                bs.append(step, wall, item)
+                bs.add(b.payload_file, step, wall, *ref, plugin=plugin, warm=small)
         if blobs:
             self.blobs = {**self.blobs, **blobs}
 
@@ -519,7 +575,7 @@ def _parse(
 
 def _store(batch: _Batch, frames: Frames, i: int, ordinal: int, info: decode.EventInfo) -> None:
     try:
-        batch.event(ordinal, info)
+        batch.event(ordinal, info, i)
     except Exception as e:  # a value shaped like nothing its plugin stores
         frames.problem(i, f"cannot store its values ({_why(e)}), record skipped")
 
@@ -532,7 +588,9 @@ class _Batch:
     file order, tags in the order they first appear.
     """
 
-    def __init__(self, tags: list[str]) -> None:
+    def __init__(self, tags: list[str], frames: Frames, payload_file: PayloadFile) -> None:
+        self._frames = frames
+        self.payload_file = payload_file
         self._tags = list(tags)
         self._tag_ids = {t: i for i, t in enumerate(self._tags)}
         # Scalar points from protobuf: tag id, ordinal, step, wall time, value, written wide.
@@ -552,7 +610,12 @@ class _Batch:
         self._walls: list[tuple[int, float]] = []  # (ordinal, wall) of the first, then min and max
         self.scalars: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         self.histograms: dict[str, list[tuple[int, int, float, np.ndarray]]] = defaultdict(list)
-        self.blobs: dict[str, list[tuple[int, int, float, str, object]]] = defaultdict(list)
+        # Blob points: (ordinal, step, wall, plugin, ((offset, length, value, size, crc, width,
+        # height, samples), small payload or None)): where the payload is and its small metadata;
+        # a large payload itself is dropped with the batch.
+        self.blobs: dict[str, list[tuple[int, int, float, str, tuple[tuple[int, ...], object]]]] = (
+            defaultdict(list)
+        )
         self.graphs: dict[str, GraphEntry] = {}
         self.session_starts: list[tuple[int, int]] = []
         self.file_version: str | None = None
@@ -598,7 +661,24 @@ class _Batch:
                 self._wall(_NEVER, float(w.min()))
                 self._wall(_NEVER, float(w.max()))
 
-    def event(self, ordinal: int, info: decode.EventInfo) -> None:
+    def _ref(self, i: int, value: int, plugin: str, item: object) -> tuple[tuple[int, ...], object]:
+        """Where record ``i``'s value ``value`` is and its small metadata (see payloads.INDEX_DTYPE),
+        and the payload itself if it is small enough to keep decoded (payloads.WARM_BYTES)."""
+        f = self._frames
+        start, length = int(f.starts[i]), int(f.lengths[i])
+        crc = int.from_bytes(f.data[start + length : start + length + 4], "little")
+        size = payload_size(item)
+        ref = (start + f.base - HEADER, length, value, size, crc, *image_dims(item, plugin))
+        return ref, (item if size <= WARM_BYTES else None)
+
+    def _one(self, i: int, value: int, plugin: str, raw: bytes, info: decode.EventInfo) -> PayloadIndex:
+        """A one-point payload index for a graph in record ``i`` (``raw``: its bytes, for the size)."""
+        (offset, length, value, _, crc, *_), _ = self._ref(i, value, plugin, None)  # type: ignore[misc]
+        return one_point(
+            self.payload_file, info.step, info.wall_time, offset, length, value, len(raw), crc, plugin
+        )
+
+    def event(self, ordinal: int, info: decode.EventInfo, i: int = -1) -> None:
         if info.wall_time:
             self._wall(ordinal, info.wall_time)
         if info.file_version is not None:
@@ -609,11 +689,18 @@ class _Batch:
             self.session_starts.append((ordinal, info.step))
         if info.graph_def is not None:
             self.graphs[decode.RUN_GRAPH_TAG] = GraphEntry(
-                decode.RUN_GRAPH_TAG, "op_graph", "graph_def", info.step, info.graph_def
+                decode.RUN_GRAPH_TAG,
+                "op_graph",
+                "graph_def",
+                info.step,
+                ref=self._one(i, GRAPH_DEF, decode.GRAPHS, info.graph_def, info),
             )
         if info.tagged_run_metadata is not None:
             tag, data = info.tagged_run_metadata
-            self.blobs[tag].append((ordinal, info.step, info.wall_time, decode.TAGGED_RUN_METADATA, data))
+            plugin = decode.TAGGED_RUN_METADATA
+            self.blobs[tag].append(
+                (ordinal, info.step, info.wall_time, plugin, self._ref(i, -1, plugin, data))
+            )
         if info.graph_def is not None or info.tagged_run_metadata is not None:
             # TensorBoard turns these into summary events too (dataclass_compat.migrate_event), and
             # a summary event moves the step its out-of-order purge compares with.
@@ -623,12 +710,12 @@ class _Batch:
         tags: set[str] = set()
         for d in info.values:
             tags.add(d.tag)
-            self._value(ordinal, info, d)
+            self._value(ordinal, info, d, i)
         self._ev_ords.append(ordinal)
         self._ev_steps.append(info.step)
         self._ev_tags[ordinal] = tags
 
-    def _value(self, ordinal: int, info: decode.EventInfo, d: decode.Decoded) -> None:
+    def _value(self, ordinal: int, info: decode.EventInfo, d: decode.Decoded, i: int) -> None:
         step, wall = info.step, info.wall_time
         if d.plugin == decode.SCALARS and isinstance(d.data, float):
             tid = self._tag_ids.get(d.tag)
@@ -642,12 +729,13 @@ class _Batch:
         elif d.plugin in (decode.RUN_METADATA_GRAPH, decode.RUN_METADATA, decode.KERAS_MODEL):
             raw = _first_bytes(d.data)
             if raw is not None:
+                ref = self._one(i, d.index, d.plugin, raw, info)
                 if d.plugin == decode.KERAS_MODEL:
-                    self.graphs[d.tag] = GraphEntry(d.tag, "keras_model", "keras", step, raw)
+                    self.graphs[d.tag] = GraphEntry(d.tag, "keras_model", "keras", step, ref=ref)
                 else:
-                    self.graphs[d.tag] = GraphEntry(d.tag, "op_graph", "run_metadata", step, raw)
+                    self.graphs[d.tag] = GraphEntry(d.tag, "op_graph", "run_metadata", step, ref=ref)
         else:
-            self.blobs[d.tag].append((ordinal, step, wall, d.plugin, d.data))
+            self.blobs[d.tag].append((ordinal, step, wall, d.plugin, self._ref(i, d.index, d.plugin, d.data)))
 
     def finish(self) -> None:
         """Merge both paths' scalars into per-tag columns; put everything in file order."""

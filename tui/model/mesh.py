@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tui.model.logdir import Run
+from tui.model.payloads import PayloadIndex
 from tui.tfevents.proto import plugins_pb2
 
 __all__ = [
@@ -136,8 +137,11 @@ def _as_batch(arr: object, what: str, dtype: type) -> np.ndarray:
 
 
 def read_meshes(run: Run) -> dict[str, Mesh]:
-    """Every mesh of ``run``: components joined by step (the last logged wins at a repeated step)."""
-    parts: dict[str, dict[int, dict[int, tuple[float, object]]]] = {}
+    """Every mesh of ``run``: components joined by step (the last logged wins at a repeated step).
+
+    Reads the payloads of the steps kept (blocking: call it in a worker).
+    """
+    parts: dict[str, dict[int, dict[int, tuple[float, tuple[PayloadIndex, int]]]]] = {}
     meta: dict[str, tuple[int, dict, list[str]]] = {}
     for tag, series in run.blobs.items():
         md = run.metadata.get(tag)
@@ -147,8 +151,9 @@ def read_meshes(run: Run) -> dict[str, Mesh]:
         if pd is None or pd.content_type not in (_VERTEX, _FACE, _COLOR):
             continue
         by_type = parts.setdefault(pd.name, {})
-        for step, wall, item in zip(series.steps_list, series.walls, series.items, strict=False):
-            by_type.setdefault(int(pd.content_type), {})[step] = (wall, item)
+        index = series.snapshot()  # payloads are read below, only for the steps kept
+        for i, (step, wall) in enumerate(zip(index.steps.tolist(), index.walls.tolist(), strict=True)):
+            by_type.setdefault(int(pd.content_type), {})[step] = (wall, (index, i))
         if pd.name not in meta or pd.content_type == _VERTEX:
             problems: list[str] = []
             try:
@@ -162,11 +167,11 @@ def read_meshes(run: Run) -> dict[str, Mesh]:
         components, config, problems = meta[name]
         steps: list[MeshStep] = []
         faces_at, colors_at = by_type.get(_FACE, {}), by_type.get(_COLOR, {})
-        for step, (wall, item) in sorted(by_type.get(_VERTEX, {}).items()):
-            try:
-                v = _as_batch(item, "vertex", np.float32)
-                f = _as_batch(faces_at[step][1], "face", np.int32) if step in faces_at else None
-                c = _as_batch(colors_at[step][1], "colour", np.uint8) if step in colors_at else None
+        for step, (wall, (index, i)) in sorted(by_type.get(_VERTEX, {}).items()):
+            try:  # a payload that cannot be read again is a PayloadUnavailable, a ValueError
+                v = _as_batch(index.load(i), "vertex", np.float32)
+                f = _as_batch(_load(faces_at[step][1]), "face", np.int32) if step in faces_at else None
+                c = _as_batch(_load(colors_at[step][1]), "colour", np.uint8) if step in colors_at else None
                 if c is not None and c.shape[1] != v.shape[1]:
                     problems.append(f"{name} step {step}: {c.shape[1]} colours for {v.shape[1]} vertices")
                     c = None
@@ -181,6 +186,11 @@ def read_meshes(run: Run) -> dict[str, Mesh]:
             problems.append(f"{name}: no vertices logged")
         out[name] = Mesh(name, components, config, tuple(steps), tuple(problems))
     return out
+
+
+def _load(where: tuple[PayloadIndex, int]) -> object:
+    index, i = where
+    return index.load(i)
 
 
 def bounding_box(vertices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui.model.logdir import Run
-from tui.model.series import BlobSeries
+from tui.model.payloads import BlobSeries
 from tui.tfevents.decode import PR_CURVES, Metadata
 from tui.tfevents.proto import plugins_pb2
 
@@ -155,12 +155,17 @@ def pr_curve(step: int, wall_time: float, data: np.ndarray) -> PrCurve:
 
 
 def curves_of(tag: str, series: BlobSeries, md: Metadata | None = None) -> PrCurveSeries:
-    """Decode every step of a pr_curves BlobSeries; bad steps become problems, never exceptions."""
+    """Decode every step of a pr_curves BlobSeries; bad steps become problems, never exceptions.
+
+    Reads every step's payload from its event file (blocking: call it in a worker); a payload
+    that cannot be read again (PayloadUnavailable, a ValueError) is a problem like a bad one.
+    """
     curves: list[PrCurve] = []
     problems: list[str] = []
-    for step, wall, item in zip(series.steps_list, series.walls, series.items, strict=False):
+    index = series.snapshot()
+    for i, (step, wall) in enumerate(zip(index.steps.tolist(), index.walls.tolist(), strict=True)):
         try:
-            curves.append(pr_curve(step, wall, item))
+            curves.append(pr_curve(step, wall, index.load(i)))
         except (ValueError, TypeError) as e:
             problems.append(f"{tag} step {step}: {e}")
     return PrCurveSeries(tag, num_thresholds(md), tuple(curves), tuple(problems))

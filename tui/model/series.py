@@ -5,12 +5,14 @@ doubling capacity (no Python object per point). Readers on other threads take a 
 columns and their length are published together as one tuple, so a reader never sees a column of
 one length and another of a different length, and a purge swaps in fresh arrays rather than
 shrinking ones a reader may be looking at.
+
+Blob kinds (images, audio, text...) are not here: their points are an index to payloads kept on
+disk, in payloads.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -197,61 +199,3 @@ class HistogramSeries:
     @property
     def steps(self) -> np.ndarray:
         return self._cols[0][: self._cols[4]]
-
-
-class BlobSeries:
-    """Per-step values of any other kind (text, images, pr curves, hparams...): few, so a list.
-
-    The three columns live in one tuple: a purge swaps in a new tuple with one store, and an append
-    grows ``items`` last, so :meth:`snapshot` (which reads the tuple once and cuts to ``items``' length)
-    never sees the columns out of step while the loader thread writes.
-    """
-
-    __slots__ = ("_cols", "plugin", "version")
-
-    def __init__(self, plugin: str) -> None:
-        self.plugin = plugin
-        self._cols: tuple[list[int], list[float], list[Any]] = ([], [], [])
-        self.version = 0
-
-    @property
-    def steps_list(self) -> list[int]:
-        return self._cols[0]
-
-    @property
-    def walls(self) -> list[float]:
-        return self._cols[1]
-
-    @property
-    def items(self) -> list[Any]:
-        return self._cols[2]
-
-    def __len__(self) -> int:
-        return len(self._cols[2])
-
-    def append(self, step: int, wall_time: float, item: Any) -> None:
-        steps, walls, items = self._cols
-        steps.append(step)
-        walls.append(wall_time)
-        items.append(item)
-        self.version += 1
-
-    def snapshot(self) -> tuple[list[int], list[float], list[Any], int]:
-        """Steps, wall times and items of the same points (copies), and the version they belong to."""
-        version = self.version
-        steps, walls, items = self._cols
-        n = len(items)
-        return steps[:n], walls[:n], items[:n], version
-
-    @property
-    def steps(self) -> np.ndarray:
-        return np.asarray(self.steps_list, dtype=np.int64)
-
-    def keep(self, mask: np.ndarray) -> int:
-        steps, walls, items = self._cols
-        dropped = int(len(items) - mask.sum())
-        if dropped:
-            idx = np.flatnonzero(mask).tolist()
-            self._cols = ([steps[i] for i in idx], [walls[i] for i in idx], [items[i] for i in idx])
-            self.version += 1
-        return dropped

@@ -123,18 +123,25 @@ def step_stats(data: bytes, devices: re.Pattern[str] | None = DEVICE_NAME) -> St
 
 def run_step_stats(run: Run) -> tuple[dict[str, StepStats], list[str]]:
     """Step stats of every RunMetadata a run holds that has any: ``tagged_run_metadata`` events (by
-    tag, the last one logged) and run-metadata graphs (by name); and problems with damaged ones."""
+    tag, the last one logged) and run-metadata graphs (by name); and problems with damaged ones.
+
+    Reads those payloads from their event files (blocking: call it in a worker); one that cannot
+    be read again is a problem.
+    """
     sources: dict[str, bytes] = {}
+    problems: list[str] = []
     for tag, series in run.blobs.items():
-        if series.plugin == TAGGED_RUN_METADATA and series.items:
-            item = series.items[-1]
-            if isinstance(item, bytes | bytearray):
+        index = series.snapshot()
+        if series.plugin == TAGGED_RUN_METADATA and len(index):
+            item, why = index.try_load(len(index) - 1)
+            if why is not None:
+                problems.append(f"{tag}: {why}")
+            elif isinstance(item, bytes | bytearray):
                 sources[tag] = bytes(item)
     for name, entry in run.graphs.items():
         if entry.source == "run_metadata":
             sources.setdefault(name, entry.data)
     out: dict[str, StepStats] = {}
-    problems: list[str] = []
     for name, data in sources.items():
         try:
             stats = step_stats(data)

@@ -535,6 +535,13 @@ class RemoteStorage:
                 self._served[path] = _Served(end, tail, ident)
         return out
 
+    def read_at(self, path: str, start: int, n: int) -> bytes:
+        """Bytes ``[start, start + n)`` of ``path`` read again (a payload shown long after its
+        file was read): one ranged request with retries, leaving what :meth:`read` served and
+        fetches ahead alone. Whether they are still the bytes read then is the caller's check
+        (``read_record`` verifies the record's CRCs)."""
+        return self._fetch(path, start, start + n)
+
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 

@@ -230,6 +230,8 @@ class Decoded:
     data: Any
     metadata: Metadata | None = None
     wide: bool = True
+    #: Position of the value in its event's ``summary.value`` (payloads are read again by it).
+    index: int = -1
 
 
 def _num(b: bytes) -> int:
@@ -339,7 +341,7 @@ def decode_event(ev: event_pb2.Event, known: Mapping[str, Metadata]) -> tuple[Ev
     if what == "summary":
         info.has_summary = True
         seen: Mapping[str, Metadata] = known
-        for v in ev.summary.value:
+        for i, v in enumerate(ev.summary.value):
             d, md = decode_value(v, seen)
             tag = d.tag if d is not None else v.tag
             if md is not None and tag not in new_md:
@@ -347,6 +349,7 @@ def decode_event(ev: event_pb2.Event, known: Mapping[str, Metadata]) -> tuple[Ev
                     seen = ChainMap(new_md, known)  # type: ignore[arg-type]
                 new_md[tag] = md
             if d is not None:
+                d.index = i
                 info.values.append(d)
     elif what == "file_version":
         info.file_version = ev.file_version

@@ -86,6 +86,9 @@ class Frames:
     ordinals: np.ndarray
     consumed: int = 0  # bytes of the file these records (and any skipped ones) took up
     report: Callable[[str], None] | None = None  # where problems with these records go (their file's)
+    #: The reader of the file these records came from (None: not read from a file); payloads
+    #: indexed from these records are read again through it.
+    origin: RecordReader | None = None
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -263,13 +266,66 @@ class ByteSource(Protocol):
     ``size`` answers from the source's last listing (-1: gone) and ``replaced`` says whether
     that listing already showed the file replaced (shorter, or different at the same size);
     ``read`` returns bytes ``[start, start + n)``, fewer at the end, and raises
-    :class:`Replaced` when the bytes before ``start`` are no longer the ones read. Other
+    :class:`Replaced` when the bytes before ``start`` are no longer the ones read; ``read_at``
+    reads bytes again for a payload shown later (see :func:`read_record`). Other
     exceptions (a network fault) are the caller's: they say nothing about the file.
     """
 
     def size(self, path: str) -> int: ...
     def replaced(self, path: str) -> str | None: ...
     def read(self, path: str, start: int, n: int) -> bytes: ...
+    def read_at(self, path: str, start: int, n: int) -> bytes:
+        """Bytes ``[start, start + n)`` (fewer at the end) read again for a payload: no state changes."""
+        ...
+
+
+class RecordChanged(Exception):
+    """Raised by :func:`read_record` when the bytes at an offset are no longer the record read there."""
+
+
+def read_record(
+    path: str,
+    offset: int,
+    length: int,
+    *,
+    source: ByteSource | None = None,
+    check_crc: bool = True,
+    expected: int | None = None,
+) -> bytes:
+    """The payload of the record that starts at byte ``offset`` of ``path`` and holds ``length`` bytes.
+
+    Payloads (images, audio...) are indexed when their file is read and fetched again here when
+    shown, so the file may have been rotated, truncated or replaced meanwhile: the record must still
+    be there whole, its length and length CRC must match and (``check_crc``) its data CRC must
+    verify, and its stored data CRC be ``expected`` when given (the one read then: a file rotated
+    or rewritten with a record of the same length at the same place differs there), else
+    :class:`RecordChanged` says what is wrong. One read of exactly the record's bytes,
+    from the local disk or through ``source`` (its ``read_at``, which leaves the source's reading
+    state alone). ``OSError`` (and a source's own errors) are the caller's.
+    """
+    n = HEADER + length + FOOTER
+    if source is None:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            buf = f.read(n)
+    else:
+        buf = source.read_at(path, offset, n)
+    if len(buf) < n:
+        raise RecordChanged(
+            f"the file is shorter than when it was read (truncated or replaced): byte {offset}"
+        )
+    (got,) = _U64.unpack_from(buf, 0)
+    if got != length or crc.masked_crc32c(buf[:8]) != int.from_bytes(buf[8:12], "little"):
+        raise RecordChanged(
+            f"the file no longer holds the record read at byte {offset} (rotated or replaced)"
+        )
+    data = buf[HEADER : HEADER + length]
+    stored = int.from_bytes(buf[HEADER + length :], "little")
+    if expected is not None and stored != expected:
+        raise RecordChanged(f"the file holds another record at byte {offset} now (rotated or rewritten)")
+    if check_crc and crc.masked_crc32c(data) != stored:
+        raise RecordChanged(f"the record at byte {offset} changed since it was read (its data CRC fails now)")
+    return data
 
 
 @dataclass
@@ -600,7 +656,7 @@ class RecordReader:
         self.tail = 0 if self.stopped else rest
         if not len(starts):
             return None
-        return Frames(buf, base, starts, lengths, ordinals, end, self._problem)
+        return Frames(buf, base, starts, lengths, ordinals, end, self._problem, self)
 
     def _damaged(self, at: int) -> None:
         self.stopped = True

@@ -67,9 +67,10 @@ NATURAL_ORDER_MAX = 5000
 
 @dataclass(slots=True)
 class ParsedGraph:
-    """A parse result: the graph and its scope tree, or why there is none. ``data`` is the bytes parsed."""
+    """A parse result: the graph and its scope tree, or why there is none. ``key`` says which bytes
+    were parsed (:attr:`GraphEntry.key`: where they are, so no read is needed to compare)."""
 
-    data: bytes
+    key: object
     graph: OpGraph | None
     tree: ScopeTree | None
     error: str | None = None
@@ -90,8 +91,8 @@ def parse_graph(entry: GraphEntry) -> ParsedGraph:
         tree.children("")
     except Exception as e:  # damaged bytes of any kind: a message, never a crash
         reason = str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
-        return ParsedGraph(entry.data, None, None, reason, time.perf_counter() - start)
-    return ParsedGraph(entry.data, graph, tree, None, time.perf_counter() - start)
+        return ParsedGraph(entry.key, None, None, reason, time.perf_counter() - start)
+    return ParsedGraph(entry.key, graph, tree, None, time.perf_counter() - start)
 
 
 #: Parsed graphs by (run, graph name), each checked against the bytes it was parsed from.
@@ -375,7 +376,7 @@ class GraphPane(Pane):
 
     def _load_stats(self, run) -> None:
         """Parse the run's step stats in a worker when the run or its run metadata changed."""
-        key = (run.name, tuple((n, len(e.data)) for n, e in run.graphs.items()), len(run.blobs))
+        key = (run.name, tuple((n, e.key) for n, e in run.graphs.items()), len(run.blobs))
         if key == self._stats_key:
             return
         self._stats_key = key
@@ -470,7 +471,7 @@ class GraphPane(Pane):
             run == self.run
             and current is not None
             and entry.name == current.name
-            and entry.data == current.data
+            and entry.key == current.key
         ):
             return  # the same graph (the context changed for another reason)
         self._remember_cursor()
@@ -480,13 +481,13 @@ class GraphPane(Pane):
             with select.prevent(Select.Changed):
                 select.value = entry.name
         self._clear_marks()
-        # Usually the very same bytes object (an identity check); equal bytes from a rewrite also count.
-        hit = self.cache.get((run, entry.name), entry.data)
+        # Keyed by where the bytes are (file, record, CRC): the same graph without reading it.
+        hit = self.cache.get((run, entry.name), entry.key)
         if hit is not None:
             self._show(hit)
             return
         self.parsed = None
-        self._message(f"Reading graph {inert(entry.name)} of {inert(run)} ({len(entry.data):,} bytes)…")
+        self._message(f"Reading graph {inert(entry.name)} of {inert(run)} ({entry.size:,} bytes)…")
         self.run_worker(
             lambda: parse_graph(entry),
             name=f"graph {run} {entry.name}",
@@ -507,11 +508,11 @@ class GraphPane(Pane):
         event.stop()
         parsed: ParsedGraph = worker.result
         entry = self.entry
-        if entry is None or self.run is None or parsed.data != entry.data:
+        if entry is None or self.run is None or parsed.key != entry.key:
             return  # an answer to a question nobody asks any more
-        if self.parsed is not None and self.parsed.data == parsed.data:
+        if self.parsed is not None and self.parsed.key == parsed.key:
             return  # a second parse of what is shown (a late context re-asked): keep the tree and cursor
-        self.cache.put((self.run, entry.name), parsed, entry.data)
+        self.cache.put((self.run, entry.name), parsed, entry.key)
         self._show(parsed)
         self.post_message(Pane.Ready(self))
 

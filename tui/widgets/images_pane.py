@@ -33,6 +33,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.model.images import CACHE, INSTALL_HINT, DecodedImage, peek_size
+from tui.model.payloads import PayloadUnavailable
 from tui.tfevents.decode import ImageData
 from tui.views.mailbox import NewestOnly
 from tui.views.safe import inert
@@ -148,11 +149,27 @@ class ImagesPane(SeriesPane):
         empty.update(message)
 
     def show_step(self, view: SeriesView, index: int) -> None:
-        images: list[ImageData] = list(view.items[index] or [])
         empty = self.query_one(".images-pane-empty", Static)
         caption = self.query_one(".images-pane-caption", Static)
         row = self.query_one(".images-pane-row")
         caption.display = True
+        try:
+            ready, item = self.payload(view, index)  # read on demand, in a worker when not in memory
+        except PayloadUnavailable as e:
+            self._key = None
+            row.display, empty.display = False, True
+            caption.update(Text())
+            empty.update(Text(inert(f"cannot read this step's images again: {e}"), style="red"))
+            return
+        if not ready:
+            self._key = None
+            row.display, empty.display = False, True
+            caption.update(Text())
+            rows = view.index.rows[view.order[index]]
+            what = f"{int(rows['samples'])} image(s), {int(rows['width'])}×{int(rows['height'])}"
+            empty.update(Text(f"reading {what} ({_kib(int(rows['size']))})…", style="dim"))
+            return
+        images: list[ImageData] = list(item or [])
         caption.update(self._caption(images))
         if not image_view.graphics_available():
             row.display = False

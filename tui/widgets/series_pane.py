@@ -10,16 +10,21 @@ cards behave the same).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Static
 
 from tui.model.logdir import Run
+from tui.model.payloads import PayloadIndex, PayloadUnavailable
+from tui.views.mailbox import NewestOnly
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.series_list import SeriesEntry, SeriesList
@@ -33,35 +38,71 @@ __all__ = ["SeriesPane", "SeriesView"]
 class SeriesView:
     """A consistent snapshot of one (run, tag) series, its points ordered by step.
 
-    ``steps[i]``, ``walls[i]`` and ``items[i]`` describe the i-th point in step order (ties keep
-    file order). ``version`` changes whenever the series does.
+    ``steps[i]`` and ``walls[i]`` describe the i-th point in step order (ties keep file order);
+    its payload is read on demand: :meth:`cached` answers from the payload LRU without I/O (the
+    UI thread), :meth:`load` reads it (workers), ``items[i]`` is the same blocking read as a
+    sequence. ``version`` changes whenever the series does.
     """
 
     run: str
     tag: str
     steps: tuple[int, ...]
     walls: tuple[float, ...]
-    items: tuple[Any, ...]
+    index: PayloadIndex
+    order: tuple[int, ...]
     version: int
     source: int = 0  # id() of the series object, so a replaced series never looks unchanged
 
     def __len__(self) -> int:
         return len(self.steps)
 
+    @property
+    def items(self) -> Sequence[Any]:
+        """Payloads in step order, each read when indexed (blocking: workers and tests)."""
+        return _Ordered(self)
+
+    def load(self, i: int) -> Any:
+        """Point ``i``'s payload (blocking I/O; raises PayloadUnavailable)."""
+        return self.index.load(self.order[i])
+
+    def cached(self, i: int) -> Any | None:
+        """Point ``i``'s payload if the LRU holds it (no I/O: safe on the UI thread), else None."""
+        return self.index.cached(self.order[i])
+
+    def size(self, i: int) -> int:
+        """Bytes of point ``i``'s payload, from the index (no I/O)."""
+        return int(self.index.rows["size"][self.order[i]])
+
+
+class _Ordered(Sequence[Any]):
+    __slots__ = ("_view",)
+
+    def __init__(self, view: SeriesView) -> None:
+        self._view = view
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._view.load(k) for k in range(*i.indices(len(self)))]
+        return self._view.load(range(len(self))[i])
+
 
 def snapshot(run: Run, tag: str) -> SeriesView | None:
     series = run.blobs.get(tag)
     if series is None:
         return None
-    steps, walls, items, version = series.snapshot()  # consistent while the loader appends or purges
-    order = sorted(range(len(items)), key=steps.__getitem__)
+    index = series.snapshot()  # consistent while the loader appends or purges
+    order = index.by_step()
     return SeriesView(
         run.name,
         tag,
-        tuple(steps[i] for i in order),
-        tuple(walls[i] for i in order),
-        tuple(items[i] for i in order),
-        version,
+        tuple(index.steps[order].tolist()),
+        tuple(index.walls[order].tolist()),
+        index,
+        tuple(order.tolist()),
+        index.version,
         id(series),
     )
 
@@ -80,10 +121,23 @@ class SeriesPane(SteppedPane):
     PLUGIN = ""
     NOUN = "series"
 
+    class Fetched(Message):
+        """The payload worker read point ``key`` (its payload, or why it could not)."""
+
+        def __init__(self, key: tuple, item: Any, error: PayloadUnavailable | None) -> None:
+            super().__init__()
+            self.key = key
+            self.item = item
+            self.error = error
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.view: SeriesView | None = None
         self.index = 0
+        self._fetches: NewestOnly[tuple[tuple, SeriesView, int]] = NewestOnly()
+        self._fetched: tuple[tuple, Any, PayloadUnavailable | None] | None = None
+        #: Payloads the worker has read (tests wait on it).
+        self.fetched_count = 0
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -177,6 +231,49 @@ class SeriesPane(SteppedPane):
             t.append("  ")
             t.append(inert(view.tag))
         self.query_one(".series-pane-title", Static).update(t)
+
+    # -- payloads -------------------------------------------------------------------------------
+
+    def payload(self, view: SeriesView, index: int) -> tuple[bool, Any]:
+        """Point ``index``'s payload if it is in memory: ``(True, payload)``, without I/O.
+
+        Otherwise ``(False, None)``, and the payload worker reads it from its event file; when it
+        arrives :meth:`show_step` is called again and this answers from what was read. Raises
+        PayloadUnavailable when the read found the payload's file changed or gone.
+        """
+        key = (view.run, view.tag, view.source, view.version, index)
+        done = self._fetched
+        if done is not None and done[0] == key:
+            if done[2] is not None:
+                raise done[2]
+            return True, done[1]
+        item = view.cached(index)
+        if item is not None:
+            return True, item
+        if self._fetches.offer((key, view, index)):
+            self._fetch_worker()
+        return False, None
+
+    @work(thread=True, group="payload-read", exit_on_error=False)
+    def _fetch_worker(self) -> None:
+        """Read the newest wanted payload, one at a time (stepping fast never queues reads)."""
+        while (wanted := self._fetches.take()) is not None:
+            key, view, index = wanted
+            try:
+                self.post_message(self.Fetched(key, view.load(index), None))
+            except PayloadUnavailable as e:
+                self.post_message(self.Fetched(key, None, e))
+
+    def on_series_pane_fetched(self, message: Fetched) -> None:
+        message.stop()
+        self.fetched_count += 1
+        view = self.view
+        if view is None or message.key != (view.run, view.tag, view.source, view.version, self.index):
+            return  # the pane moved on meanwhile
+        self._fetched = (message.key, message.item, message.error)
+        if message.error is not None:
+            self.post_message(self.Notice(f"{self.PLUGIN}: {inert(str(message.error))}"))
+        self.show_step(view, self.index)
 
     # -- steps ----------------------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ Markdown is slow to lay out (half a megabyte takes seconds), so the UI thread do
 a text longer than :data:`TEXT_PAGE_CHARS` is shown a page at a time (``<`` / ``>`` turn its pages),
 and of each page of steps only the first :data:`INLINE_CHARS` characters are laid out on the UI
 thread; the other entries are laid out by a worker thread into finished lines, newest request first.
+Texts are read from their event files on demand (``model.payloads``): the UI thread lays out only
+texts the payload cache already holds, and the worker reads the others.
 A text that fails to lay out says so in its place and in the status bar, and never ends the app.
 """
 
@@ -23,7 +25,6 @@ import time
 from collections import OrderedDict
 from typing import Any, ClassVar
 
-import numpy as np
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -40,6 +41,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from tui.model.payloads import PayloadUnavailable
 from tui.model.text import TextContent, text_content, text_page
 from tui.views.mailbox import NewestOnly
 from tui.views.safe import inert
@@ -127,17 +129,9 @@ class _Guarded:
 
 
 def _failure(error: Exception) -> Text:
+    if isinstance(error, PayloadUnavailable):  # its file changed or went since it was indexed
+        return Text(inert(f"cannot read this text again: {error}"), style="red")
     return Text(inert(f"cannot draw this text: {type(error).__name__}: {error}"), style="red")
-
-
-def _raw_size(value: Any) -> int:
-    """About how many characters a text summary holds, without decoding it (cheap at any size)."""
-    if isinstance(value, bytes | str):
-        return len(value)
-    arr = np.asarray(value, dtype=object)
-    if arr.size > 4096:
-        return arr.size * 64  # a huge table: large, whatever its cells
-    return sum(len(v) if isinstance(v, bytes | str) else 16 for v in arr.flat)
 
 
 def _when(wall: float) -> str:
@@ -302,23 +296,23 @@ class TextPane(SeriesPane):
             ekey = self._entry_key(view, i)
             page, _ = self._text_pages.get(ekey, (0, 1))
             done = self._laid_out.get((*ekey, page, width))
-            size = _raw_size(view.items[i])
+            size = view.size(i)  # from the payload index: the text itself may not be read yet
+            item = view.cached(i) if done is None and size <= budget else None
             if done is not None:
                 self._laid_out.move_to_end((*ekey, page, width))
                 w.update(done)
-            elif size <= budget:
+            elif item is not None:
                 budget -= size
                 try:
-                    w.update(_Guarded(self._entry(view, i, page, ekey)))
+                    w.update(_Guarded(self._entry(view, i, item, page, ekey)))
                 except Exception as e:  # the text could not even be laid out as data
                     w.update(_failure(e))
             else:
                 head = self._head(view, i)
-                head.append(
-                    f"  laying out {size / 1024:,.0f} KiB of text…", style=Style(dim=True, italic=True)
-                )
+                doing = "laying out" if size > budget else "reading"
+                head.append(f"  {doing} {size / 1024:,.0f} KiB of text…", style=Style(dim=True, italic=True))
                 w.update(head)
-                jobs.append((slot, ekey, page, view.steps[i], view.walls[i], view.items[i]))
+                jobs.append((slot, ekey, page, view.steps[i], view.walls[i], view, i))
         if jobs:
             self._request((key, jobs))
 
@@ -337,8 +331,8 @@ class TextPane(SeriesPane):
             head.append(f"  text page {page + 1}/{pages:,} (< > turn)", style=Style(color="yellow"))
         return head
 
-    def _entry(self, view: SeriesView, i: int, page: int, ekey: tuple) -> RenderableType:
-        content, pages = text_page(text_content(view.items[i]), page, TEXT_PAGE_CHARS)
+    def _entry(self, view: SeriesView, i: int, item: Any, page: int, ekey: tuple) -> RenderableType:
+        content, pages = text_page(text_content(item), page, TEXT_PAGE_CHARS)
         self._set_pages(ekey, page, pages)
         return Group(self._head_for(view.steps[i], view.walls[i], page, pages), render_text_content(content))
 
@@ -368,11 +362,12 @@ class TextPane(SeriesPane):
                 color_system="truecolor",
                 legacy_windows=False,
             )
-            for slot, ekey, page, step, wall, item in jobs:
+            for slot, ekey, page, step, wall, view, i in jobs:
                 if self._requests.newer:
                     break  # a newer page is wanted: this one is gone from the screen
                 pages, error = 1, ""
                 try:
+                    item = view.load(i)  # read on demand, here in the worker (PayloadUnavailable: a notice)
                     content, pages = text_page(text_content(item), page, TEXT_PAGE_CHARS)
                     page = min(page, pages - 1)
                     renderable = Group(self._head_for(step, wall, page, pages), render_text_content(content))

@@ -1,0 +1,240 @@
+"""Scale benchmarks: memory that follows the screen, thousands of runs, a reopen that costs nothing.
+
+    /work/venv/bin/python benchmarks/scale.py                 # everything
+    /work/venv/bin/python benchmarks/scale.py --only images discovery
+    /work/venv/bin/python benchmarks/scale.py --checkout /path/to/other/tree   # the same, for another tree
+
+Every number comes from a fresh child process (``PYTHONPATH=<checkout>``), so a checkout can be
+compared with another one (``--checkout``) side by side in one run:
+
+- **images**: peak RSS (``wait4``'s ``ru_maxrss``) of ``tbtui summary --json`` on one run of 60
+  and of 600 logged 256x256 RGB images (random pixels, PNG, ~190 KB each, as ``add_image`` writes
+  them); the target is that the 600-image run costs under 16 MB more than the 60-image one, since
+  the payloads stay on disk until a pane shows them.
+- **discovery**: seconds to find 10,000 run directories (each holding one small event file) with
+  ``Discovery.walk``, the first walk and a second one (the live app walks again on changes).
+- **runs**: ``tbtui`` on 2,000 small runs (3 scalar tags, 50 steps each) in a real pseudo-terminal
+  (benchmarks/ptyapp.py): seconds from spawn to the first frame, and from a key (``j``: next run
+  in the run list) to its first byte on screen, p50/max over several presses while the rest loads.
+- **memory per point**: bytes of RAM per scalar point kept, from the series' own columns
+  (steps int64, wall times float64, values in their written dtype: float32 for most writers).
+- **reopen**: cold open vs reopen of a 1 GB, 10-run logdir through the reopen cache. Filled in by
+  the cache's work (issue 13, branch i13b): until then this row says so.
+
+Data is written once under ``benchmarks/data/scale`` (gitignored) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent
+REPO = ROOT.parent
+DATA = ROOT / "data" / "scale"
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(ROOT))
+
+from tui.tfevents.writer import EventFileWriter, png_bytes  # noqa: E402
+
+# -- data -------------------------------------------------------------------------------------------
+
+
+def images_logdir(n: int) -> Path:
+    """One run of ``n`` logged 256x256 RGB images (random pixels: PNG cannot shrink them)."""
+    out = DATA / f"images_{n}"
+    done = out / ".done"
+    if done.exists():
+        return out
+    rng = np.random.default_rng(0)
+    with EventFileWriter(str(out / "run"), filename="events.out.tfevents.1700000000.bench") as w:
+        for step in range(n):
+            px = rng.integers(0, 256, size=(256, 256, 3), dtype=np.uint8)
+            w.add_scalar("loss", 1.0 / (step + 1), step=step, wall_time=1.7e9 + step)
+            w.add_image("samples", png_bytes(px), 256, 256, step=step, wall_time=1.7e9 + step)
+    done.touch()
+    return out
+
+
+def many_runs(n: int, steps: int = 50, tags: int = 3) -> Path:
+    """``n`` run directories, each one small event file of ``tags`` scalar tags over ``steps`` steps."""
+    out = DATA / f"runs_{n}"
+    done = out / ".done"
+    if done.exists():
+        return out
+    for r in range(n):
+        group = f"sweep_{r // 100:03d}"
+        with EventFileWriter(
+            str(out / group / f"lr_{r:05d}"), legacy=True, filename="events.out.tfevents.1700000000.bench"
+        ) as w:
+            for step in range(steps):
+                for t in range(tags):
+                    w.add_scalar(
+                        f"metric/{t}", float(np.sin(step / 7 + r + t)), step=step, wall_time=1.7e9 + step
+                    )
+    done.touch()
+    return out
+
+
+def du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# -- child processes ----------------------------------------------------------------------------
+
+
+def child_env(checkout: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(checkout)
+    env.pop("XDG_CACHE_HOME", None)
+    return env
+
+
+def peak_rss(argv: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
+    """(peak RSS in MB, seconds, stdout) of one child process, from ``wait4``."""
+    t0 = time.perf_counter()
+    # cwd outside any checkout: ``python -m`` puts the cwd first on sys.path, before PYTHONPATH.
+    proc = subprocess.Popen(argv, env=env, cwd=DATA, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = proc.stdout.read() if proc.stdout else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_maxrss / 1024, time.perf_counter() - t0, out
+
+
+def bench_images(checkout: Path) -> dict:
+    env = child_env(checkout)
+    row: dict = {}
+    for n in (60, 600):
+        logdir = images_logdir(n)
+        rss, secs, out = peak_rss([sys.executable, "-m", "tui.cli", "summary", str(logdir), "--json"], env)
+        json.loads(out)  # the command worked
+        row[n] = {"rss_mb": round(rss, 1), "seconds": round(secs, 2), "disk_mb": round(du(logdir) / 1e6, 1)}
+    row["growth_mb"] = round(row[600]["rss_mb"] - row[60]["rss_mb"], 1)
+    return row
+
+
+def bench_discovery(checkout: Path, n: int = 10_000) -> dict:
+    root = many_runs(n, steps=2, tags=1) if n != 2000 else many_runs(n)
+    code = (
+        "import time, sys\n"
+        "from tui.model.logdir import Discovery\n"
+        "d = Discovery(sys.argv[1])\n"
+        "t0, c0 = time.perf_counter(), time.process_time(); runs = d.walk()\n"
+        "t1, c1 = time.perf_counter(), time.process_time(); d.walk()\n"
+        "t2, c2 = time.perf_counter(), time.process_time()\n"
+        "print(len(runs), t1 - t0, c1 - c0, t2 - t1, c2 - c1)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(root)],
+        env=child_env(checkout),
+        cwd=DATA,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    # Wall time, and CPU time (user + system) of the walking process: on a shared machine the
+    # first waits for a core, the second does not.
+    return {
+        "runs": int(out[0]),
+        "first_walk_s": round(float(out[1]), 3),
+        "first_walk_cpu_s": round(float(out[2]), 3),
+        "again_s": round(float(out[3]), 3),
+        "again_cpu_s": round(float(out[4]), 3),
+    }
+
+
+def bench_point_memory(checkout: Path) -> dict:
+    """Bytes of RAM per scalar point: the columns' bytes over the points they hold."""
+    root = many_runs(2000)
+    code = (
+        "import sys\n"
+        "from tui.model.logdir import Logdir\n"
+        "ld = Logdir(sys.argv[1]).load_all()\n"
+        "pts = byt = 0\n"
+        "for run in ld.runs.values():\n"
+        "    for s in run.scalars.values():\n"
+        "        snap = s.snapshot(); pts += len(snap)\n"
+        "        byt += snap.steps.nbytes + snap.wall_times.nbytes + snap.values.nbytes\n"
+        "print(pts, byt)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(root)],
+        env=child_env(checkout),
+        cwd=DATA,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    pts, byt = int(out[0]), int(out[1])
+    return {"points": pts, "bytes_per_point": round(byt / pts, 1)}
+
+
+def bench_runs(checkout: Path, n: int = 2000, presses: int = 8) -> dict:
+    """First frame and key latency of the app on ``n`` small runs, in a real pty."""
+    from ptyapp import PtyApp, app_argv, percentile
+    from ptyapp import child_env as pty_env
+
+    root = many_runs(n)
+    scratch = DATA / "pty_scratch"
+    scratch.mkdir(parents=True, exist_ok=True)
+    env = pty_env(checkout, scratch)
+    with PtyApp(app_argv(root), cols=120, rows=40, env=env, cwd=scratch) as app:
+        t0 = app.started
+        first = app.first_output_after(t0, timeout=120)
+        settled = app.wait_quiet(0.5, timeout=120)
+        if first is None or settled is None:
+            return {"error": "the app drew nothing"}
+        lat = []
+        for _ in range(presses):
+            app.wait_quiet(0.3, timeout=30)
+            t = app.write(b"j")
+            got = app.first_output_after(t, timeout=10)
+            if got is not None:
+                lat.append(got - t)
+    return {
+        "runs": n,
+        "first_frame_s": round(first - t0, 2),
+        "quiet_s": round(settled - t0, 2),
+        "key_p50_ms": round(percentile(lat, 50) * 1000, 1),
+        "key_max_ms": round(max(lat) * 1000, 1) if lat else None,
+    }
+
+
+def bench_reopen(checkout: Path) -> dict:
+    # SLOT for the reopen cache (issue 13, branch i13b): cold open vs reopen of a 1 GB, 10-run
+    # logdir (benchmarks/app.py's big_runs()), same JSON, logdir untouched.
+    return {"note": "reopen cache not in this tree yet (issue 13, i13b fills this row)"}
+
+
+BENCHES = {
+    "images": bench_images,
+    "discovery": bench_discovery,
+    "memory": bench_point_memory,
+    "runs": bench_runs,
+    "reopen": bench_reopen,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", nargs="*", choices=sorted(BENCHES), help="run only these")
+    ap.add_argument("--checkout", action="append", type=Path, help="tree(s) to measure (default: this one)")
+    args = ap.parse_args(argv)
+    checkouts = args.checkout or [REPO]
+    for name in args.only or list(BENCHES):
+        for checkout in checkouts:
+            result = BENCHES[name](checkout)
+            label = checkout.name if len(checkouts) > 1 else ""
+            print(f"{name:10s} {label:12s} {json.dumps(result)}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
