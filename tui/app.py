@@ -241,6 +241,7 @@ class TbtuiApp(App[int]):
             not self.loader_state.startswith(("starting", "loading"))
             and self.logdir.loaded_once
             and self.throttle.settled
+            and all(pane.is_mounted for pane in self.panes.values())  # the Lazy tabs too
         )
 
     # -- layout ---------------------------------------------------------------------------------
@@ -358,6 +359,7 @@ class TbtuiApp(App[int]):
         with contextlib.suppress(NoMatches):  # (the app may be closing: its widgets are going)
             if event.pane.context is None and event.pane is self.active_pane:
                 self._push()
+        self._maybe_settled()  # the last Lazy tab may be what the app was waiting for
 
     def _push(self) -> None:
         """Hand the current state to the runs pane, the status bar and the active tab."""
