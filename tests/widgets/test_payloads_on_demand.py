@@ -119,7 +119,14 @@ async def test_a_long_text_is_read_in_the_worker(tmp_path: Path, monkeypatch) ->
     async with app.run_test(size=(100, 30)) as pilot:
         pane.context = context(ld)
 
-        await until(pilot, lambda: pane.rendered_count >= 3 and not pane.rendering, "the texts laid out")
-        screen = "".join(seg.text for strip in app.screen._compositor.render_strips() for seg in strip)
+        def shown() -> str:
+            return "".join(seg.text for strip in app.screen._compositor.render_strips() for seg in strip)
+
+        await until(
+            pilot,
+            lambda: len(threads) >= 3 and not pane.rendering and "entry 2" in shown(),
+            "texts laid out",
+        )
+        screen = shown()
         assert "entry 2" in screen and "reading" not in screen
         assert len(threads) == 3 and threading.main_thread().name not in threads
