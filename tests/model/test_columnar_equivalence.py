@@ -1,4 +1,4 @@
-"""The column path gives exactly what the protobuf path gives, on any mix of real writers' layouts.
+"""The column paths give exactly what the protobuf path gives, on any mix of real writers' layouts.
 
 A run is ingested twice: as tbtui reads it (scalar events of a shared byte layout decoded as numpy
 columns, the rest parsed by protobuf) and with the column path switched off (every record parsed by
@@ -9,18 +9,23 @@ what goes elsewhere (tensors of tags that are not scalars, histograms, multi-val
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 import struct
+from collections.abc import Iterator
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tensorboard import data_compat
+from tensorboard.util import tensor_util
 
 from tui.model import logdir
 from tui.model.logdir import Run
-from tui.tfevents import columnar
+from tui.tfevents import columnar, histcolumns
 from tui.tfevents.proto import event_pb2, summary_pb2, tensor_pb2
 from tui.tfevents.records import Frames
 from tui.tfevents.writer import frame
@@ -196,6 +201,17 @@ def _protobuf_only(arr, starts, lengths, data):
     return columnar.Columns.empty(), np.ones(len(starts), dtype=bool)
 
 
+@contextlib.contextmanager
+def protobuf_only() -> Iterator[None]:
+    """Switch both column paths off (scalars by layout, legacy histograms): protobuf reads everything."""
+    no_histograms = lambda *_: histcolumns.HistogramColumns.empty()  # noqa: E731
+    with (
+        mock.patch.object(logdir.columnar, "decode_columns", _protobuf_only),
+        mock.patch.object(logdir.histcolumns, "decode_histograms", no_histograms),
+    ):
+        yield
+
+
 def _bits(a: np.ndarray) -> list[int]:
     return a.view(f"u{a.dtype.itemsize}").tolist()
 
@@ -243,7 +259,7 @@ def assert_same_run(got: Run, want: Run) -> None:
 def test_columns_equal_protobuf(n_tags: int, seed: int) -> None:
     payloads, cuts = make_log(n_tags, seed)
     got = _ingest(payloads, cuts)
-    with mock.patch.object(logdir.columnar, "decode_columns", _protobuf_only):
+    with protobuf_only():
         want = _ingest(payloads, cuts)
     assert_same_run(got, want)
 
@@ -263,7 +279,7 @@ def test_every_real_layout_takes_the_column_path() -> None:
     assert not rest.any()
     assert len(cols.tags) == len(ENCODINGS) * 40
     # ... and the same values the protobuf path reads.
-    with mock.patch.object(logdir.columnar, "decode_columns", _protobuf_only):
+    with protobuf_only():
         want = _ingest(payloads, [])
     assert_same_run(_ingest(payloads, []), want)
 
@@ -287,3 +303,163 @@ def test_values_keep_their_written_dtype() -> None:
     run.ingest(_frames(mixed, 1000))
     vals = run.scalars["f32"].snapshot().values
     assert vals.dtype == np.float64 and vals[0] == float(np.float32(0.1)) and vals[-1] == 0.3
+
+
+# -- legacy histograms (histcolumns.py) ------------------------------------------------------------
+# The histogram column path must give the [k, 3] rows TensorBoard's data_compat.migrate_value gives
+# (bit for bit, float32) with the step and wall time protobuf reads, leave every record it cannot
+# read exactly to protobuf, and store the same series as the protobuf path.
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, float("nan"), float("inf"), float("-inf"), 1.7976931348623157e308, 1e-310]
+
+
+def _double(rnd: random.Random) -> float:
+    if rnd.random() < 0.3:
+        return rnd.choice(SPECIAL)
+    return rnd.uniform(-1, 1) * 10.0 ** rnd.randint(-40, 300)
+
+
+def _count(rnd: random.Random) -> float:
+    return rnd.choice([0.0, 0.0, 0.0, 1.0, 3.0, 2.5, 1e9, -1.0, float("nan"), float("inf")])
+
+
+def _histogram_event(rnd: random.Random, tag: str) -> event_pb2.Event:
+    """A legacy histogram event as real writers write it, with random buckets (0 to 200)."""
+    ev = event_pb2.Event(
+        step=rnd.choice([0, 1, 127, 128, 2**40, -5]), wall_time=rnd.choice([0.0, 1.7e9 + rnd.random()])
+    )
+    h = ev.summary.value.add(tag=tag).histo
+    h.min, h.max = _double(rnd), _double(rnd)
+    h.num, h.sum, h.sum_squares = rnd.choice([0.0, 512.0]), _double(rnd), rnd.choice([0.0, 3.5])
+    k = rnd.choice([0, 1, 2, rnd.randint(0, 200)])
+    limits = sorted(_double(rnd) for _ in range(k))
+    if k and rnd.random() < 0.5:
+        limits[-1] = 1.7976931348623157e308  # DBL_MAX, as TensorFlow's default buckets end
+    h.bucket_limit.extend(limits)
+    h.bucket.extend(_count(rnd) for _ in range(k))
+    return ev
+
+
+def _odd_event(rnd: random.Random, tag: str) -> bytes:
+    """A record the column path must leave to protobuf (or read exactly as protobuf does)."""
+    ev = _histogram_event(rnd, tag)
+    kind = rnd.choice(
+        ["metadata", "two_values", "uneven", "unpacked", "repeated", "source", "scalar", "bad_tag"]
+    )
+    if kind == "metadata":
+        ev.summary.value[0].metadata.plugin_data.plugin_name = "histograms"
+    elif kind == "two_values":
+        ev.summary.value.add(tag="other", simple_value=1.0)
+    elif kind == "uneven":
+        ev.summary.value[0].histo.bucket_limit.append(5.0)
+        ev.summary.value[0].histo.bucket.extend([1.0, 1.0])
+    elif kind == "source":
+        ev.source_metadata.writer = "pytorch"
+    elif kind == "scalar":
+        ev = event_pb2.Event(step=3, wall_time=1.0)
+        ev.summary.value.add(tag=tag, simple_value=2.0)
+    raw = ev.SerializeToString()
+    if kind == "unpacked":  # bucket counts as separate fixed64 fields: legal, but no writer's form
+        counts = b"".join(b"\x39" + struct.pack("<d", 1.0) for _ in range(3))
+        histo = b"\x09" + struct.pack("<d", -1.0) + b"\x11" + struct.pack("<d", 1.0) + counts
+        value = b"\x0a\x01h" + b"\x2a" + bytes([len(histo)]) + histo
+        raw = b"\x10\x07\x2a" + bytes([len(value) + 2]) + b"\x0a" + bytes([len(value)]) + value
+    elif kind == "repeated":  # the step twice: protobuf keeps the last
+        raw += b"\x10\x09"
+    elif kind == "bad_tag":  # a tag that is not UTF-8: protobuf refuses the record
+        raw = raw.replace(tag.encode(), b"\xff" * len(tag.encode()), 1)
+    return raw
+
+
+def _tensorboard_rows(payload: bytes) -> tuple[int, float, str, np.ndarray]:
+    ev = event_pb2.Event.FromString(payload)
+    value = ev.summary.value[0]
+    migrated = data_compat.migrate_value(value)
+    return ev.step, ev.wall_time, value.tag, tensor_util.make_ndarray(migrated.tensor)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered in cast")  # TensorBoard's own float32 cast
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32))
+def test_rows_equal_tensorboard_migration(seed: int) -> None:
+    rnd = random.Random(seed)
+    tags = [f"weights/layer_{i:02d}" for i in range(rnd.randint(1, 5))] + ["é/grad"]
+    events = [_histogram_event(rnd, rnd.choice(tags)) for _ in range(rnd.randint(1, 30))]
+    payloads = [e.SerializeToString() for e in events]
+    f = _frames(payloads, 0)
+    arr = np.frombuffer(f.data, dtype=np.uint8)
+    h = histcolumns.decode_histograms(arr, f.data, f.starts, f.lengths)
+    assert sorted(h.index.tolist()) == list(range(len(payloads)))  # every plain histogram is taken
+    for i, rec in enumerate(h.index.tolist()):
+        step, wall, tag, want = _tensorboard_rows(payloads[rec])
+        assert (int(h.steps[i]), h.tags[h.tag_id[i]]) == (step, tag)
+        assert struct.pack("<d", h.wall_times[i]) == struct.pack("<d", wall)
+        got = h.rows[h.offsets[i] : h.offsets[i + 1]]
+        assert got.dtype == want.dtype == np.float32
+        assert got.shape == want.reshape(-1, 3).shape and got.tobytes() == want.tobytes()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32))
+def test_ingest_equals_protobuf_path(seed: int) -> None:
+    """Histograms mixed with odd records and scalars, cut into batches: the same run either way."""
+    rnd = random.Random(seed)
+    tags = [f"h{i}" for i in range(rnd.randint(1, 4))]
+    payloads = []
+    for _ in range(rnd.randint(1, 40)):
+        tag = rnd.choice(tags)
+        if rnd.random() < 0.2:
+            payloads.append(_odd_event(rnd, tag))
+        else:
+            payloads.append(_histogram_event(rnd, tag).SerializeToString())
+    if rnd.random() < 0.3:  # a restart purge (no file version: a step going back)
+        ev = _histogram_event(rnd, tags[0])
+        ev.step = -100
+        payloads.insert(rnd.randrange(len(payloads) + 1), ev.SerializeToString())
+    cuts = sorted(
+        {rnd.randrange(1, len(payloads)) for _ in range(rnd.randrange(3))} if len(payloads) > 1 else set()
+    )
+    got = _ingest(payloads, cuts)
+    with protobuf_only():
+        want = _ingest(payloads, cuts)
+    assert_same_run(got, want)
+    for tag, series in want.histograms.items():
+        g, w = got.histograms[tag].snapshot(), series.snapshot()
+        assert g.wall_times.tobytes() == w.wall_times.tobytes() and g.rows.dtype == w.rows.dtype
+
+
+def test_writer_histograms_take_the_column_path() -> None:
+    """tensorboardX/torch's histogram records are all read without protobuf, as float32 rows."""
+    rnd = random.Random(5)
+    payloads = [_histogram_event(rnd, f"w{i % 3}").SerializeToString() for i in range(50)]
+    f = _frames(payloads, 0)
+    h = histcolumns.decode_histograms(np.frombuffer(f.data, np.uint8), f.data, f.starts, f.lengths)
+    assert len(h) == 50 and h.rows.dtype == np.float32
+    run = _ingest(payloads, [])
+    assert list(run.histograms) == ["w0", "w1", "w2"]
+    assert run.histograms["w0"].dtype == np.float32
+    assert run.metadata["w0"].plugin == "histograms"
+
+
+def test_records_it_cannot_read_are_left_to_protobuf() -> None:
+    for kind_seed in range(60):
+        payload = _odd_event(random.Random(kind_seed), "t")
+        data = frame(payload)
+        f = _frames([payload], 0)
+        h = histcolumns.decode_histograms(np.frombuffer(data, np.uint8), f.data, f.starts, f.lengths)
+        if len(h):  # taken: then exactly what TensorBoard migrates it to
+            step, _, tag, want = _tensorboard_rows(payload)
+            assert (int(h.steps[0]), h.tags[0]) == (step, tag)
+            assert h.rows.tobytes() == want.tobytes()
+
+
+def test_empty_and_all_zero_histograms_have_no_rows() -> None:
+    ev = event_pb2.Event(step=4, wall_time=2.0)
+    ev.summary.value.add(tag="empty").histo.CopyFrom(summary_pb2.HistogramProto(min=1.0, max=2.0))
+    zero = event_pb2.Event(step=5, wall_time=2.0)
+    h = zero.summary.value.add(tag="empty").histo
+    h.bucket_limit.extend([1.0, 2.0])
+    h.bucket.extend([0.0, 0.0])
+    run = _ingest([ev.SerializeToString(), zero.SerializeToString()], [])
+    snap = run.histograms["empty"].snapshot()
+    assert snap.steps.tolist() == [4, 5] and snap.offsets.tolist() == [0, 0, 0]

@@ -83,9 +83,15 @@ def _as_k3(hist: np.ndarray) -> np.ndarray:
 
 
 def pack(histograms: HistogramsLike) -> PackedHistograms:
-    """Concatenate ``[k, 3]`` arrays into :class:`PackedHistograms` (a no-op if already packed)."""
+    """Concatenate ``[k, 3]`` arrays into :class:`PackedHistograms` (a no-op if already packed).
+
+    Stored histograms may be float32 (see ``model.series.HistogramSeries``); the arithmetic here
+    is float64, as TensorBoard's is, so packed float32 rows are widened (exactly) on the way in.
+    """
     if isinstance(histograms, PackedHistograms):
-        return histograms
+        if histograms.buckets.dtype == np.float64:
+            return histograms
+        return PackedHistograms(histograms.buckets.astype(np.float64), histograms.offsets)
     arrays = list(histograms)
     # The usual input is float64 [k, 3] arrays already; convert only when something else turns up.
     if not all(type(a) is np.ndarray and a.ndim == 2 and a.shape[1] == 3 for a in arrays):

@@ -11,6 +11,7 @@ atomically (see series.py).
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import os
 import time
@@ -33,7 +34,7 @@ from tui.model.payloads import (
 )
 from tui.model.series import HistogramSeries, ScalarSeries
 from tui.model.storage import RemoteStorage, StorageError, local_path, open_storage
-from tui.tfevents import columnar, decode
+from tui.tfevents import columnar, decode, histcolumns
 from tui.tfevents.decode import Metadata
 from tui.tfevents.proto import event_pb2, graph_pb2
 from tui.tfevents.records import HEADER, VANISHED, Frames, RecordReader
@@ -359,16 +360,23 @@ class Run:
             cols, rest = columnar.decode_columns(arr, frames.starts, frames.lengths, frames.data)
         except Exception:  # the column path is a shortcut: whatever it trips on, protobuf decides
             cols, rest = columnar.Columns.empty(), np.ones(len(frames), dtype=bool)
+        hcols = _histogram_columns(arr, frames, rest)
         ordinals = frames.ordinals
         c_ord = ordinals[cols.index]
+        h_ord = ordinals[hcols.index]
         kinds = np.array([lay.kind for lay in cols.layouts], np.int8)[cols.layout_id]
         batch = _Batch(cols.tags, frames, self._payload_file(frames))
-        # Metadata that column rows introduce (simple_value, tensors carrying metadata): a tag's first.
+        # Metadata that column rows introduce (simple_value, tensors carrying metadata, legacy
+        # histograms): a tag's first.
         offers: list[tuple[int, str, Metadata]] = []
         for tid, r in _first_rows(cols.tag_id, kinds != columnar.TENSOR, len(cols.tags)):
             tag = cols.tags[tid]
             if tag not in self.metadata:
                 offers.append((int(c_ord[r]), tag, _column_metadata(tag, cols.layouts[cols.layout_id[r]])))
+        for tid, r in _first_rows(hcols.tag_id, np.ones(len(hcols), bool), len(hcols.tags)):
+            tag = hcols.tags[tid]
+            if tag not in self.metadata:  # migrated as decode.decode_value does: no metadata of its own
+                offers.append((int(h_ord[r]), tag, Metadata(decode.HISTOGRAMS, b"", tag, "")))
         offers.sort(key=lambda x: x[0])
         md = _FirstMetadata(self.metadata)
         k = 0
@@ -407,6 +415,7 @@ class Run:
                 _store(batch, frames, i, ordinal, info[0])
         wide = np.array([lay.wide for lay in cols.layouts], dtype=bool)[cols.layout_id]
         batch.columns(c_ord[ok], tid_rows[ok], cols.steps[ok], cols.wall_times[ok], cols.values[ok], wide[ok])
+        batch.histogram_columns(h_ord, hcols)
         batch.finish()
         self.metadata = md.known  # a new dict only if the batch added tags: published once per batch
         self._apply(batch)
@@ -489,12 +498,14 @@ class Run:
         if added:
             self.scalars = {**self.scalars, **added}  # new tags published once per range, not per tag
         hists: dict[str, HistogramSeries] = {}
-        for tag, items in b.histograms.items():
-            for _, step, wall, hist in _between(items, lo, hi):
+        for tag, h in b.histograms.items():
+            a, z = (0, len(h.ordinals)) if whole else np.searchsorted(h.ordinals, [lo, hi]).tolist()
+            if z > a:
                 hs = self.histograms.get(tag) or hists.get(tag)
                 if hs is None:
                     hs = hists[tag] = HistogramSeries()
-                hs.append(step, wall, hist)
+                off = h.offsets[a : z + 1]
+                hs.extend(h.steps[a:z], h.wall_times[a:z], off, h.rows[off[0] : off[-1]])
         if hists:
             self.histograms = {**self.histograms, **hists}
         blobs: dict[str, BlobSeries] = {}
@@ -609,7 +620,11 @@ class _Batch:
         self._ev_tags: dict[int, set[str]] = {}
         self._walls: list[tuple[int, float]] = []  # (ordinal, wall) of the first, then min and max
         self.scalars: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-        self.histograms: dict[str, list[tuple[int, int, float, np.ndarray]]] = defaultdict(list)
+        # Histograms from protobuf, per tag: ordinals, steps, wall times, [k, 3] arrays.
+        self._h: dict[str, tuple[list[int], list[int], list[float], list[np.ndarray]]] = {}
+        self._hcols: tuple[np.ndarray, histcolumns.HistogramColumns] | None = None
+        self._hcol_events: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # in file order
+        self.histograms: dict[str, _Histograms] = {}
         # Blob points: (ordinal, step, wall, plugin, ((offset, length, value, size, crc, width,
         # height, samples), small payload or None)): where the payload is and its small metadata;
         # a large payload itself is dropped with the batch.
@@ -652,6 +667,17 @@ class _Batch:
     ) -> None:
         """Scalar events from the column path, in file order (tag ids index the batch's tags)."""
         self._cols = (tag_ids, ordinals, steps, walls, values, wide)
+        self._wall_column(ordinals, walls)
+
+    def histogram_columns(self, ordinals: np.ndarray, cols: histcolumns.HistogramColumns) -> None:
+        """Histogram events from the column path, in file order (``ordinals``: one per record)."""
+        if len(cols):
+            self._hcols = (ordinals, cols)
+            order = np.argsort(ordinals, kind="stable")  # entries come grouped by tag
+            self._hcol_events = (ordinals[order], cols.steps[order], cols.tag_id[order])
+            self._wall_column(self._hcol_events[0], cols.wall_times[order])
+
+    def _wall_column(self, ordinals: np.ndarray, walls: np.ndarray) -> None:
         nz = np.flatnonzero(walls)
         if len(nz):
             self._wall(int(ordinals[nz[0]]), float(walls[nz[0]]))
@@ -725,7 +751,11 @@ class _Batch:
             for col, x in zip(self._p, (tid, ordinal, step, wall, d.data, d.wide), strict=True):
                 col.append(x)  # type: ignore[attr-defined]
         elif d.plugin == decode.HISTOGRAMS:
-            self.histograms[d.tag].append((ordinal, step, wall, d.data))
+            h = self._h.get(d.tag)
+            if h is None:
+                h = self._h[d.tag] = ([], [], [], [])
+            for col, x in zip(h, (ordinal, step, wall, d.data), strict=True):
+                col.append(x)  # type: ignore[attr-defined]
         elif d.plugin in (decode.RUN_METADATA_GRAPH, decode.RUN_METADATA, decode.KERAS_MODEL):
             raw = _first_bytes(d.data)
             if raw is not None:
@@ -774,13 +804,36 @@ class _Batch:
                 self._rank[int(tid[a])] = rank
                 vals = va[a:z] if wide[k] else _narrow(va[a:z])
                 self.scalars[self._tags[int(tid[a])]] = (o[a:z], st[a:z], wt[a:z], vals)
+        self._finish_histograms()
         # Records the column path handed back arrive after the others: restore file order, of
         # each tag's items and of the tags (by their first item).
-        for store in (self.histograms, self.blobs):
-            for items in store.values():
-                items.sort(key=_by_ordinal)
-        self.histograms = dict(sorted(self.histograms.items(), key=_by_first_ordinal))
+        for items in self.blobs.values():
+            items.sort(key=_by_ordinal)
         self.blobs = dict(sorted(self.blobs.items(), key=_by_first_ordinal))
+
+    def _finish_histograms(self) -> None:
+        """Both paths' histograms as one :class:`_Histograms` per tag, tags by first ordinal."""
+        parts: dict[str, list[_Histograms]] = defaultdict(list)
+        if self._hcols is not None:
+            ords, c = self._hcols  # grouped by tag already: each tag is one slice
+            bounds = [0, *(np.flatnonzero(np.diff(c.tag_id)) + 1).tolist(), len(c)]
+            for a, z in itertools.pairwise(bounds):
+                off = c.offsets[a : z + 1]
+                rows = c.rows[off[0] : off[-1]]
+                h = _Histograms(ords[a:z], c.steps[a:z], c.wall_times[a:z], off - off[0], rows)
+                parts[c.tags[int(c.tag_id[a])]].append(h)
+        for tag, (o, st, wt, arrays) in self._h.items():
+            off = np.zeros(len(arrays) + 1, np.int64)
+            np.cumsum([len(a) for a in arrays], out=off[1:])
+            rows = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+            parts[tag].append(
+                _Histograms(
+                    np.asarray(o, np.int64), np.asarray(st, np.int64), np.asarray(wt, np.float64), off, rows
+                )
+            )
+        self._h = {}
+        merged = {tag: _merge_histograms(p) for tag, p in parts.items()}
+        self.histograms = dict(sorted(merged.items(), key=lambda kv: int(kv[1].ordinals[0])))
 
     def scalar_tags_between(self, lo: int, hi: int) -> list[str]:
         """Tags with scalar points at ordinals in [lo, hi), in ``scalars``' order.
@@ -796,16 +849,20 @@ class _Batch:
     def summary_events(self) -> tuple[np.ndarray, np.ndarray]:
         """(ordinals, steps) of the batch's summary events in file order, one entry per event."""
         if self._summary is None:
-            ords = np.asarray(self._ev_ords, dtype=np.int64)
-            steps = np.asarray(self._ev_steps, dtype=np.int64)
-            if self._col_events is not None and len(ords):
-                # Two runs in file order: a stable sort merges them in linear time.
-                ords = np.concatenate((self._col_events[0], ords))
-                steps = np.concatenate((self._col_events[1], steps))
+            runs = [(np.asarray(self._ev_ords, dtype=np.int64), np.asarray(self._ev_steps, dtype=np.int64))]
+            if self._col_events is not None:
+                runs.append(self._col_events[:2])
+            if self._hcol_events is not None:
+                runs.append(self._hcol_events[:2])
+            runs = [r for r in runs if len(r[0])]
+            if len(runs) > 1:
+                # Runs each in file order: a stable sort merges them in about linear time.
+                ords = np.concatenate([r[0] for r in runs])
+                steps = np.concatenate([r[1] for r in runs])
                 order = np.argsort(ords, kind="stable")
                 ords, steps = ords[order], steps[order]
-            elif self._col_events is not None:
-                ords, steps = self._col_events[0], self._col_events[1]
+            else:
+                ords, steps = runs[0] if runs else (np.empty(0, np.int64), np.empty(0, np.int64))
             if len(ords) > 1 and not (np.diff(ords) > 0).all():
                 uniq, first = np.unique(ords, return_index=True)
                 ords, steps = uniq, steps[first]
@@ -820,7 +877,61 @@ class _Batch:
             i = int(np.searchsorted(ords, ordinal))
             if i < len(ords) and int(ords[i]) == ordinal:
                 out.add(self._tags[int(tids[i])])
+        if self._hcols is not None and self._hcol_events is not None:
+            ords, _, tids = self._hcol_events
+            i = int(np.searchsorted(ords, ordinal))
+            if i < len(ords) and int(ords[i]) == ordinal:
+                out.add(self._hcols[1].tags[int(tids[i])])
         return out
+
+
+@dataclass(slots=True)
+class _Histograms:
+    """One tag's histograms in a batch, in file order: item i's rows are ``rows[offsets[i]:offsets[i+1]]``."""
+
+    ordinals: np.ndarray
+    steps: np.ndarray
+    wall_times: np.ndarray
+    offsets: np.ndarray
+    rows: np.ndarray
+
+
+def _take(offsets: np.ndarray, rows: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``items`` (indices into ``offsets``), packed: (their offsets, their rows)."""
+    sizes = offsets[items + 1] - offsets[items]
+    off = np.zeros(len(items) + 1, np.int64)
+    np.cumsum(sizes, out=off[1:])
+    if len(items) == len(offsets) - 1 and (items == np.arange(len(items))).all():
+        return off, rows[: off[-1]]
+    idx = np.repeat(offsets[items] - off[:-1], sizes) + np.arange(int(off[-1]))
+    return off, rows[idx]
+
+
+def _merge_histograms(parts: list[_Histograms]) -> _Histograms:
+    """One tag's histograms from both paths, merged into file order."""
+    if len(parts) == 1:
+        return parts[0]
+    ords = np.concatenate([p.ordinals for p in parts])
+    order = np.argsort(ords, kind="stable")
+    sizes = np.concatenate([np.diff(p.offsets) for p in parts])
+    offsets = np.zeros(len(sizes) + 1, np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    off, rows = _take(offsets, np.concatenate([p.rows for p in parts]), order)
+    steps = np.concatenate([p.steps for p in parts])[order]
+    walls = np.concatenate([p.wall_times for p in parts])[order]
+    return _Histograms(ords[order], steps, walls, off, rows)
+
+
+def _histogram_columns(arr: np.ndarray, frames: Frames, rest: np.ndarray) -> histcolumns.HistogramColumns:
+    """The legacy histogram events among the records ``rest`` marks, taken off it (histcolumns.py)."""
+    idx = np.flatnonzero(rest)
+    try:
+        h = histcolumns.decode_histograms(arr, frames.data, frames.starts[idx], frames.lengths[idx])
+    except Exception:  # a shortcut, as the scalar columns are: protobuf decides the rest
+        return histcolumns.HistogramColumns.empty()
+    h.index = idx[h.index]
+    rest[h.index] = False
+    return h
 
 
 def _narrow(values: np.ndarray) -> np.ndarray:

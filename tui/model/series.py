@@ -20,11 +20,14 @@ _INITIAL = 64
 
 
 def _grow(arr: np.ndarray, need: int) -> np.ndarray:
-    cap = max(_INITIAL, len(arr))
-    while cap < need:
-        cap *= 2
-    if cap == len(arr):
+    """``arr`` with room for ``need`` rows and a quarter more (geometric: appends stay O(1) each).
+
+    Loading appends a whole batch at a time; doubling would leave up to half of every column
+    unused when a load ends, a quarter more room leaves at most a fifth, for a little more copying.
+    """
+    if len(arr) >= need:
         return arr
+    cap = max(_INITIAL, need + need // 4)
     out = np.empty((cap, *arr.shape[1:]), dtype=arr.dtype)
     out[: len(arr)] = arr
     return out
@@ -119,7 +122,12 @@ class ScalarSeries:
 
 @dataclass(frozen=True, slots=True)
 class HistogramSnapshot:
-    """Histograms of one (run, tag): ``rows[offsets[i]:offsets[i+1]]`` is step i's [k, 3] array."""
+    """Histograms of one (run, tag): ``rows[offsets[i]:offsets[i+1]]`` is step i's [k, 3] array.
+
+    ``rows`` are stored as written (float32 for legacy histograms, which TensorBoard itself
+    migrates to float32; float64 when a writer's tensors need it); :meth:`histogram` and
+    :meth:`histograms` hand out float64, and so does ``model.histograms.pack`` for arithmetic.
+    """
 
     steps: np.ndarray
     wall_times: np.ndarray
@@ -130,14 +138,19 @@ class HistogramSnapshot:
         return len(self.steps)
 
     def histogram(self, i: int) -> np.ndarray:
-        return self.rows[self.offsets[i] : self.offsets[i + 1]]
+        return self.rows[self.offsets[i] : self.offsets[i + 1]].astype(np.float64)
 
     def histograms(self) -> list[np.ndarray]:
-        return [self.rows[a:b] for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True)]
+        rows = self.rows.astype(np.float64)
+        return [rows[a:b] for a, b in zip(self.offsets[:-1].tolist(), self.offsets[1:].tolist(), strict=True)]
 
 
 class HistogramSeries:
-    """Every histogram of one (run, tag), bucket rows packed into one float64 (R, 3) array."""
+    """Every histogram of one (run, tag), bucket rows packed into one (R, 3) array.
+
+    Rows keep the dtype they came in (float32 unless a float64 histogram was appended, which
+    promotes the column), so a legacy histogram costs 12 bytes a bucket.
+    """
 
     __slots__ = ("_cols", "version")
 
@@ -146,7 +159,7 @@ class HistogramSeries:
             np.empty(0, np.int64),
             np.empty(0, np.float64),
             np.zeros(1, np.int64),
-            np.empty((0, 3), np.float64),
+            np.empty((0, 3), np.float32),
             0,
             0,
         )
@@ -155,20 +168,44 @@ class HistogramSeries:
     def __len__(self) -> int:
         return self._cols[4]
 
+    @property
+    def dtype(self) -> np.dtype:
+        """The rows' dtype: float32 or float64."""
+        return self._cols[3].dtype
+
     def append(self, step: int, wall_time: float, hist: np.ndarray) -> None:
-        s, w, off, rows, n, r = self._cols
-        k = len(hist)
-        if n + 1 > len(s):
-            s, w = _grow(s, n + 1), _grow(w, n + 1)
-        if n + 2 > len(off):
-            off = _grow(off, n + 2)
-        if r + k > len(rows):
-            rows = _grow(rows, r + k)
-        s[n] = step
-        w[n] = wall_time
-        rows[r : r + k] = hist
-        off[n + 1] = r + k
-        self._cols = (s, w, off, rows, n + 1, r + k)
+        """Add one step's [k, 3] histogram."""
+        off = np.array([0, len(hist)], dtype=np.int64)
+        self.extend(np.array([step], np.int64), np.array([wall_time], np.float64), off, hist)
+
+    def extend(
+        self, steps: np.ndarray, wall_times: np.ndarray, offsets: np.ndarray, rows: np.ndarray
+    ) -> None:
+        """Add many steps at once: step i's rows are ``rows[offsets[i]:offsets[i + 1]]``, counted
+        from ``offsets[0]``. One copy of the columns however many steps: the loader appends a batch
+        at a time.
+        """
+        k = len(steps)
+        if not k:
+            return
+        s, w, off, buf, n, r = self._cols
+        rows = np.asarray(rows)
+        if rows.dtype not in _VALUE_DTYPES:
+            rows = rows.astype(np.float64)
+        if rows.dtype != buf.dtype and (n == 0 or rows.dtype == np.float64):
+            buf = buf.astype(rows.dtype)  # the first histograms set the dtype; float64 promotes
+        m = len(rows)
+        if n + k > len(s):
+            s, w = _grow(s, n + k), _grow(w, n + k)
+        if n + k + 1 > len(off):
+            off = _grow(off, n + k + 1)
+        if r + m > len(buf):
+            buf = _grow(buf, r + m)
+        s[n : n + k] = steps
+        w[n : n + k] = wall_times
+        buf[r : r + m] = rows
+        off[n + 1 : n + k + 1] = offsets[1:] - offsets[0] + r
+        self._cols = (s, w, off, buf, n + k, r + m)
         self.version += 1
 
     def snapshot(self) -> HistogramSnapshot:
@@ -180,19 +217,12 @@ class HistogramSeries:
         dropped = int(len(snap) - mask.sum())
         if not dropped:
             return 0
-        keep_idx = np.flatnonzero(mask)
-        hs = [snap.histogram(i) for i in keep_idx]
-        rows = np.concatenate(hs) if hs else np.empty((0, 3))
-        off = np.zeros(len(keep_idx) + 1, np.int64)
-        off[1:] = np.cumsum([len(h) for h in hs])
-        self._cols = (
-            snap.steps[mask].copy(),
-            snap.wall_times[mask].copy(),
-            off,
-            rows,
-            len(keep_idx),
-            len(rows),
-        )
+        sizes = np.diff(snap.offsets)[mask]
+        off = np.zeros(len(sizes) + 1, np.int64)
+        np.cumsum(sizes, out=off[1:])
+        row_mask = np.repeat(mask, np.diff(snap.offsets))
+        rows = snap.rows[row_mask]
+        self._cols = (snap.steps[mask].copy(), snap.wall_times[mask].copy(), off, rows, len(sizes), len(rows))
         self.version += 1
         return dropped
 

@@ -2,7 +2,8 @@
 
 Writers disagree on encodings (legacy ``simple_value``/``histo``/``image`` fields versus TF2
 tensors with a plugin name in their metadata); everything above this module sees one shape per
-kind: a float for a scalar, a float64 [k, 3] array (left, right, count) for a histogram, and so on.
+kind: a float for a scalar, a [k, 3] array (left, right, count) for a histogram (float32 when that
+holds it exactly, as TensorBoard's own migration stores legacy ones), and so on.
 The plugin of a tensor comes from the *first* metadata seen for its tag, so the caller passes what
 it remembers per (run, tag).
 """
@@ -180,33 +181,82 @@ def _fill(vals: np.ndarray, shape: tuple[int, ...], size: int) -> np.ndarray:
 
 
 def legacy_histogram(h: summary_pb2.HistogramProto) -> np.ndarray:
-    """A legacy HistogramProto as TensorBoard's [k, 3] (left, right, count), float32 then widened.
-
-    Empty buckets at both ends are dropped so that the open-ended outer edges (-DBL_MAX, DBL_MAX)
-    can be replaced by the recorded min and max without producing backwards buckets; TensorBoard
-    does this in float32, so the edges are rounded to float32 here as well, keeping values equal.
-    """
+    """A legacy HistogramProto as TensorBoard's float32 [k, 3] (left, right, count); see legacy_rows."""
     counts = np.asarray(h.bucket, dtype=np.float64)
+    limits = np.asarray(h.bucket_limit, dtype=np.float64)
+    if len(limits) != len(counts):
+        return _legacy_uneven(h, counts, limits)
+    offsets = np.array([0, len(counts)], dtype=np.int64)
+    return legacy_rows(np.array([h.min]), np.array([h.max]), counts, limits, offsets)[1]
+
+
+def _legacy_uneven(h: summary_pb2.HistogramProto, counts: np.ndarray, limits: np.ndarray) -> np.ndarray:
+    """legacy_histogram of a proto with more or fewer bucket limits than counts (no writer's).
+
+    TensorBoard's migration slices the limits by the counts' indices whatever their length; this
+    does the same (and, where it cannot line the edges up with the counts, raises as it does).
+    """
     nz = np.flatnonzero(counts > 0)
     if not len(nz):
-        return np.zeros((0, 3), dtype=np.float64)
+        return np.zeros((0, 3), dtype=np.float32)
     start, end = int(nz[0]), int(nz[-1])
-    limits = np.asarray(h.bucket_limit, dtype=np.float64)
     inner = limits[start:end]
     out = np.empty((end - start + 1, 3), dtype=np.float32)
-    with np.errstate(over="ignore"):  # float64 edges beyond float32 become +-inf, as in TensorBoard
+    with np.errstate(over="ignore"):
         out[:, 0] = np.concatenate(([h.min], inner))
         out[:, 1] = np.concatenate((inner, [h.max]))
         out[:, 2] = counts[start : end + 1]
-    return out.astype(np.float64)
+    return out
+
+
+def legacy_rows(
+    mins: np.ndarray, maxs: np.ndarray, counts: np.ndarray, limits: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Many legacy HistogramProtos at once as TensorBoard's rows: (row offsets, float32 [R, 3]).
+
+    Histogram i's counts and bucket limits are ``counts``/``limits[offsets[i]:offsets[i+1]]``
+    (as many limits as counts). TensorBoard's data_compat drops the empty buckets at both ends so
+    that the open-ended outer edges (-DBL_MAX, DBL_MAX) can be replaced by the recorded min and max
+    without producing backwards buckets, and stores the result as float32; so do we (float32 keeps
+    every value TensorBoard shows, in half the memory). A histogram without a positive count has
+    no rows. Vectorised over all histograms: no Python loop per histogram or bucket.
+    """
+    n = len(offsets) - 1
+    positive = np.flatnonzero(counts > 0)
+    a = np.searchsorted(positive, offsets[:-1])
+    b = np.searchsorted(positive, offsets[1:])
+    has = b > a
+    # Buckets kept: from each histogram's first positive count to its last (a difference array).
+    mark = np.zeros(len(counts) + 1, np.int8)
+    np.add.at(mark, positive[a[has]], 1)
+    np.add.at(mark, positive[b[has] - 1] + 1, -1)
+    keep = np.cumsum(mark[:-1], dtype=np.int8).view(bool)
+    k = np.zeros(n, np.int64)
+    k[has] = positive[b[has] - 1] - positive[a[has]] + 1
+    out_off = np.zeros(n + 1, np.int64)
+    np.cumsum(k, out=out_off[1:])
+    rows = np.empty((int(out_off[-1]), 3), dtype=np.float32)
+    if not len(rows):
+        return out_off, rows
+    lead, tail = out_off[:-1][has], out_off[1:][has] - 1
+    with np.errstate(over="ignore"):  # float64 edges beyond float32 become +-inf, as in TensorBoard
+        rows[int(keep[0]) :, 0] = limits[:-1][keep[1:]]  # a bucket's left edge: the limit before it
+        rows[lead, 0] = mins[has]
+        rows[:, 1] = limits[keep]
+        rows[tail, 1] = maxs[has]
+        rows[:, 2] = counts[keep]
+    return out_off, rows
 
 
 def tensor_histogram(arr: np.ndarray) -> np.ndarray:
-    """A TF2 histogram tensor as float64 [k, 3]; anything else shaped wrong becomes empty."""
+    """A TF2 histogram tensor as [k, 3]: float32 if written so (exact), else float64.
+
+    Anything shaped wrong becomes empty.
+    """
     a = np.asarray(arr)
     if a.dtype == object or a.ndim != 2 or a.shape[1] != 3:
-        return np.zeros((0, 3), dtype=np.float64)
-    return a.astype(np.float64)
+        return np.zeros((0, 3), dtype=np.float32)
+    return a if a.dtype == np.float32 else a.astype(np.float64)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,223 @@
+"""Decode legacy histogram events (``Summary.Value.histo``) in batches, without protobuf per record.
+
+tensorboardX, torch and TF 1.x write a histogram as
+``Event{1 wall_time, 2 step, 5 summary{1 value{1 tag, 5 histo{1 min, 2 max, 3 num, 4 sum,
+5 sum_squares, 6 bucket_limit, 7 bucket}}}}`` with the two repeated fields packed. Unlike scalar
+events these records share no fixed byte layout (their length follows the number of populated
+buckets), so :mod:`columnar`'s layout matching cannot take them. Instead every candidate record is
+*walked* field by field in lockstep: each step reads one field key and its length at every
+record's current position with a few numpy operations over all records at once, so a batch of
+records costs a few dozen numpy calls however many there are. The bucket arrays are then gathered
+as one column, and TensorBoard's migration (``data_compat._migrate_histogram_value``: drop the
+empty buckets at both ends, use min and max as the outer edges, float32) is applied to all
+histograms at once by :func:`decode.legacy_rows`.
+
+Anything the walk does not recognise exactly (another field, a field repeated, a wire type
+protobuf would not read as that field, unpacked or unequal bucket arrays, a tag that is not UTF-8,
+metadata) is left to the protobuf path, so the result equals parsing every record with protobuf
+and decoding it with ``decode.decode_value``; tests/tfevents/test_histcolumns.py checks that
+against TensorBoard's own migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tui.tfevents import decode
+
+# Wire types: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
+_EVENT = {1: 1, 2: 0, 5: 2}  # wall_time, step, summary
+_SUMMARY = {1: 2}  # value (exactly one)
+_VALUE = {1: 2, 5: 2}  # tag, histo
+_HISTO = {1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2}  # min, max, num, sum, sum_squares, limits, counts
+# Shortest record worth walking: a histogram event is far longer; headers and the like are not.
+_MIN_LENGTH = 24
+
+
+@dataclass(slots=True)
+class HistogramColumns:
+    """Histogram events of one batch: one entry per record, buckets packed TensorBoard's way.
+
+    ``index`` says which records (positions in the batch); entries are grouped by ``tag_id`` (which
+    indexes ``tags``), in file order within a tag, so each tag's histograms are one slice. Entry
+    i's ``[k, 3]`` float32 (left, right, count) rows are ``rows[offsets[i]:offsets[i+1]]``.
+    """
+
+    index: np.ndarray
+    tag_id: np.ndarray
+    steps: np.ndarray
+    wall_times: np.ndarray
+    offsets: np.ndarray
+    rows: np.ndarray
+    tags: list[str]
+
+    @classmethod
+    def empty(cls) -> HistogramColumns:
+        i = np.empty(0, np.int64)
+        return cls(i, i.astype(np.int32), i, i.astype(np.float64), np.zeros(1, np.int64), _NO_ROWS, [])
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
+_NO_ROWS = np.zeros((0, 3), np.float32)
+_TEN = np.arange(10)
+
+
+def _varints(arr: np.ndarray, pos: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The varint at each ``pos``: (value as uint64, position after it, well formed and before ``end``).
+
+    Bits past the 64th fall off, as protobuf reads them; a varint longer than 10 bytes is malformed.
+    """
+    b = arr[np.minimum(pos[:, None] + _TEN, len(arr) - 1)]
+    stop = b < 0x80
+    n = np.argmax(stop, axis=1)  # index of the last byte
+    ok = stop.any(axis=1) & (pos + n < end)
+    parts = (b & 0x7F).astype(np.uint64) << (7 * _TEN).astype(np.uint64)
+    parts[_TEN[None, :] > n[:, None]] = 0
+    return np.bitwise_or.reduce(parts, axis=1), pos + n + 1, ok
+
+
+def _walk(
+    arr: np.ndarray, start: np.ndarray, end: np.ndarray, spec: dict[int, int]
+) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """Walk the messages ``arr[start:end]`` in lockstep, allowing only the fields in ``spec``.
+
+    Returns, per field number, the (value start, value end) of each message (-1 where absent; for a
+    length-delimited field the bytes inside its length) and which messages were walked cleanly:
+    every field in ``spec`` with its wire type, none twice, none overrunning its message.
+    """
+    n = len(start)
+    wire = np.full(16, -1, np.int64)
+    for fno, wt in spec.items():
+        wire[fno] = wt
+    spans = {f: (np.full(n, -1, np.int64), np.full(n, -1, np.int64)) for f in spec}
+    pos = start.copy()
+    ok = np.ones(n, dtype=bool)
+    for _ in range(len(spec) + 1):
+        live = np.flatnonzero(ok & (pos < end))
+        if not len(live):
+            break
+        p, e = pos[live], end[live]
+        key = arr[np.minimum(p, len(arr) - 1)].astype(np.int64)
+        fno, wt = key >> 3, key & 7
+        good = (key < 0x80) & (fno < 16)
+        fno = np.where(good, fno, 0)
+        good &= wire[fno] == wt
+        p = p + 1
+        vs, ve = p.copy(), p.copy()
+        is0, is1, is2, is5 = wt == 0, wt == 1, wt == 2, wt == 5
+        if is0.any():
+            _, nxt, vok = _varints(arr, p[is0], e[is0])
+            ve[is0] = nxt
+            good[is0] &= vok
+        ve[is1] += 8
+        ve[is5] += 4
+        if is2.any():
+            length, after, vok = _varints(arr, p[is2], e[is2])
+            vok &= length < (1 << 31)
+            vs[is2] = after
+            ve[is2] = after + np.where(vok, length, 0).astype(np.int64)
+            good[is2] &= vok
+        good &= ve <= e
+        for f, (s_col, e_col) in spans.items():
+            mine = good & (fno == f)
+            if mine.any():
+                rows = live[mine]
+                seen = s_col[rows] >= 0
+                good[np.flatnonzero(mine)[seen]] = False
+                s_col[rows[~seen]] = vs[mine][~seen]
+                e_col[rows[~seen]] = ve[mine][~seen]
+        ok[live[~good]] = False
+        pos[live[good]] = ve[good]
+    ok &= pos == end
+    return spans, ok
+
+
+def _f64(arr: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The little-endian double at each offset (0.0 where the offset is -1: the field is absent)."""
+    out = np.zeros(len(at), np.float64)
+    has = at >= 0
+    if has.any():
+        out[has] = _gather_f64(arr, at[has])
+    return out
+
+
+def decode_histograms(
+    arr: np.ndarray, data: bytes, starts: np.ndarray, lengths: np.ndarray
+) -> HistogramColumns:
+    """Decode every record among ``starts``/``lengths`` that is a plain legacy histogram event.
+
+    ``arr`` is ``data`` as uint8. ``HistogramColumns.index`` says which records were taken; the
+    rest are left for the protobuf path (most of them are not histograms at all).
+    """
+    cand = np.flatnonzero(lengths >= _MIN_LENGTH)
+    if not len(cand):
+        return HistogramColumns.empty()
+    s0 = starts[cand]
+    e0 = s0 + lengths[cand]
+    ev, ok = _walk(arr, s0, e0, _EVENT)
+    ok &= ev[5][0] >= 0
+    keep = np.flatnonzero(ok)
+    if not len(keep):
+        return HistogramColumns.empty()
+    cand = cand[keep]
+    ev = {f: (a[keep], b[keep]) for f, (a, b) in ev.items()}
+    summ, ok = _walk(arr, *ev[5], _SUMMARY)
+    ok &= summ[1][0] >= 0
+    val, vok = _walk(arr, np.where(ok, summ[1][0], 0), np.where(ok, summ[1][1], 0), _VALUE)
+    ok &= vok & (val[1][0] >= 0) & (val[5][0] >= 0)
+    his, hok = _walk(arr, np.where(ok, val[5][0], 0), np.where(ok, val[5][1], 0), _HISTO)
+    ok &= hok
+    # Packed doubles only, as many bucket limits as counts (anything else: protobuf decides).
+    n_lim = np.where(his[6][0] >= 0, his[6][1] - his[6][0], 0)
+    n_cnt = np.where(his[7][0] >= 0, his[7][1] - his[7][0], 0)
+    ok &= (n_lim % 8 == 0) & (n_lim == n_cnt)
+    # Tags: a dict lookup per record, one UTF-8 decode per distinct tag (protobuf rejects the others).
+    tags: list[str] = []
+    tag_ids: dict[bytes, int] = {}
+    tag_id = np.full(len(cand), -1, np.int32)
+    ts, te = val[1]
+    for i in np.flatnonzero(ok).tolist():
+        raw = data[ts[i] : te[i]]
+        tid = tag_ids.get(raw)
+        if tid is None:
+            try:
+                tid = len(tags)
+                tags.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                tid = -1
+            tag_ids[raw] = tid
+        tag_id[i] = tid
+    take = np.flatnonzero(tag_id >= 0)
+    if not len(take):
+        return HistogramColumns.empty()
+    take = take[np.argsort(tag_id[take], kind="stable")]  # grouped by tag, file order within
+    elem = np.zeros(len(take) + 1, np.int64)
+    np.cumsum(n_cnt[take] // 8, out=elem[1:])
+    counts = _spans_f64(data, his[7][0][take], his[7][1][take])
+    limits = _spans_f64(data, his[6][0][take], his[6][1][take])
+    mins, maxs = _f64(arr, his[1][0][take]), _f64(arr, his[2][0][take])
+    offsets, rows = decode.legacy_rows(mins, maxs, counts, limits, elem)
+    steps = np.zeros(len(take), np.int64)
+    st = ev[2][0][take]
+    has_step = st >= 0
+    if has_step.any():
+        steps[has_step] = _varints(arr, st[has_step], ev[2][1][take][has_step])[0].view(np.int64)
+    walls = _f64(arr, ev[1][0][take])
+    return HistogramColumns(cand[take], tag_id[take], steps, walls, offsets, rows, tags)
+
+
+def _spans_f64(data: bytes, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The packed doubles of every span ``data[start:end]``, one after another (a C-speed join)."""
+    return np.frombuffer(
+        b"".join([data[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)]), "<f8"
+    )
+
+
+def _gather_f64(arr: np.ndarray, at: np.ndarray) -> np.ndarray:
+    if not len(at):
+        return np.zeros(0, np.float64)
+    return np.lib.stride_tricks.sliding_window_view(arr, 8)[at].view("<f8").ravel()
