@@ -164,3 +164,56 @@ def test_periodic_scan_agrees_with_sequential_walk() -> None:
     assert list(res.starts) == expect_starts.tolist()
     assert list(res.lengths) == [len(p) for p in recs]
     assert res.end == len(blob) - 2
+
+
+def _walk(blob: bytes) -> tuple[list[int], list[int], int]:
+    """The sequential framing scan must agree with: every record one after another."""
+    starts, lengths, pos = [], [], 0
+    while pos + 12 <= len(blob):
+        length = int.from_bytes(blob[pos : pos + 8], "little")
+        if pos + 16 + length > len(blob):
+            break
+        starts.append(pos + 12)
+        lengths.append(length)
+        pos += 16 + length
+    return starts, lengths, pos
+
+
+@settings(max_examples=60)
+@given(st.integers(0, 2**32))
+def test_scan_agrees_with_sequential_walk_on_patterns_with_breaks(seed: int) -> None:
+    """Repeating patterns (lengths repeated within one, so a phase is ambiguous), broken by odd
+    records at random, resumed at any phase, changed for another: the same records as a walk."""
+    rnd = random.Random(seed)
+    recs: list[bytes] = []
+    for _ in range(rnd.randint(1, 4)):
+        pattern = [rnd.choice([30, 30, 31, 45, 200]) for _ in range(rnd.randint(1, 6))]
+        phase = 0
+        for _ in range(rnd.randint(0, 900)):
+            if rnd.random() < 0.01:  # a histogram among the scalars, or a skipped step
+                if rnd.random() < 0.5:
+                    recs.append(bytes([7]) * rnd.choice([31, 900, 3000]))
+                else:
+                    phase = rnd.randrange(len(pattern))
+            recs.append(bytes([len(recs) % 251]) * pattern[phase])
+            phase = (phase + 1) % len(pattern)
+    blob = b"".join(frame(p) for p in recs)
+    blob = blob[: len(blob) - rnd.choice([0, 0, 3, 20])]  # a torn tail, sometimes
+    starts, lengths, end = _walk(blob)
+    res = scan(blob)
+    assert res.starts.tolist() == starts and res.lengths.tolist() == lengths and res.end == end
+
+
+@given(st.lists(st.binary(min_size=1, max_size=40), min_size=2, max_size=64), st.integers(0, 15))
+def test_bulk_crc_of_word_rows_counts_only_the_message_bytes(msgs: list[bytes], junk: int) -> None:
+    """Rows of whole 64-bit words with junk after each message: only the first ``length`` bytes count."""
+    length = max(len(m) for m in msgs)
+    width = -(-(length + junk) // 8) * 8
+    rnd = random.Random(junk)
+    padded = [m.ljust(length, b"\0") + bytes(rnd.randrange(256) for _ in range(width - length)) for m in msgs]
+    rows = np.frombuffer(b"".join(padded), dtype="<u8").reshape(len(msgs), width // 8)
+    crcs = np.array([crc.crc32c(m.ljust(length, b"\0")) for m in msgs], dtype=np.uint32)
+    assert crc.check_equal_length(rows, crcs, length).all()
+    broken = crcs.copy()
+    broken[-1] ^= 4
+    assert np.flatnonzero(~crc.check_equal_length(rows, broken, length)).tolist() == [len(msgs) - 1]

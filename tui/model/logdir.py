@@ -37,10 +37,12 @@ from tui.model.storage import RemoteStorage, StorageError, local_path, open_stor
 from tui.tfevents import columnar, decode, histcolumns
 from tui.tfevents.decode import Metadata
 from tui.tfevents.proto import event_pb2, graph_pb2
-from tui.tfevents.records import HEADER, VANISHED, Frames, RecordReader
+from tui.tfevents.records import DEFAULT_CHUNK, HEADER, VANISHED, Frames, RecordReader
 
 # First pass reads this much of each run (its files in order) so every run has something to draw quickly.
 FIRST_SLICE = 1 << 20
+# What one read of a remote file takes (a request each; locally records.DEFAULT_CHUNK).
+REMOTE_CHUNK = 8 << 20
 
 
 def is_event_file(name: str) -> bool:
@@ -1056,7 +1058,7 @@ class Logdir:
         path: str,
         *,
         check_crc: bool = True,
-        chunk_bytes: int = 8 << 20,
+        chunk_bytes: int | None = None,
         first_slice: int = FIRST_SLICE,
         storage: RemoteStorage | None = None,
     ) -> None:
@@ -1067,7 +1069,10 @@ class Logdir:
         self.fault: str | None = None
         self._remote_found = False  # the last remote listing found event files
         self.check_crc = check_crc
-        self.chunk_bytes = chunk_bytes
+        # A chunk is decoded while the next is read and checked: both, and the copies decoding
+        # makes, are what a load needs beyond the points it keeps. Locally 4 MB chunks cost no
+        # more time than 8 MB ones; remotely every read is a request, so they are larger.
+        self.chunk_bytes = chunk_bytes or (REMOTE_CHUNK if self.storage is not None else DEFAULT_CHUNK)
         self.first_slice = first_slice
         self.runs: dict[str, Run] = {}
         self.generation = 0

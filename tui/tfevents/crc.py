@@ -45,7 +45,7 @@ def _zeros_crc(length: int) -> int:
     return crc32c(bytes(length))
 
 
-def _batch_ok(rows: np.ndarray, crcs: np.ndarray) -> bool:
+def _batch_ok(rows: np.ndarray, crcs: np.ndarray, length: int) -> bool:
     """True when every row's CRC matches, checked with O(log k) folds of the batch.
 
     Work in the linear part of the CRC (``lin = crc ^ crc(zeros(L))``, so zero rows add nothing).
@@ -54,34 +54,36 @@ def _batch_ok(rows: np.ndarray, crcs: np.ndarray) -> bool:
     distinct rows part at their lowest differing index bit, where exactly one of them is folded.
     The tree costs about two passes over the matrix.
     """
-    length = rows.shape[1]
     zc = _zeros_crc(length)
     level = rows
     lins = crcs.astype(np.uint32) ^ np.uint32(zc)
     folds = [(np.bitwise_xor.reduce(level, axis=0), int(np.bitwise_xor.reduce(lins)))]
     while len(level) > 1:
         if len(level) % 2:
-            level = np.concatenate([level, np.zeros((1, length), np.uint8)])
+            level = np.concatenate([level, np.zeros((1, level.shape[1]), level.dtype)])
             lins = np.concatenate([lins, np.zeros(1, np.uint32)])
         odd, odd_l = level[1::2], lins[1::2]
         folds.append((np.bitwise_xor.reduce(odd, axis=0), int(np.bitwise_xor.reduce(odd_l))))
         level = level[0::2] ^ odd
         lins = lins[0::2] ^ odd_l
-    return all((crc32c(f.tobytes()) ^ zc) == lin for f, lin in folds)
+    return all((crc32c(f.view(np.uint8)[:length].tobytes()) ^ zc) == lin for f, lin in folds)
 
 
-def check_equal_length(rows: np.ndarray, crcs: np.ndarray) -> np.ndarray:
+def check_equal_length(rows: np.ndarray, crcs: np.ndarray, length: int | None = None) -> np.ndarray:
     """Return a bool mask of the rows whose CRC matches.
 
-    ``rows`` is a (k, L) uint8 matrix of messages, ``crcs`` their *unmasked* stored CRCs.
+    ``rows`` is a (k, L) uint8 matrix of messages, ``crcs`` their *unmasked* stored CRCs. With
+    ``length``, each row's first ``length`` bytes are its message and the rest is ignored: rows
+    of whole 64-bit words (a uint64 matrix) fold eight times faster than bytes do.
     """
+    length = rows.shape[1] * rows.itemsize if length is None else length
     ok = np.ones(len(rows), dtype=bool)
     if len(rows) == 0:
         return ok
     stack = [(0, len(rows))]
     while stack:
         lo, hi = stack.pop()
-        if _batch_ok(rows[lo:hi], crcs[lo:hi]):
+        if _batch_ok(rows[lo:hi], crcs[lo:hi], length):
             continue
         if hi - lo == 1:
             ok[lo] = False

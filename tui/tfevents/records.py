@@ -47,7 +47,7 @@ _PERIOD_WINDOW = 48
 # Records predicted at once by that guess.
 _MAX_PREDICTED = 8192
 # How much a single read takes from the file; bounded so peak memory stays small on huge files.
-DEFAULT_CHUNK = 8 << 20
+DEFAULT_CHUNK = 4 << 20
 # Protobuf cannot parse a message of 2 GiB or more, so a longer record is damage, not data to wait for.
 MAX_RECORD = (1 << 31) - 1
 # A file's identity includes a hash of its first record's bytes, at most this many of them.
@@ -64,11 +64,18 @@ def gather(arr: np.ndarray, offsets: np.ndarray, width: int) -> np.ndarray:
     """Rows ``arr[o:o+width]`` for each offset, as a (len(offsets), width) uint8 matrix.
 
     Indexing a sliding-window *view* copies only the selected bytes; building an index matrix
-    instead would cost 8 bytes of int64 per byte gathered.
+    instead would cost 8 bytes of int64 per byte gathered. (The view is made directly: numpy's
+    sliding_window_view costs a tenth of a millisecond a call in argument checks.)
     """
-    if not len(offsets):
+    if not len(offsets) or len(arr) < width:
         return np.empty((0, width), dtype=np.uint8)
-    return np.lib.stride_tricks.sliding_window_view(arr, width)[offsets]
+    windows = np.ndarray((len(arr) - width + 1, width), dtype=np.uint8, buffer=arr, strides=(1, 1))
+    return windows[offsets]
+
+
+def u64_at(buf: bytes | np.ndarray) -> np.ndarray:
+    """A view of ``buf`` whose element i is the little-endian u64 at byte i (unaligned, no copy)."""
+    return np.ndarray((max(len(buf) - 7, 0),), dtype="<u8", buffer=buf, strides=(1,))
 
 
 @dataclass(slots=True)
@@ -111,42 +118,45 @@ class ScanResult:
     end: int  # first byte not consumed (start of an incomplete record, or len(buf))
 
 
-def _scan_periodic(buf: bytes, pos: int, window: list[int]) -> tuple[np.ndarray, np.ndarray, int] | None:
-    """Find the records after ``pos`` by extrapolating a repeating pattern of record lengths.
+def _period(window: list[int]) -> list[int] | None:
+    """The shortest repeating pattern of the lengths in ``window``, if they repeat at all."""
+    for p in range(1, len(window) // 2 + 1):
+        if window[p:] == window[:-p]:
+            return window[-p:]
+    return None
+
+
+def _extend(
+    heads: np.ndarray, n: int, pos: int, pattern: list[int], reps: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Records from ``pos`` on, predicted by repeating ``pattern`` and kept while the file agrees.
 
     Scalar-heavy files repeat the same few record sizes in the same order (one record per tag per
-    step). Given the lengths of the last records found (``window``), guess that the pattern goes
-    on, predict many record starts at once with numpy and keep the longest prefix whose stored
-    lengths agree. Each accepted start is exactly what the sequential walk would have found:
-    start[i+1] = start[i] + 16 + length[i], and length[i] is read at start[i]. Returns the payload
-    starts and lengths found and the new position, or None when no pattern holds.
+    step). The pattern's record starts are predicted many at once and the longest prefix whose
+    stored lengths (``heads``: see :func:`u64_at`) agree is kept. Each accepted start is exactly
+    what the sequential walk would find: start[i+1] = start[i] + 16 + length[i], and length[i]
+    is read at start[i]. ``reps`` patterns are predicted first, twice as many each time they all
+    hold, up to _MAX_PREDICTED records (so the prediction that fails, at a histogram among
+    scalars, wastes little). Returns payload starts, lengths, and the position after them.
     """
-    n = len(window)
-    period = 0
-    for p in range(1, n // 2 + 1):
-        if window[p:] == window[:-p]:
-            period = p
-            break
-    if not period:
-        return None
-    pattern = np.asarray(window[-period:], dtype=np.int64)
-    cycle = int(pattern.sum()) + 16 * period
-    arr = np.frombuffer(buf, dtype=np.uint8)
-    reps = max(1, 256 // period)
+    period = len(pattern)
+    lens = np.asarray(pattern, dtype=np.int64)
+    within = np.concatenate(([0], np.cumsum(lens + 16)[:-1]))
+    cycle = int(lens.sum()) + 16 * period
     found_starts: list[np.ndarray] = []
     found_lengths: list[np.ndarray] = []
     while True:
-        reps = max(1, min(reps, (len(buf) - pos) // cycle))
-        pred_len = np.tile(pattern, reps)
-        pred_start = pos + np.concatenate(([0], np.cumsum(pred_len + 16)[:-1]))
-        fits = pred_start + pred_len + 16 <= len(buf)
-        if not fits.all():
+        reps = max(1, min(reps, (n - pos) // cycle))
+        pred_start = (pos + np.arange(reps, dtype=np.int64)[:, None] * cycle + within).ravel()
+        pred_len = np.empty(reps * period, np.int64)
+        pred_len.reshape(reps, period)[:] = lens
+        fits = pred_start + pred_len + 16 <= n
+        if not fits[-1]:
             cut = int(np.argmin(fits))
-            pred_len, pred_start = pred_len[:cut], pred_start[:cut]
+            pred_start, pred_len = pred_start[:cut], pred_len[:cut]
         if not len(pred_start):
             break
-        heads = gather(arr, pred_start, 8).copy().view("<u8").ravel()
-        agree = heads == pred_len.astype(np.uint64)
+        agree = heads[pred_start] == pred_len.astype(np.uint64)
         good = len(agree) if agree.all() else int(np.argmin(agree))
         if good:
             found_starts.append(pred_start[:good] + HEADER)
@@ -154,26 +164,36 @@ def _scan_periodic(buf: bytes, pos: int, window: list[int]) -> tuple[np.ndarray,
             pos = int(pred_start[good - 1] + pred_len[good - 1] + 16)
         if good < len(agree) or good == 0:
             break
-        # The pattern held all the way: predict further ahead next time, but not so far that
-        # the prediction that finally fails (a histogram among scalars) wastes much.
         reps = min(reps * 2, max(1, _MAX_PREDICTED // period))
     if not found_starts:
-        return None
+        return np.empty(0, np.int64), np.empty(0, np.int64), pos
+    if len(found_starts) == 1:
+        return found_starts[0], found_lengths[0], pos
     return np.concatenate(found_starts), np.concatenate(found_lengths), pos
 
 
 def scan(buf: bytes, pos: int = 0) -> ScanResult:
     """Find the payload offsets of the complete records in ``buf`` from ``pos`` (no CRC checks).
 
-    Records found one by one are collected in lists, runs found by extrapolation stay numpy
-    arrays; the result is two int64 arrays.
+    Records are walked one by one until their lengths repeat (see :func:`_extend`); then runs of
+    the pattern are predicted with numpy. When a run ends (a histogram among scalars, say), the
+    odd records are walked and the same pattern is tried again as soon as a record of one of its
+    lengths comes, at that phase, predicting as many records as the last run held: a file of
+    scalars with a few histograms between steps costs a few numpy calls per histogram, not a
+    Python step per record. Records found one by one are collected in lists, runs found by
+    prediction stay numpy arrays; the result is two int64 arrays.
     """
     chunks: list[tuple[np.ndarray, np.ndarray]] = []
     starts: list[int] = []
     lengths: list[int] = []
     n = len(buf)
+    heads = u64_at(buf)
     unpack = _U64.unpack_from
-    since_periodic = 0
+    since = 0  # records walked since the last prediction or period search
+    pattern: list[int] | None = None
+    known: set[int] = set()  # the pattern's lengths
+    reps = 0  # patterns the last run held
+    retry = True  # whether to try the pattern again after odd records
     while pos + HEADER <= n:
         (length,) = unpack(buf, pos)
         end = pos + HEADER + length + FOOTER
@@ -182,16 +202,36 @@ def scan(buf: bytes, pos: int = 0) -> ScanResult:
         starts.append(pos + HEADER)
         lengths.append(length)
         pos = end
-        since_periodic += 1
-        if since_periodic >= _PERIOD_WINDOW:
-            since_periodic = 0
-            found = _scan_periodic(buf, pos, lengths[-_PERIOD_WINDOW:])
+        since += 1
+        phase = -1
+        if pattern is not None and retry and pos + 8 <= n and since < _PERIOD_WINDOW:
+            (nxt,) = unpack(buf, pos)
+            if nxt in known:  # the last pattern may go on here: at the first phase it fits
+                phase = pattern.index(nxt)
+        elif since >= _PERIOD_WINDOW:
+            since = 0
+            found = _period(lengths[-_PERIOD_WINDOW:])
+            retry = True
             if found is not None:
-                chunks.append((np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)))
-                chunks.append(found[:2])
-                pos = found[2]
-                starts, lengths = [], []
+                pattern, known, reps, phase = found, set(found), max(1, 256 // len(found)), 0
+                (nxt,) = unpack(buf, pos) if pos + 8 <= n else (-1,)
+                if nxt != pattern[0]:
+                    phase = pattern.index(nxt) if nxt in known else -1
+        if phase < 0 or pattern is None:
+            continue
+        rotated = pattern[phase:] + pattern[:phase]
+        got_s, got_l, new_pos = _extend(heads, n, pos, rotated, reps)
+        if not len(got_s):
+            retry = False  # no numpy call per record: walk on until the next period search
+            continue
+        retry = True
+        chunks.append((np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)))
+        chunks.append((got_s, got_l))
+        reps = max(1, min(len(got_s) // len(pattern), _MAX_PREDICTED // len(pattern)))
+        pos, since = new_pos, 0
+        starts, lengths = [], []
     chunks.append((np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)))
+    chunks = [c for c in chunks if len(c[0])] or chunks[-1:]
     if len(chunks) == 1:
         return ScanResult(chunks[0][0], chunks[0][1], pos)
     return ScanResult(np.concatenate([c[0] for c in chunks]), np.concatenate([c[1] for c in chunks]), pos)
@@ -225,12 +265,16 @@ def check_payloads(buf: bytes, arr: np.ndarray, starts: np.ndarray, lengths: np.
     for group in np.split(order, bounds):
         length = int(lengths[group[0]])
         if length <= _BULK_CRC_MAX and len(group) > 1:
-            rows = gather(arr, starts[group], length)
-            ok[group] = crc.check_equal_length(rows, stored[group])
-        else:
-            for i in group.tolist():
-                s = int(starts[i])
-                ok[i] = crc.crc32c(buf[s : s + length]) == int(stored[i])
+            # Rows of whole 64-bit words (the bytes past a payload, its CRC and the next header,
+            # are read but not counted); a last record too close to the end is checked alone.
+            width = -(-length // 8) * 8
+            bulk = starts[group] + width <= len(arr)
+            rows = gather(arr, starts[group[bulk]], width).view("<u8")
+            ok[group[bulk]] = crc.check_equal_length(rows, stored[group[bulk]], length)
+            group = group[~bulk]
+        for i in group.tolist():
+            s = int(starts[i])
+            ok[i] = crc.crc32c(buf[s : s + length]) == int(stored[i])
     return ok
 
 
