@@ -12,6 +12,7 @@ disk, in payloads.py.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -149,12 +150,18 @@ class HistogramSeries:
     """Every histogram of one (run, tag), bucket rows packed into one (R, 3) array.
 
     Rows keep the dtype they came in (float32 unless a float64 histogram was appended, which
-    promotes the column), so a legacy histogram costs 12 bytes a bucket.
+    promotes the column), so a legacy histogram costs 12 bytes a bucket. Batches appended while
+    nobody looks are kept as they came (views of the batch's arrays, no copy) and packed into one
+    array by the next :meth:`snapshot`: a load appends histograms a batch at a time, and growing
+    one array per batch would copy it again and again. Once packed, the array keeps a quarter more
+    room, so histograms arriving one by one while a run is watched are written in place.
     """
 
-    __slots__ = ("_cols", "version")
+    __slots__ = ("_cols", "_dtype", "_lock", "_n", "_pending", "version")
 
     def __init__(self) -> None:
+        # The packed part: steps, wall times, offsets and rows (each with room to spare), the
+        # number of steps and rows in use.
         self._cols = (
             np.empty(0, np.int64),
             np.empty(0, np.float64),
@@ -163,15 +170,20 @@ class HistogramSeries:
             0,
             0,
         )
+        # Batches not packed yet: steps, wall times, offsets from 0, rows.
+        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._dtype = np.dtype(np.float32)
+        self._n = 0
+        self._lock = threading.Lock()  # the loader appends while other threads take snapshots
         self.version = 0
 
     def __len__(self) -> int:
-        return self._cols[4]
+        return self._n
 
     @property
     def dtype(self) -> np.dtype:
         """The rows' dtype: float32 or float64."""
-        return self._cols[3].dtype
+        return self._dtype
 
     def append(self, step: int, wall_time: float, hist: np.ndarray) -> None:
         """Add one step's [k, 3] histogram."""
@@ -182,34 +194,59 @@ class HistogramSeries:
         self, steps: np.ndarray, wall_times: np.ndarray, offsets: np.ndarray, rows: np.ndarray
     ) -> None:
         """Add many steps at once: step i's rows are ``rows[offsets[i]:offsets[i + 1]]``, counted
-        from ``offsets[0]``. One copy of the columns however many steps: the loader appends a batch
-        at a time.
+        from ``offsets[0]``. The arrays are kept, not copied: the caller must not change them.
         """
         k = len(steps)
         if not k:
             return
-        s, w, off, buf, n, r = self._cols
         rows = np.asarray(rows)
         if rows.dtype not in _VALUE_DTYPES:
             rows = rows.astype(np.float64)
-        if rows.dtype != buf.dtype and (n == 0 or rows.dtype == np.float64):
-            buf = buf.astype(rows.dtype)  # the first histograms set the dtype; float64 promotes
-        m = len(rows)
-        if n + k > len(s):
-            s, w = _grow(s, n + k), _grow(w, n + k)
-        if n + k + 1 > len(off):
-            off = _grow(off, n + k + 1)
-        if r + m > len(buf):
-            buf = _grow(buf, r + m)
-        s[n : n + k] = steps
-        w[n : n + k] = wall_times
-        buf[r : r + m] = rows
-        off[n + 1 : n + k + 1] = offsets[1:] - offsets[0] + r
-        self._cols = (s, w, off, buf, n + k, r + m)
-        self.version += 1
+        with self._lock:
+            if rows.dtype == np.float64:
+                self._dtype = rows.dtype  # float64 promotes the series for good
+            s, w, off, buf, n, r = self._cols
+            m = len(rows)
+            fits = n + k <= len(s) and r + m <= len(buf) and buf.dtype == self._dtype
+            if not self._pending and fits:
+                s[n : n + k] = steps
+                w[n : n + k] = wall_times
+                buf[r : r + m] = rows
+                off[n + 1 : n + k + 1] = offsets[1:] - offsets[0] + r
+                self._cols = (s, w, off, buf, n + k, r + m)
+            else:
+                self._pending.append((steps, wall_times, offsets - offsets[0], rows))
+            self._n += k
+            self.version += k  # one a step, as appending them one by one would: see histogram_view
+
+    def _pack(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
+        """The packed columns with every pending batch in them (call with the lock held)."""
+        if not self._pending:
+            return self._cols
+        s, w, off, buf, n, r = self._cols
+        parts = [(s[:n], w[:n], off[: n + 1], buf[:r]), *self._pending]
+        k = sum(len(p[0]) for p in parts)
+        m = sum(len(p[3]) for p in parts)
+        room = 1.25 if n else 1.0  # the first pack is exact: a loaded run may never grow again
+        ns, nm = int(k * room), int(m * room)
+        steps = np.empty(ns, np.int64)
+        walls = np.empty(ns, np.float64)
+        offsets = np.zeros(ns + 1, np.int64)
+        rows = np.empty((max(nm, m), 3), self._dtype)
+        i = j = 0
+        for ps, pw, po, pr in parts:
+            steps[i : i + len(ps)] = ps
+            walls[i : i + len(ps)] = pw
+            offsets[i + 1 : i + len(ps) + 1] = po[1:] + j
+            rows[j : j + len(pr)] = pr
+            i, j = i + len(ps), j + len(pr)
+        self._cols = (steps, walls, offsets, rows, k, m)
+        self._pending = []
+        return self._cols
 
     def snapshot(self) -> HistogramSnapshot:
-        s, w, off, rows, n, r = self._cols
+        with self._lock:
+            s, w, off, rows, n, r = self._pack()
         return HistogramSnapshot(s[:n], w[:n], off[: n + 1], rows[:r])
 
     def keep(self, mask: np.ndarray) -> int:
@@ -220,12 +257,20 @@ class HistogramSeries:
         sizes = np.diff(snap.offsets)[mask]
         off = np.zeros(len(sizes) + 1, np.int64)
         np.cumsum(sizes, out=off[1:])
-        row_mask = np.repeat(mask, np.diff(snap.offsets))
-        rows = snap.rows[row_mask]
-        self._cols = (snap.steps[mask].copy(), snap.wall_times[mask].copy(), off, rows, len(sizes), len(rows))
-        self.version += 1
+        rows = snap.rows[np.repeat(mask, np.diff(snap.offsets))]
+        with self._lock:  # the loader is the only writer, and it is the one purging
+            self._cols = (
+                snap.steps[mask].copy(),
+                snap.wall_times[mask].copy(),
+                off,
+                rows,
+                len(sizes),
+                len(rows),
+            )
+            self._n = len(sizes)
+            self.version += 1
         return dropped
 
     @property
     def steps(self) -> np.ndarray:
-        return self._cols[0][: self._cols[4]]
+        return self.snapshot().steps
