@@ -463,3 +463,21 @@ def test_empty_and_all_zero_histograms_have_no_rows() -> None:
     run = _ingest([ev.SerializeToString(), zero.SerializeToString()], [])
     snap = run.histograms["empty"].snapshot()
     assert snap.steps.tolist() == [4, 5] and snap.offsets.tolist() == [0, 0, 0]
+
+
+def test_histogram_tag_with_tensors_handed_back_keeps_file_order() -> None:
+    """A histogram makes its tag a histogram tag; the tag's later tensors are partly taken as columns
+    (then handed back to protobuf and parsed last) and partly parsed in order (another layout), yet
+    all are stored in file order."""
+    first = _histogram_event(random.Random(1), "t")
+    first.step = 0
+    first.summary.value[0].metadata.plugin_data.plugin_name = "histograms"  # protobuf reads it
+    payloads = [first.SerializeToString()]
+    for step in range(1, 30):
+        md = _metadata("f4", "") if step % 9 == 0 else None  # another layout: fewer than a group
+        payloads.append(_event("t", "f4", 0x3F800000, step, 1.0, md).SerializeToString())
+    got = _ingest(payloads, [])
+    with protobuf_only():
+        want = _ingest(payloads, [])
+    assert_same_run(got, want)
+    assert got.histograms["t"].snapshot().steps.tolist() == list(range(30))

@@ -910,10 +910,14 @@ def _take(offsets: np.ndarray, rows: np.ndarray, items: np.ndarray) -> tuple[np.
 
 
 def _merge_histograms(parts: list[_Histograms]) -> _Histograms:
-    """One tag's histograms from both paths, merged into file order."""
-    if len(parts) == 1:
+    """One tag's histograms from both paths, merged into file order.
+
+    Each part may be out of order too: records the column path handed back to protobuf (tensors
+    of a tag that is not a scalar after all) are parsed after the others.
+    """
+    ords = np.concatenate([p.ordinals for p in parts]) if len(parts) > 1 else parts[0].ordinals
+    if len(parts) == 1 and (len(ords) < 2 or (np.diff(ords) > 0).all()):
         return parts[0]
-    ords = np.concatenate([p.ordinals for p in parts])
     order = np.argsort(ords, kind="stable")
     sizes = np.concatenate([np.diff(p.offsets) for p in parts])
     offsets = np.zeros(len(sizes) + 1, np.int64)
