@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.model.series import HistogramSeries
+from tui.model.series import HistogramSeries, ScalarSeries
 
 
 def _hist(rnd: random.Random, dtype: type) -> np.ndarray:
@@ -76,3 +76,36 @@ def test_histogram_snapshots_while_appending_see_whole_steps() -> None:
             assert (snap.histogram(i) == snap.steps[i]).all()
     t.join()
     assert series.snapshot().steps.tolist() == list(range(2000))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32))
+def test_scalar_series_keeps_every_point_in_order(seed: int) -> None:
+    """Batches kept as they came and packed by a snapshot: the same points, dtypes as written."""
+    rnd = random.Random(seed)
+    series = ScalarSeries()
+    want: list[tuple[int, float]] = []
+    old = []
+    for _ in range(rnd.randint(1, 12)):
+        action = rnd.random()
+        if action < 0.15 and want:
+            cut = rnd.randint(0, 40)
+            series.keep(series.steps < cut)
+            want = [(s, v) for s, v in want if s < cut]
+        elif action < 0.35:
+            snap = series.snapshot()
+            old.append((snap, snap.values.copy()))
+            assert series.last() == (want[-1] if want else None)
+        else:
+            dtype = np.float64 if rnd.random() < 0.2 else np.float32
+            values = np.array([rnd.random() for _ in range(rnd.randint(1, 9))], dtype)
+            steps = np.array([rnd.randint(0, 50) for _ in values], np.int64)
+            series.append(steps, steps * 0.5, values)
+            want += list(zip(steps.tolist(), values.astype(np.float64).tolist(), strict=True))
+        assert series.last() == (want[-1] if want else None)
+    snap = series.snapshot()
+    assert len(series) == len(snap) == len(want)
+    assert snap.steps.tolist() == [s for s, _ in want]
+    assert snap.values.astype(np.float64).tolist() == [v for _, v in want]
+    for snap_then, values in old:
+        assert snap_then.values.tobytes() == values.tobytes()

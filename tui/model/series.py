@@ -1,10 +1,12 @@
 """Append-only columnar storage for every point of a run's tags.
 
-TensorBoard samples 1,000 points a tag; tbtui keeps all of them, so storage is numpy columns with
-doubling capacity (no Python object per point). Readers on other threads take a *snapshot*: the
-columns and their length are published together as one tuple, so a reader never sees a column of
-one length and another of a different length, and a purge swaps in fresh arrays rather than
-shrinking ones a reader may be looking at.
+TensorBoard samples 1,000 points a tag; tbtui keeps all of them, so storage is numpy columns (no
+Python object per point). The loader appends a batch at a time and keeps each batch's arrays as
+they came; the first *snapshot* after that packs them into one column each, under a lock, so a
+load copies every point once, and a reader never sees a column of one length and another of a
+different length. Packed columns keep a quarter more room, so points arriving one batch at a time
+while a run is watched are written in place; a purge swaps in fresh arrays rather than shrinking
+ones a reader may be looking at.
 
 Blob kinds (images, audio, text...) are not here: their points are an index to payloads kept on
 disk, in payloads.py.
@@ -16,22 +18,6 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-
-_INITIAL = 64
-
-
-def _grow(arr: np.ndarray, need: int) -> np.ndarray:
-    """``arr`` with room for ``need`` rows and a quarter more (geometric: appends stay O(1) each).
-
-    Loading appends a whole batch at a time; doubling would leave up to half of every column
-    unused when a load ends, a quarter more room leaves at most a fifth, for a little more copying.
-    """
-    if len(arr) >= need:
-        return arr
-    cap = max(_INITIAL, need + need // 4)
-    out = np.empty((cap, *arr.shape[1:]), dtype=arr.dtype)
-    out[: len(arr)] = arr
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,66 +44,98 @@ class ScalarSeries:
 
     Values keep the dtype they were written in, as far as a float dtype holds it exactly: a series
     of float32 scalars costs 20 bytes a point, not 24. Appending wider values promotes the whole
-    column (to fresh arrays, so snapshots already handed out are untouched).
+    column (to fresh arrays, so snapshots already handed out are untouched). As for histograms,
+    batches appended while nobody looks are kept as they came and packed by the next snapshot
+    (see :class:`HistogramSeries`).
     """
 
-    __slots__ = ("_cols", "version")
+    __slots__ = ("_cols", "_dtype", "_lock", "_n", "_pending", "version")
 
     def __init__(self) -> None:
+        # The packed part (each column with room to spare) and the points in use.
         self._cols: tuple[np.ndarray, np.ndarray, np.ndarray, int] = (
             np.empty(0, np.int64),
             np.empty(0, np.float64),
             np.empty(0, np.float32),
             0,
         )
+        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._dtype = np.dtype(np.float32)
+        self._n = 0
+        self._lock = threading.Lock()  # the loader appends while other threads take snapshots
         self.version = 0
 
     def __len__(self) -> int:
-        return self._cols[3]
+        return self._n
 
     @property
     def dtype(self) -> np.dtype:
         """The values' dtype: float32 or float64."""
-        return self._cols[2].dtype
+        return self._dtype
 
     def append(self, steps: np.ndarray, wall_times: np.ndarray, values: np.ndarray) -> None:
+        """Add points; the arrays are kept, not copied: the caller must not change them."""
         k = len(steps)
         if not k:
             return
-        s, w, v, n = self._cols
         values = np.asarray(values)
         if values.dtype not in _VALUE_DTYPES:
             values = values.astype(np.float64)
-        if values.dtype != v.dtype and (n == 0 or values.dtype == np.float64):
-            v = v.astype(values.dtype)  # the first points set the dtype; float64 promotes
-        if n + k > len(s):
-            s, w, v = _grow(s, n + k), _grow(w, n + k), _grow(v, n + k)
-        s[n : n + k] = steps
-        w[n : n + k] = wall_times
-        v[n : n + k] = values
-        self._cols = (s, w, v, n + k)
-        self.version += 1
+        with self._lock:
+            if self._n == 0 or values.dtype == np.float64:
+                self._dtype = values.dtype  # the first points set the dtype; float64 promotes
+            s, w, v, n = self._cols
+            if not self._pending and n + k <= len(s) and v.dtype == self._dtype:
+                s[n : n + k] = steps
+                w[n : n + k] = wall_times
+                v[n : n + k] = values
+                self._cols = (s, w, v, n + k)
+            else:
+                self._pending.append((np.asarray(steps), np.asarray(wall_times), values))
+            self._n += k
+            self.version += 1
+
+    def _pack(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """The packed columns with every pending batch in them (call with the lock held)."""
+        if not self._pending:
+            return self._cols
+        s, w, v, n = self._cols
+        parts = [(s[:n], w[:n], v[:n]), *self._pending]
+        k = sum(len(p[0]) for p in parts)
+        cap = k + k // 4 if n else k  # the first pack is exact: a loaded run may never grow again
+        cols = (np.empty(cap, np.int64), np.empty(cap, np.float64), np.empty(cap, self._dtype))
+        for col, arrays in zip(cols, zip(*parts, strict=True), strict=True):
+            np.concatenate(arrays, out=col[:k], casting="same_kind")
+        self._cols = (*cols, k)
+        self._pending = []
+        return self._cols
 
     def snapshot(self) -> ScalarSnapshot:
-        s, w, v, n = self._cols
+        with self._lock:
+            s, w, v, n = self._pack()
         return ScalarSnapshot(s[:n], w[:n], v[:n])
 
     def keep(self, mask: np.ndarray) -> int:
         """Keep only the points where ``mask`` is true (a restart purge); returns how many went."""
-        s, w, v, n = self._cols
-        dropped = int(n - mask.sum())
-        if dropped:
-            self._cols = (s[:n][mask].copy(), w[:n][mask].copy(), v[:n][mask].copy(), int(mask.sum()))
-            self.version += 1
+        with self._lock:
+            s, w, v, n = self._pack()
+            dropped = int(n - mask.sum())
+            if dropped:
+                self._cols = (s[:n][mask].copy(), w[:n][mask].copy(), v[:n][mask].copy(), int(mask.sum()))
+                self._n = int(mask.sum())
+                self.version += 1
         return dropped
 
     @property
     def steps(self) -> np.ndarray:
-        s, _, _, n = self._cols
-        return s[:n]
+        return self.snapshot().steps
 
     def last(self) -> tuple[int, float] | None:
-        s, _, v, n = self._cols
+        with self._lock:
+            if self._pending:
+                s, _, v = self._pending[-1]
+                return int(s[-1]), float(v[-1])
+            s, _, v, n = self._cols
         return (int(s[n - 1]), float(v[n - 1])) if n else None
 
 
