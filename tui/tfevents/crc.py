@@ -49,23 +49,28 @@ def _batch_ok(rows: np.ndarray, crcs: np.ndarray, length: int) -> bool:
     """True when every row's CRC matches, checked with O(log k) folds of the batch.
 
     Work in the linear part of the CRC (``lin = crc ^ crc(zeros(L))``, so zero rows add nothing).
-    One fold of all rows catches any single damaged row. Identical damage in two rows would cancel
-    in that fold, so we also fold, at each level of a pairwise XOR tree, the odd-indexed nodes: two
-    distinct rows part at their lowest differing index bit, where exactly one of them is folded.
-    The tree costs about two passes over the matrix.
+    One fold of all rows (the root of a pairwise XOR tree) catches any single damaged row.
+    Identical damage in two rows would cancel in that fold, so we also fold, at each level of the
+    tree, the odd-indexed nodes: two distinct rows part at their lowest differing index bit, where
+    exactly one of them is folded. The tree costs about two passes over the matrix.
     """
     zc = _zeros_crc(length)
     level = rows
     lins = crcs.astype(np.uint32) ^ np.uint32(zc)
-    folds = [(np.bitwise_xor.reduce(level, axis=0), int(np.bitwise_xor.reduce(lins)))]
+    folds = []
     while len(level) > 1:
-        if len(level) % 2:
-            level = np.concatenate([level, np.zeros((1, level.shape[1]), level.dtype)])
-            lins = np.concatenate([lins, np.zeros(1, np.uint32)])
+        half, carry = divmod(len(level), 2)
         odd, odd_l = level[1::2], lins[1::2]
         folds.append((np.bitwise_xor.reduce(odd, axis=0), int(np.bitwise_xor.reduce(odd_l))))
-        level = level[0::2] ^ odd
-        lins = lins[0::2] ^ odd_l
+        # The next level: pairs folded, an odd last row carried up as it is (no padding copy).
+        nxt = np.empty((half + carry, level.shape[1]), level.dtype)
+        nxt_l = np.empty(half + carry, np.uint32)
+        np.bitwise_xor(level[0 : 2 * half : 2], odd, out=nxt[:half])
+        np.bitwise_xor(lins[0 : 2 * half : 2], odd_l, out=nxt_l[:half])
+        if carry:
+            nxt[half], nxt_l[half] = level[-1], lins[-1]
+        level, lins = nxt, nxt_l
+    folds.append((level[0], int(lins[0])))  # the root: every row folded
     return all((crc32c(f.view(np.uint8)[:length].tobytes()) ^ zc) == lin for f, lin in folds)
 
 
