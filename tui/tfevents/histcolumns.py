@@ -15,8 +15,8 @@ histograms at once by :func:`decode.legacy_rows`.
 Anything the walk does not recognise exactly (another field, a field repeated, a wire type
 protobuf would not read as that field, unpacked or unequal bucket arrays, a tag that is not UTF-8,
 metadata) is left to the protobuf path, so the result equals parsing every record with protobuf
-and decoding it with ``decode.decode_value``; tests/tfevents/test_histcolumns.py checks that
-against TensorBoard's own migration.
+and decoding it with ``decode.decode_value``; tests/model/test_columnar_equivalence.py checks that,
+and the rows against TensorBoard's own migration.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui.tfevents import decode
+from tui.tfevents.records import u64_at
 
 # Wire types: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
 _EVENT = {1: 1, 2: 0, 5: 2}  # wall_time, step, summary
@@ -209,6 +210,5 @@ def _spans_f64(data: bytes, start: np.ndarray, end: np.ndarray) -> np.ndarray:
 
 
 def _gather_f64(arr: np.ndarray, at: np.ndarray) -> np.ndarray:
-    if not len(at):
-        return np.zeros(0, np.float64)
-    return np.lib.stride_tricks.sliding_window_view(arr, 8)[at].view("<f8").ravel()
+    """The little-endian double at each offset."""
+    return u64_at(arr)[at].view("<f8")
