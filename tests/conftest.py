@@ -1,4 +1,5 @@
-"""Fixtures every test directory shares: logdirs written by the real libraries for the plugin dashboards.
+"""Fixtures every test directory shares: a private user cache directory per test, and logdirs written by
+the real libraries for the plugin dashboards.
 
 ``written`` is torch's and tensorboardX's ``SummaryWriter`` logging PR curves, a custom-scalars layout,
 audio, meshes, embeddings and hparams into a temporary logdir (once per session); the model tests check
@@ -15,6 +16,16 @@ import numpy as np
 import pytest
 
 WRITERS = ("torch", "tbx")
+
+
+@pytest.fixture(autouse=True)
+def _user_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test (and every process it starts) gets its own empty ``XDG_CACHE_HOME``.
+
+    The commands keep a reopen cache there by default; no test may write to the real ``~/.cache``,
+    nor see entries another test left.
+    """
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg_cache")))
 
 
 @dataclass(frozen=True)

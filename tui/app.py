@@ -35,6 +35,7 @@ from textual.signal import Signal
 from textual.widgets import TabbedContent, TabPane, Tabs
 from textual.worker import get_current_worker
 
+from tui.model.cache import ReadCache
 from tui.model.loader import SLICE_BYTES, Loader
 from tui.model.logdir import Changes, Logdir
 from tui.model.plugins import active_dashboards
@@ -178,10 +179,14 @@ class TbtuiApp(App[int]):
         slice_bytes: int = SLICE_BYTES,
         layout: str = "tabs",
         storage: RemoteStorage | None = None,
+        cache: bool = False,
     ) -> None:
         super().__init__()
         self.logdir_path = logdir
-        self.logdir = Logdir(logdir, check_crc=check_crc, storage=storage)
+        # The reopen cache (``tbtui LOGDIR`` turns it on unless --no-cache): runs start from what the
+        # last open read, and the loader writes back what it read once the first pass is done.
+        reads = ReadCache() if cache else None
+        self.logdir = Logdir(logdir, check_crc=check_crc, storage=storage, cache=reads)
         #: A remote storage's latest retry or fault, as it happens (the loader may be in a backoff).
         self.storage_notice: str | None = None
         if self.logdir.storage is not None:
@@ -673,6 +678,7 @@ def run(args: argparse.Namespace) -> int:
         poll=args.poll,
         check_crc=not getattr(args, "no_crc", False),
         layout=getattr(args, "layout", None) or "tabs",
+        cache=not getattr(args, "no_cache", False),
     )
     if _graphics_terminal():
         prepare_terminal_graphics()

@@ -5,6 +5,7 @@ Commands raise :class:`CliError` for anything the user can fix; ``tui.cli.dispat
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import shutil
 import sys
 from typing import Any
 
+from tui.model.cache import ReadCache
 from tui.model.logdir import Logdir
 from tui.model.storage import StorageError, is_url
 from tui.views.safe import json_escaped
@@ -22,6 +24,7 @@ __all__ = [
     "EXIT_STORAGE",
     "EXIT_USAGE",
     "CliError",
+    "add_cache_argument",
     "compile_regex",
     "json_text",
     "open_logdir",
@@ -60,19 +63,32 @@ def compile_regex(text: str, *, ignore_case: bool = False) -> re.Pattern[str]:
         raise CliError(f"bad regex {text!r}: {e}") from None
 
 
-def open_logdir(path: str) -> Logdir:
+def add_cache_argument(p: argparse.ArgumentParser) -> None:
+    """``--no-cache``, for every command that reads a logdir."""
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every file from the start and keep nothing in the reopen cache (see `tbtui cache`)",
+    )
+
+
+def open_logdir(path: str, *, cache: bool = True) -> Logdir:
     """The logdir at ``path`` (a directory or an fsspec URL), read to the end.
 
-    A usage error when it is missing or not a directory, or when a URL's backend is not installed;
-    a remote logdir that could not be read at all is an EXIT_STORAGE error, and one cut short
-    by a fault prints a warning line and what was read (see :data:`incomplete`).
+    With ``cache`` (local logdirs), runs start from what an earlier command or the app read (see
+    ``model.cache``), and what was read is kept for the next one. A usage error when it is missing
+    or not a directory, or when a URL's backend is not installed; a remote logdir that could not
+    be read at all is an EXIT_STORAGE error, and one cut short by a fault prints a warning line and
+    what was read (see :data:`incomplete`). Remote logdirs are not cached.
     """
     if not is_url(path):
         if not os.path.exists(path):
             raise CliError(f"logdir not found: {path}")
         if not os.path.isdir(path):
             raise CliError(f"not a directory: {path}")
-        return Logdir(path).load_all()
+        logdir = Logdir(path, cache=ReadCache() if cache else None).load_all()
+        logdir.save_cache()
+        return logdir
     try:
         logdir = Logdir(path).load_all()
     except StorageError as e:  # no fsspec, an unknown scheme, a bad URL

@@ -14,14 +14,14 @@ import sys
 from collections.abc import Sequence
 
 from tui import __version__
-from tui.cli import common, crash, export, graph, plot, summary
-from tui.cli.common import EXIT_STORAGE, CliError, compile_regex
+from tui.cli import cache, common, crash, export, graph, plot, summary
+from tui.cli.common import EXIT_STORAGE, CliError, add_cache_argument, compile_regex
 from tui.views.safe import inert
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: The printing subcommands, by name: each module has ``HELP``, ``add_arguments`` and ``run``.
-COMMANDS = {"summary": summary, "export": export, "plot": plot, "graph": graph}
+COMMANDS = {"summary": summary, "export": export, "plot": plot, "graph": graph, "cache": cache}
 
 
 def add_app_arguments(p: argparse.ArgumentParser) -> None:
@@ -45,6 +45,7 @@ def add_app_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-crc", action="store_true", help="skip data CRC checks (framing is still checked)")
     p.add_argument("--layout", choices=("tabs", "dashboard"), default="tabs", help="start layout (d toggles)")
+    add_cache_argument(p)
 
 
 def build_parser(prog: str = "tbtui") -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:

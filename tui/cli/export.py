@@ -18,6 +18,7 @@ import sys
 from tui.cli.common import (
     EXIT_NOTHING,
     CliError,
+    add_cache_argument,
     compile_regex,
     json_text,
     open_logdir,
@@ -56,6 +57,7 @@ def _csv_field(cell: str) -> str:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("logdir")
+    add_cache_argument(p)
     p.add_argument("--run", metavar="REGEX", default=".*", help="runs to export (regex, searched)")
     p.add_argument("--tag", metavar="REGEX", required=True, help="scalar tags to export (regex, searched)")
     p.add_argument(
@@ -67,7 +69,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     run_rx = compile_regex(args.run)
     tag_rx = compile_regex(args.tag, ignore_case=True)
-    logdir = open_logdir(args.logdir)
+    logdir = open_logdir(args.logdir, cache=not args.no_cache)
     fmt = args.format or ("json" if (args.output or "").endswith(".json") else "csv")
     matches = [
         (run_name, tag, series.snapshot())

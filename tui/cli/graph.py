@@ -15,7 +15,14 @@ import re
 import sys
 from typing import TextIO
 
-from tui.cli.common import EXIT_DAMAGED, EXIT_NOTHING, CliError, compile_regex, open_logdir
+from tui.cli.common import (
+    EXIT_DAMAGED,
+    EXIT_NOTHING,
+    CliError,
+    add_cache_argument,
+    compile_regex,
+    open_logdir,
+)
 from tui.model.graph import SOURCE_LABELS, load_graph
 from tui.model.logdir import GraphEntry, Logdir
 from tui.render.graphtext import render_graph_summary, render_scope_tree
@@ -30,6 +37,7 @@ _MAX_CHILDREN = 40
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("logdir")
+    add_cache_argument(p)
     p.add_argument("--run", metavar="REGEX", default=".*", help="runs whose graphs to print")
     p.add_argument("--depth", type=int, default=3, help="scope levels to print (default 3)")
     p.add_argument("--name", metavar="GRAPH", help="which graph of the run (default: all)")
@@ -80,7 +88,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if args.depth < 1:
         raise CliError("--depth must be at least 1")
     run_rx = compile_regex(args.run)
-    logdir = open_logdir(args.logdir)
+    logdir = open_logdir(args.logdir, cache=not args.no_cache)
     ok = True
     for k, (run_name, entry) in enumerate(_select(logdir, run_rx, args.name)):
         if k:

@@ -20,7 +20,15 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
-from tui.cli.common import EXIT_NOTHING, CliError, compile_regex, open_logdir, plot_size, want_color
+from tui.cli.common import (
+    EXIT_NOTHING,
+    CliError,
+    add_cache_argument,
+    compile_regex,
+    open_logdir,
+    plot_size,
+    want_color,
+)
 from tui.model.histograms import (
     PackedHistograms,
     distribution,
@@ -50,6 +58,7 @@ HELP = "print a braille chart to stdout"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("logdir")
+    add_cache_argument(p)
     p.add_argument("--tag", metavar="REGEX", required=True)
     p.add_argument("--run", metavar="REGEX", default=".*")
     p.add_argument("--width", type=int, default=None)
@@ -88,7 +97,7 @@ def _open(args: argparse.Namespace) -> _Plots:
     run_rx = compile_regex(args.run)
     tag_rx = compile_regex(args.tag, ignore_case=True)
     width, height = plot_size(args.width, args.height)
-    logdir = open_logdir(args.logdir)
+    logdir = open_logdir(args.logdir, cache=not args.no_cache)
     runs = [name for name in logdir.runs if run_rx.search(name)]
     colors = {name: color_for(i) for i, name in enumerate(logdir.runs)}
     return _Plots(logdir, runs, colors, tag_rx, width, height)

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from tui.cli.common import (
     EXIT_NOTHING,
+    add_cache_argument,
     compile_regex,
     json_text,
     open_logdir,
@@ -35,12 +36,13 @@ HELP = "runs, tags, counts, last values and file problems"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("logdir", help="directory holding event files (searched recursively)")
+    add_cache_argument(p)
     p.add_argument("--json", action="store_true", help="print machine-readable JSON instead of tables")
     p.add_argument("--runs", metavar="REGEX", help="only runs whose name matches")
 
 
 def run(args: argparse.Namespace) -> int:
-    logdir = open_logdir(args.logdir)
+    logdir = open_logdir(args.logdir, cache=not args.no_cache)
     data = logdir_summary(logdir)
     if args.runs:
         rx = compile_regex(args.runs)

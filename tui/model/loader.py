@@ -83,6 +83,7 @@ class Loader:
                     self._read_available(stop, first=False)
         finally:
             feed.close()
+            self.logdir.save_cache()  # what changed since the first pass (a no-op without a cache)
 
     def pause(self) -> None:
         self._gate.clear()
@@ -147,6 +148,10 @@ class Loader:
                 self._closing.wait(0.005)
         if first:
             self.publish(Changes(), None)
+            if not stop():
+                # The next open starts from here. Saved on this thread, between reads: the entry
+                # must not catch a reader mid-chunk.
+                self.logdir.save_cache()
 
     def _signature(self) -> tuple[int, int]:
         """Changes whenever any run gains data or problems (runs bump ``version`` on each)."""

@@ -18,6 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,6 +39,9 @@ from tui.tfevents import columnar, decode, histcolumns
 from tui.tfevents.decode import Metadata
 from tui.tfevents.proto import event_pb2, graph_pb2
 from tui.tfevents.records import DEFAULT_CHUNK, HEADER, VANISHED, Frames, RecordReader
+
+if TYPE_CHECKING:
+    from tui.model.cache import ReadCache
 
 # First pass reads this much of each run (its files in order) so every run has something to draw quickly.
 FIRST_SLICE = 1 << 20
@@ -1040,6 +1044,27 @@ class _FileOrder:
                 self.current = self.readers[at] if self.readers else None
             self.at = max(at, 0)
 
+    def state(self) -> dict:
+        """Where the order stands, by path rather than reader (for the reopen cache, model.cache)."""
+        path = {id(r): p for p, r in zip(self.paths, self.readers, strict=True)}
+        return {
+            "at": self.at,
+            "current": None if self.current is None else path[id(self.current)],
+            "left": {path[k]: v for k, v in self.left.items() if k in path},
+            "reported": sorted(path[k] for k in self.reported if k in path),
+            "taken": {path[k]: v for k, v in self.taken.items() if k in path},
+        }
+
+    def restore(self, state: dict) -> None:
+        """Take up a :meth:`state` saved by an earlier process, over readers restored with it."""
+        self.sync()
+        reader = dict(zip(self.paths, self.readers, strict=True))
+        self.at = state["at"]
+        self.current = None if state["current"] is None else reader[state["current"]]
+        self.left = {id(reader[p]): v for p, v in state["left"].items()}
+        self.reported = {id(reader[p]) for p in state["reported"]}
+        self.taken = {id(reader[p]): v for p, v in state["taken"].items()}
+
     def ahead(self) -> list[RecordReader]:
         """The file being read and every later one: all that is still to be read."""
         return self.readers[self.at :]
@@ -1065,6 +1090,7 @@ class Logdir:
         chunk_bytes: int | None = None,
         first_slice: int = FIRST_SLICE,
         storage: RemoteStorage | None = None,
+        cache: ReadCache | None = None,
     ) -> None:
         #: A remote store for a URL; None for the local disk (the fast path: os and open).
         self.storage = storage if storage is not None else open_storage(path)
@@ -1090,6 +1116,9 @@ class Logdir:
         #: What discovery could not search (unreadable folders, links not followed, too deep), and
         #: a logdir that is not a directory. Rebuilt by every discovery.
         self.problems: list[str] = []
+        #: The reopen cache (see ``model.cache``): a run found for the first time starts from its
+        #: entry when there is a valid one, and :meth:`save_cache` writes what was read back.
+        self.cache = cache
 
     @property
     def remote(self) -> bool:
@@ -1166,7 +1195,8 @@ class Logdir:
         for name, paths in found.items():
             run = runs.get(name)
             if run is None:
-                run = runs[name] = Run(name)
+                restored = self.cache.restore(self, name, paths) if self.cache is not None else None
+                run = runs[name] = restored or Run(name)
                 new_runs.append(name)
             if run.gone:
                 run.gone, changed = False, True
@@ -1365,6 +1395,19 @@ class Logdir:
             if size > r.offset:
                 wanted.append((r.path, r.offset, min(n, size - r.offset)))
         self.storage.prefetch(wanted)
+
+    def order_state(self, run: Run) -> dict:
+        """Where ``run`` is in TensorBoard's file order (see :class:`_FileOrder`), as plain data."""
+        return self._file_order(run).state()
+
+    def adopt(self, run: Run, order: dict) -> None:
+        """Take ``run`` (restored by the reopen cache) at the place ``order`` in its file order."""
+        fo = self._order[run.name] = _FileOrder(run)
+        fo.restore(order)
+
+    def save_cache(self) -> int:
+        """Write what was read to the reopen cache, if there is one; returns the entries written."""
+        return self.cache.save(self) if self.cache is not None else 0
 
     def _file_order(self, run: Run) -> _FileOrder:
         order = self._order.get(run.name)

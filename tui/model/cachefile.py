@@ -1,0 +1,245 @@
+"""One reopen-cache entry on disk: a tree of plain values and numpy arrays, checked before it is trusted.
+
+An entry file is ``magic · arrays (64-byte aligned) · manifest (JSON) · footer``. The footer, written
+last, holds where the manifest is and a CRC-32C of everything before it; an entry whose footer is
+missing or whose CRC does not match (killed mid-write, disk full, a flipped bit, a truncated copy) is
+refused, never half-used. Writers write a temporary file in the same folder and rename it over the
+entry, so a reader sees the old entry or the new one whole, however many processes write at once.
+
+Arrays are not copied on load: they are views of one copy-on-write memory map of the file, so a
+reopen costs the pages actually looked at (plus one pass for the CRC), and appending to a restored
+column writes private memory, never the file.
+
+Values are encoded *generically*, so the model's classes can change shape without this module
+knowing: None, bool, int, float, str, bytes, tuple, list, dict, set, numpy arrays and scalars, and
+instances of tbtui's own model and tfevents classes (their ``__getstate__``, as pickle takes it).
+Nothing else is accepted (no pickle: a cache file can only ever produce these types), and a class
+from anywhere else is refused on load as on save.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import math
+import mmap
+import os
+import struct
+import uuid
+from typing import Any
+
+import google_crc32c
+import numpy as np
+
+__all__ = ["BadEntry", "Unencodable", "decode", "encode", "read_entry", "write_entry"]
+
+MAGIC = b"TBTUIRC1"
+#: manifest offset, manifest length, CRC-32C of every byte before the footer, magic again.
+_FOOTER = struct.Struct("<QQI4x8s")
+_ALIGN = 64
+_CRC_CHUNK = 16 << 20
+#: Instances of classes from these packages may be stored; any other class is refused both ways.
+_MODULES = ("tui.model.", "tui.tfevents.")
+_MAX_DEPTH = 64
+
+
+class Unencodable(Exception):
+    """A value this format does not store (the caller leaves that entry out of the cache)."""
+
+
+class BadEntry(Exception):
+    """An entry file that is not a whole, intact entry of this format."""
+
+
+def encode(value: Any, arrays: list[np.ndarray], depth: int = 0) -> Any:
+    """``value`` as JSON-able data; its arrays and byte strings are appended to ``arrays``."""
+    if depth > _MAX_DEPTH:
+        raise Unencodable("nested too deeply")
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int) and type(value) is int:
+        return value
+    if type(value) is float:
+        return value if math.isfinite(value) else {"~f": value.hex()}
+    d = depth + 1
+    if isinstance(value, bytes | bytearray):
+        arrays.append(np.frombuffer(value, np.uint8))
+        return {"~b" if isinstance(value, bytes) else "~ba": len(arrays) - 1}
+    if isinstance(value, np.ndarray):
+        if value.dtype.hasobject:
+            return {"~ao": list(value.shape), "v": [encode(x, arrays, d) for x in value.reshape(-1).tolist()]}
+        arrays.append(value)
+        return {"~a": len(arrays) - 1}
+    if isinstance(value, np.generic):
+        if value.dtype.hasobject:
+            raise Unencodable(type(value).__name__)
+        return {"~n": np.lib.format.dtype_to_descr(value.dtype), "v": value.tobytes().hex()}
+    if type(value) is tuple:
+        return {"~t": [encode(x, arrays, d) for x in value]}
+    if type(value) is list:
+        return {"~l": [encode(x, arrays, d) for x in value]}
+    if type(value) is dict:
+        return {"~d": [[encode(k, arrays, d), encode(v, arrays, d)] for k, v in value.items()]}
+    if type(value) in (set, frozenset):
+        return {"~s" if type(value) is set else "~fs": [encode(x, arrays, d) for x in value]}
+    cls = type(value)
+    if not cls.__module__.startswith(_MODULES) or not hasattr(value, "__getstate__"):
+        raise Unencodable(f"{cls.__module__}.{cls.__qualname__}")
+    return {"~o": f"{cls.__module__}:{cls.__qualname__}", "s": encode(value.__getstate__(), arrays, d)}
+
+
+def decode(data: Any, arrays: list[np.ndarray], depth: int = 0) -> Any:
+    """The value :func:`encode` encoded; raises :class:`BadEntry` for anything it would not write."""
+    if depth > _MAX_DEPTH:
+        raise BadEntry("nested too deeply")
+    if data is None or isinstance(data, bool | int | float | str):
+        return data
+    if not isinstance(data, dict) or not data:
+        raise BadEntry(f"unexpected {type(data).__name__}")
+    d = depth + 1
+    kind = next(iter(data))
+    body = data[kind]
+    if kind == "~f":
+        return float.fromhex(body)
+    if kind in ("~b", "~ba"):
+        raw = _array(arrays, body)
+        return bytes(raw) if kind == "~b" else bytearray(raw)
+    if kind == "~a":
+        return _array(arrays, body)
+    if kind == "~ao":
+        out = np.empty(len(data["v"]), dtype=object)
+        out[:] = [decode(x, arrays, d) for x in data["v"]] if data["v"] else []
+        return out.reshape(body)
+    if kind == "~n":
+        return np.frombuffer(bytes.fromhex(data["v"]), np.lib.format.descr_to_dtype(body))[0]
+    if kind == "~t":
+        return tuple(decode(x, arrays, d) for x in body)
+    if kind == "~l":
+        return [decode(x, arrays, d) for x in body]
+    if kind == "~d":
+        return {decode(k, arrays, d): decode(v, arrays, d) for k, v in body}
+    if kind in ("~s", "~fs"):
+        items = (decode(x, arrays, d) for x in body)
+        return set(items) if kind == "~s" else frozenset(items)
+    if kind == "~o":
+        return _instance(body, decode(data["s"], arrays, d))
+    raise BadEntry(f"unknown kind {kind!r}")
+
+
+def _array(arrays: list[np.ndarray], i: Any) -> np.ndarray:
+    if not isinstance(i, int) or not 0 <= i < len(arrays):
+        raise BadEntry("array index out of range")
+    return arrays[i]
+
+
+def _instance(name: str, state: Any) -> Any:
+    """An instance of a tbtui class rebuilt from its state as pickle would, without running __init__."""
+    module, _, qualname = name.partition(":")
+    if not module.startswith(_MODULES):
+        raise BadEntry(f"class {name} is not tbtui's")
+    try:
+        cls: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            cls = getattr(cls, part)
+    except (ImportError, AttributeError) as e:
+        raise BadEntry(f"no class {name}") from e
+    if not isinstance(cls, type):
+        raise BadEntry(f"{name} is not a class")
+    obj = cls.__new__(cls)
+    if hasattr(cls, "__setstate__"):
+        obj.__setstate__(state)
+        return obj
+    slots: dict = {}
+    if isinstance(state, tuple) and len(state) == 2:
+        state, slots = state
+    for key, value in {**(state or {}), **(slots or {})}.items():
+        object.__setattr__(obj, key, value)
+    return obj
+
+
+def write_entry(path: str, tree: Any) -> int:
+    """Write ``tree`` to ``path`` atomically (temporary file, then rename); returns its size.
+
+    Raises :class:`Unencodable` before anything is written when ``tree`` holds a value this format
+    does not store, and ``OSError`` (disk full...) after removing the temporary file.
+    """
+    arrays: list[np.ndarray] = []
+    doc = encode(tree, arrays)
+    folder = os.path.dirname(path)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    crc = google_crc32c.Checksum()
+    try:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
+            pos = 0
+
+            def put(b: bytes | memoryview) -> None:
+                nonlocal pos
+                f.write(b)
+                crc.update(bytes(b) if isinstance(b, memoryview) else b)
+                pos += len(b)
+
+            put(MAGIC)
+            table = []
+            for a in arrays:
+                pad = -pos % _ALIGN
+                if pad:
+                    put(bytes(pad))
+                a = np.ascontiguousarray(a)
+                table.append([np.lib.format.dtype_to_descr(a.dtype), list(a.shape), pos])
+                if a.nbytes:
+                    view = memoryview(a.reshape(-1).view(np.uint8))
+                    for i in range(0, a.nbytes, _CRC_CHUNK):
+                        put(view[i : i + _CRC_CHUNK])
+            manifest = json.dumps({"arrays": table, "doc": doc}, separators=(",", ":")).encode()
+            at = pos
+            put(manifest)
+            f.write(_FOOTER.pack(at, len(manifest), int.from_bytes(crc.digest(), "big"), MAGIC))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return pos + _FOOTER.size
+
+
+def read_entry(path: str) -> Any:
+    """The tree stored at ``path``, its arrays mapped copy-on-write; :class:`BadEntry` if not intact."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as e:
+        raise BadEntry(f"cannot open: {e.strerror or e}") from e
+    try:
+        size = os.fstat(fd).st_size
+        if size < len(MAGIC) + _FOOTER.size:
+            raise BadEntry("too short")
+        mm = mmap.mmap(fd, 0, access=mmap.ACCESS_COPY)
+    except (OSError, ValueError) as e:
+        raise BadEntry(f"cannot map: {e}") from e
+    finally:
+        os.close(fd)
+    end = size - _FOOTER.size
+    at, length, stored, magic = _FOOTER.unpack(mm[end:])
+    if mm[: len(MAGIC)] != MAGIC or magic != MAGIC or at + length != end or at < len(MAGIC):
+        raise BadEntry("no intact footer")
+    crc = google_crc32c.Checksum()
+    for i in range(0, end, _CRC_CHUNK):
+        crc.update(mm[i : min(i + _CRC_CHUNK, end)])
+    if int.from_bytes(crc.digest(), "big") != stored:
+        raise BadEntry("checksum mismatch")
+    try:
+        manifest = json.loads(mm[at:end])
+        arrays = []
+        for descr, shape, offset in manifest["arrays"]:
+            dtype = np.lib.format.descr_to_dtype(descr)
+            count = math.prod(shape)
+            if offset + count * dtype.itemsize > at or offset < len(MAGIC):
+                raise BadEntry("array outside the data section")
+            a = np.frombuffer(mm, dtype, count, offset) if count else np.empty(0, dtype)
+            arrays.append(a.reshape(shape))
+        return decode(manifest["doc"], arrays)
+    except BadEntry:
+        raise
+    except Exception as e:  # a checksummed file of another shape: not ours to trust either
+        raise BadEntry(f"unreadable manifest: {type(e).__name__}: {e}") from e
