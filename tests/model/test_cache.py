@@ -1,0 +1,367 @@
+"""The reopen cache gives exactly what a cold read gives, reads only new bytes, and never trusts a bad entry.
+
+Every comparison is with a cold read of the same files at the same moment (``Logdir`` without a
+cache): the summary ``--json`` prints, byte for byte, and every scalar point. The logdir is hashed
+before and after (names, bytes, mtimes of files and folders): nothing is written into it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui.cli.common import json_text
+from tui.model import cache, cachefile
+from tui.model.cache import ReadCache
+from tui.model.logdir import Logdir
+from tui.model.summary import logdir_summary
+from tui.tfevents.proto import event_pb2
+from tui.tfevents.writer import EventFileWriter
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
+LOGDIRS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+
+
+def tree_digest(root: Path) -> str:
+    """Names, bytes and mtimes of everything under ``root`` (links as their targets, not followed)."""
+    h = hashlib.blake2b()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        h.update(f"{dirpath} {os.stat(dirpath).st_mtime_ns}".encode(errors="surrogateescape"))
+        for name in sorted(filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]):
+            p = os.path.join(dirpath, name)
+            st = os.lstat(p)
+            h.update(f"{p} {st.st_size} {st.st_mtime_ns}".encode(errors="surrogateescape"))
+            if os.path.islink(p):
+                h.update(os.readlink(p).encode(errors="surrogateescape"))
+            else:
+                h.update(Path(p).read_bytes())
+    return h.hexdigest()
+
+
+def state(logdir: Logdir) -> str:
+    """What ``summary --json`` prints, and every scalar point of every run, as one string."""
+    points = {
+        name: {
+            tag: [s.snapshot().steps.tolist(), s.snapshot().wall_times.tolist(), s.snapshot().values.tolist()]
+            for tag, s in run.scalars.items()
+        }
+        for name, run in logdir.runs.items()
+    }
+    return json_text(logdir_summary(logdir), indent=1) + repr(points)
+
+
+def cold(path: str | Path) -> str:
+    return state(Logdir(str(path)).load_all())
+
+
+def cached(path: str | Path, folder: Path) -> tuple[Logdir, ReadCache, int]:
+    """Open ``path`` with the cache in ``folder``; returns the logdir, its cache and the bytes read."""
+    rc = ReadCache(str(folder))
+    logdir = Logdir(str(path), cache=rc)
+    read = 0
+    while True:
+        ch = logdir.refresh()
+        read += ch.bytes_read
+        if not ch.pending or not ch.bytes_read:
+            break
+    logdir.save_cache()
+    return logdir, rc, read
+
+
+@pytest.mark.parametrize("name", LOGDIRS)
+def test_corpus_reopen_equals_cold_read(name: str, tmp_path: Path) -> None:
+    root = CORPUS / name
+    before = tree_digest(root)
+    expected = cold(root)
+    first, rc1, read1 = cached(root, tmp_path)
+    assert state(first) == expected and not rc1.restored and read1 > 0
+    again, rc2, read2 = cached(root, tmp_path)
+    assert state(again) == expected
+    assert sorted(rc2.restored) == sorted(first.runs)  # every run came from the cache...
+    assert read2 == 0  # ...and nothing was read again
+    assert tree_digest(root) == before
+
+
+def _name(n: int) -> str:
+    return f"events.out.tfevents.{1_700_000_000 + n}.host.1.0"
+
+
+def _writer(run_dir: Path, n: int, **kwargs: object) -> EventFileWriter:
+    return EventFileWriter(str(run_dir), filename=_name(n), legacy=True, buffer_bytes=0, **kwargs)  # type: ignore[arg-type]
+
+
+def _write_run(run: Path, n: int, steps: range, *, start: int | None = None) -> Path:
+    with _writer(run, n) as w:
+        if start is not None:
+            w.add_session_start(start, 1.0)
+        for s in steps:
+            w.add_scalar("loss", 1.0 / (s + 1), s, 1.0 + s)
+            w.add_histogram("w", np.arange(10.0) + s, s, 1.0 + s) if s % 10 == 0 else None
+    return run / _name(n)
+
+
+def test_appended_file_reads_only_the_new_bytes(tmp_path: Path) -> None:
+    logdir_path = tmp_path / "logs"
+    path = _write_run(logdir_path / "run", 0, range(200))
+    cached(logdir_path, tmp_path / "cache")
+    size = path.stat().st_size
+    with open(path, "ab") as f, _writer(tmp_path / "scratch", 0, file_version=False) as w:
+        for s in range(200, 300):
+            w.add_scalar("loss", 1.0 / (s + 1), s, 1.0 + s)
+        w.flush()
+        f.write(Path(w.path).read_bytes())
+    added = path.stat().st_size - size
+    logdir, rc, read = cached(logdir_path, tmp_path / "cache")
+    assert rc.restored == ["run"]
+    assert read == added
+    assert state(logdir) == cold(logdir_path)
+    assert logdir.runs["run"].scalars["loss"].steps.tolist() == list(range(300))
+
+
+def test_a_new_file_with_a_restart_purges_cached_points_as_a_cold_read_does(tmp_path: Path) -> None:
+    """A later file's SessionLog.START purges points the cached entry holds (TensorBoard's rule)."""
+    logdir_path = tmp_path / "logs"
+    first = _write_run(logdir_path / "run", 0, range(100), start=0)
+    cached(logdir_path, tmp_path / "cache")
+    second = _write_run(logdir_path / "run", 1, range(50, 80), start=50)
+    logdir, rc, read = cached(logdir_path, tmp_path / "cache")
+    assert rc.restored == ["run"] and read == second.stat().st_size
+    assert state(logdir) == cold(logdir_path)
+    steps = logdir.runs["run"].scalars["loss"].steps.tolist()
+    assert steps == list(range(50)) + list(range(50, 80))
+    assert first.exists()
+
+
+def test_a_file_that_sorts_before_the_cached_ones_means_a_cold_read(tmp_path: Path) -> None:
+    logdir_path = tmp_path / "logs"
+    _write_run(logdir_path / "run", 5, range(100))
+    cached(logdir_path, tmp_path / "cache")
+    _write_run(logdir_path / "run", 1, range(40))
+    logdir, rc, _ = cached(logdir_path, tmp_path / "cache")
+    assert rc.restored == []
+    assert state(logdir) == cold(logdir_path)
+
+
+def test_a_file_left_behind_that_grew_means_a_cold_read(tmp_path: Path) -> None:
+    """A cold read reads what the earlier file gained; a restored order would have left it behind."""
+    logdir_path = tmp_path / "logs"
+    first = _write_run(logdir_path / "run", 0, range(100))
+    _write_run(logdir_path / "run", 1, range(100, 120))
+    cached(logdir_path, tmp_path / "cache")
+    with open(first, "ab") as f:
+        f.write(first.read_bytes()[-200:])  # whatever it is, a cold read reads it and the cache must not
+    logdir, rc, _ = cached(logdir_path, tmp_path / "cache")
+    assert rc.restored == []
+    assert state(logdir) == cold(logdir_path)
+
+
+@pytest.mark.parametrize("change", ["shrank", "rewritten", "replaced", "gone"])
+def test_a_file_that_shrank_or_changed_is_read_afresh(tmp_path: Path, change: str) -> None:
+    logdir_path = tmp_path / "logs"
+    path = _write_run(logdir_path / "run", 0, range(300))
+    other = _write_run(logdir_path / "other", 0, range(10))
+    cached(logdir_path, tmp_path / "cache")
+    data = path.read_bytes()
+    if change == "shrank":
+        path.write_bytes(data[: len(data) // 2])
+    elif change == "rewritten":  # same inode, same size, other last bytes
+        path.write_bytes(data[:-5] + bytes(5))
+    elif change == "replaced":  # another file under the same name (its inode may be the old one's)
+        path.unlink()
+        _write_run(logdir_path / "run", 0, range(1000, 1400))
+    else:
+        path.unlink()
+    logdir, rc, _ = cached(logdir_path, tmp_path / "cache")
+    assert rc.restored == ["other"]
+    assert state(logdir) == cold(logdir_path)
+    assert other.exists()
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.tbc"))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "half_written", "corrupted", "swapped", "garbage", "empty"])
+def test_a_bad_entry_falls_back_to_a_cold_read(tmp_path: Path, damage: str) -> None:
+    logdir_path = tmp_path / "logs"
+    _write_run(logdir_path / "a", 0, range(300))
+    _write_run(logdir_path / "b", 0, range(50))
+    folder = tmp_path / "cache"
+    cached(logdir_path, folder)
+    entries = _entries(folder)
+    assert len(entries) == 2
+    victim = entries[0]
+    data = victim.read_bytes()
+    if damage == "truncated":
+        victim.write_bytes(data[:-1])
+    elif damage == "half_written":  # a writer killed mid-write, had it written in place
+        victim.write_bytes(data[: len(data) // 2])
+    elif damage == "corrupted":
+        i = len(data) // 3
+        victim.write_bytes(data[:i] + bytes([data[i] ^ 0x40]) + data[i + 1 :])
+    elif damage == "swapped":  # another run's entry under this run's key
+        victim.write_bytes(entries[1].read_bytes())
+    elif damage == "garbage":
+        victim.write_bytes(os.urandom(len(data)))
+    else:
+        victim.write_bytes(b"")
+    expected = cold(logdir_path)
+    logdir, rc, _ = cached(logdir_path, folder)
+    assert len(rc.restored) == 1
+    assert state(logdir) == expected
+    # The bad entry was written again, whole: the next open restores both runs.
+    logdir, rc, read = cached(logdir_path, folder)
+    assert len(rc.restored) == 2 and read == 0
+    assert state(logdir) == expected
+
+
+def test_entries_from_other_reading_code_are_not_restored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logdir_path = tmp_path / "logs"
+    _write_run(logdir_path / "run", 0, range(30))
+    cached(logdir_path, tmp_path / "cache")
+    monkeypatch.setattr(cache, "_FINGERPRINT", "another tbtui")
+    _, rc, read = cached(logdir_path, tmp_path / "cache")
+    assert rc.restored == [] and read > 0
+
+
+def test_crc_setting_is_part_of_the_entry(tmp_path: Path) -> None:
+    logdir_path = tmp_path / "logs"
+    _write_run(logdir_path / "run", 0, range(30))
+    cached(logdir_path, tmp_path / "cache")
+    rc = ReadCache(str(tmp_path / "cache"))
+    Logdir(str(logdir_path), cache=rc, check_crc=False).load_all()
+    assert rc.restored == []
+
+
+def test_least_recently_used_entries_go_first(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    logdir_path = tmp_path / "logs"
+    for name in "abc":
+        _write_run(logdir_path / name, 0, range(500))
+    cached(logdir_path, folder)
+    sizes = {p: p.stat().st_size for p in _entries(folder)}
+    assert len(sizes) == 3
+    for k, p in enumerate(sorted(sizes)):
+        os.utime(p, (1000 + k, 1000 + k))
+    oldest = sorted(sizes)[0]
+    leftover = folder / ".x.tbc.1.dead.tmp"
+    leftover.write_bytes(b"x")
+    os.utime(leftover, (1, 1))
+    cache.trim(str(folder), sum(sizes.values()) - 1)
+    assert oldest not in _entries(folder) and len(_entries(folder)) == 2
+    assert not leftover.exists()
+    # A restore counts as a use: the run restored last survives the next trim.
+    rc = ReadCache(str(folder), limit=max(sizes.values()))
+    Logdir(str(logdir_path), cache=rc).load_all()
+    assert cache.stats(str(folder)).bytes <= sum(sizes.values())
+
+
+def test_a_limit_too_small_for_anything_keeps_nothing(tmp_path: Path) -> None:
+    logdir_path = tmp_path / "logs"
+    _write_run(logdir_path / "run", 0, range(30))
+    rc = ReadCache(str(tmp_path / "cache"), limit=10)
+    logdir = Logdir(str(logdir_path), cache=rc).load_all()
+    logdir.save_cache()
+    assert cache.stats(str(tmp_path / "cache")).entries == 0
+
+
+def test_cache_limit_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for text, expected in (("500M", 500 << 20), ("2g", 2 << 30), ("1.5GiB", 3 << 29), ("123", 123)):
+        monkeypatch.setenv("TBTUI_CACHE_MAX", text)
+        assert cache.cache_limit() == expected
+    monkeypatch.setenv("TBTUI_CACHE_MAX", "lots")
+    assert cache.cache_limit() == cache.DEFAULT_LIMIT
+
+
+def test_the_cache_lives_under_xdg_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.reads_dir() == str(tmp_path / "xdg" / "tbtui" / "reads")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # not absolute: ignored, as the spec says
+    assert cache.reads_dir() == os.path.join(os.path.expanduser("~"), ".cache", "tbtui", "reads")
+
+
+def test_the_codec_stores_only_plain_values_and_tbtui_classes(tmp_path: Path) -> None:
+    value = {
+        "a": (1, 2.5, float("nan"), float("-inf"), None, True, "é"),
+        3: [b"\x00bytes", bytearray(b"ba"), {1, 2}, frozenset({"x"})],
+        "arr": np.arange(12, dtype=np.float32).reshape(3, 4),
+        "obj": np.array([b"a", b"bc"], dtype=object),
+        "scalar": np.float16(1.5),
+        "big": 1 << 80,
+    }
+    path = str(tmp_path / "e.tbc")
+    cachefile.write_entry(path, value)
+    back = cachefile.read_entry(path)
+    assert repr(back).replace("nan", "x") == repr(value).replace("nan", "x")
+    assert back["arr"].dtype == np.float32 and back["scalar"].dtype == np.float16
+    with pytest.raises(cachefile.Unencodable):
+        cachefile.write_entry(path, {"path": Path("/")})
+    with pytest.raises(cachefile.BadEntry):
+        cachefile.decode({"~o": "os:system", "s": "true"}, [])
+    with pytest.raises(cachefile.BadEntry):
+        cachefile.decode({"~o": "tui.model.cache:os.system", "s": "x"}, [])
+
+
+# -- reopen at any moment of any live writing ---------------------------------------------------
+
+_EVENT = st.one_of(
+    st.tuples(st.just("scalar"), st.sampled_from("ab"), st.integers(0, 30)),
+    st.tuples(st.just("start"), st.just(""), st.integers(0, 30)),
+    st.tuples(st.just("graph"), st.just(""), st.integers(0, 30)),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    versioned=st.booleans(),
+    ops=st.lists(
+        st.one_of(st.tuples(st.integers(0, 3), _EVENT), st.sampled_from(["refresh", "reopen"])), max_size=50
+    ),
+)
+def test_reopen_during_any_live_writes_equals_a_cold_read(versioned: bool, ops: list[object]) -> None:
+    """Up to four writers appending to one run in any interleaving (restart purges, steps going
+    back, files appearing in any order); whenever the app would be closed and opened again, the
+    reopened logdir equals a cold read of the same files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        logs, folder = Path(tmp) / "logs", Path(tmp) / "cache"
+        run = logs / "run"
+        run.mkdir(parents=True)
+        writers: dict[int, EventFileWriter] = {}
+        logdir = Logdir(str(logs), cache=ReadCache(str(folder)), chunk_bytes=256, first_slice=128)
+        wall = 1.0
+        for op in [*ops, "reopen"]:
+            if op == "refresh":
+                logdir.refresh()
+                logdir.save_cache()
+                continue
+            if op == "reopen":
+                logdir.save_cache()
+                logdir = Logdir(str(logs), cache=ReadCache(str(folder)), chunk_bytes=256, first_slice=128)
+                logdir.load_all()
+                assert state(logdir) == cold(logs)
+                continue
+            n, (kind, tag, step) = op  # type: ignore[misc]
+            w = writers.get(n)
+            if w is None:
+                w = writers[n] = _writer(run, n, file_version=versioned)
+            wall += 1.0
+            if kind == "start":
+                w.add_session_start(step, wall)
+            elif kind == "graph":
+                w.write_event(event_pb2.Event(step=step, wall_time=wall, graph_def=b""))
+            else:
+                w.add_scalar(tag, wall, step, wall)
+        for w in writers.values():
+            w.close()
+        shutil.rmtree(folder, ignore_errors=True)
