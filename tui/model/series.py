@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -114,6 +115,11 @@ class ScalarSeries:
         with self._lock:
             s, w, v, n = self._pack()
         return ScalarSnapshot(s[:n], w[:n], v[:n])
+
+    def __getstate__(self) -> tuple[None, dict[str, Any]]:
+        """The columns cut to their length: pickle, copy and the reopen cache keep no spare room."""
+        s, w, v, n = self._cols
+        return None, {"_cols": (s[:n], w[:n], v[:n], n), "version": self.version}
 
     def keep(self, mask: np.ndarray) -> int:
         """Keep only the points where ``mask`` is true (a restart purge); returns how many went."""
@@ -266,6 +272,11 @@ class HistogramSeries:
         with self._lock:
             s, w, off, rows, n, r = self._pack()
         return HistogramSnapshot(s[:n], w[:n], off[: n + 1], rows[:r])
+
+    def __getstate__(self) -> tuple[None, dict[str, Any]]:
+        """The columns cut to their length: pickle, copy and the reopen cache keep no spare room."""
+        s, w, off, rows, n, r = self._cols
+        return None, {"_cols": (s[:n], w[:n], off[: n + 1], rows[:r], n, r), "version": self.version}
 
     def keep(self, mask: np.ndarray) -> int:
         snap = self.snapshot()
