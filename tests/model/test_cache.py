@@ -308,9 +308,26 @@ def test_the_codec_stores_only_plain_values_and_tbtui_classes(tmp_path: Path) ->
     with pytest.raises(cachefile.Unencodable):
         cachefile.write_entry(path, {"path": Path("/")})
     with pytest.raises(cachefile.BadEntry):
-        cachefile.decode({"~o": "os:system", "s": "true"}, [])
+        cachefile.decode({"~o": "os:system", "i": 0, "s": "true"}, [])
     with pytest.raises(cachefile.BadEntry):
-        cachefile.decode({"~o": "tui.model.cache:os.system", "s": "x"}, [])
+        cachefile.decode({"~o": "tui.model.cache:os.system", "i": 0, "s": "x"}, [])
+    with pytest.raises(cachefile.BadEntry):
+        cachefile.decode({"~r": 0}, [])
+
+
+def test_shared_objects_stay_shared(tmp_path: Path) -> None:
+    """A run's reader referred to from two places (its files, a payload's file) is one object again."""
+    logdir_path = tmp_path / "logs"
+    _write_run(logdir_path / "run", 0, range(3))
+    run = Logdir(str(logdir_path)).load_all().runs["run"]
+    reader = next(iter(run.files.values()))
+    path = str(tmp_path / "e.tbc")
+    cachefile.write_entry(path, {"files": run.files, "again": [reader, reader], "run": run})
+    back = cachefile.read_entry(path)
+    one = next(iter(back["files"].values()))
+    assert back["again"][0] is one and back["again"][1] is one
+    assert next(iter(back["run"].files.values())) is one
+    assert one.offset == reader.offset and one is not reader
 
 
 # -- reopen at any moment of any live writing ---------------------------------------------------

@@ -13,9 +13,12 @@ column writes private memory, never the file.
 
 Values are encoded *generically*, so the model's classes can change shape without this module
 knowing: None, bool, int, float, str, bytes, tuple, list, dict, set, numpy arrays and scalars, and
-instances of tbtui's own model and tfevents classes (their ``__getstate__``, as pickle takes it).
-Nothing else is accepted (no pickle: a cache file can only ever produce these types), and a class
-from anywhere else is refused on load as on save.
+instances of tbtui's own model and tfevents classes (their ``__getstate__``, as pickle takes it; an
+instance met twice is stored once, so objects that shared one share it again). Nothing else is
+accepted (no pickle: a cache file can only ever produce these types), and a class from anywhere else
+is refused on load as on save. A class holding what only makes sense in one process (a lock, a
+serial number, a handle) says what to keep with ``__getstate__`` and rebuilds the rest in
+``__setstate__``, as it would for pickle.
 """
 
 from __future__ import annotations
@@ -56,110 +59,145 @@ class BadEntry(Exception):
     """An entry file that is not a whole, intact entry of this format."""
 
 
-def encode(value: Any, arrays: list[np.ndarray], depth: int = 0) -> Any:
-    """``value`` as JSON-able data; its arrays and byte strings are appended to ``arrays``."""
-    if depth > _MAX_DEPTH:
-        raise Unencodable("nested too deeply")
-    if value is None or isinstance(value, bool | str):
-        return value
-    if isinstance(value, int) and type(value) is int:
-        return value
-    if type(value) is float:
-        return value if math.isfinite(value) else {"~f": value.hex()}
-    d = depth + 1
-    if isinstance(value, bytes | bytearray):
-        arrays.append(np.frombuffer(value, np.uint8))
-        return {"~b" if isinstance(value, bytes) else "~ba": len(arrays) - 1}
-    if isinstance(value, np.ndarray):
-        if value.dtype.hasobject:
-            return {"~ao": list(value.shape), "v": [encode(x, arrays, d) for x in value.reshape(-1).tolist()]}
-        arrays.append(value)
-        return {"~a": len(arrays) - 1}
-    if isinstance(value, np.generic):
-        if value.dtype.hasobject:
-            raise Unencodable(type(value).__name__)
-        return {"~n": np.lib.format.dtype_to_descr(value.dtype), "v": value.tobytes().hex()}
-    if type(value) is tuple:
-        return {"~t": [encode(x, arrays, d) for x in value]}
-    if type(value) is list:
-        return {"~l": [encode(x, arrays, d) for x in value]}
-    if type(value) is dict:
-        return {"~d": [[encode(k, arrays, d), encode(v, arrays, d)] for k, v in value.items()]}
-    if type(value) in (set, frozenset):
-        return {"~s" if type(value) is set else "~fs": [encode(x, arrays, d) for x in value]}
-    cls = type(value)
-    if not cls.__module__.startswith(_MODULES) or not hasattr(value, "__getstate__"):
-        raise Unencodable(f"{cls.__module__}.{cls.__qualname__}")
-    return {"~o": f"{cls.__module__}:{cls.__qualname__}", "s": encode(value.__getstate__(), arrays, d)}
+def encode(value: Any, arrays: list[np.ndarray]) -> Any:
+    """``value`` as JSON-able data; its arrays and byte strings are appended to ``arrays``.
+
+    An instance met twice is stored once and referred to after (as pickle does): two objects that
+    shared a third (a run's file reader, say) share it again when decoded.
+    """
+    return _Encoder(arrays).encode(value, 0)
 
 
-def decode(data: Any, arrays: list[np.ndarray], depth: int = 0) -> Any:
+def decode(data: Any, arrays: list[np.ndarray]) -> Any:
     """The value :func:`encode` encoded; raises :class:`BadEntry` for anything it would not write."""
-    if depth > _MAX_DEPTH:
-        raise BadEntry("nested too deeply")
-    if data is None or isinstance(data, bool | int | float | str):
-        return data
-    if not isinstance(data, dict) or not data:
-        raise BadEntry(f"unexpected {type(data).__name__}")
-    d = depth + 1
-    kind = next(iter(data))
-    body = data[kind]
-    if kind == "~f":
-        return float.fromhex(body)
-    if kind in ("~b", "~ba"):
-        raw = _array(arrays, body)
-        return bytes(raw) if kind == "~b" else bytearray(raw)
-    if kind == "~a":
-        return _array(arrays, body)
-    if kind == "~ao":
-        out = np.empty(len(data["v"]), dtype=object)
-        out[:] = [decode(x, arrays, d) for x in data["v"]] if data["v"] else []
-        return out.reshape(body)
-    if kind == "~n":
-        return np.frombuffer(bytes.fromhex(data["v"]), np.lib.format.descr_to_dtype(body))[0]
-    if kind == "~t":
-        return tuple(decode(x, arrays, d) for x in body)
-    if kind == "~l":
-        return [decode(x, arrays, d) for x in body]
-    if kind == "~d":
-        return {decode(k, arrays, d): decode(v, arrays, d) for k, v in body}
-    if kind in ("~s", "~fs"):
-        items = (decode(x, arrays, d) for x in body)
-        return set(items) if kind == "~s" else frozenset(items)
-    if kind == "~o":
-        return _instance(body, decode(data["s"], arrays, d))
-    raise BadEntry(f"unknown kind {kind!r}")
+    return _Decoder(arrays).decode(data, 0)
 
 
-def _array(arrays: list[np.ndarray], i: Any) -> np.ndarray:
-    if not isinstance(i, int) or not 0 <= i < len(arrays):
-        raise BadEntry("array index out of range")
-    return arrays[i]
+class _Encoder:
+    def __init__(self, arrays: list[np.ndarray]) -> None:
+        self.arrays = arrays
+        self.memo: dict[int, int] = {}  # id(instance) -> its reference number
+
+    def encode(self, value: Any, depth: int) -> Any:
+        if depth > _MAX_DEPTH:
+            raise Unencodable("nested too deeply")
+        if value is None or isinstance(value, bool | str):
+            return value
+        if type(value) is int:
+            return value
+        if type(value) is float:
+            return value if math.isfinite(value) else {"~f": value.hex()}
+        d = depth + 1
+        if isinstance(value, bytes | bytearray):
+            self.arrays.append(np.frombuffer(value, np.uint8))
+            return {"~b" if isinstance(value, bytes) else "~ba": len(self.arrays) - 1}
+        if isinstance(value, np.ndarray):
+            if value.dtype.hasobject:
+                items = value.reshape(-1).tolist()
+                return {"~ao": list(value.shape), "v": [self.encode(x, d) for x in items]}
+            self.arrays.append(value)
+            return {"~a": len(self.arrays) - 1}
+        if isinstance(value, np.generic):
+            if value.dtype.hasobject:
+                raise Unencodable(type(value).__name__)
+            return {"~n": np.lib.format.dtype_to_descr(value.dtype), "v": value.tobytes().hex()}
+        if type(value) is tuple:
+            return {"~t": [self.encode(x, d) for x in value]}
+        if type(value) is list:
+            return {"~l": [self.encode(x, d) for x in value]}
+        if type(value) is dict:
+            return {"~d": [[self.encode(k, d), self.encode(v, d)] for k, v in value.items()]}
+        if type(value) in (set, frozenset):
+            return {"~s" if type(value) is set else "~fs": [self.encode(x, d) for x in value]}
+        cls = type(value)
+        if not cls.__module__.startswith(_MODULES) or not hasattr(value, "__getstate__"):
+            raise Unencodable(f"{cls.__module__}.{cls.__qualname__}")
+        ref = self.memo.get(id(value))
+        if ref is not None:
+            return {"~r": ref}
+        ref = self.memo[id(value)] = len(self.memo)
+        state = self.encode(value.__getstate__(), d)
+        return {"~o": f"{cls.__module__}:{cls.__qualname__}", "i": ref, "s": state}
 
 
-def _instance(name: str, state: Any) -> Any:
-    """An instance of a tbtui class rebuilt from its state as pickle would, without running __init__."""
-    module, _, qualname = name.partition(":")
-    if not module.startswith(_MODULES):
-        raise BadEntry(f"class {name} is not tbtui's")
-    try:
-        cls: Any = importlib.import_module(module)
-        for part in qualname.split("."):
-            cls = getattr(cls, part)
-    except (ImportError, AttributeError) as e:
-        raise BadEntry(f"no class {name}") from e
-    if not isinstance(cls, type):
-        raise BadEntry(f"{name} is not a class")
-    obj = cls.__new__(cls)
-    if hasattr(cls, "__setstate__"):
-        obj.__setstate__(state)
+class _Decoder:
+    def __init__(self, arrays: list[np.ndarray]) -> None:
+        self.arrays = arrays
+        self.refs: dict[int, Any] = {}
+
+    def decode(self, data: Any, depth: int) -> Any:
+        if depth > _MAX_DEPTH:
+            raise BadEntry("nested too deeply")
+        if data is None or isinstance(data, bool | int | float | str):
+            return data
+        if not isinstance(data, dict) or not data:
+            raise BadEntry(f"unexpected {type(data).__name__}")
+        d = depth + 1
+        kind = next(iter(data))
+        body = data[kind]
+        if kind == "~f":
+            return float.fromhex(body)
+        if kind in ("~b", "~ba"):
+            raw = self.array(body)
+            return bytes(raw) if kind == "~b" else bytearray(raw)
+        if kind == "~a":
+            return self.array(body)
+        if kind == "~ao":
+            out = np.empty(len(data["v"]), dtype=object)
+            out[:] = [self.decode(x, d) for x in data["v"]] if data["v"] else []
+            return out.reshape(body)
+        if kind == "~n":
+            return np.frombuffer(bytes.fromhex(data["v"]), np.lib.format.descr_to_dtype(body))[0]
+        if kind == "~t":
+            return tuple(self.decode(x, d) for x in body)
+        if kind == "~l":
+            return [self.decode(x, d) for x in body]
+        if kind == "~d":
+            return {self.decode(k, d): self.decode(v, d) for k, v in body}
+        if kind in ("~s", "~fs"):
+            items = (self.decode(x, d) for x in body)
+            return set(items) if kind == "~s" else frozenset(items)
+        if kind == "~o":
+            return self.instance(body, data["i"], data["s"], d)
+        if kind == "~r":
+            if body not in self.refs:
+                raise BadEntry("reference to an object not seen yet")
+            return self.refs[body]
+        raise BadEntry(f"unknown kind {kind!r}")
+
+    def array(self, i: Any) -> np.ndarray:
+        if not isinstance(i, int) or not 0 <= i < len(self.arrays):
+            raise BadEntry("array index out of range")
+        return self.arrays[i]
+
+    def instance(self, name: str, ref: Any, data: Any, depth: int) -> Any:
+        """A tbtui class's instance rebuilt from its state as pickle would, without running __init__.
+
+        The object exists (and can be referred to) before its state is decoded, so a state that
+        refers back to it gets the object itself.
+        """
+        module, _, qualname = name.partition(":")
+        if not module.startswith(_MODULES):
+            raise BadEntry(f"class {name} is not tbtui's")
+        try:
+            cls: Any = importlib.import_module(module)
+            for part in qualname.split("."):
+                cls = getattr(cls, part)
+        except (ImportError, AttributeError) as e:
+            raise BadEntry(f"no class {name}") from e
+        if not isinstance(cls, type) or not isinstance(ref, int) or ref in self.refs:
+            raise BadEntry(f"{name} is not a class, or its reference is taken")
+        obj = self.refs[ref] = cls.__new__(cls)
+        state = self.decode(data, depth)
+        if hasattr(cls, "__setstate__"):
+            obj.__setstate__(state)
+            return obj
+        slots: dict = {}
+        if isinstance(state, tuple) and len(state) == 2:
+            state, slots = state
+        for key, value in {**(state or {}), **(slots or {})}.items():
+            object.__setattr__(obj, key, value)
         return obj
-    slots: dict = {}
-    if isinstance(state, tuple) and len(state) == 2:
-        state, slots = state
-    for key, value in {**(state or {}), **(slots or {})}.items():
-        object.__setattr__(obj, key, value)
-    return obj
 
 
 def write_entry(path: str, tree: Any) -> int:
