@@ -249,22 +249,22 @@ def test_least_recently_used_entries_go_first(tmp_path: Path) -> None:
     logdir_path = tmp_path / "logs"
     for name in "abc":
         _write_run(logdir_path / name, 0, range(500))
-    cached(logdir_path, folder)
-    sizes = {p: p.stat().st_size for p in _entries(folder)}
-    assert len(sizes) == 3
-    for k, p in enumerate(sorted(sizes)):
-        os.utime(p, (1000 + k, 1000 + k))
-    oldest = sorted(sizes)[0]
-    leftover = folder / ".x.tbc.1.dead.tmp"
+    rc = cached(logdir_path, folder)[1]
+    entry = {name: Path(rc._entry(str(logdir_path / name))) for name in "abc"}
+    assert sorted(entry.values()) == _entries(folder)
+    for k, name in enumerate("abc"):
+        os.utime(entry[name], (1000 + k, 1000 + k))
+    leftover = folder / ".x.tbc.1.dead.tmp"  # a writer killed before its rename, long ago
     leftover.write_bytes(b"x")
     os.utime(leftover, (1, 1))
-    cache.trim(str(folder), sum(sizes.values()) - 1)
-    assert oldest not in _entries(folder) and len(_entries(folder)) == 2
+    # Opening run a on its own (the same folder, so the same entry) is a use of its entry.
+    rc = ReadCache(str(folder))
+    Logdir(str(logdir_path / "a"), cache=rc).load_all()
+    assert rc.restored == ["."]
+    sizes = {name: p.stat().st_size for name, p in entry.items()}
+    cache.trim(str(folder), sizes["a"] + sizes["c"])
+    assert _entries(folder) == sorted([entry["a"], entry["c"]])  # b was the least recently used
     assert not leftover.exists()
-    # A restore counts as a use: the run restored last survives the next trim.
-    rc = ReadCache(str(folder), limit=max(sizes.values()))
-    Logdir(str(logdir_path), cache=rc).load_all()
-    assert cache.stats(str(folder)).bytes <= sum(sizes.values())
 
 
 def test_a_limit_too_small_for_anything_keeps_nothing(tmp_path: Path) -> None:
@@ -382,3 +382,70 @@ def test_reopen_during_any_live_writes_equals_a_cold_read(versioned: bool, ops: 
         for w in writers.values():
             w.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- the entry format, fuzzed --------------------------------------------------------------------
+
+_LEAF = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(1 << 70), max_value=1 << 70),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.binary(max_size=40),
+    st.builds(
+        lambda xs, dt: np.asarray(xs).astype(dt),
+        st.lists(st.integers(-100, 100), max_size=20),
+        st.sampled_from(["<f4", "<f8", "<i8", "u1", "?", "<f2"]),
+    ),
+)
+_TREE = st.recursive(
+    _LEAF,
+    lambda kids: st.one_of(
+        st.lists(kids, max_size=4),
+        st.lists(kids, max_size=4).map(tuple),
+        st.dictionaries(st.one_of(st.text(max_size=4), st.integers(0, 9)), kids, max_size=4),
+    ),
+    max_leaves=20,
+)
+
+
+def _same_tree(a: object, b: object) -> bool:
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    if isinstance(a, list | tuple):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same_tree, a, b))  # type: ignore[arg-type]
+    if isinstance(a, dict):
+        return type(b) is dict and list(a) == list(b) and all(_same_tree(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+@settings(max_examples=60, deadline=None)
+@given(tree=_TREE)
+def test_any_tree_comes_back_as_it_was(tree: object) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "e.tbc")
+        cachefile.write_entry(path, tree)
+        assert _same_tree(tree, cachefile.read_entry(path))
+
+
+@settings(max_examples=150, deadline=None)
+@given(tree=_TREE, data=st.data())
+def test_any_damage_to_an_entry_is_detected(tree: object, data: st.DataObject) -> None:
+    """One byte changed anywhere, the file cut anywhere, or bytes appended: refused, never trusted."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "e.tbc")
+        cachefile.write_entry(path, tree)
+        raw = Path(path).read_bytes()
+        how = data.draw(st.sampled_from(["flip", "cut", "append"]))
+        if how == "flip":
+            i = data.draw(st.integers(0, len(raw) - 1))
+            bit = data.draw(st.integers(0, 7))
+            raw = raw[:i] + bytes([raw[i] ^ (1 << bit)]) + raw[i + 1 :]
+        elif how == "cut":
+            raw = raw[: data.draw(st.integers(0, len(raw) - 1))]
+        else:
+            raw += data.draw(st.binary(min_size=1, max_size=64))
+        Path(path).write_bytes(raw)
+        with pytest.raises(cachefile.BadEntry):
+            cachefile.read_entry(path)
