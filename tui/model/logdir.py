@@ -1196,7 +1196,7 @@ class Logdir:
             run = runs.get(name)
             if run is None:
                 restored = self.cache.restore(self, name, paths) if self.cache is not None else None
-                run = runs[name] = restored or Run(name)
+                run = runs[name] = Run(name) if restored is None else restored
                 new_runs.append(name)
             if run.gone:
                 run.gone, changed = False, True
