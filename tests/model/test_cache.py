@@ -449,3 +449,23 @@ def test_any_damage_to_an_entry_is_detected(tree: object, data: st.DataObject) -
         Path(path).write_bytes(raw)
         with pytest.raises(cachefile.BadEntry):
             cachefile.read_entry(path)
+
+
+@pytest.mark.parametrize("small", [0, 1 << 20], ids=["mapped", "read"])
+def test_both_ways_of_reading_an_entry_check_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small: int
+) -> None:
+    """Entries are mapped (large) or read whole (small): either way intact ones load, damaged ones do not."""
+    monkeypatch.setattr(cachefile, "_SMALL", small)
+    tree = {"a": np.arange(100_000, dtype=np.float64), "b": b"x" * 5000}
+    path = tmp_path / "e.tbc"
+    cachefile.write_entry(str(path), tree)
+    back = cachefile.read_entry(str(path))
+    assert _same_tree(tree, back)
+    back["a"][0] = 7.0  # copy-on-write (mapped) or private (read): never the file
+    assert _same_tree(tree, cachefile.read_entry(str(path)))
+    raw = bytearray(path.read_bytes())
+    raw[400_000] ^= 1
+    path.write_bytes(bytes(raw))
+    with pytest.raises(cachefile.BadEntry):
+        cachefile.read_entry(str(path))

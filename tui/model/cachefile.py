@@ -46,9 +46,12 @@ _BLOCK = 4096
 #: Bytes checked (and written) at a time; a multiple of _BLOCK.
 _CHUNK = 64 << 20
 _MASK = (1 << 64) - 1
+#: Entries up to this size are read rather than mapped.
+_SMALL = 1 << 20
 #: Instances of classes from these packages may be stored; any other class is refused both ways.
 _MODULES = ("tui.model.", "tui.tfevents.")
 _MAX_DEPTH = 64
+_PLAIN = frozenset({type(None), bool, int, float, str})
 
 
 class Unencodable(Exception):
@@ -148,12 +151,16 @@ class _Decoder:
             return out.reshape(body)
         if kind == "~n":
             return np.frombuffer(bytes.fromhex(data["v"]), np.lib.format.descr_to_dtype(body))[0]
+        # Most items are plain JSON values: taken as they are, without a call each.
         if kind == "~t":
-            return tuple(self.decode(x, d) for x in body)
+            return tuple(x if type(x) in _PLAIN else self.decode(x, d) for x in body)
         if kind == "~l":
-            return [self.decode(x, d) for x in body]
+            return [x if type(x) in _PLAIN else self.decode(x, d) for x in body]
         if kind == "~d":
-            return {self.decode(k, d): self.decode(v, d) for k, v in body}
+            return {
+                k if type(k) in _PLAIN else self.decode(k, d): v if type(v) in _PLAIN else self.decode(v, d)
+                for k, v in body
+            }
         if kind in ("~s", "~fs"):
             items = (self.decode(x, d) for x in body)
             return set(items) if kind == "~s" else frozenset(items)
@@ -243,7 +250,7 @@ def write_entry(path: str, tree: Any) -> int:
     return end + _FOOTER.size
 
 
-def _checksum(buf: mmap.mmap, end: int) -> int:
+def _checksum(buf: mmap.mmap | bytearray, end: int) -> int:
     """A 64-bit checksum of ``buf[:end]``, computed in place (no copy, a pass at memory speed).
 
     The 64-bit words of each 4 KB block are summed, and the block sums added up weighted by
@@ -259,13 +266,13 @@ def _checksum(buf: mmap.mmap, end: int) -> int:
         first = start // _BLOCK
         weights = np.arange(first, first + len(sums), dtype=np.uint64) * np.uint64(2) + np.uint64(1)
         total = (total + int((sums * weights).sum(dtype=np.uint64))) & _MASK
-        if hasattr(mmap, "MADV_DONTNEED"):
+        if isinstance(buf, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
             with contextlib.suppress(OSError, ValueError):
                 buf.madvise(mmap.MADV_DONTNEED, start, stop - start)
     return total ^ end
 
 
-def _block_sums(buf: mmap.mmap, start: int, stop: int) -> np.ndarray:
+def _block_sums(buf: mmap.mmap | bytearray, start: int, stop: int) -> np.ndarray:
     """The (wrapping) sum of each _BLOCK bytes' 64-bit words in ``buf[start:stop]``; ``start`` is a
     block boundary, and a short last block counts its last bytes as one word padded with zeros."""
     per = _BLOCK // 8
@@ -281,7 +288,11 @@ def _block_sums(buf: mmap.mmap, start: int, stop: int) -> np.ndarray:
 
 
 def read_entry(path: str) -> Any:
-    """The tree stored at ``path``, its arrays mapped copy-on-write; :class:`BadEntry` if not intact."""
+    """The tree stored at ``path``, its arrays mapped copy-on-write; :class:`BadEntry` if not intact.
+
+    An entry of up to :data:`_SMALL` bytes is read whole instead (two mappings and their page
+    faults cost more than the read, and a logdir of thousands of small runs has thousands of them).
+    """
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError as e:
@@ -290,16 +301,26 @@ def read_entry(path: str) -> Any:
         size = os.fstat(fd).st_size
         if size < len(MAGIC) + _FOOTER.size:
             raise BadEntry("too short")
-        mm = mmap.mmap(fd, 0, access=mmap.ACCESS_COPY)
+        mm: mmap.mmap | bytearray
+        if size <= _SMALL:
+            mm = bytearray(size)
+            if os.readv(fd, [mm]) != size:
+                raise BadEntry("changed while read")
+        else:
+            mm = mmap.mmap(fd, 0, access=mmap.ACCESS_COPY)
         end = size - _FOOTER.size
         at, length, stored, magic = _FOOTER.unpack(mm[end:])
         if mm[: len(MAGIC)] != MAGIC or magic != MAGIC or at + length != end or at < len(MAGIC):
             raise BadEntry("no intact footer")
-        # A mapping of its own for the check (its pages dropped as it goes), on the same descriptor
-        # as the arrays' mapping: a writer renaming a new entry in meanwhile changes neither.
-        with mmap.mmap(fd, end, access=mmap.ACCESS_READ) as view:
-            if _checksum(view, end) != stored:
-                raise BadEntry("checksum mismatch")
+        if isinstance(mm, bytearray):
+            ok = _checksum(mm, end) == stored
+        else:
+            # A mapping of its own for the check (its pages dropped as it goes), on the descriptor of
+            # the arrays' mapping: a writer renaming a new entry in meanwhile changes neither.
+            with mmap.mmap(fd, end, access=mmap.ACCESS_READ) as view:
+                ok = _checksum(view, end) == stored
+        if not ok:
+            raise BadEntry("checksum mismatch")
     except (OSError, ValueError) as e:
         raise BadEntry(f"cannot read: {e}") from e
     finally:
