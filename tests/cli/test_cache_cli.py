@@ -87,3 +87,36 @@ def test_two_processes_opening_one_logdir_at_once_both_succeed(
     assert not list(Path(cache.reads_dir()).glob("*.tmp"))  # no writer left a temporary file behind
     third = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
     assert third == cold
+
+
+def _disk_full_at(limit: int) -> None:  # runs in the child before exec
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+def test_a_full_disk_leaves_no_entry_and_the_output_whole(capsys: pytest.CaptureFixture[str]) -> None:
+    """Writes beyond 100 kB fail (RLIMIT_FSIZE, as a full disk fails them): the command still prints
+    the cold output, keeps the entries that fit, and leaves no temporary file; the next open reads
+    cold what did not fit."""
+    logdir = str(CORPUS / "torch_mnist_like")
+    cold = run_cli(capsys, "summary", logdir, "--json", "--no-cache")[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "summary", logdir, "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: _disk_full_at(100_000),
+        timeout=120,
+    )
+    assert proc.returncode == 0 and proc.stdout == cold, proc.stderr
+    folder = Path(cache.reads_dir())
+    kept = sorted(folder.glob("*.tbc"))
+    assert 0 < len(kept) < len(json.loads(cold)["runs"])  # the small runs fit, the large did not
+    assert all(p.stat().st_size <= 100_000 for p in kept)
+    assert not list(folder.glob("*.tmp"))
+    assert run_cli(capsys, "summary", logdir, "--json") == (0, cold)
+    assert cache.stats().entries == len(json.loads(cold)["runs"])
