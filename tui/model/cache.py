@@ -103,8 +103,8 @@ def _edges(path: str, offset: int) -> str:
 class ReadCache:
     """Restores runs from their entries and saves them back; one per :class:`Logdir`.
 
-    ``read_bytes`` counts nothing here; the logdir's own refreshes count what was read after a
-    restore. :attr:`restored` names the runs that came from the cache in this process.
+    :attr:`restored` names the runs that came from the cache (tests and benchmarks look); what was
+    read after a restore is counted by the logdir's refreshes, as any read.
     """
 
     def __init__(self, folder: str | None = None, limit: int | None = None) -> None:
