@@ -23,7 +23,7 @@ reads differently, or stores series differently, never restores another's object
 Remote logdirs (``s3://``, ``ssh://``...) are not cached: an object store has no inode and its
 listing's ETag changes on every append, so a cached prefix could only be trusted after re-reading it.
 
-Entries live in ``reads/`` under the user's cache directory (:func:`tui.model.dirs.cache_dir`), at most
+Entries live in ``reads/`` under the user's cache directory (:func:`tui.model.cachedir.cache_dir`), at most
 :data:`DEFAULT_LIMIT` bytes in all (``TBTUI_CACHE_MAX``, e.g. ``500M``), least recently used first out.
 """
 
@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.model import cachefile
-from tui.model.dirs import cache_dir
+from tui.model.cachedir import cache_dir
 from tui.model.logdir import Logdir, Run
 from tui.tfevents.records import RecordReader
 
