@@ -75,24 +75,24 @@ def add_cache_argument(p: argparse.ArgumentParser) -> None:
 def open_logdir(path: str, *, cache: bool = True) -> Logdir:
     """The logdir at ``path`` (a directory or an fsspec URL), read to the end.
 
-    With ``cache`` (local logdirs), runs start from what an earlier command or the app read (see
-    ``model.cache``), and what was read is kept for the next one. A usage error when it is missing
+    With ``cache``, runs start from what an earlier command or the app read (see ``model.cache``),
+    and what was read is kept for the next one. A usage error when it is missing
     or not a directory, or when a URL's backend is not installed; a remote logdir that could not
     be read at all is an EXIT_STORAGE error, and one cut short by a fault prints a warning line and
-    what was read (see :data:`incomplete`). Remote logdirs are not cached.
+    what was read (see :data:`incomplete`).
     """
-    if not is_url(path):
-        if not os.path.exists(path):
-            raise CliError(f"logdir not found: {path}")
-        if not os.path.isdir(path):
-            raise CliError(f"not a directory: {path}")
-        logdir = Logdir(path, cache=ReadCache() if cache else None).load_all()
-        logdir.save_cache()
-        return logdir
+    local = not is_url(path)
+    if local and not os.path.exists(path):
+        raise CliError(f"logdir not found: {path}")
+    if local and not os.path.isdir(path):
+        raise CliError(f"not a directory: {path}")
     try:
-        logdir = Logdir(path).load_all()
+        logdir = Logdir(path, cache=ReadCache() if cache else None).load_all()
     except StorageError as e:  # no fsspec, an unknown scheme, a bad URL
         raise CliError(str(e)) from None
+    logdir.save_cache()
+    if local:
+        return logdir
     if logdir.fault and not logdir.runs:
         raise CliError(logdir.fault, EXIT_STORAGE)
     if logdir.fault:

@@ -20,8 +20,12 @@ written to after the order left it, nothing read ahead and not yet ingested.
 Entries also carry a fingerprint of the reading code (``tui/model``, ``tui/tfevents``): a tbtui that
 reads differently, or stores series differently, never restores another's objects.
 
-Remote logdirs (``s3://``, ``ssh://``...) are not cached: an object store has no inode and its
-listing's ETag changes on every append, so a cached prefix could only be trusted after re-reading it.
+Remote logdirs (``s3://``, ``ssh://``...) are keyed by URL, and each object by the identity its
+listing gives (ETag, generation or mtime, with the size). Object stores do not append: an object
+that changed is a new object, so a run is restored only when none of its objects changed (no request
+but the listing); a run whose object changed is read cold, the others still come from the cache.
+What the storage last served of each object (its end and last bytes) comes back with it, so growth
+seen later in the session is still told apart from a rewrite.
 
 Entries live in ``reads/`` under the user's cache directory (:func:`tui.model.cachedir.cache_dir`), at most
 :data:`DEFAULT_LIMIT` bytes in all (``TBTUI_CACHE_MAX``, e.g. ``500M``), least recently used first out.
@@ -32,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import posixpath
 import re
 import time
 from dataclasses import dataclass
@@ -125,39 +130,56 @@ class ReadCache:
 
         Installs the run's place in the file order on ``logdir``. Never raises for a bad entry.
         """
-        if logdir.remote or not paths:
+        if not paths:
             return None
-        run_dir = os.path.abspath(os.path.dirname(paths[0]))
+        run_dir = _run_dir(logdir, paths[0])
         entry = self._entry(run_dir)
         try:
             tree = cachefile.read_entry(entry)
-            run, order = self._check(tree, logdir, name, run_dir, paths)
+            run = self._check(tree, logdir, name, run_dir, paths)
         except Exception:  # an entry of another shape is never trusted, nor allowed to break a read
             return None
         if run is None:
             return None
         with contextlib.suppress(OSError):
             os.utime(entry)  # least recently used is judged by mtime
-        logdir.adopt(run, order)
+        run.name = name
+        for p, r in run.files.items():
+            r.chunk_bytes = logdir.chunk_bytes
+            if logdir.storage is not None:
+                r.source = logdir.storage
+                served = tree["files"][list(run.files).index(p)]["served"]
+                if served is not None:
+                    logdir.storage.resume(p, *served)
+        logdir.adopt(run, tree["order"])
         self.restored.append(name)
         self._saved[name] = _token(run)
         return run
 
-    def _check(
-        self, tree: Any, logdir: Logdir, name: str, run_dir: str, paths: list[str]
-    ) -> tuple[Run | None, dict | None]:
+    def _check(self, tree: Any, logdir: Logdir, name: str, run_dir: str, paths: list[str]) -> Run | None:
+        """The entry's run if a cold read of the files as they are now would pass through its state."""
         if (
             tree["code"] != _code_fingerprint()
             or tree["run_dir"] != run_dir
             or tree["check_crc"] != logdir.check_crc
         ):
-            return None, None
+            return None
         run = tree["run"]
         if not isinstance(run, Run) or not all(isinstance(r, RecordReader) for r in run.files.values()):
-            return None, None
+            return None
         cached = list(run.files)
         if not set(cached) <= set(paths) or any(p <= max(cached) for p in paths if p not in run.files):
-            return None, None  # a file gone, or one that would have been read before others
+            return None  # a file gone, or one that would have been read before others
+        if logdir.storage is not None:
+            # An object store has no appends: a changed identity is a new object, maybe the same
+            # bytes and more, maybe not. Only unchanged objects are taken; a run with one that
+            # changed is read cold (its unchanged runs still come from the cache).
+            storage = logdir.storage
+            same = [
+                storage.identity(p) == st["ident"] and not storage.replaced(p)
+                for p, st in zip(cached, tree["files"], strict=True)
+            ]
+            return run if all(same) else None
         order_paths = sorted(p for p in cached if not p.endswith(".profile-empty"))
         at = tree["order"]["at"]
         for p, st in zip(cached, tree["files"], strict=True):
@@ -165,18 +187,15 @@ class ReadCache:
             try:
                 now = os.stat(p)
             except OSError:
-                return None, None
+                return None
             if r.ident is not None and (now.st_dev, now.st_ino) != r.ident:
-                return None, None
+                return None
             if now.st_size < r.offset or _edges(p, r.offset) != st["edges"]:
-                return None, None
+                return None
             behind = p in order_paths and order_paths.index(p) < at
             if behind and r._look != (now.st_size, now.st_mtime_ns):
-                return None, None  # a cold read would read what a file left behind gained since
-        run.name = name
-        for r in run.files.values():
-            r.chunk_bytes = logdir.chunk_bytes
-        return run, tree["order"]
+                return None  # a cold read would read what a file left behind gained since
+        return run
 
     # -- save -----------------------------------------------------------------------------------
 
@@ -186,8 +205,6 @@ class ReadCache:
         Returns the entries written. Never raises: a run that cannot be stored (a value the format
         does not hold, a full disk) is simply not cached.
         """
-        if logdir.remote:
-            return 0
         written = 0
         for name, run in list(logdir.runs.items()):
             token = _token(run)
@@ -211,25 +228,37 @@ class ReadCache:
         paths = list(run.files)
         if not paths or run.gone or paths != sorted(paths):
             return None
-        if len({os.path.dirname(p) for p in paths}) != 1:
+        if len({_run_dir(logdir, p) for p in paths}) != 1:
             return None
         order = logdir.order_state(run)
         if order["reported"]:
             return None  # bytes a cold read would read were left unread (TensorBoard's order)
         for p, r in run.files.items():
-            if r.replaced or r._prefetch is not None or r.source is not None:
-                return None  # replaced (read again anyway), read ahead, or remote
+            if r.replaced or r._prefetch is not None:
+                return None  # replaced (the run is read again anyway), or read ahead
             if order["taken"].get(p, r.offset) != r.offset:
                 return None  # records read but not ingested yet
+        storage = logdir.storage
+        if storage is not None:
+            files = [{"ident": storage.identity(p), "served": storage.served(p)} for p in paths]
+            if any(f["ident"] is None for f in files):
+                return None
+        else:
+            files = [{"edges": _edges(p, r.offset)} for p, r in run.files.items()]
         return {
             "code": _code_fingerprint(),
-            "run_dir": os.path.abspath(os.path.dirname(paths[0])),
+            "run_dir": _run_dir(logdir, paths[0]),
             "check_crc": logdir.check_crc,
             "saved": time.time(),
             "run": run,
-            "files": [{"edges": _edges(p, r.offset)} for p, r in run.files.items()],
+            "files": files,
             "order": order,
         }
+
+
+def _run_dir(logdir: Logdir, path: str) -> str:
+    """What names a run's entry: its folder's absolute path, or its URL's folder (remote)."""
+    return posixpath.dirname(path) if logdir.remote else os.path.abspath(os.path.dirname(path))
 
 
 def _token(run: Run) -> tuple:

@@ -432,6 +432,23 @@ class RemoteStorage:
         got = self._listing.get(path)
         return -1 if got is None else got[0]
 
+    def identity(self, path: str) -> object | None:
+        """The object's identity at the last listing (ETag, generation or mtime, with its size)."""
+        got = self._listing.get(path)
+        return None if got is None else got[1]
+
+    def served(self, path: str) -> tuple[int, bytes, object] | None:
+        """Where what was handed out from ``path`` ends, its last bytes and the object's identity
+        then: what the reopen cache keeps so a later open can tell growth from rewrite."""
+        with self._lock:
+            got = self._served.get(path)
+        return None if got is None else (got.end, got.tail, got.ident)
+
+    def resume(self, path: str, end: int, tail: bytes, ident: object) -> None:
+        """Take up :meth:`served` state an earlier process saved, as if it had been served here."""
+        with self._lock:
+            self._served[path] = _Served(end, tail, ident)
+
     def forget(self, path: str) -> None:
         """Drop what was served from ``path`` (the caller reads it afresh from byte 0)."""
         with self._lock:

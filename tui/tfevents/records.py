@@ -403,6 +403,11 @@ class RecordReader:
     #: bytes come from; its own listing and checks stand in for inodes and mtimes.
     source: ByteSource | None = field(default=None, repr=False)
 
+    def __getstate__(self) -> dict:
+        """The reader without what only this process has: its byte source and a read in flight
+        (copies and the reopen cache; whoever restores a remote reader gives it its source)."""
+        return {**self.__dict__, "source": None, "_prefetch": None}
+
     def settle(self) -> None:
         """Wait for this reader's read-ahead, if one is in flight; its frames stay for :meth:`read`.
 
