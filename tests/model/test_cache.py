@@ -297,6 +297,7 @@ def test_the_codec_stores_only_plain_values_and_tbtui_classes(tmp_path: Path) ->
         3: [b"\x00bytes", bytearray(b"ba"), {1, 2}, frozenset({"x"})],
         "arr": np.arange(12, dtype=np.float32).reshape(3, 4),
         "obj": np.array([b"a", b"bc"], dtype=object),
+        "nested": np.array([None, [1, 2], (3,)], dtype=object),
         "scalar": np.float16(1.5),
         "big": 1 << 80,
     }

@@ -147,7 +147,8 @@ class _Decoder:
             return self.array(body)
         if kind == "~ao":
             out = np.empty(len(data["v"]), dtype=object)
-            out[:] = [self.decode(x, d) for x in data["v"]] if data["v"] else []
+            for i, x in enumerate(data["v"]):  # one by one: a list item must not be broadcast
+                out[i] = self.decode(x, d)
             return out.reshape(body)
         if kind == "~n":
             return np.frombuffer(bytes.fromhex(data["v"]), np.lib.format.descr_to_dtype(body))[0]
