@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -471,3 +473,57 @@ def test_both_ways_of_reading_an_entry_check_it(
     path.write_bytes(bytes(raw))
     with pytest.raises(cachefile.BadEntry):
         cachefile.read_entry(str(path))
+
+
+def _payloads(logdir: Logdir) -> dict:
+    """Every blob payload of every run, read (on demand) and shown as text."""
+    return {
+        name: {tag: [repr(item) for item in series.items] for tag, series in run.blobs.items()}
+        for name, run in logdir.runs.items()
+    }
+
+
+def test_payloads_after_a_reopen_equal_a_cold_read() -> None:
+    """After a reopen every payload read on demand is the cold read's (corpus logdirs with images,
+    audio, text, pr curves, meshes), and payload files are keyed by this process's readers."""
+    for name in ("tbx", "tf2", "torch_mnist_like"):
+        cached(CORPUS / name, Path(cache.reads_dir()))
+        rc = ReadCache()
+        reopened = Logdir(str(CORPUS / name), cache=rc).load_all()
+        assert sorted(rc.restored) == sorted(reopened.runs)
+        assert _payloads(reopened) == _payloads(Logdir(str(CORPUS / name)).load_all())
+        for run in reopened.runs.values():  # payload files are keyed by this process's readers
+            readers = {id(r) for r in run.files.values()}
+            assert {id(pf.reader) for pf in run._payload_files.values()} <= readers
+
+
+_SECOND_PROCESS = """
+import sys
+from tui.model.cache import ReadCache
+from tui.model.logdir import Logdir
+texts = lambda logdir: [x for r in logdir.runs.values() for s in r.blobs.values() for x in s.items]
+texts(Logdir(sys.argv[2]).load_all())  # its payloads fill the LRU under this process's first serials
+rc = ReadCache()
+restored = Logdir(sys.argv[1], cache=rc).load_all()
+assert rc.restored == ["run"], rc.restored
+print(repr(texts(restored)))
+"""
+
+
+def test_payload_serials_of_an_earlier_process_never_reach_this_ones_lru(tmp_path: Path) -> None:
+    """Two logdirs with the same layout but other text: one cached by a process, the other read by
+    a second process before it restores the first. Serials restored as they were would be the
+    second process's own, and its LRU would hand out the other logdir's text."""
+    for name, letter in (("a", "x"), ("b", "y")):
+        with _writer(tmp_path / name / "run", 0) as w:
+            for s in range(5):
+                w.add_text("note", letter * 20, s, 1.0 + s)
+    env = {**os.environ, "PYTHONPATH": str(CORPUS.parents[2])}
+    a, b = str(tmp_path / "a"), str(tmp_path / "b")
+    subprocess.run(
+        [sys.executable, "-m", "tui.cli", "summary", a, "--json"], env=env, check=True, capture_output=True
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", _SECOND_PROCESS, a, b], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    assert "y" * 20 not in out and out.count("x" * 20) == 5

@@ -18,7 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -313,6 +313,13 @@ class Run:
     _most_recent_step: int = -1
     #: Where this run's payloads are read again from: one PayloadFile per event file (by reader).
     _payload_files: dict[int, PayloadFile] = field(default_factory=dict, repr=False)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """A run restored by the reopen cache: its payload files are keyed again by the ids of the
+        readers restored with it (ids are this process's; an old one could name another reader)."""
+        self.__dict__.update(state)
+        files = self._payload_files.values()
+        self._payload_files = {id(pf.reader): pf for pf in files if pf.reader is not None}
 
     def file_problems(self, path: str) -> list[str]:
         """Problems of one file, including an incomplete last record (normal while a writer runs)."""

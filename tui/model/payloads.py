@@ -101,6 +101,15 @@ class PayloadFile:
         self.values: list[Any] = []
         self.serial = next(_serials)
 
+    def __getstate__(self) -> tuple[None, dict[str, Any]]:
+        """Everything but the serial: serials key this process's LRU (the reopen cache stores files)."""
+        return None, {k: getattr(self, k) for k in self.__slots__ if k != "serial"}
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        for k, v in state[1].items():
+            setattr(self, k, v)
+        self.serial = next(_serials)  # a serial of this process, never one an earlier process gave
+
     @property
     def path(self) -> str | None:
         """The file's path now (None: not a file)."""
