@@ -433,7 +433,7 @@ def test_any_tree_comes_back_as_it_was(tree: object) -> None:
         assert _same_tree(tree, cachefile.read_entry(path))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(tree=_TREE, data=st.data())
 def test_any_damage_to_an_entry_is_detected(tree: object, data: st.DataObject) -> None:
     """One byte changed anywhere, the file cut anywhere, or bytes appended: refused, never trusted."""
