@@ -117,9 +117,18 @@ class ScalarSeries:
         return ScalarSnapshot(s[:n], w[:n], v[:n])
 
     def __getstate__(self) -> tuple[None, dict[str, Any]]:
-        """The columns cut to their length: pickle, copy and the reopen cache keep no spare room."""
-        s, w, v, n = self._cols
+        """The packed columns cut to their length: pickle, copy and the reopen cache keep no spare
+        room, no pending batches and no lock (``__setstate__`` makes a new one)."""
+        with self._lock:
+            s, w, v, n = self._pack()
         return None, {"_cols": (s[:n], w[:n], v[:n], n), "version": self.version}
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        cols = state[1]["_cols"]
+        self._cols, self.version = cols, state[1]["version"]
+        self._n, self._dtype = cols[3], cols[2].dtype
+        self._pending = []
+        self._lock = threading.Lock()
 
     def keep(self, mask: np.ndarray) -> int:
         """Keep only the points where ``mask`` is true (a restart purge); returns how many went."""
@@ -274,9 +283,17 @@ class HistogramSeries:
         return HistogramSnapshot(s[:n], w[:n], off[: n + 1], rows[:r])
 
     def __getstate__(self) -> tuple[None, dict[str, Any]]:
-        """The columns cut to their length: pickle, copy and the reopen cache keep no spare room."""
-        s, w, off, rows, n, r = self._cols
+        """As ScalarSeries's: packed, cut to length, without the lock."""
+        with self._lock:
+            s, w, off, rows, n, r = self._pack()
         return None, {"_cols": (s[:n], w[:n], off[: n + 1], rows[:r], n, r), "version": self.version}
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        cols = state[1]["_cols"]
+        self._cols, self.version = cols, state[1]["version"]
+        self._n, self._dtype = cols[4], cols[3].dtype
+        self._pending = []
+        self._lock = threading.Lock()
 
     def keep(self, mask: np.ndarray) -> int:
         snap = self.snapshot()
