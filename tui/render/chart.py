@@ -27,8 +27,9 @@ from tui.render.braille import BrailleCanvas, scale_to_pixels
 from tui.render.cells import fit
 from tui.render.palette import CUBE_COLORS, color_for
 from tui.render.rows import fit_name
-from tui.render.ticks import axis_ticks, format_number, format_x, place_labels
+from tui.render.ticks import axis_ticks, format_number, format_x, nice_step, place_labels
 from tui.views.safe import inert
+from tui.views.xaxis import live_x_domain
 
 __all__ = [
     "RUN_COLORS",
@@ -42,6 +43,7 @@ __all__ = [
     "downsample_minmax",
     "render_chart",
     "render_chart_plain",
+    "snap_y_range",
 ]
 
 #: What x holds: training steps, seconds since the run started, epoch seconds, or any plain number
@@ -331,6 +333,27 @@ def compute_y_range(
     return (max(a - pad, -_FLOAT_MAX), min(b + pad, _FLOAT_MAX))
 
 
+def snap_y_range(lo: float, hi: float, *, log_y: bool = False) -> tuple[float, float]:
+    """``[lo, hi]`` widened outwards to whole multiples of a nice quantum (about a tenth of the
+    span; in log10 with ``log_y``): the y domain of a live chart.
+
+    Why: the padded ``[min, max]`` moves with every new minimum of a falling loss, and a moved
+    domain repaints every cell of the chart. Snapped, it moves only when the data crosses a
+    quantum boundary, so most appended points change only the cells they land in.
+    """
+    if log_y:
+        if not (lo > 0 and hi > lo):
+            return lo, hi
+        a, b = snap_y_range(math.log10(lo), math.log10(hi))
+        return 10.0 ** max(a, -323.0), 10.0 ** min(b, 308.0)
+    span = hi - lo
+    if not (math.isfinite(lo) and math.isfinite(hi) and math.isfinite(span)) or span <= 0:
+        return lo, hi
+    q = nice_step(span, 10)
+    a, b = math.floor(lo / q + 1e-9) * q, math.ceil(hi / q - 1e-9) * q
+    return (a, b) if math.isfinite(a) and math.isfinite(b) and b > a else (lo, hi)
+
+
 def _x_extent(series: Sequence[ChartSeries], sorted_flags: Sequence[bool]) -> tuple[float, float] | None:
     lo, hi = math.inf, -math.inf
     for s, srt in zip(series, sorted_flags, strict=True):
@@ -489,6 +512,7 @@ def render_chart(
     show_legend: bool = True,
     legend_values: bool = True,
     range_includes_raw: bool = False,
+    headroom: bool = False,
     theme: ChartTheme | None = None,
 ) -> ChartRender:
     """Draw ``series`` into exactly ``height`` lines of exactly ``width`` cells.
@@ -497,7 +521,9 @@ def render_chart(
     values visible in the window, from ``y`` only like TensorBoard unless ``range_includes_raw``).
     ``cursor_x`` draws a vertical cursor and reports each series' nearest point in
     :attr:`ChartRender.cursor` (also shown as values in the legend unless ``legend_values`` is off:
-    a caller with a readout of its own leaves the legend's room to the names).
+    a caller with a readout of its own leaves the legend's room to the names). ``headroom`` (a live
+    chart) lets computed domains grow in steps, x by :func:`~tui.views.xaxis.live_x_domain` and y by
+    :func:`snap_y_range`, so an appended point repaints only the cells it touches.
     """
     theme = theme or ChartTheme()
     width = max(int(width), 0)
@@ -515,6 +541,8 @@ def render_chart(
     else:
         ext = _x_extent(series, sorted_flags)
         xlo, xhi = ext if ext is not None else (0.0, 1.0)
+        if headroom:
+            xlo, xhi = live_x_domain(xlo, xhi)
     xlo, xhi = _pad_degenerate_x(xlo, xhi, x_mode)
 
     # --- y range from the values visible in the x window
@@ -536,6 +564,8 @@ def render_chart(
                 m = (sx >= xlo) & (sx <= xhi)
                 visible += [np.asarray(a, dtype=np.float64)[: sx.size][m[: len(a)]] for a in arrays]
         ylo, yhi = compute_y_range(visible, log_y=log_y, ignore_outliers=ignore_outliers)
+        if headroom:
+            ylo, yhi = snap_y_range(ylo, yhi, log_y=log_y)
 
     # --- cursor hits
     hits: dict[int, CursorHit] = {}

@@ -23,7 +23,7 @@ import numpy as np
 from rich.style import Style
 from rich.text import Text
 
-from tui.views.xaxis import x_values
+from tui.views.xaxis import nice_ceil, x_values
 
 __all__ = [
     "AxisKind",
@@ -81,12 +81,7 @@ def nice_step(span: float, max_ticks: int) -> float:
     """Smallest step of the form {1, 2, 5} x 10^k that splits ``span`` into at most ``max_ticks`` parts."""
     if not math.isfinite(span) or span <= 0:
         return 1.0
-    raw = span / max(int(max_ticks), 1)
-    mag = 10.0 ** math.floor(math.log10(raw))
-    for m in (1.0, 2.0, 5.0, 10.0):
-        if m * mag >= raw * (1 - 1e-9):
-            return m * mag
-    return 10.0 * mag
+    return nice_ceil(span / max(int(max_ticks), 1))
 
 
 def _multiples(lo: float, hi: float, step: float, offset: float = 0.0) -> list[float]:

@@ -98,7 +98,7 @@ class ChartGrid(LineWidget, can_focus=True):
             self.set_reactive(ChartGrid.selected, max(len(tags) - 1, 0))
         self._keep_visible()
         if self._frame_key() != self._key:
-            self.refresh()
+            self.repaint()
 
     def select_tag(self, tag: str) -> None:
         if tag in self.tags:
@@ -173,7 +173,7 @@ class ChartGrid(LineWidget, can_focus=True):
 
     def watch_selected(self, old: int, new: int) -> None:
         self._keep_visible()
-        self.refresh()
+        self.repaint()
         if self.selected_tag is not None:
             self.post_message(self.Selected(self.selected_tag))
 

@@ -3,19 +3,29 @@
 A subclass implements :meth:`LineWidget.draw`: compare what it would draw with what it drew, and when
 that changed, call :meth:`set_lines` with exactly ``size.height`` lines of ``size.width`` cells. The
 first visible row asks for a draw, so a widget draws once per refresh and only while it shows.
+
+:meth:`LineWidget.repaint` is the cheap refresh for a new frame that differs a little from the
+last (a live step, a cursor move): it draws at once and refreshes only the cells that differ
+(:func:`changed_regions`), so Textual writes those cells and nothing else to the terminal. A full
+:meth:`~textual.widget.Widget.refresh` repaints the whole widget: on a slow link that is a screenful
+of escape codes per update.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-__all__ = ["LineWidget", "text_strip"]
+__all__ = ["LineWidget", "changed_regions", "text_strip"]
 
 
 _NULL = Style.null()
@@ -28,6 +38,38 @@ def text_strip(text: Text, console: Console, width: int) -> Strip:
     (NO_COLOR's monochrome filter among them) read ``segment.style.color`` and crash on None.
     """
     return Strip([s if s.style is not None else Segment(s.text, _NULL) for s in text.render(console)], width)
+
+
+def _cells(strip: Strip) -> list[tuple[str, Style | None]]:
+    return [(ch, style) for text, style, _ in strip for ch in text]
+
+
+def changed_regions(old: Sequence[Strip], new: Sequence[Strip]) -> list[Region] | None:
+    """Where ``new`` differs from ``old``: per differing line, one region from its first to its last
+    differing cell (character and style); None when the two frames differ in shape (line count or
+    a line's width), which needs a full repaint.
+    """
+    if len(old) != len(new):
+        return None
+    regions: list[Region] = []
+    for y, (a, b) in enumerate(zip(old, new, strict=True)):
+        if a.cell_length != b.cell_length:
+            return None
+        if a == b:
+            continue
+        ca, cb = _cells(a), _cells(b)
+        n = min(len(ca), len(cb))
+        i = 0
+        while i < n and ca[i] == cb[i]:
+            i += 1
+        j = 0
+        while j < n - i and ca[-1 - j] == cb[-1 - j]:
+            j += 1
+        x0 = cell_len("".join(ch for ch, _ in ca[:i]))
+        x1 = a.cell_length - cell_len("".join(ch for ch, _ in ca[len(ca) - j :]))
+        if x1 > x0:
+            regions.append(Region(x0, y, x1 - x0, 1))
+    return regions
 
 
 class LineWidget(Widget):
@@ -44,6 +86,25 @@ class LineWidget(Widget):
         console = self.app.console
         w, base = self.size.width, self.rich_style
         self._strips = [text_strip(t, console, w).apply_style(base).crop(0, w) for t in lines]
+
+    def repaint(self) -> None:
+        """Show the current frame, refreshing only the cells that differ from the one on screen.
+
+        Draws at once when the widget is on screen with a frame shown; otherwise (hidden, never drawn)
+        it only marks the widget for a full repaint, and the frame is drawn when it shows.
+        """
+        old = self._strips
+        if not old or not self.region:
+            self.refresh()
+            return
+        self.draw()
+        if self._strips is old:
+            return
+        regions = changed_regions(old, self._strips)
+        if regions is None:
+            self.refresh()
+        elif regions:
+            self.refresh(*regions)
 
     @property
     def drawn(self) -> bool:

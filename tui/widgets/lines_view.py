@@ -40,12 +40,12 @@ class LinesView(LineWidget):
         self.painter = painter
         if key != self.key:
             self.key = key
-            self.refresh()
+            self.repaint()
 
     def redraw(self) -> None:
         """Forget the last frame (the owner's state changed in a way its key does not show)."""
         self._drawn_key = None
-        self.refresh()
+        self.repaint()
 
     def draw(self) -> None:
         w, h = self.size.width, self.size.height

@@ -3,7 +3,8 @@
 The runs and tags lists can hold thousands of rows that change several times a second while a
 logdir loads; a Line-API widget draws only the rows on screen, from pure row renderers in
 tui/render/rows.py, and never rebuilds child widgets. Subclasses say how many rows there are and
-how to draw one; this class does the cursor, scrolling, keys and clicks.
+how to draw one; this class does the cursor, scrolling, keys and clicks. A live update that changes
+a row's value or sparkline refreshes only the cells that changed (:meth:`RowList.refresh_rows`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.widgets.line_widget import text_strip
+from tui.widgets.line_widget import changed_regions, text_strip
 
 __all__ = ["RowList"]
 
@@ -72,6 +73,11 @@ class RowList(ScrollView, can_focus=True):
         def control(self) -> RowList:
             return self.sender
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        #: The strip last handed to Textual for each line of the viewport (what the screen shows).
+        self._shown: dict[int, Strip] = {}
+
     # -- for subclasses -------------------------------------------------------------------------
 
     def row_count(self) -> int:
@@ -86,12 +92,37 @@ class RowList(ScrollView, can_focus=True):
     # -- state ----------------------------------------------------------------------------------
 
     def rows_changed(self) -> None:
-        """Call after the rows changed: resizes the scroll area, clamps the cursor, repaints."""
+        """Call after the rows changed: resizes the scroll area, clamps the cursor, repaints (only
+        the changed cells while the number of rows stays the same)."""
         n = self.row_count()
-        self.virtual_size = Size(self.scrollable_content_region.width, n)
+        size = Size(self.scrollable_content_region.width, n)
+        resized = size != self.virtual_size
+        self.virtual_size = size
         if n and self.cursor >= n:
             self.cursor = n - 1
-        self.refresh()
+        if resized:
+            self.refresh()
+        else:
+            self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        """Refresh the cells of the visible rows whose drawing differs from what the screen shows
+        (a new last step, value or sparkline), not the whole list: per row a live update costs the
+        bytes of the cells that changed."""
+        if not self._shown or not self.region:
+            self.refresh()
+            return
+        regions: list[Region] = []
+        for y in range(self.scrollable_content_region.height):
+            old = self._shown.get(y)
+            new = self._row_strip(y)
+            diff = changed_regions([old], [new]) if old is not None else None
+            if diff is None:
+                regions.append(Region(0, y, new.cell_length, 1))
+            else:
+                regions += [r.translate((0, y)) for r in diff]
+        if regions:
+            self.refresh(*regions)
 
     def watch_cursor(self, old: int, new: int) -> None:
         n = self.row_count()
@@ -115,6 +146,12 @@ class RowList(ScrollView, can_focus=True):
     # -- drawing --------------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        strip = self._row_strip(y)
+        self._shown[y] = strip
+        return strip
+
+    def _row_strip(self, y: int) -> Strip:
+        """Line ``y`` of the viewport as drawn now."""
         width = self.scrollable_content_region.width
         index = y + int(self.scroll_y)
         if index >= self.row_count() or width <= 0:

@@ -109,6 +109,7 @@ def build_chart(
         title=title if title is not None else tag,
         show_legend=show_legend,
         legend_values=not extra,
+        headroom=True,  # live: domains grow in steps, so a new point repaints only its cells
     )
     lines: list[Text] = []
     if extra:
@@ -177,7 +178,7 @@ class ScalarChart(LineWidget, can_focus=True):
             self.cursor_x = None
         self.tag, self.sources, self.view = tag, sources, view
         if self._frame_key() != self._key:
-            self.refresh()
+            self.repaint()
 
     def _frame_key(self) -> tuple:
         return (
@@ -229,12 +230,16 @@ class ScalarChart(LineWidget, can_focus=True):
     # -- cursor, zoom and pan ---------------------------------------------------------------------
 
     def _ensure_frame(self) -> ChartRender | None:
-        self.draw()
+        # Drawn through repaint when a frame is on screen, so what the keys act on is what shows.
+        if self.drawn and self.region:
+            self.repaint()
+        else:
+            self.draw()
         return self.last
 
     def _set_cursor(self, x: float | None) -> None:
         self.cursor_x = x
-        self.refresh()
+        self.repaint()
 
     def action_cursor(self, columns: int) -> None:
         chart = self._ensure_frame()
@@ -290,14 +295,14 @@ class ScalarChart(LineWidget, can_focus=True):
     def action_readout_order(self) -> None:
         self.readout_order = READOUT_SORTS[(READOUT_SORTS.index(self.readout_order) + 1) % len(READOUT_SORTS)]
         self.readout_top = 0
-        self.refresh()
+        self.repaint()
 
     def action_readout_scroll(self, delta: int) -> None:
         # Clamped to what can scroll: the readout shows a header and up to a third of the height.
         rows = len(self.last.cursor) if self.last is not None else 0
         shown = max(min(rows + 1, max(self.size.height // 3, 4)) - 1, 1)
         self.readout_top = min(max(self.readout_top + delta, 0), max(rows - shown, 0))
-        self.refresh()
+        self.repaint()
 
     def action_hide_cursor(self) -> None:
         self._set_cursor(None)
@@ -325,7 +330,7 @@ class ScalarChart(LineWidget, can_focus=True):
             self.x_range = None  # zoomed out to everything: follow new data again
         elif new_hi - new_lo > 0 and math.isfinite(new_lo) and math.isfinite(new_hi):
             self.x_range = (new_lo, new_hi)
-        self.refresh()
+        self.repaint()
 
     def _full_x(self) -> tuple[float, float] | None:
         xs = [s.x for s in self.last_series if len(s.x)]
@@ -340,12 +345,12 @@ class ScalarChart(LineWidget, can_focus=True):
         lo, hi = chart.x_range
         shift = (hi - lo) * fraction
         self.x_range = (lo + shift, hi + shift)
-        self.refresh()
+        self.repaint()
 
     def action_reset_view(self) -> None:
         self.x_range = None
         self.cursor_x = None
-        self.refresh()
+        self.repaint()
 
     # -- mouse ----------------------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """The status bar: logdir, runs, points, live state, last update, smoothing, x axis; plus a notice line.
 
 It shows the time of the last update rather than "3 s ago": a ticking age would redraw the screen
-every second while nothing happens, and an idle tbtui writes nothing to the terminal.
+every second while nothing happens, and an idle tbtui writes nothing to the terminal. A new status
+repaints only the cells whose text changed (the clock, the point count): it is a
+:class:`~tui.widgets.line_widget.LineWidget`.
 """
 
 from __future__ import annotations
@@ -10,18 +12,18 @@ import os
 import time
 
 from rich.text import Text
-from textual.widget import Widget
 
 from tui.render.cells import fit
 from tui.render.rows import status_line
 from tui.render.ticks import format_number
 from tui.views.safe import inert
 from tui.views.state import StatusInfo
+from tui.widgets.line_widget import LineWidget
 
 __all__ = ["StatusBar"]
 
 
-class StatusBar(Widget):
+class StatusBar(LineWidget):
     """One status line, and a second one for a notice (a damaged file, a pane's message)."""
 
     # Selectors name this widget themselves (some under ``Screen.-narrow``), so they are not scoped.
@@ -41,6 +43,7 @@ class StatusBar(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.info = StatusInfo()
+        self._key: tuple | None = None
 
     def set_info(self, info: StatusInfo) -> None:
         if info == self.info:
@@ -48,9 +51,22 @@ class StatusBar(Widget):
         had_notice = bool(self.info.notice)
         self.info = info
         self.set_class(bool(info.notice), "-notice")
-        self.refresh(layout=had_notice != bool(info.notice))
+        if had_notice != bool(info.notice):
+            self.refresh(layout=True)
+        else:
+            self.repaint()
+
+    def draw(self) -> None:
+        key = (self.info, self.size.width, self.size.height)
+        if key == self._key and self.drawn:
+            return
+        self._key = key
+        lines = list(self.render().split("\n", allow_blank=True))
+        lines += [Text("")] * (self.size.height - len(lines))
+        self.set_lines([fit(line, self.size.width) for line in lines[: self.size.height]])
 
     def render(self) -> Text:
+        """The status (and the notice on a second line), as text."""
         i = self.info
         w = self.size.width
         line = None

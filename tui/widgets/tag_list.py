@@ -77,7 +77,7 @@ class TagList(RowList):
     def set_groups(self, groups: list[tuple[str, list[str]]]) -> None:
         """Replace the tags (already grouped and ordered), keeping the cursor on the same tag."""
         if groups == self.groups:
-            self.refresh()  # sparklines and values may have changed
+            self.refresh_rows()  # sparklines and values may have changed: those cells only
             return
         self.groups = groups
         self._rebuild()
