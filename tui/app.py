@@ -32,6 +32,7 @@ from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.widget import Widget
 from textual.widgets import TabbedContent, TabPane, Tabs
 from textual.worker import get_current_worker
 
@@ -70,6 +71,12 @@ __all__ = ["TABS", "TbtuiApp", "run", "run_app"]
 
 #: Width below which the Scalars tab stacks the tags list over the chart.
 NARROW = 110
+#: Width below which the side panes (runs, the Scalars tab's tags) collapse by themselves and the
+#: active tab takes the width; ``z`` shows them (and hides them again).
+COLLAPSE = 100
+ZOOM_HELP = (
+    "Zoom: the focused pane fills the screen, and back (below 100 columns: show / hide the side panes)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +167,7 @@ class TbtuiApp(App[int]):
         ),
         Binding("a", "all_runs", "All runs", show=False, tooltip="Show all runs"),
         Binding("d", "toggle_dashboard", "Dashboard", tooltip=DASHBOARD_HELP),
+        Binding("z", "zoom", "Zoom", tooltip=ZOOM_HELP),
         *[
             Binding(str(n % 10), f"tab({n - 1})", spec.title, show=False, tooltip=TAB_KEYS_HELP)
             for n, spec in enumerate(TABS, start=1)
@@ -220,6 +228,10 @@ class TbtuiApp(App[int]):
         #: Tabs out of the tab bar because no loaded run has their data (their keys still work).
         self.hidden_tabs: set[str] = {spec.id for spec in TABS if spec.needs}
         self._active_key: tuple | None = None
+        #: What ``z`` hid to zoom the focused pane (empty while nothing is zoomed).
+        self.zoom_hidden: list[Widget] = []
+        #: Below :data:`COLLAPSE` columns: ``z`` showed the side panes the narrow screen collapses.
+        self.sides_open = False
         #: The first uncaught error, if one ended the app: :func:`run_app` raises it after the terminal
         #: is restored, so the command line reports it (one line, the traceback in a file, exit 70).
         self.crash: Exception | None = None
@@ -267,6 +279,18 @@ class TbtuiApp(App[int]):
         yield StatusBar(id="status")
         yield KeyBar(id="keys")  # not Textual's Footer: it leaks its keys on every focus change
 
+    def _apply_collapse(self) -> None:
+        """Collapse the side panes on a narrow screen (or show them); the keyboard leaves a hidden one."""
+        collapsed = self.collapsed
+        self.screen.set_class(collapsed, "-collapsed")
+        if collapsed:
+            self.call_after_refresh(self._leave_collapsed)
+
+    def _leave_collapsed(self) -> None:
+        focused = self.focused
+        if self.collapsed and (focused is None or focused.id in ("runs", "tags")):
+            self._focus_active_pane()
+
     def on_mount(self) -> None:
         self.query_one(RunList).border_title = "Runs"
         tabs = self.query_one(TabbedContent)
@@ -275,8 +299,8 @@ class TbtuiApp(App[int]):
         # The tab bar is for the mouse; keys 1-7 switch tabs, so Tab skips it.
         self.query_one(TabbedContent).query_one(Tabs).can_focus = False
         self.query_one(FilterBar).set_class(bool(self.view.run_regex or self.view.tag_regex), "-set")
-        self._apply_width(self.size.width)
         self.query_one(RunList).focus()
+        self._apply_width(self.size.width)  # a narrow screen hides the runs pane: the tab takes the keys
         if self.dashboard_on:
             self._show_dashboard(True)
         self._push()
@@ -286,9 +310,15 @@ class TbtuiApp(App[int]):
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)
 
+    @property
+    def collapsed(self) -> bool:
+        """The side panes are collapsed: a narrow screen, and ``z`` has not shown them."""
+        return self.size.width < COLLAPSE and not self.sides_open
+
     def _apply_width(self, width: int) -> None:
         narrow = width < NARROW
         self.screen.set_class(narrow, "-narrow")
+        self._apply_collapse()
         tabs = self.query_one(TabbedContent)
         # Short titles also when the full ones would not fit beside the runs pane.
         shown = [spec for spec in TABS if spec.id not in self.hidden_tabs]
@@ -434,8 +464,10 @@ class TbtuiApp(App[int]):
 
     def on_filter_bar_done(self, event: FilterBar.Done) -> None:
         target = self._focus_before_filter
-        if target is not None and target.is_attached:
+        if target is not None and target.is_attached and target.display:
             target.focus()
+        elif self.collapsed:
+            self._focus_active_pane()
         else:
             self.query_one(RunList).focus()
 
@@ -467,6 +499,39 @@ class TbtuiApp(App[int]):
             ("mouse", "Click runs (● toggles), tags, tabs; click the chart to place the cursor; wheel zooms"),
         ]
         self.push_screen(HelpScreen(collect_bindings(self, [self.screen], extra)))
+
+    def action_zoom(self) -> None:
+        """``z``: the focused pane fills the screen (the status and key bars stay), and back, as
+        tmux's zoom. Below :data:`COLLAPSE` columns the side panes are collapsed already: ``z``
+        shows them, and hides them again."""
+        if self.zoom_hidden:
+            self._unzoom()
+            return
+        if self.size.width < COLLAPSE:
+            self.sides_open = not self.sides_open
+            self._apply_collapse()
+            return
+        target = self.focused
+        if target is None:
+            return
+        # Everything beside the focused widget and beside each of its containers goes, up to the
+        # screen; classes, not ``display``, so nothing a pane set itself is overwritten.
+        keep = (StatusBar, KeyBar, FilterBar)
+        for node in [target, *target.ancestors]:
+            parent = node.parent
+            if parent is None or isinstance(node, Screen):
+                break
+            for sibling in parent.children:
+                if sibling is not node and not isinstance(sibling, keep) and isinstance(sibling, Widget):
+                    sibling.add_class("-zoom-hidden")
+                    self.zoom_hidden.append(sibling)
+        self.screen.add_class("-zoomed")
+
+    def _unzoom(self) -> None:
+        for widget in self.zoom_hidden:
+            widget.remove_class("-zoom-hidden")
+        self.zoom_hidden = []
+        self.screen.remove_class("-zoomed")
 
     def action_filter(self) -> None:
         focused = self.focused
@@ -524,6 +589,7 @@ class TbtuiApp(App[int]):
         """
         if not 0 <= index < len(TABS):
             return
+        self._unzoom()  # the zoom hid the other tabs
         tabs = self.query_one(TabbedContent)
         if self.dashboard_on:  # a number key leaves the dashboard for that tab
             self._show_dashboard(False)
@@ -574,6 +640,7 @@ class TbtuiApp(App[int]):
 
     def action_toggle_dashboard(self) -> None:
         """``d``: the dashboard instead of the tabs, and back to the tab that was active."""
+        self._unzoom()
         self._show_dashboard(not self.dashboard_on)
         if self.dashboard_on:
             if not isinstance(self.focused, RunList):

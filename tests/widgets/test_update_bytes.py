@@ -83,7 +83,8 @@ async def test_a_live_step_costs_under_2_kb_and_idle_costs_nothing(tmp_path, tb,
             await caught_up(pilot, tb, lambda step=step: app.query_one(RunList).rows[0].last_step == step)
             per_update.append(wire.take())
             assert chart.last is not None and chart.last.x_range == (0.0, 250.0)
-        assert all(0 < n < BUDGET for n in per_update), per_update
+        # A step that lands in a cell already drawn, within the status clock's second, costs nothing.
+        assert all(n < BUDGET for n in per_update) and sum(per_update) > 0, per_update
         # Idle: nothing changes, nothing is written.
         for _ in range(10):
             await pilot.pause(0.02)

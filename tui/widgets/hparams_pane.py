@@ -217,6 +217,8 @@ class HParamsPane(Pane):
         table.clear(columns=True)
         for c in cols:
             table.add_column(self._header(c, sort_col), key=c.key)
+        # The run column stays in place while the hparams and metrics scroll sideways under it.
+        table.fixed_columns = 1 if cols and cols[0].kind == "run" else 0
         for s in rows:
             table.add_row(*(self._cell(s, c) for c in cols), key=s.session_run)
         row = next((i for i, s in enumerate(rows) if s.session_run == keep_run), 0)

@@ -1,0 +1,112 @@
+"""Issue 12 #10: ``z`` zooms the focused pane and back; narrow screens collapse the side panes; the
+HParams run column stays put while the table scrolls sideways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Tabs
+
+from tui.app import TbtuiApp
+from tui.widgets.hparams_pane import HParamsPane
+from tui.widgets.hparams_table import SessionTable
+from tui.widgets.run_list import RunList
+from tui.widgets.scalar_chart import ScalarChart
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.tag_list import TagList
+
+CORPUS = Path(__file__).parent.parent / "data" / "corpus"
+
+
+def shown(widget) -> bool:
+    """On screen: displayed with every container, and given room by the layout."""
+    chain = [a for a in widget.ancestors_with_self if hasattr(a, "display")]
+    return all(a.display for a in chain) and widget.region.width > 0
+
+
+async def started(app, pilot, tb) -> None:
+    await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+    await pilot.pause()
+
+
+async def test_z_zooms_the_focused_chart_to_the_full_width_and_back(logdir, tb):
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot, tb)
+        chart, runs, tags = app.query_one(ScalarChart), app.query_one(RunList), app.query_one(TagList)
+        assert shown(runs) and shown(tags)
+        narrow_width = chart.region.width
+        chart.focus()
+        await pilot.press("z")
+        await pilot.pause()
+        assert not shown(runs) and not shown(tags) and not shown(app.query_one(Tabs))
+        assert chart.region.width == 120 and chart.has_focus  # the whole width, borders included
+        assert shown(app.query_one(StatusBar))  # the status line stays, as tmux's
+        await pilot.press("z")
+        await pilot.pause()
+        assert shown(runs) and shown(tags) and shown(app.query_one(Tabs))
+        assert chart.region.width == narrow_width
+
+
+async def test_z_zooms_the_runs_pane_and_a_tab_key_leaves_the_zoom(logdir, tb):
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot, tb)
+        runs = app.query_one(RunList)
+        runs.focus()
+        await pilot.press("z")
+        await pilot.pause()
+        assert runs.region.width == 120 and not shown(app.query_one(ScalarChart))
+        await pilot.press("2")  # another tab: the zoom hid it, so the zoom ends
+        await pilot.pause()
+        assert not app.zoom_hidden and shown(runs)
+        assert app.query_one("#tabs").active == "histograms"
+
+
+async def test_at_80_columns_the_side_panes_collapse_and_z_shows_them(logdir, tb):
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot, tb)
+        chart, runs, tags = app.query_one(ScalarChart), app.query_one(RunList), app.query_one(TagList)
+        assert not shown(runs) and not shown(tags)
+        assert chart.region.width == 80 and chart.has_focus  # the keyboard is not in a hidden pane
+        await pilot.press("z")
+        await pilot.pause()
+        assert shown(runs) and shown(tags) and chart.region.width < 80
+        await pilot.press("z")
+        await pilot.pause()
+        assert not shown(runs) and not shown(tags) and chart.region.width == 80
+        # The chart keeps its keys while collapsed: j moves to the next tag.
+        before = chart.tag
+        await pilot.press("j")
+        await pilot.pause()
+        assert chart.tag != before
+
+
+async def test_at_120_columns_nothing_collapses(logdir, tb):
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot, tb)
+        assert not app.screen.has_class("-collapsed")
+        assert app.query_one(RunList).has_focus  # the runs pane takes the keys first, as before
+
+
+async def test_hparams_run_column_stays_fixed_when_scrolling_sideways():
+    app = TbtuiApp(str(CORPUS / "torch_mnist_like"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not app.is_settled:
+            await pilot.pause(0.05)
+        await pilot.press("6")
+        await pilot.pause()
+        pane = app.query_one(HParamsPane)
+        table = pane.query_one(SessionTable)
+        while not table.columns:
+            await pilot.pause(0.05)
+        assert table.fixed_columns == 1
+        table.focus()
+        for _ in range(len(table.columns)):
+            await pilot.press("l")
+        await pilot.pause()
+        assert table.scroll_x > 0  # the table did scroll sideways
+        row = table.render_line(2).text  # the first data row (header, then rows)
+        assert "runs/" in row or "lr_" in row  # its run name is still on screen
