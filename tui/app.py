@@ -41,6 +41,7 @@ from tui.model.loader import SLICE_BYTES, Loader
 from tui.model.logdir import Changes, Logdir
 from tui.model.plugins import active_dashboards
 from tui.model.storage import RemoteStorage
+from tui.render.glyphs import wants_ascii
 from tui.render.palette import palette_for
 from tui.views.cache import LruCache
 from tui.views.state import SMOOTHING_STOPS, ViewState
@@ -188,8 +189,11 @@ class TbtuiApp(App[int]):
         layout: str = "tabs",
         storage: RemoteStorage | None = None,
         cache: bool = False,
+        ascii: bool = False,
     ) -> None:
         super().__init__()
+        #: Charts, lists and the status line are drawn in ASCII glyphs (tui.render.glyphs).
+        self.ascii = ascii
         self.logdir_path = logdir
         # The reopen cache (``tbtui LOGDIR`` turns it on unless --no-cache): runs start from what the
         # last open read, and the loader writes back what it read once the first pass is done.
@@ -746,6 +750,9 @@ def run(args: argparse.Namespace) -> int:
         check_crc=not getattr(args, "no_crc", False),
         layout=getattr(args, "layout", None) or "tabs",
         cache=not getattr(args, "no_cache", False),
+        # Textual writes to stderr: ASCII when it (or stdout) cannot encode braille, or on a C locale.
+        ascii=getattr(args, "ascii", False)
+        or any(wants_ascii(getattr(f, "encoding", None), os.environ) for f in (sys.__stderr__, sys.stdout)),
     )
     if _graphics_terminal():
         prepare_terminal_graphics()

@@ -9,6 +9,7 @@ each, so a printing command never loads Textual.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -46,6 +47,11 @@ def add_app_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-crc", action="store_true", help="skip data CRC checks (framing is still checked)")
     p.add_argument("--layout", choices=("tabs", "dashboard"), default="tabs", help="start layout (d toggles)")
     add_cache_argument(p)
+    p.add_argument(
+        "--ascii",
+        action="store_true",
+        help="draw charts in plain ASCII (automatic when the output encoding or a C locale lacks braille)",
+    )
 
 
 def build_parser(prog: str = "tbtui") -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
@@ -90,11 +96,19 @@ def _open_app(args: argparse.Namespace) -> int:
     return app.run(args)
 
 
+def _tolerant_stdout() -> None:
+    """A character stdout's encoding lacks (a name under ``PYTHONIOENCODING=ascii`` or a Latin-1
+    locale) is written as a ``\\xe9`` escape instead of ending the command with an error."""
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+        sys.stdout.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     main_parser, subs = build_parser()
     try:
         if argv and argv[0] in COMMANDS:
+            _tolerant_stdout()
             common.incomplete.clear()
             code = COMMANDS[argv[0]].run(subs[argv[0]].parse_args(argv[1:]))
             return EXIT_STORAGE if code == 0 and common.incomplete else code

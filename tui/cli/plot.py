@@ -5,16 +5,20 @@
 readout of the newest step; ``pr`` draws one precision/recall chart per matching PR-curve tag, a line per
 matching run at its newest step (``--step`` picks another). All are drawn by the renderers the app uses,
 from the same model arithmetic and the same x-axis rule, so what CI prints is what the app shows. Colour
-only when stdout is a terminal and ``NO_COLOR`` is not set.
+only when stdout is a terminal and ``NO_COLOR`` is not set. ASCII glyphs with ``--ascii``, or when stdout's
+encoding cannot encode braille or the locale is C (tui.render.glyphs); a character the encoding lacks
+(in a run or tag name) prints as an escape (tui.cli.dispatch): an encoding never ends the command.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TextIO
 
 from rich.console import Console
 from rich.style import Style
@@ -44,6 +48,7 @@ from tui.model.tags import sort_tags
 from tui.render.cells import fit
 from tui.render.chart import color_for, render_chart_plain
 from tui.render.distribution import READOUT, render_distribution
+from tui.render.glyphs import AsciiStream, wants_ascii
 from tui.render.pr_chart import PrLine, render_pr_chart
 from tui.render.ridgeline import render_ridgeline
 from tui.render.scalar_view import chart_series
@@ -68,12 +73,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--log-y", action="store_true")
     p.add_argument("--kind", choices=("scalar", "histogram", "distribution", "pr"), default="scalar")
     p.add_argument("--step", type=int, default=None, help="pr: the step to draw (default: each run's newest)")
+    p.add_argument(
+        "--ascii",
+        action="store_true",
+        help="plain ASCII glyphs (automatic when stdout's encoding or a C locale cannot show braille)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    out = _stdout(getattr(args, "ascii", False))
     if args.kind == "pr":
-        return _pr_curves(args)
-    return _scalars(args) if args.kind == "scalar" else _histograms(args)
+        return _pr_curves(args, out)
+    return _scalars(args, out) if args.kind == "scalar" else _histograms(args, out)
+
+
+def _stdout(ascii: bool) -> TextIO:
+    """Where the plot goes: stdout, through :class:`AsciiStream` when asked or when stdout cannot
+    show braille."""
+    out = sys.stdout
+    if ascii or wants_ascii(getattr(out, "encoding", None), os.environ):
+        return AsciiStream(out)  # type: ignore[return-value]
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +123,7 @@ def _open(args: argparse.Namespace) -> _Plots:
     return _Plots(logdir, runs, colors, tag_rx, width, height)
 
 
-def _scalars(args: argparse.Namespace) -> int:
+def _scalars(args: argparse.Namespace, out: TextIO) -> int:
     if not 0 <= args.smoothing <= 0.999:
         raise CliError("--smoothing must be between 0 and 0.999")
     p = _open(args)
@@ -112,7 +132,6 @@ def _scalars(args: argparse.Namespace) -> int:
     if not tags:
         raise CliError(f"no scalar series match --run {args.run!r} --tag {args.tag!r}", EXIT_NOTHING)
     color = want_color()
-    out = sys.stdout
     for k, tag in enumerate(tags):
         series = []
         for name in runs:
@@ -131,9 +150,9 @@ def _scalars(args: argparse.Namespace) -> int:
     return 0
 
 
-def _console(width: int, color: bool) -> Console:
+def _console(out: TextIO, width: int, color: bool) -> Console:
     return Console(
-        file=sys.stdout,
+        file=out,
         width=width,
         color_system="auto" if color else None,
         force_terminal=color,
@@ -144,14 +163,14 @@ def _console(width: int, color: bool) -> Console:
     )
 
 
-def _pr_curves(args: argparse.Namespace) -> int:
+def _pr_curves(args: argparse.Namespace, out: TextIO) -> int:
     p = _open(args)
     runs, colors, width, height = p.runs, p.colors, p.width, p.height
     decoded = {name: read_pr_curves(p.logdir.runs[name]) for name in runs}
     tags = p.tags(pr_curve_tags)
     if not tags:
         raise CliError(f"no PR curves match --run {args.run!r} --tag {args.tag!r}", EXIT_NOTHING)
-    console = _console(width, want_color())
+    console = _console(out, width, want_color())
     for k, tag in enumerate(tags):
         lines = []
         for name in runs:
@@ -164,7 +183,7 @@ def _pr_curves(args: argparse.Namespace) -> int:
             console.print()
         for line in render_pr_chart(lines, width, height, title=tag).lines:
             console.print(line, crop=True, overflow="crop", no_wrap=True)
-    sys.stdout.flush()
+    out.flush()
     return 0
 
 
@@ -222,7 +241,7 @@ def render_plot(
     return [title, *lines, _readout(parts, width)]
 
 
-def _histograms(args: argparse.Namespace) -> int:
+def _histograms(args: argparse.Namespace, out: TextIO) -> int:
     p = _open(args)
     logdir, runs, colors, width, height = p.logdir, p.runs, p.colors, p.width, p.height
     tags = p.tags(lambda run: run.histograms)
@@ -234,7 +253,7 @@ def _histograms(args: argparse.Namespace) -> int:
     ]
     if not plots:
         raise CliError(f"no histogram series match --run {args.run!r} --tag {args.tag!r}", EXIT_NOTHING)
-    console = _console(width, want_color())
+    console = _console(out, width, want_color())
     for k, (tag, name) in enumerate(plots):
         run = logdir.runs[name]
         if k:
@@ -251,5 +270,5 @@ def _histograms(args: argparse.Namespace) -> int:
         )
         for line in lines:
             console.print(line, crop=True, overflow="crop", no_wrap=True)
-    sys.stdout.flush()
+    out.flush()
     return 0

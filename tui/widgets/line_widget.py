@@ -25,18 +25,22 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.render.glyphs import ascii_rich
+
 __all__ = ["LineWidget", "changed_regions", "text_strip"]
 
 
 _NULL = Style.null()
 
 
-def text_strip(text: Text, console: Console, width: int) -> Strip:
-    """One line of rich Text as a Strip whose every segment has a style.
+def text_strip(text: Text, console: Console, width: int, *, ascii: bool = False) -> Strip:
+    """One line of rich Text as a Strip whose every segment has a style; ``ascii``: in ASCII glyphs.
 
     Text renders some segments (its end, unstyled gaps) with no style at all; Textual's filters
     (NO_COLOR's monochrome filter among them) read ``segment.style.color`` and crash on None.
     """
+    if ascii:
+        text = ascii_rich(text)
     return Strip([s if s.style is not None else Segment(s.text, _NULL) for s in text.render(console)], width)
 
 
@@ -83,9 +87,9 @@ class LineWidget(Widget):
 
     def set_lines(self, lines: list[Text]) -> None:
         """The frame to show: the lines in this widget's base style, cut to its width."""
-        console = self.app.console
+        console, ascii = self.app.console, getattr(self.app, "ascii", False)
         w, base = self.size.width, self.rich_style
-        self._strips = [text_strip(t, console, w).apply_style(base).crop(0, w) for t in lines]
+        self._strips = [text_strip(t, console, w, ascii=ascii).apply_style(base).crop(0, w) for t in lines]
 
     def repaint(self) -> None:
         """Show the current frame, refreshing only the cells that differ from the one on screen.

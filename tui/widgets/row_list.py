@@ -161,7 +161,8 @@ class RowList(ScrollView, can_focus=True):
             name = "row-list--cursor" if self.has_focus else "row-list--cursor-blurred"
             base = base + self.get_component_rich_style(name)
         text = self.render_row(index, width, base)
-        return text_strip(text, self.app.console, width).crop(0, width)
+        ascii = getattr(self.app, "ascii", False)
+        return text_strip(text, self.app.console, width, ascii=ascii).crop(0, width)
 
     def on_resize(self, event: events.Resize) -> None:
         self.rows_changed()

@@ -1,0 +1,129 @@
+"""The glyph set: Unicode (braille dots, box drawing, block elements) or plain ASCII, decided here only.
+
+Every renderer draws with Unicode. Where the output cannot show it (``--ascii``; a stdout whose
+encoding cannot encode braille, ``PYTHONIOENCODING=ascii``; a ``C``/``POSIX`` locale, whose
+terminals and fonts often lack braille) the finished text goes through :func:`ascii_text`, which
+swaps each glyph the renderers use for a one-cell ASCII stand-in. One character for one, so column
+positions, rich spans and everything measured in cells stay what they were. A braille cell becomes
+``'``, ``-``, ``.`` or ``|`` by where its dots sit (top, middle, bottom, or all the way down), so a
+line still reads as a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TextIO
+
+from rich.text import Text
+
+from tui.render.braille import BRAILLE_BASE, DOT_BITS
+
+__all__ = ["ASCII_TABLE", "AsciiStream", "ascii_rich", "ascii_text", "wants_ascii"]
+
+#: What the app and ``plot`` draw with that a limited terminal may not show: a braille dot, a box
+#: line, a block and the legend's dot. If the output encoding can encode these, it can show charts.
+PROBE = "\u28ff\u2502\u2588\u25cf"
+
+
+def _braille_char(bits: int) -> str:
+    if not bits:
+        return " "
+    rows = [r for r in range(4) if bits & int(DOT_BITS[r, 0] | DOT_BITS[r, 1])]
+    if rows[-1] - rows[0] >= 2:
+        return "|"  # a steep stroke through the cell
+    middle = (rows[0] + rows[-1]) / 2
+    return "'" if middle < 1 else ("-" if middle < 2.5 else ".")
+
+
+_OTHERS = {
+    # box drawing (axes, rules, borders of the text renderers)
+    "─━═╌┄": "-",
+    "│┃║╎┆": "|",
+    "┤├┬┴┼└┘┌┐╭╮╰╯╴╶╵╷": "+",
+    # block elements: sparklines, histogram bars, half-block images
+    "▁": "_",
+    "▂": ".",
+    "▃": ",",
+    "▄": "-",
+    "▅": "=",
+    "▆": "+",
+    "▇": "*",
+    "█": "#",
+    "▀▔": "^",
+    "▌▐░▒▓": "#",
+    # markers and arrows
+    "●◆■▪": "*",
+    "○◇□": "o",
+    "▲▴↑": "^",
+    "▼▾↓": "v",
+    "▶▸→": ">",
+    "◀◂←": "<",
+    "↵": "<",
+    "✓": "v",
+    # punctuation
+    "…": "~",
+    "·": ".",
+    "×": "x",
+    "–—": "-",
+    "µ": "u",
+    "°": "o",
+}
+
+#: ``str.translate`` table from every glyph above (and all 256 braille patterns) to one ASCII char.
+ASCII_TABLE: dict[int, str] = {BRAILLE_BASE + bits: _braille_char(bits) for bits in range(256)}
+ASCII_TABLE.update({ord(ch): sub for chars, sub in _OTHERS.items() for ch in chars})
+
+
+def ascii_text(text: str) -> str:
+    """``text`` with every chart glyph replaced by its ASCII stand-in (same length, same cells)."""
+    return text.translate(ASCII_TABLE)
+
+
+def ascii_rich(text: Text) -> Text:
+    """A copy of ``text`` drawn in ASCII; its styles stay on the same cells."""
+    out = text.copy()
+    out.plain = ascii_text(text.plain)
+    return out
+
+
+def _c_locale(environ: Mapping[str, str]) -> bool:
+    """The locale in force is C/POSIX (plain ASCII), by POSIX's order: LC_ALL, LC_CTYPE, LANG.
+
+    ``C.UTF-8`` in LC_CTYPE alone does not count as a choice: Python sets it itself when it coerces
+    a C locale (PEP 538), so then LANG says what the user has.
+    """
+    if value := environ.get("LC_ALL"):
+        return value in ("C", "POSIX")
+    ctype = environ.get("LC_CTYPE", "")
+    if ctype and ctype not in ("C.UTF-8", "C.utf8"):
+        return ctype in ("C", "POSIX")
+    return environ.get("LANG", "") in ("C", "POSIX")
+
+
+def wants_ascii(encoding: str | None, environ: Mapping[str, str]) -> bool:
+    """Draw in ASCII: the output's ``encoding`` cannot encode the chart glyphs, or the locale is C."""
+    try:
+        PROBE.encode(encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return True
+    return _c_locale(environ)
+
+
+class AsciiStream:
+    """A text stream that writes what it is given in ASCII glyphs to ``stream`` (``plot --ascii``)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.encoding = "ascii"
+
+    def write(self, text: str) -> int:
+        return self.stream.write(ascii_text(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
