@@ -68,7 +68,7 @@ from tui.widgets.scalars_pane import ScalarsPane
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.text_pane import TextPane
 
-__all__ = ["TABS", "TbtuiApp", "run", "run_app"]
+__all__ = ["TABS", "TbtuiApp", "ascii_screen", "run", "run_app"]
 
 #: Width below which the Scalars tab stacks the tags list over the chart.
 NARROW = 110
@@ -293,7 +293,10 @@ class TbtuiApp(App[int]):
     def _leave_collapsed(self) -> None:
         focused = self.focused
         if self.collapsed and (focused is None or focused.id in ("runs", "tags")):
-            self._focus_active_pane()
+            if self.dashboard_on:
+                self._focus_dashboard()
+            else:
+                self._focus_active_pane()
 
     def on_mount(self) -> None:
         self.query_one(RunList).border_title = "Runs"
@@ -750,13 +753,19 @@ def run(args: argparse.Namespace) -> int:
         check_crc=not getattr(args, "no_crc", False),
         layout=getattr(args, "layout", None) or "tabs",
         cache=not getattr(args, "no_cache", False),
-        # Textual writes to stderr: ASCII when it (or stdout) cannot encode braille, or on a C locale.
-        ascii=getattr(args, "ascii", False)
-        or any(wants_ascii(getattr(f, "encoding", None), os.environ) for f in (sys.__stderr__, sys.stdout)),
+        ascii=ascii_screen(getattr(args, "ascii", False)),
     )
     if _graphics_terminal():
         prepare_terminal_graphics()
     return run_app(app)
+
+
+def ascii_screen(asked: bool) -> bool:
+    """Draw in ASCII glyphs: asked (``--ascii``), or the terminal cannot show braille. Textual writes
+    to stderr, so its encoding counts as much as stdout's; a C locale counts too."""
+    return asked or any(
+        wants_ascii(getattr(f, "encoding", None), os.environ) for f in (sys.__stderr__, sys.stdout)
+    )
 
 
 def run_app(app: TbtuiApp, **run_kwargs) -> int:

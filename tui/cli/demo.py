@@ -183,7 +183,7 @@ class DemoWriter:
 
 def run(args: argparse.Namespace) -> int:
     """Write the demo logdir, keep it growing, and open the app on it."""
-    from tui.app import TbtuiApp, run_app
+    from tui.app import TbtuiApp, ascii_screen, run_app
 
     demo = DemoWriter()
     demo.write_history()
@@ -197,6 +197,7 @@ def run(args: argparse.Namespace) -> int:
             smoothing=args.smoothing,
             x_mode=args.x,
             poll=args.poll,
+            ascii=ascii_screen(getattr(args, "ascii", False)),
         )
         code = run_app(app)
     finally:
