@@ -414,10 +414,17 @@ class TbtuiApp(App[int]):
         if pane is not None:
             pane.context = self.context()
         self._update_status()
+        self._read_first(run_list)
         self.throttle.pushed(with_data=any(r.scalars for r in self.logdir.runs.values()))
         if self.throttle.first_data_push is not None:
             self.loader.first_frame_shown.set()
         self._maybe_settled()
+
+    def _read_first(self, run_list: RunList) -> None:
+        """Tell the loader which runs the screen needs first: the focused run, the rows the runs
+        pane shows, then the runs the tabs draw (visible, not toggled off); the rest come after."""
+        focused = [self.view.focused_run] if self.view.focused_run else []
+        self.logdir.read_first([*focused, *run_list.on_screen(), *self.view.visible_runs(self.logdir)])
 
     def _update_tab_bar(self) -> None:
         """Tabs whose dashboards have data join the tab bar (as TensorBoard lists active plugins);

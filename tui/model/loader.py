@@ -15,10 +15,13 @@ from collections.abc import Callable
 from tui.model.logdir import Changes, Logdir
 from tui.model.watch import ChangeFeed
 
-__all__ = ["REMOTE_POLL", "SLICE_BYTES", "Loader"]
+__all__ = ["REMOTE_POLL", "SLICE_BYTES", "SLICE_SECONDS", "Loader"]
 
 #: Bytes the loader reads before publishing what it has (the first slice decides the first frame).
 SLICE_BYTES = 8 << 20
+#: ... and seconds: a slice of thousands of tiny runs costs more in per-run work than in bytes, and
+#: the screen catches up (the run list, the charts of the runs read so far) only between slices.
+SLICE_SECONDS = 0.25
 #: Seconds between polls of a remote logdir (one listing each) when no --poll was given: object
 #: stores and ssh have no file events.
 REMOTE_POLL = 5.0
@@ -121,7 +124,7 @@ class Loader:
         # The first slice is one file's first megabyte: enough for a chart, and quick.
         budget = 1 if first else self.slice_bytes
         while not stop() and self._gate.is_set():
-            ch = logdir.refresh(budget, rediscover=rediscover)
+            ch = logdir.refresh(budget, rediscover=rediscover, max_seconds=SLICE_SECONDS)
             budget = self.slice_bytes
             rediscover = logdir.needs_discovery(set())  # a file found replaced, or a walk put off
             done += ch.bytes_read

@@ -1119,6 +1119,8 @@ class Logdir:
         self._discovery = Discovery(path)
         self._tracked: frozenset[str] = frozenset()  # absolute paths of every file a reader reads
         self._walk_owed = False  # a change asked for a walk that was put off
+        #: Runs to read before the others, most wanted first (see :meth:`read_first`).
+        self._wanted: tuple[str, ...] = ()
         self._next_walk = 0.0  # time.monotonic() before which a wanted walk is put off
         #: What discovery could not search (unreadable folders, links not followed, too deep), and
         #: a logdir that is not a directory. Rebuilt by every discovery.
@@ -1311,14 +1313,36 @@ class Logdir:
                 total += r.pending if size == r.size else size - r.offset
         return total
 
-    def refresh(self, max_bytes: int | None = None, *, rediscover: bool = True) -> Changes:
+    def read_first(self, runs: Iterable[str]) -> None:
+        """Read these runs before the others, in this order (the runs the screen shows first).
+
+        Called from the UI thread whenever what is on screen changes; the loader's next slice
+        follows it. With thousands of runs the first pass takes a while, and the runs on screen
+        (the run list's visible rows, the focused run, the runs a chart shows) come first.
+        """
+        self._wanted = tuple(runs)
+
+    def _reading_order(self) -> list[tuple[str, Run]]:
+        """Every run, the wanted ones first (see :meth:`read_first`), then the rest in name order."""
+        runs = self.runs
+        wanted = self._wanted
+        if not wanted:
+            return list(runs.items())
+        first = {name: runs[name] for name in wanted if name in runs}
+        return [*first.items(), *((n, r) for n, r in runs.items() if n not in first)]
+
+    def refresh(
+        self, max_bytes: int | None = None, *, rediscover: bool = True, max_seconds: float | None = None
+    ) -> Changes:
         """Discover, then read new bytes: at most about ``max_bytes`` (None: everything).
 
         Each run's files are read strictly in TensorBoard's order (see :class:`_FileOrder`), so
         points are stored in the order TensorBoard holds them and restart purges see what it
         sees. Within that order the budget is shared out so the first screen comes early: first
         a slice (``first_slice``) of each run whose file being read has not had one yet, then one
-        chunk per run per round.
+        chunk per run per round; runs in :meth:`read_first`'s order. ``max_seconds`` bounds the time
+        a call reads for too: thousands of tiny runs cost more in per-run work than in bytes, and
+        the loader publishes (and the screen catches up) after each call.
         """
         changes = Changes()
         listed = True
@@ -1327,7 +1351,8 @@ class Logdir:
             listed = self.fault is None
         if listed:
             try:
-                self._read_slices(changes, max_bytes)
+                deadline = time.monotonic() + max_seconds if max_seconds is not None else None
+                self._read_slices(changes, max_bytes, deadline)
             except StorageError as e:  # what was read stays; the next refresh goes on from there
                 self.fault = str(e)
             else:
@@ -1341,17 +1366,18 @@ class Logdir:
         self.loaded_once = True
         return changes
 
-    def _read_slices(self, changes: Changes, max_bytes: int | None) -> None:
+    def _read_slices(self, changes: Changes, max_bytes: int | None, deadline: float | None = None) -> None:
         budget = max_bytes if max_bytes is not None else float("inf")
         for name, run in list(self.runs.items()):
             if self._note_ignored_files(run):
                 changes.changed_runs.add(name)
+        runs_in_order = self._reading_order()
         # Remote, a request costs the same whatever its size up to a chunk: the first slice is one.
         first = self.chunk_bytes if self.remote else min(self.first_slice, self.chunk_bytes)
         self._prefetch(first, fresh_only=True)
-        for name, run in list(self.runs.items()):
-            if budget <= 0:
-                break
+        for name, run in runs_in_order:
+            if budget <= 0 or (deadline is not None and time.monotonic() > deadline):
+                return
             order = self._file_order(run)
             start = order.current if order.current is not None else next(iter(order.readers), None)
             if start is None or start.path in self._first_pass_done:
@@ -1373,9 +1399,9 @@ class Logdir:
         while budget > 0 and progressed:
             progressed = False
             self._prefetch(self.chunk_bytes)
-            for name, run in list(self.runs.items()):
-                if budget <= 0:
-                    break
+            for name, run in runs_in_order:
+                if budget <= 0 or (deadline is not None and time.monotonic() > deadline):
+                    return
                 n = self._read_next(run, self.chunk_bytes)
                 if n:
                     changes.changed_runs.add(name)

@@ -9,6 +9,7 @@ a row's value or sparkline refreshes only the cells that changed (:meth:`RowList
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import ClassVar
 
 from rich.style import Style
@@ -77,6 +78,9 @@ class RowList(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         #: The strip last handed to Textual for each line of the viewport (what the screen shows).
         self._shown: dict[int, Strip] = {}
+        #: Drawn rows by what they were drawn from (:meth:`row_key`): a refresh that moves the cursor
+        #: or scrolls draws only rows it has not drawn before (a few, not every row on screen).
+        self._strips: dict[Hashable, Strip] = {}
 
     # -- for subclasses -------------------------------------------------------------------------
 
@@ -88,6 +92,10 @@ class RowList(ScrollView, can_focus=True):
 
     def row_clicked(self, index: int, x: int) -> None:
         """A mouse click on row ``index`` at column ``x`` (after the cursor moved there)."""
+
+    def row_key(self, index: int) -> Hashable | None:
+        """What row ``index`` is drawn from, if it says all (then its strip is drawn once and kept)."""
+        return None
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -129,8 +137,13 @@ class RowList(ScrollView, can_focus=True):
         if n and not 0 <= new < n:
             self.cursor = min(max(new, 0), n - 1)
             return
+        top = self.scroll_y
         self._scroll_to_cursor()
-        self.refresh()
+        if self.scroll_y != top:
+            self.refresh()
+        else:  # only the rows the cursor left and entered change
+            self.refresh_line(old)
+            self.refresh_line(new)
         self.post_message(self.Highlighted(self, self.cursor))
 
     def _scroll_to_cursor(self) -> None:
@@ -157,12 +170,23 @@ class RowList(ScrollView, can_focus=True):
         if index >= self.row_count() or width <= 0:
             return Strip.blank(width, self.rich_style)
         base = self.rich_style
+        at = 0
         if index == self.cursor:
-            name = "row-list--cursor" if self.has_focus else "row-list--cursor-blurred"
+            at = 1 if self.has_focus else 2
+            name = "row-list--cursor" if at == 1 else "row-list--cursor-blurred"
             base = base + self.get_component_rich_style(name)
-        text = self.render_row(index, width, base)
         ascii = getattr(self.app, "ascii", False)
-        return text_strip(text, self.app.console, width, ascii=ascii).crop(0, width)
+        row = self.row_key(index)
+        key = (row, width, at, base, ascii) if row is not None else None
+        if key is not None and (hit := self._strips.get(key)) is not None:
+            return hit
+        text = self.render_row(index, width, base)
+        strip = text_strip(text, self.app.console, width, ascii=ascii).crop(0, width)
+        if key is not None:
+            if len(self._strips) > 4 * max(self.size.height, 16):
+                self._strips.clear()  # rows scrolled past or changed: start over
+            self._strips[key] = strip
+        return strip
 
     def on_resize(self, event: events.Resize) -> None:
         self.rows_changed()

@@ -65,6 +65,11 @@ class RunList(RowList):
     def current_run(self) -> str | None:
         return self.rows[self.cursor].name if 0 <= self.cursor < len(self.rows) else None
 
+    def on_screen(self) -> list[str]:
+        """The runs on the rows the list shows now, top to bottom."""
+        top = int(self.scroll_y)
+        return [r.name for r in self.rows[top : top + max(self.size.height, 1)]]
+
     def select_run(self, run: str) -> None:
         for i, r in enumerate(self.rows):
             if r.name == run:
@@ -73,6 +78,9 @@ class RunList(RowList):
 
     def row_count(self) -> int:
         return len(self.rows)
+
+    def row_key(self, index: int) -> RunRow:
+        return self.rows[index]  # frozen: everything the row shows
 
     def render_row(self, index: int, width: int, base: Style) -> Text:
         r = self.rows[index]

@@ -84,6 +84,7 @@ class ScalarsPane(Pane):
         self.grid_mode = False
         self._tags: LruCache[str, list[str]] = LruCache(1)
         self._info_cache: dict[tuple, TagInfo] = {}
+        self._sources: tuple[tuple, list[ChartSource]] | None = None
 
     def compose(self) -> ComposeResult:
         with Container(id="scalars-single"):
@@ -110,10 +111,17 @@ class ScalarsPane(Pane):
         return self._tags.derive("scalars", ctx.tags_source, lambda: ctx.visible_tags("scalars"))
 
     def sources(self, tag: str) -> list[ChartSource]:
-        """Every visible run's series of ``tag``, in the runs pane's order."""
+        """Every visible run's series of ``tag``, in the runs pane's order.
+
+        Kept while the logdir, the visible runs and the tag stay the same: a key that only moves
+        the runs pane's cursor would otherwise walk every run again (thousands, in a sweep).
+        """
         ctx = self.context
         if ctx is None:
             return []
+        key = (tag, id(ctx.logdir), ctx.generation, ctx.runs)
+        if self._sources is not None and self._sources[0] == key:
+            return self._sources[1]
         out = []
         runs = ctx.logdir.runs
         for name in ctx.runs:
@@ -121,6 +129,7 @@ class ScalarsPane(Pane):
             series = run.scalars.get(tag) if run is not None else None
             if series is not None:
                 out.append(ChartSource(name, ctx.color(name), series, *ctx.source_names(name)))
+        self._sources = (key, out)
         return out
 
     def view_settings(self) -> ChartView:

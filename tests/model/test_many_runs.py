@@ -1,0 +1,82 @@
+"""Thousands of runs: read in the order the screen needs them, and what the screen derives from them
+is derived once per change, not once per key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.model.logdir import Logdir
+from tui.tfevents.writer import EventFileWriter
+from tui.views.state import ViewState
+
+
+def write_runs(root: Path, names: list[str], steps: int = 3) -> None:
+    for name in names:
+        with EventFileWriter(str(root / name), legacy=True, filename="events.out.tfevents.1.x") as w:
+            for s in range(steps):
+                w.add_scalar("loss", 1.0 / (s + 1), s, wall_time=1.7e9 + s)
+
+
+def read_runs(ld: Logdir) -> list[str]:
+    return [n for n, r in ld.runs.items() if r.scalars]
+
+
+def test_runs_wanted_first_are_read_first(tmp_path: Path) -> None:
+    write_runs(tmp_path, [f"run_{i:02d}" for i in range(12)])
+    ld = Logdir(str(tmp_path))
+    ld.discover()
+    ld.read_first(["run_09", "run_03", "nope"])
+    ld.refresh(1)  # one run's first slice
+    assert read_runs(ld) == ["run_09"]
+    ld.refresh(1)
+    assert read_runs(ld) == ["run_03", "run_09"]
+    ld.refresh(1)  # then the others in name order
+    assert read_runs(ld) == ["run_00", "run_03", "run_09"]
+    ld.load_all()
+    assert len(read_runs(ld)) == 12
+
+
+def test_a_time_budget_ends_a_refresh_early(tmp_path: Path) -> None:
+    write_runs(tmp_path, [f"run_{i:02d}" for i in range(20)])
+    ld = Logdir(str(tmp_path))
+    ld.discover()
+    ch = ld.refresh(None, max_seconds=0.0)  # past the deadline at once: at most the first run
+    assert len(ch.changed_runs) <= 1
+    ld.load_all()
+    assert len(read_runs(ld)) == 20
+
+
+def test_view_state_derives_once_per_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows, visible runs, labels and the point count are kept until the logdir, the runs filter or
+    the hidden runs change (a key that moves the cursor costs nothing per run)."""
+    write_runs(tmp_path, [f"sweep/lr_{i}" for i in range(30)])
+    ld = Logdir(str(tmp_path)).load_all()
+    view = ViewState(lambda i: f"color{i}")
+    calls = {"rows": 0}
+    real = view._rows
+
+    def counting(logdir):  # type: ignore[no-untyped-def]
+        calls["rows"] += 1
+        return real(logdir)
+
+    monkeypatch.setattr(view, "_rows", counting)
+    rows = view.rows(ld)
+    assert view.rows(ld) is rows and calls["rows"] == 1
+    ctx1, ctx2 = view.context(ld), view.context(ld)
+    assert ctx1.runs is ctx2.runs and ctx1.labels == ctx2.labels
+    assert ctx1.labels["sweep/lr_3"] == "lr_3"
+    assert view.status(ld, "x", "live").points == 30 * 3
+    # Hiding a run, filtering, or new data: derived again.
+    view.toggle_run("sweep/lr_3")
+    assert [r.shown for r in view.rows(ld) if r.name == "sweep/lr_3"] == [False]
+    assert "sweep/lr_3" not in view.visible_runs(ld)
+    view.run_regex = "lr_1"
+    assert {r.name for r in view.rows(ld)} == {"sweep/lr_1", *(f"sweep/lr_{i}" for i in range(10, 20))}
+    write_runs(tmp_path, ["sweep/lr_99"], steps=5)
+    ld.load_all()
+    view.run_regex = ""
+    assert "sweep/lr_99" in [r.name for r in view.rows(ld)]
+    assert view.status(ld, "x", "live").points == 30 * 3 + 5
+    assert calls["rows"] == 4
