@@ -136,8 +136,6 @@ class SeriesPane(SteppedPane):
         self.index = 0
         self._fetches: NewestOnly[tuple[tuple, SeriesView, int]] = NewestOnly()
         self._fetched: tuple[tuple, Any, PayloadUnavailable | None] | None = None
-        #: Payloads the worker has read (tests wait on it).
-        self.fetched_count = 0
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -266,7 +264,6 @@ class SeriesPane(SteppedPane):
 
     def on_series_pane_fetched(self, message: Fetched) -> None:
         message.stop()
-        self.fetched_count += 1
         view = self.view
         if view is None or message.key != (view.run, view.tag, view.source, view.version, self.index):
             return  # the pane moved on meanwhile
