@@ -102,7 +102,7 @@ def du(path: Path) -> int:
 def child_env(checkout: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(checkout)
-    env.pop("XDG_CACHE_HOME", None)
+    env["XDG_CACHE_HOME"] = str(DATA / "xdg-cache")  # never the user's cache
     return env
 
 
@@ -122,7 +122,9 @@ def bench_images(checkout: Path) -> dict:
     row: dict = {}
     for n in (60, 600):
         logdir = images_logdir(n)
-        rss, secs, out = peak_rss([sys.executable, "-m", "tui.cli", "summary", str(logdir), "--json"], env)
+        rss, secs, out = peak_rss(
+            [sys.executable, "-m", "tui.cli", "summary", str(logdir), "--json", "--no-cache"], env
+        )
         json.loads(out)  # the command worked
         row[n] = {"rss_mb": round(rss, 1), "seconds": round(secs, 2), "disk_mb": round(du(logdir) / 1e6, 1)}
     row["growth_mb"] = round(row[600]["rss_mb"] - row[60]["rss_mb"], 1)
