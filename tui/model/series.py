@@ -40,27 +40,19 @@ class ScalarSnapshot:
 _VALUE_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-class ScalarSeries:
-    """Every (step, wall time, value) of one (run, tag), in file order.
-
-    Values keep the dtype they were written in, as far as a float dtype holds it exactly: a series
-    of float32 scalars costs 20 bytes a point, not 24. Appending wider values promotes the whole
-    column (to fresh arrays, so snapshots already handed out are untouched). As for histograms,
-    batches appended while nobody looks are kept as they came and packed by the next snapshot
-    (see :class:`HistogramSeries`).
-    """
+class _Batched:
+    """What both series kinds share: packed columns with room to spare, the batches not packed yet,
+    the lock that orders the loader's appends with other threads' snapshots, and a version that
+    changes with every change (views key their caches on it)."""
 
     __slots__ = ("_cols", "_dtype", "_lock", "_n", "_pending", "version")
+    #: Where the count of points and the array whose dtype is the series' dtype sit in ``_cols``.
+    _N_AT: int
+    _DATA_AT: int
 
-    def __init__(self) -> None:
-        # The packed part (each column with room to spare) and the points in use.
-        self._cols: tuple[np.ndarray, np.ndarray, np.ndarray, int] = (
-            np.empty(0, np.int64),
-            np.empty(0, np.float64),
-            np.empty(0, np.float32),
-            0,
-        )
-        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    def __init__(self, cols: tuple[Any, ...]) -> None:
+        self._cols: Any = cols
+        self._pending: list[Any] = []
         self._dtype = np.dtype(np.float32)
         self._n = 0
         self._lock = threading.Lock()  # the loader appends while other threads take snapshots
@@ -71,8 +63,35 @@ class ScalarSeries:
 
     @property
     def dtype(self) -> np.dtype:
-        """The values' dtype: float32 or float64."""
+        """The stored values' dtype: float32, or float64 once a wider value was appended."""
         return self._dtype
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        """The state ``__getstate__`` gave (packed, without a lock), with a new lock."""
+        cols = state[1]["_cols"]
+        self._cols, self.version = cols, state[1]["version"]
+        self._n, self._dtype = cols[self._N_AT], cols[self._DATA_AT].dtype
+        self._pending = []
+        self._lock = threading.Lock()
+
+
+class ScalarSeries(_Batched):
+    """Every (step, wall time, value) of one (run, tag), in file order.
+
+    Values keep the dtype they were written in, as far as a float dtype holds it exactly: a series
+    of float32 scalars costs 20 bytes a point, not 24. Appending wider values promotes the whole
+    column (to fresh arrays, so snapshots already handed out are untouched). As for histograms,
+    batches appended while nobody looks are kept as they came and packed by the next snapshot
+    (see :class:`HistogramSeries`).
+    """
+
+    __slots__ = ()
+    _N_AT, _DATA_AT = 3, 2
+
+    def __init__(self) -> None:
+        # The packed part (each column with room to spare) and the points in use; pending batches
+        # are (steps, wall times, values).
+        super().__init__((np.empty(0, np.int64), np.empty(0, np.float64), np.empty(0, np.float32), 0))
 
     def append(self, steps: np.ndarray, wall_times: np.ndarray, values: np.ndarray) -> None:
         """Add points; the arrays are kept, not copied: the caller must not change them."""
@@ -123,13 +142,6 @@ class ScalarSeries:
             s, w, v, n = self._pack()
         return None, {"_cols": (s[:n], w[:n], v[:n], n), "version": self.version}
 
-    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
-        cols = state[1]["_cols"]
-        self._cols, self.version = cols, state[1]["version"]
-        self._n, self._dtype = cols[3], cols[2].dtype
-        self._pending = []
-        self._lock = threading.Lock()
-
     def keep(self, mask: np.ndarray) -> int:
         """Keep only the points where ``mask`` is true (a restart purge); returns how many went."""
         with self._lock:
@@ -179,7 +191,7 @@ class HistogramSnapshot:
         return [rows[a:b] for a, b in zip(self.offsets[:-1].tolist(), self.offsets[1:].tolist(), strict=True)]
 
 
-class HistogramSeries:
+class HistogramSeries(_Batched):
     """Every histogram of one (run, tag), bucket rows packed into one (R, 3) array.
 
     Rows keep the dtype they came in (float32 unless a float64 histogram was appended, which
@@ -190,33 +202,23 @@ class HistogramSeries:
     room, so histograms arriving one by one while a run is watched are written in place.
     """
 
-    __slots__ = ("_cols", "_dtype", "_lock", "_n", "_pending", "version")
+    __slots__ = ()
+    _N_AT, _DATA_AT = 4, 3
 
     def __init__(self) -> None:
         # The packed part: steps, wall times, offsets and rows (each with room to spare), the
-        # number of steps and rows in use.
-        self._cols = (
-            np.empty(0, np.int64),
-            np.empty(0, np.float64),
-            np.zeros(1, np.int64),
-            np.empty((0, 3), np.float32),
-            0,
-            0,
+        # number of steps and rows in use; pending batches are (steps, wall times, offsets from 0,
+        # rows).
+        super().__init__(
+            (
+                np.empty(0, np.int64),
+                np.empty(0, np.float64),
+                np.zeros(1, np.int64),
+                np.empty((0, 3), np.float32),
+                0,
+                0,
+            )
         )
-        # Batches not packed yet: steps, wall times, offsets from 0, rows.
-        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-        self._dtype = np.dtype(np.float32)
-        self._n = 0
-        self._lock = threading.Lock()  # the loader appends while other threads take snapshots
-        self.version = 0
-
-    def __len__(self) -> int:
-        return self._n
-
-    @property
-    def dtype(self) -> np.dtype:
-        """The rows' dtype: float32 or float64."""
-        return self._dtype
 
     def append(self, step: int, wall_time: float, hist: np.ndarray) -> None:
         """Add one step's [k, 3] histogram."""
@@ -287,13 +289,6 @@ class HistogramSeries:
         with self._lock:
             s, w, off, rows, n, r = self._pack()
         return None, {"_cols": (s[:n], w[:n], off[: n + 1], rows[:r], n, r), "version": self.version}
-
-    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
-        cols = state[1]["_cols"]
-        self._cols, self.version = cols, state[1]["version"]
-        self._n, self._dtype = cols[4], cols[3].dtype
-        self._pending = []
-        self._lock = threading.Lock()
 
     def keep(self, mask: np.ndarray) -> int:
         snap = self.snapshot()

@@ -463,8 +463,7 @@ def decode_columns(
     walls = np.zeros(n_all, dtype=np.float64)
     values = np.zeros(n_all, dtype=np.float64)
     layout_id = np.zeros(n_all, dtype=np.int32)
-    tags: list[str] = []
-    tag_ids: dict[bytes, int] = {}
+    table = decode.TagTable()
     layouts: list[Layout] = []
     # Group by length (a radix sort: lengths past _MAX_LENGTH only need to sort after the rest).
     order = np.argsort(np.minimum(lengths, _MAX_LENGTH + 1).astype(np.uint16), kind="stable")
@@ -494,16 +493,7 @@ def decode_columns(
             rep, ids = _tag_groups(rows, lay)
             local = np.empty(len(rep), dtype=np.int32)
             for k, r in enumerate(rep.tolist()):
-                raw = rows[r, lay.tag : lay.tag + lay.tag_len].tobytes()
-                tid = tag_ids.get(raw)
-                if tid is None:
-                    try:
-                        tid = len(tags)
-                        tags.append(raw.decode("utf-8"))
-                    except UnicodeDecodeError:
-                        tid = -1
-                    tag_ids[raw] = tid
-                local[k] = tid
+                local[k] = table.id(rows[r, lay.tag : lay.tag + lay.tag_len].tobytes())
             tid_rows = local[ids]
             if (local < 0).any():
                 good = tid_rows >= 0
@@ -522,6 +512,6 @@ def decode_columns(
             rest[where] = False
     index = np.flatnonzero(~rest)
     cols = Columns(
-        index, tag_id[index], steps[index], walls[index], values[index], layout_id[index], tags, layouts
+        index, tag_id[index], steps[index], walls[index], values[index], layout_id[index], table.tags, layouts
     )
     return cols, rest

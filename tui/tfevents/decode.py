@@ -420,3 +420,28 @@ def parse_file_version(s: str | None) -> float | None:
         return float(s.split(":", 1)[1])
     except (IndexError, ValueError):
         return None
+
+
+class TagTable:
+    """Tags met while decoding a batch, numbered in first-seen order (the column decoders' tag ids).
+
+    Bytes that are not UTF-8 get -1: those records go back to the protobuf path, which names the
+    problem. One table per batch keeps a tag's bytes decoded once however many records carry it.
+    """
+
+    __slots__ = ("ids", "tags")
+
+    def __init__(self) -> None:
+        self.tags: list[str] = []
+        self.ids: dict[bytes, int] = {}
+
+    def id(self, raw: bytes) -> int:
+        tid = self.ids.get(raw)
+        if tid is None:
+            try:
+                self.tags.append(raw.decode("utf-8"))
+                tid = len(self.tags) - 1
+            except UnicodeDecodeError:
+                tid = -1
+            self.ids[raw] = tid
+        return tid

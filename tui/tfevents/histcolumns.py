@@ -168,21 +168,11 @@ def decode_histograms(
     n_cnt = np.where(his[7][0] >= 0, his[7][1] - his[7][0], 0)
     ok &= (n_lim % 8 == 0) & (n_lim == n_cnt)
     # Tags: a dict lookup per record, one UTF-8 decode per distinct tag (protobuf rejects the others).
-    tags: list[str] = []
-    tag_ids: dict[bytes, int] = {}
+    table = decode.TagTable()
     tag_id = np.full(len(cand), -1, np.int32)
     ts, te = val[1]
     for i in np.flatnonzero(ok).tolist():
-        raw = data[ts[i] : te[i]]
-        tid = tag_ids.get(raw)
-        if tid is None:
-            try:
-                tid = len(tags)
-                tags.append(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                tid = -1
-            tag_ids[raw] = tid
-        tag_id[i] = tid
+        tag_id[i] = table.id(data[ts[i] : te[i]])
     take = np.flatnonzero(tag_id >= 0)
     if not len(take):
         return HistogramColumns.empty()
@@ -199,7 +189,7 @@ def decode_histograms(
     if has_step.any():
         steps[has_step] = _varints(arr, st[has_step], ev[2][1][take][has_step])[0].view(np.int64)
     walls = _f64(arr, ev[1][0][take])
-    return HistogramColumns(cand[take], tag_id[take], steps, walls, offsets, rows, tags)
+    return HistogramColumns(cand[take], tag_id[take], steps, walls, offsets, rows, table.tags)
 
 
 def _spans_f64(data: bytes, start: np.ndarray, end: np.ndarray) -> np.ndarray:
