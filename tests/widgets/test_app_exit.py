@@ -7,7 +7,7 @@ import functools
 from textual.app import App
 
 from tui.app import TbtuiApp
-from tui.cli import main
+from tui.cli import dispatch, main
 from tui.cli.crash import EXIT_CRASH
 
 
@@ -22,6 +22,7 @@ def test_a_crash_in_the_app_exits_non_zero_with_one_line(tmp_path, monkeypatch, 
     monkeypatch.setattr(TbtuiApp, "on_ready", boom, raising=False)
     # No terminal under pytest: run headless, through the same command-line path as `tbtui LOGDIR`.
     monkeypatch.setattr(TbtuiApp, "run", functools.partialmethod(App.run, headless=True))
+    monkeypatch.setattr(dispatch, "missing_terminal", lambda: None)
     code = main([str(logdir)])
     _, err = capsys.readouterr()
     assert code == EXIT_CRASH
@@ -44,4 +45,5 @@ def test_a_clean_quit_exits_zero(tmp_path, monkeypatch, tb) -> None:
 
     monkeypatch.setattr(TbtuiApp, "on_ready", quit_when_ready, raising=False)
     monkeypatch.setattr(TbtuiApp, "run", functools.partialmethod(App.run, headless=True))
+    monkeypatch.setattr(dispatch, "missing_terminal", lambda: None)
     assert main([str(logdir)]) == 0

@@ -71,6 +71,32 @@ def build_parser(prog: str = "tbtui") -> tuple[argparse.ArgumentParser, dict[str
     return main_parser, subs
 
 
+def missing_terminal() -> str | None:
+    """Which of the app's streams is not a terminal, or None when all are.
+
+    Textual reads keys from stdin and draws on stderr, and stdout redirected means the output is
+    meant for a file or a pipe: without a terminal on all three the app would write escape codes
+    nobody sees and wait forever for keys (at a core's worth of CPU), so it refuses instead.
+    """
+    for name in ("stdin", "stdout", "stderr"):
+        stream = getattr(sys, name)
+        try:
+            if stream is None or not stream.isatty():
+                return name
+        except (AttributeError, ValueError):  # closed or replaced by something that is not a file
+            return name
+    return None
+
+
+def _need_terminal() -> None:
+    missing = missing_terminal()
+    if missing is not None:
+        raise CliError(
+            f"the app needs a terminal ({missing} is not one); to print instead, use "
+            "`tbtui summary LOGDIR`, `tbtui plot LOGDIR --tag REGEX` or `tbtui export LOGDIR --tag REGEX`"
+        )
+
+
 def _open_app(args: argparse.Namespace) -> int:
     if args.runs:
         compile_regex(args.runs)
@@ -79,6 +105,7 @@ def _open_app(args: argparse.Namespace) -> int:
     if not 0 <= args.smoothing <= 0.999:
         raise CliError("--smoothing must be between 0 and 0.999")
     if args.demo:
+        _need_terminal()
         from tui.cli import demo
 
         return demo.run(args)
@@ -89,7 +116,8 @@ def _open_app(args: argparse.Namespace) -> int:
             check_url(args.logdir)  # a missing extra is one line now, not a broken screen
         except StorageError as e:
             raise CliError(str(e)) from None
-    elif not os.path.exists(args.logdir):
+    _need_terminal()  # after the usage errors, which say more
+    if not is_url(args.logdir) and not os.path.exists(args.logdir):
         print(f"tbtui: {args.logdir} does not exist yet; waiting for it to appear", file=sys.stderr)
     from tui import app  # the one way into Textual
 
