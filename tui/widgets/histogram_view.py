@@ -39,6 +39,7 @@ from tui.render.cells import blank_lines, fit
 from tui.render.ridgeline import CURSOR_COLOR, render_overlay, render_ridgeline
 from tui.render.ticks import format_number, format_step, slice_labels
 from tui.views.cache import HistogramData
+from tui.views.cursor import step_along
 from tui.views.safe import inert
 from tui.widgets.line_widget import LineWidget
 
@@ -418,14 +419,8 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         steps = self.all_steps()
         if not len(steps):
             return
-        if self.cursor_step is None:
-            self.action_cursor_end(1 if delta < 0 else 0)
-            return
-        i = int(np.searchsorted(steps, self.cursor_step))
-        exact = i < len(steps) and steps[i] == self.cursor_step
-        # Off a step, steps[i] is the next one up: one step right lands on it, one step left below it.
-        i += delta - 1 if delta > 0 and not exact else delta
-        self._set_cursor(int(steps[min(max(i, 0), len(steps) - 1)]))
+        step = step_along(steps, self.cursor_step, delta)
+        self._set_cursor(None if step is None else int(step))
 
     def action_cursor_end(self, last: int) -> None:
         steps = self.all_steps()

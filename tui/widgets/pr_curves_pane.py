@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,6 +28,7 @@ from tui.model.tags import group_tags
 from tui.render.pr_chart import PrChart, PrLine, pr_readout, render_pr_chart
 from tui.tfevents.decode import PR_CURVES
 from tui.views.cache import LruCache
+from tui.views.cursor import step_along, union_points
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.lines_view import LinesView
@@ -45,15 +47,16 @@ CACHE_SIZE = 256
 
 
 class PrChartView(LinesView, can_focus=True):
-    """The chart: ``h``/``l`` move the recall cursor a column, ``j``/``k`` the next tag."""
+    """The chart: ``h``/``l`` move the recall cursor to the next threshold's recall, ``j``/``k`` the
+    next tag."""
 
     HELP_TITLE = "PR curves: chart"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,h", "cursor(-1)", "Cursor: lower recall", show=False),
-        Binding("right,l", "cursor(1)", "Cursor: higher recall", show=False),
-        Binding("shift+left,H", "cursor(-10)", "Cursor ← 10 columns", show=False),
-        Binding("shift+right,L", "cursor(10)", "Cursor → 10 columns", show=False),
+        Binding("left,h", "cursor(-1)", "Cursor: lower recall (a threshold)", show=False),
+        Binding("right,l", "cursor(1)", "Cursor: higher recall (a threshold)", show=False),
+        Binding("shift+left,H", "cursor(-10)", "Cursor ← 10 thresholds", show=False),
+        Binding("shift+right,L", "cursor(10)", "Cursor → 10 thresholds", show=False),
         Binding("escape", "hide_cursor", "Hide cursor", show=False),
         Binding("down,j", "next_tag(1)", "Next tag", show=False),
         Binding("up,k", "next_tag(-1)", "Previous tag", show=False),
@@ -71,23 +74,17 @@ class PrChartView(LinesView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.cursor_recall: float | None = None
-        #: The last chart drawn (the cursor keys map columns to recall through it).
+        #: The last chart drawn.
         self.last: PrChart | None = None
+        #: Every recall the drawn curves have, sorted: the places the cursor keys stop at.
+        self.recalls = np.zeros(0)
 
-    def action_cursor(self, columns: int) -> None:
-        self.draw()
-        chart = self.last.chart if self.last is not None else None
-        if chart is None or chart.plot_width <= 0:
-            return
-        if self.cursor_recall is None:
-            self.cursor_recall = 1.0 if columns < 0 else 0.0
-        else:
-            col = chart.column_at_x(self.cursor_recall)
-            col = chart.plot_left if col is None else col
-            col = min(max(col + columns, chart.plot_left), chart.plot_left + chart.plot_width - 1)
-            x = chart.x_at_column(col)
-            self.cursor_recall = min(max(x if x is not None else self.cursor_recall, 0.0), 1.0)
-        self.redraw()
+    def action_cursor(self, steps: int) -> None:
+        """Move the recall cursor ``steps`` thresholds along: to the next recall some drawn curve has."""
+        recall = step_along(self.recalls, self.cursor_recall, steps)
+        if recall is not None:
+            self.cursor_recall = recall
+            self.redraw()
 
     def action_hide_cursor(self) -> None:
         self.cursor_recall = None
@@ -245,6 +242,7 @@ class PrCurvesPane(SteppedPane):
             PrLine(k[0], s.at_step(step) if s is not None and step is not None else None, ctx.color(k[0]))
             for k, s in lines
         ]
+        chart.recalls = union_points(ln.curve.recall for ln in prs if ln.curve is not None)
         key = (tuple(k for k, _ in lines), tuple(s is None for _, s in lines), step, chart.cursor_recall)
         chart.show(key, lambda w, h: self._draw(prs, w, h))
 

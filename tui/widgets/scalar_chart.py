@@ -21,6 +21,7 @@ from textual.message import Message
 from tui.model.series import ScalarSeries
 from tui.render.chart import ChartRender, ChartSeries, render_chart
 from tui.render.scalar_view import READOUT_SORTS, SmoothCache, chart_series, readout_lines, readout_rows
+from tui.views.cursor import step_along, union_points
 from tui.widgets.line_widget import LineWidget
 
 __all__ = ["ChartSource", "ChartView", "ScalarChart", "build_chart"]
@@ -126,10 +127,10 @@ class ScalarChart(LineWidget, can_focus=True):
     HELP_TITLE = "Chart"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,h", "cursor(-1)", "Cursor ←", show=False),
-        Binding("right,l", "cursor(1)", "Cursor →", show=False),
-        Binding("shift+left,H", "cursor(-10)", "Cursor ← 10", show=False),
-        Binding("shift+right,L", "cursor(10)", "Cursor → 10", show=False),
+        Binding("left,h", "cursor(-1)", "Cursor ← step", show=False),
+        Binding("right,l", "cursor(1)", "Cursor → step", show=False),
+        Binding("shift+left,H", "cursor(-10)", "Cursor ← 10 steps", show=False),
+        Binding("shift+right,L", "cursor(10)", "Cursor → 10 steps", show=False),
         Binding("home,g", "cursor_end(0)", "Cursor to first", show=False),
         Binding("end,G", "cursor_end(1)", "Cursor to last", show=False),
         Binding("escape", "hide_cursor", "Hide cursor", show=False),
@@ -241,41 +242,23 @@ class ScalarChart(LineWidget, can_focus=True):
         self.cursor_x = x
         self.repaint()
 
-    def action_cursor(self, columns: int) -> None:
+    def action_cursor(self, steps: int) -> None:
+        """Move the cursor ``steps`` logged points along (the union over the drawn runs), scrolling a
+        zoomed window along when the cursor walks off it."""
         chart = self._ensure_frame()
         if chart is None or chart.plot_width <= 0:
             return
         if self.cursor_x is None:
-            self.action_cursor_end(1 if columns < 0 else 0)
+            self.action_cursor_end(1 if steps < 0 else 0)
+            return
+        x = step_along(union_points(s.x for s in self.last_series), self.cursor_x, steps)
+        if x is None:
             return
         lo, hi = chart.x_range
-        dx = (hi - lo) / max(chart.plot_width, 1)
-        x = self.cursor_x + columns * dx
-        x = self._snap(x, columns)
         if (x < lo or x > hi) and self.x_range is not None:
-            # Scroll the window along when the cursor walks off a zoomed view.
             shift = x - (hi if x > hi else lo)
             self.x_range = (lo + shift, hi + shift)
         self._set_cursor(x)
-
-    def _snap(self, x: float, direction: int) -> float:
-        """Move to the nearest data x in ``direction`` so each press lands on a real point."""
-        xs = [s.x for s in self.last_series if len(s.x)]
-        if not xs or self.cursor_x is None:
-            return x
-        best = None
-        for arr in xs:
-            if direction > 0:
-                cand = arr[arr > self.cursor_x]
-                if cand.size:
-                    v = float(cand[cand >= x].min()) if (cand >= x).any() else float(cand.max())
-                    best = v if best is None else min(best, v)
-            else:
-                cand = arr[arr < self.cursor_x]
-                if cand.size:
-                    v = float(cand[cand <= x].max()) if (cand <= x).any() else float(cand.min())
-                    best = v if best is None else max(best, v)
-        return x if best is None else best
 
     def action_cursor_end(self, last: int) -> None:
         chart = self._ensure_frame()
