@@ -118,3 +118,12 @@ def written(request: pytest.FixtureRequest, _written: dict[str, Written]) -> Wri
     if request.param not in _written:
         pytest.skip(f"{request.param} is not importable")
     return _written[request.param]
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own empty user cache directory: what the app remembers between sessions
+    (tui.model.cachedir) never leaks from the user's own cache or from one test into another."""
+    cache = tmp_path_factory.mktemp("xdg_cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    return cache

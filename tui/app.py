@@ -44,7 +44,8 @@ from tui.model.storage import RemoteStorage
 from tui.render.glyphs import wants_ascii
 from tui.render.palette import palette_for
 from tui.views.cache import LruCache
-from tui.views.state import SMOOTHING_STOPS, ViewState
+from tui.views.first_screen import Remembered, load_remembered, save_remembered
+from tui.views.state import DEFAULT_SMOOTHING, SMOOTHING_STOPS, ViewState
 from tui.views.throttle import PUSH_INTERVAL, PushThrottle
 from tui.views.xaxis import X_MODES
 from tui.widgets.custom_scalars_pane import CustomScalarsPane
@@ -181,8 +182,10 @@ class TbtuiApp(App[int]):
         *,
         runs: str = "",
         tags: str = "",
-        smoothing: float = 0.6,
-        x_mode: str = "step",
+        smoothing: float | None = None,
+        x_mode: str | None = None,
+        open_tag: str | None = None,
+        remember: bool = False,
         poll: float | None = None,
         check_crc: bool = True,
         slice_bytes: int = SLICE_BYTES,
@@ -203,14 +206,20 @@ class TbtuiApp(App[int]):
         self.storage_notice: str | None = None
         if self.logdir.storage is not None:
             self.logdir.storage.on_notice = lambda text: self.post_message(StorageNotice(text))
+        #: Restore and keep the user's choices for this logdir across sessions (the command line does;
+        #: tests and scripts start from the defaults unless they ask).
+        self.remember = remember
+        last = (load_remembered(logdir) if remember else None) or Remembered()
         # Run colours chosen for the colours this terminal has (16-colour terminals get the ANSI set).
         self.view = ViewState(
             palette_for(self.console.color_system),
             run_regex=runs or "",
             tag_regex=tags or "",
-            smoothing=smoothing,
-            x_mode=x_mode,
+            smoothing=next(w for w in (smoothing, last.smoothing, DEFAULT_SMOOTHING) if w is not None),
+            x_mode=x_mode or last.x_mode or "step",
+            hidden=set(last.hidden),
         )
+        self._remembered = last
         self.loader = Loader(
             self.logdir,
             publish=lambda changes, loading: self.post_message(LogdirChanged(changes, loading)),
@@ -226,6 +235,7 @@ class TbtuiApp(App[int]):
         #: Parsed graphs, shared by the Graph tab and the dashboard's graph panel.
         self.graph_cache: LruCache[tuple[str, str], ParsedGraph] = LruCache(GRAPH_CACHE_SIZE)
         self.panes: dict[str, Pane] = {spec.id: self._make_pane(spec) for spec in TABS}
+        self.scalars_pane.initial_tag = open_tag or last.tag
         self._focus_before_filter = None
         #: The dashboard shows instead of the tabs (``d``); it is mounted the first time it is needed.
         self.dashboard_on = layout == "dashboard"
@@ -240,6 +250,12 @@ class TbtuiApp(App[int]):
         #: is restored, so the command line reports it (one line, the traceback in a file, exit 70).
         self.crash: Exception | None = None
         self._inert_lines = InertLines()
+
+    @property
+    def scalars_pane(self) -> ScalarsPane:
+        pane = self.panes["scalars"]
+        assert isinstance(pane, ScalarsPane)
+        return pane
 
     def _make_pane(self, spec: TabSpec) -> Pane:
         if spec.pane is GraphPane:
@@ -415,6 +431,7 @@ class TbtuiApp(App[int]):
             pane.context = self.context()
         self._update_status()
         self._read_first(run_list)
+        self._save_choices()
         self.throttle.pushed(with_data=any(r.scalars for r in self.logdir.runs.values()))
         if self.throttle.first_data_push is not None:
             self.loader.first_frame_shown.set()
@@ -425,6 +442,19 @@ class TbtuiApp(App[int]):
         pane shows, then the runs the tabs draw (visible, not toggled off); the rest come after."""
         focused = [self.view.focused_run] if self.view.focused_run else []
         self.logdir.read_first([*focused, *run_list.on_screen(), *self.view.visible_runs(self.logdir)])
+
+    def _save_choices(self) -> None:
+        """Keep the tag, smoothing, hidden runs and x mode for the next open of this logdir (in the
+        user's cache directory; written only when one of them changed)."""
+        if not self.remember:
+            return
+        view = self.view
+        now = Remembered(
+            self.scalars_pane.wanted_tag, view.smoothing, tuple(sorted(view.hidden)), view.x_mode
+        )
+        if now != self._remembered:
+            self._remembered = now
+            save_remembered(self.logdir_path, now)
 
     def _update_tab_bar(self) -> None:
         """Tabs whose dashboards have data join the tab bar (as TensorBoard lists active plugins);
@@ -736,6 +766,8 @@ class TbtuiApp(App[int]):
     # -- shutdown -------------------------------------------------------------------------------
 
     def on_unmount(self) -> None:
+        with contextlib.suppress(NoMatches):
+            self._save_choices()
         self.loader.close()
 
     def _handle_exception(self, error: Exception) -> None:
@@ -756,6 +788,8 @@ def run(args: argparse.Namespace) -> int:
         tags=args.tags or "",
         smoothing=args.smoothing,
         x_mode=args.x,
+        open_tag=getattr(args, "open", None),
+        remember=True,
         poll=args.poll,
         check_crc=not getattr(args, "no_crc", False),
         layout=getattr(args, "layout", None) or "tabs",

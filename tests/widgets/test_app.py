@@ -28,7 +28,7 @@ def chart_names(app: TbtuiApp) -> list[str]:
 
 
 async def test_runs_and_grouped_tags_are_listed(logdir, tb):
-    app = TbtuiApp(logdir)
+    app = TbtuiApp(logdir, open_tag="lr")
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, tb)
         runs = app.query_one(RunList)
@@ -116,7 +116,7 @@ async def test_tag_filter_is_case_insensitive_and_bad_regex_is_not_applied(logdi
 
 
 async def test_smoothing_keys_change_the_drawn_values(logdir, tb):
-    app = TbtuiApp(logdir)
+    app = TbtuiApp(logdir, open_tag="lr")
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, tb)
         raw = tb.values_for("alpha", "lr")
@@ -170,7 +170,7 @@ async def test_log_y_and_outlier_keys_change_the_y_axis(logdir, tb):
 
 
 async def test_cursor_reads_each_runs_step_and_value(logdir, tb):
-    app = TbtuiApp(logdir, smoothing=0.0)
+    app = TbtuiApp(logdir, smoothing=0.0, open_tag="lr")
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, tb)
         chart = app.query_one(ScalarChart)
@@ -214,7 +214,7 @@ async def test_zoom_pan_and_reset(logdir, tb):
 
 
 async def test_chart_j_k_walk_the_tags(logdir, tb):
-    app = TbtuiApp(logdir)
+    app = TbtuiApp(logdir, open_tag="lr")
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, tb)
         app.query_one(ScalarChart).focus()

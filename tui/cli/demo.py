@@ -196,6 +196,7 @@ def run(args: argparse.Namespace) -> int:
             tags=args.tags or "",
             smoothing=args.smoothing,
             x_mode=args.x,
+            open_tag=getattr(args, "open", None),
             poll=args.poll,
             ascii=ascii_screen(getattr(args, "ascii", False)),
         )

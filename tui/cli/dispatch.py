@@ -35,9 +35,24 @@ def add_app_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--runs", metavar="REGEX", help="show only runs matching this regex")
     p.add_argument("--tags", metavar="REGEX", help="show only tags matching this regex (case-insensitive)")
     p.add_argument(
-        "--smoothing", type=float, default=0.6, metavar="W", help="EMA weight 0..0.999 (default 0.6)"
+        "--smoothing",
+        type=float,
+        metavar="W",
+        help="EMA weight 0..0.999 (default: the last session's on this logdir, else 0.6)",
     )
-    p.add_argument("--x", choices=("step", "relative", "wall"), default="step", help="x axis (default step)")
+    p.add_argument(
+        "--x",
+        choices=("step", "relative", "wall"),
+        help="x axis (default: the last session's on this logdir, else step)",
+    )
+    p.add_argument(
+        "--open",
+        "--tag",
+        dest="open",
+        metavar="TAG",
+        help="open on this scalar tag (exact name, else the first matching it as a regex; default: the "
+        "last session's, else the longest curve, preferring loss)",
+    )
     p.add_argument(
         "--poll",
         type=float,
@@ -102,7 +117,7 @@ def _open_app(args: argparse.Namespace) -> int:
         compile_regex(args.runs)
     if args.tags:
         compile_regex(args.tags, ignore_case=True)
-    if not 0 <= args.smoothing <= 0.999:
+    if args.smoothing is not None and not 0 <= args.smoothing <= 0.999:
         raise CliError("--smoothing must be between 0 and 0.999")
     if args.demo:
         _need_terminal()

@@ -17,10 +17,12 @@ from tui.views.runs import marker_for, short_names, shorter_forms
 from tui.views.selection import PaneContext, filter_matches
 from tui.views.xaxis import X_MODES
 
-__all__ = ["SMOOTHING_STOPS", "RunRow", "StatusInfo", "ViewState"]
+__all__ = ["DEFAULT_SMOOTHING", "SMOOTHING_STOPS", "RunRow", "StatusInfo", "ViewState"]
 
 #: Smoothing stops for ``s`` / ``S`` (TensorBoard's slider goes 0 .. 0.999).
 SMOOTHING_STOPS = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)
+#: Smoothing when neither the command line nor the last session says (TensorBoard's default).
+DEFAULT_SMOOTHING = 0.6
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,8 @@ from textual.containers import Container
 from tui.model.tags import group_tags
 from tui.render.sparkline import sparkline
 from tui.views.cache import LruCache
-from tui.views.selection import PaneContext
+from tui.views.first_screen import preferred_tag
+from tui.views.selection import PaneContext, compile_filter
 from tui.widgets.chart_grid import ChartGrid
 from tui.widgets.pane import Pane
 from tui.widgets.scalar_chart import ChartSource, ChartView, ScalarChart
@@ -85,6 +86,13 @@ class ScalarsPane(Pane):
         self._tags: LruCache[str, list[str]] = LruCache(1)
         self._info_cache: dict[tuple, TagInfo] = {}
         self._sources: tuple[tuple, list[ChartSource]] | None = None
+        #: The tag asked for at start (``--open``, or the one remembered from the last session): an
+        #: exact name, else the first tag it finds as a case-insensitive regex.
+        self.initial_tag: str | None = None
+        #: The pane picks the tag itself (see :meth:`_auto_select`) until the user moves or the
+        #: first pass over the logdir is done; ``_auto_target`` is its latest pick.
+        self._auto = True
+        self._auto_target: str | None = None
 
     def compose(self) -> ComposeResult:
         with Container(id="scalars-single"):
@@ -95,6 +103,14 @@ class ScalarsPane(Pane):
     @property
     def selected_tag(self) -> str | None:
         return self.query_one(TagList).selected_tag
+
+    @property
+    def wanted_tag(self) -> str | None:
+        """The tag to remember for the next session: the one shown, or while the pane still waits
+        for the tag asked for at start (it may not be loaded yet), that one."""
+        if self._auto and self.initial_tag and self._auto_target != self.initial_tag:
+            return self.initial_tag
+        return self.selected_tag
 
     def on_mount(self) -> None:
         self.query_one(TagList).info = self._tag_info
@@ -142,10 +158,45 @@ class ScalarsPane(Pane):
         tag_list = self.query_one(TagList)
         groups = group_tags(self._scalar_tags(ctx))
         tag_list.set_groups(groups)
+        if self._auto:
+            self._auto_select(ctx, tag_list)
         if self.grid_mode:
             self.query_one(ChartGrid).show(tag_list.tags, self.sources, self.view_settings())
         else:
             self._show_chart(tag_list.selected_tag)
+
+    def _auto_select(self, ctx: PaneContext, tag_list: TagList) -> None:
+        """Open on the tag asked for at start when it exists, else on :func:`preferred_tag`'s pick.
+
+        Re-decided on each push of the first pass (a bigger curve may load later); the pick is final
+        once the asked-for tag is found, the first pass is done, or the user moves the cursor.
+        """
+        tags = tag_list.tags
+        target = self._match_initial(tags)
+        if target is not None:
+            self._auto = False
+        else:
+            runs = ctx.logdir.runs
+            points: dict[str, int] = {}
+            for name in ctx.runs:
+                run = runs.get(name)
+                for tag, series in run.scalars.items() if run is not None else ():
+                    points[tag] = points.get(tag, 0) + len(series)
+            target = preferred_tag(points, tags)
+            if ctx.logdir.loaded_once:
+                self._auto = False
+        if target is not None and target != tag_list.selected_tag:
+            self._auto_target = target
+            tag_list.reveal(target)
+
+    def _match_initial(self, tags: list[str]) -> str | None:
+        want = self.initial_tag
+        if not want:
+            return None
+        if want in tags:
+            return want
+        rx = compile_filter(want, True)
+        return next((t for t in tags if rx.search(t)), None) if rx is not None else None
 
     def _show_chart(self, tag: str | None) -> None:
         chart = self.query_one(ScalarChart)
@@ -178,6 +229,11 @@ class ScalarsPane(Pane):
 
     def on_tag_list_selected(self, event: TagList.Selected) -> None:
         event.stop()
+        current = self.query_one(TagList).selected_tag
+        if event.tag != current:
+            return  # overtaken: the cursor has moved on since this was posted
+        if self._auto and current != self._auto_target:
+            self._auto = False  # the user chose: no more picking for them
         if not self.grid_mode:
             self._show_chart(event.tag)
 

@@ -134,12 +134,18 @@ class TagList(RowList):
         """Move ``delta`` tags from the selected one (j/k on a chart), opening a collapsed group
         that holds the tag; the tag now selected."""
         tag = neighbour(self.tags, self.selected_tag, delta)
-        if tag is not None and not self.select_tag(tag):
-            for group, members in self.groups:
-                if tag in members and group in self.collapsed:
-                    self.toggle_group(group)
-            self.select_tag(tag)
+        if tag is not None:
+            self.reveal(tag)
         return tag
+
+    def reveal(self, tag: str) -> bool:
+        """Select ``tag``, opening its group when it is collapsed; False when it is not listed."""
+        if self.select_tag(tag):
+            return True
+        for group, members in self.groups:
+            if tag in members and group in self.collapsed:
+                self.toggle_group(group)
+        return self.select_tag(tag)
 
     def toggle_group(self, group: str) -> None:
         self.collapsed ^= {group}
