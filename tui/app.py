@@ -79,6 +79,8 @@ COLLAPSE = 100
 ZOOM_HELP = (
     "Zoom: the focused pane fills the screen, and back (below 100 columns: show / hide the side panes)"
 )
+#: Seconds between looks at the runs' live / stalled / finished status, which changes with time alone.
+RUN_STATUS_INTERVAL = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +330,7 @@ class TbtuiApp(App[int]):
             self._show_dashboard(True)
         self._push()
         self.throttle.last_push = 0.0  # the empty first screen must not delay the first data
+        self.set_interval(RUN_STATUS_INTERVAL, self._age_run_status, name="run-status")
         self.load()
 
     def on_resize(self, event) -> None:
@@ -397,6 +400,15 @@ class TbtuiApp(App[int]):
         self.throttle.scheduled = False
         with contextlib.suppress(NoMatches):  # the screen is being torn down (quit)
             self._push()
+
+    def _age_run_status(self) -> None:
+        """A run turns from live to stalled with no new data: redraw the runs pane and the status line
+        from the clock (both compare with what they show and write nothing when it is the same)."""
+        if self.view.paused or not self.screen_stack or self.screen is not self.screen_stack[0]:
+            return
+        with contextlib.suppress(NoMatches):
+            self.query_one(RunList).set_rows(self.view.rows(self.logdir))
+            self._update_status()
 
     def _maybe_settled(self) -> None:
         if self.is_settled:

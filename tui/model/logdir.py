@@ -354,6 +354,22 @@ class Run:
             for p, r in self.files.items()
         )
 
+    def forget_vanished(self) -> None:
+        """The run has new data: a file that vanished earlier (a writer that rotated or restarted its
+        file, a sync tool that swapped it) is no longer news, so its notice goes, and a record it
+        left half-read is not waited for any longer (the points it gave stay)."""
+        for r in self.files.values():
+            if VANISHED in r.problems:
+                r.problems.remove(VANISHED)
+                if r.stat_size() < 0:
+                    r.stopped, r.tail = True, 0
+                self.version += 1
+
+    @property
+    def torn_tail(self) -> bool:
+        """Some file ends in an incomplete record (being written, or cut short: see :attr:`damaged`)."""
+        return any(r.incomplete() is not None for r in self.files.values())
+
     def point_count(self) -> int:
         return sum(len(s) for s in self.scalars.values()) + sum(len(h) for h in self.histograms.values())
 
@@ -1527,6 +1543,8 @@ class Logdir:
         frames = reader.read(limit)
         if frames is not None:
             run.ingest(frames)
+            if len(frames):
+                run.forget_vanished()
             order.taken[id(reader)] = frames.base + frames.consumed
             return max(frames.consumed, 1)
         # Nothing handed out means nothing is being read ahead either: the offset is all taken.

@@ -85,13 +85,15 @@ class ScalarSeries(_Batched):
     (see :class:`HistogramSeries`).
     """
 
-    __slots__ = ()
+    __slots__ = ("_bad",)
     _N_AT, _DATA_AT = 3, 2
 
     def __init__(self) -> None:
         # The packed part (each column with room to spare) and the points in use; pending batches
         # are (steps, wall times, values).
         super().__init__((np.empty(0, np.int64), np.empty(0, np.float64), np.empty(0, np.float32), 0))
+        #: How many values are NaN or infinite, counted as they arrive (see :attr:`nonfinite`).
+        self._bad = 0
 
     def append(self, steps: np.ndarray, wall_times: np.ndarray, values: np.ndarray) -> None:
         """Add points; the arrays are kept, not copied: the caller must not change them."""
@@ -113,6 +115,7 @@ class ScalarSeries(_Batched):
             else:
                 self._pending.append((np.asarray(steps), np.asarray(wall_times), values))
             self._n += k
+            self._bad += k - int(np.count_nonzero(np.isfinite(values)))
             self.version += 1
 
     def _pack(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -130,6 +133,12 @@ class ScalarSeries(_Batched):
         self._pending = []
         return self._cols
 
+    @property
+    def nonfinite(self) -> int:
+        """How many values are NaN or infinite (a diverged run): counted as points arrive, so the tag
+        list can flag a diverged run without scanning every point on every redraw."""
+        return self._bad
+
     def snapshot(self) -> ScalarSnapshot:
         with self._lock:
             s, w, v, n = self._pack()
@@ -140,7 +149,15 @@ class ScalarSeries(_Batched):
         room, no pending batches and no lock (``__setstate__`` makes a new one)."""
         with self._lock:
             s, w, v, n = self._pack()
-        return None, {"_cols": (s[:n], w[:n], v[:n], n), "version": self.version}
+        return None, {"_cols": (s[:n], w[:n], v[:n], n), "version": self.version, "_bad": self._bad}
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        super().__setstate__(state)
+        bad = state[1].get("_bad")
+        cols = self._cols
+        self._bad = (
+            int(bad) if bad is not None else int(cols[3] - np.count_nonzero(np.isfinite(cols[2][: cols[3]])))
+        )
 
     def keep(self, mask: np.ndarray) -> int:
         """Keep only the points where ``mask`` is true (a restart purge); returns how many went."""
@@ -150,6 +167,8 @@ class ScalarSeries(_Batched):
             if dropped:
                 self._cols = (s[:n][mask].copy(), w[:n][mask].copy(), v[:n][mask].copy(), int(mask.sum()))
                 self._n = int(mask.sum())
+                kept = self._cols[2]
+                self._bad = int(kept.size - np.count_nonzero(np.isfinite(kept)))
                 self.version += 1
         return dropped
 

@@ -27,7 +27,7 @@ from rich.text import Text
 from tui.render.braille import BrailleCanvas, scale_to_pixels
 from tui.render.cells import fit
 from tui.render.palette import CUBE_COLORS, color_for
-from tui.render.rows import fit_name
+from tui.render.rows import NAN_MARK, NEG_INF_MARK, NON_FINITE_STYLE, POS_INF_MARK, fit_name
 from tui.render.ticks import axis_ticks, format_number, format_x, nice_step, place_labels
 from tui.views.safe import inert
 from tui.views.xaxis import live_x_domain
@@ -654,6 +654,8 @@ def render_chart(
         plot_rows[(plot_h - 1) // 2] = Text(
             " " * pad + message + " " * (plot_w - pad - len(message)), style=theme.label
         )
+    if plot_w > 0 and plot_h > 0:
+        _mark_non_finite(plot_rows, series, (xlo, xhi), wp)
 
     # --- y axis: a label on the row holding each tick
     label_rows: dict[int, str] = {}
@@ -724,6 +726,50 @@ def render_chart(
         cursor=[hits[i] for i in sorted(hits)],
         cursor_column=cursor_col,
     )
+
+
+def _mark_non_finite(
+    plot_rows: list[Text], series: Sequence[ChartSeries], x_range: tuple[float, float], wp: int
+) -> None:
+    """Overlay a mark at each plot column where a series has a NaN or infinite value in the x window:
+    NaN and -inf on the plot's bottom row, +inf on its top row, in a style no run colour has.
+
+    A NaN or infinity breaks the drawn line into a gap that is easy to miss; marking the columns says
+    that the run diverged there, and where. The raw values decide (smoothing would spread one NaN).
+    """
+    xlo, xhi = x_range
+    plot_w, plot_h = plot_rows[0].cell_len, len(plot_rows)
+    marks: dict[tuple[int, int], str] = {}
+    for s in series:
+        if s.points:
+            continue
+        vals = np.asarray(s.raw_y if s.raw_y is not None else s.y, dtype=np.float64)
+        sx = np.asarray(s.x, dtype=np.float64)
+        m = min(sx.size, vals.size)
+        bad = ~np.isfinite(vals[:m])
+        if not bad.any():
+            continue
+        bx, bv = sx[:m][bad], vals[:m][bad]
+        inside = (bx >= xlo) & (bx <= xhi)
+        bx, bv = bx[inside], bv[inside]
+        if not bx.size:
+            continue
+        cols = np.clip(np.floor(scale_to_pixels(bx, xlo, xhi, wp) + 0.5).astype(np.int64) // 2, 0, plot_w - 1)
+        for c, v in zip(cols.tolist(), bv.tolist(), strict=True):
+            if v > 0:
+                marks.setdefault((0, c), POS_INF_MARK)
+            else:
+                marks.setdefault((plot_h - 1, c), NAN_MARK if v != v else NEG_INF_MARK)
+    for r in sorted({r for r, _ in marks}):
+        row = plot_rows[r]
+        out = Text(no_wrap=True, end="")
+        at = 0
+        for c in sorted(c for rr, c in marks if rr == r):
+            out.append_text(row[at:c])
+            out.append(marks[(r, c)], style=NON_FINITE_STYLE)
+            at = c + 1
+        out.append_text(row[at:])
+        plot_rows[r] = out
 
 
 def _fill_band(

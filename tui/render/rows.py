@@ -17,11 +17,26 @@ from tui.render.cells import fit
 from tui.render.ticks import format_number, format_step
 from tui.views.safe import inert
 
-__all__ = ["ellipsize_middle", "fit_name", "group_row", "run_row", "status_line", "tag_row"]
+__all__ = [
+    "NAN_MARK",
+    "NON_FINITE_STYLE",
+    "ellipsize_middle",
+    "fit_name",
+    "format_count",
+    "group_row",
+    "run_row",
+    "status_line",
+    "tag_row",
+]
 
 ON_MARK = "●"
 OFF_MARK = "○"
 DAMAGE_MARK = "!"
+#: Values a line cannot show (a diverged run): marked on charts and counted in the tag list.
+NAN_MARK = "×"
+POS_INF_MARK = "▲"
+NEG_INF_MARK = "▼"
+NON_FINITE_STYLE = Style(color="#ffffff", bgcolor="#d70000", bold=True)
 
 
 def ellipsize_middle(text: str, width: int) -> str:
@@ -58,6 +73,14 @@ def fit_name(name: str, shorter: Sequence[str], width: int) -> str:
     return ellipsize_middle((name, *shorter)[-1], width).rstrip()
 
 
+#: Styles of a run's status in the runs pane (tui.views.run_status); the words tell them apart too.
+STATUS_STYLES = {
+    "live": Style(color="green"),
+    "stalled": Style(color="yellow", bold=True),
+    "finished": Style(dim=True),
+}
+
+
 def run_row(
     name: str,
     color: str,
@@ -68,15 +91,22 @@ def run_row(
     damaged: bool,
     marker: str = "",
     base: Style | None = None,
+    status: str = "",
+    since: str = "",
 ) -> Text:
-    """``● A name ……… 300 !``: colour and toggle in one mark, the run's marker letter (the same in the
-    legend and readout, so runs differ without colour), last step right-aligned, damage mark."""
+    """``● A name …… 300 live !``: colour and toggle in one mark, the run's marker letter (the same
+    in the legend and readout, so runs differ without colour), last step right-aligned, the run's
+    status (``live``, how long a stalled run has been silent: ``12m``, ``done``) and the damage mark.
+    The status goes first when the row is too narrow for it and an 8-cell name."""
     base = base or Style()
     step = format_step(last_step) if last_step is not None else "–"
     right = f" {step}"
     mark_w = 2 + (len(marker) + 1 if marker else 0)
     tail = right + (f" {DAMAGE_MARK}" if damaged else "  ")
-    name_w = max(width - mark_w - cell_len(tail), 1)
+    state = f" {since:>4}" if since else ""
+    if width - mark_w - cell_len(tail) - cell_len(state) < 8:
+        state = ""
+    name_w = max(width - mark_w - cell_len(tail) - cell_len(state), 1)
     t = Text(no_wrap=True, end="", style=base)
     t.append(ON_MARK if shown else OFF_MARK, style=Style(color=color, dim=not shown))
     t.append(" ")
@@ -85,6 +115,8 @@ def run_row(
         t.append(" ")
     t.append(ellipsize_middle(inert(name), name_w).ljust(name_w), style=Style(dim=not shown))
     t.append(right, style=Style(dim=True))
+    if state:
+        t.append(state, style=STATUS_STYLES.get(status, Style()))
     if damaged:
         t.append(f" {DAMAGE_MARK}", style=Style(color="yellow", bold=True))
     else:
@@ -111,12 +143,16 @@ def tag_row(
     color: str | None = None,
     indent: int = 2,
     base: Style | None = None,
+    nonfinite: int = 0,
 ) -> Text:
-    """``  loss ▁▂▃▅▇ 0.234``: tag name, a sparkline and the last value of the focused run.
+    """``  loss ▁▂▃▅▇ ×3 0.234``: tag name, a sparkline, how many NaN/inf values the visible runs
+    logged (none: nothing shown) and the last value of the focused run.
 
     The sparkline and value are dropped (in that order) when the row is too narrow for a readable
-    name, so the name always has at least 8 cells.
+    name, so the name always has at least 8 cells; the NaN count stays (a diverged run must show).
     """
+    bad = f" {NAN_MARK}{format_count(nonfinite)}" if nonfinite else ""
+    width -= cell_len(bad)
     val = f" {format_number(value, 4)}" if value is not None else ""
     sp = f" {spark}" if spark else ""
     room = width - indent
@@ -130,9 +166,21 @@ def tag_row(
     t.append(ellipsize_middle(inert(label), name_w).ljust(name_w))
     if sp:
         t.append(sp, style=Style(color=color) if color else Style(dim=True))
+    if bad:
+        t.append(" ")
+        t.append(bad[1:], style=NON_FINITE_STYLE)
     if val:
         t.append(val, style=Style(bold=True))
-    return fit(t, width)
+    return fit(t, width + cell_len(bad))
+
+
+def format_count(n: int) -> str:
+    """A count in at most 4 cells: ``7``, ``512``, ``3k``, ``12k``, ``2M``."""
+    if n < 1000:
+        return str(n)
+    if n < 1_000_000:
+        return f"{n // 1000}k"
+    return f"{min(n // 1_000_000, 999)}M"
 
 
 def status_line(parts: list[tuple[str, str]], width: int, *, right: str = "") -> Text:

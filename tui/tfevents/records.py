@@ -514,6 +514,11 @@ class RecordReader:
         """Bytes on disk not yet read (as of the last stat)."""
         return 0 if self.stopped or self.replaced else max(0, self.size - self.offset - self.tail)
 
+    def _back(self) -> None:
+        """The file is there again (it was only briefly away): its "vanished" notice goes."""
+        if self.problems and VANISHED in self.problems:
+            self.problems.remove(VANISHED)
+
     def _problem(self, text: str) -> None:
         if text in self.problems:
             return
@@ -595,12 +600,14 @@ class RecordReader:
             if size < 0:
                 self._problem(VANISHED)
                 return None
+            self._back()
             return size, 0
         try:
             st = os.stat(self.path)
         except OSError:
             self._problem(VANISHED)
             return None
+        self._back()
         if self.ident is None:
             self.ident = (st.st_dev, st.st_ino)
         elif (st.st_dev, st.st_ino) != self.ident:

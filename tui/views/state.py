@@ -9,10 +9,12 @@ keys into calls here and the results into widget updates.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tui.model.logdir import Logdir
+from tui.views.run_status import RunStatus, RunWatch
 from tui.views.runs import marker_for, short_names, shorter_forms
 from tui.views.selection import PaneContext, filter_matches
 from tui.views.xaxis import X_MODES
@@ -36,6 +38,10 @@ class RunRow:
     damaged: bool = False
     marker: str = ""
     label: str = ""
+    #: Live, stalled or finished (tui.views.run_status): ``status`` is its kind, ``since`` the short
+    #: text the row shows (``live``, ``12m``, ``done``).
+    status: str = ""
+    since: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,8 @@ class ViewState:
     notice: str = ""
     #: What was derived from the logdir, by what it was derived from (see :meth:`_derived`).
     _memo: dict[str, tuple[object, object]] = field(default_factory=dict, repr=False, compare=False)
+    #: When each run last grew, for its live / stalled / finished status.
+    watch: RunWatch = field(default_factory=RunWatch)
 
     def __post_init__(self) -> None:
         if self.x_mode not in X_MODES:
@@ -148,26 +156,36 @@ class ViewState:
             paused=self.paused,
         )
 
-    def rows(self, logdir: Logdir) -> list[RunRow]:
-        key = (self._runs_key(logdir), frozenset(self.hidden))
-        return self._derived("rows", key, lambda: self._rows(logdir))  # type: ignore[return-value]
+    def rows(self, logdir: Logdir, now: float | None = None) -> list[RunRow]:
+        """The runs pane's rows. A file ending in an incomplete record counts as damage once its run
+        is no longer live (a live writer completes it at its next flush; summary says the same).
+        Rows are derived again when the runs, the hidden set or the clock's second change: a
+        run's status moves with time, and with thousands of runs a key press must not rebuild them."""
+        now = time.time() if now is None else now
+        self.watch.observe(logdir, now)
+        key = (self._runs_key(logdir), frozenset(self.hidden), int(now))
+        return self._derived("rows", key, lambda: self._rows(logdir, now))  # type: ignore[return-value]
 
-    def _rows(self, logdir: Logdir) -> list[RunRow]:
+    def _rows(self, logdir: Logdir, now: float) -> list[RunRow]:
         runs = logdir.runs
         names = self._matching(logdir)
         labels = short_names(names)
         rows = []
         for name in names:
             run = runs.get(name)
+            st = self.watch.status(run, now) if run is not None else RunStatus()
+            damaged = bool(run and (run.damaged or (run.torn_tail and st.kind not in ("live", ""))))
             rows.append(
                 RunRow(
                     name,
                     self.run_colors[name],
                     name not in self.hidden,
                     run.last_step if run is not None else None,
-                    bool(run and run.damaged),
+                    damaged,
                     self.run_markers[name],
                     labels[name],
+                    st.kind,
+                    st.short,
                 )
             )
         return rows
@@ -181,10 +199,11 @@ class ViewState:
         reason: str = "",
         updated: float | None = None,
         fault: str | None = None,
+        now: float | None = None,
     ) -> StatusInfo:
         """The status line: live state in words, and the notice (the user's, else a storage fault or
-        retry of a remote logdir, else the focused run's first problem, else the logdir's absence or
-        first problem). What was loaded stays on screen whatever the notice."""
+        retry of a remote logdir, else the focused run's first problem, else its stall, else the
+        logdir's absence or first problem). What was loaded stays on screen whatever the notice."""
         runs = logdir.runs
         state = "paused" if self.paused else loader_state
         if state == "events":
@@ -193,11 +212,15 @@ class ViewState:
             state = f"live (polling{': ' + reason if reason and reason != '--poll' else ''})"
         notice = self.notice or (f"! {fault}" if fault else "")
         focused = runs.get(self.focused_run) if self.focused_run else None
-        if not notice and focused is not None and focused.damaged:
+        st = self.watch.status(focused, time.time() if now is None else now) if focused else RunStatus()
+        torn = focused is not None and focused.torn_tail and st.kind not in ("live", "")
+        if not notice and focused is not None and (focused.damaged or torn) and focused.problems:
             problems = focused.problems
             notice = f"! {focused.name}: {problems[0]}" + (
                 f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
             )
+        if not notice and focused is not None and st.kind == "stalled":
+            notice = f"{focused.name}: {st.describe()}"
         absence = logdir.absence
         if absence or logdir.problems:
             notice = notice or absence or f"! {logdir.problems[0]}"

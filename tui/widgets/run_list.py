@@ -93,6 +93,8 @@ class RunList(RowList):
             damaged=r.damaged,
             marker=r.marker,
             base=base,
+            status=r.status,
+            since=r.since,
         )
 
     def watch_cursor(self, old: int, new: int) -> None:

@@ -7,6 +7,7 @@ view state (selected tag, grid on/off) and caches keyed on series versions.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -203,10 +204,21 @@ class ScalarsPane(Pane):
         chart.show(tag, self.sources(tag) if tag is not None else [], self.view_settings())
 
     def _tag_info(self, tag: str, width: int) -> TagInfo:
-        """Sparkline and last value of the focused run (or the first visible run with the tag)."""
+        """Sparkline and last value of the focused run (or the first visible run with the tag), and the
+        NaN/inf count of every visible run (a diverged run shows whichever run is focused)."""
         ctx = self.context
         if ctx is None:
             return TagInfo()
+        runs = ctx.logdir.runs
+        bad = 0
+        for name in ctx.runs:
+            run = runs.get(name)
+            series = run.scalars.get(tag) if run is not None else None
+            bad += series.nonfinite if series is not None else 0
+        info = self._focused_info(ctx, tag, width)
+        return replace(info, nonfinite=bad) if bad else info
+
+    def _focused_info(self, ctx: PaneContext, tag: str, width: int) -> TagInfo:
         runs = ctx.logdir.runs
         order = [ctx.focused_run] if ctx.focused_run in ctx.runs else []
         for name in [*order, *ctx.runs]:

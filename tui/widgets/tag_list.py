@@ -30,6 +30,8 @@ class TagInfo:
     spark: str = ""
     value: float | None = None
     color: str | None = None
+    #: NaN and infinite values the visible runs logged under the tag (a diverged run).
+    nonfinite: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,14 @@ class TagList(RowList):
             return group_row(r.name, r.count, width, collapsed=r.name in self.collapsed, base=base)
         info = self.info(r.name, max(width // 4, 4))
         return tag_row(
-            r.label, width, spark=info.spark, value=info.value, color=info.color, indent=r.indent, base=base
+            r.label,
+            width,
+            spark=info.spark,
+            value=info.value,
+            color=info.color,
+            indent=r.indent,
+            base=base,
+            nonfinite=info.nonfinite,
         )
 
     def watch_cursor(self, old: int, new: int) -> None:
