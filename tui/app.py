@@ -44,6 +44,7 @@ from tui.model.storage import RemoteStorage
 from tui.render.glyphs import wants_ascii
 from tui.render.palette import palette_for
 from tui.views.cache import LruCache
+from tui.views.export import export_dir, export_name, free_path, scalar_csv
 from tui.views.first_screen import Remembered, load_remembered, save_remembered
 from tui.views.state import DEFAULT_SMOOTHING, SMOOTHING_STOPS, ViewState
 from tui.views.throttle import PUSH_INTERVAL, PushThrottle
@@ -65,6 +66,7 @@ from tui.widgets.more_pane import MorePane
 from tui.widgets.pane import LazyPane, Pane
 from tui.widgets.pr_curves_pane import PrCurvesPane
 from tui.widgets.run_list import RunList
+from tui.widgets.scalar_chart import ScalarChart
 from tui.widgets.scalars_pane import ScalarsPane
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.text_pane import TextPane
@@ -79,6 +81,8 @@ COLLAPSE = 100
 ZOOM_HELP = (
     "Zoom: the focused pane fills the screen, and back (below 100 columns: show / hide the side panes)"
 )
+#: How long the status bar says where a screenshot or CSV was written.
+FILE_NOTICE_SECONDS = 15.0
 #: Seconds between looks at the runs' live / stalled / finished status, which changes with time alone.
 RUN_STATUS_INTERVAL = 15.0
 
@@ -172,6 +176,13 @@ class TbtuiApp(App[int]):
         Binding("a", "all_runs", "All runs", show=False, tooltip="Show all runs"),
         Binding("d", "toggle_dashboard", "Dashboard", tooltip=DASHBOARD_HELP),
         Binding("z", "zoom", "Zoom", tooltip=ZOOM_HELP),
+        Binding(
+            "P",
+            "screenshot",
+            "Screenshot",
+            show=False,
+            tooltip="Save the screen as SVG in the current directory",
+        ),
         *[
             Binding(str(n % 10), f"tab({n - 1})", spec.title, show=False, tooltip=TAB_KEYS_HELP)
             for n, spec in enumerate(TABS, start=1)
@@ -542,6 +553,51 @@ class TbtuiApp(App[int]):
     @on(Pane.FocusRun)
     def _focus_run(self, event: Pane.FocusRun) -> None:
         self.query_one(RunList).select_run(event.run)
+
+    # -- files: screenshots and CSV --------------------------------------------------------------
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """``P`` and the palette's Screenshot: an SVG of the screen in the current directory (Textual's
+        own goes to ~/Downloads, which a training box often lacks), its path in the status bar."""
+        folder = path or export_dir(self.logdir_path)
+        name = filename or export_name(os.path.basename(os.path.normpath(self.logdir_path)), "svg")
+        try:
+            written = self.save_screenshot(os.path.basename(free_path(folder, name)), folder)
+        except OSError as e:
+            self._file_notice(f"! screenshot not saved: {e.strerror or e}")
+            return None
+        self._file_notice(f"screenshot saved to {written}")
+        return written
+
+    @on(ScalarChart.Export)
+    def _export_chart(self, event: ScalarChart.Export) -> None:
+        """``e`` on a chart: every point of its runs' series as CSV (the same file ``tbtui export``
+        writes), in the current directory, the path in the status bar."""
+        series = [(src.run, event.tag, src.series.snapshot()) for src in event.sources]
+        path = free_path(export_dir(self.logdir_path), export_name(event.tag, "csv"))
+        try:
+            with open(path, "x", encoding="utf-8", errors="backslashreplace", newline="") as f:
+                f.write(scalar_csv(series))
+        except OSError as e:
+            self._file_notice(f"! CSV not written: {e.strerror or e}")
+            return
+        points = sum(len(s) for _, _, s in series)
+        self._file_notice(f"wrote {points:,} points of {len(series)} run(s) to {path}")
+
+    def _file_notice(self, text: str) -> None:
+        """Say where a file went (or why not) until the next notice, or for FILE_NOTICE_SECONDS."""
+        self.view.notice = text
+        self._update_status()
+
+        def clear() -> None:
+            if self.view.notice == text:
+                self.view.notice = ""
+                with contextlib.suppress(NoMatches):
+                    self._update_status()
+
+        self.set_timer(FILE_NOTICE_SECONDS, clear)
 
     # -- actions --------------------------------------------------------------------------------
 

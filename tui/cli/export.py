@@ -26,7 +26,7 @@ from tui.cli.common import (
     write_stdout,
 )
 from tui.model.summary import json_float
-from tui.views.safe import inert
+from tui.views.export import scalar_csv
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -36,23 +36,6 @@ HELP = (
     "it as text instead of running it as a formula; on a terminal, control characters in names are "
     "shown escaped"
 )
-
-#: First characters that make a spreadsheet cell a formula (OWASP, "CSV Injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text_cell(name: str, *, terminal: bool = False) -> str:
-    """A name as a CSV cell: defused when a spreadsheet would run it, made inert on a terminal."""
-    if terminal:
-        name = inert(name)
-    return "'" + name if name.startswith(FORMULA_START) else name
-
-
-def _csv_field(cell: str) -> str:
-    """RFC 4180 quoting, by hand: Python 3.11's csv module leaves a lone carriage return unquoted."""
-    if any(c in cell for c in ',"\r\n'):
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -83,15 +66,7 @@ def run(args: argparse.Namespace) -> int:
     out = io.StringIO()
     terminal = not args.output and sys.stdout.isatty()
     if fmt == "csv":
-        several = len(matches) > 1
-        out.write(",".join((["run", "tag"] if several else []) + ["wall_time", "step", "value"]) + "\n")
-        for run_name, tag, snap in matches:
-            names = [run_name, tag] if several else []
-            prefix = "".join(_csv_field(csv_text_cell(n, terminal=terminal)) + "," for n in names)
-            for wt, st, v in zip(
-                snap.wall_times.tolist(), snap.steps.tolist(), snap.values.tolist(), strict=True
-            ):
-                out.write(f"{prefix}{wt!r},{st},{v!r}\n")
+        out.write(scalar_csv(matches, names=len(matches) > 1, terminal=terminal))
     else:
         doc: dict[str, dict[str, list[dict[str, object]]]] = {}
         for run_name, tag, snap in matches:

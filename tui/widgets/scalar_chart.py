@@ -144,6 +144,9 @@ class ScalarChart(LineWidget, can_focus=True):
         Binding("t", "readout_order", "Readout order", show=False, tooltip="Readout: value ↓, value ↑, name"),
         Binding("J", "readout_scroll(1)", "Readout ↓", show=False, tooltip="Scroll the readout down"),
         Binding("K", "readout_scroll(-1)", "Readout ↑", show=False, tooltip="Scroll the readout up"),
+        Binding(
+            "e", "export", "Export CSV", tooltip="Every point of the charted runs, as CSV in the current dir"
+        ),
     ]
 
     class StepTag(Message):
@@ -152,6 +155,14 @@ class ScalarChart(LineWidget, can_focus=True):
         def __init__(self, delta: int) -> None:
             super().__init__()
             self.delta = delta
+
+    class Export(Message):
+        """Ask the app to write every point of ``sources`` (the charted runs' series of ``tag``) as CSV."""
+
+        def __init__(self, tag: str, sources: list[ChartSource]) -> None:
+            super().__init__()
+            self.tag = tag
+            self.sources = sources
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -289,6 +300,10 @@ class ScalarChart(LineWidget, can_focus=True):
 
     def action_hide_cursor(self) -> None:
         self._set_cursor(None)
+
+    def action_export(self) -> None:
+        if self.tag is not None and self.sources:
+            self.post_message(self.Export(self.tag, list(self.sources)))
 
     def action_next_tag(self, delta: int) -> None:
         self.post_message(self.StepTag(delta))
