@@ -281,6 +281,11 @@ class TbtuiApp(App[int]):
         return [self._inert_lines, *super().get_line_filters()]
 
     @property
+    def loading_history(self) -> bool:
+        """The first pass is still reading what was there at start (growth only counts after it)."""
+        return self.loader_state.startswith(("starting", "loading"))
+
+    @property
     def is_settled(self) -> bool:
         """The first pass has read everything and the screen shows it: nothing waits to be drawn.
 
@@ -418,7 +423,7 @@ class TbtuiApp(App[int]):
         if self.view.paused or not self.screen_stack or self.screen is not self.screen_stack[0]:
             return
         with contextlib.suppress(NoMatches):
-            self.query_one(RunList).set_rows(self.view.rows(self.logdir))
+            self.query_one(RunList).set_rows(self.view.rows(self.logdir, loading=self.loading_history))
             self._update_status()
 
     def _maybe_settled(self) -> None:
@@ -445,7 +450,7 @@ class TbtuiApp(App[int]):
     def _push(self) -> None:
         """Hand the current state to the runs pane, the status bar and the active tab."""
         run_list = self.query_one(RunList)
-        run_list.set_rows(self.view.rows(self.logdir))
+        run_list.set_rows(self.view.rows(self.logdir, loading=self.loading_history))
         if self.view.focused_run is None or self.view.focused_run not in self.logdir.runs:
             self.view.focused_run = run_list.current_run
         self._update_tab_bar()

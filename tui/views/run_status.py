@@ -81,11 +81,11 @@ class RunWatch:
         self._grew_at: dict[str, float] = {}
         self._intervals: dict[str, tuple[int, float | None]] = {}
 
-    def observe(self, logdir: Logdir, now: float) -> None:
+    def observe(self, logdir: Logdir, now: float, *, loading: bool = False) -> None:
         """Note the runs that gained events since the last look. The first look after the first pass
-        is the baseline: what loading read at start is history, not growth; a run that appears
-        later is new and is compared from its next look on."""
-        if not logdir.loaded_once:
+        (``loading`` says it is still going) is the baseline: what loading read at start is history,
+        not growth; a run that appears later is new and is compared from its next look on."""
+        if loading or not logdir.loaded_once:
             return
         for name, run in logdir.runs.items():
             last = run.last_wall_time

@@ -156,14 +156,15 @@ class ViewState:
             paused=self.paused,
         )
 
-    def rows(self, logdir: Logdir, now: float | None = None) -> list[RunRow]:
-        """The runs pane's rows. A file ending in an incomplete record counts as damage once its run
-        is no longer live (a live writer completes it at its next flush; summary says the same).
-        Rows are derived again when the runs, the hidden set or the clock's second change: a
-        run's status moves with time, and with thousands of runs a key press must not rebuild them."""
+    def rows(self, logdir: Logdir, now: float | None = None, *, loading: bool = False) -> list[RunRow]:
+        """The runs pane's rows (``loading``: the first pass is still reading history). A file ending
+        in an incomplete record counts as damage once its run is no longer live (a live writer
+        completes it at its next flush; summary says the same). Rows are derived again when the
+        runs, the hidden set or the clock's second change: a run's status moves with time, and
+        with thousands of runs a key press must not rebuild them."""
         now = time.time() if now is None else now
-        self.watch.observe(logdir, now)
-        key = (self._runs_key(logdir), frozenset(self.hidden), int(now))
+        self.watch.observe(logdir, now, loading=loading)
+        key = (self._runs_key(logdir), frozenset(self.hidden), int(now), loading)
         return self._derived("rows", key, lambda: self._rows(logdir, now))  # type: ignore[return-value]
 
     def _rows(self, logdir: Logdir, now: float) -> list[RunRow]:
