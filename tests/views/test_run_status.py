@@ -1,0 +1,48 @@
+"""RunWatch: history read in the first pass (in however many slices) is not growth; later events are."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from tui.model.logdir import Logdir
+from tui.tfevents.proto import event_pb2
+from tui.tfevents.writer import EventFileWriter
+from tui.views.run_status import RunWatch, format_age
+
+
+def test_history_read_in_slices_is_not_growth_but_new_events_are(tmp_path) -> None:
+    root = str(tmp_path)
+    old = time.time() - 86400
+    with EventFileWriter(os.path.join(root, "run"), file_version=False) as w:
+        w.write_event(event_pb2.Event(wall_time=old, file_version="brain.Event:2"))
+        for s in range(200):
+            w.add_scalar("loss", 1.0, s, old + s)
+        name = os.path.basename(w.path)
+    logdir = Logdir(root)
+    watch, now = RunWatch(), time.time()
+    logdir.refresh(max_bytes=256)  # the first slice: loaded_once is set, most is still to read
+    assert logdir.loaded_once
+    while logdir.refresh(max_bytes=256).pending:
+        watch.observe(logdir, now, loading=True)
+    watch.observe(logdir, now)  # the baseline
+    assert watch.status(logdir.runs["run"], now).kind == "finished"
+    with EventFileWriter(os.path.join(root, "run"), filename=name, file_version=False) as w:  # appends
+        w.add_scalar("loss", 1.0, 200, old + 200)
+    logdir.refresh()
+    watch.observe(logdir, now)
+    assert watch.status(logdir.runs["run"], now + 1).kind == "live"
+    st = watch.status(logdir.runs["run"], now + 3600)
+    assert (st.kind, st.short) == ("stalled", "1h")  # seen growing this session: stalled, not done
+
+
+def test_ages_fit_four_cells() -> None:
+    assert [format_age(s) for s in (5, 59, 61, 3599, 3600, 86399, 86400 * 3)] == [
+        "5s",
+        "59s",
+        "1m",
+        "59m",
+        "1h",
+        "23h",
+        "3d",
+    ]
