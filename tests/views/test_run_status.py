@@ -46,3 +46,13 @@ def test_ages_fit_four_cells() -> None:
         "23h",
         "3d",
     ]
+
+
+def test_a_stall_is_described_with_the_usual_interval() -> None:
+    from tui.views.run_status import RunStatus
+
+    assert (
+        RunStatus("stalled", 720, 0.5).describe()
+        == "stalled: no new event for 12 min (it logged every 0.5 s)"
+    )
+    assert RunStatus("stalled", 7200, 30).describe() == "stalled: no new event for 2 h (it logged every 30 s)"

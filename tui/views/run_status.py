@@ -47,6 +47,8 @@ def format_age(seconds: float) -> str:
 
 
 def _long_form(seconds: float) -> str:
+    if seconds < 9.95:  # a writer's usual interval is often under a second: 0.5 s, not 0 s
+        return f"{seconds:.2g} s"
     short = format_age(seconds)
     unit = {"s": "s", "m": "min", "h": "h", "d": "days"}[short[-1]]
     return f"{short[:-1]} {unit}"
