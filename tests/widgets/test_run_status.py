@@ -19,9 +19,11 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.tag_list import TagList
 
 
-def _write(root: str, run: str, end_wall: float, *, steps: int = 30, values=None, mtime=None) -> str:
+def _write(
+    root: str, run: str, end_wall: float, *, steps: int = 30, values=None, mtime=None, filename=None
+) -> str:
     """``steps`` points one second apart ending at ``end_wall``; the file's mtime set to ``mtime``."""
-    with EventFileWriter(os.path.join(root, run), file_version=False) as w:
+    with EventFileWriter(os.path.join(root, run), file_version=False, filename=filename) as w:
         # The header's wall time too: a real file's is when it was created, not when it was copied.
         w.write_event(event_pb2.Event(wall_time=end_wall - steps, file_version="brain.Event:2"))
         for s in range(steps):
@@ -105,8 +107,8 @@ async def test_a_vanished_file_notice_goes_once_the_run_has_new_data(tmp_path, t
         await tb.wait_for(
             pilot, lambda: any(VANISHED in p for p in app.logdir.runs["run"].problems), what="vanished"
         )
-        time.sleep(0.01)  # a later creation time in the next file's name
-        _write(root, "run", now + 10, steps=5)
+        # The writer's next file: a later name (never the vanished file's, whatever the clock says).
+        _write(root, "run", now + 10, steps=5, filename=os.path.basename(first) + ".2")
         await tb.wait_for(
             pilot,
             lambda: app.logdir.runs["run"].point_count() == 10 and not _rows(app)["run"][2],
