@@ -57,26 +57,27 @@ def test_view_state_derives_once_per_change(tmp_path: Path, monkeypatch: pytest.
     calls = {"rows": 0}
     real = view._rows
 
-    def counting(logdir):  # type: ignore[no-untyped-def]
+    def counting(logdir, now):  # type: ignore[no-untyped-def]
         calls["rows"] += 1
-        return real(logdir)
+        return real(logdir, now)
 
     monkeypatch.setattr(view, "_rows", counting)
-    rows = view.rows(ld)
-    assert view.rows(ld) is rows and calls["rows"] == 1
+    T = 1.7e9  # one moment: rows also follow the clock (a run's status moves with it)
+    rows = view.rows(ld, T)
+    assert view.rows(ld, T) is rows and calls["rows"] == 1
     ctx1, ctx2 = view.context(ld), view.context(ld)
     assert ctx1.runs is ctx2.runs and ctx1.labels == ctx2.labels
     assert ctx1.labels["sweep/lr_3"] == "lr_3"
     assert view.status(ld, "x", "live").points == 30 * 3
     # Hiding a run, filtering, or new data: derived again.
     view.toggle_run("sweep/lr_3")
-    assert [r.shown for r in view.rows(ld) if r.name == "sweep/lr_3"] == [False]
+    assert [r.shown for r in view.rows(ld, T) if r.name == "sweep/lr_3"] == [False]
     assert "sweep/lr_3" not in view.visible_runs(ld)
     view.run_regex = "lr_1"
-    assert {r.name for r in view.rows(ld)} == {"sweep/lr_1", *(f"sweep/lr_{i}" for i in range(10, 20))}
+    assert {r.name for r in view.rows(ld, T)} == {"sweep/lr_1", *(f"sweep/lr_{i}" for i in range(10, 20))}
     write_runs(tmp_path, ["sweep/lr_99"], steps=5)
     ld.load_all()
     view.run_regex = ""
-    assert "sweep/lr_99" in [r.name for r in view.rows(ld)]
+    assert "sweep/lr_99" in [r.name for r in view.rows(ld, T)]
     assert view.status(ld, "x", "live").points == 30 * 3 + 5
     assert calls["rows"] == 4
