@@ -45,7 +45,7 @@ from tui.model.step_stats import StepStats, run_step_stats
 from tui.views.cache import LruCache
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
-from tui.widgets.graph_tree import GraphTree, Row, format_bytes, format_micros
+from tui.widgets.graph_tree import MAX_DEPTH, GraphTree, Row, format_bytes, format_micros
 from tui.widgets.node_detail import NodeDetailView, detail_lines
 from tui.widgets.pane import Pane
 
@@ -259,6 +259,7 @@ class GraphPane(Pane):
         self._graph_names: list[str] = []
         self._shown: tuple[ParsedGraph | None, TreeEntry | None] = (None, None)
         self._find_origin: TreeNode[Row] | None = None
+        self._refocus = False  # the tree had focus when a message hid it
         #: The focused run's step stats (the RunMetadata with the most nodes), and which one it is.
         self.stats: StepStats | None = None
         self.stats_source = ""
@@ -317,9 +318,21 @@ class GraphPane(Pane):
     def _message_mode(self, on: bool) -> None:
         # Display toggles, not a class on the pane: a class change on the pane makes Textual re-match
         # the styles of every widget inside it, on the path to the first drawn tree.
+        if on and self.has_focus_within:
+            self._refocus = True  # the tree goes, and Textual blurs it once the screen has redrawn
         self.query_one(".graph-message").display = on
         self.query_one(".graph-body").display = not on
         self.query_one(".graph-bar").display = not on
+        if not on and self._refocus:
+            self._refocus = False
+            if self.screen.focused is None or not self.has_focus_within:
+                self.call_after_refresh(self._focus_tree_if_lost)
+
+    def _focus_tree_if_lost(self) -> None:
+        """Back to the tree after a message hid it (a graph chosen with ``[``/``]`` being parsed),
+        unless the user has put focus elsewhere meanwhile."""
+        if self.screen.focused is None:
+            self.tree.focus()
 
     @property
     def showing_message(self) -> bool:
@@ -579,6 +592,15 @@ class GraphPane(Pane):
         if row is not None and row.entry is not None and row.entry.kind == "op":
             self.detail.focus()
 
+    def _show_op(self, node_id: int) -> None:
+        """The detail pane shows one op: its attributes, inputs and outputs (and step stats)."""
+        assert self.graph is not None
+        detail = self.graph.node_detail(node_id)
+        lines = detail_lines(detail)
+        extra = self._stats_lines(detail.name)
+        self.detail.show_lines([*lines[:1], *extra, *lines[1:]] if extra else lines, detail.node_id)
+        self.detail.border_title = "Node"
+
     def _show_cursor(self, force: bool = False) -> None:
         """Show the detail of the row under the tree's cursor (once per row, unless ``force``)."""
         graph, tree = self.graph, self.tree
@@ -591,11 +613,7 @@ class GraphPane(Pane):
             self.detail.show_lines([])
             return
         if entry.kind == "op" and entry.node_id is not None:
-            detail = graph.node_detail(entry.node_id)
-            lines = detail_lines(detail)
-            extra = self._stats_lines(detail.name)
-            self.detail.show_lines([*lines[:1], *extra, *lines[1:]] if extra else lines, detail.node_id)
-            self.detail.border_title = "Node"
+            self._show_op(entry.node_id)
         else:
             self.detail.show_lines(self._group_lines(entry), entry.node_id)
             self.detail.border_title = "Scope" if entry.kind == "scope" else "Series"
@@ -659,6 +677,14 @@ class GraphPane(Pane):
         ok = self.tree.reveal(node_id)
         if not ok:
             self.post_message(Pane.Notice("that node is not in the tree"))
+        elif self.tree.beyond == node_id and self.graph is not None:
+            self._shown = (self.parsed, None)
+            self._show_op(node_id)
+            self.post_message(
+                Pane.Notice(
+                    f"that node is deeper than the {MAX_DEPTH} scope levels the tree opens: its detail shows"
+                )
+            )
         elif self.trace_of is None:
             self._show_cursor()  # now, not when the highlight message arrives
         return ok

@@ -36,6 +36,11 @@ __all__ = ["PAGE", "GraphTree", "Row", "entry_text"]
 
 #: Children added to the tree per page; a scope with more shows a ``… N more`` row.
 PAGE = 500
+#: Scope levels the tree opens. Textual's Tree lays out its lines recursively, one Python frame a
+#: level, so a name 10,000 scopes deep (a broken or hostile writer) would exhaust the stack while the
+#: app sits idle. A scope at this depth is a row that does not open; find and the node detail still
+#: reach every node below it.
+MAX_DEPTH = 100
 
 #: The two kinds of marked ops: search matches (``/``) and the traced inputs of one op (``t``).
 MARKS = ("matches", "traced")
@@ -71,6 +76,7 @@ class Row:
     entry: TreeEntry | None
     shown: int = 0  # children of this entry added to the tree so far
     loaded: bool = False
+    depth: int = 0  # tree levels above this row (the root's children are at 1)
 
     @property
     def path(self) -> str:
@@ -121,6 +127,9 @@ class GraphTree(Tree[Row]):
         #: Node ids marked as search matches / traced ancestors, and how many of each a scope holds.
         self.marks: dict[str, tuple[frozenset[int], Counter[str]]] = dict.fromkeys(MARKS, _NO_MARKS)
         self._by_node: dict[int, TreeNode[Row]] = {}  # op rows added so far, by graph node id
+        #: The node the last :meth:`reveal` could not reach (deeper than MAX_DEPTH); the cursor is on
+        #: the deepest scope on its way.
+        self.beyond: int | None = None
         self._by_path: dict[str, TreeNode[Row]] = {}  # scope and series rows added so far
         #: Per op name and per scope path: the stat shown ("compute" micros or "memory" bytes), if any.
         self.stats_mode = ""
@@ -167,12 +176,18 @@ class GraphTree(Tree[Row]):
         if row.shown and node.children and node.children[-1].data.entry is None:
             node.children[-1].remove()
         stop = min(len(entries), max(row.shown + PAGE, upto + 1))
+        depth = row.depth + 1
         for entry in entries[row.shown : stop]:
-            if entry.has_children:
-                child = node.add(entry_text(entry), Row(entry))
+            if entry.has_children and depth < MAX_DEPTH:
+                child = node.add(entry_text(entry), Row(entry, depth=depth))
                 self._by_path[entry.path] = child
+            elif entry.has_children:
+                label = entry_text(entry).append(
+                    f"  (not opened: {MAX_DEPTH} levels deep)", style="dim italic"
+                )
+                child = node.add_leaf(label, Row(entry, depth=depth, loaded=True))
             else:
-                child = node.add_leaf(entry_text(entry), Row(entry))
+                child = node.add_leaf(entry_text(entry), Row(entry, depth=depth))
             if entry.kind == "op" and entry.node_id is not None:
                 self._by_node[entry.node_id] = child
         row.shown = stop
@@ -220,19 +235,25 @@ class GraphTree(Tree[Row]):
 
     def reveal(self, node_id: int) -> bool:
         """Open the scopes (and series) on the way to a graph node and put the cursor on it."""
+        self.beyond = None
         if self.scope_tree is None:
             return False
         node = self._by_node.get(node_id)
         if node is None:
             parent = self.root
-            for path in self.scope_tree.path_to(node_id):
+            for path in self.scope_tree.path_to(node_id, limit=MAX_DEPTH):
                 child = self._child(parent, lambda e, p=path: e.path == p and e.kind != "op")
                 if child is None:
                     return False
+                if not child.allow_expand:  # as deep as the tree opens
+                    self.beyond = node_id
+                    break
                 if not child.data.loaded:
                     self._fill(child)
                 parent = child
-            node = self._child(parent, lambda e: e.kind == "op" and e.node_id == node_id)
+            else:
+                child = None
+            node = child or self._child(parent, lambda e: e.kind == "op" and e.node_id == node_id)
             if node is None:
                 return False
         ancestor = node.parent
@@ -346,7 +367,7 @@ class GraphTree(Tree[Row]):
         for node_id in ids:
             name = names[node_id]
             parts = name.split("/")
-            for k in range(1, len(parts)):
+            for k in range(1, min(len(parts), MAX_DEPTH + 1)):  # rows exist only that deep
                 counts["/".join(parts[:k])] += 1
             if tree.is_scope(name):  # the op is listed inside its namesake scope, as "(leaf)"
                 counts[name] += 1

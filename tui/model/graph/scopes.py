@@ -134,10 +134,17 @@ class ScopeTree:
             path = child
         return path  # an op shares this scope's name: it is listed inside, so this is no chain
 
-    def path_to(self, node_id: int) -> list[str]:
-        """The scope (and series) paths to expand, outermost first, so that the node's row shows."""
+    def path_to(self, node_id: int, limit: int | None = None) -> list[str]:
+        """The scope (and series) paths to expand, outermost first, so that the node's row shows; only
+        the outermost ``limit`` when given (a name 10,000 scopes deep would take 300 MB of prefixes)."""
         name = self.graph.names[node_id]
         parts = name.split("/")
+        if limit is not None and len(parts) > limit:
+            paths, prefix = [], ""
+            for part in parts[:limit]:
+                prefix = f"{prefix}/{part}" if prefix else part
+                paths.append(prefix)
+            return paths
         paths = ["/".join(parts[:k]) for k in range(1, len(parts))]
         if self.is_scope(name):  # listed inside its own scope as "(leaf)"
             paths.append(name)
