@@ -300,3 +300,24 @@ def test_histogram_stats_degenerate():
     assert constant == (2.0, 2.0, 7.0, 2.0, 0.0)
     odd = histogram_stats(np.array([[0.1, np.inf, 3.0], [np.nan, np.nan, np.nan], [0.0, 0.1, 1.0]]))
     assert odd.count == 4.0 and odd.min == 0.0 and odd.max == 0.1
+
+
+def test_oddities_name_each_kind_of_odd_step():
+    from tui.model.histograms import oddities
+
+    nan, inf = float("nan"), float("inf")
+    steps = [
+        np.array([[0.0, 1.0, 2.0]]),  # fine
+        np.zeros((0, 3)),  # no bucket
+        np.array([[0.0, 1.0, -1.0], [1.0, 2.0, -2.0]]),  # negative counts (one step, two rows)
+        np.array([[nan, 1.0, 1.0], [1.0, inf, 1.0]]),  # non-finite
+        np.array([[2.0, 1.0, 1.0]]),  # backwards
+    ]
+    packed = pack(steps)
+    assert oddities(packed.buckets, packed.offsets) == (
+        "1 step with no bucket, 1 step with negative counts, 1 step with NaN or infinite values, "
+        "1 step with a left edge past its right edge"
+    )
+    fine = pack([np.array([[0.0, 1.0, 2.0]])] * 3)
+    assert oddities(fine.buckets, fine.offsets) == ""
+    assert oddities(np.zeros((0, 3)), np.zeros(1, np.int64)) == ""

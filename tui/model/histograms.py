@@ -32,6 +32,7 @@ __all__ = [
     "distribution",
     "global_range",
     "histogram_stats",
+    "oddities",
     "pack",
     "rebin",
     "rebin_edges",
@@ -430,3 +431,33 @@ def histogram_stats(hist_k3: np.ndarray) -> HistogramStats:
     lo = float(np.minimum(left, right).min())
     hi = float(np.maximum(left, right).max())
     return HistogramStats(lo, hi, total, mean, var**0.5)
+
+
+def oddities(buckets: np.ndarray, offsets: np.ndarray) -> str:
+    """What the views leave out or clamp in a packed series (rows ``buckets[offsets[i]:offsets[i+1]]``
+    for step ``i``), in words: how many steps hold no bucket, negative counts, non-finite values, or
+    edges in the wrong order; ``""`` when none does.
+
+    The views draw such steps as well as they can (see the module docstring), so without this a
+    hostile or broken writer's data would look like a real, if odd, distribution.
+    """
+    b = np.asarray(buckets, dtype=np.float64).reshape(-1, 3)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    n = len(offsets) - 1
+    if n <= 0:
+        return ""
+    sizes = np.diff(offsets)
+    owner = np.repeat(np.arange(n), sizes)
+
+    def steps_with(bad_rows: np.ndarray) -> int:
+        return int(np.count_nonzero(np.bincount(owner[bad_rows], minlength=n))) if bad_rows.any() else 0
+
+    with np.errstate(invalid="ignore"):
+        found = [
+            (int(np.count_nonzero(sizes == 0)), "no bucket"),
+            (steps_with(b[:, 2] < 0), "negative counts"),
+            (steps_with(~np.isfinite(b).all(axis=1)), "NaN or infinite values"),
+            (steps_with(b[:, 0] > b[:, 1]), "a left edge past its right edge"),
+        ]
+    parts = [f"{k:,} step{'s' if k != 1 else ''} with {what}" for k, what in found if k]
+    return ", ".join(parts)

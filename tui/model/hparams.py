@@ -115,6 +115,8 @@ class HParamsTable:
 
     columns: tuple[Column, ...] = (RUN_COLUMN,)
     sessions: tuple[Session, ...] = ()
+    #: What could not be read (a damaged payload, a value of a type TensorBoard cannot show), per run.
+    problems: tuple[str, ...] = ()
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -132,11 +134,14 @@ def _plugin_data(content: bytes) -> hparams_pb2.HParamsPluginData | None:
         return None
 
 
-def _data(run: Run, tag: str) -> hparams_pb2.HParamsPluginData | None:
+def _data(run: Run, tag: str, problems: list[str], name: str) -> hparams_pb2.HParamsPluginData | None:
     md = run.metadata.get(tag)
     if md is None or md.plugin != "hparams":
         return None
-    return _plugin_data(md.content)
+    data = _plugin_data(md.content)
+    if data is None:
+        problems.append(f"{name}: {tag} is not a readable hparams payload")
+    return data
 
 
 def _proto_value(v: object) -> Value:
@@ -148,6 +153,18 @@ def _proto_value(v: object) -> Value:
     if kind == "bool_value":
         return bool(v.bool_value)  # type: ignore[attr-defined]
     return None
+
+
+def _odd_values(name: str, info: hparams_pb2.SessionStartInfo) -> list[str]:
+    """Hyperparameters whose value is a list, a struct or null: TensorBoard shows only numbers,
+    strings and bools, so these cells stay empty and say why here."""
+    out = []
+    for h, v in sorted(info.hparams.items()):
+        kind = v.WhichOneof("kind")
+        if kind not in ("number_value", "string_value", "bool_value"):
+            what = {"list_value": "a list", "struct_value": "a struct"}.get(kind or "", "empty")
+            out.append(f"{name}: hparam {h} is {what}, not a number, string or bool")
+    return out
 
 
 def metric_run(session_run: str, group: str) -> str:
@@ -178,11 +195,12 @@ def collect(runs: Mapping[str, Run]) -> HParamsTable:
     metric_cols: dict[str, Column] = {}
     starts: list[tuple[str, hparams_pb2.SessionStartInfo]] = []
     ends: dict[str, hparams_pb2.SessionEndInfo] = {}
+    problems: list[str] = []
     for name in names:
         run = runs[name]
         if not run.metadata.keys() & {EXPERIMENT_TAG, SESSION_START_TAG, SESSION_END_TAG}:
             continue
-        exp = _data(run, EXPERIMENT_TAG)
+        exp = _data(run, EXPERIMENT_TAG, problems, name)
         if exp is not None and exp.HasField("experiment"):
             for h in exp.experiment.hparam_infos:
                 key = f"hparam:{h.name}"
@@ -193,10 +211,11 @@ def collect(runs: Mapping[str, Run]) -> HParamsTable:
                 if key not in metric_cols:
                     label = m.display_name or (f"{m.name.group}/{m.name.tag}" if m.name.group else m.name.tag)
                     metric_cols[key] = Column(key, "metric", m.name.tag, label, m.name.group)
-        start = _data(run, SESSION_START_TAG)
+        start = _data(run, SESSION_START_TAG, problems, name)
         if start is not None and start.HasField("session_start_info"):
             starts.append((name, start.session_start_info))
-        end = _data(run, SESSION_END_TAG)
+            problems.extend(_odd_values(name, start.session_start_info))
+        end = _data(run, SESSION_END_TAG, problems, name)
         if end is not None and end.HasField("session_end_info"):
             ends[name] = end.session_end_info
 
@@ -240,7 +259,9 @@ def collect(runs: Mapping[str, Run]) -> HParamsTable:
                 status=_STATUS.get(end.status, "") if end is not None else "",
             )
         )
-    return HParamsTable((RUN_COLUMN, *hparam_cols.values(), *metric_cols.values()), tuple(sessions))
+    return HParamsTable(
+        (RUN_COLUMN, *hparam_cols.values(), *metric_cols.values()), tuple(sessions), tuple(problems)
+    )
 
 
 def _fold(runs: Mapping[str, Run], session_runs: Sequence[str]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from tui.model.histograms import DEFAULT_BINS, PackedHistograms, global_range, rebin
+from tui.model.histograms import DEFAULT_BINS, PackedHistograms, global_range, oddities, rebin
 from tui.model.series import HistogramSeries, HistogramSnapshot
 
 __all__ = ["CACHE_BYTES", "HistogramData", "LruCache"]
@@ -188,6 +188,15 @@ class HistogramData:
     ) -> np.ndarray:
         lo, hi = value_range
         return self.extend("rebin", series, snap, epoch, (lo, hi, bins), lambda p: rebin(p, lo, hi, bins))
+
+    def oddities(self, series: HistogramSeries, snap: HistogramSnapshot, epoch: int) -> str:
+        """:func:`tui.model.histograms.oddities` of the snapshot, computed once per length."""
+        m = self._memo("odd", series, epoch, ())
+        if m is not None and m.n == len(snap):
+            return m.value
+        value = oddities(snap.rows, snap.offsets)
+        self._store("odd", _Memo(series, epoch, len(snap), (), value))
+        return value
 
     def clear(self) -> None:
         with self._lock:

@@ -202,6 +202,7 @@ class CustomScalarsPane(Pane):
             margin.show(
                 (key, ctx.log_y, tuple(colors.items())),
                 lambda w, h: self._draw_margin(bands, colors, w, h),
+                subject=f"margin chart {inert(spec.title)}",
             )
         title.update(t)
 

@@ -210,6 +210,11 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         #: (tag and data versions, error) of the last worker that failed.
         self._failed: tuple[tuple, str] | None = None
 
+    @property
+    def subject(self) -> str:
+        runs = ", ".join(inert(s.run) for s in self.sources[:3]) + (", …" if len(self.sources) > 3 else "")
+        return f"{inert(self.tag or '')} of {runs}" if runs else inert(self.tag or "")
+
     # -- inputs ---------------------------------------------------------------------------------
 
     def show(
@@ -397,6 +402,12 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         mode = self.mode_label()
         if mode:
             t.append(f"  · {mode}", style=Style(dim=True))
+        for p in panels:
+            odd = self.data.oddities(p.source.series, p.snap, p.epoch)
+            if odd:
+                who = "" if len(panels) == 1 else f"{inert(p.source.run)}: "
+                t.append(f"  ⚠ {who}{odd}", style=Style(color="yellow"))
+                break
         return fit(t, width, overflow="ellipsis")
 
     def _panel_titles(self, panels: list[PlotPanel], widths: list[int]) -> Text:

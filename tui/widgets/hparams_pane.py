@@ -234,6 +234,7 @@ class HParamsPane(Pane):
                     ("No hyperparameter sessions in this logdir.\n\n", "bold"),
                     "Runs get a row here when they log hparams: torch and tensorboardX "
                     "add_hparams(), or TF's tensorboard.plugins.hparams API.",
+                    (f"\n\n{_problems(self.data.problems)}" if self.data.problems else "", "yellow"),
                 )
             )
         self._status()
@@ -269,6 +270,8 @@ class HParamsPane(Pane):
             t.append(f" · {len(self.marked)} marked", style=Style(color="green"))
         for why in filter_problems(self.data.columns, self.query_text):
             t.append(f" · filter: {inert(why)}", style=Style(color="yellow"))
+        if self.data.problems:
+            t.append(f" · {_problems(self.data.problems)}", style=Style(color="yellow"))
         t.append("   enter sort · space mark · v show only · f filter · c plots", style=Style(dim=True))
         self.query_one(".hparams-pane-status", Static).update(t)
 
@@ -357,7 +360,11 @@ class HParamsPane(Pane):
             def draw(w: int, h: int) -> list[Text]:
                 return render_hparam_scatter(xs, ys, names, w, h, colors=colors, x_label=xl, y_label=yl).lines
 
-        view.show(key, draw)
+        view.show(
+            key,
+            draw,
+            subject="the hparams " + ("parallel coordinates" if self.plot == "parallel" else "scatter"),
+        )
 
     # -- filter ---------------------------------------------------------------------------------
 
@@ -416,3 +423,9 @@ class HParamsPane(Pane):
         """The plain text of a cell as drawn (for tests and screen readers)."""
         value = self.table.get_cell_at(Coordinate(row, column))
         return value.plain if isinstance(value, Text) else str(value)
+
+
+def _problems(problems: tuple[str, ...]) -> str:
+    """The first problem, and how many more (the status line has room for one)."""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{inert(problems[0])}{more}"

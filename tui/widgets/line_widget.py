@@ -9,6 +9,10 @@ last (a live step, a cursor move): it draws at once and refreshes only the cells
 (:func:`changed_regions`), so Textual writes those cells and nothing else to the terminal. A full
 :meth:`~textual.widget.Widget.refresh` repaints the whole widget: on a slow link that is a screenful
 of escape codes per update.
+
+Drawing is total: a ``draw`` that raises (log content no renderer foresaw) leaves a frame that says
+what could not be drawn (:attr:`LineWidget.subject`) and why, and a :class:`~tui.widgets.pane.Pane.Notice`
+in the status bar, instead of an exception in Textual's rendering, which would end the app.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.render.glyphs import ascii_rich
+from tui.widgets.pane import Pane, failure_text
 
 __all__ = ["LineWidget", "changed_regions", "text_strip"]
 
@@ -80,6 +85,13 @@ class LineWidget(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._strips: list[Strip] = []
+        #: The last failure said in a notice (so a frame that keeps failing says it once).
+        self.failure: str | None = None
+
+    @property
+    def subject(self) -> str:
+        """What this widget shows, for a failure's notice (subclasses name their tag and runs)."""
+        return ""
 
     def draw(self) -> None:
         """Prepare the current frame (cheap when nothing changed)."""
@@ -101,7 +113,7 @@ class LineWidget(Widget):
         if not old or not self.region:
             self.refresh()
             return
-        self.draw()
+        self._draw_totally()
         if self._strips is old:
             return
         regions = changed_regions(old, self._strips)
@@ -114,9 +126,29 @@ class LineWidget(Widget):
     def drawn(self) -> bool:
         return bool(self._strips)
 
+    def _draw_totally(self) -> None:
+        try:
+            self.draw()
+        except Exception as e:
+            try:
+                subject = self.subject
+            except Exception:
+                subject = ""
+            text = failure_text(subject, e)
+            w, h = self.size.width, self.size.height
+            lines = [Text(text, style="yellow", no_wrap=False)]
+            lines = [line for t in lines for line in t.wrap(self.app.console, max(w, 1))][:h]
+            self.set_lines(lines + [Text()] * (h - len(lines)))
+            if text != self.failure:
+                self.failure = text
+                self.log.error(f"{text}")
+                # Later, from this widget's own loop: a message made while the screen renders has the
+                # screen as its sender and stops bubbling there, before the app.
+                self.call_later(lambda: self.post_message(Pane.Notice(text)))
+
     def render_line(self, y: int) -> Strip:
         if y == 0 or not self._strips:
-            self.draw()
+            self._draw_totally()
         if y < len(self._strips):
             return self._strips[y]
         return Strip.blank(self.size.width, self.rich_style)

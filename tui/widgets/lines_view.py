@@ -31,13 +31,19 @@ class LinesView(LineWidget):
         super().__init__(id=id, classes=classes)
         self.painter: Draw = lambda w, h: []
         self.key: Hashable = None
+        self._subject = ""
         self._drawn_key: tuple | None = None
         #: The lines of the last frame (tests read them).
         self.lines: list[Text] = []
 
-    def show(self, key: Hashable, painter: Draw) -> None:
-        """Draw with ``painter`` from now on; repaints only when ``key`` differs from the last one."""
-        self.painter = painter
+    @property
+    def subject(self) -> str:
+        return self._subject
+
+    def show(self, key: Hashable, painter: Draw, *, subject: str = "") -> None:
+        """Draw with ``painter`` from now on; repaints only when ``key`` differs from the last one.
+        ``subject`` names what it draws (tag and run, inert) should drawing fail."""
+        self.painter, self._subject = painter, subject
         if key != self.key:
             self.key = key
             self.repaint()

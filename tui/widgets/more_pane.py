@@ -389,6 +389,7 @@ class MorePane(SteppedPane):
         view.show(
             (key, step, color),
             lambda w, h: _waveform_lines(clip, w, h, color),
+            subject=f"audio {inert(tag)} of {inert(run_name)} at step {step}",
         )
 
     def _audio_info(
@@ -473,6 +474,8 @@ class MorePane(SteppedPane):
             t.append(f"  {ms.vertex_count:,} vertices · {ms.face_count:,} faces")
             if ms.batch > 1:
                 t.append(f" · sample 1 of {ms.batch}", style=Style(dim=True))
+            for why in mesh.problems[:1]:  # under the counts it qualifies (the box holds three lines)
+                t.append(f"\n{inert(why)}", style=Style(color="yellow"))
             t.append("\nbox ")
             t.append(
                 "  ".join(
@@ -491,9 +494,11 @@ class MorePane(SteppedPane):
                 lambda w, h: render_point_cloud(
                     verts, w, h, yaw=view.yaw, pitch=view.pitch, faces=faces, colors=colors, color=color
                 ),
+                subject=f"mesh {inert(name)} of {inert(run_name)} at step {step}",
             )
-        for why in mesh.problems[:1]:
-            t.append(f"\n{inert(why)}", style=Style(color="yellow"))
+        else:
+            for why in mesh.problems[:1]:
+                t.append(f"\n{inert(why)}", style=Style(color="yellow"))
         self.query_one(".more-info", Static).update(t)
 
     # projector
@@ -529,7 +534,11 @@ class MorePane(SteppedPane):
             t.append(f"\n{inert(why)}", style=Style(color="yellow"))
         info.update(t)
         self.query_one(".more-neighbours").display = True
-        view.show((key,), lambda w, h: self._draw_projector(projected, w, h))
+        view.show(
+            (key,),
+            lambda w, h: self._draw_projector(projected, w, h),
+            subject=f"embedding {inert(name)} of {inert(run_name)}",
+        )
         self.show_neighbours()
 
     def _column(self, emb: Embedding) -> str | None:

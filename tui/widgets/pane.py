@@ -6,6 +6,13 @@ can see has changed, at most a few times a second, and at once when a tab is act
 redraws in ``watch_context``. A pane never reaches into the app: it posts one of the messages below.
 The app never reaches into a pane either, beyond :attr:`Pane.context` and :attr:`Pane.selected_tag`.
 
+Every decode and render of log content is total: a pane's ``watch_context``, its actions and its
+message handlers are wrapped (by :meth:`Pane.__init_subclass__`, so no pane can forget) so that an
+exception becomes a :class:`Pane.Notice` naming what could not be shown (:attr:`Pane.subject`: the
+tab, the tag and the run) and why, while everything else stays on screen. The line widgets do the same
+for their drawing (:class:`~tui.widgets.line_widget.LineWidget`). Bugs are still bugs: the traceback
+goes to Textual's log; but a log file can never end the app.
+
 Keys go in a pane's ``BINDINGS`` (with a short description each): the help screen lists the bindings
 of every mounted widget, so a key is documented exactly when it exists. App-wide keys (1-7, q, ?, /,
 p, s, x, y, i, o, a, d) are taken. Styles go in the widget's ``DEFAULT_CSS``.
@@ -13,20 +20,107 @@ p, s, x, y, i, o, a, d) are taken. Styles go in the widget's ``DEFAULT_CSS``.
 
 from __future__ import annotations
 
+import functools
+import inspect
+import traceback
+from collections.abc import Callable
+from typing import Any
+
 from textual.lazy import Lazy
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui.views.safe import Inert
 from tui.views.selection import PaneContext
 
-__all__ = ["LazyPane", "Pane"]
+__all__ = ["LazyPane", "Pane", "failure_text", "total"]
+
+#: How much of an exception's message a notice keeps (a message may quote a whole payload).
+FAILURE_CHARS = 240
+
+
+def failure_text(subject: str, error: BaseException) -> Inert:
+    """One line naming what could not be shown and why, made inert (the message may quote log text)."""
+    why = str(error)
+    if len(why) > FAILURE_CHARS:
+        why = why[: FAILURE_CHARS - 1] + "…"
+    return Inert(
+        f"cannot show {subject}: {type(error).__name__}: {why}"
+        if subject
+        else f"{type(error).__name__}: {why}"
+    )
+
+
+def total(method: Callable[..., Any], on_error: Callable[[Any, Exception], None]) -> Callable[..., Any]:
+    """``method`` (sync or async) with any ``Exception`` handed to ``on_error(self, error)`` instead of
+    raised: raised, it would reach Textual's handler and end the app."""
+    if inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        async def guarded_async(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return await method(self, *args, **kwargs)
+            except Exception as e:
+                on_error(self, e)
+                return None
+
+        guarded_async.__total__ = True  # type: ignore[attr-defined]
+        return guarded_async
+
+    @functools.wraps(method)
+    def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as e:
+            on_error(self, e)
+            return None
+
+    guarded.__total__ = True  # type: ignore[attr-defined]
+    return guarded
+
+
+def _guarded_name(name: str) -> bool:
+    """The methods through which log content reaches a pane: the context, keys and messages (worker
+    results among them)."""
+    return name == "watch_context" or name.startswith(("action_", "on_"))
 
 
 class Pane(Widget):
     """A tab's content. Subclasses implement ``watch_context(old, new)``."""
 
     context: reactive[PaneContext | None] = reactive(None, layout=False, repaint=False, init=False)
+    #: What the tab shows, for the notices that name a failure (``"histograms"``).
+    SUBJECT: str = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Only the class's own functions: an inherited one was wrapped where it was defined. Handlers
+        # registered with ``@on`` are left alone (Textual keeps the function it was given).
+        for name, value in list(vars(cls).items()):
+            if (
+                _guarded_name(name)
+                and inspect.isfunction(value)
+                and not getattr(value, "__total__", False)
+                and not hasattr(value, "_textual_on")
+            ):
+                setattr(cls, name, total(value, Pane.failed))
+
+    @property
+    def subject(self) -> str:
+        """What this pane shows now, for a notice: the tab and the selected tag (inert)."""
+        kind = self.SUBJECT or type(self).__name__.removesuffix("Pane").lower()
+        tag = self.selected_tag
+        return f"{kind} {Inert(tag)}" if tag else kind
+
+    def failed(self, error: Exception) -> None:
+        """Say in the status bar what could not be shown and why; the traceback goes to Textual's log."""
+        self.log.error("".join(traceback.format_exception(error)))
+        try:
+            subject = self.subject
+        except Exception:  # the pane's state is what failed: name the tab alone
+            subject = self.SUBJECT or type(self).__name__
+        self.post_message(Pane.Notice(failure_text(subject, error)))
 
     @property
     def selected_tag(self) -> str | None:

@@ -244,7 +244,9 @@ class PrCurvesPane(SteppedPane):
         ]
         chart.recalls = union_points(ln.curve.recall for ln in prs if ln.curve is not None)
         key = (tuple(k for k, _ in lines), tuple(s is None for _, s in lines), step, chart.cursor_recall)
-        chart.show(key, lambda w, h: self._draw(prs, w, h))
+        chart.show(
+            key, lambda w, h: self._draw(prs, w, h), subject=f"PR curve {inert(self.tag)} at step {step}"
+        )
 
     def _draw(self, prs: list[PrLine], width: int, height: int) -> list[Text]:
         chart = self.chart
