@@ -45,6 +45,28 @@ def test_bulk_crc_finds_every_bad_row(msgs: list[bytes]) -> None:
         assert np.flatnonzero(~crc.check_equal_length(rows, broken)).tolist() == bad
 
 
+@given(
+    st.integers(1, 300),
+    st.integers(1, 5000),
+    st.sets(st.integers(0, 299), min_size=1),
+    st.integers(0, 2**32 - 1),
+    st.integers(0, 2**31),
+)
+def test_bulk_crc_damage_repeated_in_many_rows_never_cancels(
+    k: int, length: int, damaged: set[int], pattern: int, seed: int
+) -> None:
+    """The same damage in any set of rows (an even number included, which an XOR fold of the rows
+    cancels) fails exactly those rows; the combined CRC is the CRC of the rows laid end to end."""
+    length = min(length, 20_000 // k + 1)
+    rows = np.random.default_rng(seed).integers(0, 256, (k, length), dtype=np.uint8)
+    crcs = np.array([crc.crc32c(r.tobytes()) for r in rows], dtype=np.uint32)
+    assert crc.combined_crc(crcs, length) == crc.crc32c(rows.tobytes())
+    bad = sorted(i for i in damaged if i < k) or [0]
+    where = pattern % length
+    rows[bad, where] ^= np.uint8(pattern % 255 + 1)  # one byte, the same change in every bad row
+    assert np.flatnonzero(~crc.check_equal_length(rows, crcs)).tolist() == bad
+
+
 payloads = st.lists(st.binary(min_size=0, max_size=300), min_size=0, max_size=30)
 
 

@@ -139,9 +139,6 @@ def test_problems_are_capped_and_counted(tmp_path: Path) -> None:
     assert reader.more_problems == 200 - records.MAX_PROBLEMS
 
 
-@pytest.mark.xfail(
-    strict=True, reason="crc._batch_ok's XOR folds cancel identical damage in an even number of rows"
-)
 def test_identical_damage_in_every_record_is_caught(tmp_path: Path) -> None:
     path = tmp_path / "events.out.tfevents.1"
     recs = [bytearray(frame(b"%04d" % i)) for i in range(200)]

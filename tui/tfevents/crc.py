@@ -4,13 +4,16 @@ Every frame carries two masked CRC-32C values (of the 8-byte length and of the p
 them one call at a time costs more than everything else a scalar-heavy file needs, so this module
 also checks *batches* of equal-length messages at once.
 
-CRC-32C is affine over GF(2): ``crc(a) ^ crc(b) == lin(a ^ b)`` where ``lin`` is the linear part,
-and ``crc(x) == lin(x) ^ crc(zeros(len(x)))``. So for k messages of one length L,
-``xor(crc(m_i)) == crc(xor(m_i)) ^ (crc(zeros(L)) if k is even else 0)``: one XOR reduction of an
-(k, L) byte matrix and one CRC call check the whole batch. A single damaged message cannot cancel
-out, so a failing batch is bisected to find the culprits and a passing one is as good as k checks.
-Two damaged messages with identical error patterns would cancel in a plain fold, so the check
-also folds along a pairwise tree (see ``_batch_ok``), which separates every pair of rows.
+CRC-32C is affine over GF(2), so the CRC of a concatenation follows from the CRCs of its parts
+(zlib's ``crc32_combine``): ``crc(a + b) == A_n(crc(a)) ^ crc(b)`` where ``n = len(b)`` and ``A_n``, the
+CRC register advanced over ``n`` zero bytes, is a linear map (a 32x32 bit matrix). So for k messages of
+one length L, one hardware CRC call over the whole (k, L) byte matrix checks the batch against the
+stored CRCs combined along a pairwise tree (``A_L``, then ``A_2L``, ... applied to every node at
+once as four byte-lookup tables). Damage in row i enters the comparison multiplied by ``x^(8L(k-1-i))``
+modulo the CRC polynomial, a different factor per row, so damage repeated in many rows cannot cancel
+(an XOR fold of the rows, this module's first design, missed any damage shared by an even number of
+rows): the batch fails exactly when the CRC of the concatenation would, as for one long record. A
+failing batch is bisected to find the culprits; a passing one is as good as k checks.
 """
 
 from __future__ import annotations
@@ -40,38 +43,61 @@ def unmask(masked: np.ndarray) -> np.ndarray:
     return (((m << 15) | (m >> 17)) & 0xFFFFFFFF).astype(np.uint32)
 
 
-@functools.lru_cache(maxsize=4096)
-def _zeros_crc(length: int) -> int:
-    return crc32c(bytes(length))
+@functools.lru_cache(maxsize=256)
+def _advance_basis(length: int) -> np.ndarray:
+    """``A_length`` as the images of the 32 one-bit registers (``uint32[32]``).
+
+    ``extend(c, zeros) ^ extend(0, zeros)`` is the register ``c`` advanced over the zeros, without the
+    affine part; powers of two of a batch's length come from squaring the smaller ones.
+    """
+    if length % 2 == 0 and length >= 2 * _BASE_MAX:
+        half = _advance_basis(length // 2)
+        return _apply(_tables(length // 2), half)
+    zeros = bytes(length)
+    base = google_crc32c.extend(0, zeros)
+    return np.array([google_crc32c.extend(1 << j, zeros) ^ base for j in range(32)], dtype=np.uint32)
+
+
+#: Lengths up to this are advanced by a CRC call over that many zeros; longer even ones by squaring.
+_BASE_MAX = 4096
+
+
+@functools.lru_cache(maxsize=256)
+def _tables(length: int) -> np.ndarray:
+    """``A_length`` as four 256-entry lookup tables, one per byte of the register (``uint32[4, 256]``)."""
+    basis = _advance_basis(length)
+    index = np.arange(256, dtype=np.uint32)
+    tables = np.zeros((4, 256), dtype=np.uint32)
+    for byte in range(4):
+        for bit in range(8):
+            tables[byte] ^= np.where((index >> bit) & 1, basis[8 * byte + bit], 0).astype(np.uint32)
+    return tables
+
+
+def _apply(tables: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The linear map of ``tables`` applied to every register in ``values`` (``uint32``)."""
+    v = values.astype(np.uint32, copy=False)
+    return tables[0][v & 0xFF] ^ tables[1][(v >> 8) & 0xFF] ^ tables[2][(v >> 16) & 0xFF] ^ tables[3][v >> 24]
+
+
+def combined_crc(crcs: np.ndarray, length: int) -> int:
+    """The CRC-32C of k messages of ``length`` bytes laid end to end, from their own CRCs (unmasked)."""
+    level = crcs.astype(np.uint32)
+    pad = (-len(level)) % 2 ** max(len(level) - 1, 0).bit_length() if len(level) > 1 else 0
+    if pad:  # a zero register in front is an empty prefix: it changes nothing
+        level = np.concatenate([np.zeros(pad, np.uint32), level])
+    n = length
+    while len(level) > 1:
+        level = _apply(_tables(n), level[0::2]) ^ level[1::2]
+        n *= 2
+    return int(level[0]) if len(level) else 0
 
 
 def _batch_ok(rows: np.ndarray, crcs: np.ndarray, length: int) -> bool:
-    """True when every row's CRC matches, checked with O(log k) folds of the batch.
-
-    Work in the linear part of the CRC (``lin = crc ^ crc(zeros(L))``, so zero rows add nothing).
-    One fold of all rows (the root of a pairwise XOR tree) catches any single damaged row.
-    Identical damage in two rows would cancel in that fold, so we also fold, at each level of the
-    tree, the odd-indexed nodes: two distinct rows part at their lowest differing index bit, where
-    exactly one of them is folded. The tree costs about two passes over the matrix.
-    """
-    zc = _zeros_crc(length)
-    level = rows
-    lins = crcs.astype(np.uint32) ^ np.uint32(zc)
-    folds = []
-    while len(level) > 1:
-        half, carry = divmod(len(level), 2)
-        odd, odd_l = level[1::2], lins[1::2]
-        folds.append((np.bitwise_xor.reduce(odd, axis=0), int(np.bitwise_xor.reduce(odd_l))))
-        # The next level: pairs folded, an odd last row carried up as it is (no padding copy).
-        nxt = np.empty((half + carry, level.shape[1]), level.dtype)
-        nxt_l = np.empty(half + carry, np.uint32)
-        np.bitwise_xor(level[0 : 2 * half : 2], odd, out=nxt[:half])
-        np.bitwise_xor(lins[0 : 2 * half : 2], odd_l, out=nxt_l[:half])
-        if carry:
-            nxt[half], nxt_l[half] = level[-1], lins[-1]
-        level, lins = nxt, nxt_l
-    folds.append((level[0], int(lins[0])))  # the root: every row folded
-    return all((crc32c(f.view(np.uint8)[:length].tobytes()) ^ zc) == lin for f, lin in folds)
+    """True when the rows' first ``length`` bytes, laid end to end, have the CRC their stored CRCs
+    combine to (rows wider than ``length``, whole 64-bit words, are cut to it in the one copy)."""
+    data = rows.view(np.uint8)[:, :length]
+    return crc32c(data.tobytes()) == combined_crc(crcs, length)
 
 
 def check_equal_length(rows: np.ndarray, crcs: np.ndarray, length: int | None = None) -> np.ndarray:
