@@ -112,10 +112,10 @@ async def test_large_images_decode_in_a_worker_newest_first(tmp_path, monkeypatc
     release = threading.Event()
     calls: list[tuple[str, bytes]] = []
 
-    def slow_decode(encoded: bytes, max_side: int = images_model.DEFAULT_MAX_SIDE):
+    def slow_decode(encoded: bytes, max_side: int = images_model.DEFAULT_MAX_SIDE, frame: int = 0):
         calls.append((threading.current_thread().name, encoded))
         release.wait(10)  # an 8000 x 8000 PNG takes about this long to arrive
-        return real_decode(encoded, max_side)
+        return real_decode(encoded, max_side, frame)
 
     monkeypatch.setattr(images_model, "decode", slow_decode)
     ld = Logdir(str(tmp_path)).load_all()

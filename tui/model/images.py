@@ -10,6 +10,10 @@ a decompression bomb), or a run of 8000 x 8000 samples that would take 192 MB ea
 :data:`MAX_PIXELS`, and keeps only a copy downscaled to what a pane can show (``max_side``: JPEGs are
 decoded straight at the smaller size with Pillow's ``draft``, others reduced right after decoding),
 and :class:`DecodeCache` bounds the decoded copies by bytes, not by count.
+
+An animated GIF (tensorboardX's ``add_video``, or any image summary whose bytes are a GIF) is
+decoded one frame at a time: ``decode(..., frame=i)`` seeks to frame ``i`` (modulo the frame count)
+and says how many frames there are, each frame under the same size guard; frames are cached alone.
 """
 
 from __future__ import annotations
@@ -62,6 +66,9 @@ class DecodedImage:
     error: str = ""
     format: str = ""
     source_size: tuple[int, int] = (0, 0)
+    #: Frames of an animation (a GIF), and which one this is; 1 and 0 for a still image.
+    frames: int = 1
+    frame: int = 0
 
     @property
     def size(self) -> tuple[int, int]:
@@ -96,9 +103,14 @@ def decode_bucket(px_w: int, px_h: int) -> int:
     return min(MAX_SIDE, max(DEFAULT_MAX_SIDE, 1 << (side - 1).bit_length()))
 
 
-def decode(encoded: bytes, max_side: int = DEFAULT_MAX_SIDE) -> DecodedImage:
-    """Decode PNG/JPEG/GIF... bytes to RGB, no side longer than ``max_side``. Never raises: a
-    damaged, unknown or oversized image gives its reason (Pillow's decompression-bomb guard too)."""
+#: Frames of one animation stepped through at most (counting them reads every frame's header).
+MAX_FRAMES = 10_000
+
+
+def decode(encoded: bytes, max_side: int = DEFAULT_MAX_SIDE, frame: int = 0) -> DecodedImage:
+    """Decode PNG/JPEG/GIF... bytes to RGB, no side longer than ``max_side``; of an animation, frame
+    ``frame`` (modulo the frame count). Never raises: a damaged, unknown or oversized image gives
+    its reason (Pillow's decompression-bomb guard too)."""
     if not pillow_available():
         return DecodedImage(None, f"Pillow is not installed: {INSTALL_HINT}")
     try:
@@ -106,7 +118,7 @@ def decode(encoded: bytes, max_side: int = DEFAULT_MAX_SIDE) -> DecodedImage:
     except Exception as e:  # a broken Pillow install must not stop the app
         return DecodedImage(None, f"cannot load Pillow: {e}")
     try:
-        return _decode(Image, encoded, max(1, max_side))
+        return _decode(Image, encoded, max(1, max_side), frame)
     except Image.DecompressionBombError as e:
         return DecodedImage(None, f"image too large to decode safely ({e})")
     except MemoryError:
@@ -115,10 +127,16 @@ def decode(encoded: bytes, max_side: int = DEFAULT_MAX_SIDE) -> DecodedImage:
         return DecodedImage(None, f"cannot decode image: {type(e).__name__}: {e}")
 
 
-def _decode(Image, encoded: bytes, max_side: int) -> DecodedImage:
+def _decode(Image, encoded: bytes, max_side: int, frame: int = 0) -> DecodedImage:
     with Image.open(io.BytesIO(encoded)) as im:
         fmt = im.format or ""
         source = im.size
+        frames = (
+            min(int(getattr(im, "n_frames", 1) or 1), MAX_FRAMES) if getattr(im, "is_animated", False) else 1
+        )
+        frame %= frames
+        if frame:
+            im.seek(frame)
         if im.format == "JPEG":  # decode at 1/2, 1/4 or 1/8 scale straight away
             im.draft("RGB", (max_side, max_side))
         w, h = im.size
@@ -144,7 +162,7 @@ def _decode(Image, encoded: bytes, max_side: int) -> DecodedImage:
             rgb = im.convert("RGB")
         if max(rgb.size) > max_side:
             rgb.thumbnail((max_side, max_side), Image.Resampling.BOX)
-    return DecodedImage(rgb, format=fmt, source_size=source)
+    return DecodedImage(rgb, format=fmt, source_size=source, frames=frames, frame=frame)
 
 
 class DecodeCache:
@@ -154,7 +172,7 @@ class DecodeCache:
 
     def __init__(self, budget: int = 64 * 1024 * 1024) -> None:
         self.budget = budget
-        self._items: OrderedDict[tuple[bytes, int], DecodedImage] = OrderedDict()
+        self._items: OrderedDict[tuple[bytes, int, int], DecodedImage] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -165,30 +183,33 @@ class DecodeCache:
     def __len__(self) -> int:
         return len(self._items)
 
-    def get(self, encoded: bytes, max_side: int = DEFAULT_MAX_SIDE) -> DecodedImage | None:
+    def get(self, encoded: bytes, max_side: int = DEFAULT_MAX_SIDE, frame: int = 0) -> DecodedImage | None:
         """The cached decode, or None (nothing is decoded here)."""
-        key = (encoded, max_side)
+        key = (encoded, max_side, frame)
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
             return hit
 
-    def decode(self, encoded: bytes, max_side: int = DEFAULT_MAX_SIDE) -> DecodedImage:
-        """The cached decode, decoding (outside the lock) and keeping it when it is not there."""
-        hit = self.get(encoded, max_side)
+    def decode(self, encoded: bytes, max_side: int = DEFAULT_MAX_SIDE, frame: int = 0) -> DecodedImage:
+        """The cached decode, decoding (outside the lock) and keeping it when it is not there. A frame
+        past an animation's last is kept under the frame it wrapped to (and found there next time)."""
+        hit = self.get(encoded, max_side, frame)
         if hit is not None:
             return hit
-        decoded = decode(encoded, max_side)
+        decoded = decode(encoded, max_side, frame)
+        if decoded.frame != frame and (again := self.get(encoded, max_side, decoded.frame)) is not None:
+            return again
         cost = self.cost(encoded, decoded)
         if cost <= self.budget:
-            key = (encoded, max_side)
+            key = (encoded, max_side, decoded.frame)
             with self._lock:
                 if key not in self._items:
                     self._items[key] = decoded
                     self._bytes += cost
                 while self._bytes > self.budget and self._items:
-                    (old_encoded, _), old = self._items.popitem(last=False)
+                    (old_encoded, _, _), old = self._items.popitem(last=False)
                     self._bytes -= self.cost(old_encoded, old)
         return decoded
 

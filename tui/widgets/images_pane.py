@@ -6,7 +6,9 @@ drawn side by side. Decoding (Pillow) and drawing (textual-image) are the option
 extra: without it the tab still lists every image series and says how to install it.
 
 ``enter`` (on the list or the slider) shows one sample at the full size of the pane, the list hidden;
-``n`` steps through the step's samples there, and ``enter`` or ``escape`` goes back.
+``n`` steps through the step's samples there, and ``enter`` or ``escape`` goes back. ``f`` / ``F`` step
+through the frames of animated GIFs (tensorboardX's ``add_video``, any image summary whose bytes are
+a GIF), each frame decoded like any image (in the worker when large, downscaled, size-guarded).
 
 Before ``App.run()``, call :func:`prepare_terminal_graphics` (re-exported here) to let
 textual-image detect Kitty or Sixel graphics; otherwise images are drawn with half blocks.
@@ -52,8 +54,9 @@ MAX_SAMPLES = 4
 INLINE_BYTES = 32 * 1024
 INLINE_PIXELS = 1024 * 1024
 
-#: What the pane asks the worker to decode: (what it is for, the images, the longest side to keep).
-_Request = tuple[tuple, tuple[ImageData, ...], int]
+#: What the pane asks the worker to decode: (what it is for, the images, the longest side to keep, the
+#: frame of animations).
+_Request = tuple[tuple, tuple[ImageData, ...], int, int]
 
 
 def _small(encoded: bytes) -> bool:
@@ -111,6 +114,8 @@ class ImagesPane(SeriesPane):
         Binding("escape", "unzoom", "Back from the single image", show=False),
         Binding("n", "next_sample(1)", "Next sample of the step (single image)", show=False),
         Binding("N", "next_sample(-1)", "Previous sample (single image)", show=False),
+        Binding("f", "frame(1)", "Next frame (animated GIF)"),
+        Binding("F", "frame(-1)", "Previous frame (animated GIF)", show=False),
     ]
 
     class Decoded(Message):
@@ -126,6 +131,11 @@ class ImagesPane(SeriesPane):
         #: One sample at the full pane size (the list hidden), and which sample of the step.
         self.zoomed = False
         self.sample = 0
+        #: The frame of animated images shown (still images have only frame 0), and how many frames
+        #: the longest animation of the step has (1: none is animated).
+        self.frame = 0
+        self.frames = 1
+        self._caption_text = Text()
         self._requests: NewestOnly[_Request] = NewestOnly()
         self._key: tuple | None = None  # what the views should show now
 
@@ -170,7 +180,8 @@ class ImagesPane(SeriesPane):
             empty.update(Text(f"reading {what} ({_kib(int(rows['size']))})…", style="dim"))
             return
         images: list[ImageData] = list(item or [])
-        caption.update(self._caption(images))
+        self._caption_text = self._caption(images)
+        caption.update(self._caption_text)
         if not image_view.graphics_available():
             row.display = False
             empty.display = True
@@ -191,7 +202,8 @@ class ImagesPane(SeriesPane):
             self.sample %= len(images)
             for i, v in enumerate(views):
                 v.display = i == 0
-            caption.update(self._caption(images, self.sample))
+            self._caption_text = self._caption(images, self.sample)
+            caption.update(self._caption_text)
             shown: tuple[ImageData, ...] = (images[self.sample],)
         else:
             for i, v in enumerate(views):
@@ -203,20 +215,21 @@ class ImagesPane(SeriesPane):
                 return
             shown = tuple(images[: len(views)])
         side = max(v.decode_side() for v in views[: len(shown)])
-        key = (view.run, view.tag, view.version, view.source, index, self.zoomed, self.sample, side)
+        frame = self.frame
+        key = (view.run, view.tag, view.version, view.source, index, self.zoomed, self.sample, side, frame)
         self._key = key
-        cached = [CACHE.get(im.encoded, side) for im in shown]
+        cached = [CACHE.get(im.encoded, side, frame) for im in shown]
         if all(c is not None for c in cached) or all(_small(im.encoded) for im in shown):
             self._draw(
                 [
-                    c if c is not None else CACHE.decode(im.encoded, side)
+                    c if c is not None else CACHE.decode(im.encoded, side, frame)
                     for c, im in zip(cached, shown, strict=True)
                 ]
             )
             return
         for v, im in zip(views, shown, strict=False):
             v.show(None, f"decoding {im.width}×{im.height} image ({_kib(len(im.encoded))})…")
-        self._request((key, shown, side))
+        self._request((key, shown, side, frame))
 
     def on_resize(self) -> None:
         # A larger pane may want a larger decode (Kitty/Sixel show real pixels); cached ones draw at once.
@@ -234,9 +247,9 @@ class ImagesPane(SeriesPane):
     def _decode_worker(self) -> None:
         """Decode requests one at a time, always the newest, until none is left."""
         while (request := self._requests.take()) is not None:
-            key, images, side = request
+            key, images, side, frame = request
             try:
-                decoded = [CACHE.decode(im.encoded, side) for im in images]
+                decoded = [CACHE.decode(im.encoded, side, frame) for im in images]
             except Exception as e:  # decode() is total; this is a last line of defence
                 decoded = [DecodedImage(None, f"cannot decode image: {type(e).__name__}: {e}")] * len(images)
             self.post_message(self.Decoded(key, decoded))
@@ -260,6 +273,19 @@ class ImagesPane(SeriesPane):
                 problems.append(d.error)
         if problems:
             self.post_message(self.Notice(f"{self.PLUGIN}: {inert(problems[0])}"))
+        self.frames = max((d.frames for d in decoded), default=1)
+        if self.frames > 1:
+            t = self._caption_text.copy()
+            t.append(f" · frame {self.frame % self.frames + 1} of {self.frames} (f/F)")
+            self.query_one(".images-pane-caption", Static).update(t)
+
+    def action_frame(self, delta: int) -> None:
+        """The next or previous frame of the step's animated images (wrapping around)."""
+        if self.frames <= 1 or self.view is None:
+            self.post_message(self.Notice("f steps through the frames of animated GIFs: this step has none"))
+            return
+        self.frame = (self.frame + delta) % self.frames
+        self.show_step(self.view, self.index)
 
     @staticmethod
     def _caption(images: list[ImageData], sample: int | None = None) -> Text:
