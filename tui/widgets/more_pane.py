@@ -84,15 +84,25 @@ def _pane(widget: LinesView) -> MorePane | None:
 
 
 class AudioView(LinesView, can_focus=True):
-    """The waveform; ``enter`` plays the clip."""
+    """The waveform; ``enter`` plays the clip, ``c`` / ``C`` choose among the clips of one step (a
+    summary with ``max_outputs`` > 1)."""
 
     HELP_TITLE = "Audio"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "play", "Play the clip", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "play", "Play the clip", show=False),
+        Binding("c", "next_clip(1)", "Next clip of the step"),
+        Binding("C", "next_clip(-1)", "Previous clip of the step", show=False),
+    ]
 
     def action_play(self) -> None:
         pane = _pane(self)
         if pane is not None:
             pane.play()
+
+    def action_next_clip(self, delta: int) -> None:
+        pane = _pane(self)
+        if pane is not None:
+            pane.next_clip(delta)
 
 
 class MeshView(LinesView, can_focus=True):
@@ -208,6 +218,8 @@ class MorePane(SteppedPane):
         self._pending: set[Hashable] = set()
         self._refs_key: tuple | None = None
         self.player: list[str] | None = audio_player()
+        #: Which clip of a step the Audio view shows (modulo the step's clips; ``c`` moves it).
+        self.clip = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="stepped-body"):
@@ -323,6 +335,7 @@ class MorePane(SteppedPane):
     def _select(self, selected: tuple[str, str] | None) -> None:
         if selected != self.selected:
             self._follow = True
+            self.clip = 0
         self.selected = selected
         self.selected_changed()
 
@@ -382,12 +395,12 @@ class MorePane(SteppedPane):
         steps = sorted({c.step for c in clips})
         step = self.follow_steps(steps)
         at = [c for c in clips if c.step == step]
-        clip = at[-1] if at else None
+        clip = at[self.clip % len(at)] if at else None
         self.query_one(".more-info", Static).update(self._audio_info(run_name, tag, clip, len(at), problems))
         view = self.query_one(AudioView)
         color = ctx.color(run_name)
         view.show(
-            (key, step, color),
+            (key, step, clip.index if clip is not None else None, color),
             lambda w, h: _waveform_lines(clip, w, h, color),
             subject=f"audio {inert(tag)} of {inert(run_name)} at step {step}",
         )
@@ -430,7 +443,12 @@ class MorePane(SteppedPane):
             return None
         hit = self.cached(("audio", self.selected[0], what[1], id(series), series.version))
         at = [c for c in hit[0] if c.step == self.step] if hit else []
-        return at[-1] if at else None
+        return at[self.clip % len(at)] if at else None
+
+    def next_clip(self, delta: int) -> None:
+        """Show the next (or previous) clip of the step; the choice stays as the step changes."""
+        self.clip += delta
+        self.selected_changed()
 
     def play(self) -> None:
         """Play the shown clip with the player on the PATH (in a worker: playing takes the clip's length)."""
