@@ -131,6 +131,19 @@ def bench_images(checkout: Path) -> dict:
     return row
 
 
+def _snippet(checkout: Path, code: str, root: Path) -> list[str]:
+    """Run ``code`` in a fresh Python on ``checkout``'s tui with ``root`` as its argument; the
+    words it prints."""
+    return subprocess.run(
+        [sys.executable, "-c", code, str(root)],
+        env=child_env(checkout),
+        cwd=DATA,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+
 def bench_discovery(checkout: Path, n: int = 10_000) -> dict:
     root = many_runs(n, steps=2, tags=1) if n != 2000 else many_runs(n)
     code = (
@@ -142,14 +155,7 @@ def bench_discovery(checkout: Path, n: int = 10_000) -> dict:
         "t2, c2 = time.perf_counter(), time.process_time()\n"
         "print(len(runs), t1 - t0, c1 - c0, t2 - t1, c2 - c1)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(root)],
-        env=child_env(checkout),
-        cwd=DATA,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    out = _snippet(checkout, code, root)
     # Wall time, and CPU time (user + system) of the walking process: on a shared machine the
     # first waits for a core, the second does not.
     return {
@@ -179,14 +185,7 @@ def bench_point_memory(checkout: Path) -> dict:
         "        st, wt, va, _ = s._cols; cap += st.nbytes + wt.nbytes + va.nbytes\n"
         "print(pts, byt, cap)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(root)],
-        env=child_env(checkout),
-        cwd=DATA,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    out = _snippet(checkout, code, root)
     pts, byt, cap = int(out[0]), int(out[1]), int(out[2])
     # ``bytes_per_point``: the columns' bytes per point; ``allocated_per_point``: with the room the
     # columns keep for appends (they double as they grow).
