@@ -148,7 +148,7 @@ def bench_discovery(checkout: Path, n: int = 10_000) -> dict:
     root = many_runs(n, steps=2, tags=1) if n != 2000 else many_runs(n)
     code = (
         "import time, sys\n"
-        "from tui.model.logdir import Discovery\n"
+        "from tui.model.discovery import Discovery\n"
         "d = Discovery(sys.argv[1])\n"
         "t0, c0 = time.perf_counter(), time.process_time(); runs = d.walk()\n"
         "t1, c1 = time.perf_counter(), time.process_time(); d.walk()\n"

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from tensorboard import data_compat
 from tensorboard.util import tensor_util
 
-from tui.model import logdir
-from tui.model.logdir import Run
+from tui.model import ingest
+from tui.model.run import Run
 from tui.tfevents import columnar, histcolumns
 from tui.tfevents.proto import event_pb2, summary_pb2, tensor_pb2
 from tui.tfevents.records import Frames
@@ -206,8 +206,8 @@ def protobuf_only() -> Iterator[None]:
     """Switch both column paths off (scalars by layout, legacy histograms): protobuf reads everything."""
     no_histograms = lambda *_: histcolumns.HistogramColumns.empty()  # noqa: E731
     with (
-        mock.patch.object(logdir.columnar, "decode_columns", _protobuf_only),
-        mock.patch.object(logdir.histcolumns, "decode_histograms", no_histograms),
+        mock.patch.object(ingest.columnar, "decode_columns", _protobuf_only),
+        mock.patch.object(ingest.histcolumns, "decode_histograms", no_histograms),
     ):
         yield
 

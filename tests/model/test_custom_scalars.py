@@ -17,8 +17,9 @@ from tui.model.custom_scalars import (
     multiline_lines,
     run_layout,
 )
-from tui.model.logdir import Logdir, Run
+from tui.model.logdir import Logdir
 from tui.model.payloads import BlobSeries
+from tui.model.run import Run
 from tui.tfevents.proto import plugins_pb2
 
 

@@ -19,7 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.model.logdir import Logdir, Run
+from tui.model.logdir import Logdir
+from tui.model.run import Run
 from tui.tfevents.proto import event_pb2
 from tui.tfevents.records import RecordReader
 from tui.tfevents.writer import EventFileWriter

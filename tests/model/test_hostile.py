@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from tui.cli import main as cli_main
-from tui.model.logdir import MAX_DEPTH, Logdir
+from tui.model.discovery import MAX_DEPTH
+from tui.model.logdir import Logdir
 from tui.model.summary import logdir_summary
 from tui.tfevents.proto import event_pb2
 from tui.tfevents.writer import EventFileWriter, frame

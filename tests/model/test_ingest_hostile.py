@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from tui import cli
-from tui.model.logdir import Logdir, Run
+from tui.model.logdir import Logdir
+from tui.model.run import Run
 from tui.tfevents.proto import event_pb2, tensor_pb2
 from tui.tfevents.records import RecordReader
 from tui.tfevents.writer import frame

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tui.model.logdir import Logdir, discover
+from tui.model.discovery import discover
+from tui.model.logdir import Logdir
 from tui.tfevents.writer import EventFileWriter, frame
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"

@@ -7,9 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from tui.model.logdir import Logdir, Run
+from tui.model.logdir import Logdir
 from tui.model.mesh import VIEWS, bounding_box, mesh_names, project, read_meshes, rotation
 from tui.model.payloads import BlobSeries
+from tui.model.run import Run
 from tui.tfevents.decode import Metadata
 from tui.tfevents.proto import plugins_pb2
 

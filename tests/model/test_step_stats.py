@@ -104,8 +104,8 @@ def test_corpus_profiler_metadata_has_a_device_and_no_nodes() -> None:
 
 
 def test_damaged_run_metadata_is_a_problem() -> None:
-    from tui.model.logdir import Run
     from tui.model.payloads import BlobSeries
+    from tui.model.run import Run
 
     run = Run("r")
     s = BlobSeries("graph_tagged_run_metadata")

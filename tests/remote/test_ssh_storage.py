@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from tui.model.logdir import discover
+from tui.model.discovery import discover
 from tui.model.storage import RemoteStorage
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as hst
 
 from tui.model import storage
-from tui.model.logdir import Logdir, discover
+from tui.model.discovery import discover
+from tui.model.logdir import Logdir
 from tui.model.storage import RemoteStorage, Rewritten, StorageError
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"

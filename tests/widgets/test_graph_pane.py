@@ -570,7 +570,7 @@ def graph_name_of(pane: GraphPane, node_id: int) -> str:
 
 
 def test_parse_graph_reports_damage_without_raising() -> None:
-    from tui.model.logdir import GraphEntry
+    from tui.model.graph.entry import GraphEntry
     from tui.widgets.graph_pane import parse_graph
 
     for source, data in (("graph_def", b"\xff\xff"), ("run_metadata", b"\x0a\x05"), ("keras", b"{not json")):

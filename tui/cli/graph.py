@@ -24,7 +24,8 @@ from tui.cli.common import (
     open_logdir,
 )
 from tui.model.graph import SOURCE_LABELS, load_graph
-from tui.model.logdir import GraphEntry, Logdir
+from tui.model.graph.entry import GraphEntry
+from tui.model.logdir import Logdir
 from tui.render.graphtext import render_graph_summary, render_scope_tree
 from tui.views.safe import inert
 

@@ -41,8 +41,9 @@ from tui.model.histograms import (
     rebin,
     widen_range,
 )
-from tui.model.logdir import Logdir, Run
+from tui.model.logdir import Logdir
 from tui.model.pr_curves import pr_curve_tags, read_pr_curves
+from tui.model.run import Run
 from tui.model.series import HistogramSnapshot
 from tui.model.tags import sort_tags
 from tui.render.cells import fit

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tui.model.logdir import Run
 from tui.model.payloads import BlobSeries
+from tui.model.run import Run
 from tui.tfevents.decode import AUDIO
 
 __all__ = [

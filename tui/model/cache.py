@@ -45,7 +45,8 @@ from typing import Any
 
 from tui.model import cachefile
 from tui.model.cachedir import cache_dir
-from tui.model.logdir import Logdir, Run
+from tui.model.logdir import Logdir
+from tui.model.run import Run
 from tui.tfevents.records import RecordReader
 
 __all__ = ["DEFAULT_LIMIT", "CacheStats", "ReadCache", "cache_limit", "clear", "stats"]
@@ -53,7 +54,7 @@ __all__ = ["DEFAULT_LIMIT", "CacheStats", "ReadCache", "cache_limit", "clear", "
 #: Bytes of entries kept at most, unless ``TBTUI_CACHE_MAX`` says otherwise.
 DEFAULT_LIMIT = 4 << 30
 #: Bumped whenever the entry's layout (not the series' own) changes.
-_FORMAT = 1
+_FORMAT = 2
 #: Bytes hashed at each end of what a file's reader read (its first record's are the reader's own).
 _EDGE = 4096
 #: A temporary file older than this is a writer that died: removed when the cache is trimmed.

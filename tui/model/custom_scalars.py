@@ -23,7 +23,7 @@ from typing import Literal
 
 import numpy as np
 
-from tui.model.logdir import Run
+from tui.model.run import Run
 from tui.model.series import ScalarSeries
 from tui.tfevents.proto import plugins_pb2
 

@@ -20,7 +20,7 @@ Where writers differ:
   finds. Here the experiments are merged (hyperparameters and metrics in first-seen order), so a
   sweep whose runs logged different hyperparameter sets still shows every column.
 
-Pure: reads runs (tui.model.logdir.Run) and returns immutable data; no terminal, no Textual.
+Pure: reads runs (tui.model.run.Run) and returns immutable data; no terminal, no Textual.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from tui.tfevents.proto import hparams_pb2
 
 if TYPE_CHECKING:
-    from tui.model.logdir import Run
+    from tui.model.run import Run
 
 __all__ = [
     "EXPERIMENT_TAG",

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tui.model.logdir import Run
 from tui.model.payloads import PayloadIndex
+from tui.model.run import Run
 from tui.tfevents.proto import plugins_pb2
 
 __all__ = [

@@ -12,8 +12,8 @@ import os
 from collections.abc import Mapping
 
 from tui.model.custom_scalars import CONFIG_TAG
-from tui.model.logdir import Run
 from tui.model.projector import PROJECTOR_FILENAME
+from tui.model.run import Run
 from tui.tfevents.decode import AUDIO, PR_CURVES, TAGGED_RUN_METADATA
 
 __all__ = ["DASHBOARDS", "active_dashboards"]

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui.model.logdir import Run
 from tui.model.payloads import BlobSeries
+from tui.model.run import Run
 from tui.tfevents.decode import PR_CURVES, Metadata
 from tui.tfevents.proto import plugins_pb2
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui.model.logdir import Run
+from tui.model.run import Run
 from tui.tfevents.decode import TAGGED_RUN_METADATA
 from tui.tfevents.proto import plugins_pb2
 

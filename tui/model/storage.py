@@ -271,7 +271,7 @@ class Stats:
 
 
 def _is_event_file(name: str) -> bool:
-    return "tfevents" in name  # TensorBoard's rule (same as model.logdir.is_event_file)
+    return "tfevents" in name  # TensorBoard's rule (same as model.discovery.is_event_file)
 
 
 class RemoteStorage:

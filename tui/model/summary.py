@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from tui.model.logdir import Logdir, Run
+from tui.model.logdir import Logdir
+from tui.model.run import Run
 
 
 def json_float(x: float) -> float | str:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui.model.logdir import Logdir, Run
+from tui.model.logdir import Logdir
+from tui.model.run import Run
 
 __all__ = ["FINISHED_AFTER", "RunStatus", "RunWatch", "format_age"]
 

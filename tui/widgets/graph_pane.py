@@ -40,7 +40,7 @@ from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
 from tui.model.graph import SOURCE_LABELS, KerasModelGraph, OpGraph, ScopeTree, TreeEntry, load_graph
-from tui.model.logdir import GraphEntry
+from tui.model.graph.entry import GraphEntry
 from tui.model.step_stats import StepStats, run_step_stats
 from tui.views.cache import LruCache
 from tui.views.safe import inert

@@ -22,8 +22,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from tui.model.logdir import Run
 from tui.model.payloads import PayloadIndex, PayloadUnavailable
+from tui.model.run import Run
 from tui.views.mailbox import NewestOnly
 from tui.views.safe import inert
 from tui.views.selection import PaneContext

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from tui.model.graph.entry import GraphEntry
 from tui.model.graph.keras import KerasModelGraph
 from tui.model.graph.opgraph import OpGraph
-from tui.model.logdir import GraphEntry
 
 __all__ = ["SOURCE_LABELS", "load_graph"]
 
