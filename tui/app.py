@@ -20,7 +20,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from textual import on, work
@@ -44,9 +44,10 @@ from tui.model.storage import RemoteStorage
 from tui.render.glyphs import wants_ascii
 from tui.render.palette import palette_for
 from tui.views.cache import LruCache
+from tui.views.chart_options import DEFAULT_SMOOTHING, SMOOTHING_STOPS, ChartOptions
 from tui.views.export import export_dir, export_name, free_path, scalar_csv
 from tui.views.first_screen import Remembered, load_remembered, save_remembered
-from tui.views.state import DEFAULT_SMOOTHING, SMOOTHING_STOPS, ViewState
+from tui.views.state import ViewState
 from tui.views.throttle import PUSH_INTERVAL, PushThrottle
 from tui.views.xaxis import X_MODES
 from tui.widgets.custom_scalars_pane import CustomScalarsPane
@@ -228,8 +229,10 @@ class TbtuiApp(App[int]):
             palette_for(self.console.color_system),
             run_regex=runs or "",
             tag_regex=tags or "",
-            smoothing=next(w for w in (smoothing, last.smoothing, DEFAULT_SMOOTHING) if w is not None),
-            x_mode=x_mode or last.x_mode or "step",
+            options=ChartOptions(
+                smoothing=next(w for w in (smoothing, last.smoothing, DEFAULT_SMOOTHING) if w is not None),
+                x_mode=x_mode or last.x_mode or "step",  # type: ignore[arg-type]
+            ),
             hidden=set(last.hidden),
         )
         self._remembered = last
@@ -476,9 +479,9 @@ class TbtuiApp(App[int]):
         user's cache directory; written only when one of them changed)."""
         if not self.remember:
             return
-        view = self.view
+        view, options = self.view, self.view.options
         now = Remembered(
-            self.scalars_pane.wanted_tag, view.smoothing, tuple(sorted(view.hidden)), view.x_mode
+            self.scalars_pane.wanted_tag, options.smoothing, tuple(sorted(view.hidden)), options.x_mode
         )
         if now != self._remembered:
             self._remembered = now
@@ -663,29 +666,29 @@ class TbtuiApp(App[int]):
             self.loader.resume()
         self._push()
 
-    def action_smoothing(self, direction: int) -> None:
-        self.view.step_smoothing(direction)
+    def _set_options(self, options: ChartOptions) -> None:
+        """Every chart drawn with new switches (a new value: the panes see it in their next context)."""
+        self.view.options = options
         self._push()
+
+    def action_smoothing(self, direction: int) -> None:
+        self._set_options(self.view.options.step_smoothing(direction))
 
     def set_smoothing(self, value: float) -> None:
-        self.view.set_smoothing(value)
-        self._push()
+        self._set_options(self.view.options.with_smoothing(value))
 
     def action_cycle_x(self) -> None:
-        self.view.cycle_x()
-        self._push()
+        self._set_options(self.view.options.next_x_mode())
 
     def set_x_mode(self, mode: str) -> None:
-        self.view.x_mode = mode
-        self._push()
+        self._set_options(replace(self.view.options, x_mode=mode))
 
     def action_toggle_log_y(self) -> None:
-        self.view.log_y = not self.view.log_y
-        self._push()
+        self._set_options(replace(self.view.options, log_y=not self.view.options.log_y))
 
     def action_toggle_outliers(self) -> None:
-        self.view.ignore_outliers = not self.view.ignore_outliers
-        self._push()
+        options = self.view.options
+        self._set_options(replace(options, ignore_outliers=not options.ignore_outliers))
 
     def action_only_focused_run(self) -> None:
         if self.view.focused_run is None:

@@ -125,11 +125,11 @@ async def test_smoothing_keys_change_the_drawn_values(logdir, tb):
         np.testing.assert_array_equal(series.raw_y, raw)
         await pilot.press("s")
         await pilot.pause()
-        assert app.view.smoothing == 0.8
+        assert app.view.options.smoothing == 0.8
         np.testing.assert_allclose(app.query_one(ScalarChart).last_series[0].y, smooth(raw, 0.8))
         await pilot.press("S", "S", "S")
         await pilot.pause()
-        assert app.view.smoothing == 0.0
+        assert app.view.options.smoothing == 0.0
         s0 = app.query_one(ScalarChart).last_series[0]
         np.testing.assert_array_equal(s0.y, raw)
         assert s0.raw_y is None  # no faint underlay when not smoothing
@@ -150,7 +150,7 @@ async def test_x_axis_key_cycles_step_relative_wall(logdir, tb):
         assert "x wall" in app.query_one(StatusBar).render().plain
         await pilot.press("x")
         await pilot.pause()
-        assert app.view.x_mode == "step"
+        assert app.view.options.x_mode == "step"
 
 
 async def test_log_y_and_outlier_keys_change_the_y_axis(logdir, tb):

@@ -108,7 +108,7 @@ async def test_context_changes_reach_every_panel(tb):
         dash = await open_dashboard(pilot, tb)
         await pilot.press("s", "x")  # more smoothing, relative time
         await pilot.pause()
-        assert dash.chart.view.smoothing == 0.8 and dash.chart.view.x_mode == "relative"
+        assert dash.chart.options.smoothing == 0.8 and dash.chart.options.x_mode == "relative"
         assert dash.histograms.x_mode == "relative"
         # Hiding the focused run: every panel moves to the first visible run.
         await pilot.press("space")  # the runs pane has the keyboard, on the first run

@@ -77,7 +77,8 @@ async def test_choices_come_back_on_the_next_open_and_the_logdir_is_untouched(lo
     async with app.run_test(size=(120, 40)) as pilot:
         await tb.wait_for(pilot, lambda: tb.loaded(app), what="reopen")
         await pilot.pause()
-        assert app.view.smoothing == 0.9 and app.view.x_mode == "relative" and app.view.hidden == {"beta"}
+        assert app.view.options.smoothing == 0.9 and app.view.options.x_mode == "relative"
+        assert app.view.hidden == {"beta"}
         assert app.query_one(TagList).selected_tag == "train/acc"
         assert app.query_one(ScalarChart).tag == "train/acc"
         assert [s.run for s in app.query_one(ScalarChart).sources] == ["alpha", "nested/gamma"]
@@ -86,7 +87,7 @@ async def test_choices_come_back_on_the_next_open_and_the_logdir_is_untouched(lo
     app = TbtuiApp(logdir, remember=True, smoothing=0.0, x_mode="step")
     async with app.run_test(size=(120, 40)) as pilot:
         await tb.wait_for(pilot, lambda: tb.loaded(app), what="reopen with flags")
-        assert app.view.smoothing == 0.0 and app.view.x_mode == "step"
+        assert app.view.options.smoothing == 0.0 and app.view.options.x_mode == "step"
 
 
 async def test_a_corrupt_state_file_is_ignored(logdir, tb) -> None:
@@ -98,5 +99,5 @@ async def test_a_corrupt_state_file_is_ignored(logdir, tb) -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             await tb.wait_for(pilot, lambda a=app: tb.loaded(a), what="first load")
             await pilot.pause()
-            assert app.view.smoothing == 0.6 and app.view.hidden == set()
+            assert app.view.options.smoothing == 0.6 and app.view.hidden == set()
             assert app.query_one(TagList).selected_tag == "train/loss"

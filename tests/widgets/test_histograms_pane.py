@@ -133,7 +133,9 @@ async def test_slice_labels_and_readout_follow_the_apps_x_mode(tb):
 
         await pilot.press("x")
         await tb.wait_for(
-            pilot, lambda: app.view.x_mode == "relative" and view.x_mode == "relative", what="relative"
+            pilot,
+            lambda: app.view.options.x_mode == "relative" and view.x_mode == "relative",
+            what="relative",
         )
         await tb.wait_for(pilot, lambda: right_labels(view) != steps, what="relabelled")
         rel = right_labels(view)

@@ -22,7 +22,7 @@ async def test_tab_moves_between_the_filter_fields_and_typing_never_runs_command
         assert app.query_one("#run-filter", Input).value == "loss"
         assert app.focused is app.query_one("#run-filter", Input)
         # "o" did not hide runs, "s s" did not raise smoothing.
-        assert app.view.hidden == set() and app.view.smoothing == 0.6
+        assert app.view.hidden == set() and app.view.options.smoothing == 0.6
         await pilot.press("shift+tab")
         assert app.focused is app.query_one("#tag-filter", Input)
         await pilot.press("escape")  # leaves the bar and restores what was there

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from tui.model.logdir import Logdir
+from tui.views.chart_options import ChartOptions
 
 __all__ = ["PaneContext", "compile_filter", "neighbour", "regex_error"]
 
@@ -63,7 +64,8 @@ class PaneContext:
     a colour per run (all runs, stable for a run's life) and ``markers`` a letter per run (likewise);
     ``labels`` the visible runs' names without the prefix they all share, ``short_forms`` shorter
     forms of each label that keep what differs (tui.views.runs.shorter_forms); ``focused_run`` the run
-    highlighted in the runs pane (may be hidden or None); ``run_regex``/``tag_regex`` the raw filter text.
+    highlighted in the runs pane (may be hidden or None); ``run_regex``/``tag_regex`` the raw filter text;
+    ``options`` how every chart is drawn (smoothing, x mode, log y, outliers).
     """
 
     logdir: Logdir
@@ -76,10 +78,7 @@ class PaneContext:
     focused_run: str | None = None
     run_regex: str = ""
     tag_regex: str = ""
-    smoothing: float = 0.6
-    x_mode: str = "step"
-    log_y: bool = False
-    ignore_outliers: bool = False
+    options: ChartOptions = field(default_factory=ChartOptions)
     paused: bool = False
 
     def tag_matches(self, tag: str) -> bool:

@@ -1,10 +1,10 @@
 """What the user has chosen to see, and what that makes of the logdir: one mutable object the app owns.
 
-Filters, toggled-off runs, smoothing, the x mode and the other switches live here, with the rules that
-change them (``s`` steps through TensorBoard's smoothing stops, ``x`` cycles the modes, ``o`` keeps one
-run...). From the state and the logdir it builds the immutable things widgets draw: the runs pane's
-rows, the status line and the :class:`PaneContext` handed to the active tab. No Textual: the app turns
-keys into calls here and the results into widget updates.
+Filters, toggled-off runs, the focused run and the chart switches (one
+:class:`~tui.views.chart_options.ChartOptions` value) live here, with the rules that change them (``o``
+keeps one run, ``a`` shows all...). From the state and the logdir it builds the immutable things
+widgets draw: the runs pane's rows, the status line and the :class:`PaneContext` handed to the active
+tab. No Textual: the app turns keys into calls here and the results into widget updates.
 """
 
 from __future__ import annotations
@@ -14,17 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tui.model.logdir import Logdir
+from tui.views.chart_options import ChartOptions
 from tui.views.run_status import RunStatus, RunWatch
 from tui.views.runs import marker_for, short_names, shorter_forms
 from tui.views.selection import PaneContext, filter_matches
-from tui.views.xaxis import X_MODES
 
-__all__ = ["DEFAULT_SMOOTHING", "SMOOTHING_STOPS", "RunRow", "StatusInfo", "ViewState"]
-
-#: Smoothing stops for ``s`` / ``S`` (TensorBoard's slider goes 0 .. 0.999).
-SMOOTHING_STOPS = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)
-#: Smoothing when neither the command line nor the last session says (TensorBoard's default).
-DEFAULT_SMOOTHING = 0.6
+__all__ = ["RunRow", "StatusInfo", "ViewState"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +49,7 @@ class StatusInfo:
     points: int = 0
     state: str = "starting"  # "loading 40%" | "live" | "paused" | "live (polling)" ...
     updated: float | None = None
-    smoothing: float = 0.6
-    x_mode: str = "step"
-    log_y: bool = False
-    ignore_outliers: bool = False
+    options: ChartOptions = field(default_factory=ChartOptions)
     notice: str = ""
 
 
@@ -69,10 +61,8 @@ class ViewState:
     palette: Callable[[int], str]
     run_regex: str = ""
     tag_regex: str = ""
-    smoothing: float = 0.6
-    x_mode: str = "step"
-    log_y: bool = False
-    ignore_outliers: bool = False
+    #: Smoothing, x mode, log y, outliers: replaced as a whole when a key changes one of them.
+    options: ChartOptions = field(default_factory=ChartOptions)
     paused: bool = False
     hidden: set[str] = field(default_factory=set)
     run_colors: dict[str, str] = field(default_factory=dict)
@@ -83,10 +73,6 @@ class ViewState:
     _memo: dict[str, tuple[object, object]] = field(default_factory=dict, repr=False, compare=False)
     #: When each run last grew, for its live / stalled / finished status.
     watch: RunWatch = field(default_factory=RunWatch)
-
-    def __post_init__(self) -> None:
-        if self.x_mode not in X_MODES:
-            self.x_mode = "step"
 
     # -- derived --------------------------------------------------------------------------------
     #
@@ -149,10 +135,7 @@ class ViewState:
             focused_run=self.focused_run,
             run_regex=self.run_regex,
             tag_regex=self.tag_regex,
-            smoothing=self.smoothing,
-            x_mode=self.x_mode,
-            log_y=self.log_y,
-            ignore_outliers=self.ignore_outliers,
+            options=self.options,
             paused=self.paused,
         )
 
@@ -234,29 +217,11 @@ class ViewState:
             ),
             state=state,
             updated=updated,
-            smoothing=self.smoothing,
-            x_mode=self.x_mode,
-            log_y=self.log_y,
-            ignore_outliers=self.ignore_outliers,
+            options=self.options,
             notice=notice,
         )
 
     # -- changes --------------------------------------------------------------------------------
-
-    def step_smoothing(self, direction: int) -> None:
-        """The next smoothing stop up (``direction`` > 0) or down."""
-        if direction > 0:
-            nxt = [s for s in SMOOTHING_STOPS if s > self.smoothing + 1e-9]
-            self.smoothing = nxt[0] if nxt else SMOOTHING_STOPS[-1]
-        else:
-            prv = [s for s in SMOOTHING_STOPS if s < self.smoothing - 1e-9]
-            self.smoothing = prv[-1] if prv else SMOOTHING_STOPS[0]
-
-    def set_smoothing(self, value: float) -> None:
-        self.smoothing = min(max(float(value), 0.0), 0.999)
-
-    def cycle_x(self) -> None:
-        self.x_mode = X_MODES[(X_MODES.index(self.x_mode) + 1) % len(X_MODES)]
 
     def toggle_run(self, run: str) -> None:
         self.hidden ^= {run}

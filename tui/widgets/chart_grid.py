@@ -17,9 +17,10 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from tui.render.scalar_view import SmoothCache, hstack
+from tui.views.chart_options import ChartOptions
 from tui.views.safe import inert
 from tui.widgets.line_widget import LineWidget
-from tui.widgets.scalar_chart import ChartSource, ChartView, build_chart
+from tui.widgets.scalar_chart import ChartSource, build_chart
 
 __all__ = ["ChartGrid"]
 
@@ -63,7 +64,7 @@ class ChartGrid(LineWidget, can_focus=True):
         super().__init__(id=id)
         self.tags: list[str] = []
         self.sources: Callable[[str], list[ChartSource]] = lambda tag: []
-        self.view = ChartView()
+        self.options = ChartOptions()
         self.top_row = 0
         self.cache = SmoothCache(512)
         self._key: tuple | None = None
@@ -89,9 +90,11 @@ class ChartGrid(LineWidget, can_focus=True):
 
     # -- inputs ---------------------------------------------------------------------------------
 
-    def show(self, tags: list[str], sources: Callable[[str], list[ChartSource]], view: ChartView) -> None:
+    def show(
+        self, tags: list[str], sources: Callable[[str], list[ChartSource]], options: ChartOptions
+    ) -> None:
         current = self.tags[self.selected] if 0 <= self.selected < len(self.tags) else None
-        self.tags, self.sources, self.view = tags, sources, view
+        self.tags, self.sources, self.options = tags, sources, options
         if current in tags:
             self.set_reactive(ChartGrid.selected, tags.index(current))
         elif self.selected >= len(tags):
@@ -116,7 +119,7 @@ class ChartGrid(LineWidget, can_focus=True):
         parts = []
         for tag in self._visible_tags():
             parts.append((tag, tuple(s.key for s in self.sources(tag))))
-        return (tuple(parts), self.view, self.selected, self.top_row, self.size.width, self.size.height)
+        return (tuple(parts), self.options, self.selected, self.top_row, self.size.width, self.size.height)
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -140,7 +143,7 @@ class ChartGrid(LineWidget, can_focus=True):
                 chart, _, _ = build_chart(
                     tag,
                     self.sources(tag),
-                    self.view,
+                    self.options,
                     cw,
                     ch,
                     cache=self.cache,

@@ -32,7 +32,7 @@ from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.lines_view import LinesView
 from tui.widgets.pane import Pane
-from tui.widgets.scalar_chart import ChartSource, ChartView, ScalarChart
+from tui.widgets.scalar_chart import ChartSource, ScalarChart
 from tui.widgets.tag_list import TagList
 
 __all__ = ["CustomScalarsPane", "MarginChart"]
@@ -180,8 +180,7 @@ class CustomScalarsPane(Pane):
                 t.append(f"  {inert(why)}", style=Style(color="yellow"))
             sources = self._sources(lines)
             scalar.display, margin.display = True, False
-            view = ChartView(ctx.x_mode, ctx.smoothing, ctx.log_y, ctx.ignore_outliers)
-            scalar.show(spec.title or " ", sources, view)
+            scalar.show(spec.title or " ", sources, ctx.options)
         else:
             bands = margin_bands(spec, self._visible_runs()) if spec.kind == "margin" else []
             t.append(
@@ -200,7 +199,7 @@ class CustomScalarsPane(Pane):
             )
             colors = {b.run: ctx.color(b.run) for b in bands}
             margin.show(
-                (key, ctx.log_y, tuple(colors.items())),
+                (key, ctx.options.log_y, tuple(colors.items())),
                 lambda w, h: self._draw_margin(bands, colors, w, h),
                 subject=f"margin chart {inert(spec.title)}",
             )
@@ -249,7 +248,7 @@ class CustomScalarsPane(Pane):
             width,
             height - readout,
             x_mode="step",
-            log_y=bool(ctx and ctx.log_y),
+            log_y=bool(ctx and ctx.options.log_y),
             cursor_x=None if cursor is None else float(cursor),
             title=self.selected_chart.title if self.selected_chart else None,
         )

@@ -38,7 +38,7 @@ from tui.views.selection import PaneContext, neighbour
 from tui.widgets.graph_pane import GraphPane
 from tui.widgets.histogram_view import HistogramPlotBase, HistogramView, HistSource
 from tui.widgets.pane import Pane
-from tui.widgets.scalar_chart import ChartSource, ChartView, ScalarChart
+from tui.widgets.scalar_chart import ChartSource, ScalarChart
 
 __all__ = ["PANELS", "Dashboard"]
 
@@ -247,8 +247,7 @@ class Dashboard(Pane):
             series = run.scalars.get(tag) if run is not None and tag is not None else None
             if series is not None:
                 sources.append(ChartSource(name, ctx.color(name), series, *ctx.source_names(name)))
-        view = ChartView(ctx.x_mode, ctx.smoothing, ctx.log_y, ctx.ignore_outliers)
-        self.chart.show(tag, sources, view)
+        self.chart.show(tag, sources, ctx.options)
         self._titles()
 
     def _show_histograms(self) -> None:
@@ -262,7 +261,7 @@ class Dashboard(Pane):
         run = ctx.logdir.runs.get(name) if name is not None else None
         series = run.histograms.get(tag) if run is not None and tag is not None else None
         sources = [] if series is None else [HistSource(name, ctx.color(name), series)]
-        self.histograms.show(tag, sources, x_mode=ctx.x_mode)
+        self.histograms.show(tag, sources, x_mode=ctx.options.x_mode)
         self._titles()
 
     def _titles(self) -> None:

@@ -185,7 +185,7 @@ class HistogramPaneBase(Pane):
 
     def _show(self, tag: str | None) -> None:
         ctx = self.context
-        x_mode = ctx.x_mode if ctx is not None else "step"
+        x_mode = ctx.options.x_mode if ctx is not None else "step"
         self.view.show(tag, self.sources(tag), side_by_side=self.side_by_side, x_mode=x_mode)
 
     def _tag_info(self, shown: str, width: int) -> TagInfo:

@@ -21,10 +21,11 @@ from textual.message import Message
 from tui.model.series import ScalarSeries
 from tui.render.chart import ChartRender, ChartSeries, render_chart
 from tui.render.scalar_view import READOUT_SORTS, SmoothCache, chart_series, readout_lines, readout_rows
+from tui.views.chart_options import ChartOptions
 from tui.views.cursor import step_along, union_points
 from tui.widgets.line_widget import LineWidget
 
-__all__ = ["ChartSource", "ChartView", "ScalarChart", "build_chart"]
+__all__ = ["ChartSource", "ScalarChart", "build_chart"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,20 +47,10 @@ class ChartSource:
         return (self.run, self.color, names, id(self.series), self.series.version)
 
 
-@dataclass(frozen=True, slots=True)
-class ChartView:
-    """Settings that change how every chart is drawn (shared by the single chart and the grid)."""
-
-    x_mode: str = "step"
-    smoothing: float = 0.6
-    log_y: bool = False
-    ignore_outliers: bool = False
-
-
 def build_chart(
     tag: str,
     sources: list[ChartSource],
-    view: ChartView,
+    options: ChartOptions,
     width: int,
     height: int,
     *,
@@ -87,8 +78,8 @@ def build_chart(
             src.run,
             snap,
             src.color,
-            x_mode=view.x_mode,
-            smoothing=view.smoothing,
+            x_mode=options.x_mode,
+            smoothing=options.smoothing,
             cache=cache,
             key=(src.run, tag, id(src.series), src.series.version),
         )
@@ -102,9 +93,9 @@ def build_chart(
         series,
         width,
         height - extra,
-        x_mode=view.x_mode,  # type: ignore[arg-type]
-        log_y=view.log_y,
-        ignore_outliers=view.ignore_outliers,
+        x_mode=options.x_mode,
+        log_y=options.log_y,
+        ignore_outliers=options.ignore_outliers,
         x_range=x_range,
         cursor_x=cursor_x,
         title=title if title is not None else tag,
@@ -168,7 +159,7 @@ class ScalarChart(LineWidget, can_focus=True):
         super().__init__(id=id)
         self.tag: str | None = None
         self.sources: list[ChartSource] = []
-        self.view = ChartView()
+        self.options = ChartOptions()
         self.x_range: tuple[float, float] | None = None
         self.cursor_x: float | None = None
         #: How the readout is ordered (one of READOUT_SORTS) and its first shown run.
@@ -183,12 +174,12 @@ class ScalarChart(LineWidget, can_focus=True):
 
     # -- inputs ---------------------------------------------------------------------------------
 
-    def show(self, tag: str | None, sources: list[ChartSource], view: ChartView) -> None:
+    def show(self, tag: str | None, sources: list[ChartSource], options: ChartOptions) -> None:
         """Chart ``tag`` from ``sources``; repaints only when something drawn would change."""
-        if view.x_mode != self.view.x_mode:
+        if options.x_mode != self.options.x_mode:
             self.x_range = None
             self.cursor_x = None
-        self.tag, self.sources, self.view = tag, sources, view
+        self.tag, self.sources, self.options = tag, sources, options
         if self._frame_key() != self._key:
             self.repaint()
 
@@ -196,7 +187,7 @@ class ScalarChart(LineWidget, can_focus=True):
         return (
             self.tag,
             tuple(s.key for s in self.sources),
-            self.view,
+            self.options,
             self.x_range,
             self.cursor_x,
             self.readout_order,
@@ -226,7 +217,7 @@ class ScalarChart(LineWidget, can_focus=True):
             chart, readout, series = build_chart(
                 self.tag,
                 self.sources,
-                self.view,
+                self.options,
                 w,
                 h,
                 cache=self.cache,

@@ -17,11 +17,12 @@ from textual.containers import Container
 from tui.model.tags import group_tags
 from tui.render.sparkline import sparkline
 from tui.views.cache import LruCache
+from tui.views.chart_options import ChartOptions
 from tui.views.first_screen import preferred_tag
 from tui.views.selection import PaneContext, compile_filter
 from tui.widgets.chart_grid import ChartGrid
 from tui.widgets.pane import Pane
-from tui.widgets.scalar_chart import ChartSource, ChartView, ScalarChart
+from tui.widgets.scalar_chart import ChartSource, ScalarChart
 from tui.widgets.tag_list import TagInfo, TagList
 
 __all__ = ["ScalarsPane"]
@@ -149,11 +150,9 @@ class ScalarsPane(Pane):
         self._sources = (key, out)
         return out
 
-    def view_settings(self) -> ChartView:
+    def options(self) -> ChartOptions:
         ctx = self.context
-        if ctx is None:
-            return ChartView()
-        return ChartView(ctx.x_mode, ctx.smoothing, ctx.log_y, ctx.ignore_outliers)
+        return ChartOptions() if ctx is None else ctx.options
 
     def _refresh_view(self, ctx: PaneContext) -> None:
         tag_list = self.query_one(TagList)
@@ -162,7 +161,7 @@ class ScalarsPane(Pane):
         if self._auto:
             self._auto_select(ctx, tag_list)
         if self.grid_mode:
-            self.query_one(ChartGrid).show(tag_list.tags, self.sources, self.view_settings())
+            self.query_one(ChartGrid).show(tag_list.tags, self.sources, self.options())
         else:
             self._show_chart(tag_list.selected_tag)
 
@@ -201,7 +200,7 @@ class ScalarsPane(Pane):
 
     def _show_chart(self, tag: str | None) -> None:
         chart = self.query_one(ScalarChart)
-        chart.show(tag, self.sources(tag) if tag is not None else [], self.view_settings())
+        chart.show(tag, self.sources(tag) if tag is not None else [], self.options())
 
     def _tag_info(self, tag: str, width: int) -> TagInfo:
         """Sparkline and last value of the focused run (or the first visible run with the tag), and the
@@ -279,7 +278,7 @@ class ScalarsPane(Pane):
         grid.display = on
         tag_list = self.query_one(TagList)
         if on:
-            grid.show(tag_list.tags, self.sources, self.view_settings())
+            grid.show(tag_list.tags, self.sources, self.options())
             if tag_list.selected_tag is not None:
                 grid.select_tag(tag_list.selected_tag)
             grid.focus()

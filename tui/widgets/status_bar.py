@@ -88,15 +88,16 @@ class StatusBar(LineWidget):
         """The full status, or a compact one for narrow terminals (80 columns)."""
         state_style = {"paused": "bold yellow", "live": "bold green"}.get(i.state.split()[0], "cyan")
         updated = time.strftime("%H:%M:%S", time.localtime(i.updated)) if i.updated else "–"
-        axis = f"x {i.x_mode}" + (" · log y" if i.log_y else "")
-        axis += " · no outliers" if i.ignore_outliers else ""
+        o = i.options
+        axis = f"x {o.x_mode}" + (" · log y" if o.log_y else "")
+        axis += " · no outliers" if o.ignore_outliers else ""
         if compact:
             return [
                 (os.path.basename(os.path.normpath(i.logdir)) or i.logdir, "bold"),
                 (f"{i.runs_shown}/{i.runs_total} runs", ""),
                 (i.state, state_style),
                 (updated, "dim"),
-                (f"sm {i.smoothing:g}", ""),
+                (f"sm {o.smoothing:g}", ""),
                 (axis, ""),
             ]
         return [
@@ -105,6 +106,6 @@ class StatusBar(LineWidget):
             (f"{format_number(i.points, 3)} pts", ""),
             (i.state, state_style),
             (f"updated {updated}", "dim"),
-            (f"smoothing {i.smoothing:g}", ""),
+            (f"smoothing {o.smoothing:g}", ""),
             (axis, ""),
         ]
