@@ -26,9 +26,16 @@ import numpy as np
 _MASK_DELTA = 0xA282EAD8
 
 
-def crc32c(data: bytes | bytearray | memoryview) -> int:
-    """Plain (unmasked) CRC-32C, hardware accelerated where the CPU has it."""
-    return google_crc32c.value(bytes(data)) if isinstance(data, memoryview) else google_crc32c.value(data)
+def crc32c(data: bytes | bytearray | memoryview | np.ndarray) -> int:
+    """Plain (unmasked) CRC-32C, hardware accelerated where the CPU has it.
+
+    A C-contiguous numpy array is read in place (google_crc32c takes any buffer but a memoryview).
+    """
+    if isinstance(data, memoryview):
+        return google_crc32c.value(bytes(data))
+    if isinstance(data, np.ndarray) and not data.flags.c_contiguous:
+        data = np.ascontiguousarray(data)
+    return google_crc32c.value(data)
 
 
 def masked_crc32c(data: bytes | bytearray | memoryview) -> int:
@@ -39,8 +46,9 @@ def masked_crc32c(data: bytes | bytearray | memoryview) -> int:
 
 def unmask(masked: np.ndarray) -> np.ndarray:
     """Invert the mask for a whole array of stored CRCs: rotate-left-15(m - delta)."""
-    m = (masked.astype(np.uint64) - _MASK_DELTA) & 0xFFFFFFFF
-    return (((m << 15) | (m >> 17)) & 0xFFFFFFFF).astype(np.uint32)
+    m = masked.astype(np.uint32)  # (a copy: the subtraction below works in place, wrapping mod 2^32)
+    m -= np.uint32(_MASK_DELTA)
+    return (m << np.uint32(15)) | (m >> np.uint32(17))
 
 
 @functools.lru_cache(maxsize=256)
@@ -75,29 +83,40 @@ def _tables(length: int) -> np.ndarray:
 
 
 def _apply(tables: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """The linear map of ``tables`` applied to every register in ``values`` (``uint32``)."""
-    v = values.astype(np.uint32, copy=False)
-    return tables[0][v & 0xFF] ^ tables[1][(v >> 8) & 0xFF] ^ tables[2][(v >> 16) & 0xFF] ^ tables[3][v >> 24]
+    """The linear map of ``tables`` applied to every register in ``values`` (``uint32``).
+
+    The registers' bytes index the tables straight from a uint8 view (little-endian: byte 0 is
+    the low byte), with no shifts or masks.
+    """
+    v = np.ascontiguousarray(values, dtype="<u4").view(np.uint8).reshape(-1, 4)
+    out = np.take(tables[0], v[:, 0])
+    for byte in (1, 2, 3):
+        out ^= np.take(tables[byte], v[:, byte])
+    return out
 
 
 def combined_crc(crcs: np.ndarray, length: int) -> int:
     """The CRC-32C of k messages of ``length`` bytes laid end to end, from their own CRCs (unmasked)."""
-    level = crcs.astype(np.uint32)
-    pad = (-len(level)) % 2 ** max(len(level) - 1, 0).bit_length() if len(level) > 1 else 0
-    if pad:  # a zero register in front is an empty prefix: it changes nothing
-        level = np.concatenate([np.zeros(pad, np.uint32), level])
+    level = crcs.astype(np.uint32, copy=False)
     n = length
     while len(level) > 1:
-        level = _apply(_tables(n), level[0::2]) ^ level[1::2]
+        # Pairs (left, right) combine to A_n(left) ^ right, a node spanning 2n bytes. With an odd
+        # count the first register has no partner and moves up alone: a node is only ever
+        # advanced over the bytes to its right, so the first one's own span never matters.
+        odd = len(level) % 2
+        paired = _apply(_tables(n), level[odd::2])
+        paired ^= level[odd + 1 :: 2]
+        level = np.concatenate((level[:1], paired)) if odd else paired
         n *= 2
     return int(level[0]) if len(level) else 0
 
 
 def _batch_ok(rows: np.ndarray, crcs: np.ndarray, length: int) -> bool:
     """True when the rows' first ``length`` bytes, laid end to end, have the CRC their stored CRCs
-    combine to (rows wider than ``length``, whole 64-bit words, are cut to it in the one copy)."""
+    combine to (rows of exactly ``length`` bytes are read in place; wider ones are cut to it in
+    one copy)."""
     data = rows.view(np.uint8)[:, :length]
-    return crc32c(data.tobytes()) == combined_crc(crcs, length)
+    return crc32c(data) == combined_crc(crcs, length)
 
 
 def check_equal_length(rows: np.ndarray, crcs: np.ndarray, length: int | None = None) -> np.ndarray:

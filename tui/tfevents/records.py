@@ -78,6 +78,11 @@ def u64_at(buf: bytes | np.ndarray) -> np.ndarray:
     return np.ndarray((max(len(buf) - 7, 0),), dtype="<u8", buffer=buf, strides=(1,))
 
 
+def u32_at(buf: bytes | np.ndarray) -> np.ndarray:
+    """A view of ``buf`` whose element i is the little-endian u32 at byte i (unaligned, no copy)."""
+    return np.ndarray((max(len(buf) - 3, 0),), dtype="<u4", buffer=buf, strides=(1,))
+
+
 @dataclass(slots=True)
 class Frames:
     """Complete, CRC-checked records read in one go.
@@ -126,50 +131,56 @@ def _period(window: list[int]) -> list[int] | None:
     return None
 
 
-def _extend(
-    heads: np.ndarray, n: int, pos: int, pattern: list[int], reps: int
-) -> tuple[np.ndarray, np.ndarray, int]:
+def _extend(buf: bytes, pos: int, pattern: list[int], reps: int) -> tuple[np.ndarray, np.ndarray, int]:
     """Records from ``pos`` on, predicted by repeating ``pattern`` and kept while the file agrees.
 
     Scalar-heavy files repeat the same few record sizes in the same order (one record per tag per
-    step). The pattern's record starts are predicted many at once and the longest prefix whose
-    stored lengths (``heads``: see :func:`u64_at`) agree is kept. Each accepted start is exactly
-    what the sequential walk would find: start[i+1] = start[i] + 16 + length[i], and length[i]
-    is read at start[i]. ``reps`` patterns are predicted first, twice as many each time they all
-    hold, up to _MAX_PREDICTED records (so the prediction that fails, at a histogram among
-    scalars, wastes little). Returns payload starts, lengths, and the position after them.
+    step). The lengths stored where the pattern's records would start are read many cycles at
+    once, as a strided view of ``buf`` (one row per cycle, no index arrays), and the longest
+    prefix that agrees is kept. Each accepted start is exactly what the sequential walk would
+    find: start[i+1] = start[i] + 16 + length[i], and length[i] is read at start[i]. ``reps``
+    cycles are read first, twice as many each time they all hold, up to _MAX_PREDICTED records
+    (so the prediction that fails, at a histogram among scalars, wastes little). Returns payload
+    starts, lengths, and the position after them.
     """
+    n = len(buf)
     period = len(pattern)
-    lens = np.asarray(pattern, dtype=np.int64)
-    within = np.concatenate(([0], np.cumsum(lens + 16)[:-1]))
+    lens = np.asarray(pattern, dtype=np.uint64)
+    within = np.zeros(period, np.int64)
+    np.cumsum(lens[:-1].astype(np.int64) + 16, out=within[1:])
     cycle = int(lens.sum()) + 16 * period
-    found_starts: list[np.ndarray] = []
-    found_lengths: list[np.ndarray] = []
+    width = int(within[-1]) + 1
+    origin, found = pos, 0  # records accepted from ``origin`` on
     while True:
-        reps = max(1, min(reps, (n - pos) // cycle))
-        pred_start = (pos + np.arange(reps, dtype=np.int64)[:, None] * cycle + within).ravel()
-        pred_len = np.empty(reps * period, np.int64)
-        pred_len.reshape(reps, period)[:] = lens
-        fits = pred_start + pred_len + 16 <= n
-        if not fits[-1]:
-            cut = int(np.argmin(fits))
-            pred_start, pred_len = pred_start[:cut], pred_len[:cut]
-        if not len(pred_start):
+        reps = min(reps, (n - pos) // cycle)
+        if reps <= 0:
+            # Less than a cycle left: the records of a partial one that fit whole.
+            fit = np.flatnonzero(pos + within + lens.astype(np.int64) + 16 > n)
+            k = int(fit[0]) if len(fit) else period
+            if k:
+                agree = u64_at(buf)[pos + within[:k]] == lens[:k]
+                good = k if agree.all() else int(np.argmin(agree))
+                found += good
+                pos += int(within[good]) if good < period else cycle
             break
-        agree = heads[pred_start] == pred_len.astype(np.uint64)
-        good = len(agree) if agree.all() else int(np.argmin(agree))
-        if good:
-            found_starts.append(pred_start[:good] + HEADER)
-            found_lengths.append(pred_len[:good])
-            pos = int(pred_start[good - 1] + pred_len[good - 1] + 16)
-        if good < len(agree) or good == 0:
-            break
-        reps = min(reps * 2, max(1, _MAX_PREDICTED // period))
-    if not found_starts:
+        heads = np.ndarray((reps, width), dtype="<u8", buffer=buf, offset=pos, strides=(cycle, 1))
+        agree = heads[:, 0] == lens[0] if period == 1 else (heads[:, within] == lens).reshape(-1)
+        if agree.all():
+            found += reps * period
+            pos += reps * cycle
+            reps = min(reps * 2, max(1, _MAX_PREDICTED // period))
+            continue
+        good = int(np.argmin(agree))
+        found += good
+        pos += (good // period) * cycle + int(within[good % period])
+        break
+    if not found:
         return np.empty(0, np.int64), np.empty(0, np.int64), pos
-    if len(found_starts) == 1:
-        return found_starts[0], found_lengths[0], pos
-    return np.concatenate(found_starts), np.concatenate(found_lengths), pos
+    cycles = -(-found // period)
+    starts = (np.arange(cycles, dtype=np.int64)[:, None] * cycle + (within + origin + HEADER)).reshape(-1)
+    lengths = np.empty((cycles, period), np.int64)
+    lengths[:] = lens
+    return starts[:found], lengths.reshape(-1)[:found], pos
 
 
 def scan(buf: bytes, pos: int = 0) -> ScanResult:
@@ -187,7 +198,6 @@ def scan(buf: bytes, pos: int = 0) -> ScanResult:
     starts: list[int] = []
     lengths: list[int] = []
     n = len(buf)
-    heads = u64_at(buf)
     unpack = _U64.unpack_from
     since = 0  # records walked since the last prediction or period search
     pattern: list[int] | None = None
@@ -220,7 +230,7 @@ def scan(buf: bytes, pos: int = 0) -> ScanResult:
         if phase < 0 or pattern is None:
             continue
         rotated = pattern[phase:] + pattern[:phase]
-        got_s, got_l, new_pos = _extend(heads, n, pos, rotated, reps)
+        got_s, got_l, new_pos = _extend(buf, pos, rotated, reps)
         if not len(got_s):
             retry = False  # no numpy call per record: walk on until the next period search
             continue
@@ -241,41 +251,53 @@ def check_headers(arr: np.ndarray, starts: np.ndarray) -> int:
     """Index of the first record whose length CRC fails, or len(starts) if all pass."""
     if not len(starts):
         return 0
-    heads = gather(arr, starts - HEADER, 8).copy().view("<u8").ravel()
-    stored = gather(arr, starts - 4, 4).copy().view("<u4").ravel()
+    heads = u64_at(arr)[starts - HEADER]
+    stored = u32_at(arr)[starts - 4]
     # Records of one length carry the same 8 length bytes, hence the same CRC: compute it once per
     # distinct length and compare every stored CRC with its length's.
     distinct = np.sort(heads)  # (np.unique would import numpy.ma, a tenth of a second at startup)
     distinct = distinct[np.concatenate(([True], distinct[1:] != distinct[:-1]))]
     expected = np.array([crc.masked_crc32c(_U64.pack(v)) for v in distinct.tolist()], dtype=np.uint32)
-    ok = stored == expected[np.searchsorted(distinct, heads)]
+    ok = stored == (expected[np.searchsorted(distinct, heads)] if len(distinct) > 1 else expected[0])
     return len(starts) if ok.all() else int(np.argmin(ok))
 
 
 def check_payloads(buf: bytes, arr: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Bool mask of records whose data CRC matches: small ones in equal-length batches."""
+    """Bool mask of records whose data CRC matches: small ones in equal-length batches.
+
+    A batch is gathered as a contiguous (k, length) byte matrix, exactly its payloads laid end to
+    end, so one CRC call reads it in place (see crc.check_equal_length).
+    """
     ok = np.ones(len(starts), dtype=bool)
     if not len(starts):
         return ok
-    ends = starts + lengths
-    stored = crc.unmask(gather(arr, ends, 4).copy().view("<u4").ravel())
-    order = np.argsort(lengths, kind="stable")
-    sorted_len = lengths[order]
-    bounds = np.flatnonzero(np.diff(sorted_len)) + 1
-    for group in np.split(order, bounds):
-        length = int(lengths[group[0]])
+    stored = crc.unmask(u32_at(arr)[starts + lengths])
+    for length, group in length_groups(lengths, _BULK_CRC_MAX + 1):
         if length <= _BULK_CRC_MAX and len(group) > 1:
-            # Rows of whole 64-bit words (the bytes past a payload, its CRC and the next header,
-            # are read but not counted); a last record too close to the end is checked alone.
-            width = -(-length // 8) * 8
-            bulk = starts[group] + width <= len(arr)
-            rows = gather(arr, starts[group[bulk]], width).view("<u8")
-            ok[group[bulk]] = crc.check_equal_length(rows, stored[group[bulk]], length)
-            group = group[~bulk]
-        for i in group.tolist():
-            s = int(starts[i])
-            ok[i] = crc.crc32c(buf[s : s + length]) == int(stored[i])
+            rows = gather(arr, starts[group], length)
+            ok[group] = crc.check_equal_length(rows, stored[group], length)
+            continue
+        for i, s, n in zip(group.tolist(), starts[group].tolist(), lengths[group].tolist(), strict=True):
+            ok[i] = crc.crc32c(buf[s : s + n]) == int(stored[i])
     return ok
+
+
+def length_groups(lengths: np.ndarray, cap: int) -> list[tuple[int, np.ndarray]]:
+    """``(length, indices)`` of the records of each length below ``cap``, indices ascending (file
+    order); every length of ``cap`` or more shares one last group, reported as ``cap``.
+
+    The lengths sort as uint16, which numpy does with a radix sort (``cap`` < 65536).
+    """
+    if not len(lengths):
+        return []
+    key = np.minimum(lengths, cap).astype(np.uint16)
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    if sorted_key[0] == sorted_key[-1]:
+        return [(int(sorted_key[0]), order)]
+    bounds = np.flatnonzero(sorted_key[1:] != sorted_key[:-1]) + 1
+    firsts = sorted_key[np.concatenate(([0], bounds))].tolist()
+    return list(zip(firsts, np.split(order, bounds), strict=True))
 
 
 _prefetch_lock = threading.Lock()
