@@ -4,7 +4,9 @@ The logdirs are written in the byte layouts of real writers (benchmarks/layouts.
 and torch ``add_scalar``/``add_histogram``, TF 2.x ``tf.summary.scalar``, and the same tensors
 with metadata on a tag's first event only, as ``tf.compat.v1.summary.FileWriter`` writes them),
 with tags of equal length (``train/loss_head_00``...), every step logging every tag. Each reader
-runs in its own fresh process, timed end to end from process start, with peak RSS from wait4.
+runs in its own fresh process, timed end to end from process start, with peak RSS from wait4;
+the Python readers run with their modules' bytecode compiled, as an installed package has it (one
+untimed warm-up run each on a 1 MB logdir; see ``child_env``).
 
     python benchmarks/load.py --check                      # byte identity with the real writers
     python benchmarks/load.py                              # tbx, tf2, tf2-first x 8/64/256 tags, 100 MB
@@ -151,7 +153,32 @@ class Result:
         return self.seconds == self.seconds
 
 
-def run_python(reader: str, logdir: Logdir) -> Result:
+def child_env(cache: Path) -> dict[str, str]:
+    """The Python readers' environment: bytecode compiled once and kept, as an installed package has it.
+
+    A shell may set PYTHONDONTWRITEBYTECODE (this project's sandbox does): every fresh process
+    would then compile the modules that have no bytecode next to them (a checkout's: tbtui's,
+    0.1 s of CPU here) from source again, which no installed reader does. Their bytecode goes to
+    a cache of its own (PYTHONPYCACHEPREFIX, under ``cache``), not into the checkout; see
+    :func:`warm_up`.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(cache / "pycache")
+    return env
+
+
+def warm_up(readers: list[str], layouts_: list[str], hist_rounds: int, cache: Path) -> None:
+    """Run each Python reader once, untimed, on a 1 MB logdir of each layout, so the bytecode of
+    every module it imports is in the cache before the timed runs (see :func:`child_env`)."""
+    for layout in layouts_:
+        tiny = logdir_for(layout, 8, 1, 1, hist_rounds, cache)
+        for reader in readers:
+            if reader in READERS:
+                run_python(reader, tiny, child_env(cache))
+
+
+def run_python(reader: str, logdir: Logdir, env: dict[str, str] | None = None) -> Result:
     """Time one Python reader in a fresh interpreter and check it saw every point.
 
     Its output goes to files, not pipes, so a chatty reader cannot block on a full pipe while we
@@ -160,7 +187,7 @@ def run_python(reader: str, logdir: Logdir) -> Result:
     code = HWM + READERS[reader].format(path=logdir.path)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=err)
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=err, env=env)
         _, wait_status, usage = os.wait4(proc.pid, 0)
         dt = time.perf_counter() - t0
         status = proc.returncode = os.waitstatus_to_exitcode(wait_status)
@@ -232,7 +259,9 @@ def _proc_hwm(pid: int) -> float:
     return float("nan")
 
 
-def measure(logdir: Logdir, readers: list[str], skip_slow_above: int, repeat: int) -> dict[str, Result]:
+def measure(
+    logdir: Logdir, readers: list[str], skip_slow_above: int, repeat: int, env: dict[str, str] | None = None
+) -> dict[str, Result]:
     """Every asked reader on one logdir, one after another (never two at once)."""
     results: dict[str, Result] = {}
     mb = logdir.bytes / 1e6
@@ -242,7 +271,7 @@ def measure(logdir: Logdir, readers: list[str], skip_slow_above: int, repeat: in
         if reader in ("rust", "rust-all"):
             results[reader] = run_rust(logdir, keep_all=reader == "rust-all")
         else:
-            tries = [run_python(reader, logdir) for _ in range(repeat if reader == "tbtui" else 1)]
+            tries = [run_python(reader, logdir, env) for _ in range(repeat if reader == "tbtui" else 1)]
             results[reader] = min(tries, key=lambda r: r.seconds if r.ok else float("inf"))
         r = results[reader]
         print(
@@ -330,6 +359,8 @@ def main() -> int:
     if unknown:
         ap.error(f"unknown readers {sorted(unknown)}")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; each reader in a fresh process")
+    env = child_env(args.cache)
+    warm_up(readers, args.layouts.split(","), args.hist_rounds, args.cache)
     for layout in args.layouts.split(","):
         columns = [r for r in ALL_READERS if r in readers]
         rows: list[str] = []
@@ -343,7 +374,7 @@ def main() -> int:
                     f"  {layout}: {logdir.label()} ({time.perf_counter() - t0:.1f} s to get ready)",
                     file=sys.stderr,
                 )
-                res = measure(logdir, readers, args.skip_slow_above, args.repeat)
+                res = measure(logdir, readers, args.skip_slow_above, args.repeat, env)
                 base = res.get("tbtui")
                 for out, cpu in ((rows, False), (cpu_rows, True)):
                     cells = " | ".join(cell(res.get(c), base, cpu) for c in columns)
