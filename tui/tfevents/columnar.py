@@ -31,7 +31,7 @@ import numpy as np
 
 from tui.tfevents import decode
 from tui.tfevents.proto import summary_pb2, tensor_pb2
-from tui.tfevents.records import gather
+from tui.tfevents.records import gather, length_groups
 
 # Below this many records of one length a layout is not worth looking for: protobuf takes them.
 _MIN_GROUP = 8
@@ -389,13 +389,44 @@ def _tag_groups(rows: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
     tw = [_field(rows, lay.tag + 8 * j) for j in range(-(-width // 8))]
     if width % 8:
         tw[-1] &= (1 << (8 * (width % 8))) - 1
-    if width <= 8:
+    period = _tag_period(tw)
+    if period:
+        # Every row has the tag of the row ``period`` before it (checked word by word above), so
+        # only the first period's rows need grouping.
+        rep, first_ids = _group_words([w[:period] for w in tw], rows[:period], lay)
+        return rep, np.tile(first_ids, -(-n // period))[:n]
+    return _group_words(tw, rows, lay)
+
+
+def _tag_period(tag_words: list[np.ndarray]) -> int:
+    """The distance at which the rows' tags repeat exactly (a writer logging the same tags in the
+    same order every step), or 0 when they do not: the first recurrence of row 0's tag within
+    _SAMPLE rows, confirmed for every row by comparing the tag words themselves."""
+    head = [w[: _SAMPLE + 1] for w in tag_words]
+    same = head[0] == head[0][0]
+    for w in head[1:]:
+        same &= w == w[0]
+    same[0] = False
+    hits = np.flatnonzero(same)
+    if not len(hits):
+        return 0
+    period = int(hits[0])
+    for w in tag_words:
+        if not np.array_equal(w[period:], w[:-period]):
+            return 0
+    return period
+
+
+def _group_words(tw: list[np.ndarray], rows: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """Group rows by their tag words ``tw``: by value for one word, else by a 64-bit hash checked
+    against a second independent one, and by the bytes themselves if two tags share the first."""
+    if len(tw) == 1:
         return _dense_ids(tw[0])
     rep, ids = _dense_ids(_hash(tw, *_SEEDS[:2]))
     check = _hash(tw, *_SEEDS[2:])
-    if (check == check[rep[ids]]).all():
+    if (check == check[rep][ids]).all():
         return rep, ids
-    # Two tags share the first hash: group by the bytes themselves (slower, exact).
+    width = lay.tag_len
     spans = np.ascontiguousarray(rows[:, lay.tag : lay.tag + width])
     _, rep, ids = np.unique(spans.view(f"V{width}").ravel(), return_index=True, return_inverse=True)
     return rep, ids.ravel()
@@ -465,11 +496,8 @@ def decode_columns(
     layout_id = np.zeros(n_all, dtype=np.int32)
     table = decode.TagTable()
     layouts: list[Layout] = []
-    # Group by length (a radix sort: lengths past _MAX_LENGTH only need to sort after the rest).
-    order = np.argsort(np.minimum(lengths, _MAX_LENGTH + 1).astype(np.uint16), kind="stable")
-    bounds = np.flatnonzero(np.diff(lengths[order])) + 1
-    for group in np.split(order, bounds):
-        length = int(lengths[group[0]])
+    # Group by length (lengths past _MAX_LENGTH all land in one last group, left to protobuf).
+    for length, group in length_groups(lengths, _MAX_LENGTH + 1):
         if len(group) < _MIN_GROUP or length > _MAX_LENGTH:
             continue
         all_rows = _rows(arr, starts[group], _row_width(length))

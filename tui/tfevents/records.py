@@ -295,9 +295,9 @@ def length_groups(lengths: np.ndarray, cap: int) -> list[tuple[int, np.ndarray]]
     sorted_key = key[order]
     if sorted_key[0] == sorted_key[-1]:
         return [(int(sorted_key[0]), order)]
-    bounds = np.flatnonzero(sorted_key[1:] != sorted_key[:-1]) + 1
-    firsts = sorted_key[np.concatenate(([0], bounds))].tolist()
-    return list(zip(firsts, np.split(order, bounds), strict=True))
+    bounds = [0, *(np.flatnonzero(sorted_key[1:] != sorted_key[:-1]) + 1).tolist(), len(order)]
+    keys = sorted_key[bounds[:-1]].tolist()
+    return [(k, order[a:z]) for k, a, z in zip(keys, bounds, bounds[1:], strict=False)]
 
 
 _prefetch_lock = threading.Lock()
