@@ -137,6 +137,37 @@ def test_tf1_restart_with_session_log_start(tmp_path: Path, tensorboard: SimpleN
     assert logdir.runs["run"].histograms["h"].steps.tolist() == [0, 1, 2, 3, 4]
 
 
+@pytest.mark.parametrize("skip_one", [False, True])
+def test_restart_inside_a_batch_of_many_tags(
+    tmp_path: Path, tensorboard: SimpleNamespace, skip_one: bool
+) -> None:
+    """Five tags logged in the same order every step (the batch's tags repeat with a period: each
+    tag's points are strided views), a restored session's START in the middle of the one batch;
+    with ``skip_one`` a step misses a tag, so the tags do not repeat and the batch is sorted.
+    Steps start at 1: step 0's events have no step field, a record length too rare for the
+    column path, and points from protobuf make the batch sort too."""
+    run = tmp_path / "run"
+    tags = [f"train/loss_{k}" for k in range(5)]
+    with _writer(run, 0) as w:
+        w.add_session_start(0)
+        for s in range(1, 300):
+            for k, tag in enumerate(tags):
+                if not (skip_one and s == 77 and k == 3):
+                    w.add_scalar(tag, float(s * 10 + k), s)
+        w.add_session_start(150)
+        for s in range(150, 200):
+            for k, tag in enumerate(tags):
+                w.add_scalar(tag, -float(s * 10 + k), s)
+    logdir = Logdir(str(tmp_path)).load_all()
+    _same(tensorboard, logdir, tensorboard.TensorBoard(str(tmp_path)))
+    snap = logdir.runs["run"].scalars["train/loss_3"].snapshot()
+    assert snap.steps.tolist() == [s for s in range(1, 150) if not (skip_one and s == 77)] + list(
+        range(150, 200)
+    )
+    assert snap.values[-1] == -1993.0
+    assert list(logdir.runs["run"].scalars) == tags
+
+
 def test_first_session_start_does_not_purge(tmp_path: Path, tensorboard: SimpleNamespace) -> None:
     """Issue 9, point 2: loss 0..9, SessionLog.START at 5, loss 5..9 again, in one file.
 

@@ -371,29 +371,46 @@ class Batch:
             )
         ]
         if self._cols is not None:
-            parts.insert(0, self._cols)
+            self._col_events = (self._cols[1], self._cols[2], self._cols[0])
+            parts = [self._cols, *parts] if p_tid else [self._cols]
         tid, o, st, wt, va, wd = (
             np.concatenate(c) if len(parts) > 1 else c[0] for c in zip(*parts, strict=True)
         )
-        self._col_events = (parts[0][1], parts[0][2], parts[0][0]) if self._cols is not None else None
         self._p = ([], [], [], [], [], [])
         if len(tid):
-            # File order within each tag: both parts are in file order already, so the stable sort
-            # by ordinal merges two runs, and the one by tag id (radix for <= 65536 tags) keeps it.
-            order = np.argsort(o, kind="stable")
-            self._by_ordinal = (o[order], tid[order])
-            key = tid[order].astype(np.uint16 if len(self._tags) <= 1 << 16 else np.int64)
-            order = order[np.argsort(key, kind="stable")]
-            tid, o, st, wt, va, wd = tid[order], o[order], st[order], wt[order], va[order], wd[order]
-            starts = np.concatenate(([0], np.flatnonzero(np.diff(tid)) + 1))
-            ends = np.append(starts[1:], len(tid))
-            wide = np.logical_or.reduceat(wd, starts)
-            # Tags in the order their first point appears, as TensorBoard lists them.
-            for rank, k in enumerate(np.argsort(o[starts], kind="stable").tolist()):
-                a, z = int(starts[k]), int(ends[k])
-                self._rank[int(tid[a])] = rank
-                vals = va[a:z] if wide[k] else _narrow(va[a:z])
-                self.scalars[self._tags[int(tid[a])]] = (o[a:z], st[a:z], wt[a:z], vals)
+            wide_any = bool(wd.any())
+            narrow = _narrow(va) if not wide_any or not wd.all() else va  # once, not per tag
+            period = _tag_period(tid) if len(parts) == 1 and self._cols is not None else 0
+            if period:
+                # The column path's rows in file order, every step the same tags in the same order
+                # (the usual training loop): tag j's points are rows j, j + period, ... Strided
+                # views, no sort and no copy (the series packs them once, as it packs any batch).
+                self._by_ordinal = (o, tid)
+                wide = _strided_any(wd, period) if wide_any else np.zeros(period, bool)
+                for j in range(period):
+                    t = int(tid[j])
+                    self._rank[t] = j
+                    vals = (va if wide[j] else narrow)[j::period]
+                    self.scalars[self._tags[t]] = (o[j::period], st[j::period], wt[j::period], vals)
+            else:
+                # File order within each tag: both parts are in file order already, so the stable
+                # sort by ordinal merges two runs, and the one by tag id (radix for <= 65536 tags)
+                # keeps it.
+                order = np.argsort(o, kind="stable")
+                self._by_ordinal = (o[order], tid[order])
+                key = tid[order].astype(np.uint16 if len(self._tags) <= 1 << 16 else np.int64)
+                order = order[np.argsort(key, kind="stable")]
+                tid, o, st, wt = tid[order], o[order], st[order], wt[order]
+                va, narrow, wd = va[order], narrow[order], wd[order]
+                starts = np.concatenate(([0], np.flatnonzero(np.diff(tid)) + 1))
+                ends = np.append(starts[1:], len(tid))
+                wide = np.logical_or.reduceat(wd, starts)
+                # Tags in the order their first point appears, as TensorBoard lists them.
+                for rank, k in enumerate(np.argsort(o[starts], kind="stable").tolist()):
+                    a, z = int(starts[k]), int(ends[k])
+                    self._rank[int(tid[a])] = rank
+                    vals = va[a:z] if wide[k] else narrow[a:z]
+                    self.scalars[self._tags[int(tid[a])]] = (o[a:z], st[a:z], wt[a:z], vals)
         self._finish_histograms()
         # Records the column path handed back arrive after the others: restore file order, of
         # each tag's items and of the tags (by their first item).
@@ -436,15 +453,34 @@ class Batch:
         present = set(tids[a:z].tolist())
         return [self._tags[t] for t in sorted(present, key=self._rank.__getitem__)]
 
+    def _event_runs(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(ordinals, steps) of the summary events of each path, each in file order but the
+        protobuf path's (column rows handed back to it come after the others)."""
+        runs = [(np.asarray(self._ev_ords, dtype=np.int64), np.asarray(self._ev_steps, dtype=np.int64))]
+        if self._col_events is not None:
+            runs.append(self._col_events[:2])
+        if self._hcol_events is not None:
+            runs.append(self._hcol_events[:2])
+        return [r for r in runs if len(r[0])]
+
+    def step_bounds(self) -> tuple[int, int] | None:
+        """(largest step, step of the last summary event) of the batch, None without summary events.
+
+        What a run with a file version needs from its batches' steps, without merging every path's
+        events into file order as :meth:`summary_events` does.
+        """
+        runs = self._event_runs()
+        if not runs:
+            return None
+        largest = max(int(steps.max()) for _, steps in runs)
+        last_at = [int(np.argmax(ords)) for ords, _ in runs]
+        k = max(range(len(runs)), key=lambda r: int(runs[r][0][last_at[r]]))
+        return largest, int(runs[k][1][last_at[k]])
+
     def summary_events(self) -> tuple[np.ndarray, np.ndarray]:
         """(ordinals, steps) of the batch's summary events in file order, one entry per event."""
         if self._summary is None:
-            runs = [(np.asarray(self._ev_ords, dtype=np.int64), np.asarray(self._ev_steps, dtype=np.int64))]
-            if self._col_events is not None:
-                runs.append(self._col_events[:2])
-            if self._hcol_events is not None:
-                runs.append(self._hcol_events[:2])
-            runs = [r for r in runs if len(r[0])]
+            runs = self._event_runs()
             if len(runs) > 1:
                 # Runs each in file order: a stable sort merges them in about linear time.
                 ords = np.concatenate([r[0] for r in runs])
@@ -529,9 +565,34 @@ def _histogram_columns(arr: np.ndarray, frames: Frames, rest: np.ndarray) -> his
 
 
 def _narrow(values: np.ndarray) -> np.ndarray:
-    """float64 values that were written narrower, back to float32 (exact: they came from there)."""
-    with np.errstate(invalid="ignore"):  # NaN payloads: float32's, as float(x) widened them
+    """float64 values that were written narrower, back to float32 (exact: they came from there).
+
+    A batch narrows all its values at once and keeps the narrowed ones only for tags written
+    narrow: a wide tag's values may overflow float32 here, unused.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN payloads: float32's, as float(x) widened them
         return values.astype(np.float32)
+
+
+def _tag_period(tid: np.ndarray) -> int:
+    """The period of a tag id column that repeats the same distinct tags in the same order
+    (``tid[i] == tid[i % period]`` for every row, and the first period's tags all different),
+    or 0 when it does not."""
+    n = len(tid)
+    again = np.flatnonzero(tid[1 : min(n, 1 << 16)] == tid[0])
+    if not len(again):
+        return n if n == 1 else 0
+    period = int(again[0]) + 1
+    if not np.array_equal(tid[period:], tid[: n - period]):
+        return 0
+    return period if len(set(tid[:period].tolist())) == period else 0
+
+
+def _strided_any(flags: np.ndarray, period: int) -> np.ndarray:
+    """For each j < period, whether any of ``flags[j::period]`` is set."""
+    padded = np.zeros(-(-len(flags) // period) * period, bool)
+    padded[: len(flags)] = flags
+    return padded.reshape(-1, period).any(axis=0)
 
 
 def between(items: list[tuple], lo: int, hi: int) -> list[tuple]:

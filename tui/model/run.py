@@ -154,23 +154,23 @@ class Run:
         metadata events into summary events (see Batch.event); the batches arrive in the run's
         file order (Logdir._read_next), so "previous" spans files as it does in TensorBoard.
         """
-        ords, steps = b.summary_events()
+        bounds = b.step_bounds()  # (largest step, last event's step), without a merge into file order
         triggers: list[tuple[int, int, set[str] | None]] = []
-        if len(steps):
-            last = int(steps.max())
-            self.last_step = last if self.last_step is None else max(self.last_step, last)
+        if bounds is not None:
+            self.last_step = bounds[0] if self.last_step is None else max(self.last_step, bounds[0])
         if self.file_version is not None and self.file_version >= 2:
             for ordinal, step in b.session_starts:
                 if not self._seen_session_start:
                     self._seen_session_start = True
                     continue
                 triggers.append((ordinal, step, None))
-        elif len(steps):
+        elif bounds is not None:
+            ords, steps = b.summary_events()  # every event in file order: only this rule needs them
             prev = np.concatenate(([self._most_recent_step], steps[:-1]))
             for i in np.flatnonzero(steps < prev).tolist():
                 triggers.append((int(ords[i]), int(steps[i]), b.tags_at(int(ords[i]))))
-        if len(steps):
-            self._most_recent_step = int(steps[-1])
+        if bounds is not None:
+            self._most_recent_step = bounds[1]
         return triggers
 
     def _append_range(self, b: Batch, lo: int, hi: int) -> None:
