@@ -203,11 +203,13 @@ def _protobuf_only(arr, starts, lengths, data):
 
 @contextlib.contextmanager
 def protobuf_only() -> Iterator[None]:
-    """Switch both column paths off (scalars by layout, legacy histograms): protobuf reads everything."""
+    """Switch every column path off (scalars by layout, legacy and tensor histograms): protobuf
+    reads everything."""
     no_histograms = lambda *_: histcolumns.HistogramColumns.empty()  # noqa: E731
     with (
         mock.patch.object(ingest.columnar, "decode_columns", _protobuf_only),
         mock.patch.object(ingest.histcolumns, "decode_histograms", no_histograms),
+        mock.patch.object(ingest.histcolumns, "decode_tensor_histograms", lambda *_: []),
     ):
         yield
 

@@ -60,6 +60,7 @@ def decode_batch(
     except Exception:  # the column path is a shortcut: whatever it trips on, protobuf decides
         cols, rest = columnar.Columns.empty(), np.ones(len(frames), dtype=bool)
     hcols = _histogram_columns(arr, frames, rest)
+    tcols = _tensor_histogram_columns(arr, frames, rest)
     ordinals = frames.ordinals
     c_ord = ordinals[cols.index]
     h_ord = ordinals[hcols.index]
@@ -76,6 +77,12 @@ def decode_batch(
         tag = hcols.tags[tid]
         if tag not in metadata:  # migrated as decode.decode_value does: no metadata of its own
             offers.append((int(h_ord[r]), tag, Metadata(decode.HISTOGRAMS, b"", tag, "")))
+    for t in tcols:  # tensor histograms carrying their own metadata (plugin histograms)
+        md_rows = t.own_metadata()
+        for tid, r in _first_rows(t.tag_id, md_rows >= 0, len(t.tags)):
+            tag = t.tags[tid]
+            if tag not in metadata:
+                offers.append((int(ordinals[t.index[r]]), tag, t.metadata[md_rows[r]]))
     offers.sort(key=lambda x: x[0])
     md = _FirstMetadata(metadata)
     k = 0
@@ -112,6 +119,27 @@ def decode_batch(
         info = _parse(frames, i, view)
         if info is not None:
             _store(batch, frames, i, ordinal, info[0])
+    # Tensor histograms likewise: a histogram when its tag's metadata, as known at that row, is
+    # the histograms plugin; the others are parsed by protobuf after all.
+    for t in tcols:
+        t_ord = ordinals[t.index]
+        hist_tag = np.zeros(len(t.tags), dtype=bool)
+        t_from = np.full(len(t.tags), NEVER, dtype=np.int64)
+        for tid, tag in enumerate(t.tags):
+            m = md.known.get(tag)
+            if m is not None:
+                hist_tag[tid] = m.plugin == decode.HISTOGRAMS
+                t_from[tid] = md.since.get(tag, -1)
+        t_ok = hist_tag[t.tag_id] & (t_ord >= t_from[t.tag_id])
+        for r in np.flatnonzero(~t_ok).tolist():
+            ordinal = int(t_ord[r])
+            view = md.known if ordinal >= t_from[t.tag_id[r]] else {}
+            i = int(t.index[r])
+            info = _parse(frames, i, view)
+            if info is not None:
+                _store(batch, frames, i, ordinal, info[0])
+        taken = t.select(t_ok)
+        batch.histogram_columns(ordinals[taken.index], taken)
     wide = np.array([lay.wide for lay in cols.layouts], dtype=bool)[cols.layout_id]
     batch.columns(c_ord[ok], tid_rows[ok], cols.steps[ok], cols.wall_times[ok], cols.values[ok], wide[ok])
     batch.histogram_columns(h_ord, hcols)
@@ -212,8 +240,10 @@ class Batch:
         self.scalars: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         # Histograms from protobuf, per tag: ordinals, steps, wall times, [k, 3] arrays.
         self._h: dict[str, tuple[list[int], list[int], list[float], list[np.ndarray]]] = {}
-        self._hcols: tuple[np.ndarray, histcolumns.HistogramColumns] | None = None
-        self._hcol_events: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # in file order
+        # Histograms from the column paths (legacy, tensors of each dtype): (ordinals, columns),
+        # and each one's events in file order (ordinals, steps, tag ids).
+        self._hcols: list[tuple[np.ndarray, histcolumns.HistogramColumns]] = []
+        self._hcol_events: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.histograms: dict[str, _Histograms] = {}
         # Blob points: (ordinal, step, wall, plugin, ((offset, length, value, size, crc, width,
         # height, samples), small payload or None)): where the payload is and its small metadata;
@@ -262,10 +292,10 @@ class Batch:
     def histogram_columns(self, ordinals: np.ndarray, cols: histcolumns.HistogramColumns) -> None:
         """Histogram events from the column path, in file order (``ordinals``: one per record)."""
         if len(cols):
-            self._hcols = (ordinals, cols)
+            self._hcols.append((ordinals, cols))
             order = np.argsort(ordinals, kind="stable")  # entries come grouped by tag
-            self._hcol_events = (ordinals[order], cols.steps[order], cols.tag_id[order])
-            self._wall_column(self._hcol_events[0], cols.wall_times[order])
+            self._hcol_events.append((ordinals[order], cols.steps[order], cols.tag_id[order]))
+            self._wall_column(ordinals[order], cols.wall_times[order])
 
     def _wall_column(self, ordinals: np.ndarray, walls: np.ndarray) -> None:
         nz = np.flatnonzero(walls)
@@ -421,8 +451,7 @@ class Batch:
     def _finish_histograms(self) -> None:
         """Both paths' histograms as one :class:`_Histograms` per tag, tags by first ordinal."""
         parts: dict[str, list[_Histograms]] = defaultdict(list)
-        if self._hcols is not None:
-            ords, c = self._hcols  # grouped by tag already: each tag is one slice
+        for ords, c in self._hcols:  # grouped by tag already: each tag is one slice
             bounds = [0, *(np.flatnonzero(np.diff(c.tag_id)) + 1).tolist(), len(c)]
             for a, z in itertools.pairwise(bounds):
                 off = c.offsets[a : z + 1]
@@ -459,8 +488,7 @@ class Batch:
         runs = [(np.asarray(self._ev_ords, dtype=np.int64), np.asarray(self._ev_steps, dtype=np.int64))]
         if self._col_events is not None:
             runs.append(self._col_events[:2])
-        if self._hcol_events is not None:
-            runs.append(self._hcol_events[:2])
+        runs.extend(events[:2] for events in self._hcol_events)
         return [r for r in runs if len(r[0])]
 
     def step_bounds(self) -> tuple[int, int] | None:
@@ -503,11 +531,10 @@ class Batch:
             i = int(np.searchsorted(ords, ordinal))
             if i < len(ords) and int(ords[i]) == ordinal:
                 out.add(self._tags[int(tids[i])])
-        if self._hcols is not None and self._hcol_events is not None:
-            ords, _, tids = self._hcol_events
+        for (_, cols), (ords, _, tids) in zip(self._hcols, self._hcol_events, strict=True):
             i = int(np.searchsorted(ords, ordinal))
             if i < len(ords) and int(ords[i]) == ordinal:
-                out.add(self._hcols[1].tags[int(tids[i])])
+                out.add(cols.tags[int(tids[i])])
         return out
 
 
@@ -520,17 +547,6 @@ class _Histograms:
     wall_times: np.ndarray
     offsets: np.ndarray
     rows: np.ndarray
-
-
-def _take(offsets: np.ndarray, rows: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The rows of ``items`` (indices into ``offsets``), packed: (their offsets, their rows)."""
-    sizes = offsets[items + 1] - offsets[items]
-    off = np.zeros(len(items) + 1, np.int64)
-    np.cumsum(sizes, out=off[1:])
-    if len(items) == len(offsets) - 1 and (items == np.arange(len(items))).all():
-        return off, rows[: off[-1]]
-    idx = np.repeat(offsets[items] - off[:-1], sizes) + np.arange(int(off[-1]))
-    return off, rows[idx]
 
 
 def _merge_histograms(parts: list[_Histograms]) -> _Histograms:
@@ -546,7 +562,7 @@ def _merge_histograms(parts: list[_Histograms]) -> _Histograms:
     sizes = np.concatenate([np.diff(p.offsets) for p in parts])
     offsets = np.zeros(len(sizes) + 1, np.int64)
     np.cumsum(sizes, out=offsets[1:])
-    off, rows = _take(offsets, np.concatenate([p.rows for p in parts]), order)
+    off, rows = histcolumns.take_rows(offsets, np.concatenate([p.rows for p in parts]), order)
     steps = np.concatenate([p.steps for p in parts])[order]
     walls = np.concatenate([p.wall_times for p in parts])[order]
     return _Histograms(ords[order], steps, walls, off, rows)
@@ -562,6 +578,23 @@ def _histogram_columns(arr: np.ndarray, frames: Frames, rest: np.ndarray) -> his
     h.index = idx[h.index]
     rest[h.index] = False
     return h
+
+
+def _tensor_histogram_columns(
+    arr: np.ndarray, frames: Frames, rest: np.ndarray
+) -> list[histcolumns.HistogramColumns]:
+    """The TF2 histogram tensors among the records ``rest`` marks, taken off it (histcolumns.py),
+    one set of columns per written dtype; the caller decides which are histograms (their tags)."""
+    idx = np.flatnonzero(rest)
+    try:
+        starts, lengths = frames.starts[idx], frames.lengths[idx]
+        parts = histcolumns.decode_tensor_histograms(arr, frames.data, starts, lengths)
+    except Exception:  # a shortcut, as the scalar columns are: protobuf decides the rest
+        return []
+    for h in parts:
+        h.index = idx[h.index]
+        rest[h.index] = False
+    return parts
 
 
 def _narrow(values: np.ndarray) -> np.ndarray:

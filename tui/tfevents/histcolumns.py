@@ -17,21 +17,34 @@ protobuf would not read as that field, unpacked or unequal bucket arrays, a tag 
 metadata) is left to the protobuf path, so the result equals parsing every record with protobuf
 and decoding it with ``decode.decode_value``; tests/model/test_columnar_equivalence.py checks that,
 and the rows against TensorBoard's own migration.
+
+TF2's ``tf.summary.histogram`` writes a ``[k, 3]`` tensor instead (``8 tensor{1 dtype, 2 shape,
+4 tensor_content | 5 float_val | 6 double_val}``, plugin ``histograms`` in ``9 metadata`` on every
+event or on a tag's first only). :func:`decode_tensor_histograms` walks those the same way; the
+rows are the tensor's values as ``tf.make_ndarray`` gives them, in the written dtype (float32 or
+float64, as ``decode.tensor_histogram`` keeps them). Whether a record without metadata is a
+histogram depends on its tag's first metadata, which the caller knows (see ``model.ingest``):
+each entry says which metadata its own record carried, if any.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from tui.tfevents import decode
+from tui.tfevents.proto import summary_pb2, tensor_pb2
 from tui.tfevents.records import u64_at
 
 # Wire types: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
 _EVENT = {1: 1, 2: 0, 5: 2}  # wall_time, step, summary
 _SUMMARY = {1: 2}  # value (exactly one)
 _VALUE = {1: 2, 5: 2}  # tag, histo
+_TENSOR_VALUE = {1: 2, 8: 2, 9: 2}  # tag, tensor, metadata
+_TENSOR = {1: 0, 2: 2, 3: 0, 4: 2, 5: 2, 6: 2}  # dtype, shape, version, content, float_val, double_val
+# The tensor dtypes a histogram is read in without protobuf: (typed field, numpy dtype).
+_TENSOR_DTYPES = {tensor_pb2.DT_FLOAT: (5, np.dtype("<f4")), tensor_pb2.DT_DOUBLE: (6, np.dtype("<f8"))}
 _HISTO = {1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2}  # min, max, num, sum, sum_squares, limits, counts
 # Shortest record worth walking: a histogram event is far longer; headers and the like are not.
 _MIN_LENGTH = 24
@@ -53,6 +66,10 @@ class HistogramColumns:
     offsets: np.ndarray
     rows: np.ndarray
     tags: list[str]
+    #: Tensor histograms only: per entry, the index in ``metadata`` of the metadata its own record
+    #: carried, -1 for none (legacy histograms carry none: they are all -1).
+    md_id: np.ndarray | None = None
+    metadata: list[decode.Metadata] = field(default_factory=list)
 
     @classmethod
     def empty(cls) -> HistogramColumns:
@@ -61,6 +78,40 @@ class HistogramColumns:
 
     def __len__(self) -> int:
         return len(self.index)
+
+    def own_metadata(self) -> np.ndarray:
+        """Per entry, the index in ``metadata`` of its record's own metadata, -1 for none."""
+        return self.md_id if self.md_id is not None else np.full(len(self), -1, np.int64)
+
+    def select(self, keep: np.ndarray) -> HistogramColumns:
+        """The entries where ``keep`` holds, their rows packed (self when all are kept)."""
+        if keep.all():
+            return self
+        items = np.flatnonzero(keep)
+        offsets, rows = take_rows(self.offsets, self.rows, items)
+        md = self.md_id[items] if self.md_id is not None else None
+        return HistogramColumns(
+            self.index[items],
+            self.tag_id[items],
+            self.steps[items],
+            self.wall_times[items],
+            offsets,
+            rows,
+            self.tags,
+            md,
+            self.metadata,
+        )
+
+
+def take_rows(offsets: np.ndarray, rows: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``items`` (indices into ``offsets``), packed: (their offsets, their rows)."""
+    sizes = offsets[items + 1] - offsets[items]
+    off = np.zeros(len(items) + 1, np.int64)
+    np.cumsum(sizes, out=off[1:])
+    if len(items) == len(offsets) - 1 and (items == np.arange(len(items))).all():
+        return off, rows[: off[-1]]
+    idx = np.repeat(offsets[items] - off[:-1], sizes) + np.arange(int(off[-1]))
+    return off, rows[idx]
 
 
 _NO_ROWS = np.zeros((0, 3), np.float32)
@@ -202,3 +253,129 @@ def _spans_f64(data: bytes, start: np.ndarray, end: np.ndarray) -> np.ndarray:
 def _gather_f64(arr: np.ndarray, at: np.ndarray) -> np.ndarray:
     """The little-endian double at each offset."""
     return u64_at(arr)[at].view("<f8")
+
+
+def decode_tensor_histograms(
+    arr: np.ndarray, data: bytes, starts: np.ndarray, lengths: np.ndarray
+) -> list[HistogramColumns]:
+    """Decode every record among ``starts``/``lengths`` that is a plain TF2 histogram tensor event.
+
+    Taken: one ``Summary.Value`` with a non-empty tag, a FLOAT or DOUBLE tensor of shape ``[k, 3]``
+    whose values are exactly ``3k`` of them in ``tensor_content`` or the dtype's packed field (or
+    none at all: zeros, as ``tf.make_ndarray`` fills them), and either no metadata or metadata whose
+    plugin is ``histograms``. One :class:`HistogramColumns` per dtype present (float32 rows for
+    FLOAT, float64 for DOUBLE), entries grouped by tag; whether an entry without metadata is a
+    histogram after all is the caller's to decide from its tag's first metadata.
+    """
+    cand = np.flatnonzero(lengths >= _MIN_LENGTH)
+    if not len(cand):
+        return []
+    s0 = starts[cand]
+    ev, ok = _walk(arr, s0, s0 + lengths[cand], _EVENT)
+    ok &= ev[5][0] >= 0
+    keep = np.flatnonzero(ok)
+    if not len(keep):
+        return []
+    cand = cand[keep]
+    ev = {f: (a[keep], b[keep]) for f, (a, b) in ev.items()}
+    summ, ok = _walk(arr, *ev[5], _SUMMARY)
+    ok &= summ[1][0] >= 0
+    val, vok = _walk(arr, np.where(ok, summ[1][0], 0), np.where(ok, summ[1][1], 0), _TENSOR_VALUE)
+    ok &= vok & (val[1][1] > val[1][0]) & (val[8][0] >= 0)
+    ten, tok = _walk(arr, np.where(ok, val[8][0], 0), np.where(ok, val[8][1], 0), _TENSOR)
+    ok &= tok & (ten[1][0] >= 0) & (ten[2][0] >= 0)
+    dtypes = np.zeros(len(cand), np.int64)
+    has = np.flatnonzero(ok)
+    dtypes[has] = _varints(arr, ten[1][0][has], ten[1][1][has])[0].astype(np.int64)
+    ok &= np.isin(dtypes, list(_TENSOR_DTYPES))
+    # Per record in Python: the tag, the shape and the metadata, each decoded once per distinct bytes.
+    table = decode.TagTable()
+    shapes: dict[bytes, int] = {}
+    metas: dict[bytes, int] = {}
+    metadata: list[decode.Metadata] = []
+    tag_id = np.full(len(cand), -1, np.int32)
+    n_rows = np.zeros(len(cand), np.int64)
+    md_id = np.full(len(cand), -1, np.int64)
+    ts, te = val[1]
+    (hs, he), (ms, me) = ten[2], val[9]
+    for i in np.flatnonzero(ok).tolist():
+        raw = data[hs[i] : he[i]]
+        k = shapes.get(raw)
+        if k is None:
+            k = shapes[raw] = _histogram_rows(raw)
+        if k < 0:
+            continue
+        if ms[i] >= 0:
+            raw = data[ms[i] : me[i]]
+            m = metas.get(raw)
+            if m is None:
+                m = metas[raw] = _histogram_metadata(raw, metadata)
+            if m < 0:
+                continue
+            md_id[i] = m
+        n_rows[i] = k
+        tag_id[i] = table.id(data[ts[i] : te[i]])
+    ok &= tag_id >= 0
+    out = []
+    for dtype, (typed, np_dt) in _TENSOR_DTYPES.items():
+        # Where the values are: tensor_content when it is not empty, else the dtype's own field;
+        # the other dtype's field is a record protobuf should read (tf.make_ndarray ignores it).
+        other = ten[11 - typed]
+        content = np.where(ten[4][0] >= 0, ten[4][1] - ten[4][0], 0)
+        span = np.where(content > 0, 4, typed)
+        src_s = np.where(span == 4, ten[4][0], ten[typed][0])
+        src_e = np.where(span == 4, ten[4][1], ten[typed][1])
+        size = np.where(src_s >= 0, src_e - src_s, 0)
+        want = n_rows * 3 * np_dt.itemsize
+        mine = ok & (dtypes == dtype) & ((size == want) | (size == 0)) & ((other[0] < 0) | (content > 0))
+        take = np.flatnonzero(mine)
+        if not len(take):
+            continue
+        take = take[np.argsort(tag_id[take], kind="stable")]  # grouped by tag, file order within
+        offsets = np.zeros(len(take) + 1, np.int64)
+        np.cumsum(n_rows[take], out=offsets[1:])
+        pieces = [
+            data[a:b] if b > a else bytes(w)
+            for a, b, w in zip(src_s[take].tolist(), src_e[take].tolist(), want[take].tolist(), strict=True)
+        ]
+        rows = np.frombuffer(b"".join(pieces), np_dt).astype(np_dt.newbyteorder("="))  # (writable)
+        steps = np.zeros(len(take), np.int64)
+        st = ev[2][0][take]
+        if (st >= 0).any():
+            at = st >= 0
+            steps[at] = _varints(arr, st[at], ev[2][1][take][at])[0].view(np.int64)
+        out.append(
+            HistogramColumns(
+                cand[take],
+                tag_id[take],
+                steps,
+                _f64(arr, ev[1][0][take]),
+                offsets,
+                rows.reshape(-1, 3),
+                table.tags,
+                md_id[take],
+                metadata,
+            )
+        )
+    return out
+
+
+def _histogram_rows(shape: bytes) -> int:
+    """k for a TensorShapeProto of ``[k, 3]``, -1 for any other shape (or bytes protobuf rejects)."""
+    try:
+        dims = [d.size for d in tensor_pb2.TensorShapeProto.FromString(shape).dim]
+    except Exception:
+        return -1
+    return dims[0] if len(dims) == 2 and dims[1] == 3 and dims[0] >= 0 else -1
+
+
+def _histogram_metadata(raw: bytes, metadata: list[decode.Metadata]) -> int:
+    """Index of SummaryMetadata ``raw`` in ``metadata`` (appended) if its plugin is histograms, else -1."""
+    try:
+        md = decode.Metadata.from_proto(summary_pb2.SummaryMetadata.FromString(raw))
+    except Exception:
+        return -1
+    if md.plugin != decode.HISTOGRAMS:
+        return -1
+    metadata.append(md)
+    return len(metadata) - 1
