@@ -226,25 +226,24 @@ def legacy_rows(
     a = np.searchsorted(positive, offsets[:-1])
     b = np.searchsorted(positive, offsets[1:])
     has = b > a
-    # Buckets kept: from each histogram's first positive count to its last (a difference array).
-    mark = np.zeros(len(counts) + 1, np.int8)
-    np.add.at(mark, positive[a[has]], 1)
-    np.add.at(mark, positive[b[has] - 1] + 1, -1)
-    keep = np.cumsum(mark[:-1], dtype=np.int8).view(bool)
+    # Buckets kept: from each histogram's first positive count to its last, gathered by index
+    # (writers store every default bucket, most of them empty: only the kept ones are touched).
+    first, last = positive[a[has]], positive[b[has] - 1]
     k = np.zeros(n, np.int64)
-    k[has] = positive[b[has] - 1] - positive[a[has]] + 1
+    k[has] = last - first + 1
     out_off = np.zeros(n + 1, np.int64)
     np.cumsum(k, out=out_off[1:])
     rows = np.empty((int(out_off[-1]), 3), dtype=np.float32)
     if not len(rows):
         return out_off, rows
     lead, tail = out_off[:-1][has], out_off[1:][has] - 1
+    bucket = np.repeat(first - lead, k[has]) + np.arange(len(rows))
     with np.errstate(over="ignore"):  # float64 edges beyond float32 become +-inf, as in TensorBoard
-        rows[int(keep[0]) :, 0] = limits[:-1][keep[1:]]  # a bucket's left edge: the limit before it
-        rows[lead, 0] = mins[has]
-        rows[:, 1] = limits[keep]
+        rows[:, 0] = limits[bucket - 1]  # a bucket's left edge: the limit before it
+        rows[lead, 0] = mins[has]  # (which the first kept bucket of each histogram has not)
+        rows[:, 1] = limits[bucket]
         rows[tail, 1] = maxs[has]
-        rows[:, 2] = counts[keep]
+        rows[:, 2] = counts[bucket]
     return out_off, rows
 
 

@@ -115,21 +115,31 @@ def take_rows(offsets: np.ndarray, rows: np.ndarray, items: np.ndarray) -> tuple
 
 
 _NO_ROWS = np.zeros((0, 3), np.float32)
-_TEN = np.arange(10)
 
 
 def _varints(arr: np.ndarray, pos: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The varint at each ``pos``: (value as uint64, position after it, well formed and before ``end``).
 
     Bits past the 64th fall off, as protobuf reads them; a varint longer than 10 bytes is malformed.
+    Byte by byte over the varints still going, so the usual one- or two-byte ones cost a few numpy
+    calls in all.
     """
-    b = arr[np.minimum(pos[:, None] + _TEN, len(arr) - 1)]
-    stop = b < 0x80
-    n = np.argmax(stop, axis=1)  # index of the last byte
-    ok = stop.any(axis=1) & (pos + n < end)
-    parts = (b & 0x7F).astype(np.uint64) << (7 * _TEN).astype(np.uint64)
-    parts[_TEN[None, :] > n[:, None]] = 0
-    return np.bitwise_or.reduce(parts, axis=1), pos + n + 1, ok
+    last = len(arr) - 1
+    b = arr[np.minimum(pos, last)]
+    value = (b & 0x7F).astype(np.uint64)
+    length = np.ones(len(pos), np.int64)
+    going = np.flatnonzero(b >= 0x80)
+    for j in range(1, 10):
+        if not len(going):
+            break
+        b = arr[np.minimum(pos[going] + j, last)]
+        value[going] |= (b & 0x7F).astype(np.uint64) << np.uint64(7 * j)
+        length[going] += 1
+        going = going[b >= 0x80]
+    after = pos + length
+    ok = after <= end
+    ok[going] = False
+    return value, after, ok
 
 
 def _walk(
@@ -163,7 +173,11 @@ def _walk(
         good &= starts[fno, live] < 0  # a field seen before: protobuf would merge, we do not
         p += 1
         # The varint after the key: the value (wire type 0) or the length (2); unused otherwise.
-        value, after, vok = _varints(arr, p, e)
+        value = np.zeros(len(p), np.uint64)
+        after, vok = p.copy(), np.ones(len(p), bool)
+        var = np.flatnonzero((wt == 0) | (wt == 2))
+        if len(var):
+            value[var], after[var], vok[var] = _varints(arr, p[var], e[var])
         fixed = np.where(wt == 1, 8, 4)
         vs = np.where(wt == 2, after, p)
         length = np.where(vok & (value < (1 << 31)), value, 0).astype(np.int64)
