@@ -197,7 +197,7 @@ def _ingest(payloads: list[bytes], cuts: list[int]) -> Run:
     return run
 
 
-def _protobuf_only(arr, starts, lengths, data):
+def _protobuf_only(arr, starts, lengths, data, blocks=None):
     return columnar.Columns.empty(), np.ones(len(starts), dtype=bool)
 
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.tfevents import crc
-from tui.tfevents.records import RecordReader, scan
+from tui.tfevents.records import RecordReader, RowBlock, scan
 from tui.tfevents.writer import frame
 
 settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -239,3 +239,18 @@ def test_bulk_crc_of_word_rows_counts_only_the_message_bytes(msgs: list[bytes], 
     broken = crcs.copy()
     broken[-1] ^= 4
     assert np.flatnonzero(~crc.check_equal_length(rows, broken, length)).tolist() == [len(msgs) - 1]
+
+
+@given(st.integers(0, 20), st.integers(1, 40), st.data())
+def test_row_block_words_read_every_row_and_pad_the_last(n: int, width: int, data) -> None:
+    """A u64 at any byte of every row: the bytes after a row are the next row's, zeros after the last
+    (what the column decoder's masks expect); the same through a view where the word fits."""
+    rows = np.random.default_rng(n * 41 + width).integers(0, 256, (n, width), dtype=np.uint8)
+    block = RowBlock.gather(rows.reshape(-1), np.arange(n, dtype=np.int64) * width, width)
+    assert block.matrix.tobytes() == rows.tobytes()
+    offset = data.draw(st.integers(0, width - 1))
+    padded = rows.tobytes() + bytes(8)
+    want = [int.from_bytes(padded[i * width + offset : i * width + offset + 8], "little") for i in range(n)]
+    assert block.word(offset).tolist() == want
+    assert block.word(offset, copy=False).tolist() == want
+    assert block.take(np.arange(n) % 2 == 0).matrix.tobytes() == rows[::2].tobytes()

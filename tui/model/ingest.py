@@ -56,7 +56,7 @@ def decode_batch(
     """
     arr = np.frombuffer(frames.data, dtype=np.uint8)
     try:
-        cols, rest = columnar.decode_columns(arr, frames.starts, frames.lengths, frames.data)
+        cols, rest = columnar.decode_columns(arr, frames.starts, frames.lengths, frames.data, frames.blocks)
     except Exception:  # the column path is a shortcut: whatever it trips on, protobuf decides
         cols, rest = columnar.Columns.empty(), np.ones(len(frames), dtype=bool)
     hcols = _histogram_columns(arr, frames, rest)

@@ -31,7 +31,7 @@ import numpy as np
 
 from tui.tfevents import decode
 from tui.tfevents.proto import summary_pb2, tensor_pb2
-from tui.tfevents.records import gather, length_groups
+from tui.tfevents.records import RowBlock, length_groups
 
 # Below this many records of one length a layout is not worth looking for: protobuf takes them.
 _MIN_GROUP = 8
@@ -269,28 +269,9 @@ def _build(p: bytes) -> Layout | None:
     return Layout(*common, s, width, False, dtype, kind, metadata)
 
 
-def _row_width(length: int) -> int:
-    """Bytes gathered per record: the payload and enough after it for an 8-byte read at any offset."""
-    return -(-(length + 7) // 8) * 8
-
-
-def _rows(arr: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
-    """``width`` bytes from each start; past the end of the data (the last records), zeros."""
-    over = starts + width > len(arr)
-    if not over.any():
-        return gather(arr, starts, width)
-    rows = np.empty((len(starts), width), dtype=np.uint8)
-    rows[~over] = gather(arr, starts[~over], width)
-    first = int(starts[over].min())
-    tail = np.zeros(len(arr) - first + width, dtype=np.uint8)
-    tail[: len(arr) - first] = arr[first:]
-    rows[over] = gather(tail, starts[over] - first, width)
-    return rows
-
-
-def _field(rows: np.ndarray, offset: int) -> np.ndarray:
-    """The little-endian uint64 at byte ``offset`` of every row (copied out of the row matrix)."""
-    return np.ndarray((len(rows),), dtype="<u8", buffer=rows, offset=offset, strides=(rows.shape[1],)).copy()
+def _field(rows: RowBlock, offset: int) -> np.ndarray:
+    """The little-endian uint64 at byte ``offset`` of every row (a copy)."""
+    return rows.word(offset)
 
 
 def _varint_words(lo: np.ndarray, hi: np.ndarray | None, k: int) -> np.ndarray:
@@ -318,11 +299,11 @@ def _varint_valid(lo: np.ndarray, hi: np.ndarray | None, k: int) -> np.ndarray:
     return ok
 
 
-def _read_varint(rows: np.ndarray, offset: int, k: int) -> tuple[np.ndarray, np.ndarray | None]:
+def _read_varint(rows: RowBlock, offset: int, k: int) -> tuple[np.ndarray, np.ndarray | None]:
     return _field(rows, offset), (_field(rows, offset + 8) if k > 8 else None)
 
 
-def _values(rows: np.ndarray, lay: Layout) -> np.ndarray:
+def _values(rows: RowBlock, lay: Layout) -> np.ndarray:
     """The layout's values as float64, exactly as decode_value gives them."""
     dt = lay.dtype
     if lay.value_varint:
@@ -381,7 +362,7 @@ def _dense_ids(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rep, pos
 
 
-def _tag_groups(rows: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
+def _tag_groups(rows: RowBlock, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
     """Group rows by their tag bytes: (one row per distinct tag, each row's group)."""
     n, width = len(rows), lay.tag_len
     if width == 0:
@@ -393,7 +374,7 @@ def _tag_groups(rows: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
     if period:
         # Every row has the tag of the row ``period`` before it (checked word by word above), so
         # only the first period's rows need grouping.
-        rep, first_ids = _group_words([w[:period] for w in tw], rows[:period], lay)
+        rep, first_ids = _group_words([w[:period] for w in tw], rows.head(period), lay)
         return rep, np.tile(first_ids, -(-n // period))[:n]
     return _group_words(tw, rows, lay)
 
@@ -417,7 +398,7 @@ def _tag_period(tag_words: list[np.ndarray]) -> int:
     return period
 
 
-def _group_words(tw: list[np.ndarray], rows: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
+def _group_words(tw: list[np.ndarray], rows: RowBlock, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
     """Group rows by their tag words ``tw``: by value for one word, else by a 64-bit hash checked
     against a second independent one, and by the bytes themselves if two tags share the first."""
     if len(tw) == 1:
@@ -427,18 +408,17 @@ def _group_words(tw: list[np.ndarray], rows: np.ndarray, lay: Layout) -> tuple[n
     if (check == check[rep][ids]).all():
         return rep, ids
     width = lay.tag_len
-    spans = np.ascontiguousarray(rows[:, lay.tag : lay.tag + width])
+    spans = np.ascontiguousarray(rows.matrix[:, lay.tag : lay.tag + width])
     _, rep, ids = np.unique(spans.view(f"V{width}").ravel(), return_index=True, return_inverse=True)
     return rep, ids.ravel()
 
 
-def _match(rows: np.ndarray, lay: Layout) -> np.ndarray:
+def _match(rows: RowBlock, lay: Layout) -> np.ndarray:
     """Which rows have the layout of row 0: its constant bytes, and well-formed varints."""
-    words = rows.view("<u8")
     diff = np.zeros(len(rows), dtype=np.uint64)
     tmp = np.empty(len(rows), dtype=np.uint64)
     for off, m in lay.fixed:
-        col = words[:, off // 8]
+        col = rows.word(off, copy=False)
         np.bitwise_xor(col, col[0], out=tmp)
         np.bitwise_and(tmp, m, out=tmp)
         np.bitwise_or(diff, tmp, out=diff)
@@ -478,12 +458,17 @@ class Columns:
 
 
 def decode_columns(
-    arr: np.ndarray, starts: np.ndarray, lengths: np.ndarray, data: bytes
+    arr: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    data: bytes,
+    blocks: dict[int, RowBlock] | None = None,
 ) -> tuple[Columns, np.ndarray]:
     """Decode every record that fits a scalar layout.
 
-    ``arr`` is ``data`` as uint8; ``starts``/``lengths`` locate the payloads in it. Returns the
-    columns and a bool mask of the records left for the protobuf path.
+    ``arr`` is ``data`` as uint8; ``starts``/``lengths`` locate the payloads in it; ``blocks``, the
+    rows the CRC check gathered by length (``Frames.blocks``), saves gathering them again. Returns
+    the columns and a bool mask of the records left for the protobuf path.
     """
     n_all = len(starts)
     rest = np.ones(n_all, dtype=bool)
@@ -500,32 +485,34 @@ def decode_columns(
     for length, group in length_groups(lengths, _MAX_LENGTH + 1):
         if len(group) < _MIN_GROUP or length > _MAX_LENGTH:
             continue
-        all_rows = _rows(arr, starts[group], _row_width(length))
+        block = blocks.get(length) if blocks else None
+        if block is None or block.index is None or not np.array_equal(block.index, group):
+            block = RowBlock.gather(arr, starts[group], length)
         pending = np.arange(len(group))
         tried = failed = 0
         while len(pending) and tried < _MAX_LAYOUTS_PER_LENGTH and failed < _MAX_FAILED_PER_LENGTH:
-            lay = build_layout(all_rows[pending[0], :length].tobytes())
+            lay = build_layout(block.row(int(pending[0])))
             if lay is None:
                 failed += 1
                 pending = pending[1:]
                 continue
             tried += 1
-            rows = all_rows if len(pending) == len(all_rows) else all_rows[pending]
+            rows = block if len(pending) == len(block) else block.take(pending)
             hit = _match(rows, lay)
             if hit.all():
                 where, pending = group[pending], pending[:0]
             else:
-                where, rows, pending = group[pending[hit]], rows[hit], pending[~hit]
+                where, rows, pending = group[pending[hit]], rows.take(hit), pending[~hit]
             # Tags: one Python decode per distinct tag; rows whose tag is not UTF-8 stay for
             # protobuf (which rejects them too: its string fields must be valid UTF-8).
             rep, ids = _tag_groups(rows, lay)
             local = np.empty(len(rep), dtype=np.int32)
             for k, r in enumerate(rep.tolist()):
-                local[k] = table.id(rows[r, lay.tag : lay.tag + lay.tag_len].tobytes())
+                local[k] = table.id(rows.row(r, lay.tag, lay.tag + lay.tag_len))
             tid_rows = local[ids]
             if (local < 0).any():
                 good = tid_rows >= 0
-                where, rows, tid_rows = where[good], rows[good], tid_rows[good]
+                where, rows, tid_rows = where[good], rows.take(good), tid_rows[good]
                 if not len(rows):
                     continue
             tag_id[where] = tid_rows

@@ -83,6 +83,70 @@ def u32_at(buf: bytes | np.ndarray) -> np.ndarray:
     return np.ndarray((max(len(buf) - 3, 0),), dtype="<u4", buffer=buf, strides=(1,))
 
 
+class RowBlock:
+    """Payloads of one length laid end to end: a C-contiguous (n, width) uint8 matrix.
+
+    A little-endian u64 can be read at any byte of every row (:meth:`word`; bytes past a row's end
+    are the next row's, zeros after the last). The data CRC check gathers small records into such
+    blocks, one per length, and hands them on with the frames: the column decoder reads the same
+    rows instead of gathering them again.
+    """
+
+    __slots__ = ("index", "matrix")
+
+    def __init__(self, matrix: np.ndarray, index: np.ndarray | None = None) -> None:
+        self.matrix = matrix
+        #: Which records of the frames the rows are (ascending), when the block came with frames.
+        self.index = index
+
+    @classmethod
+    def gather(
+        cls, arr: np.ndarray, starts: np.ndarray, width: int, index: np.ndarray | None = None
+    ) -> RowBlock:
+        """``width`` bytes from each start (which must all lie within ``arr``)."""
+        return cls(gather(arr, starts, width), index)
+
+    def __len__(self) -> int:
+        return len(self.matrix)
+
+    @property
+    def width(self) -> int:
+        return self.matrix.shape[1]
+
+    def word(self, offset: int, copy: bool = True) -> np.ndarray:
+        """The little-endian u64 at byte ``offset`` of every row: a copy, or with ``copy=False`` a
+        strided view of the matrix where the word lies within every row (not to be written)."""
+        n, width = self.matrix.shape
+        if not copy and n and offset + 8 <= width:
+            return np.ndarray((n,), dtype="<u8", buffer=self.matrix, offset=offset, strides=(width,))
+        out = np.empty(n, np.uint64)
+        if not n:
+            return out
+        # Rows whose 8 bytes lie within the matrix are read as one strided view; the last ones'
+        # may run past its end, so their bytes are copied out and padded with zeros.
+        full = max(0, min(n, (n * width - offset - 8) // width + 1))
+        if full:
+            view = np.ndarray((full,), dtype="<u8", buffer=self.matrix, offset=offset, strides=(width,))
+            out[:full] = view
+        if full < n:
+            tail = np.zeros((n - full) * width + 8, np.uint8)
+            tail[: (n - full) * width] = self.matrix[full:].reshape(-1)
+            out[full:] = np.ndarray((n - full,), dtype="<u8", buffer=tail, offset=offset, strides=(width,))
+        return out
+
+    def take(self, rows: np.ndarray) -> RowBlock:
+        """The rows ``rows`` (indices or a bool mask) as a block of their own."""
+        return RowBlock(self.matrix[rows])
+
+    def head(self, n: int) -> RowBlock:
+        """The first ``n`` rows (a view)."""
+        return RowBlock(self.matrix[:n])
+
+    def row(self, i: int, start: int = 0, end: int | None = None) -> bytes:
+        """Bytes ``[start, end)`` of row ``i``."""
+        return self.matrix[i, start:end].tobytes()
+
+
 @dataclass(slots=True)
 class Frames:
     """Complete, CRC-checked records read in one go.
@@ -101,6 +165,9 @@ class Frames:
     #: The reader of the file these records came from (None: not read from a file); payloads
     #: indexed from these records are read again through it.
     origin: RecordReader | None = None
+    #: Small records gathered by length for their CRC check (see :class:`RowBlock`), when every
+    #: record passed it; the column decoder reads them rather than gathering again.
+    blocks: dict[int, RowBlock] | None = None
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -262,11 +329,17 @@ def check_headers(arr: np.ndarray, starts: np.ndarray) -> int:
     return len(starts) if ok.all() else int(np.argmin(ok))
 
 
-def check_payloads(buf: bytes, arr: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def check_payloads(
+    buf: bytes,
+    arr: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    blocks: dict[int, RowBlock] | None = None,
+) -> np.ndarray:
     """Bool mask of records whose data CRC matches: small ones in equal-length batches.
 
-    A batch is gathered as a contiguous (k, length) byte matrix, exactly its payloads laid end to
-    end, so one CRC call reads it in place (see crc.check_equal_length).
+    A batch is gathered as a :class:`RowBlock`, exactly its payloads laid end to end, so one CRC
+    call reads it in place (see crc.check_equal_length); ``blocks`` (if given) receives them.
     """
     ok = np.ones(len(starts), dtype=bool)
     if not len(starts):
@@ -274,8 +347,10 @@ def check_payloads(buf: bytes, arr: np.ndarray, starts: np.ndarray, lengths: np.
     stored = crc.unmask(u32_at(arr)[starts + lengths])
     for length, group in length_groups(lengths, _BULK_CRC_MAX + 1):
         if length <= _BULK_CRC_MAX and len(group) > 1:
-            rows = gather(arr, starts[group], length)
-            ok[group] = crc.check_equal_length(rows, stored[group], length)
+            block = RowBlock.gather(arr, starts[group], length, group)
+            ok[group] = crc.check_equal_length(block.matrix, stored[group], length)
+            if blocks is not None:
+                blocks[length] = block
             continue
         for i, s, n in zip(group.tolist(), starts[group].tolist(), lengths[group].tolist(), strict=True):
             ok[i] = crc.crc32c(buf[s : s + n]) == int(stored[i])
@@ -712,9 +787,12 @@ class RecordReader:
             self.head = hashlib.blake2b(buf[: self._head_len], digest_size=16).digest()
         ordinals = np.arange(self.records, self.records + len(starts), dtype=np.int64)
         self.records += len(starts)
+        blocks: dict[int, RowBlock] | None = None
         if self.check_crc and len(starts):
-            ok = check_payloads(buf, arr, starts, lengths)
+            blocks = {}
+            ok = check_payloads(buf, arr, starts, lengths, blocks)
             if not ok.all():
+                blocks = None  # their record indices no longer hold once the bad ones go
                 bad_rows = np.flatnonzero(~ok).tolist()
                 for k, i in enumerate(bad_rows):
                     if len(self.problems) >= MAX_PROBLEMS:
@@ -734,7 +812,7 @@ class RecordReader:
         self.tail = 0 if self.stopped else rest
         if not len(starts):
             return None
-        return Frames(buf, base, starts, lengths, ordinals, end, self._problem, self)
+        return Frames(buf, base, starts, lengths, ordinals, end, self._problem, self, blocks)
 
     def _damaged(self, at: int) -> None:
         self.stopped = True
