@@ -85,7 +85,9 @@ async def test_x_axis_follows_the_apps_x_mode(tb):
         view = await select(pilot, tb, pane, "weights/fc2.weight")
         run = app.logdir.runs[view.shown_runs[0]]
         await pilot.press("x")
-        await tb.wait_for(pilot, lambda: view.x_mode == "relative" and view._key is not None, what="relative")
+        await tb.wait_for(
+            pilot, lambda: view.x_mode == "relative" and view.shown_key is not None, what="relative"
+        )
         await tb.wait_for(pilot, lambda: all(lab.endswith("s") for lab in x_labels(view)), what="seconds")
         snap = run.histograms["weights/fc2.weight"].snapshot()
         x = x_values(snap.steps, snap.wall_times, "relative")

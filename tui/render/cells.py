@@ -12,7 +12,7 @@ import numpy as np
 from rich.style import Style
 from rich.text import Span, Text
 
-__all__ = ["blank", "blank_lines", "fit", "styled_rows"]
+__all__ = ["blank", "blank_lines", "fit", "message_lines", "styled_rows"]
 
 
 def fit(text: Text, width: int, *, overflow: Literal["crop", "ellipsis"] = "crop") -> Text:
@@ -32,6 +32,19 @@ def blank(width: int) -> Text:
 def blank_lines(width: int, height: int) -> list[Text]:
     """``height`` blank lines of ``width`` cells (none for a negative height)."""
     return [blank(width) for _ in range(max(height, 0))]
+
+
+def message_lines(width: int, height: int, message: str) -> list[Text]:
+    """What an empty or waiting chart shows: a dim message (a line per ``\\n``), centred in an
+    otherwise blank frame of ``height`` lines of ``width`` cells."""
+    lines = blank_lines(width, height)
+    parts = message.split("\n")[:height]
+    top = max((height - len(parts)) // 2, 0)
+    for i, part in enumerate(parts):
+        lines[top + i] = fit(
+            Text(part[:width].center(width), style=Style(dim=True)), width, overflow="ellipsis"
+        )
+    return lines
 
 
 def styled_rows(chars: np.ndarray, style_ids: np.ndarray, styles: dict[int, Style]) -> list[Text]:

@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 
+from tui.render.cells import message_lines
 from tui.render.scalar_view import SmoothCache, hstack
 from tui.views.chart_options import ChartOptions
 from tui.views.safe import inert
@@ -67,7 +68,6 @@ class ChartGrid(LineWidget, can_focus=True):
         self.options = ChartOptions()
         self.top_row = 0
         self.cache = SmoothCache(512)
-        self._key: tuple | None = None
 
     # -- geometry -------------------------------------------------------------------------------
 
@@ -100,8 +100,7 @@ class ChartGrid(LineWidget, can_focus=True):
         elif self.selected >= len(tags):
             self.set_reactive(ChartGrid.selected, max(len(tags) - 1, 0))
         self._keep_visible()
-        if self._frame_key() != self._key:
-            self.repaint()
+        self.repaint_if_changed()
 
     def select_tag(self, tag: str) -> None:
         if tag in self.tags:
@@ -115,27 +114,20 @@ class ChartGrid(LineWidget, can_focus=True):
         first = self.top_row * self.columns
         return self.tags[first : first + self.visible_rows * self.columns]
 
-    def _frame_key(self) -> tuple:
+    def frame_key(self) -> tuple:
         parts = []
         for tag in self._visible_tags():
             parts.append((tag, tuple(s.key for s in self.sources(tag))))
-        return (tuple(parts), self.options, self.selected, self.top_row, self.size.width, self.size.height)
+        return (tuple(parts), self.options, self.selected, self.top_row)
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def draw(self) -> None:
-        key = self._frame_key()
-        if key == self._key and self.drawn:
-            return
-        self._key = key
-        w, h = self.size.width, self.size.height
+    def paint(self, width: int, height: int) -> list[Text]:
+        if not self.tags:
+            return message_lines(width, height, "No scalar tags match")
         cols, cw, ch = self.columns, self.cell_width, self.cell_height
         lines: list[Text] = []
         tags = self._visible_tags()
-        if not self.tags:
-            lines = [Text(" " * w) for _ in range(h)]
-            if h:
-                lines[h // 2] = Text("No scalar tags match".center(w)[:w], style=Style(dim=True))
         first = self.top_row * cols
         for r in range(0, len(tags), cols):
             blocks = []
@@ -160,7 +152,7 @@ class ChartGrid(LineWidget, can_focus=True):
                 blocks.append(block)
             widths = [cw] * len(blocks)
             lines += hstack(blocks, widths, GAP)
-        self.set_lines(lines[:h])
+        return lines[:height]
 
     # -- navigation -----------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from tui.model.histograms import (
     widen_range,
 )
 from tui.model.series import HistogramSeries, HistogramSnapshot
-from tui.render.cells import blank_lines, fit
+from tui.render.cells import blank_lines, fit, message_lines
 from tui.render.ridgeline import CURSOR_COLOR, render_overlay, render_ridgeline
 from tui.render.ticks import format_number, format_step, slice_labels
 from tui.views.cache import HistogramData
@@ -86,18 +86,6 @@ def nearest_index(steps: np.ndarray, step: int | None) -> int | None:
 
 
 # -------------------------------------------------------------------------------------- text helpers
-
-
-def _message_frame(width: int, height: int, message: str) -> list[Text]:
-    """A dim message (one line per ``\\n``) in the middle of an otherwise blank frame."""
-    lines = blank_lines(width, height)
-    parts = message.split("\n")[:height]
-    top = max((height - len(parts)) // 2, 0)
-    for i, part in enumerate(parts):
-        lines[top + i] = fit(
-            Text(part[:width].center(width), style=Style(dim=True)), width, overflow="ellipsis"
-        )
-    return lines
 
 
 def _wrap_items(items: list[Text], width: int, max_lines: int) -> list[Text]:
@@ -204,7 +192,6 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         self.readout_height = 0
         #: Runs drawn in the last frame, in panel order.
         self.shown_runs: list[str] = []
-        self._key: tuple | None = None
         self._pending: tuple | None = None
         self._pending_data: tuple = ()
         #: (tag and data versions, error) of the last worker that failed.
@@ -223,14 +210,14 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         """Draw ``tag`` from ``sources``; repaints only when something drawn would change."""
         self.tag, self.sources = tag, list(sources)
         self.side_by_side, self.x_mode = side_by_side, x_mode
-        if self._frame_key() != self._key:
+        if self.current_key() != self.shown_key:
             self.refresh()
 
     def view_state(self) -> tuple:
         """What else the subclass draws from (e.g. the mode); part of the frame key."""
         return ()
 
-    def _frame_key(self) -> tuple:
+    def frame_key(self) -> tuple:
         return (
             self.tag,
             tuple((s.run, s.color, id(s.series), s.series.version) for s in self.sources),
@@ -238,8 +225,6 @@ class HistogramPlotBase(LineWidget, can_focus=True):
             self.x_mode,
             self.cursor_step,
             self.view_state(),
-            self.size.width,
-            self.size.height,
         )
 
     # -- for subclasses -------------------------------------------------------------------------
@@ -285,26 +270,20 @@ class HistogramPlotBase(LineWidget, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def draw(self) -> None:
-        key = self._frame_key()
-        if key == self._key and self.drawn:
-            return
-        w, h = self.size.width, self.size.height
-        sources = [s for s in self.panel_sources(w) if len(s.series)]
+    def paint(self, width: int, height: int) -> list[Text] | None:
+        key = self.frame_key()
+        sources = [s for s in self.panel_sources(width) if len(s.series)]
         panels = [PlotPanel(s, *self.data.snapshot(s.series)) for s in sources]
         rows = sum(len(p.snap.rows) for p in panels)
         if self._failed is not None and self._failed[0] == key[:2]:  # same tag, same data: don't retry
-            lines = _message_frame(w, h, f"Could not prepare this tag:\n{self._failed[1]}")
-            self._key = key
-        elif panels and rows > self.offload_rows and self.needs_work(panels):
+            return message_lines(width, height, f"Could not prepare this tag:\n{self._failed[1]}")
+        if panels and rows > self.offload_rows and self.needs_work(panels):
             self._start_worker(key, panels)
+            self.shown_key = None  # provisional: the worker's Prepared message draws again
             if self.drawn:
-                return  # keep the previous frame until the worker's Prepared message
-            lines = _message_frame(w, h, f"Preparing {sum(len(p.snap) for p in panels):,} steps…")
-        else:
-            lines = self.build_lines(panels, w, h)
-            self._key = key
-        self.set_lines(lines)
+                return None  # keep the previous frame until then
+            return message_lines(width, height, f"Preparing {sum(len(p.snap) for p in panels):,} steps…")
+        return self.build_lines(panels, width, height)
 
     def set_lines(self, lines: list[Text]) -> None:
         self.last_lines = lines
@@ -331,7 +310,7 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         event.stop()
         self._pending = None
         self._failed = (self._pending_data, event.error) if event.error else None
-        self._key = None
+        self.shown_key = None
         self.refresh()
 
     def build_lines(self, panels: list[PlotPanel], width: int, height: int) -> list[Text]:
@@ -341,9 +320,9 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         if width <= 0 or height <= 0:
             return blank_lines(width, height)
         if self.tag is None or not self.sources:
-            return _message_frame(width, height, self.EMPTY)
+            return message_lines(width, height, self.EMPTY)
         if not panels:
-            return _message_frame(width, height, f"{inert(self.tag)}: no steps yet")
+            return message_lines(width, height, f"{inert(self.tag)}: no steps yet")
         prepared = self.prepare(panels)
         k = len(panels)
         widths = [(width - PANEL_GAP * (k - 1)) // k] * k

@@ -1,8 +1,10 @@
 """The base of the widgets that draw themselves as lines of rich Text (the charts and the histogram plots).
 
-A subclass implements :meth:`LineWidget.draw`: compare what it would draw with what it drew, and when
-that changed, call :meth:`set_lines` with exactly ``size.height`` lines of ``size.width`` cells. The
-first visible row asks for a draw, so a widget draws once per refresh and only while it shows.
+A subclass says what its frame is drawn from (:meth:`LineWidget.frame_key`) and draws it
+(:meth:`LineWidget.paint`: exactly ``height`` lines of ``width`` cells); :meth:`LineWidget.draw` paints
+only when that key or the size changed since the frame on screen, so a push with nothing new costs one
+comparison and writes nothing. The first visible row asks for a draw, so a widget draws once per
+refresh and only while it shows.
 
 :meth:`LineWidget.repaint` is the cheap refresh for a new frame that differs a little from the
 last (a live step, a cursor move): it draws at once and refreshes only the cells that differ
@@ -17,7 +19,7 @@ in the status bar, instead of an exception in Textual's rendering, which would e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -87,15 +89,47 @@ class LineWidget(Widget):
         self._strips: list[Strip] = []
         #: The last failure said in a notice (so a frame that keeps failing says it once).
         self.failure: str | None = None
+        #: What the frame on screen was drawn from: :meth:`frame_key` and the size (None: draw anew).
+        self.shown_key: Hashable = None
 
     @property
     def subject(self) -> str:
         """What this widget shows, for a failure's notice (subclasses name their tag and runs)."""
         return ""
 
-    def draw(self) -> None:
-        """Prepare the current frame (cheap when nothing changed)."""
+    def frame_key(self) -> Hashable:
+        """Everything the frame is drawn from but the size (series by identity and version, settings,
+        cursor...): equal keys draw the same frame."""
         raise NotImplementedError
+
+    def paint(self, width: int, height: int) -> list[Text] | None:
+        """The frame for :meth:`frame_key` at this size: ``height`` lines of ``width`` cells. A
+        provisional frame (work still under way) sets :attr:`shown_key` to None, so the next draw
+        paints again; None keeps the frame on screen."""
+        raise NotImplementedError
+
+    def current_key(self) -> Hashable:
+        return (self.frame_key(), self.size.width, self.size.height)
+
+    def draw(self) -> None:
+        """Prepare the current frame (one comparison when nothing changed)."""
+        key = self.current_key()
+        if key == self.shown_key and self.drawn:
+            return
+        self.shown_key = key
+        lines = self.paint(self.size.width, self.size.height)
+        if lines is not None:
+            self.set_lines(lines)
+
+    def repaint_if_changed(self) -> None:
+        """Repaint when the frame would differ from the one on screen (after new inputs)."""
+        if self.current_key() != self.shown_key:
+            self.repaint()
+
+    def redraw(self) -> None:
+        """Forget the frame on screen (the owner's state changed in a way the key does not show)."""
+        self.shown_key = None
+        self.repaint()
 
     def set_lines(self, lines: list[Text]) -> None:
         """The frame to show: the lines in this widget's base style, cut to its width."""

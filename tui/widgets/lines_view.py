@@ -32,7 +32,6 @@ class LinesView(LineWidget):
         self.painter: Draw = lambda w, h: []
         self.key: Hashable = None
         self._subject = ""
-        self._drawn_key: tuple | None = None
         #: The lines of the last frame (tests read them).
         self.lines: list[Text] = []
 
@@ -48,19 +47,12 @@ class LinesView(LineWidget):
             self.key = key
             self.repaint()
 
-    def redraw(self) -> None:
-        """Forget the last frame (the owner's state changed in a way its key does not show)."""
-        self._drawn_key = None
-        self.repaint()
+    def frame_key(self) -> Hashable:
+        return self.key
 
-    def draw(self) -> None:
-        w, h = self.size.width, self.size.height
-        frame = (self.key, w, h)
-        if frame == self._drawn_key and self.drawn:
-            return
-        self._drawn_key = frame
-        self.lines = self.painter(w, h) if w > 0 and h > 0 else []
-        self.set_lines(self.lines)
+    def paint(self, width: int, height: int) -> list[Text]:
+        self.lines = self.painter(width, height) if width > 0 and height > 0 else []
+        return self.lines
 
     def plain(self) -> str:
         """What the box shows, as plain text (draws first if it never has)."""

@@ -12,13 +12,13 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from tui.model.series import ScalarSeries
+from tui.render.cells import message_lines
 from tui.render.chart import ChartRender, ChartSeries, render_chart
 from tui.render.scalar_view import READOUT_SORTS, SmoothCache, chart_series, readout_lines, readout_rows
 from tui.views.chart_options import ChartOptions
@@ -170,7 +170,6 @@ class ScalarChart(LineWidget, can_focus=True):
         self.last: ChartRender | None = None
         self.last_series: list[ChartSeries] = []
         self.last_readout: list[Text] = []
-        self._key: tuple | None = None
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -180,10 +179,9 @@ class ScalarChart(LineWidget, can_focus=True):
             self.x_range = None
             self.cursor_x = None
         self.tag, self.sources, self.options = tag, sources, options
-        if self._frame_key() != self._key:
-            self.repaint()
+        self.repaint_if_changed()
 
-    def _frame_key(self) -> tuple:
+    def frame_key(self) -> tuple:
         return (
             self.tag,
             tuple(s.key for s in self.sources),
@@ -192,43 +190,30 @@ class ScalarChart(LineWidget, can_focus=True):
             self.cursor_x,
             self.readout_order,
             self.readout_top,
-            self.size.width,
-            self.size.height,
         )
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def draw(self) -> None:
-        key = self._frame_key()
-        if key == self._key and self.drawn:
-            return
-        self._key = key
-        w, h = self.size.width, self.size.height
+    def paint(self, width: int, height: int) -> list[Text]:
         if self.tag is None or not any(len(s.series) for s in self.sources):
-            msg = (
-                "No scalar data for the visible runs" if self.tag is None else f"{self.tag!r}: no points yet"
-            )
-            lines = [Text(" " * w) for _ in range(h)]
-            if h:
-                t = Text(msg.center(w)[:w], style=Style(dim=True))
-                lines[h // 2] = t
             self.last, self.last_series, self.last_readout = None, [], []
-        else:
-            chart, readout, series = build_chart(
-                self.tag,
-                self.sources,
-                self.options,
-                w,
-                h,
-                cache=self.cache,
-                x_range=self.x_range,
-                cursor_x=self.cursor_x,
-                readout_order=self.readout_order,
-                readout_top=self.readout_top,
-            )
-            self.last, self.last_series, self.last_readout = chart, series, readout
-            lines = chart.lines + readout
-        self.set_lines(lines)
+            if self.tag is None:
+                return message_lines(width, height, "No scalar data for the visible runs")
+            return message_lines(width, height, f"{self.tag!r}: no points yet")
+        chart, readout, series = build_chart(
+            self.tag,
+            self.sources,
+            self.options,
+            width,
+            height,
+            cache=self.cache,
+            x_range=self.x_range,
+            cursor_x=self.cursor_x,
+            readout_order=self.readout_order,
+            readout_top=self.readout_top,
+        )
+        self.last, self.last_series, self.last_readout = chart, series, readout
+        return chart.lines + readout
 
     # -- cursor, zoom and pan ---------------------------------------------------------------------
 

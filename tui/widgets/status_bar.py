@@ -43,7 +43,6 @@ class StatusBar(LineWidget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.info = StatusInfo()
-        self._key: tuple | None = None
 
     def set_info(self, info: StatusInfo) -> None:
         if info == self.info:
@@ -56,14 +55,13 @@ class StatusBar(LineWidget):
         else:
             self.repaint()
 
-    def draw(self) -> None:
-        key = (self.info, self.size.width, self.size.height)
-        if key == self._key and self.drawn:
-            return
-        self._key = key
+    def frame_key(self) -> StatusInfo:
+        return self.info
+
+    def paint(self, width: int, height: int) -> list[Text]:
         lines = list(self.render().split("\n", allow_blank=True))
-        lines += [Text("")] * (self.size.height - len(lines))
-        self.set_lines([fit(line, self.size.width) for line in lines[: self.size.height]])
+        lines += [Text("")] * (height - len(lines))
+        return [fit(line, width) for line in lines[:height]]
 
     def render(self) -> Text:
         """The status (and the notice on a second line), as text."""
