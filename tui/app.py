@@ -1,7 +1,7 @@
 """TbtuiApp: composes the runs pane, the tabs, the dashboard and the status bar, and routes messages.
 
 What the user has chosen lives in a :class:`~tui.views.state.ViewState`; the loader thread
-(:class:`~tui.model.loader.Loader`) reads the logdir and posts :class:`LogdirChanged`; a
+(:class:`~tui.widgets.loading.LoadState`) reads the logdir and posts ``LogdirChanged``; a
 :class:`~tui.views.throttle.PushThrottle` decides when the screen catches up. Data flows one way:
 
     Loader thread ── slice by slice ──> LogdirChanged ──> throttle ──> runs pane, status, active tab
@@ -18,9 +18,8 @@ import argparse
 import contextlib
 import os
 import sys
-import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on, work
@@ -29,121 +28,49 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.filter import LineFilter
-from textual.message import Message
 from textual.screen import Screen
 from textual.signal import Signal
-from textual.widget import Widget
 from textual.widgets import TabbedContent, TabPane, Tabs
 from textual.worker import get_current_worker
 
 from tui.model.cache import ReadCache
-from tui.model.loader import SLICE_BYTES, Loader
-from tui.model.logdir import Changes, Logdir
+from tui.model.loader import SLICE_BYTES
+from tui.model.logdir import Logdir
 from tui.model.plugins import active_dashboards
 from tui.model.storage import RemoteStorage
 from tui.render.glyphs import wants_ascii
 from tui.render.palette import palette_for
 from tui.views.cache import LruCache
-from tui.views.chart_options import DEFAULT_SMOOTHING, SMOOTHING_STOPS, ChartOptions
+from tui.views.chart_options import DEFAULT_SMOOTHING, ChartOptions
 from tui.views.export import export_dir, export_name, free_path, scalar_csv
-from tui.views.first_screen import Remembered, load_remembered, save_remembered
+from tui.views.first_screen import Memory, Remembered
 from tui.views.state import ViewState
 from tui.views.throttle import PUSH_INTERVAL, PushThrottle
-from tui.views.xaxis import X_MODES
-from tui.widgets.custom_scalars_pane import CustomScalarsPane
+from tui.widgets.commands import app_commands
 from tui.widgets.dashboard import Dashboard
-from tui.widgets.distributions_pane import DistributionsPane
 from tui.widgets.filter_input import FilterBar
 from tui.widgets.graph_pane import CACHE_SIZE as GRAPH_CACHE_SIZE
 from tui.widgets.graph_pane import GraphPane, ParsedGraph
 from tui.widgets.help_screen import HelpScreen, collect_bindings
-from tui.widgets.histograms_pane import HistogramsPane
-from tui.widgets.hparams_pane import HParamsPane
-from tui.widgets.image_view import prepare_terminal_graphics
-from tui.widgets.images_pane import ImagesPane
+from tui.widgets.image_view import graphics_terminal, prepare_terminal_graphics
 from tui.widgets.inert_lines import InertLines
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.more_pane import MorePane
+from tui.widgets.loading import LoaderState, LoadState, LogdirChanged, StorageNotice
 from tui.widgets.pane import LazyPane, Pane
-from tui.widgets.pr_curves_pane import PrCurvesPane
 from tui.widgets.run_list import RunList
 from tui.widgets.scalar_chart import ScalarChart
 from tui.widgets.scalars_pane import ScalarsPane
 from tui.widgets.status_bar import StatusBar
-from tui.widgets.text_pane import TextPane
+from tui.widgets.tabs import NARROW, TAB_KEYS_HELP, TABS, TabSpec, joining, tab_labels
+from tui.widgets.zoom import COLLAPSE, ZOOM_HELP, Zoom
 
 __all__ = ["TABS", "TbtuiApp", "ascii_screen", "run", "run_app"]
 
-#: Width below which the Scalars tab stacks the tags list over the chart.
-NARROW = 110
-#: Width below which the side panes (runs, the Scalars tab's tags) collapse by themselves and the
-#: active tab takes the width; ``z`` shows them (and hides them again).
-COLLAPSE = 100
-ZOOM_HELP = (
-    "Zoom: the focused pane fills the screen, and back (below 100 columns: show / hide the side panes)"
-)
 #: How long the status bar says where a screenshot or CSV was written.
 FILE_NOTICE_SECONDS = 15.0
 #: Seconds between looks at the runs' live / stalled / finished status, which changes with time alone.
 RUN_STATUS_INTERVAL = 15.0
-
-
-@dataclass(frozen=True, slots=True)
-class TabSpec:
-    """One tab: its id (also the ``TabPane`` id), title, pane class and label on narrow screens."""
-
-    id: str
-    title: str
-    pane: type[Pane]
-    short: str = ""
-    #: Dashboards of :func:`tui.model.plugins.active_dashboards` that put this tab in the tab bar;
-    #: empty for a tab that is always there.
-    needs: tuple[str, ...] = ()
-
-
-#: The tabs in order; number keys 1-9 and 0 select them.
-TABS: tuple[TabSpec, ...] = (
-    TabSpec("scalars", "Scalars", ScalarsPane),
-    TabSpec("histograms", "Histograms", HistogramsPane, "Hist"),
-    TabSpec("distributions", "Distributions", DistributionsPane, "Dist"),
-    TabSpec("graph", "Graph", GraphPane),
-    TabSpec("text", "Text", TextPane),
-    TabSpec("hparams", "HParams", HParamsPane, "HP"),
-    TabSpec("images", "Images", ImagesPane, "Img"),
-    TabSpec("pr_curves", "PR Curves", PrCurvesPane, "PR", needs=("pr_curves",)),
-    TabSpec("custom_scalars", "Custom Scalars", CustomScalarsPane, "Custom", needs=("custom_scalars",)),
-    TabSpec("more", "Audio·Mesh·Projector", MorePane, "More", needs=("audio", "mesh", "projector")),
-)
-
 DASHBOARD_HELP = "Dashboard: chart, histograms and graph of the focused run at once (number keys: tabs)"
-#: Start-up layouts (``--layout``).
-LAYOUTS = ("tabs", "dashboard")
-TAB_KEYS_HELP = "Tab: " + ", ".join(f"{n % 10} {spec.title}" for n, spec in enumerate(TABS, start=1))
-
-
-class LogdirChanged(Message):
-    """Posted by the loader thread after a slice that changed something."""
-
-    def __init__(self, changes: Changes, loading: float | None) -> None:
-        super().__init__()
-        self.changes = changes
-        self.loading = loading  # fraction loaded during the first pass, None once live
-
-
-class LoaderState(Message):
-    """Posted by the loader when its watch mode becomes known or changes."""
-
-    def __init__(self, state: str) -> None:
-        super().__init__()
-        self.state = state
-
-
-class StorageNotice(Message):
-    """Posted from the loader thread when a remote storage starts or stops retrying, or gives up."""
-
-    def __init__(self, text: str | None) -> None:
-        super().__init__()
-        self.text = text
 
 
 class TbtuiApp(App[int]):
@@ -216,14 +143,9 @@ class TbtuiApp(App[int]):
         # last open read, and the loader writes back what it read once the first pass is done.
         reads = ReadCache() if cache else None
         self.logdir = Logdir(logdir, check_crc=check_crc, storage=storage, cache=reads)
-        #: A remote storage's latest retry or fault, as it happens (the loader may be in a backoff).
-        self.storage_notice: str | None = None
-        if self.logdir.storage is not None:
-            self.logdir.storage.on_notice = lambda text: self.post_message(StorageNotice(text))
-        #: Restore and keep the user's choices for this logdir across sessions (the command line does;
-        #: tests and scripts start from the defaults unless they ask).
-        self.remember = remember
-        last = (load_remembered(logdir) if remember else None) or Remembered()
+        #: The user's choices for this logdir, restored and kept across sessions.
+        self.memory = Memory(logdir, enabled=remember)
+        last = self.memory.last
         # Run colours chosen for the colours this terminal has (16-colour terminals get the ANSI set).
         self.view = ViewState(
             palette_for(self.console.color_system),
@@ -235,16 +157,8 @@ class TbtuiApp(App[int]):
             ),
             hidden=set(last.hidden),
         )
-        self._remembered = last
-        self.loader = Loader(
-            self.logdir,
-            publish=lambda changes, loading: self.post_message(LogdirChanged(changes, loading)),
-            on_mode=lambda mode: self.post_message(LoaderState(mode)),
-            poll=poll,
-            slice_bytes=slice_bytes,
-        )
-        self.loader_state = "starting"
-        self.updated: float | None = None
+        self.load_state = LoadState(self.logdir, self.post_message, poll=poll, slice_bytes=slice_bytes)
+        self.loader = self.load_state.loader
         self.throttle = PushThrottle(PUSH_INTERVAL)
         #: Published (with the app) each time the app becomes settled: see :attr:`is_settled`.
         self.settled_signal: Signal[TbtuiApp] = Signal(self, "settled")
@@ -258,10 +172,7 @@ class TbtuiApp(App[int]):
         #: Tabs out of the tab bar because no loaded run has their data (their keys still work).
         self.hidden_tabs: set[str] = {spec.id for spec in TABS if spec.needs}
         self._active_key: tuple | None = None
-        #: What ``z`` hid to zoom the focused pane (empty while nothing is zoomed).
-        self.zoom_hidden: list[Widget] = []
-        #: Below :data:`COLLAPSE` columns: ``z`` showed the side panes the narrow screen collapses.
-        self.sides_open = False
+        self.zoom = Zoom()
         #: The first uncaught error, if one ended the app: :func:`run_app` raises it after the terminal
         #: is restored, so the command line reports it (one line, the traceback in a file, exit 70).
         self.crash: Exception | None = None
@@ -284,9 +195,9 @@ class TbtuiApp(App[int]):
         return [self._inert_lines, *super().get_line_filters()]
 
     @property
-    def loading_history(self) -> bool:
-        """The first pass is still reading what was there at start (growth only counts after it)."""
-        return self.loader_state.startswith(("starting", "loading"))
+    def loader_state(self) -> str:
+        """What the status bar says of the load (tui.widgets.loading.LoadState.state)."""
+        return self.load_state.state
 
     @property
     def is_settled(self) -> bool:
@@ -296,7 +207,7 @@ class TbtuiApp(App[int]):
         sleeping.
         """
         return (
-            not self.loader_state.startswith(("starting", "loading"))
+            not self.load_state.history
             and self.logdir.loaded_once
             and self.throttle.settled
             and all(pane.is_mounted for pane in self.panes.values())  # the Lazy tabs too
@@ -358,21 +269,15 @@ class TbtuiApp(App[int]):
     @property
     def collapsed(self) -> bool:
         """The side panes are collapsed: a narrow screen, and ``z`` has not shown them."""
-        return self.size.width < COLLAPSE and not self.sides_open
+        return self.zoom.collapsed(self.size.width)
 
     def _apply_width(self, width: int) -> None:
-        narrow = width < NARROW
-        self.screen.set_class(narrow, "-narrow")
+        self.screen.set_class(width < NARROW, "-narrow")
         self._apply_collapse()
         tabs = self.query_one(TabbedContent)
-        # Short titles also when the full ones would not fit beside the runs pane.
-        shown = [spec for spec in TABS if spec.id not in self.hidden_tabs]
-        short = (
-            narrow or sum(len(spec.title) + 4 for spec in shown) > width - self.query_one(RunList).size.width
-        )
-        for n, spec in enumerate(TABS, start=1):
-            title = (spec.short or spec.title) if short else spec.title
-            tabs.get_tab(spec.id).label = f"{n % 10} {title}"
+        room = width - self.query_one(RunList).size.width
+        for tab, label in tab_labels(width, room, self.hidden_tabs).items():
+            tabs.get_tab(tab).label = label
 
     # -- loader (a thread: never on the event loop) ---------------------------------------------
 
@@ -387,25 +292,23 @@ class TbtuiApp(App[int]):
         return self.loader.feed
 
     def on_logdir_changed(self, message: LogdirChanged) -> None:
-        if message.loading is not None and message.loading < 1.0:
-            self.loader_state = f"loading {message.loading:.0%}"
-        elif self.loader_state.startswith(("loading", "starting")):
-            self.loader_state = self.loader.mode
-        self.updated = time.time() if message.changes.any else self.updated
+        self.load_state.changed(message)
+        self._schedule_push()
+
+    def on_storage_notice(self, message: StorageNotice) -> None:
+        self.load_state.storage_notice = message.text
+        self._schedule_push()  # through the push timer: it knows when the status bar is there
+
+    def on_loader_state(self, message: LoaderState) -> None:
+        self.load_state.state = message.state
+        self._update_status()
+        self._maybe_settled()
+
+    def _schedule_push(self) -> None:
+        """Something changed: the screen catches up when the throttle says (at most a few times a second)."""
         delay = self.throttle.delay()
         if delay is not None:
             self.set_timer(delay, self._timed_push, name="push")
-
-    def on_storage_notice(self, message: StorageNotice) -> None:
-        self.storage_notice = message.text
-        delay = self.throttle.delay()  # through the push timer: it knows when the status bar is there
-        if delay is not None:
-            self.set_timer(delay, self._timed_push, name="push")
-
-    def on_loader_state(self, message: LoaderState) -> None:
-        self.loader_state = message.state
-        self._update_status()
-        self._maybe_settled()
 
     def _timed_push(self) -> None:
         # A timer may fire while the app is shutting down or a modal screen (help) is on top;
@@ -426,7 +329,7 @@ class TbtuiApp(App[int]):
         if self.view.paused or not self.screen_stack or self.screen is not self.screen_stack[0]:
             return
         with contextlib.suppress(NoMatches):
-            self.query_one(RunList).set_rows(self.view.rows(self.logdir, loading=self.loading_history))
+            self.query_one(RunList).set_rows(self.view.rows(self.logdir, loading=self.load_state.history))
             self._update_status()
 
     def _maybe_settled(self) -> None:
@@ -453,7 +356,7 @@ class TbtuiApp(App[int]):
     def _push(self) -> None:
         """Hand the current state to the runs pane, the status bar and the active tab."""
         run_list = self.query_one(RunList)
-        run_list.set_rows(self.view.rows(self.logdir, loading=self.loading_history))
+        run_list.set_rows(self.view.rows(self.logdir, loading=self.load_state.history))
         if self.view.focused_run is None or self.view.focused_run not in self.logdir.runs:
             self.view.focused_run = run_list.current_run
         self._update_tab_bar()
@@ -477,15 +380,12 @@ class TbtuiApp(App[int]):
     def _save_choices(self) -> None:
         """Keep the tag, smoothing, hidden runs and x mode for the next open of this logdir (in the
         user's cache directory; written only when one of them changed)."""
-        if not self.remember:
-            return
         view, options = self.view, self.view.options
-        now = Remembered(
-            self.scalars_pane.wanted_tag, options.smoothing, tuple(sorted(view.hidden)), options.x_mode
+        self.memory.keep(
+            Remembered(
+                self.scalars_pane.wanted_tag, options.smoothing, tuple(sorted(view.hidden)), options.x_mode
+            )
         )
-        if now != self._remembered:
-            self._remembered = now
-            save_remembered(self.logdir_path, now)
 
     def _update_tab_bar(self) -> None:
         """Tabs whose dashboards have data join the tab bar (as TensorBoard lists active plugins);
@@ -494,23 +394,21 @@ class TbtuiApp(App[int]):
         if key == self._active_key:
             return
         self._active_key = key
-        active = active_dashboards(self.logdir.runs, self.logdir.path)
         tabs = self.query_one(TabbedContent)
-        for spec in TABS:
-            if spec.needs and spec.id in self.hidden_tabs and active.intersection(spec.needs):
-                self.hidden_tabs.discard(spec.id)
-                tabs.show_tab(spec.id)
-                self._apply_width(self.size.width)
+        for tab in joining(self.hidden_tabs, active_dashboards(self.logdir.runs, self.logdir.path)):
+            self.hidden_tabs.discard(tab)
+            tabs.show_tab(tab)
+            self._apply_width(self.size.width)
 
     def _update_status(self) -> None:
         self.query_one(StatusBar).set_info(
             self.view.status(
                 self.logdir,
                 self.logdir_path,
-                self.loader_state,
+                self.load_state.state,
                 reason=self.loader.reason,
-                updated=self.updated,
-                fault=self.storage_notice or self.logdir.fault,  # the storage's own is the latest
+                updated=self.load_state.updated,
+                fault=self.load_state.fault,
             )
         )
 
@@ -624,34 +522,13 @@ class TbtuiApp(App[int]):
         """``z``: the focused pane fills the screen (the status and key bars stay), and back, as
         tmux's zoom. Below :data:`COLLAPSE` columns the side panes are collapsed already: ``z``
         shows them, and hides them again."""
-        if self.zoom_hidden:
-            self._unzoom()
-            return
-        if self.size.width < COLLAPSE:
-            self.sides_open = not self.sides_open
+        if self.zoom.hidden:
+            self.zoom.restore()
+        elif self.size.width < COLLAPSE:
+            self.zoom.sides_open = not self.zoom.sides_open
             self._apply_collapse()
-            return
-        target = self.focused
-        if target is None:
-            return
-        # Everything beside the focused widget and beside each of its containers goes, up to the
-        # screen; classes, not ``display``, so nothing a pane set itself is overwritten.
-        keep = (StatusBar, KeyBar, FilterBar)
-        for node in [target, *target.ancestors]:
-            parent = node.parent
-            if parent is None or isinstance(node, Screen):
-                break
-            for sibling in parent.children:
-                if sibling is not node and not isinstance(sibling, keep) and isinstance(sibling, Widget):
-                    sibling.add_class("-zoom-hidden")
-                    self.zoom_hidden.append(sibling)
-        self.screen.add_class("-zoomed")
-
-    def _unzoom(self) -> None:
-        for widget in self.zoom_hidden:
-            widget.remove_class("-zoom-hidden")
-        self.zoom_hidden = []
-        self.screen.remove_class("-zoomed")
+        elif self.focused is not None:
+            self.zoom.fill(self.focused, keep=(StatusBar, KeyBar, FilterBar))
 
     def action_filter(self) -> None:
         focused = self.focused
@@ -709,7 +586,7 @@ class TbtuiApp(App[int]):
         """
         if not 0 <= index < len(TABS):
             return
-        self._unzoom()  # the zoom hid the other tabs
+        self.zoom.restore()  # the zoom hid the other tabs
         tabs = self.query_one(TabbedContent)
         if self.dashboard_on:  # a number key leaves the dashboard for that tab
             self._show_dashboard(False)
@@ -760,7 +637,7 @@ class TbtuiApp(App[int]):
 
     def action_toggle_dashboard(self) -> None:
         """``d``: the dashboard instead of the tabs, and back to the tab that was active."""
-        self._unzoom()
+        self.zoom.restore()
         self._show_dashboard(not self.dashboard_on)
         if self.dashboard_on:
             if not isinstance(self.focused, RunList):
@@ -803,41 +680,7 @@ class TbtuiApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help: keys", "Show every key", self.action_help)
-        yield SystemCommand("Filter runs and tags", "Regex filters (/)", self.action_filter)
-        yield SystemCommand(
-            "Resume live updates" if self.view.paused else "Pause live updates",
-            "Freeze the screen while you look (p)",
-            self.action_toggle_pause,
-        )
-        for w in SMOOTHING_STOPS:
-            yield SystemCommand(
-                f"Smoothing {w:g}", "TensorBoard's EMA weight", lambda w=w: self.set_smoothing(w)
-            )
-        for mode in X_MODES:
-            yield SystemCommand(
-                f"X axis: {mode}", "Step, time since start, or wall time", lambda m=mode: self.set_x_mode(m)
-            )
-        yield SystemCommand("Toggle log y", "Logarithmic value axis (y)", self.action_toggle_log_y)
-        yield SystemCommand(
-            "Toggle ignore outliers", "y range from the 5th-95th percentile (i)", self.action_toggle_outliers
-        )
-        yield SystemCommand("Show all runs", "Turn every run on (a)", self.action_all_runs)
-        yield SystemCommand("Show only the focused run", "Hide the others (o)", self.action_only_focused_run)
-        yield SystemCommand(
-            "Tabs" if self.dashboard_on else "Dashboard",
-            "One tab at a time" if self.dashboard_on else "Chart, histograms and graph at once (d)",
-            self.action_toggle_dashboard,
-        )
-        for n, spec in enumerate(TABS, start=1):
-            yield SystemCommand(
-                f"Tab: {spec.title}", f"Switch to {spec.title} ({n % 10})", lambda i=n - 1: self.action_tab(i)
-            )
-        pane = self.active_pane
-        if isinstance(pane, ScalarsPane):
-            yield SystemCommand(
-                "Scalars: grid / single chart", "Many charts at once (v)", pane.action_toggle_grid
-            )
+        yield from app_commands(self)
 
     # -- shutdown -------------------------------------------------------------------------------
 
@@ -872,7 +715,7 @@ def run(args: argparse.Namespace) -> int:
         cache=not getattr(args, "no_cache", False),
         ascii=ascii_screen(getattr(args, "ascii", False)),
     )
-    if _graphics_terminal():
+    if graphics_terminal():
         prepare_terminal_graphics()
     return run_app(app)
 
@@ -892,20 +735,3 @@ def run_app(app: TbtuiApp, **run_kwargs) -> int:
     if app.crash is not None:
         raise app.crash
     return app.return_code or 0
-
-
-def _graphics_terminal() -> bool:
-    """Terminals known to speak the Kitty or Sixel image protocols.
-
-    Asking the terminal costs up to a few tenths of a second where nobody answers, so only these
-    are asked; everywhere else images are drawn with half blocks, which every terminal shows.
-    """
-    if not sys.stdout.isatty():
-        return False
-    env = os.environ
-    return (
-        "kitty" in env.get("TERM", "")
-        or "KITTY_WINDOW_ID" in env
-        or env.get("TERM_PROGRAM", "") in {"WezTerm", "iTerm.app", "ghostty", "WarpTerminal"}
-        or "foot" in env.get("TERM", "")
-    )

@@ -59,7 +59,7 @@ async def test_z_zooms_the_runs_pane_and_a_tab_key_leaves_the_zoom(logdir, tb):
         assert runs.region.width == 120 and not shown(app.query_one(ScalarChart))
         await pilot.press("2")  # another tab: the zoom hid it, so the zoom ends
         await pilot.pause()
-        assert not app.zoom_hidden and shown(runs)
+        assert not app.zoom.hidden and shown(runs)
         assert app.query_one("#tabs").active == "histograms"
 
 

@@ -26,7 +26,7 @@ from tui.model.cachedir import cache_dir
 from tui.model.storage import is_url
 from tui.views.xaxis import X_MODES
 
-__all__ = ["Remembered", "load_remembered", "preferred_tag", "save_remembered", "state_path"]
+__all__ = ["Memory", "Remembered", "load_remembered", "preferred_tag", "save_remembered", "state_path"]
 
 #: Tag names most users open a logdir for, best first.
 PREFERRED = re.compile(r"loss", re.IGNORECASE)
@@ -108,3 +108,18 @@ def save_remembered(logdir: str, state: Remembered) -> bool:
     except OSError:
         return False
     return True
+
+
+class Memory:
+    """The choices kept for one logdir across sessions (``enabled``: the command line keeps them; tests
+    and scripts start from the defaults): :attr:`last` is what was restored, :meth:`keep` writes a
+    change, and only a change."""
+
+    def __init__(self, logdir: str, *, enabled: bool) -> None:
+        self.logdir, self.enabled = logdir, enabled
+        self.last = (load_remembered(logdir) if enabled else None) or Remembered()
+
+    def keep(self, now: Remembered) -> None:
+        if self.enabled and now != self.last:
+            self.last = now
+            save_remembered(self.logdir, now)

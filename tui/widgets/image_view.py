@@ -19,6 +19,7 @@ whether both are installed, and nothing here imports them before a widget needs 
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,7 +37,7 @@ from tui.views.safe import inert
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
 
-__all__ = ["ImageView", "graphics_available", "prepare_terminal_graphics"]
+__all__ = ["ImageView", "graphics_available", "graphics_terminal", "prepare_terminal_graphics"]
 
 _prepared = False
 
@@ -45,6 +46,24 @@ def graphics_available() -> bool:
     """Whether the ``images`` extra (Pillow and textual-image) is installed."""
     return (
         importlib.util.find_spec("PIL") is not None and importlib.util.find_spec("textual_image") is not None
+    )
+
+
+def graphics_terminal() -> bool:
+    """Terminals known to speak the Kitty or Sixel image protocols.
+
+    Asking the terminal costs up to a few tenths of a second where nobody answers, so only these
+    are asked (:func:`prepare_terminal_graphics`); everywhere else images are drawn with half
+    blocks, which every terminal shows.
+    """
+    if not sys.stdout.isatty():
+        return False
+    env = os.environ
+    return (
+        "kitty" in env.get("TERM", "")
+        or "KITTY_WINDOW_ID" in env
+        or env.get("TERM_PROGRAM", "") in {"WezTerm", "iTerm.app", "ghostty", "WarpTerminal"}
+        or "foot" in env.get("TERM", "")
     )
 
 
