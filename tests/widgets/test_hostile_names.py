@@ -19,6 +19,7 @@ from tui.app import TABS, TbtuiApp
 from tui.cli.demo import demo_hparams
 from tui.tfevents.proto import graph_pb2
 from tui.tfevents.writer import EventFileWriter, png_bytes
+from tui.widgets.inert_lines import InertLines
 from tui.widgets.series_list import SeriesList
 
 #: CSI (clear screen), OSC 52 (set the clipboard), OSC 0 (retitle), C1 CSI, bidi override, zero-width.
@@ -86,7 +87,20 @@ def screen_text(app) -> str:
 
 
 async def test_no_control_character_reaches_the_screen(tmp_path, tb):
+    await _visit_every_tab(TbtuiApp(hostile_logdir(tmp_path)), tb)
+
+
+async def test_panes_draw_log_text_inert_without_the_terminal_boundary(tmp_path, tb):
+    """Log text is made inert where it enters the view (display names, SafeText, the status notice),
+    not only by the line filter behind it (tui/widgets/inert_lines.py): with the filter taken out, no
+    tab shows a control character."""
     app = TbtuiApp(hostile_logdir(tmp_path))
+    with_boundary = app.get_line_filters
+    app.get_line_filters = lambda: [f for f in with_boundary() if not isinstance(f, InertLines)]
+    await _visit_every_tab(app, tb)
+
+
+async def _visit_every_tab(app: TbtuiApp, tb) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         await tb.wait_for(pilot, lambda: app.is_settled and len(app.logdir.runs) == 2, what="loaded")
         assert not app.hidden_tabs  # every dashboard has data: PR Curves (8), Custom Scalars (9), More (0)

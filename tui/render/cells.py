@@ -12,6 +12,8 @@ import numpy as np
 from rich.style import Style
 from rich.text import Span, Text
 
+from tui.views.safe import inert
+
 __all__ = ["blank", "blank_lines", "fit", "message_lines", "styled_rows"]
 
 
@@ -36,9 +38,10 @@ def blank_lines(width: int, height: int) -> list[Text]:
 
 def message_lines(width: int, height: int, message: str) -> list[Text]:
     """What an empty or waiting chart shows: a dim message (a line per ``\\n``), centred in an
-    otherwise blank frame of ``height`` lines of ``width`` cells."""
+    otherwise blank frame of ``height`` lines of ``width`` cells. The message may quote log text (a
+    tag, an error): each line is made inert."""
     lines = blank_lines(width, height)
-    parts = message.split("\n")[:height]
+    parts = [inert(part) for part in message.split("\n")[:height]]
     top = max((height - len(parts)) // 2, 0)
     for i, part in enumerate(parts):
         lines[top + i] = fit(

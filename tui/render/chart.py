@@ -28,6 +28,7 @@ from tui.render.braille import BrailleCanvas, scale_to_pixels
 from tui.render.cells import fit
 from tui.render.palette import CUBE_COLORS, color_for
 from tui.render.rows import NAN_MARK, NEG_INF_MARK, NON_FINITE_STYLE, POS_INF_MARK, fit_name
+from tui.render.safe_text import SafeText
 from tui.render.ticks import axis_ticks, format_number, format_x, nice_step, place_labels
 from tui.views.safe import inert
 from tui.views.xaxis import live_x_domain
@@ -668,7 +669,7 @@ def render_chart(
                     label_rows[r] = lbl
     lines: list[Text] = []
     if title_on and title:
-        t = Text(inert(title), style=theme.title)
+        t = SafeText(title, style=theme.title)
         t.truncate(width, overflow="ellipsis")
         lines.append(t)
     x_label = None

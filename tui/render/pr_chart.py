@@ -17,8 +17,8 @@ from rich.text import Text
 
 from tui.model.pr_curves import PrCurve, PrPoint
 from tui.render.chart import ChartRender, ChartSeries, ChartTheme, color_for, render_chart
+from tui.render.safe_text import SafeText
 from tui.render.ticks import format_number
-from tui.views.safe import inert
 
 __all__ = ["PrChart", "PrLine", "pr_readout", "render_pr_chart"]
 
@@ -83,9 +83,9 @@ def render_pr_chart(
 
 def pr_readout(run: str, point: PrPoint, width: int, *, color: str | None = None) -> Text:
     """``● run  thr 0.5  P 0.812  R 0.7  TP 70 FP 16 TN 84 FN 30``, cropped or padded to ``width``."""
-    out = Text(no_wrap=True, end="")
+    out = SafeText(no_wrap=True, end="")
     out.append("● ", style=color or "")
-    out.append(inert(run))
+    out.append(run)
     fields = (
         ("thr", format_number(point.threshold, 3)),
         ("P", format_number(point.precision, 3)),

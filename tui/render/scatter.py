@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rich.text import Text
 
 from tui.render.chart import RUN_COLORS, ChartRender, ChartSeries, ChartTheme, render_chart
-from tui.views.safe import inert
+from tui.render.safe_text import SafeText
 
 __all__ = [
     "CategoricalAxis",
@@ -94,14 +93,14 @@ def _legend_over_title(
     """Replace the reserved title line with ``title`` and a compact legend of the colour classes."""
     if chart.plot_top == 0:
         return
-    out = Text(inert(title) + "  " if title else "", style=theme.title, no_wrap=True, end="")
+    out = SafeText(title + "  " if title else "", style=theme.title, no_wrap=True, end="")
     for s in series:
         if not s.name:
             continue
         if out.cell_len:
             out.append("  ")
         out.append("●", style=s.color or "")
-        out.append(" " + inert(s.name), style=theme.label)
+        out.append(" " + s.name, style=theme.label)
     out.truncate(width, overflow="ellipsis", pad=True)
     chart.lines[0] = out
 
@@ -180,7 +179,7 @@ def render_hparam_scatter(
         theme=theme,
     )
     if footnote:
-        note = Text("  ".join(f"{i} {inert(c)}" for i, c in enumerate(xa.categories)), style=theme.label)
+        note = SafeText("  ".join(f"{i} {c}" for i, c in enumerate(xa.categories)), style=theme.label)
         note.truncate(width, overflow="ellipsis", pad=True)
         chart.lines.append(note)
         chart.height = height

@@ -9,14 +9,21 @@ cannot pose as another; a byte that is not UTF-8 (a surrogate escape in a file n
 
 :class:`Inert` is the boundary type: a ``str`` whose value has been made inert. Constructing one does
 it, and doing it again changes nothing, so code that only ever hands widgets and printers an ``Inert``
-cannot show log text raw.
+cannot show log text raw. Where log text enters the view it becomes one: :func:`inert_all` turns a
+model object (a graph node's detail) into the same object with every string inert, the status line's
+notice is one (tui.views.state), and panes build what they draw from log text as
+:class:`tui.render.safe_text.SafeText`, which makes every string it is given an ``Inert``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from typing import TypeVar
 
-__all__ = ["Inert", "inert", "json_escaped", "visible"]
+__all__ = ["Inert", "inert", "inert_all", "json_escaped", "visible"]
+
+T = TypeVar("T")
 
 # C0 controls (tab and newline handled separately), DEL, C1 controls; bidi marks, embeddings, overrides
 # and isolates that can disguise text direction (U+061C, U+200E/F, U+202A-E, U+2066-9); zero-width
@@ -73,3 +80,17 @@ class Inert(str):
         if isinstance(text, Inert):
             return text
         return inert(str(text))
+
+
+def inert_all(value: T) -> T:
+    """``value`` with every string in it made :class:`Inert`: the strings of a dataclass's fields and of
+    tuples, at any depth (other values as they are). One call turns a model object (a graph node's
+    detail, a tag's metadata) into the same object safe to show, where it enters the view."""
+    if isinstance(value, str):
+        return Inert(value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return type(value)(inert_all(v) for v in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: inert_all(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)  # type: ignore[return-value]
+    return value

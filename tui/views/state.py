@@ -17,6 +17,7 @@ from tui.model.logdir import Logdir
 from tui.views.chart_options import ChartOptions
 from tui.views.run_status import RunStatus, RunWatch
 from tui.views.runs import marker_for, short_names, shorter_forms
+from tui.views.safe import Inert
 from tui.views.selection import PaneContext, filter_matches
 
 __all__ = ["RunRow", "StatusInfo", "ViewState"]
@@ -50,7 +51,8 @@ class StatusInfo:
     state: str = "starting"  # "loading 40%" | "live" | "paused" | "live (polling)" ...
     updated: float | None = None
     options: ChartOptions = field(default_factory=ChartOptions)
-    notice: str = ""
+    #: The notice line: a run's problem or a file name quote log text, so it is made inert here.
+    notice: Inert = field(default_factory=Inert)
 
 
 @dataclass
@@ -218,7 +220,7 @@ class ViewState:
             state=state,
             updated=updated,
             options=self.options,
-            notice=notice,
+            notice=Inert(notice),
         )
 
     # -- changes --------------------------------------------------------------------------------

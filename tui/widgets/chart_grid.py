@@ -17,9 +17,9 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from tui.render.cells import message_lines
+from tui.render.safe_text import SafeText
 from tui.render.scalar_view import SmoothCache, hstack
 from tui.views.chart_options import ChartOptions
-from tui.views.safe import inert
 from tui.widgets.line_widget import LineWidget
 from tui.widgets.scalar_chart import ChartSource, build_chart
 
@@ -143,7 +143,7 @@ class ChartGrid(LineWidget, can_focus=True):
                     readout=False,
                 )
                 block = list(chart.lines)
-                title = Text(f" {inert(tag)} ", no_wrap=True, end="")
+                title = SafeText(f" {tag} ", no_wrap=True, end="")
                 title.truncate(cw, overflow="ellipsis")
                 sel = first + r + c == self.selected
                 title.stylize(Style(reverse=True, bold=True) if sel else Style(bold=True))

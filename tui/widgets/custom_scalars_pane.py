@@ -27,8 +27,8 @@ from textual.widgets import Static
 
 from tui.model.custom_scalars import ChartSpec, CustomLayout, margin_bands, merged_layout, multiline_lines
 from tui.render.chart import ChartRender, ChartSeries, color_for, render_chart
+from tui.render.safe_text import SafeText
 from tui.render.ticks import format_number, format_step
-from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.lines_view import LinesView
 from tui.widgets.pane import Pane
@@ -171,21 +171,20 @@ class CustomScalarsPane(Pane):
             empty.update(self._empty_message())
             return
         empty.display = False
-        t = Text(no_wrap=True, end="")
-        t.append(inert(spec.title or "(untitled)"), style=Style(bold=True))
+        t = SafeText(no_wrap=True, end="")
+        t.append(spec.title or "(untitled)", style=Style(bold=True))
         if spec.kind == "multiline":
-            t.append("  " + "  ".join(inert(r) for r in spec.tags), style=Style(dim=True))
+            t.append("  " + "  ".join(spec.tags), style=Style(dim=True))
             lines, problems = multiline_lines(spec, self._visible_runs())
             for why in problems:
-                t.append(f"  {inert(why)}", style=Style(color="yellow"))
+                t.append(f"  {why}", style=Style(color="yellow"))
             sources = self._sources(lines)
             scalar.display, margin.display = True, False
             scalar.show(spec.title or " ", sources, ctx.options)
         else:
             bands = margin_bands(spec, self._visible_runs()) if spec.kind == "margin" else []
             t.append(
-                "  "
-                + "  ".join(f"{inert(m.value)} [{inert(m.lower)}, {inert(m.upper)}]" for m in spec.margins),
+                "  " + "  ".join(f"{m.value} [{m.lower}, {m.upper}]" for m in spec.margins),
                 style=Style(dim=True),
             )
             scalar.display, margin.display = False, True
@@ -201,7 +200,7 @@ class CustomScalarsPane(Pane):
             margin.show(
                 (key, ctx.options.log_y, tuple(colors.items())),
                 lambda w, h: self._draw_margin(bands, colors, w, h),
-                subject=f"margin chart {inert(spec.title)}",
+                subject=f"margin chart {spec.title}",
             )
         title.update(t)
 
@@ -255,9 +254,9 @@ class CustomScalarsPane(Pane):
         out = list(chart.lines)
         for b in bands[:readout]:
             i = np.flatnonzero(b.steps == cursor)
-            t = Text(no_wrap=True, end="")
+            t = SafeText(no_wrap=True, end="")
             t.append("● ", style=colors.get(b.run) or "")
-            t.append(inert(b.run))
+            t.append(b.run)
             t.append(f"  step {format_step(int(cursor))}  " if cursor is not None else "  ", style="dim")
             if i.size:
                 j = int(i[0])
@@ -273,9 +272,9 @@ class CustomScalarsPane(Pane):
         return out
 
     def _problems(self) -> Text:
-        t = Text(no_wrap=True, end="")
+        t = SafeText(no_wrap=True, end="")
         for why in self.layout_.problems[:1]:
-            t.append(inert(why), style=Style(color="yellow"))
+            t.append(why, style=Style(color="yellow"))
         return t
 
     def _empty_message(self) -> Text:

@@ -42,8 +42,8 @@ from textual.worker import Worker, WorkerState
 from tui.model.graph import SOURCE_LABELS, KerasModelGraph, OpGraph, ScopeTree, TreeEntry, load_graph
 from tui.model.graph.entry import GraphEntry
 from tui.model.step_stats import StepStats, run_step_stats
+from tui.render.safe_text import SafeText
 from tui.views.cache import LruCache
-from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.graph_tree import MAX_DEPTH, GraphTree, Row, format_bytes, format_micros
 from tui.widgets.node_detail import NodeDetailView, detail_lines
@@ -312,7 +312,7 @@ class GraphPane(Pane):
 
     def _message(self, text: str | Text) -> None:
         """Show a message instead of the tree (no graph, loading, damaged)."""
-        self.query_one(".graph-message", Static).update(Text(text) if isinstance(text, str) else text)
+        self.query_one(".graph-message", Static).update(SafeText(text) if isinstance(text, str) else text)
         self._message_mode(True)
 
     def _message_mode(self, on: bool) -> None:
@@ -347,11 +347,10 @@ class GraphPane(Pane):
         graph, entry = self.graph, self.entry
         if graph is None or entry is None or self.run is None:
             return
-        title = Text()
-        title.append(inert(self.run), style="bold")
+        title = SafeText()
+        title.append(self.run, style="bold")
         if len(self._graph_names) < 2:  # else the selector names it
-            title.append(" · ")
-            title.append(inert(entry.name))
+            title.append(f" · {entry.name}")
         title.append(f"  {SOURCE_LABELS.get(entry.source, entry.source)}", style="dim")
         if isinstance(graph, KerasModelGraph):
             title.append(f" · {_plural(graph.node_count, 'layer')}")
@@ -436,26 +435,25 @@ class GraphPane(Pane):
         node = self.stats.node(name) if self.stats is not None else None
         if node is None:
             return []
-        t = Text()
+        t = SafeText()
         t.append("compute ", style="dim")
         t.append(format_micros(node.compute_micros) if node.compute_micros is not None else "–")
         t.append("  memory ", style="dim")
         t.append(format_bytes(node.memory_bytes))
-        t.append(f"  on {inert(node.device)}", style="dim")
-        return [(t, None), (Text(f"step stats from {inert(self.stats_source)}", style="dim"), None)]
+        t.append(f"  on {node.device}", style="dim")
+        return [(t, None), (SafeText(f"step stats from {self.stats_source}", style="dim"), None)]
 
     def _no_graph(self, ctx: PaneContext, run_name: str | None) -> None:
         self.tree.show_tree(None)
         runs = ctx.logdir.runs
         with_graphs = [r for r in ctx.runs if r in runs and runs[r].graphs]
-        text = Text()
-        if run_name is None:
-            text.append("No run selected.\n", style="bold")
-        else:
-            text.append(f"Run {inert(run_name)} has no graph.\n", style="bold")
+        text = SafeText()
+        text.append("No run selected." if run_name is None else f"Run {run_name} has no graph.", style="bold")
+        text.newline()
         if with_graphs:
             text.append("Runs with a graph (pick one in the runs pane): ")
-            text.append(", ".join(inert(r) for r in with_graphs[:12]))
+            for i, r in enumerate(with_graphs[:12]):
+                text.append(f", {r}" if i else r)
             if len(with_graphs) > 12:
                 text.append(f" … {len(with_graphs) - 12} more")
         else:
@@ -472,7 +470,7 @@ class GraphPane(Pane):
         self._graph_names = names
         select = self.query_one(".graph-select", Select)
         with select.prevent(Select.Changed):
-            select.set_options((Text(inert(n)), n) for n in names)
+            select.set_options((SafeText(n), n) for n in names)
             if self.graph_name in names:
                 select.value = self.graph_name
         select.display = len(names) > 1
@@ -500,7 +498,7 @@ class GraphPane(Pane):
             self._show(hit)
             return
         self.parsed = None
-        self._message(f"Reading graph {inert(entry.name)} of {inert(run)} ({entry.size:,} bytes)…")
+        self._message(f"Reading graph {entry.name} of {run} ({entry.size:,} bytes)…")
         self.run_worker(
             lambda: parse_graph(entry),
             name=f"graph {run} {entry.name}",
@@ -532,10 +530,10 @@ class GraphPane(Pane):
     def _show(self, parsed: ParsedGraph) -> None:
         self.parsed = parsed
         if parsed.graph is None or parsed.tree is None:
-            text = Text()
-            text.append(f"Graph {inert(self.graph_name or '')} of run {inert(self.run or '')} ", style="bold")
-            text.append("could not be read.\n", style="bold")
-            text.append(inert(parsed.error or "unknown error"))
+            text = SafeText()
+            name, run = self.graph_name or "", self.run or ""
+            text.append(f"Graph {name} of run {run} could not be read.", style="bold")
+            text.newline().append(parsed.error or "unknown error")
             self.tree.show_tree(None)
             self._message(text)
             return
@@ -624,10 +622,10 @@ class GraphPane(Pane):
         graph, scope_tree = self.graph, self.parsed.tree
         lines: list[tuple[Text, int | None]] = []
         kind = "scope" if entry.kind == "scope" else "series"
-        lines.append((Text(inert(entry.path) + ("/" if kind == "scope" else ""), style="bold"), None))
+        lines.append((SafeText(entry.path + ("/" if kind == "scope" else ""), style="bold"), None))
         lines.append((Text.assemble(("ops: ", "dim"), f"{entry.count:,}"), None))
         if kind == "series":
-            lines.append((Text.assemble(("op: ", "dim"), inert(entry.op)), None))
+            lines.append((SafeText.assemble(("op: ", "dim"), entry.op), None))
         if entry.count <= GROUP_DETAIL_MAX:  # listing a huge scope just to count its rows would stall
             children = scope_tree.children(entry.path)
             kinds = {k: sum(1 for c in children if c.kind == k) for k in ("scope", "series", "op")}
@@ -636,7 +634,7 @@ class GraphPane(Pane):
         if entry.node_id is not None:
             lines.append((Text(" "), None))
             lines.append((Text("an op has this scope's name; Enter goes to it", style="dim"), None))
-            lines.append((Text.assemble("  → ", (inert(graph.names[entry.node_id]), "bold")), entry.node_id))
+            lines.append((SafeText.assemble("  → ", (graph.names[entry.node_id], "bold")), entry.node_id))
         ids = self._ids_under(entry)
         if ids is not None and 0 < len(ids) <= OP_TYPES_MAX:
             vocab: dict[str, int] = {}
@@ -648,7 +646,7 @@ class GraphPane(Pane):
             lines.append((Text(" "), None))
             lines.append((Text("op types", style="bold underline"), None))
             for k in order.tolist():
-                lines.append((Text.assemble(f"  {int(counts[k]):>7,}  ", (inert(names[k]), "cyan")), None))
+                lines.append((SafeText.assemble(f"  {int(counts[k]):>7,}  ", (names[k], "cyan")), None))
             if len(vocab) > 8:
                 lines.append((Text(f"  … {len(vocab) - 8} more types", style="dim"), None))
         return lines
@@ -794,17 +792,13 @@ class GraphPane(Pane):
         self.trace_of = node_id
         self.tree.set_marks(traced=found)
         lines: list[tuple[Text, int | None]] = []
-        head = Text()
-        head.append("inputs of ", style="dim")
-        head.append(inert(graph.names[node_id]), style="bold")
+        head = SafeText.assemble(("inputs of ", "dim"), (graph.names[node_id], "bold"))
         lines.append((head, node_id))
         cut = " (the first; there are more)" if len(found) >= TRACE_MAX else ""
         lines.append((Text(f"{_plural(len(found), 'ancestor')}, nearest first{cut}", style="dim"), None))
         lines.append((Text("t or Escape ends the trace", style="dim"), None))
         for i in found[:TRACE_LIST]:
-            line = Text("  ← ")
-            line.append(inert(graph.names[i]), style="bold")
-            line.append(f"  {inert(graph.ops[i])}", style="cyan")
+            line = SafeText.assemble("  ← ", (graph.names[i], "bold"), (f"  {graph.ops[i]}", "cyan"))
             lines.append((line, i))
         if len(found) > TRACE_LIST:
             lines.append(

@@ -5,7 +5,7 @@ A graph can hold 100,000 nodes and more, so nothing here walks the whole graph. 
 :data:`PAGE` of them; a ``… N more`` row under them adds the next page when chosen. Jumping to a node
 (:meth:`GraphTree.reveal`) opens just the scopes on its path, paging forward in each as far as needed.
 
-Every label is built from graph text made inert (:func:`tui.views.safe.inert`) into rich ``Text``, so a
+Every label is built from graph text as :class:`~tui.render.safe_text.SafeText` (made inert), so a
 node name can neither inject markup nor terminal control sequences. Search matches and traced ancestors
 are marks drawn over the labels; a scope row shows how many marked nodes it holds, so marks inside
 collapsed scopes are not lost from sight.
@@ -30,7 +30,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.model.graph import ScopeTree, TreeEntry
-from tui.views.safe import inert
+from tui.render.safe_text import SafeText
 
 __all__ = ["PAGE", "GraphTree", "Row", "entry_text"]
 
@@ -89,16 +89,15 @@ def _plural(n: int, word: str) -> str:
 
 def entry_text(entry: TreeEntry) -> Text:
     """A styled tree row; its plain text is :func:`tui.render.graphtext.entry_label` of the inert entry."""
-    name = inert(entry.name)
     if entry.kind == "scope":
-        return Text.assemble((name + "/", "bold"), (f"  {_plural(entry.count, 'op')}", "dim"))
+        return SafeText.assemble((entry.name + "/", "bold"), (f"  {_plural(entry.count, 'op')}", "dim"))
     if entry.kind == "series":
-        return Text.assemble((name, "bold"), (f"  {entry.count} × ", "dim"), (inert(entry.op), "cyan"))
-    text = Text(name)
+        return SafeText.assemble((entry.name, "bold"), (f"  {entry.count} × ", "dim"), (entry.op, "cyan"))
+    text = SafeText(entry.name)
     if entry.op:
-        text.append(f"  {inert(entry.op)}", style="cyan")
+        text.append(f"  {entry.op}", style="cyan")
     if entry.shape:
-        text.append(f"  {inert(entry.shape)}", style="dim")
+        text.append(f"  {entry.shape}", style="dim")
     return text
 
 

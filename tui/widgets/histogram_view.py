@@ -37,10 +37,10 @@ from tui.model.histograms import (
 from tui.model.series import HistogramSeries, HistogramSnapshot
 from tui.render.cells import blank_lines, fit, message_lines
 from tui.render.ridgeline import CURSOR_COLOR, render_overlay, render_ridgeline
+from tui.render.safe_text import SafeText
 from tui.render.ticks import format_number, format_step, slice_labels
 from tui.views.cache import HistogramData
 from tui.views.cursor import step_along
-from tui.views.safe import inert
 from tui.widgets.line_widget import LineWidget
 
 __all__ = [
@@ -199,8 +199,8 @@ class HistogramPlotBase(LineWidget, can_focus=True):
 
     @property
     def subject(self) -> str:
-        runs = ", ".join(inert(s.run) for s in self.sources[:3]) + (", …" if len(self.sources) > 3 else "")
-        return f"{inert(self.tag or '')} of {runs}" if runs else inert(self.tag or "")
+        runs = ", ".join(s.run for s in self.sources[:3]) + (", …" if len(self.sources) > 3 else "")
+        return f"{self.tag or ''} of {runs}" if runs else self.tag or ""
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -322,7 +322,7 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         if self.tag is None or not self.sources:
             return message_lines(width, height, self.EMPTY)
         if not panels:
-            return message_lines(width, height, f"{inert(self.tag)}: no steps yet")
+            return message_lines(width, height, f"{self.tag}: no steps yet")
         prepared = self.prepare(panels)
         k = len(panels)
         widths = [(width - PANEL_GAP * (k - 1)) // k] * k
@@ -361,16 +361,16 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         return fitted + blank_lines(width, height - len(lines))
 
     def _title(self, panels: list[PlotPanel], width: int) -> Text:
-        t = Text(no_wrap=True, end="")
+        t = SafeText(no_wrap=True, end="")
         if len(panels) == 1 and not self.side_by_side:
             p = panels[0]
             t.append("■ ", style=Style(color=p.source.color))
-            t.append(inert(p.source.run), style=Style(color=p.source.color, bold=True))
+            t.append(p.source.run, style=Style(color=p.source.color, bold=True))
             t.append("  ")
-            t.append(inert(self.tag or ""), style=Style(bold=True))
+            t.append(self.tag or "", style=Style(bold=True))
             t.append(f"  {count_steps(len(p.snap))}", style=Style(dim=True))
         else:
-            t.append(inert(self.tag or ""), style=Style(bold=True))
+            t.append(self.tag or "", style=Style(bold=True))
             shown = len(panels)
             total = len(self.sources)
             noun = "run" if total == 1 else "runs"
@@ -384,7 +384,7 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         for p in panels:
             odd = self.data.oddities(p.source.series, p.snap, p.epoch)
             if odd:
-                who = "" if len(panels) == 1 else f"{inert(p.source.run)}: "
+                who = "" if len(panels) == 1 else f"{p.source.run}: "
                 t.append(f"  ⚠ {who}{odd}", style=Style(color="yellow"))
                 break
         return fit(t, width, overflow="ellipsis")
@@ -392,9 +392,9 @@ class HistogramPlotBase(LineWidget, can_focus=True):
     def _panel_titles(self, panels: list[PlotPanel], widths: list[int]) -> Text:
         parts = []
         for p, pw in zip(panels, widths, strict=True):
-            t = Text(no_wrap=True, end="")
+            t = SafeText(no_wrap=True, end="")
             t.append("■ ", style=Style(color=p.source.color))
-            t.append(inert(p.source.run), style=Style(color=p.source.color, bold=True))
+            t.append(p.source.run, style=Style(color=p.source.color, bold=True))
             t.append(f" {count_steps(len(p.snap))}", style=Style(dim=True))
             parts.append(fit(t, pw, overflow="ellipsis"))
         return Text.assemble(*_interleave(parts, Text(" " * PANEL_GAP, end="")), no_wrap=True, end="")

@@ -41,6 +41,7 @@ from tui.model.hparams import (
     sort_sessions,
 )
 from tui.render.parallel_coords import normalise_axis, render_parallel_coords
+from tui.render.safe_text import SafeText
 from tui.render.scatter import render_hparam_scatter
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
@@ -240,7 +241,7 @@ class HParamsPane(Pane):
         self._status()
 
     def _header(self, c: Column, sort_col: Column | None) -> Text:
-        t = Text(inert(c.label), style=Style(bold=True, color="magenta" if c.kind == "metric" else None))
+        t = SafeText(c.label, style=Style(bold=True, color="magenta" if c.kind == "metric" else None))
         if sort_col is not None and c.key == sort_col.key:
             t.append(" ▼" if self.descending else " ▲", style=Style(color="cyan", bold=True))
         return t
@@ -250,26 +251,26 @@ class HParamsPane(Pane):
         marked = s.session_run in self.marked
         base = Style(dim=dim, bold=marked)
         if c.kind == "run":
-            t = Text(no_wrap=True, style=base)
+            t = SafeText(no_wrap=True, style=base)
             t.append(f"{MARK} " if marked else "  ", style=Style(color="green", bold=True))
             t.append("■ ", style=Style(color=self._colors.get(s.run, "white")))
-            t.append(inert(s.run))
+            t.append(s.run)
             return t
         v = s.value(c)
         numeric = isinstance(v, float) and not isinstance(v, bool)
-        return Text(inert(format_value(v)), style=base, justify="right" if numeric else "left")
+        return SafeText(format_value(v), style=base, justify="right" if numeric else "left")
 
     def _status(self) -> None:
-        t = Text(no_wrap=True, end="")
+        t = SafeText(no_wrap=True, end="")
         total = len(self.data.sessions)
         t.append(f"{len(self.rows)} of {total} runs" if self.query_text else f"{total} runs")
         sort_col = self.data.column(self.sort_key) if self.sort_key else None
         if sort_col is not None:
-            t.append(f" · sorted by {inert(sort_col.label)} {'▼' if self.descending else '▲'}")
+            t.append(f" · sorted by {sort_col.label} {'▼' if self.descending else '▲'}")
         if self.marked:
             t.append(f" · {len(self.marked)} marked", style=Style(color="green"))
         for why in filter_problems(self.data.columns, self.query_text):
-            t.append(f" · filter: {inert(why)}", style=Style(color="yellow"))
+            t.append(f" · filter: {why}", style=Style(color="yellow"))
         if self.data.problems:
             t.append(f" · {_problems(self.data.problems)}", style=Style(color="yellow"))
         t.append("   enter sort · space mark · v show only · f filter · c plots", style=Style(dim=True))
@@ -353,8 +354,7 @@ class HParamsPane(Pane):
             xs = [s.value(x) for s in rows] if x is not None else [None] * len(rows)
             ys = [s.value(y) for s in rows] if y is not None else [None] * len(rows)
             xl, yl = (x.label if x else ""), (y.label if y else "")
-            title = f"{inert(yl)} against {inert(xl)} (c; the cursor's columns are the axes)"
-            view.border_title = Text(title)
+            view.border_title = SafeText(f"{yl} against {xl} (c; the cursor's columns are the axes)")
             key = ("scatter", id(self.data), tuple(names), tuple(colors), xl, yl, self.query_text)
 
             def draw(w: int, h: int) -> list[Text]:

@@ -32,7 +32,7 @@ from textual.widgets import Static
 
 from tui.model.images import DecodedImage, decode_bucket
 from tui.render.image_cells import fit_cells, halfcell_pixels, resize_for
-from tui.views.safe import inert
+from tui.render.safe_text import SafeText
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -198,7 +198,7 @@ class ImageView(Widget):
             if self._child is not None:
                 self._child.display = False
             message = self.query_one(".image-view-message", Static)
-            message.update(Text(inert(f"cannot draw image: {type(e).__name__}: {e}")))
+            message.update(SafeText(f"cannot draw image: {type(e).__name__}: {e}"))
             message.display = True
 
     def _fit_image(self) -> None:

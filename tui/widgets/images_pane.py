@@ -36,9 +36,9 @@ from textual.widgets import Static
 
 from tui.model.images import CACHE, INSTALL_HINT, DecodedImage, peek_size
 from tui.model.payloads import PayloadUnavailable
+from tui.render.safe_text import SafeText
 from tui.tfevents.decode import ImageData
 from tui.views.mailbox import NewestOnly
-from tui.views.safe import inert
 from tui.widgets import image_view
 from tui.widgets.image_view import ImageView, prepare_terminal_graphics
 from tui.widgets.series_list import SeriesList
@@ -169,7 +169,7 @@ class ImagesPane(SeriesPane):
             self._key = None
             row.display, empty.display = False, True
             caption.update(Text())
-            empty.update(Text(inert(f"cannot read this step's images again: {e}"), style="red"))
+            empty.update(SafeText(f"cannot read this step's images again: {e}", style="red"))
             return
         if not ready:
             self._key = None
@@ -272,7 +272,7 @@ class ImagesPane(SeriesPane):
             if d.error:
                 problems.append(d.error)
         if problems:
-            self.post_message(self.Notice(f"{self.PLUGIN}: {inert(problems[0])}"))
+            self.post_message(self.Notice(f"{self.PLUGIN}: {problems[0]}"))
         self.frames = max((d.frames for d in decoded), default=1)
         if self.frames > 1:
             t = self._caption_text.copy()

@@ -1,6 +1,7 @@
 """The terminal boundary: no cell of the screen carries a control character, whatever drew it.
 
-Log text is made inert where it enters the view layer (:mod:`tui.views.safe`), so it shows readable:
+Log text is made inert where it enters the view layer (:mod:`tui.views.safe`; panes draw it as
+:class:`~tui.render.safe_text.SafeText`), so it shows readable:
 ``\\x1b`` for an escape, ``↵`` for a newline in a one-line place. This filter is the guarantee behind
 that rule: the app runs every line of every widget (its own, Textual's inputs, trees, selects and
 notifications, border titles) through it on the way to the terminal, and any control, bidi or

@@ -41,7 +41,7 @@ class LinesView(LineWidget):
 
     def show(self, key: Hashable, painter: Draw, *, subject: str = "") -> None:
         """Draw with ``painter`` from now on; repaints only when ``key`` differs from the last one.
-        ``subject`` names what it draws (tag and run, inert) should drawing fail."""
+        ``subject`` names what it draws (tag and run; made inert with the failure) should drawing fail."""
         self.painter, self._subject = painter, subject
         if key != self.key:
             self.key = key

@@ -48,12 +48,12 @@ from tui.model.projector import (
     pca,
 )
 from tui.render.point_cloud import render_point_cloud
+from tui.render.safe_text import SafeText
 from tui.render.scatter import nearest_point, render_embedding
 from tui.render.ticks import format_number, format_relative
 from tui.render.waveform import render_waveform
 from tui.tfevents.decode import AUDIO
 from tui.views.cache import LruCache
-from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.lines_view import LinesView
 from tui.widgets.pane import Pane
@@ -317,7 +317,7 @@ class MorePane(SteppedPane):
         event.stop()
         if event.state == WorkerState.ERROR:
             self._pending.clear()
-            self.post_message(Pane.Notice(f"could not read: {inert(str(event.worker.error))}"))
+            self.post_message(Pane.Notice(f"could not read: {event.worker.error}"))
             return
         key, value = event.worker.result
         self._pending.discard(key)
@@ -376,7 +376,7 @@ class MorePane(SteppedPane):
             self.query_one(cls).display = on
 
     def _loading(self, what: str) -> None:
-        self.query_one(".more-info", Static).update(Text(f"Reading {what}…", style="dim"))
+        self.query_one(".more-info", Static).update(SafeText(f"Reading {what}…", style="dim"))
 
     # audio
 
@@ -388,7 +388,7 @@ class MorePane(SteppedPane):
         key = ("audio", run_name, tag, id(series), series.version)
         hit = self.cached(key)
         if hit is None:
-            self._loading(f"audio {inert(tag)}")
+            self._loading(f"audio {tag}")
             self._work(key, lambda: clips_of(tag, series))
             return
         clips, problems = hit
@@ -402,35 +402,34 @@ class MorePane(SteppedPane):
         view.show(
             (key, step, clip.index if clip is not None else None, color),
             lambda w, h: _waveform_lines(clip, w, h, color),
-            subject=f"audio {inert(tag)} of {inert(run_name)} at step {step}",
+            subject=f"audio {tag} of {run_name} at step {step}",
         )
 
     def _audio_info(
         self, run: str, tag: str, clip: AudioClip | None, count: int, problems: list[str]
     ) -> Text:
-        t = Text(no_wrap=True, overflow="ellipsis")
-        t.append(inert(tag), style=Style(bold=True))
-        t.append(f"  {inert(run)}", style=Style(dim=True))
+        t = SafeText(no_wrap=True, overflow="ellipsis")
+        t.append(tag, style=Style(bold=True))
+        t.append(f"  {run}", style=Style(dim=True))
         if clip is not None:
             if clip.wav is not None:
                 ch = "mono" if clip.channels == 1 else f"{clip.channels} channels"
                 length = f"{format_relative(clip.duration)} ({clip.frames:,} frames)"
                 t.append(f"  {clip.sample_rate:,} Hz · {length} · {ch}")
             else:
-                t.append(f"  {inert(clip.error)}", style=Style(color="yellow"))
+                t.append(f"  {clip.error}", style=Style(color="yellow"))
             if count > 1:
                 t.append(f" · clip {clip.index + 1} of {count}", style=Style(dim=True))
             if clip.label:
-                t.append("\n")
-                t.append(inert(clip.label), style=Style(italic=True))
-        t.append("\n")
+                t.newline().append(clip.label, style=Style(italic=True))
+        t.newline()
         if self.player:
             t.append(f"enter plays it with {os.path.basename(self.player[0])}", style=Style(dim=True))
         else:
             names = ", ".join(p[0] for p in PLAYERS)
             t.append(f"no audio player on the PATH ({names}): cannot play", style=Style(color="yellow"))
         if problems:
-            t.append(f"  {inert(problems[0])}", style=Style(color="yellow"))
+            t.append(f"  {problems[0]}", style=Style(color="yellow"))
         return t
 
     def current_clip(self) -> AudioClip | None:
@@ -474,7 +473,7 @@ class MorePane(SteppedPane):
         key = ("mesh", run_name, "", version)
         meshes = self.cached(key)
         if meshes is None:
-            self._loading(f"meshes of {inert(run_name)}")
+            self._loading(f"meshes of {run_name}")
             self._work(key, lambda: read_meshes(run))
             return
         mesh: Mesh | None = meshes.get(name)
@@ -482,9 +481,9 @@ class MorePane(SteppedPane):
             return
         step = self.follow_steps([s.step for s in mesh.steps])
         ms = mesh.at_step(step) if step is not None else None
-        t = Text(no_wrap=True, overflow="ellipsis")
-        t.append(inert(name), style=Style(bold=True))
-        t.append(f"  {inert(run_name)}", style=Style(dim=True))
+        t = SafeText(no_wrap=True, overflow="ellipsis")
+        t.append(name, style=Style(bold=True))
+        t.append(f"  {run_name}", style=Style(dim=True))
         view = self.query_one(MeshView)
         if ms is not None:
             verts, faces, colors = ms.sample(0)
@@ -493,8 +492,8 @@ class MorePane(SteppedPane):
             if ms.batch > 1:
                 t.append(f" · sample 1 of {ms.batch}", style=Style(dim=True))
             for why in mesh.problems[:1]:  # under the counts it qualifies (the box holds three lines)
-                t.append(f"\n{inert(why)}", style=Style(color="yellow"))
-            t.append("\nbox ")
+                t.newline().append(why, style=Style(color="yellow"))
+            t.newline().append("box ")
             t.append(
                 "  ".join(
                     f"{axis} {format_number(float(a), 3)}..{format_number(float(b), 3)}"
@@ -512,11 +511,11 @@ class MorePane(SteppedPane):
                 lambda w, h: render_point_cloud(
                     verts, w, h, yaw=view.yaw, pitch=view.pitch, faces=faces, colors=colors, color=color
                 ),
-                subject=f"mesh {inert(name)} of {inert(run_name)} at step {step}",
+                subject=f"mesh {name} of {run_name} at step {step}",
             )
         else:
             for why in mesh.problems[:1]:
-                t.append(f"\n{inert(why)}", style=Style(color="yellow"))
+                t.newline().append(why, style=Style(color="yellow"))
         self.query_one(".more-info", Static).update(t)
 
     # projector
@@ -529,17 +528,16 @@ class MorePane(SteppedPane):
         view = self.query_one(ProjectorView)
         projected: Projected | None = self.cached(key)
         if projected is None:
-            self._loading(f"embedding {inert(name)}")
+            self._loading(f"embedding {name}")
             self._work(key, lambda: _project(ref))
             return
         emb = projected.embedding
         info = self.query_one(".more-info", Static)
-        t = Text(no_wrap=True, overflow="ellipsis")
-        t.append(inert(name), style=Style(bold=True))
-        t.append(f"  {inert(run_name)}", style=Style(dim=True))
+        t = SafeText(no_wrap=True, overflow="ellipsis")
+        t.append(name, style=Style(bold=True))
+        t.append(f"  {run_name}", style=Style(dim=True))
         if emb.error:
-            t.append("\n")
-            t.append(inert(emb.error), style=Style(color="yellow"))
+            t.newline().append(emb.error, style=Style(color="yellow"))
             info.update(t)
             view.show((key, "error"), lambda w, h: [])
             return
@@ -549,13 +547,13 @@ class MorePane(SteppedPane):
         share = " + ".join(f"{v:.0%}" for v in projected.variance)
         t.append(f"  {n:,} points × {d} dims · PCA explains {share} of the variance")
         for why in emb.problems[:1]:
-            t.append(f"\n{inert(why)}", style=Style(color="yellow"))
+            t.newline().append(why, style=Style(color="yellow"))
         info.update(t)
         self.query_one(".more-neighbours").display = True
         view.show(
             (key,),
             lambda w, h: self._draw_projector(projected, w, h),
-            subject=f"embedding {inert(name)} of {inert(run_name)}",
+            subject=f"embedding {name} of {run_name}",
         )
         self.show_neighbours()
 
@@ -586,34 +584,32 @@ class MorePane(SteppedPane):
         emb = projected.embedding
         column = self._column(emb)
         names = emb.column(column) if column else [str(i) for i in range(emb.shape[0])]
-        t = Text(no_wrap=True, overflow="ellipsis")
         if view.point is None:
-            t.append(
-                "arrows: move the cursor\nto a point to see its\nnearest neighbours", style=Style(dim=True)
-            )
-            box.update(t)
+            hint = "arrows: move the cursor\nto a point to see its\nnearest neighbours"
+            box.update(Text(hint, style=Style(dim=True), no_wrap=True, overflow="ellipsis"))
             return
+        t = SafeText(no_wrap=True, overflow="ellipsis")
         i = view.point
-        t.append(f"#{i} {inert(names[i])}\n", style=Style(bold=True))
+        t.append(f"#{i} {names[i]}", style=Style(bold=True)).newline()
         for label in emb.header:
-            t.append(f"  {inert(label)}: {inert(emb.column(label)[i])}\n", style=Style(dim=True))
-        t.append("nearest (cosine distance)\n", style=Style(underline=True))
+            t.append(f"  {label}: {emb.column(label)[i]}", style=Style(dim=True)).newline()
+        t.append("nearest (cosine distance)", style=Style(underline=True)).newline()
         idx, dist = nearest_neighbors(emb.tensor, i, NEIGHBOURS)
         for k, dd in zip(idx.tolist(), dist.tolist(), strict=True):
             t.append(f"{dd:.3f}  ", style=Style(dim=True))
-            t.append(f"#{k} {inert(names[k])}\n")
+            t.append(f"#{k} {names[k]}").newline()
         box.update(t)
 
     def _empty_message(self, ctx: PaneContext | None) -> Text:
-        t = Text()
+        t = SafeText()
         n = len(ctx.runs) if ctx is not None else 0
         t.append(f"No audio, meshes or embeddings in the {n} visible runs.", style=Style(bold=True))
-        t.append(
-            "\n\nThey come from add_audio, add_mesh and add_embedding (torch, tensorboardX), TensorFlow's "
+        t.newline().newline().append(
+            "They come from add_audio, add_mesh and add_embedding (torch, tensorboardX), TensorFlow's "
             "audio summaries, and projector_config.pbtxt files beside the event files."
         )
         for why in self.ref_problems[:3]:
-            t.append(f"\n{inert(why)}", style=Style(color="yellow"))
+            t.newline().append(why, style=Style(color="yellow"))
         return t
 
     def step_changed(self) -> None:

@@ -10,7 +10,6 @@ inert, and is handed over as rich ``Text``, never as markup.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -20,35 +19,16 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.model.graph import Edge, NodeDetail
+from tui.model.graph import NodeDetail
 from tui.render.graphtext import render_node_detail
-from tui.views.safe import inert
+from tui.views.safe import inert_all
 
-__all__ = ["MAX_EDGES", "NodeDetailView", "detail_lines", "inert_detail"]
+__all__ = ["MAX_EDGES", "NodeDetailView", "detail_lines"]
 
 #: Inputs or outputs listed per node before ``… N more``.
 MAX_EDGES = 50
 
 Line = tuple[Text, int | None]
-
-
-def _inert_edge(edge: Edge) -> Edge:
-    return dataclasses.replace(edge, name=inert(edge.name))
-
-
-def inert_detail(detail: NodeDetail) -> NodeDetail:
-    """The same detail with every string from the graph made safe to draw."""
-    return dataclasses.replace(
-        detail,
-        name=inert(detail.name),
-        op=inert(detail.op),
-        device=inert(detail.device),
-        dtype=inert(detail.dtype),
-        output_shapes=tuple(inert(s) for s in detail.output_shapes),
-        attrs=tuple((inert(k), inert(v)) for k, v in detail.attrs),
-        inputs=tuple(_inert_edge(e) for e in detail.inputs),
-        outputs=tuple(_inert_edge(e) for e in detail.outputs),
-    )
 
 
 def detail_lines(detail: NodeDetail, max_edges: int = MAX_EDGES) -> list[Line]:
@@ -58,7 +38,7 @@ def detail_lines(detail: NodeDetail, max_edges: int = MAX_EDGES) -> list[Line]:
     (m)``, its edges), so they are found counting from the end: a node or attribute that happens to be
     named ``inputs (2)`` cannot shift them.
     """
-    safe = inert_detail(detail)
+    safe = inert_all(detail)  # every name, op, shape and attribute from the graph, made safe to draw
     lines = render_node_detail(safe, max_edges=max_edges).split("\n")
     targets: list[int | None] = [None] * len(lines)
     end = len(lines)

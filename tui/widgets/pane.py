@@ -108,10 +108,11 @@ class Pane(Widget):
 
     @property
     def subject(self) -> str:
-        """What this pane shows now, for a notice: the tab and the selected tag (inert)."""
+        """What this pane shows now, for a notice: the tab and the selected tag (log text:
+        :func:`failure_text` makes the notice inert as a whole)."""
         kind = self.SUBJECT or type(self).__name__.removesuffix("Pane").lower()
         tag = self.selected_tag
-        return f"{kind} {Inert(tag)}" if tag else kind
+        return f"{kind} {tag}" if tag else kind
 
     def failed(self, error: Exception) -> None:
         """Say in the status bar what could not be shown and why; the traceback goes to Textual's log."""

@@ -26,10 +26,10 @@ from textual.worker import Worker, WorkerState
 from tui.model.pr_curves import PrCurveSeries, read_pr_curves
 from tui.model.tags import group_tags
 from tui.render.pr_chart import PrChart, PrLine, pr_readout, render_pr_chart
+from tui.render.safe_text import SafeText
 from tui.tfevents.decode import PR_CURVES
 from tui.views.cache import LruCache
 from tui.views.cursor import step_along, union_points
-from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.lines_view import LinesView
 from tui.widgets.step_slider import StepSlider
@@ -226,14 +226,14 @@ class PrCurvesPane(SteppedPane):
             return
         step = self.follow_steps(sorted({c.step for _, s in lines if s is not None for c in s.curves}))
         waiting = sum(1 for _, s in lines if s is None)
-        t = Text(no_wrap=True, end="")
-        t.append(inert(self.tag), style=Style(bold=True))
+        t = SafeText(no_wrap=True, end="")
+        t.append(self.tag, style=Style(bold=True))
         t.append(f"  {len(lines)} run{'' if len(lines) == 1 else 's'}", style=Style(dim=True))
         if waiting:
             t.append(f"  reading {waiting}…", style=Style(dim=True))
         problems = [p for _, s in lines if s is not None for p in s.problems]
         if problems:
-            warn = f"  {len(problems)} unreadable step(s): {inert(problems[0])}"
+            warn = f"  {len(problems)} unreadable step(s): {problems[0]}"
             t.append(warn, style=Style(color="yellow"))
         title.update(t)
         empty.display = False
@@ -244,9 +244,7 @@ class PrCurvesPane(SteppedPane):
         ]
         chart.recalls = union_points(ln.curve.recall for ln in prs if ln.curve is not None)
         key = (tuple(k for k, _ in lines), tuple(s is None for _, s in lines), step, chart.cursor_recall)
-        chart.show(
-            key, lambda w, h: self._draw(prs, w, h), subject=f"PR curve {inert(self.tag)} at step {step}"
-        )
+        chart.show(key, lambda w, h: self._draw(prs, w, h), subject=f"PR curve {self.tag} at step {step}")
 
     def _draw(self, prs: list[PrLine], width: int, height: int) -> list[Text]:
         chart = self.chart

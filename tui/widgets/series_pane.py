@@ -24,8 +24,8 @@ from textual.widgets import Static
 
 from tui.model.payloads import PayloadIndex, PayloadUnavailable
 from tui.model.run import Run
+from tui.render.safe_text import SafeText
 from tui.views.mailbox import NewestOnly
-from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.series_list import SeriesEntry, SeriesList
 from tui.widgets.step_slider import StepSlider
@@ -222,12 +222,12 @@ class SeriesPane(SteppedPane):
         self.show_step(view, index)
 
     def _title(self, view: SeriesView | None) -> None:
-        t = Text(no_wrap=True, end="")
+        t = SafeText(no_wrap=True, end="")
         if view is not None and self.context is not None:
             t.append("■ ", style=Style(color=self.context.color(view.run)))
-            t.append(inert(view.run), style=Style(bold=True))
+            t.append(view.run, style=Style(bold=True))
             t.append("  ")
-            t.append(inert(view.tag))
+            t.append(view.tag)
         self.query_one(".series-pane-title", Static).update(t)
 
     # -- payloads -------------------------------------------------------------------------------
@@ -269,7 +269,7 @@ class SeriesPane(SteppedPane):
             return  # the pane moved on meanwhile
         self._fetched = (message.key, message.item, message.error)
         if message.error is not None:
-            self.post_message(self.Notice(f"{self.PLUGIN}: {inert(str(message.error))}"))
+            self.post_message(self.Notice(f"{self.PLUGIN}: {message.error}"))
         self.show_step(view, self.index)
 
     # -- steps ----------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from rich.text import Text
 from tui.render.cells import fit
 from tui.render.rows import status_line
 from tui.render.ticks import format_number
-from tui.views.safe import inert
 from tui.views.state import StatusInfo
 from tui.widgets.line_widget import LineWidget
 
@@ -77,7 +76,7 @@ class StatusBar(LineWidget):
             line = status_line(parts, w)
         if not i.notice:
             return line
-        notice = Text(inert(i.notice), style="yellow", no_wrap=True, end="")
+        notice = Text(i.notice, style="yellow", no_wrap=True, end="")
         fit(notice, w, overflow="ellipsis")
         return Text("\n").join([line, notice])
 

@@ -43,6 +43,7 @@ from textual.widgets import Static
 
 from tui.model.payloads import PayloadUnavailable
 from tui.model.text import TextContent, text_content, text_page
+from tui.render.safe_text import SafeText
 from tui.views.mailbox import NewestOnly
 from tui.views.safe import inert
 from tui.widgets.series_pane import SeriesPane, SeriesView
@@ -130,8 +131,8 @@ class _Guarded:
 
 def _failure(error: Exception) -> Text:
     if isinstance(error, PayloadUnavailable):  # its file changed or went since it was indexed
-        return Text(inert(f"cannot read this text again: {error}"), style="red")
-    return Text(inert(f"cannot draw this text: {type(error).__name__}: {error}"), style="red")
+        return SafeText(f"cannot read this text again: {error}", style="red")
+    return SafeText(f"cannot draw this text: {type(error).__name__}: {error}", style="red")
 
 
 def _when(wall: float) -> str:
@@ -373,7 +374,7 @@ class TextPane(SeriesPane):
                     renderable = Group(self._head_for(step, wall, page, pages), render_text_content(content))
                     done: _Lines | Text = _Lines(console.render_lines(renderable, console.options, pad=False))
                 except Exception as e:
-                    done, error = _failure(e), f"text: {inert(str(e))}"
+                    done, error = _failure(e), f"text: {e}"
                 self.post_message(self.Rendered(key, slot, ekey, done, pages, error))
                 self._remember((*ekey, page, width), done, pages)
 
