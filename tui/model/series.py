@@ -40,6 +40,12 @@ class ScalarSnapshot:
 _VALUE_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
+def _stored(values: np.ndarray) -> np.ndarray:
+    """Values as a series keeps them: float32 and float64 as they are, anything else as float64."""
+    values = np.asarray(values)
+    return values if values.dtype in _VALUE_DTYPES else values.astype(np.float64)
+
+
 class _Batched:
     """What both series kinds share: packed columns with room to spare, the batches not packed yet,
     the lock that orders the loader's appends with other threads' snapshots, and a version that
@@ -100,9 +106,7 @@ class ScalarSeries(_Batched):
         k = len(steps)
         if not k:
             return
-        values = np.asarray(values)
-        if values.dtype not in _VALUE_DTYPES:
-            values = values.astype(np.float64)
+        values = _stored(values)
         with self._lock:
             if self._n == 0 or values.dtype == np.float64:
                 self._dtype = values.dtype  # the first points set the dtype; float64 promotes
@@ -253,9 +257,7 @@ class HistogramSeries(_Batched):
         k = len(steps)
         if not k:
             return
-        rows = np.asarray(rows)
-        if rows.dtype not in _VALUE_DTYPES:
-            rows = rows.astype(np.float64)
+        rows = _stored(rows)
         with self._lock:
             if rows.dtype == np.float64:
                 self._dtype = rows.dtype  # float64 promotes the series for good
