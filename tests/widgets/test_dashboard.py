@@ -157,6 +157,21 @@ async def test_focus_moves_between_the_panels_with_tab(tb):
         assert app.focused is runs
 
 
+async def test_focus_asked_before_the_panels_exist_lands_once_they_do(tb):
+    """The first ``d`` from a focused chart asks the dashboard for its chart panel right after mounting
+    it; in a real terminal that came before the panels existed and the app ended with NoMatches."""
+    app = TbtuiApp(CORPUS)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, tb)
+        app.action_toggle_dashboard()  # mounts the dashboard; its panels are composed later
+        dash = dash_of(app)
+        dash.focus_panel("scalars")  # at once, as a slow terminal's refresh would
+        await tb.wait_for(
+            pilot, lambda: dash.is_mounted and app.focused is dash.chart, what="the dashboard's chart focused"
+        )
+        assert app.is_running and app.crash is None
+
+
 async def test_number_keys_leave_the_dashboard_for_that_tab(tb):
     app = TbtuiApp(CORPUS)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -182,7 +182,11 @@ class Dashboard(Pane):
         return self.query_one(GraphPane)
 
     def focus_panel(self, name: str) -> None:
-        """Put the keyboard in a panel (its first focusable widget that shows)."""
+        """Put the keyboard in a panel (its first focusable widget that shows); asked before the
+        panels exist (the first ``d``, from a focused chart), once they do."""
+        if not self._ready:
+            self.call_after_refresh(self.focus_panel, name)
+            return
         panel = self.panel(name)
         target = next((w for w in self.screen.focus_chain if panel in w.ancestors), None)
         if target is not None:
