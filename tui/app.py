@@ -43,7 +43,7 @@ from tui.render.palette import palette_for
 from tui.views.cache import LruCache
 from tui.views.chart_options import DEFAULT_SMOOTHING, ChartOptions
 from tui.views.export import export_dir, export_name, free_path, scalar_csv
-from tui.views.first_screen import Memory, Remembered
+from tui.views.first_screen import Memory
 from tui.views.state import ViewState
 from tui.views.throttle import PUSH_INTERVAL, PushThrottle
 from tui.widgets.commands import app_commands
@@ -364,28 +364,17 @@ class TbtuiApp(App[int]):
         if pane is not None:
             pane.context = self.context()
         self._update_status()
-        self._read_first(run_list)
+        self.logdir.read_first(self.view.read_order(self.logdir, run_list.on_screen()))
         self._save_choices()
         self.throttle.pushed(with_data=any(r.scalars for r in self.logdir.runs.values()))
         if self.throttle.first_data_push is not None:
             self.loader.first_frame_shown.set()
         self._maybe_settled()
 
-    def _read_first(self, run_list: RunList) -> None:
-        """Tell the loader which runs the screen needs first: the focused run, the rows the runs
-        pane shows, then the runs the tabs draw (visible, not toggled off); the rest come after."""
-        focused = [self.view.focused_run] if self.view.focused_run else []
-        self.logdir.read_first([*focused, *run_list.on_screen(), *self.view.visible_runs(self.logdir)])
-
     def _save_choices(self) -> None:
         """Keep the tag, smoothing, hidden runs and x mode for the next open of this logdir (in the
         user's cache directory; written only when one of them changed)."""
-        view, options = self.view, self.view.options
-        self.memory.keep(
-            Remembered(
-                self.scalars_pane.wanted_tag, options.smoothing, tuple(sorted(view.hidden)), options.x_mode
-            )
-        )
+        self.memory.keep(self.view.remembered(self.scalars_pane.wanted_tag))
 
     def _update_tab_bar(self) -> None:
         """Tabs whose dashboards have data join the tab bar (as TensorBoard lists active plugins);

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from tui.model.logdir import Logdir
 from tui.views.chart_options import ChartOptions
+from tui.views.first_screen import Remembered
 from tui.views.run_status import RunStatus, RunWatch
 from tui.views.runs import marker_for, short_names, shorter_forms
 from tui.views.safe import Inert
@@ -222,6 +223,17 @@ class ViewState:
             options=self.options,
             notice=Inert(notice),
         )
+
+    def read_order(self, logdir: Logdir, on_screen: Iterable[str]) -> list[str]:
+        """The runs the screen needs first, for the loader: the focused run, the rows the runs pane
+        shows (``on_screen``), then the runs the tabs draw (visible, not toggled off); the rest after."""
+        focused = [self.focused_run] if self.focused_run else []
+        return [*focused, *on_screen, *self.visible_runs(logdir)]
+
+    def remembered(self, tag: str | None) -> Remembered:
+        """What the next open of this logdir starts from: the tag, smoothing, hidden runs and x mode."""
+        o = self.options
+        return Remembered(tag, o.smoothing, tuple(sorted(self.hidden)), o.x_mode)
 
     # -- changes --------------------------------------------------------------------------------
 
