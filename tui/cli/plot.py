@@ -52,9 +52,9 @@ from tui.render.distribution import READOUT, render_distribution
 from tui.render.glyphs import AsciiStream, wants_ascii
 from tui.render.pr_chart import PrLine, render_pr_chart
 from tui.render.ridgeline import render_ridgeline
+from tui.render.safe_text import SafeText
 from tui.render.scalar_view import chart_series
 from tui.render.ticks import format_number, format_step
-from tui.views.safe import inert
 from tui.views.xaxis import x_values
 
 __all__ = ["HELP", "add_arguments", "render_plot", "run"]
@@ -212,11 +212,11 @@ def render_plot(
     """Title line, ``height`` plot lines and one readout line for one run's series of one tag."""
     packed = PackedHistograms(snap.rows, snap.offsets)
     last = len(snap) - 1
-    title = Text(no_wrap=True, end="")
+    title = SafeText(no_wrap=True, end="")
     title.append("■ ", style=Style(color=color))
-    title.append(inert(run), style=Style(color=color, bold=True))
+    title.append(run, style=Style(color=color, bold=True))
     title.append("  ")
-    title.append(inert(tag), style=Style(bold=True))
+    title.append(tag, style=Style(bold=True))
     title.append(f"  {len(snap):,} step{'' if len(snap) == 1 else 's'}", style=Style(dim=True))
     fit(title, width, overflow="ellipsis")
     step = ("latest", format_step(int(snap.steps[last])))

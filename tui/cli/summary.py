@@ -27,7 +27,7 @@ from tui.cli.common import (
     write_stdout,
 )
 from tui.model.summary import logdir_summary
-from tui.views.safe import inert
+from tui.render.safe_text import SafeText
 
 __all__ = ["HELP", "add_arguments", "print_summary", "run"]
 
@@ -66,7 +66,7 @@ def _num(x: Any) -> str:
 
 def _tag(tag: str) -> Text:
     """A tag as inert text; the empty tag (torch keeps it) is shown as "" rather than nothing."""
-    return Text(inert(tag)) if tag else Text('""', style="dim")
+    return SafeText(tag) if tag else Text('""', style="dim")
 
 
 def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
@@ -75,15 +75,15 @@ def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
         wide = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
         console = Console(highlight=False, width=wide)
     runs = data["runs"]
-    console.print(Text(f"{inert(data['logdir'])}: {len(runs)} run(s)", style="bold"))
+    console.print(SafeText(f"{data['logdir']}: {len(runs)} run(s)", style="bold"))
     for p in data.get("problems", []):
-        console.print(Text(f"  ! {inert(p)}", style="yellow"))
+        console.print(SafeText(f"  ! {p}", style="yellow"))
     if not runs:
         console.print("no event files found (files whose name contains 'tfevents')")
         return
     for name, run in runs.items():
         table = Table(
-            title=Text(inert(name), style="bold cyan"),
+            title=SafeText(name, style="bold cyan"),
             title_justify="left",
             expand=False,
             box=box.SIMPLE_HEAD,
@@ -116,11 +116,10 @@ def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
                 f"{_num(last['min'])}..{_num(last['max'])}",
             )
         for gname, g in run["graphs"].items():
-            table.add_row(
-                Text(inert(gname)), g["kind"].replace("_", " "), f"{g['nodes']:,} nodes", "", "", ""
-            )
+            table.add_row(SafeText(gname), g["kind"].replace("_", " "), f"{g['nodes']:,} nodes", "", "", "")
         for tag, o in run["other"].items():
-            table.add_row(_tag(tag), inert(o["plugin"]) or "(no plugin)", f"{o['count']:,}", "", "", "")
+            # (a Text cell: a plugin name is log text, and Rich would read markup in a str cell)
+            table.add_row(_tag(tag), SafeText(o["plugin"] or "(no plugin)"), f"{o['count']:,}", "", "", "")
         if not table.row_count:
             table.add_row("(no data)", "", "", "", "", "")
         console.print(table)
@@ -130,4 +129,4 @@ def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
         console.print(Text(f"  {len(files)} file(s), {size:,} bytes, {recs:,} records", style="dim"))
         for f in files:
             for p in f["problems"]:
-                console.print(Text(f"  ! {inert(f['path'])}: {inert(p)}", style="yellow"))
+                console.print(SafeText(f"  ! {f['path']}: {p}", style="yellow"))
