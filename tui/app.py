@@ -390,7 +390,10 @@ class TbtuiApp(App[int]):
             self._apply_width(self.size.width)
 
     def _update_status(self) -> None:
-        self.query_one(StatusBar).set_info(
+        bar = self.query_one_optional(StatusBar)
+        if bar is None:  # the app is closing: a pane's last notice has nowhere to go
+            return
+        bar.set_info(
             self.view.status(
                 self.logdir,
                 self.logdir_path,
