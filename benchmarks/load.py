@@ -15,7 +15,11 @@ untimed warm-up run each on a 1 MB logdir; see ``child_env``).
 
 Readers (each must report every point; a count that differs from what was written is flagged):
 
-- tbtui: ``Logdir(path).load_all()``: CRC-checked, every point kept.
+- tbtui: ``Logdir(path).load_all()``: CRC-checked, every point kept; big runs are read by worker
+  processes when there are several (``tui/model/parallel.py``). Their CPU time is counted with the
+  reader's (this script adopts orphaned descendants as a Linux subreaper and reaps them), and their
+  peak RSS is given apart ("+ workers").
+- tbtui-serial: the same with ``workers=0``: every run read in the one process, as before workers.
 - EventMultiplexer: TensorBoard's Python loader (``AddRunsFromDirectory``, ``Reload``), every
   point kept (size guidance 0); CRC-checked by its record reader.
 - tbparse: ``SummaryReader(path, pivot=False)`` (EventAccumulator underneath, into pandas).
@@ -31,6 +35,7 @@ shapes them, so reruns do not rewrite them. Needs the [bench] extra: ``pip insta
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
 import shutil
@@ -50,7 +55,7 @@ CACHE = Path(tempfile.gettempdir()) / "tbtui-bench"
 GENERATOR_VERSION = 1  # bump when layouts.write_run changes what it writes
 
 SLOW = ("EventMultiplexer", "tbparse")
-ALL_READERS = ("tbtui", "EventMultiplexer", "tbparse", "rust", "rust-all")
+ALL_READERS = ("tbtui", "tbtui-serial", "EventMultiplexer", "tbparse", "rust", "rust-all")
 
 
 @dataclass
@@ -120,6 +125,13 @@ s = sum(len(x) for r in L.runs.values() for x in r.scalars.values())
 h = sum(len(x) for r in L.runs.values() for x in r.histograms.values())
 print(s, h, _hwm())
 """,
+    "tbtui-serial": """
+from tui.model.logdir import Logdir
+L = Logdir({path!r}, workers=0).load_all()
+s = sum(len(x) for r in L.runs.values() for x in r.scalars.values())
+h = sum(len(x) for r in L.runs.values() for x in r.histograms.values())
+print(s, h, _hwm())
+""",
     "EventMultiplexer": """
 from tensorboard.backend.event_processing import event_accumulator as ea, event_multiplexer as em
 m = em.EventMultiplexer(size_guidance={{k: 0 for k in ea.DEFAULT_SIZE_GUIDANCE}})
@@ -146,7 +158,8 @@ class Result:
     seconds: float  # wall, from process start to done
     peak_mb: float
     note: str  # "ok", "1000/tag", "all", or what went wrong
-    cpu: float = float("nan")  # user + system seconds of the process (all its threads)
+    cpu: float = float("nan")  # user + system seconds of the process (all its threads, its workers)
+    workers_mb: float = 0.0  # the highest peak RSS of its worker processes (0: none)
 
     @property
     def ok(self) -> bool:
@@ -190,6 +203,7 @@ def run_python(reader: str, logdir: Logdir, env: dict[str, str] | None = None) -
         proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=err, env=env)
         _, wait_status, usage = os.wait4(proc.pid, 0)
         dt = time.perf_counter() - t0
+        extra_cpu, workers_mb = _reap_descendants()
         status = proc.returncode = os.waitstatus_to_exitcode(wait_status)
         out.seek(0)
         err.seek(0)
@@ -200,7 +214,35 @@ def run_python(reader: str, logdir: Logdir, env: dict[str, str] | None = None) -
     got, peak = got[:-1], float(got[-1]) if got else float("nan")
     want = [str(logdir.scalars), str(logdir.histograms)]
     note = "ok" if got == want else f"read {'/'.join(got)} points, wrote {'/'.join(want)}"
-    return Result(reader, dt, peak, note, usage.ru_utime + usage.ru_stime)
+    return Result(reader, dt, peak, note, usage.ru_utime + usage.ru_stime + extra_cpu, workers_mb)
+
+
+def _become_subreaper() -> bool:
+    """Have orphaned descendants (a reader's worker processes and their forkserver, which outlive
+    it by a moment) reparented to this process, so their CPU time can be counted (Linux only)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_descendants(timeout: float = 30.0) -> tuple[float, float]:
+    """Wait for the orphans a reader left (see :func:`_become_subreaper`): their CPU seconds (each
+    one's rusage holds the children it reaped itself) and their highest peak RSS in MB."""
+    cpu = peak = 0.0
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            pid, _, usage = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            time.sleep(0.01)
+            continue
+        cpu += usage.ru_utime + usage.ru_stime
+        peak = max(peak, usage.ru_maxrss / 1024)
+    return cpu, peak
 
 
 def rust_binary() -> str | None:
@@ -271,11 +313,14 @@ def measure(
         if reader in ("rust", "rust-all"):
             results[reader] = run_rust(logdir, keep_all=reader == "rust-all")
         else:
-            tries = [run_python(reader, logdir, env) for _ in range(repeat if reader == "tbtui" else 1)]
+            tries = [
+                run_python(reader, logdir, env) for _ in range(repeat if reader.startswith("tbtui") else 1)
+            ]
             results[reader] = min(tries, key=lambda r: r.seconds if r.ok else float("inf"))
         r = results[reader]
+        workers = f" + {r.workers_mb:,.0f} MB workers" if r.workers_mb else ""
         print(
-            f"    {reader:<17}{r.seconds:8.2f} s {r.cpu:8.2f} s cpu {r.peak_mb:8,.0f} MB  {r.note}"
+            f"    {reader:<17}{r.seconds:8.2f} s {r.cpu:8.2f} s cpu {r.peak_mb:8,.0f} MB{workers}  {r.note}"
             f"  (load {os.getloadavg()[0]:.1f})",
             file=sys.stderr,
         )
@@ -293,7 +338,8 @@ def cell(r: Result | None, base: Result | None, cpu: bool = False) -> str:
     if base is not None and base.ok and r is not base:
         ratio = f" ({_num(t / (base.cpu if cpu else base.seconds))}x)"
     flag = "" if r.note in ("ok", "1000/tag", "all") else f" [{r.note}]"
-    return f"{_num(t)} s{ratio}, {r.peak_mb:,.0f} MB{flag}"
+    workers = f" + workers {r.workers_mb:,.0f} MB" if r.workers_mb else ""
+    return f"{_num(t)} s{ratio}, {r.peak_mb:,.0f} MB{workers}{flag}"
 
 
 def _num(x: float) -> str:
@@ -305,6 +351,7 @@ def _num(x: float) -> str:
 
 COLUMNS = {
     "tbtui": "tbtui",
+    "tbtui-serial": "tbtui, one process",
     "EventMultiplexer": "EventMultiplexer",
     "tbparse": "tbparse",
     "rust": "Rust server (1,000/tag)",
@@ -358,6 +405,7 @@ def main() -> int:
     unknown = set(readers) - set(ALL_READERS)
     if unknown:
         ap.error(f"unknown readers {sorted(unknown)}")
+    _become_subreaper()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; each reader in a fresh process")
     env = child_env(args.cache)
     warm_up(readers, args.layouts.split(","), args.hist_rounds, args.cache)

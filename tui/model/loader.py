@@ -15,7 +15,7 @@ from collections.abc import Callable
 from tui.model.logdir import Changes, Logdir
 from tui.model.watch import ChangeFeed
 
-__all__ = ["REMOTE_POLL", "SLICE_BYTES", "SLICE_SECONDS", "Loader"]
+__all__ = ["REMOTE_POLL", "SLICE_BYTES", "SLICE_SECONDS", "WORKER_NICE", "Loader"]
 
 #: Bytes the loader reads before publishing what it has (the first slice decides the first frame).
 SLICE_BYTES = 8 << 20
@@ -25,6 +25,9 @@ SLICE_SECONDS = 0.25
 #: Seconds between polls of a remote logdir (one listing each) when no --poll was given: object
 #: stores and ssh have no file events.
 REMOTE_POLL = 5.0
+#: How far the worker processes that read big runs (``model.parallel``) step back: on two cores,
+#: two workers at full speed would leave the UI thread waiting for a core on every keypress.
+WORKER_NICE = 5
 
 
 class Loader:
@@ -45,6 +48,7 @@ class Loader:
         slice_bytes: int = SLICE_BYTES,
     ) -> None:
         self.logdir = logdir
+        logdir.worker_nice = WORKER_NICE
         self.publish = publish
         self.on_mode = on_mode
         self.poll = poll if poll is not None or not logdir.remote else REMOTE_POLL
@@ -86,6 +90,7 @@ class Loader:
                     self._read_available(stop, first=False)
         finally:
             feed.close()
+            self.logdir.close_workers()  # closing mid-read: their runs are not waited for
             self.logdir.save_cache()  # what changed since the first pass (a no-op without a cache)
 
     def pause(self) -> None:
@@ -138,7 +143,8 @@ class Loader:
                 if first and not self.first_frame_shown.is_set():
                     # Let the UI thread take the GIL and draw the first screen before the next slice.
                     self._closing.wait(0.05)
-            if changed or ch.bytes_read:
+            if changed or ch.bytes_read or (ch.pending and logdir.reading_elsewhere):
+                # (a refresh waits for the workers up to SLICE_SECONDS: no spinning)
                 idle_slices = 0
             elif not ch.pending:
                 idle_slices += 1

@@ -13,9 +13,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from tui.model import parallel
 from tui.model.discovery import Discovery
 from tui.model.file_order import FileOrder
 from tui.model.run import Run
@@ -29,6 +32,12 @@ if TYPE_CHECKING:
 FIRST_SLICE = 1 << 20
 # What one read of a remote file takes (a request each; locally records.DEFAULT_CHUNK).
 REMOTE_CHUNK = 8 << 20
+#: A run still to be read from (almost) its start is read by a worker process (``model.parallel``)
+#: when it holds this many bytes, there are two such runs or more, and they hold
+#: PARALLEL_TOTAL_BYTES in all: starting the workers costs about 0.4 s of a core, what about
+#: 50 MB of reading costs, and a single run gains nothing from another process but the wait.
+PARALLEL_RUN_BYTES = 16 << 20
+PARALLEL_TOTAL_BYTES = 128 << 20
 
 
 #: A walk of the whole tree may take at most this share of the time (a huge tree is walked less
@@ -70,6 +79,7 @@ class Logdir:
         first_slice: int = FIRST_SLICE,
         storage: RemoteStorage | None = None,
         cache: ReadCache | None = None,
+        workers: int | None = None,
     ) -> None:
         #: A remote store for a URL; None for the local disk (the fast path: os and open).
         self.storage = storage if storage is not None else open_storage(path)
@@ -100,6 +110,24 @@ class Logdir:
         #: The reopen cache (see ``model.cache``): a run found for the first time starts from its
         #: entry when there is a valid one, and :meth:`save_cache` writes what was read back.
         self.cache = cache
+        #: Worker processes for cold reads of big runs (0: everything in this process; None: one
+        #: per core, see ``parallel.default_workers``); the thresholds say what is big enough.
+        self.workers = parallel.default_workers() if workers is None else workers
+        self.parallel_run_bytes = PARALLEL_RUN_BYTES
+        self.parallel_total_bytes = PARALLEL_TOTAL_BYTES
+        self.parallel_min_runs = 2
+        #: Runs whose cold read came from a worker, in the order they came (tests, benchmarks).
+        self.read_by_workers: list[str] = []
+        #: How much the workers step back (``os.nice``): the app's loader sets it, so that its UI
+        #: thread keeps a core; a CLI command wants the throughput.
+        self.worker_nice = 0
+        #: Why the last worker's read was not used (its run was read here instead), if one failed.
+        self.worker_fault: str | None = None
+        self._pool: parallel.RunPool | None = None
+        self._pool_broken = False
+        self._in_flight: dict[str, tuple[Run, Future]] = {}  # run name -> the run sent, its read
+        self._judged: set[int] = set()  # id() of runs already considered for a worker
+        self._sliced: dict[int, int] = {}  # id(run) -> bytes its first slice took (until judged)
 
     @property
     def remote(self) -> bool:
@@ -340,10 +368,13 @@ class Logdir:
 
     def _read_slices(self, changes: Changes, max_bytes: int | None, deadline: float | None = None) -> None:
         budget = max_bytes if max_bytes is not None else float("inf")
+        budget -= self._take_worker_reads(changes)
         for name, run in list(self.runs.items()):
-            if self._note_ignored_files(run):
+            if name not in self._in_flight and self._note_ignored_files(run):
                 changes.changed_runs.add(name)
-        runs_in_order = self._reading_order()
+        if max_bytes is None:  # nothing to show early: big runs go to workers before any slice
+            self._send_to_workers(first_slice_read=False)
+        runs_in_order = [(n, r) for n, r in self._reading_order() if n not in self._in_flight]
         # Remote, a request costs the same whatever its size up to a chunk: the first slice is one.
         first = self.chunk_bytes if self.remote else min(self.first_slice, self.chunk_bytes)
         self._prefetch(first, fresh_only=True)
@@ -367,19 +398,151 @@ class Logdir:
                 changes.changed_runs.add(name)
                 changes.bytes_read += got
                 budget -= got
-        progressed = True
-        while budget > 0 and progressed:
-            progressed = False
-            self._prefetch(self.chunk_bytes)
-            for name, run in runs_in_order:
-                if budget <= 0 or (deadline is not None and time.monotonic() > deadline):
-                    return
-                n = self._read_next(run, self.chunk_bytes)
-                if n:
-                    changes.changed_runs.add(name)
-                    changes.bytes_read += n
-                    budget -= n
-                    progressed = True
+            if id(run) not in self._judged:
+                self._sliced[id(run)] = got
+        self._send_to_workers(first_slice_read=True)
+        while True:
+            runs_in_order = [(n, r) for n, r in runs_in_order if n not in self._in_flight]
+            progressed = True
+            while budget > 0 and progressed:
+                progressed = False
+                self._prefetch(self.chunk_bytes)
+                for name, run in runs_in_order:
+                    if budget <= 0 or (deadline is not None and time.monotonic() > deadline):
+                        return
+                    n = self._read_next(run, self.chunk_bytes)
+                    if n:
+                        changes.changed_runs.add(name)
+                        changes.bytes_read += n
+                        budget -= n
+                        progressed = True
+            # Nothing left to read here: wait for the workers, as long as the budget and time
+            # allow; a run whose worker failed comes back to be read here, in the next round.
+            if not self._in_flight or budget <= 0:
+                return
+            timeout = None if deadline is None else deadline - time.monotonic()
+            if timeout is not None and timeout <= 0:
+                return
+            wait([f for _, f in self._in_flight.values()], timeout, return_when=FIRST_COMPLETED)
+            budget -= self._take_worker_reads(changes)
+            runs_in_order = self._reading_order()
+
+    # -- worker processes (model.parallel) ------------------------------------------------------
+
+    @property
+    def reading_elsewhere(self) -> int:
+        """Runs being read by worker processes now (their bytes still count as pending)."""
+        return len(self._in_flight)
+
+    def _send_to_workers(self, *, first_slice_read: bool) -> bool:
+        """Hand big runs still to be read from their start to worker processes; whether any went.
+
+        A run is judged once: when found (``first_slice_read`` False, for a read with nothing to
+        show early) or once its first slice is in (the app's first screen comes from this
+        process). One that has read more than its first slice here (restored from the reopen
+        cache, or growing while live) goes on here: a worker starts from byte 0.
+        """
+        if self.remote or self.workers <= 0 or self._pool_broken:
+            return False
+        picked: list[tuple[bool, int, str, Run]] = []
+        wanted = set(self._wanted)
+        for name, run in self.runs.items():
+            if id(run) in self._judged or name in self._in_flight or run.gone or not run.files:
+                continue
+            order = self._file_order(run)
+            start = order.current if order.current is not None else next(iter(order.readers), None)
+            if start is None or (first_slice_read and start.path not in self._first_pass_done):
+                continue
+            self._judged.add(id(run))
+            sliced = self._sliced.pop(id(run), 0)
+            if sum(order.taken.get(id(r), r.offset) for r in order.readers) > sliced:
+                continue
+            if any(r.replaced or r.stopped for r in run.files.values()):
+                continue
+            todo = sum(max(0, r.stat_size() - r.offset) for r in order.readers)
+            if todo >= self.parallel_run_bytes:
+                picked.append((name not in wanted, -todo, name, run))
+        if not picked:
+            return False
+        if self._pool is None and (
+            len(picked) < self.parallel_min_runs
+            or -sum(t for _, t, _, _ in picked) < self.parallel_total_bytes
+        ):
+            return False
+        if self._pool is None:
+            try:
+                self._pool = parallel.RunPool(
+                    min(self.workers, len(picked)), preload=[__name__], nice=self.worker_nice
+                )
+            except Exception as e:  # no processes to be had (limits, no /dev/shm semaphores...)
+                self._worker_failed(e)
+                return False
+        # The runs on screen first, then the biggest: the last to finish decides the wait.
+        for _, _, name, run in sorted(picked, key=lambda p: (p[0], p[1], p[2])):
+            job = _Job(self.path, name, list(run.files), self.check_crc, self.chunk_bytes, self.first_slice)
+            try:
+                future = self._pool.submit(_read_alone, job)
+            except Exception as e:  # a pool broken since (a worker died): read here
+                self._worker_failed(e)
+                return bool(self._in_flight)
+            self._in_flight[name] = (run, future)
+        return True
+
+    def _take_worker_reads(self, changes: Changes) -> int:
+        """Adopt every run a worker has finished reading; returns the bytes they add.
+
+        A run that changed here meanwhile (replaced, renamed, re-read) is not taken: it is read
+        here, as is one whose worker failed or died (the reason kept in :attr:`worker_fault`).
+        """
+        added = 0
+        for name, (sent, future) in list(self._in_flight.items()):
+            # (a broken pool, met at the first of its runs, clears the rest: all read here)
+            if not future.done() or self._in_flight.pop(name, None) is None:
+                continue
+            try:
+                tree = parallel.take_over(future.result())
+            except Exception as e:
+                self._worker_failed(e)
+                continue
+            if self.runs.get(name) is sent:
+                added += self._adopt_read(sent, tree, changes)
+        if not self._in_flight:
+            self.close_workers()
+        return added
+
+    def _adopt_read(self, sent: Run, tree: dict, changes: Changes) -> int:
+        """Put the run a worker read in place of ``sent``, as the reopen cache restores one."""
+        run: Run = tree["run"]
+        run.name = sent.name
+        run.version = max(run.version, sent.version) + 1
+        run.gone = sent.gone
+        before = sum(r.offset for r in sent.files.values())
+        for r in run.files.values():
+            r.chunk_bytes = self.chunk_bytes
+        self.adopt(run, tree["order"])
+        if set(run.files) != set(sent.files):  # files found since it was sent: read here, in order
+            run.files = {p: run.files.get(p) or self._reader(p) for p in sent.files}
+        self._judged.add(id(run))
+        self._first_pass_done |= set(run.files)
+        self.runs = {**self.runs, run.name: run}
+        self.read_by_workers.append(run.name)
+        changes.changed_runs.add(run.name)
+        got = max(1, sum(r.offset for r in run.files.values()) - before)
+        changes.bytes_read += got
+        return got
+
+    def _worker_failed(self, e: BaseException) -> None:
+        self.worker_fault = f"{type(e).__name__}: {e}"
+        if isinstance(e, BrokenProcessPool | OSError):
+            self._pool_broken = True  # a worker died: every run left is read here from now on
+            self.close_workers()
+
+    def close_workers(self) -> None:
+        """Stop the worker processes (their runs not taken are read here, if reading goes on)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close(kill=bool(self._in_flight))
+        self._in_flight.clear()
 
     def _prefetch(self, n: int, *, fresh_only: bool = False) -> None:
         """Remote: start fetching the chunk each run reads next, all runs at once.
@@ -511,7 +674,8 @@ class Logdir:
         return 0
 
     def load_all(self) -> Logdir:
-        """Read everything there is now (for the CLI commands and tests)."""
+        """Read everything there is now (for the CLI commands and tests); big runs in worker
+        processes when there are several (see :meth:`_send_to_workers`)."""
         while True:
             ch = self.refresh()
             if ch.fault:
@@ -522,3 +686,48 @@ class Logdir:
             if (not ch.pending or not ch.bytes_read) and not replaced:
                 break
         return self
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs to read one run as this process would."""
+
+    root: str
+    name: str
+    paths: list[str]
+    check_crc: bool
+    chunk_bytes: int
+    first_slice: int
+
+
+#: Reads a worker makes after the first end of its run before giving up on a settled state.
+_SETTLE_READS = 100
+
+
+def _read_alone(job: _Job, folders: list[str]) -> str:
+    """In a worker: read one run to its end with the in-process code, and hand its state over.
+
+    Returns the hand-over file (see ``parallel.hand_over``). Raises when the run is not in a
+    state a serial read passes through (a file replaced while read, a chunk still read ahead):
+    the parent then reads that run itself.
+    """
+    logdir = Logdir(
+        job.root, check_crc=job.check_crc, chunk_bytes=job.chunk_bytes, first_slice=job.first_slice, workers=0
+    )
+    run = Run(job.name)
+    run.files = {p: logdir._reader(p) for p in job.paths}
+    logdir.runs = {job.name: run}
+    for _ in range(_SETTLE_READS):
+        ch = logdir.refresh(rediscover=False)
+        order = logdir.order_state(run)
+        taken, files = order["taken"], run.files.items()
+        settled = all(r._prefetch is None and taken.get(p, r.offset) == r.offset for p, r in files)
+        if settled and (not ch.pending or not ch.bytes_read):
+            break
+    else:
+        raise RuntimeError(f"run {job.name} never settled (a file growing while read?)")
+    replaced = next((r.replaced for r in run.files.values() if r.replaced), None)
+    if replaced:
+        raise RuntimeError(f"a file of run {job.name} was replaced while read: {replaced}")
+    size = sum(r.offset for r in run.files.values())
+    return parallel.hand_over({"run": run, "order": order}, folders, size)

@@ -1,0 +1,206 @@
+"""Cold reads of big runs in worker processes, handed back as reopen-cache entries.
+
+Reading is CPU-bound (framing, CRCs, decoding) and one process holds one GIL, so a logdir of many
+big runs read in the app's loader thread (or by a CLI command) uses about one core. Runs are
+independent (TensorBoard's order and purges are per run), so a big run can be read whole by another
+process and its state handed back: the worker reads it with the very code a serial read uses
+(``Logdir``, one run, to the end) and writes the run's state as a cache entry file
+(:mod:`tui.model.cachefile`, arrays laid out for mapping, no checksum: the file lives for a moment
+and is read once by the process that asked for it); the parent maps it and adopts the run exactly as
+the reopen cache restores one (``Logdir.adopt``). Only the file's name and a byte count cross the
+pipe; the columns are not copied again in the parent, whose pages are the file's.
+
+Costs and limits, which decide when this is used (``Logdir`` decides, see ``MIN_RUN_BYTES``):
+
+- Workers are forked from a ``forkserver`` that has imported the reading code once (not ``fork``:
+  the app has threads, and a fork of a process with threads may copy a lock held by one of them).
+  Starting it costs a Python start and the imports, about 0.3-0.5 s of one core, so small logdirs
+  keep the in-process path.
+- Entries are written to ``/dev/shm`` when it has room (memory: no write-back to disk), else to the
+  temporary folder; never into the logdir. Each is unlinked as soon as it is mapped; folders left by
+  a process that was killed are removed by the next pool's start.
+- Remote logdirs (fsspec) are read in-process: their byte source (a session, a prefetcher, what
+  was served of each object) lives in the parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from tui.model import cachefile
+
+__all__ = ["SHM", "RunPool", "default_workers", "hand_over", "take_over"]
+
+#: Where hand-over files go first when it has room (a tmpfs on Linux).
+SHM = "/dev/shm"
+#: Workers at most, however many cores: each holds one run's columns while it reads.
+MAX_WORKERS = 4
+_PREFIX = "tbtui-read-"
+
+
+def default_workers() -> int:
+    """Worker processes for cold reads: ``TBTUI_WORKERS`` if set (0: read in-process), else one per
+    core this process may run on (at most :data:`MAX_WORKERS`); 0 with a single core, where a
+    worker would only take turns with the parent."""
+    env = os.environ.get("TBTUI_WORKERS", "").strip()
+    if env.isdigit():
+        return int(env)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return 0 if cores < 2 else min(cores, MAX_WORKERS)
+
+
+def _start_worker(nice: int) -> None:
+    """Each worker's first act: step back by ``nice`` so the app's UI thread keeps its core."""
+    if nice:
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(nice)
+
+
+class RunPool:
+    """A pool of worker processes for whole-run reads, with the folders their hand-overs go to.
+
+    ``submit(fn, job)`` runs ``fn(job, folders)`` in a worker; ``fn`` must be a module-level function
+    of a module the forkserver imported (``preload``). :meth:`close` stops the workers and removes
+    the folders (and any hand-over not taken).
+    """
+
+    def __init__(self, workers: int, *, preload: list[str], nice: int = 0) -> None:
+        _sweep()
+        self.folders = _make_folders()
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(preload)
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(nice,)
+        )
+
+    def submit(self, fn: Callable[[Any, list[str]], Any], job: Any) -> Future:
+        # A worker process starts inside submit() when none is idle.
+        with _main_hidden():
+            return self._pool.submit(fn, job, self.folders)
+
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the workers once their reads are done; with ``kill``, now (reads abandoned: an app
+        quitting must not wait for a worker to finish a gigabyte at exit)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        if kill:
+            terminate = getattr(self._pool, "terminate_workers", None)  # Python 3.14+
+            if terminate is not None:
+                terminate()
+            else:
+                for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+                    with contextlib.suppress(OSError, AttributeError):
+                        proc.terminate()
+        for folder in self.folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+_main_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Start processes without telling them the parent's ``__main__``.
+
+    multiprocessing has each new process import the parent's main script again (as
+    ``__mp_main__``) so that functions defined there can be called; with ``forkserver`` that is
+    done in every worker, since Python 3.11's forkserver never gets the path it would preload.
+    For tbtui the script is the ``tbtui`` entry point, which imports the whole CLI: 0.4 s of a
+    core per worker for nothing, as what workers run lives in ``tui.model``. With no ``__file__``
+    and a ``__spec__`` of None on ``__main__``, the preparation data names no main to import.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    with _main_lock:
+        saved = {k: main.__dict__.pop(k) for k in ("__file__", "__spec__") if k in main.__dict__}
+        main.__spec__ = None
+        try:
+            yield
+        finally:
+            del main.__spec__
+            main.__dict__.update(saved)
+
+
+def _make_folders() -> list[str]:
+    """A private folder in /dev/shm (when it is a folder we may write) and one in the temp folder."""
+    folders = []
+    for base in (SHM, tempfile.gettempdir()):
+        if base in (os.path.dirname(f) for f in folders):
+            continue
+        with contextlib.suppress(OSError):
+            folders.append(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=base))
+    return folders
+
+
+def _sweep() -> None:
+    """Remove hand-over folders of processes that are gone (killed before they could clean up)."""
+    for base in (SHM, tempfile.gettempdir()):
+        try:
+            names = os.listdir(base)
+        except OSError:
+            continue
+        for name in names:
+            if not name.startswith(_PREFIX):
+                continue
+            pid = name[len(_PREFIX) :].partition("-")[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                shutil.rmtree(os.path.join(base, name), ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive, not ours to judge
+    return True
+
+
+def hand_over(tree: Any, folders: list[str], size_hint: int) -> str:
+    """Worker side: write ``tree`` as an entry file in the first folder with room; its path.
+
+    ``size_hint`` (the bytes read) bounds the entry's size well enough to keep a tmpfs from filling:
+    a folder is used only when its free space is twice that; the last one is tried regardless.
+    """
+    last: OSError | None = None
+    for i, folder in enumerate(folders):
+        if i < len(folders) - 1:
+            try:
+                st = os.statvfs(folder)
+            except OSError:
+                continue
+            if st.f_bavail * st.f_frsize < 2 * size_hint + (64 << 20):
+                continue
+        path = os.path.join(folder, uuid.uuid4().hex + ".tbc")
+        try:
+            cachefile.write_entry(path, tree, checksum=False)
+        except OSError as e:
+            last = e
+            continue
+        return path
+    raise last or OSError("no folder to hand a run over in")
+
+
+def take_over(path: str) -> Any:
+    """Parent side: the tree a worker handed over at ``path``, mapped; the file is unlinked (its
+    pages live on in the mapping)."""
+    try:
+        return cachefile.read_entry(path, verify=False)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
