@@ -30,11 +30,13 @@ CORPUS_LOGDIRS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 TINY = {"chunk_bytes": 1 << 10, "first_slice": 512}
 
 
-def _parallel(path: Path | str, **kwargs: object) -> Logdir:
-    """A logdir that sends every run to two workers, however small."""
+def _parallel(path: Path | str, *, take_back: bool = False, **kwargs: object) -> Logdir:
+    """A logdir that sends every run to two workers, however small (and, unless ``take_back``,
+    leaves them all to the workers rather than reading the ones not started yet itself)."""
     logdir = Logdir(str(path), workers=2, **kwargs)  # type: ignore[arg-type]
     logdir.parallel_run_bytes = logdir.parallel_total_bytes = 0
     logdir.parallel_min_runs = 1
+    logdir.parallel_take_back = take_back
     return logdir
 
 
@@ -130,6 +132,15 @@ def test_multi_file_runs_with_purges_and_damage_are_identical(tmp_path: Path) ->
     par = _parallel(tmp_path, **TINY).load_all()
     assert sorted(par.read_by_workers) == sorted(serial.runs)
     assert any(serial.runs["run_1"].problems) and any(serial.runs["run_2"].problems)
+    _same(serial, par)
+
+
+def test_runs_split_between_workers_and_this_process_are_identical(tmp_path: Path) -> None:
+    """``load_all`` reads the runs no worker has started yet itself, while the workers read theirs."""
+    _multi_file_logdir(tmp_path)
+    serial = Logdir(str(tmp_path), workers=0, **TINY).load_all()
+    par = _parallel(tmp_path, take_back=True, **TINY).load_all()
+    assert set(par.read_by_workers) <= set(serial.runs)
     _same(serial, par)
 
 

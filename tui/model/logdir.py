@@ -116,6 +116,9 @@ class Logdir:
         self.parallel_run_bytes = PARALLEL_RUN_BYTES
         self.parallel_total_bytes = PARALLEL_TOTAL_BYTES
         self.parallel_min_runs = 2
+        #: Runs sent but not started by any worker are taken back and read here when this
+        #: process has nothing else to read (see :meth:`_take_back_one`).
+        self.parallel_take_back = True
         #: Runs whose cold read came from a worker, in the order they came (tests, benchmarks).
         self.read_by_workers: list[str] = []
         #: How much the workers step back (``os.nice``): the app's loader sets it, so that its UI
@@ -420,10 +423,15 @@ class Logdir:
             # allow; a run whose worker failed comes back to be read here, in the next round.
             if not self._in_flight or budget <= 0:
                 return
+            budget -= self._take_worker_reads(changes)
+            if self.parallel_take_back and self._take_back_one():
+                runs_in_order = self._reading_order()
+                continue
             timeout = None if deadline is None else deadline - time.monotonic()
             if timeout is not None and timeout <= 0:
                 return
-            wait([f for _, f in self._in_flight.values()], timeout, return_when=FIRST_COMPLETED)
+            if self._in_flight:
+                wait([f for _, f in self._in_flight.values()], timeout, return_when=FIRST_COMPLETED)
             budget -= self._take_worker_reads(changes)
             runs_in_order = self._reading_order()
 
@@ -487,6 +495,21 @@ class Logdir:
                 return bool(self._in_flight)
             self._in_flight[name] = (run, future)
         return True
+
+    def _take_back_one(self) -> bool:
+        """Take back the last run sent that no worker has started; whether there was one.
+
+        With nothing else to read, this process would only wait: it reads runs too, from the end
+        of the queue (the smallest, as runs are sent biggest first), so no core waits while the
+        workers start (a Python start and the imports) nor while the last of them finishes, and
+        one worker fewer than cores keeps every core busy. In the app this is the loader thread
+        reading slices, as it would without workers.
+        """
+        for name, (_, future) in reversed(list(self._in_flight.items())):
+            if future.cancel():
+                del self._in_flight[name]
+                return True
+        return False
 
     def _take_worker_reads(self, changes: Changes) -> int:
         """Adopt every run a worker has finished reading; returns the bytes they add.

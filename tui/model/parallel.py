@@ -49,9 +49,10 @@ _PREFIX = "tbtui-read-"
 
 
 def default_workers() -> int:
-    """Worker processes for cold reads: ``TBTUI_WORKERS`` if set (0: read in-process), else one per
-    core this process may run on (at most :data:`MAX_WORKERS`); 0 with a single core, where a
-    worker would only take turns with the parent."""
+    """Worker processes for cold reads: ``TBTUI_WORKERS`` if set (0: read in-process), else one
+    fewer than the cores this process may run on (at most :data:`MAX_WORKERS`): the process that
+    sends runs to workers reads runs itself too (``Logdir._take_back_one``), and more readers than
+    cores only take turns (each reader already keeps a second thread busy reading ahead)."""
     env = os.environ.get("TBTUI_WORKERS", "").strip()
     if env.isdigit():
         return int(env)
@@ -59,7 +60,7 @@ def default_workers() -> int:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return 0 if cores < 2 else min(cores, MAX_WORKERS)
+    return min(cores - 1, MAX_WORKERS)
 
 
 def _start_worker(nice: int) -> None:
