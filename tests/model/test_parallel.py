@@ -13,6 +13,7 @@ from __future__ import annotations
 import glob
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ import pytest
 
 from tui.cli.common import json_text
 from tui.model import parallel
+from tui.model.loader import WORKER_NICE, Loader
 from tui.model.logdir import Logdir
 from tui.model.run import Run
 from tui.model.summary import logdir_summary
@@ -250,3 +252,24 @@ def test_closing_while_workers_read_abandons_their_reads(tmp_path: Path) -> None
     par.load_all()
     assert par.read_by_workers == []
     _same(Logdir(str(tmp_path), workers=0, **TINY).load_all(), par)
+
+
+def test_the_apps_loader_leaves_big_runs_to_workers(tmp_path: Path) -> None:
+    """The loader's first pass: first slices here, the runs then read by niced workers (none taken
+    back by the loader thread, whose reading would hold the UI thread's GIL), all adopted before
+    it says the first pass is over."""
+    _multi_file_logdir(tmp_path)
+    serial = Logdir(str(tmp_path), workers=0, **TINY).load_all()
+    par = _parallel(tmp_path, take_back=True, **TINY)
+    done = threading.Event()
+    loader = Loader(par, publish=lambda ch, loading: loading is None and done.set(), on_mode=lambda m: None)
+    assert not par.parallel_take_back and par.worker_nice == WORKER_NICE
+    thread = threading.Thread(target=loader.run, daemon=True)
+    thread.start()
+    assert done.wait(60)
+    loader.close()
+    thread.join(60)
+    assert not thread.is_alive()
+    if par.workers:  # (none on a single core)
+        assert sorted(par.read_by_workers) == sorted(serial.runs)
+    _same(serial, par)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from tui.model import parallel
 from tui.model.logdir import Changes, Logdir
 from tui.model.watch import ChangeFeed
 
@@ -26,7 +27,7 @@ SLICE_SECONDS = 0.25
 #: stores and ssh have no file events.
 REMOTE_POLL = 5.0
 #: How far the worker processes that read big runs (``model.parallel``) step back: on two cores,
-#: two workers at full speed would leave the UI thread waiting for a core on every keypress.
+#: two workers at full speed would leave the UI thread waiting for a core while it draws.
 WORKER_NICE = 5
 
 
@@ -48,6 +49,12 @@ class Loader:
         slice_bytes: int = SLICE_BYTES,
     ) -> None:
         self.logdir = logdir
+        # Big runs are read by workers, one per core, niced, and this thread leaves them to them:
+        # its reading would hold the GIL the UI thread needs (it reads first slices, and runs too
+        # small to send). A worker niced below a busy reader here would wait, not the reader.
+        if logdir.workers:  # (0: no workers wanted, or a single core)
+            logdir.workers = parallel.default_workers(reading_here=False)
+        logdir.parallel_take_back = False
         logdir.worker_nice = WORKER_NICE
         self.publish = publish
         self.on_mode = on_mode

@@ -48,11 +48,12 @@ MAX_WORKERS = 4
 _PREFIX = "tbtui-read-"
 
 
-def default_workers() -> int:
-    """Worker processes for cold reads: ``TBTUI_WORKERS`` if set (0: read in-process), else one
-    fewer than the cores this process may run on (at most :data:`MAX_WORKERS`): the process that
-    sends runs to workers reads runs itself too (``Logdir._take_back_one``), and more readers than
-    cores only take turns (each reader already keeps a second thread busy reading ahead)."""
+def default_workers(*, reading_here: bool = True) -> int:
+    """Worker processes for cold reads: ``TBTUI_WORKERS`` if set (0: read in-process), else as
+    many as the cores this process may run on (at most :data:`MAX_WORKERS`), one fewer when this
+    process reads runs too (``reading_here``, see ``Logdir._take_back_one``): more readers than
+    cores only take turns (each already keeps a second thread busy reading ahead). None with a
+    single core."""
     env = os.environ.get("TBTUI_WORKERS", "").strip()
     if env.isdigit():
         return int(env)
@@ -60,7 +61,7 @@ def default_workers() -> int:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return min(cores - 1, MAX_WORKERS)
+    return 0 if cores < 2 else min(cores - reading_here, MAX_WORKERS)
 
 
 def _start_worker(nice: int) -> None:
