@@ -21,6 +21,7 @@ import pytest
 
 from tui.cli.common import json_text
 from tui.model import parallel
+from tui.model.cache import ReadCache
 from tui.model.loader import WORKER_NICE, Loader
 from tui.model.logdir import Logdir
 from tui.model.run import Run
@@ -273,3 +274,18 @@ def test_the_apps_loader_leaves_big_runs_to_workers(tmp_path: Path) -> None:
     if par.workers:  # (none on a single core)
         assert sorted(par.read_by_workers) == sorted(serial.runs)
     _same(serial, par)
+
+
+def test_runs_read_by_workers_go_to_the_reopen_cache_and_come_back(tmp_path: Path) -> None:
+    """The first open with the cache: runs adopted from workers are saved like any, and the next
+    open restores them to the same state (and reads no byte again)."""
+    logs, folder = tmp_path / "logs", tmp_path / "cache"
+    _multi_file_logdir(logs)
+    serial = Logdir(str(logs), workers=0, **TINY).load_all()
+    first = _parallel(logs, cache=ReadCache(str(folder)), **TINY).load_all()
+    assert sorted(first.read_by_workers) == sorted(serial.runs)
+    assert first.save_cache() == len(serial.runs)
+    again = Logdir(str(logs), cache=ReadCache(str(folder)), workers=0, **TINY)
+    assert again.refresh().bytes_read == 0
+    assert sorted(again.cache.restored) == sorted(serial.runs)  # type: ignore[union-attr]
+    _same(serial, again)
