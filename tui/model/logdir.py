@@ -111,7 +111,8 @@ class Logdir:
         #: entry when there is a valid one, and :meth:`save_cache` writes what was read back.
         self.cache = cache
         #: Worker processes for cold reads of big runs (0: everything in this process; None: one
-        #: per core, see ``parallel.default_workers``); the thresholds say what is big enough.
+        #: fewer than cores, see ``parallel.default_workers``); the thresholds say what is big
+        #: enough. The app's loader changes these (see ``model.loader``).
         self.workers = parallel.default_workers() if workers is None else workers
         self.parallel_run_bytes = PARALLEL_RUN_BYTES
         self.parallel_total_bytes = PARALLEL_TOTAL_BYTES
