@@ -483,8 +483,9 @@ class Logdir:
                 self._pool = parallel.RunPool(
                     min(self.workers, len(picked)), preload=[__name__], nice=self.worker_nice
                 )
-            except Exception as e:  # no processes to be had (limits, no /dev/shm semaphores...)
+            except Exception as e:  # no processes to be had (no forkserver, limits, semaphores...)
                 self._worker_failed(e)
+                self._pool_broken = True  # and none later: everything is read here
                 return False
         # The runs on screen first, then the biggest: the last to finish decides the wait.
         for _, _, name, run in sorted(picked, key=lambda p: (p[0], p[1], p[2])):
