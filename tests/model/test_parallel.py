@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import glob
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -190,7 +192,7 @@ def _failing_submit(code: str):
     worker needs nothing from this test module)."""
 
     def submit(self: parallel.RunPool, fn: object, job: object):
-        with parallel._main_hidden():
+        with parallel._quiet_start():
             return self._pool.submit(exec, code, {})
 
     return submit
@@ -289,3 +291,26 @@ def test_runs_read_by_workers_go_to_the_reopen_cache_and_come_back(tmp_path: Pat
     assert again.refresh().bytes_read == 0
     assert sorted(again.cache.restored) == sorted(serial.runs)  # type: ignore[union-attr]
     _same(serial, again)
+
+
+def test_workers_start_under_textuals_stderr(tmp_path: Path) -> None:
+    """In the app, ``sys.stderr`` is Textual's stand-in, whose ``fileno()`` is -1: multiprocessing's
+    resource tracker, started fresh (a new process), must still start and the workers read."""
+    _multi_file_logdir(tmp_path)
+    code = f"""
+import io, sys
+class Capture(io.StringIO):
+    def fileno(self):
+        return -1
+sys.stderr = Capture()
+from tui.model.logdir import Logdir
+logdir = Logdir({str(tmp_path)!r}, workers=2, chunk_bytes=1024, first_slice=512)
+logdir.parallel_run_bytes = logdir.parallel_total_bytes = 0
+logdir.parallel_take_back = False
+logdir.load_all()
+print(len(logdir.read_by_workers), logdir.worker_fault)
+"""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["4", "None"]

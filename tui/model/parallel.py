@@ -26,6 +26,7 @@ Costs and limits, which decide when this is used (``Logdir`` decides, see ``MIN_
 from __future__ import annotations
 
 import contextlib
+import io
 import multiprocessing
 import os
 import shutil
@@ -65,10 +66,18 @@ def default_workers(*, reading_here: bool = True) -> int:
 
 
 def _start_worker(nice: int) -> None:
-    """Each worker's first act: step back by ``nice`` so the app's UI thread keeps its core."""
+    """Each worker's first act: step back by ``nice`` so the app's UI thread keeps its core, and
+    write nothing where the app draws (its stdout and stderr are the terminal's): a warning printed
+    by a worker would land in the middle of the screen. What fails reaches the parent as the
+    exception of its read."""
     if nice:
         with contextlib.suppress(OSError, AttributeError):
             os.nice(nice)
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.close(devnull)
 
 
 class RunPool:
@@ -84,13 +93,14 @@ class RunPool:
         self.folders = _make_folders()
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(preload)
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(nice,)
-        )
+        with _quiet_start():  # (its queues' locks start multiprocessing's resource tracker)
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(nice,)
+            )
 
     def submit(self, fn: Callable[[Any, list[str]], Any], job: Any) -> Future:
-        # A worker process starts inside submit() when none is idle.
-        with _main_hidden():
+        # A worker process (and the forkserver, the first time) starts inside submit().
+        with _quiet_start():
             return self._pool.submit(fn, job, self.folders)
 
     def close(self, *, kill: bool = False) -> None:
@@ -113,8 +123,8 @@ _main_lock = threading.Lock()
 
 
 @contextlib.contextmanager
-def _main_hidden() -> Iterator[None]:
-    """Start processes without telling them the parent's ``__main__``.
+def _quiet_start() -> Iterator[None]:
+    """Start processes without telling them the parent's ``__main__`` or its ``sys.stderr``.
 
     multiprocessing has each new process import the parent's main script again (as
     ``__mp_main__``) so that functions defined there can be called; with ``forkserver`` that is
@@ -122,19 +132,38 @@ def _main_hidden() -> Iterator[None]:
     For tbtui the script is the ``tbtui`` entry point, which imports the whole CLI: 0.4 s of a
     core per worker for nothing, as what workers run lives in ``tui.model``. With no ``__file__``
     and a ``__spec__`` of None on ``__main__``, the preparation data names no main to import.
+
+    Its resource tracker passes on ``sys.stderr.fileno()``: under Textual, whose stand-in for
+    ``sys.stderr`` answers -1, starting it fails (``bad value(s) in fds_to_keep``). A stand-in
+    with no descriptor at all is skipped.
     """
     main = sys.modules.get("__main__")
-    if main is None:
-        yield
-        return
     with _main_lock:
-        saved = {k: main.__dict__.pop(k) for k in ("__file__", "__spec__") if k in main.__dict__}
-        main.__spec__ = None
+        saved = (
+            {k: main.__dict__.pop(k) for k in ("__file__", "__spec__") if k in main.__dict__} if main else {}
+        )
+        if main is not None:
+            main.__spec__ = None
+        err = sys.stderr
+        if not _has_fd(err):
+            sys.stderr = io.StringIO()
         try:
             yield
         finally:
-            del main.__spec__
-            main.__dict__.update(saved)
+            if sys.stderr is not err and isinstance(sys.stderr, io.StringIO):
+                sys.stderr = err
+            if main is not None:
+                del main.__spec__
+                main.__dict__.update(saved)
+
+
+def _has_fd(stream: Any) -> bool:
+    """Whether ``stream`` names a usable descriptor (or says it has none, which is as good)."""
+    try:
+        fd = stream.fileno()
+    except Exception:
+        return True
+    return isinstance(fd, int) and fd >= 0
 
 
 def _make_folders() -> list[str]:
