@@ -106,15 +106,16 @@ class RunPool:
     def close(self, *, kill: bool = False) -> None:
         """Stop the workers once their reads are done; with ``kill``, now (reads abandoned: an app
         quitting must not wait for a worker to finish a gigabyte at exit)."""
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
         if kill:
-            terminate = getattr(self._pool, "terminate_workers", None)  # Python 3.14+
-            if terminate is not None:
-                terminate()
-            else:
-                for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
-                    with contextlib.suppress(OSError, AttributeError):
-                        proc.terminate()
+            for proc in processes:
+                with contextlib.suppress(OSError, AttributeError, ValueError):
+                    proc.terminate()
+            # Gone before their folders go: a worker still writing would make its folder again.
+            for proc in processes:
+                with contextlib.suppress(OSError, AttributeError, ValueError, AssertionError):
+                    proc.join(5.0)
         for folder in self.folders:
             shutil.rmtree(folder, ignore_errors=True)
 
