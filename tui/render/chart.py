@@ -10,6 +10,7 @@ cost is a couple of ``reduceat`` passes over the visible slice. Axis ranges foll
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import itertools
 import math
@@ -27,6 +28,14 @@ from rich.text import Text
 from tui.render.braille import BrailleCanvas, scale_to_pixels
 from tui.render.cells import fit
 from tui.render.palette import CUBE_COLORS, color_for
+from tui.render.ragged import (
+    downsample_sorted_many,
+    gather,
+    nearest_many,
+    segment_ids,
+    sorted_segments,
+    strided,
+)
 from tui.render.rows import NAN_MARK, NEG_INF_MARK, NON_FINITE_STYLE, POS_INF_MARK, fit_name
 from tui.render.safe_text import SafeText
 from tui.render.ticks import axis_ticks, format_number, format_x, nice_step, place_labels
@@ -288,22 +297,30 @@ def compute_y_range(
     span; a flat line at v gets [0, 2v] ([-1, 1] at zero). Log: the same in log10 over the positive
     values only. Non-finite values never count.
     """
-    mins, maxs, samples = [], [], []
     # Percentiles over at most ~200k evenly strided values: the same answer to the eye, and bounded
     # time however long the series.
     stride = max(1, sum(np.size(v) for v in values) // 200_000)
+    arrays = []
     for v in values:
         v = np.asarray(v, dtype=np.float64)
-        if v.size == 0:
-            continue
         if log_y:
             v = v[v > 0]
+        arrays.append(v[::stride] if ignore_outliers else v)
+    return _y_domain(arrays, log_y=log_y, ignore_outliers=ignore_outliers)
+
+
+def _y_domain(arrays: Sequence[np.ndarray], *, log_y: bool, ignore_outliers: bool) -> tuple[float, float]:
+    """:func:`compute_y_range` of the values it keeps (positive ones for ``log_y``; with
+    ``ignore_outliers``, the strided sample)."""
+    mins, maxs, samples = [], [], []
+    for v in arrays:
+        if v.size == 0:
+            continue
         if ignore_outliers:
-            s = v[::stride]
-            samples.append(s[np.isfinite(s)])
+            samples.append(v[np.isfinite(v)])
         else:
-            lo = np.fmin.reduce(v) if v.size else np.nan
-            hi = np.fmax.reduce(v) if v.size else np.nan
+            lo = np.fmin.reduce(v)
+            hi = np.fmax.reduce(v)
             if not (math.isfinite(lo) and math.isfinite(hi)):
                 fin = v[np.isfinite(v)]
                 if fin.size == 0:
@@ -356,24 +373,196 @@ def snap_y_range(lo: float, hi: float, *, log_y: bool = False) -> tuple[float, f
     return (a, b) if math.isfinite(a) and math.isfinite(b) and b > a else (lo, hi)
 
 
-def _x_extent(series: Sequence[ChartSeries], sorted_flags: Sequence[bool]) -> tuple[float, float] | None:
-    lo, hi = math.inf, -math.inf
-    for s, srt in zip(series, sorted_flags, strict=True):
-        x = np.asarray(s.x, dtype=np.float64)
-        if x.size == 0:
-            continue
-        if srt and math.isfinite(x[0]) and math.isfinite(x[-1]):
-            lo, hi = min(lo, float(x[0])), max(hi, float(x[-1]))
-            continue
-        a = float(np.fmin.reduce(x))
-        b = float(np.fmax.reduce(x))
-        if math.isfinite(a) and math.isfinite(b):
-            lo, hi = min(lo, a), max(hi, b)
-        else:
-            fin = x[np.isfinite(x)]
-            if fin.size:
-                lo, hi = min(lo, float(fin.min())), max(hi, float(fin.max()))
-    return (lo, hi) if lo <= hi else None
+@dataclass
+class _Packed:
+    """Every series laid end to end (tui.render.ragged), each cut to its shortest array.
+
+    ``raw`` holds ``y`` where a series has no raw underlay, ``lo``/``hi`` NaN where it has no band.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    raw: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    offsets: np.ndarray
+    has_raw: np.ndarray
+    has_band: np.ndarray
+    points: np.ndarray
+    sorted: np.ndarray
+
+    @property
+    def seg(self) -> np.ndarray:
+        return segment_ids(self.offsets)
+
+
+def _pack_series(series: Sequence[ChartSeries]) -> _Packed:
+    n = len(series)
+    xs = [np.asarray(s.x, dtype=np.float64).ravel() for s in series]
+    ys = [np.asarray(s.y, dtype=np.float64).ravel() for s in series]
+    raws = [None if s.raw_y is None else np.asarray(s.raw_y, dtype=np.float64).ravel() for s in series]
+    bands = [
+        None if s.band is None else tuple(np.asarray(b, dtype=np.float64).ravel() for b in s.band)
+        for s in series
+    ]
+    lens = []
+    for x, y, r, b in zip(xs, ys, raws, bands, strict=True):
+        k = min(x.size, y.size)
+        if r is not None:
+            k = min(k, r.size)
+        if b is not None:
+            k = min(k, b[0].size, b[1].size)
+        lens.append(k)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lens, out=offsets[1:])
+
+    def flat(arrays: list) -> np.ndarray:
+        return np.concatenate([a[:k] for a, k in zip(arrays, lens, strict=True)]) if n else np.zeros(0)
+
+    x, y = flat(xs), flat(ys)
+    nan = [np.full(k, np.nan) for k in lens]
+    raw = flat([r if r is not None else yy for r, yy in zip(raws, ys, strict=True)])
+    lo = flat([b[0] if b is not None else e for b, e in zip(bands, nan, strict=True)])
+    hi = flat([b[1] if b is not None else e for b, e in zip(bands, nan, strict=True)])
+    given = np.array([s.sorted_x is not None for s in series], dtype=bool)
+    srt = sorted_segments(x, offsets)
+    srt[given] = [bool(s.sorted_x) for s in series if s.sorted_x is not None]
+    return _Packed(
+        x,
+        y,
+        raw,
+        lo,
+        hi,
+        offsets,
+        np.array([r is not None for r in raws], dtype=bool),
+        np.array([b is not None for b in bands], dtype=bool),
+        np.array([s.points for s in series], dtype=bool),
+        srt,
+    )
+
+
+def _x_extent(p: _Packed) -> tuple[float, float] | None:
+    """The finite x values' extent over every series."""
+    fin = p.x[np.isfinite(p.x)]
+    return (float(fin.min()), float(fin.max())) if fin.size else None
+
+
+def _visible_y_range(
+    p: _Packed, x_range: tuple[float, float], *, log_y: bool, ignore_outliers: bool, include_raw: bool
+) -> tuple[float, float]:
+    """:func:`compute_y_range` of each series' values (its raw ones with ``include_raw``, its band's
+    edges) in the x window, over all series at once."""
+    seg = p.seg
+    win = (p.x >= x_range[0]) & (p.x <= x_range[1])
+    band = win & p.has_band[seg]
+    chosen = [(p.y, win)]
+    if include_raw:
+        chosen.append((p.raw, win & p.has_raw[seg]))
+    chosen += [(p.lo, band), (p.hi, band)]
+    stride = max(1, sum(int(np.count_nonzero(m)) for _, m in chosen) // 200_000)
+    arrays = []
+    for v, m in chosen:
+        if log_y:
+            m = m & (v > 0)
+        if ignore_outliers:
+            m = strided(m, p.offsets, stride)
+        arrays.append(v[m])
+    return _y_domain(arrays, log_y=log_y, ignore_outliers=ignore_outliers)
+
+
+def _subset(p: _Packed, keep: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x, ``values`` and offsets of the series ``keep`` selects."""
+    if keep.all():
+        return p.x, values, p.offsets
+    sel = keep[p.seg]
+    off = np.zeros(int(keep.sum()) + 1, dtype=np.int64)
+    np.cumsum(np.diff(p.offsets)[keep], out=off[1:])
+    return p.x[sel], values[sel], off
+
+
+def _draw_series(
+    canvas: BrailleCanvas,
+    series: Sequence[ChartSeries],
+    p: _Packed,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    log_y: bool,
+) -> None:
+    """Every series into ``canvas`` in one :meth:`~BrailleCanvas.plot_lines`: for series i its band
+    and raw underlay (layer i, priority 0), then its line (layer n + i, priority 1), in that order.
+
+    Lines with sorted x are downsampled together; a scatter's points become lone dots (a NaN after
+    each); unsorted lines and bands are prepared one by one (they are rare and few).
+    """
+    n = len(series)
+    xlo, xhi = x_range
+    ylo, yhi = y_range
+    wp, hp = canvas.pixel_width, canvas.pixel_height
+    half = 0.5 * (xhi - xlo) / max(wp - 1, 1)
+    y, raw = p.y, p.raw
+    if log_y:
+        y = np.where(y > 0, y, np.nan)
+        raw = np.where(raw > 0, raw, np.nan)
+    # Line ids 3i (band), 3i + 1 (raw), 3i + 2 (line); those a series lacks are left out below.
+    present = np.zeros(3 * n, dtype=bool)
+    present[0::3] = p.has_band
+    present[1::3] = p.has_raw
+    present[2::3] = True
+    ids = np.cumsum(present) - 1
+    parts = []
+
+    def scaled(dx: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return scale_to_pixels(dx, xlo, xhi, wp), scale_to_pixels(dy, ylo, yhi, hp, log=log_y, invert=True)
+
+    fast = p.sorted & ~p.points
+    for values, keep, slot in ((raw, fast & p.has_raw, 1), (y, fast, 2)):
+        if keep.any():
+            sx, sv, off = _subset(p, keep, values)
+            dx, dy, doff = downsample_sorted_many(sx, sv, off, xlo - half, xhi + half, wp)
+            parts.append((*scaled(dx, dy), doff, ids[3 * np.flatnonzero(keep) + slot]))
+    for i in np.flatnonzero(~fast | p.has_band).tolist():
+        a, b = int(p.offsets[i]), int(p.offsets[i + 1])
+        s = series[i]
+        lines = []
+        if s.band is not None:
+            lines.append((*_band_pixels(p.x[a:b], p.lo[a:b], p.hi[a:b], x_range, y_range, log_y, wp, hp), 0))
+        if not fast[i]:
+            srt = bool(p.sorted[i])
+            for values, slot, has in ((raw, 1, s.raw_y is not None), (y, 2, True)):
+                if has:
+                    line = _line_pixels(p.x[a:b], values[a:b], s, srt, x_range, y_range, log_y, wp, hp)
+                    lines.append((*line, slot))
+        for bx, by, slot in lines:
+            parts.append((bx, by, np.array([0, bx.size]), ids[3 * i + slot : 3 * i + slot + 1]))
+    px, py, offsets = gather(parts, int(present.sum()))
+    which = np.flatnonzero(present)
+    layers = np.where(which % 3 == 2, n + which // 3, which // 3)
+    canvas.plot_lines(px, py, offsets, layers, (which % 3 == 2).astype(np.int64))
+
+
+def _line_pixels(
+    x: np.ndarray,
+    values: np.ndarray,
+    s: ChartSeries,
+    srt: bool,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    log_y: bool,
+    wp: int,
+    hp: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One series' line in pixels, downsampled (a scatter's points each followed by a NaN break)."""
+    xlo, xhi = x_range
+    if s.points:
+        px = scale_to_pixels(x, xlo, xhi, wp)
+        py = scale_to_pixels(values, y_range[0], y_range[1], hp, log=log_y, invert=True)
+        gap = np.full(px.size, np.nan)
+        return np.stack([px, gap], axis=1).reshape(-1), np.stack([py, gap], axis=1).reshape(-1)
+    half = 0.5 * (xhi - xlo) / max(wp - 1, 1)
+    dx, dy = downsample_minmax(x, values, xlo - half, xhi + half, wp, sorted_x=srt)
+    return scale_to_pixels(dx, xlo, xhi, wp), scale_to_pixels(
+        dy, y_range[0], y_range[1], hp, log=log_y, invert=True
+    )
 
 
 def _pad_degenerate_x(lo: float, hi: float, x_mode: str) -> tuple[float, float]:
@@ -386,6 +575,7 @@ def _pad_degenerate_x(lo: float, hi: float, x_mode: str) -> tuple[float, float]:
 # ---------------------------------------------------------------------------- styles
 
 
+@functools.lru_cache(maxsize=1024)
 def _dimmed(color: str, theme: ChartTheme) -> Style:
     """The series colour blended towards the background: a faint underlay that needs no ``dim`` SGR."""
     try:
@@ -398,6 +588,7 @@ def _dimmed(color: str, theme: ChartTheme) -> Style:
     return Style(color=f"#{r:02x}{g:02x}{b:02x}")
 
 
+@functools.lru_cache(maxsize=1024)
 def _safe_style(color: str) -> Style:
     try:
         return Style(color=color)
@@ -422,22 +613,23 @@ def _legend(
     than its share takes its longest shorter form that fits, else is cut in the middle. Only when even
     a 3-cell name per item does not fit do items drop to ``+N``.
     """
+    prefix = Text(f"{x_label}  ", style=theme.label) if x_label else Text("")
+    budget = width - prefix.cell_len
+    n = len(series)
+    # Counts whose items do not fit even with empty names are never tried (an item and its
+    # separator take 4 cells at least, so no more than half the budget's cells can be items):
+    # only the first ``top`` runs are looked at, however many there are.
+    top = min(n, max(1, budget // 2))
     values = []
-    for i in range(len(series)):
+    for i in range(top):
         hit = hits.get(i)
         values.append(f" {format_number(hit.y, 4)}" if hit is not None else "")
-    prefix = Text(f"{x_label}  ", style=theme.label) if x_label else Text("")
-    names = [inert(s.label or s.name) for s in series]
+    names = [inert(s.label or s.name) for s in series[:top]]
     lens = [cell_len(nm) for nm in names]
-    budget = width - prefix.cell_len
-    n = len(names)
     # What the first k items take besides their names, for every k at once: with thousands of runs
     # a sum per candidate count was quadratic (seconds per frame at 2,000 runs).
-    item = [2 + len(series[i].marker) + len(values[i]) for i in range(n)]
+    item = [2 + len(series[i].marker) + len(values[i]) for i in range(top)]
     before = list(itertools.accumulate(item, initial=0))
-    # Counts whose items do not fit even with empty names are never tried (an item and its
-    # separator take 4 cells at least, so no more than half the budget's cells can be items).
-    top = min(n, max(1, budget // 2))
     while top > 1 and before[top] + 2 * (top - 1) > budget:
         top -= 1
     for shown in range(top, 0, -1):
@@ -491,19 +683,6 @@ def _share(lengths: Sequence[int], room: int) -> list[int]:
 # ---------------------------------------------------------------------------- rendering
 
 
-def _nearest(x: np.ndarray, target: float, sorted_x: bool) -> int | None:
-    if x.size == 0:
-        return None
-    if sorted_x:
-        i = int(np.searchsorted(x, target))
-        cands = [j for j in (i - 1, i) if 0 <= j < x.size]
-        return min(cands, key=lambda j: (abs(x[j] - target), j))
-    d = np.abs(x - target)
-    if not np.isfinite(d).any():
-        return None
-    return int(np.nanargmin(np.where(np.isfinite(d), d, np.nan)))
-
-
 def render_chart(
     series: Sequence[ChartSeries],
     width: int,
@@ -537,16 +716,13 @@ def render_chart(
     height = max(int(height), 0)
     series = list(series)
     colors = [s.color or color_for(i) for i, s in enumerate(series)]
-    sorted_flags = [
-        s.sorted_x if s.sorted_x is not None else _is_sorted(np.asarray(s.x, dtype=np.float64))
-        for s in series
-    ]
+    packed = _pack_series(series)
 
     # --- x range
     if x_range is not None and all(math.isfinite(v) for v in x_range):
         xlo, xhi = sorted((float(x_range[0]), float(x_range[1])))
     else:
-        ext = _x_extent(series, sorted_flags)
+        ext = _x_extent(packed)
         xlo, xhi = ext if ext is not None else (0.0, 1.0)
         if headroom:
             xlo, xhi = live_x_domain(xlo, xhi)
@@ -558,35 +734,21 @@ def render_chart(
         if log_y and ylo <= 0:
             ylo, yhi = compute_y_range([], log_y=True) if yhi <= 0 else (yhi / 1e3, yhi)
     else:
-        visible = []
-        for s, srt in zip(series, sorted_flags, strict=True):
-            sx = np.asarray(s.x, dtype=np.float64)
-            arrays = [s.y] + ([s.raw_y] if range_includes_raw and s.raw_y is not None else [])
-            arrays += list(s.band) if s.band is not None else []  # the band must stay in view
-            if srt:
-                i0 = int(np.searchsorted(sx, xlo, "left"))
-                i1 = int(np.searchsorted(sx, xhi, "right"))
-                visible += [np.asarray(a, dtype=np.float64)[i0:i1] for a in arrays]
-            else:
-                m = (sx >= xlo) & (sx <= xhi)
-                visible += [np.asarray(a, dtype=np.float64)[: sx.size][m[: len(a)]] for a in arrays]
-        ylo, yhi = compute_y_range(visible, log_y=log_y, ignore_outliers=ignore_outliers)
+        ylo, yhi = _visible_y_range(
+            packed, (xlo, xhi), log_y=log_y, ignore_outliers=ignore_outliers, include_raw=range_includes_raw
+        )
         if headroom:
             ylo, yhi = snap_y_range(ylo, yhi, log_y=log_y)
 
     # --- cursor hits
     hits: dict[int, CursorHit] = {}
     if cursor_x is not None and math.isfinite(cursor_x):
-        for i, (s, srt) in enumerate(zip(series, sorted_flags, strict=True)):
-            sx = np.asarray(s.x, dtype=np.float64)
-            sy = np.asarray(s.y, dtype=np.float64)
-            j = _nearest(sx[: sy.size], float(cursor_x), srt)
-            if j is None:
-                continue
-            raw = None
-            if s.raw_y is not None and j < len(s.raw_y):
-                raw = float(s.raw_y[j])
-            hits[i] = CursorHit(i, s.name, j, float(sx[j]), float(sy[j]), raw, s.marker)
+        nearest = nearest_many(packed.x, packed.offsets, packed.sorted, float(cursor_x))
+        for i in np.flatnonzero(nearest >= 0).tolist():
+            s, j = series[i], int(nearest[i])
+            at = int(packed.offsets[i]) + j
+            raw = float(packed.raw[at]) if packed.has_raw[i] else None
+            hits[i] = CursorHit(i, s.name, j, float(packed.x[at]), float(packed.y[at]), raw, s.marker)
 
     # --- vertical layout: plot rows first, then the x axis, legend and title as room allows
     rows_left = height
@@ -619,29 +781,7 @@ def render_chart(
     styles: list[Style] = [_dimmed(c, theme) for c in colors] + [_safe_style(c) for c in colors]
     styles.append(_safe_style(theme.cursor))
     if plot_w > 0 and plot_h > 0:
-        half = 0.5 * (xhi - xlo) / max(wp - 1, 1)
-        for i, (s, srt) in enumerate(zip(series, sorted_flags, strict=True)):
-            if s.band is not None:
-                _fill_band(canvas, s, (xlo, xhi), (ylo, yhi), log_y, i)
-            layers = []
-            if s.raw_y is not None:
-                layers.append((s.raw_y, i, 0))
-            layers.append((s.y, n + i, 1))
-            for values, layer, prio in layers:
-                sx = np.asarray(s.x, dtype=np.float64)
-                vals = np.asarray(values, dtype=np.float64)
-                m = min(sx.size, vals.size)
-                if log_y and not np.fmin.reduce(vals[:m], initial=np.inf) > 0:
-                    vals = np.where(vals[:m] > 0, vals[:m], np.nan)
-                if s.points:
-                    px = scale_to_pixels(sx[:m], xlo, xhi, wp)
-                    py = scale_to_pixels(vals[:m], ylo, yhi, hp, log=log_y, invert=True)
-                    canvas.plot_points(px, py, layer, priority=prio)
-                    continue
-                dx, dy = downsample_minmax(sx[:m], vals[:m], xlo - half, xhi + half, wp, sorted_x=srt)
-                px = scale_to_pixels(dx, xlo, xhi, wp)
-                py = scale_to_pixels(dy, ylo, yhi, hp, log=log_y, invert=True)
-                canvas.plot_line(px, py, layer, priority=prio)
+        _draw_series(canvas, series, packed, (xlo, xhi), (ylo, yhi), log_y)
     empty_plot = not canvas.bits.any()
     cursor_col: int | None = None
     if cursor_x is not None and math.isfinite(cursor_x) and xlo <= cursor_x <= xhi and plot_w > 0:
@@ -656,7 +796,7 @@ def render_chart(
             " " * pad + message + " " * (plot_w - pad - len(message)), style=theme.label
         )
     if plot_w > 0 and plot_h > 0:
-        _mark_non_finite(plot_rows, series, (xlo, xhi), wp)
+        _mark_non_finite(plot_rows, packed, (xlo, xhi), wp)
 
     # --- y axis: a label on the row holding each tick
     label_rows: dict[int, str] = {}
@@ -729,38 +869,29 @@ def render_chart(
     )
 
 
-def _mark_non_finite(
-    plot_rows: list[Text], series: Sequence[ChartSeries], x_range: tuple[float, float], wp: int
-) -> None:
+def _mark_non_finite(plot_rows: list[Text], p: _Packed, x_range: tuple[float, float], wp: int) -> None:
     """Overlay a mark at each plot column where a series has a NaN or infinite value in the x window:
     NaN and -inf on the plot's bottom row, +inf on its top row, in a style no run colour has.
 
     A NaN or infinity breaks the drawn line into a gap that is easy to miss; marking the columns says
     that the run diverged there, and where. The raw values decide (smoothing would spread one NaN).
+    Where several points fall on one mark's cell, the first series' (then the first point's) wins.
     """
     xlo, xhi = x_range
     plot_w, plot_h = plot_rows[0].cell_len, len(plot_rows)
+    vals = p.raw
+    bad = ~np.isfinite(vals) & ~p.points[p.seg] & (p.x >= xlo) & (p.x <= xhi)
+    if not bad.any():
+        return
+    bx, bv = p.x[bad], vals[bad]
+    cols = np.clip(np.floor(scale_to_pixels(bx, xlo, xhi, wp) + 0.5).astype(np.int64) // 2, 0, plot_w - 1)
+    rows = np.where(bv > 0, 0, plot_h - 1)
+    cell = rows * plot_w + cols
+    order = np.argsort(cell, kind="stable")
+    first = order[np.concatenate([[True], cell[order][1:] != cell[order][:-1]])]
     marks: dict[tuple[int, int], str] = {}
-    for s in series:
-        if s.points:
-            continue
-        vals = np.asarray(s.raw_y if s.raw_y is not None else s.y, dtype=np.float64)
-        sx = np.asarray(s.x, dtype=np.float64)
-        m = min(sx.size, vals.size)
-        bad = ~np.isfinite(vals[:m])
-        if not bad.any():
-            continue
-        bx, bv = sx[:m][bad], vals[:m][bad]
-        inside = (bx >= xlo) & (bx <= xhi)
-        bx, bv = bx[inside], bv[inside]
-        if not bx.size:
-            continue
-        cols = np.clip(np.floor(scale_to_pixels(bx, xlo, xhi, wp) + 0.5).astype(np.int64) // 2, 0, plot_w - 1)
-        for c, v in zip(cols.tolist(), bv.tolist(), strict=True):
-            if v > 0:
-                marks.setdefault((0, c), POS_INF_MARK)
-            else:
-                marks.setdefault((plot_h - 1, c), NAN_MARK if v != v else NEG_INF_MARK)
+    for r, c, v in zip(rows[first].tolist(), cols[first].tolist(), bv[first].tolist(), strict=True):
+        marks[(r, c)] = POS_INF_MARK if v > 0 else NAN_MARK if v != v else NEG_INF_MARK
     for r in sorted({r for r, _ in marks}):
         row = plot_rows[r]
         out = Text(no_wrap=True, end="")
@@ -773,32 +904,27 @@ def _mark_non_finite(
         plot_rows[r] = out
 
 
-def _fill_band(
-    canvas: BrailleCanvas,
-    s: ChartSeries,
+def _band_pixels(
+    x: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
     x_range: tuple[float, float],
     y_range: tuple[float, float],
     log_y: bool,
-    layer: int,
-) -> None:
-    """Fill between ``s.band``'s lower and upper lines: one vertical dot run per pixel column, both
-    edges linearly interpolated between the series' x values (sorted by x first), in the faint
-    underlay style, at the raw underlay's priority so the line stays on top."""
-    assert s.band is not None
-    x = np.asarray(s.x, dtype=np.float64)
-    lo = np.asarray(s.band[0], dtype=np.float64)
-    hi = np.asarray(s.band[1], dtype=np.float64)
-    m = min(x.size, lo.size, hi.size)
-    x, lo, hi = x[:m], lo[:m], hi[:m]
+    wp: int,
+    hp: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The fill between a band's lower and upper lines, as pixel segments: one vertical dot run per
+    pixel column, both edges linearly interpolated between the series' x values (sorted by x first),
+    drawn in the faint underlay style at the raw underlay's priority so the line stays on top."""
     ok = np.isfinite(x) & np.isfinite(lo) & np.isfinite(hi)
     if log_y:
         ok &= (lo > 0) & (hi > 0)
     x, lo, hi = x[ok], lo[ok], hi[ok]
     if x.size == 0:
-        return
+        return np.zeros(0), np.zeros(0)
     order = np.argsort(x, kind="stable")
     x, lo, hi = x[order], lo[order], hi[order]
-    wp, hp = canvas.pixel_width, canvas.pixel_height
     px = scale_to_pixels(x, x_range[0], x_range[1], wp)
     cols = np.arange(max(math.ceil(px[0]), 0), min(math.floor(px[-1]), wp - 1) + 1, dtype=np.float64)
     if cols.size == 0:
@@ -808,7 +934,7 @@ def _fill_band(
     # Segments (c, lo) -> (c, hi) separated by NaN breaks, all in one rasterisation.
     bx = np.stack([cols, cols, np.full_like(cols, np.nan)], axis=1).reshape(-1)
     by = np.stack([ylo, yhi, np.full_like(cols, np.nan)], axis=1).reshape(-1)
-    canvas.plot_line(bx, by, layer, priority=0)
+    return bx, by
 
 
 def render_chart_plain(

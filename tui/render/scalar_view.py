@@ -9,6 +9,7 @@ bounded cache, no Textual.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,9 +22,8 @@ from tui.model.series import ScalarSnapshot
 from tui.render.cells import fit
 from tui.render.chart import ChartSeries, CursorHit
 from tui.render.rows import fit_name
-from tui.render.smoothing import smooth
+from tui.render.smoothing import smooth_many
 from tui.render.ticks import format_number, format_relative, format_step, format_wall
-from tui.views.cache import LruCache
 from tui.views.safe import inert
 from tui.views.xaxis import x_values
 
@@ -32,6 +32,7 @@ __all__ = [
     "ReadoutRow",
     "SmoothCache",
     "chart_series",
+    "chart_series_many",
     "hstack",
     "readout_lines",
     "readout_rows",
@@ -43,15 +44,48 @@ class SmoothCache:
 
     Keyed on the length too: series are append-only, so the same object at the same length holds the
     same values (a purge makes new arrays and bumps the version, which the caller includes).
+    Bounded by entries and by bytes: a chart of 2,000 runs needs 2,000 entries to redraw without
+    smoothing again (a cursor move), and a few long series must not hold hundreds of megabytes.
     """
 
-    def __init__(self, size: int = 256) -> None:
-        self._cache: LruCache[tuple, np.ndarray] = LruCache(size)
+    def __init__(self, size: int = 8192, max_bytes: int = 64 << 20) -> None:
+        self.size, self.max_bytes = size, max_bytes
+        self._items: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._bytes = 0
 
     def get(self, key: tuple, values: np.ndarray, weight: float) -> np.ndarray:
-        full = (*key, len(values), round(weight, 6))
-        hit = self._cache.get(full)
-        return hit if hit is not None else self._cache.put(full, smooth(values, weight))
+        return self.get_many([key], [values], weight)[0]
+
+    def get_many(
+        self, keys: Sequence[tuple], values: Sequence[np.ndarray], weight: float
+    ) -> list[np.ndarray]:
+        """Smoothed ``values`` of the series ``keys`` name: the cached ones, the rest smoothed together
+        (:func:`~tui.render.smoothing.smooth_many`) and kept."""
+        w = round(weight, 6)
+        full = [(*k, len(v), w) for k, v in zip(keys, values, strict=True)]
+        out: list[np.ndarray | None] = []
+        for f in full:
+            hit = self._items.get(f)
+            if hit is not None:
+                self._items.move_to_end(f)
+            out.append(hit)
+        missing = [i for i, o in enumerate(out) if o is None]
+        if missing:
+            made = smooth_many([values[i] for i in missing], weight)
+            for i, arr in zip(missing, made, strict=True):
+                out[i] = arr
+                self._put(full[i], arr)
+        return out  # type: ignore[return-value]
+
+    def _put(self, key: tuple, value: np.ndarray) -> None:
+        old = self._items.pop(key, None)
+        if old is not None:
+            self._bytes -= old.nbytes
+        self._items[key] = value
+        self._bytes += value.nbytes
+        while len(self._items) > 1 and (len(self._items) > self.size or self._bytes > self.max_bytes):
+            _, dropped = self._items.popitem(last=False)
+            self._bytes -= dropped.nbytes
 
 
 def chart_series(
@@ -65,14 +99,41 @@ def chart_series(
     key: tuple = (),
 ) -> ChartSeries:
     """One run's line: smoothed values over a faint raw underlay (no underlay when not smoothing)."""
-    x = x_values(snap.steps, snap.wall_times, x_mode)
-    values = snap.values
-    if smoothing > 0 and len(values) > 1:
-        y = cache.get(key, values, smoothing) if cache is not None and key else smooth(values, smoothing)
-        raw = values
-    else:
-        y, raw = values, None
-    return ChartSeries(name=name, x=x, y=y, color=color, raw_y=raw)
+    many = chart_series_many(
+        [name], [snap], [color], x_mode=x_mode, smoothing=smoothing, cache=cache, keys=[key]
+    )
+    return many[0]
+
+
+def chart_series_many(
+    names: Sequence[str],
+    snaps: Sequence[ScalarSnapshot],
+    colors: Sequence[str | None],
+    *,
+    x_mode: str,
+    smoothing: float,
+    cache: SmoothCache | None = None,
+    keys: Sequence[tuple] = (),
+) -> list[ChartSeries]:
+    """:func:`chart_series` of many runs, smoothed together (keys given: through ``cache``)."""
+    xs = [x_values(snap.steps, snap.wall_times, x_mode) for snap in snaps]
+    smoothed = [i for i, snap in enumerate(snaps) if smoothing > 0 and len(snap.values) > 1]
+    ys: dict[int, np.ndarray] = {}
+    if smoothed:
+        values = [snaps[i].values for i in smoothed]
+        if cache is not None and keys and all(keys[i] for i in smoothed):
+            made = cache.get_many([keys[i] for i in smoothed], values, smoothing)
+        else:
+            made = smooth_many(values, smoothing)
+        ys = dict(zip(smoothed, made, strict=True))
+    out = []
+    for i, (name, snap, color) in enumerate(zip(names, snaps, colors, strict=True)):
+        y = ys.get(i)
+        if y is None:
+            out.append(ChartSeries(name=name, x=xs[i], y=snap.values, color=color))
+        else:
+            out.append(ChartSeries(name=name, x=xs[i], y=y, color=color, raw_y=snap.values))
+    return out
 
 
 #: Readout orders (``t`` cycles them), as TensorBoard's tooltip sorts: the legend's order, by value

@@ -20,7 +20,13 @@ from textual.message import Message
 from tui.model.series import ScalarSeries
 from tui.render.cells import message_lines
 from tui.render.chart import ChartRender, ChartSeries, render_chart
-from tui.render.scalar_view import READOUT_SORTS, SmoothCache, chart_series, readout_lines, readout_rows
+from tui.render.scalar_view import (
+    READOUT_SORTS,
+    SmoothCache,
+    chart_series_many,
+    readout_lines,
+    readout_rows,
+)
 from tui.views.chart_options import ChartOptions
 from tui.views.cursor import step_along, union_points
 from tui.widgets.line_widget import LineWidget
@@ -68,24 +74,20 @@ def build_chart(
     The readout lists every run under the cursor, as TensorBoard's tooltip: it takes up to a third of
     the height (a header and a line per run) and scrolls (``readout_top``) when the runs do not fit.
     """
-    series: list[ChartSeries] = []
-    snaps: list = []
-    for src in sources:
-        snap = src.series.snapshot()
-        if not len(snap):
-            continue
-        s = chart_series(
-            src.run,
-            snap,
-            src.color,
-            x_mode=options.x_mode,
-            smoothing=options.smoothing,
-            cache=cache,
-            key=(src.run, tag, id(src.series), src.series.version),
-        )
+    live = [(src, src.series.snapshot()) for src in sources]
+    live = [(src, snap) for src, snap in live if len(snap)]
+    snaps = [snap for _, snap in live]
+    series = chart_series_many(
+        [src.run for src, _ in live],
+        snaps,
+        [src.color for src, _ in live],
+        x_mode=options.x_mode,
+        smoothing=options.smoothing,
+        cache=cache,
+        keys=[(src.run, tag, id(src.series), src.series.version) for src, _ in live],
+    )
+    for s, (src, _) in zip(series, live, strict=True):
         s.label, s.marker, s.short = src.label, src.marker, src.short
-        series.append(s)
-        snaps.append(snap)
     extra = 0
     if readout and cursor_x is not None and series and height >= 12:
         extra = min(len(series) + 1, max(height // 3, 4))
