@@ -292,11 +292,16 @@ class BrailleCanvas:
         cdy = (t1 - t0) * dy
         counts = np.ceil(np.maximum(np.abs(cdx), np.abs(cdy))).astype(np.int64) + 1
         total = int(counts.sum())
-        seg_of = np.repeat(np.arange(counts.size), counts)
         first = np.cumsum(counts) - counts
-        step = np.arange(total) - first[seg_of]
-        t = step / np.maximum(counts - 1, 1)[seg_of]
-        return _round(cx0[seg_of] + t * cdx[seg_of]), _round(cy0[seg_of] + t * cdy[seg_of]), source[seg_of]
+        t = np.arange(total, dtype=np.float64) - np.repeat(first, counts)
+        t /= np.repeat(np.maximum(counts - 1, 1), counts)
+        sx = np.repeat(cdx, counts)
+        sx *= t
+        sx += np.repeat(cx0, counts)
+        sy = np.repeat(cdy, counts)
+        sy *= t
+        sy += np.repeat(cy0, counts)
+        return _round(sx), _round(sy), np.repeat(source, counts)
 
     def _fresh(self) -> np.ndarray:
         return np.zeros((self.height, self.width), dtype=np.uint8)

@@ -105,26 +105,11 @@ def downsample_sorted_many(
     g = starts.size
     stops = np.append(starts[1:], xw.size) if g else starts
     counts = stops - starts
-    if g:
-        gmin = np.minimum.reduceat(yw, starts)
-        gmax = np.maximum.reduceat(yw, starts)
-        has_gap = ~(np.isfinite(gmin) & np.isfinite(gmax))
-        if has_gap.any():
-            clean = np.where(np.isfinite(yw), yw, np.nan)
-            gmin = np.fmin.reduceat(clean, starts)
-            gmax = np.fmax.reduceat(clean, starts)
+    if g == xw.size and np.isfinite(yw).all():
+        # Every point alone in its column (short runs): each group is its one point.
+        px, py, kept = xw, yw, np.ones(g, dtype=np.int64)
     else:
-        gmin = gmax = empty
-        has_gap = np.zeros(0, dtype=bool)
-    first_x, last_x = xw[starts], xw[stops - 1]
-    mid_x = 0.5 * (first_x + last_x)
-    gx = np.stack([first_x, mid_x, mid_x, mid_x, last_x], axis=1)
-    gy = np.stack([yw[starts], gmin, gmax, np.full(g, np.nan), yw[stops - 1]], axis=1)
-    keep = np.ones((g, 5), dtype=bool)
-    keep[:, 3] = has_gap
-    keep[:, 1:3] &= (counts >= 3)[:, None] | has_gap[:, None]
-    keep[:, 4] = counts >= 2
-    kept = keep.sum(axis=1)
+        px, py, kept = _reduce(xw, yw, starts, stops, counts)
     gseg = sw[starts]
     per = np.bincount(gseg, weights=kept, minlength=n).astype(np.int64)
     left = (i0 > offsets[:-1]).astype(np.int64)
@@ -132,7 +117,6 @@ def downsample_sorted_many(
     out_off = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(left + per + right, out=out_off[1:])
     ox, oy = np.empty(int(out_off[-1])), np.empty(int(out_off[-1]))
-    px, py = gx[keep], gy[keep]
     pseg = np.repeat(gseg, kept)
     before = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(per, out=before[1:])
@@ -142,6 +126,36 @@ def downsample_sorted_many(
     ox[out_off[has_left]], oy[out_off[has_left]] = x[i0[has_left] - 1], y[i0[has_left] - 1]
     ox[out_off[has_right + 1] - 1], oy[out_off[has_right + 1] - 1] = x[i1[has_right]], y[i1[has_right]]
     return ox, oy, out_off
+
+
+def _reduce(
+    xw: np.ndarray, yw: np.ndarray, starts: np.ndarray, stops: np.ndarray, counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First, lowest, highest (a NaN break after them where the column holds a non-finite value) and
+    last point of each group, as ``_reduce_groups`` keeps them; with how many each group kept."""
+    g = starts.size
+    if g:
+        gmin = np.minimum.reduceat(yw, starts)
+        gmax = np.maximum.reduceat(yw, starts)
+        has_gap = ~(np.isfinite(gmin) & np.isfinite(gmax))
+        if has_gap.any():
+            clean = np.where(np.isfinite(yw), yw, np.nan)
+            gmin = np.fmin.reduceat(clean, starts)
+            gmax = np.fmax.reduceat(clean, starts)
+    else:
+        gmin = gmax = np.zeros(0)
+        has_gap = np.zeros(0, dtype=bool)
+    first_x, last_x = xw[starts], xw[stops - 1]
+    mid_x = 0.5 * (first_x + last_x)
+    gx = np.empty((g, 5))
+    gy = np.empty((g, 5))
+    gx[:, 0], gx[:, 1], gx[:, 2], gx[:, 3], gx[:, 4] = first_x, mid_x, mid_x, mid_x, last_x
+    gy[:, 0], gy[:, 1], gy[:, 2], gy[:, 3], gy[:, 4] = yw[starts], gmin, gmax, np.nan, yw[stops - 1]
+    keep = np.ones((g, 5), dtype=bool)
+    keep[:, 3] = has_gap
+    keep[:, 1:3] &= (counts >= 3)[:, None] | has_gap[:, None]
+    keep[:, 4] = counts >= 2
+    return gx[keep], gy[keep], keep.sum(axis=1)
 
 
 def nearest_many(x: np.ndarray, offsets: np.ndarray, sorted_x: np.ndarray, target: float) -> np.ndarray:

@@ -9,6 +9,7 @@ bounded cache, no Textual.
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ class SmoothCache:
         self.size, self.max_bytes = size, max_bytes
         self._items: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._bytes = 0
+        self._lock = threading.Lock()  # a chart's worker thread and the event loop both draw
 
     def get(self, key: tuple, values: np.ndarray, weight: float) -> np.ndarray:
         return self.get_many([key], [values], weight)[0]
@@ -64,17 +66,19 @@ class SmoothCache:
         w = round(weight, 6)
         full = [(*k, len(v), w) for k, v in zip(keys, values, strict=True)]
         out: list[np.ndarray | None] = []
-        for f in full:
-            hit = self._items.get(f)
-            if hit is not None:
-                self._items.move_to_end(f)
-            out.append(hit)
+        with self._lock:
+            for f in full:
+                hit = self._items.get(f)
+                if hit is not None:
+                    self._items.move_to_end(f)
+                out.append(hit)
         missing = [i for i, o in enumerate(out) if o is None]
         if missing:
             made = smooth_many([values[i] for i in missing], weight)
-            for i, arr in zip(missing, made, strict=True):
-                out[i] = arr
-                self._put(full[i], arr)
+            with self._lock:
+                for i, arr in zip(missing, made, strict=True):
+                    out[i] = arr
+                    self._put(full[i], arr)
         return out  # type: ignore[return-value]
 
     def _put(self, key: tuple, value: np.ndarray) -> None:

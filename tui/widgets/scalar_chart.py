@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
@@ -29,7 +29,8 @@ from tui.render.scalar_view import (
 )
 from tui.views.chart_options import ChartOptions
 from tui.views.cursor import step_along, union_points
-from tui.widgets.line_widget import LineWidget
+from tui.views.mailbox import NewestOnly
+from tui.widgets.line_widget import LineWidget, changed_regions
 
 __all__ = ["ChartSource", "ScalarChart", "build_chart"]
 
@@ -53,6 +54,10 @@ class ChartSource:
         return (self.run, self.color, names, id(self.series), self.series.version)
 
 
+#: A drawn frame: the chart, the cursor readout's lines and the series drawn.
+Frame = tuple[ChartRender, list[Text], list[ChartSeries]]
+
+
 def build_chart(
     tag: str,
     sources: list[ChartSource],
@@ -68,7 +73,7 @@ def build_chart(
     readout: bool = True,
     readout_order: str = "default",
     readout_top: int = 0,
-) -> tuple[ChartRender, list[Text], list[ChartSeries]]:
+) -> Frame:
     """Chart lines plus the cursor readout (exactly ``height`` lines in all).
 
     The readout lists every run under the cursor, as TensorBoard's tooltip: it takes up to a third of
@@ -112,6 +117,46 @@ def build_chart(
         while len(lines) < extra:
             lines.append(Text(" " * width))
     return chart, lines, series
+
+
+#: A chart of more runs or points than these is drawn in a worker thread (about 30 ms of drawing on
+#: an idle machine); smaller ones are drawn at once, as part of the key that changed them.
+BACKGROUND_RUNS = 200
+BACKGROUND_POINTS = 200_000
+
+
+def _heavy(sources: list[ChartSource]) -> bool:
+    return len(sources) > BACKGROUND_RUNS or sum(len(s.series) for s in sources) > BACKGROUND_POINTS
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """Everything one frame is drawn from (``key`` names it), so a worker can draw it alone."""
+
+    key: tuple
+    tag: str
+    sources: list[ChartSource]
+    options: ChartOptions
+    width: int
+    height: int
+    x_range: tuple[float, float] | None
+    cursor_x: float | None
+    readout_order: str
+    readout_top: int
+
+    def build(self, cache: SmoothCache) -> Frame:
+        return build_chart(
+            self.tag,
+            self.sources,
+            self.options,
+            self.width,
+            self.height,
+            cache=cache,
+            x_range=self.x_range,
+            cursor_x=self.cursor_x,
+            readout_order=self.readout_order,
+            readout_top=self.readout_top,
+        )
 
 
 class ScalarChart(LineWidget, can_focus=True):
@@ -172,6 +217,17 @@ class ScalarChart(LineWidget, can_focus=True):
         self.last: ChartRender | None = None
         self.last_series: list[ChartSeries] = []
         self.last_readout: list[Text] = []
+        self._requests: NewestOnly[_Request] = NewestOnly()
+        #: Draw the next frame on the event loop even if heavy (the worker's attempt failed).
+        self._in_place = False
+
+    class Drawn(Message):
+        """A frame the worker drew for ``request``."""
+
+        def __init__(self, request: _Request, frame: Frame | None) -> None:
+            super().__init__()
+            self.request = request
+            self.frame = frame
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -196,26 +252,66 @@ class ScalarChart(LineWidget, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def paint(self, width: int, height: int) -> list[Text]:
+    def paint(self, width: int, height: int) -> list[Text] | None:
         if self.tag is None or not any(len(s.series) for s in self.sources):
             self.last, self.last_series, self.last_readout = None, [], []
             if self.tag is None:
                 return message_lines(width, height, "No scalar data for the visible runs")
             return message_lines(width, height, f"{self.tag!r}: no points yet")
-        chart, readout, series = build_chart(
+        request = _Request(
+            self.shown_key,
             self.tag,
             self.sources,
             self.options,
             width,
             height,
-            cache=self.cache,
-            x_range=self.x_range,
-            cursor_x=self.cursor_x,
-            readout_order=self.readout_order,
-            readout_top=self.readout_top,
+            self.x_range,
+            self.cursor_x,
+            self.readout_order,
+            self.readout_top,
         )
+        if self.drawn and _heavy(self.sources) and not self._in_place:
+            # The frame on screen stays until the worker has the new one: the key that asked for it
+            # (the next tag, the next run) answers at once, and keys pressed meanwhile only leave
+            # their newest frame to draw.
+            if self._requests.offer(request):
+                self._draw_worker()
+            return None
+        self._in_place = False
+        return self._take_frame(request.build(self.cache))
+
+    def _take_frame(self, frame: Frame) -> list[Text]:
+        chart, readout, series = frame
         self.last, self.last_series, self.last_readout = chart, series, readout
         return chart.lines + readout
+
+    @work(thread=True, group="chart-draw", exit_on_error=False)
+    def _draw_worker(self) -> None:
+        """Draw the newest requested frame, one at a time, off the event loop."""
+        while (request := self._requests.take()) is not None:
+            if self._requests.newer:
+                continue
+            try:
+                frame = request.build(self.cache)
+            except Exception:
+                frame = None  # drawn again on the event loop, where a failure becomes a notice
+            self.post_message(self.Drawn(request, frame))
+
+    def on_scalar_chart_drawn(self, message: Drawn) -> None:
+        message.stop()
+        if message.request.key != self.shown_key:
+            return  # overtaken: a newer frame is on its way
+        if message.frame is None:
+            self.shown_key, self._in_place = None, True
+            self.refresh()
+            return
+        old = self._strips
+        self.set_lines(self._take_frame(message.frame))
+        regions = changed_regions(old, self._strips) if old else None
+        if regions is None:
+            self.refresh()
+        elif regions:
+            self.refresh(*regions)
 
     # -- cursor, zoom and pan ---------------------------------------------------------------------
 
