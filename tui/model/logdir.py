@@ -22,6 +22,7 @@ from tui.model import parallel
 from tui.model.discovery import Discovery
 from tui.model.file_order import FileOrder
 from tui.model.run import Run
+from tui.model.series import QUIET_SECONDS
 from tui.model.storage import RemoteStorage, StorageError, local_path, open_storage
 from tui.tfevents.records import DEFAULT_CHUNK, HEADER, VANISHED, RecordReader
 
@@ -96,6 +97,8 @@ class Logdir:
         self.runs: dict[str, Run] = {}
         self.generation = 0
         self.loaded_once = False
+        self._caught_up = False  # a refresh has found nothing left to read
+        self._trimmed: set[str] = set()  # runs whose columns keep no spare room (see _trim_quiet)
         self._first_pass_done: set[str] = set()  # files whose run read a first slice from them
         self._order: dict[str, FileOrder] = {}
         self._discovery = Discovery(path)
@@ -367,8 +370,24 @@ class Logdir:
         # Stat every file: one never read yet has bytes waiting that no reader has seen.
         changes.pending = self.pending_bytes()
         changes.fault = self.fault
+        self._trimmed -= changes.changed_runs
+        if listed and not changes.pending:
+            self._trim_quiet(changes)
         self.loaded_once = True
         return changes
+
+    def _trim_quiet(self, changes: Changes) -> None:
+        """Runs that stopped growing give their columns' spare room back (``model.series``): every
+        run the first time the whole logdir is read, then each run quiet for QUIET_SECONDS. A run
+        trimmed stays out of the loop until it grows again."""
+        first = not self._caught_up
+        quiet = 0.0 if first else QUIET_SECONDS
+        for name, run in self.runs.items():
+            if name in self._trimmed or (name in changes.changed_runs and not first):
+                continue
+            if run.trim_room(quiet):
+                self._trimmed.add(name)
+        self._caught_up = True
 
     def _read_slices(self, changes: Changes, max_bytes: int | None, deadline: float | None = None) -> None:
         budget = max_bytes if max_bytes is not None else float("inf")

@@ -99,6 +99,14 @@ class Run:
         """Some file ends in an incomplete record (being written, or cut short: see :attr:`damaged`)."""
         return any(r.incomplete() is not None for r in self.files.values())
 
+    def trim_room(self, quiet: float = 0.0) -> bool:
+        """Give back the spare room of every scalar and histogram series that has not grown for
+        ``quiet`` seconds (see ``model.series``); True when none keeps any now."""
+        series = (*self.scalars.values(), *self.histograms.values())
+        for s in series:
+            s.trim(quiet)
+        return not any(s.has_room for s in series)
+
     def point_count(self) -> int:
         return sum(len(s) for s in self.scalars.values()) + sum(len(h) for h in self.histograms.values())
 

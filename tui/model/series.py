@@ -6,7 +6,9 @@ they came; the first *snapshot* after that packs them into one column each, unde
 load copies every point once, and a reader never sees a column of one length and another of a
 different length. Packed columns keep a quarter more room, so points arriving one batch at a time
 while a run is watched are written in place; a purge swaps in fresh arrays rather than shrinking
-ones a reader may be looking at.
+ones a reader may be looking at. The room goes again (:meth:`~_Batched.trim`) once the run stops
+growing: the logdir trims a run that read nothing new for :data:`QUIET_SECONDS`, and every run
+once it has read its whole history, so a finished run costs its points' bytes and no more.
 
 Blob kinds (images, audio, text...) are not here: their points are an index to payloads kept on
 disk, in payloads.py.
@@ -15,6 +17,7 @@ disk, in payloads.py.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +42,12 @@ class ScalarSnapshot:
 
 _VALUE_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
+#: A series that has not grown for this long gives its spare room back when its run is trimmed.
+QUIET_SECONDS = 60.0
+
+#: The clock growth is timed by (tests replace it rather than wait).
+clock = time.monotonic
+
 
 def _stored(values: np.ndarray) -> np.ndarray:
     """Values as a series keeps them: float32 and float64 as they are, anything else as float64."""
@@ -51,7 +60,7 @@ class _Batched:
     the lock that orders the loader's appends with other threads' snapshots, and a version that
     changes with every change (views key their caches on it)."""
 
-    __slots__ = ("_cols", "_dtype", "_lock", "_n", "_pending", "version")
+    __slots__ = ("_cols", "_dtype", "_grew", "_lock", "_n", "_pending", "version")
     #: Where the count of points and the array whose dtype is the series' dtype sit in ``_cols``.
     _N_AT: int
     _DATA_AT: int
@@ -63,6 +72,7 @@ class _Batched:
         self._n = 0
         self._lock = threading.Lock()  # the loader appends while other threads take snapshots
         self.version = 0
+        self._grew = clock()  # when points were last appended
 
     def __len__(self) -> int:
         return self._n
@@ -79,6 +89,37 @@ class _Batched:
         self._n, self._dtype = cols[self._N_AT], cols[self._DATA_AT].dtype
         self._pending = []
         self._lock = threading.Lock()
+        self._grew = clock()
+
+    @property
+    def capacity(self) -> int:
+        """Points the packed columns have room for (spare room included)."""
+        return len(self._cols[0])
+
+    @property
+    def has_room(self) -> bool:
+        """The packed columns hold spare room (or batches wait to be packed)."""
+        return bool(self._pending) or self._room(self._cols)
+
+    def trim(self, quiet: float = 0.0) -> bool:
+        """Give the columns' spare room back (pending batches packed, exactly) when the series has
+        not grown for ``quiet`` seconds; True when it did. The columns are fresh arrays: snapshots
+        already handed out keep the old ones."""
+        with self._lock:
+            if clock() - self._grew < quiet:
+                return False
+            cols = self._pack()
+            if not self._room(cols):
+                return False
+            self._cols = self._exact(cols)
+        return True
+
+    def _room(self, cols: tuple[Any, ...]) -> bool:
+        raise NotImplementedError
+
+    def _exact(self, cols: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Copies of the columns cut to what is used."""
+        raise NotImplementedError
 
 
 class ScalarSeries(_Batched):
@@ -121,6 +162,7 @@ class ScalarSeries(_Batched):
             self._n += k
             self._bad += k - int(np.count_nonzero(np.isfinite(values)))
             self.version += 1
+            self._grew = clock()
 
     def _pack(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """The packed columns with every pending batch in them (call with the lock held)."""
@@ -136,6 +178,13 @@ class ScalarSeries(_Batched):
         self._cols = (*cols, k)
         self._pending = []
         return self._cols
+
+    def _room(self, cols: tuple[Any, ...]) -> bool:
+        return len(cols[0]) != cols[3]
+
+    def _exact(self, cols: tuple[Any, ...]) -> tuple[Any, ...]:
+        s, w, v, n = cols
+        return (s[:n].copy(), w[:n].copy(), v[:n].copy(), n)
 
     @property
     def nonfinite(self) -> int:
@@ -274,6 +323,7 @@ class HistogramSeries(_Batched):
                 self._pending.append((steps, wall_times, offsets - offsets[0], rows))
             self._n += k
             self.version += k  # one a step, as appending them one by one would: see histogram_view
+            self._grew = clock()
 
     def _pack(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
         """The packed columns with every pending batch in them (call with the lock held)."""
@@ -299,6 +349,13 @@ class HistogramSeries(_Batched):
         self._cols = (steps, walls, offsets, rows, k, m)
         self._pending = []
         return self._cols
+
+    def _room(self, cols: tuple[Any, ...]) -> bool:
+        return len(cols[0]) != cols[4] or len(cols[3]) != cols[5]
+
+    def _exact(self, cols: tuple[Any, ...]) -> tuple[Any, ...]:
+        s, w, off, rows, n, r = cols
+        return (s[:n].copy(), w[:n].copy(), off[: n + 1].copy(), rows[:r].copy(), n, r)
 
     def snapshot(self) -> HistogramSnapshot:
         with self._lock:
