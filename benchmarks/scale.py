@@ -35,6 +35,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -106,15 +107,15 @@ def child_env(checkout: Path) -> dict[str, str]:
     return env
 
 
-def peak_rss(argv: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
-    """(peak RSS in MB, seconds, stdout) of one child process, from ``wait4``."""
+def peak_rss(argv: list[str], env: dict[str, str]) -> tuple[float, float, bytes, float]:
+    """(peak RSS in MB, seconds, stdout, CPU seconds) of one child process, from ``wait4``."""
     t0 = time.perf_counter()
     # cwd outside any checkout: ``python -m`` puts the cwd first on sys.path, before PYTHONPATH.
     proc = subprocess.Popen(argv, env=env, cwd=DATA, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     out = proc.stdout.read() if proc.stdout else b""
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss / 1024, time.perf_counter() - t0, out
+    return usage.ru_maxrss / 1024, time.perf_counter() - t0, out, usage.ru_utime + usage.ru_stime
 
 
 def bench_images(checkout: Path) -> dict:
@@ -122,11 +123,16 @@ def bench_images(checkout: Path) -> dict:
     row: dict = {}
     for n in (60, 600):
         logdir = images_logdir(n)
-        rss, secs, out = peak_rss(
+        rss, secs, out, cpu = peak_rss(
             [sys.executable, "-m", "tui.cli", "summary", str(logdir), "--json", "--no-cache"], env
         )
         json.loads(out)  # the command worked
-        row[n] = {"rss_mb": round(rss, 1), "seconds": round(secs, 2), "disk_mb": round(du(logdir) / 1e6, 1)}
+        row[n] = {
+            "rss_mb": round(rss, 1),
+            "seconds": round(secs, 2),
+            "cpu_s": round(cpu, 2),
+            "disk_mb": round(du(logdir) / 1e6, 1),
+        }
     row["growth_mb"] = round(row[600]["rss_mb"] - row[60]["rss_mb"], 1)
     return row
 
@@ -200,7 +206,10 @@ def bench_runs(checkout: Path, n: int = 2000, presses: int = 8) -> dict:
     Key latencies are from writing the key to the first byte the app writes back, each after the
     screen was quiet for 0.3 s: ``j`` in the runs pane (the cursor moves, the status and the tags'
     sparklines follow the focused run) and ``j`` in the tag list (the chart of every visible run,
-    here 2,000, is drawn for the next tag).
+    here 2,000, is drawn for the next tag). For the tag list also the time to the first braille
+    cell after the key (``tags_j_chart``: the next tag's chart on screen), and the app's CPU time
+    per press (``tags_j_cpu_ms``: user + system of every thread, from /proc; on a loaded machine
+    the wall times include waiting for a core, the CPU time does not).
     """
     from ptyapp import PtyApp, app_argv, checked_env, percentile
 
@@ -210,7 +219,22 @@ def bench_runs(checkout: Path, n: int = 2000, presses: int = 8) -> dict:
     env = checked_env(checkout, scratch)
     braille = "⣿".encode()[:2]  # every braille cell starts with these two bytes (U+2800..U+28FF)
 
-    def keys(app: PtyApp, key: bytes, count: int) -> list[float]:
+    cells = re.compile(rb"\xe2[\xa0-\xa3]")  # UTF-8 of U+2800..U+28FF
+
+    def chart_after(app: PtyApp, t: float) -> float | None:
+        """Arrival time of the first chunk after ``t`` holding a braille cell."""
+        data = app.data_between(t)
+        m = cells.search(data)
+        if m is None:
+            return None
+        at = 0
+        for when, size in app.chunks_between(t):
+            at += size
+            if at > m.start():
+                return when
+        return None
+
+    def keys(app: PtyApp, key: bytes, count: int, charts: list[float] | None = None) -> list[float]:
         lat = []
         for _ in range(count):
             app.wait_quiet(0.3, timeout=60)
@@ -218,9 +242,11 @@ def bench_runs(checkout: Path, n: int = 2000, presses: int = 8) -> dict:
             got = app.first_output_after(t, timeout=20)
             if got is not None:
                 lat.append(got - t)
+            if charts is not None and app.wait_for(lambda t=t: chart_after(app, t) is not None, timeout=30):
+                charts.append(chart_after(app, t) - t)  # type: ignore[operator]
         return lat
 
-    with PtyApp(app_argv(root), cols=120, rows=40, env=env, cwd=scratch) as app:
+    with PtyApp(app_argv(root), cols=120, rows=40, env=env, cwd=scratch, record=True) as app:
         t0 = app.started
         first = app.first_output_after(t0, timeout=120)
         chart = app.wait_for(lambda: braille in app.tail(1 << 20), timeout=120)
@@ -229,7 +255,11 @@ def bench_runs(checkout: Path, n: int = 2000, presses: int = 8) -> dict:
             return {"error": "the app drew no chart"}
         runs_keys = keys(app, b"j", presses)
         app.write(b"\t")  # to the tag list
-        tag_keys = keys(app, b"j", 3)
+        tag_charts: list[float] = []
+        app.wait_quiet(0.3, timeout=60)
+        cpu0 = process_cpu(app.pid)
+        tag_keys = keys(app, b"j", 2, tag_charts)  # three tags: the second and third
+        tag_cpu = (process_cpu(app.pid) - cpu0) / 2
 
     def ms(xs: list[float], q: float) -> float | None:
         return round(percentile(xs, q) * 1000, 1) if xs else None
@@ -242,7 +272,17 @@ def bench_runs(checkout: Path, n: int = 2000, presses: int = 8) -> dict:
         "runs_j_max_ms": ms(runs_keys, 100),
         "tags_j_p50_ms": ms(tag_keys, 50),
         "tags_j_max_ms": ms(tag_keys, 100),
+        "tags_j_chart_p50_ms": ms(tag_charts, 50),
+        "tags_j_chart_max_ms": ms(tag_charts, 100),
+        "tags_j_cpu_ms": round(tag_cpu * 1000, 1),
     }
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (all its threads), from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # One command in a fresh process: stdout to a file; on stderr's last line its exit code, peak RSS
@@ -342,7 +382,6 @@ def bench_reopen(checkout: Path, repeat: int = 3) -> dict:
         "logdir_untouched": untouched,
         "under_1s_by": under,
         "pass": ok,
-        "load_average": [round(x, 1) for x in os.getloadavg()],
     }
 
 
@@ -365,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
         for checkout in checkouts:
             result = BENCHES[name](checkout)
             label = checkout.name if len(checkouts) > 1 else ""
+            # The load average with every line: on a shared machine the wall times wait for a core.
+            result["load_average"] = [round(x, 1) for x in os.getloadavg()]
             print(f"{name:10s} {label:12s} {json.dumps(result)}", flush=True)
     return 0
 
