@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from tui.render.cells import message_lines
 from tui.render.safe_text import SafeText
 from tui.render.scalar_view import SmoothCache, hstack
+from tui.views.cache import LruCache
 from tui.views.chart_options import ChartOptions
 from tui.widgets.line_widget import LineWidget
 from tui.widgets.scalar_chart import ChartSource, build_chart
@@ -67,7 +68,10 @@ class ChartGrid(LineWidget, can_focus=True):
         self.sources: Callable[[str], list[ChartSource]] = lambda tag: []
         self.options = ChartOptions()
         self.top_row = 0
-        self.cache = SmoothCache(512)
+        self.cache = SmoothCache()
+        #: Each cell's chart lines by what they were drawn from: moving the selection or a page back
+        #: redraws only titles (a cell of 2,000 runs takes a while to draw).
+        self._cells: LruCache[tuple, list[Text]] = LruCache(64)
 
     # -- geometry -------------------------------------------------------------------------------
 
@@ -132,17 +136,15 @@ class ChartGrid(LineWidget, can_focus=True):
         for r in range(0, len(tags), cols):
             blocks = []
             for c, tag in enumerate(tags[r : r + cols]):
-                chart, _, _ = build_chart(
-                    tag,
-                    self.sources(tag),
-                    self.options,
-                    cw,
-                    ch,
-                    cache=self.cache,
-                    show_legend=False,
-                    readout=False,
-                )
-                block = list(chart.lines)
+                sources = self.sources(tag)
+                cell_key = (tag, tuple(s.key for s in sources), self.options, cw, ch)
+                chart_lines = self._cells.get(cell_key)
+                if chart_lines is None:
+                    chart, _, _ = build_chart(
+                        tag, sources, self.options, cw, ch, cache=self.cache, show_legend=False, readout=False
+                    )
+                    chart_lines = self._cells.put(cell_key, chart.lines)
+                block = list(chart_lines)
                 title = SafeText(f" {tag} ", no_wrap=True, end="")
                 title.truncate(cw, overflow="ellipsis")
                 sel = first + r + c == self.selected
