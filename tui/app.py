@@ -339,7 +339,7 @@ class TbtuiApp(App[int]):
     # -- state -> widgets -----------------------------------------------------------------------
 
     def context(self):
-        return self.view.context(self.logdir)
+        return self.view.context(self.logdir, loading=self.loading_history)
 
     @property
     def active_pane(self) -> Pane | None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from tui.app import TbtuiApp
 from tui.cli.dispatch import build_parser
+from tui.model.logdir import FIRST_SLICE
+from tui.tfevents.writer import EventFileWriter
 from tui.views.first_screen import preferred_tag, state_path
 from tui.widgets.run_list import RunList
 from tui.widgets.scalar_chart import ScalarChart
@@ -101,3 +103,25 @@ async def test_a_corrupt_state_file_is_ignored(logdir, tb) -> None:
             await pilot.pause()
             assert app.view.options.smoothing == 0.6 and app.view.hidden == set()
             assert app.query_one(TagList).selected_tag == "train/loss"
+
+
+async def test_the_pick_waits_for_the_whole_first_pass_not_the_first_slice(tmp_path, tb) -> None:
+    """The first push holds one run's first megabyte: a short `train/loss` of the first run must not
+    win over a longer `loss` further on (seen on a live run next to a sweep), and the tag list's own
+    selection of its first row is not the user choosing."""
+    root = str(tmp_path / "logs")
+    with EventFileWriter(os.path.join(root, "a_live")) as w:
+        for s in range(5):
+            w.add_scalar("train/loss", 1.0, s, tb.WALL0 + s)
+    with EventFileWriter(os.path.join(root, "b_sweep")) as w:
+        for s in range(20_000):  # more than the first slice (1 MiB) before any loss point
+            w.add_scalar("acc", 0.5, s, tb.WALL0 + s)
+        for s in range(100):
+            w.add_scalar("loss", 1.0, s, tb.WALL0 + s)
+    assert os.path.getsize(w.path) > FIRST_SLICE
+    app = TbtuiApp(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        await pilot.pause()
+        assert app.query_one(TagList).selected_tag == "loss"
+        assert app.query_one(ScalarChart).tag == "loss"

@@ -65,7 +65,9 @@ class PaneContext:
     ``labels`` the visible runs' names without the prefix they all share, ``short_forms`` shorter
     forms of each label that keep what differs (tui.views.runs.shorter_forms); ``focused_run`` the run
     highlighted in the runs pane (may be hidden or None); ``run_regex``/``tag_regex`` the raw filter text;
-    ``options`` how every chart is drawn (smoothing, x mode, log y, outliers).
+    ``options`` how every chart is drawn (smoothing, x mode, log y, outliers);
+    ``loading`` is true while the first pass still reads the history that was there at start (the
+    logdir's ``loaded_once`` is set after its first slice, long before on a big logdir).
     """
 
     logdir: Logdir
@@ -80,6 +82,7 @@ class PaneContext:
     tag_regex: str = ""
     options: ChartOptions = field(default_factory=ChartOptions)
     paused: bool = False
+    loading: bool = False
 
     def tag_matches(self, tag: str) -> bool:
         """TensorBoard's tag filter: a case-insensitive regex search; empty matches all."""

@@ -124,7 +124,8 @@ class ViewState:
 
         return self._derived("labels", runs, make)  # type: ignore[return-value]
 
-    def context(self, logdir: Logdir) -> PaneContext:
+    def context(self, logdir: Logdir, *, loading: bool = False) -> PaneContext:
+        """What the active tab shows now (``loading``: the first pass is still reading history)."""
         runs = self.visible_runs(logdir)
         labels, short_forms = self._labels(runs)
         return PaneContext(
@@ -140,6 +141,7 @@ class ViewState:
             tag_regex=self.tag_regex,
             options=self.options,
             paused=self.paused,
+            loading=loading,
         )
 
     def rows(self, logdir: Logdir, now: float | None = None, *, loading: bool = False) -> list[RunRow]:

@@ -168,8 +168,9 @@ class ScalarsPane(Pane):
     def _auto_select(self, ctx: PaneContext, tag_list: TagList) -> None:
         """Open on the tag asked for at start when it exists, else on :func:`preferred_tag`'s pick.
 
-        Re-decided on each push of the first pass (a bigger curve may load later); the pick is final
-        once the asked-for tag is found, the first pass is done, or the user moves the cursor.
+        Re-decided on each push of the first pass (a bigger curve may load later: the first push
+        holds one run's first slice); the pick is final once the asked-for tag is found, the first
+        pass is done, or the user moves the cursor.
         """
         tags = tag_list.tags
         target = self._match_initial(tags)
@@ -183,11 +184,14 @@ class ScalarsPane(Pane):
                 for tag, series in run.scalars.items() if run is not None else ():
                     points[tag] = points.get(tag, 0) + len(series)
             target = preferred_tag(points, tags)
-            if ctx.logdir.loaded_once:
+            if ctx.logdir.loaded_once and not ctx.loading:
                 self._auto = False
-        if target is not None and target != tag_list.selected_tag:
+        if target is not None:
+            # Noted even when the list's cursor is already there: the list selects its first row by
+            # itself, and the Selected it posts must not count as the user's choice.
             self._auto_target = target
-            tag_list.reveal(target)
+            if target != tag_list.selected_tag:
+                tag_list.reveal(target)
 
     def _match_initial(self, tags: list[str]) -> str | None:
         want = self.initial_tag
