@@ -23,12 +23,24 @@ def test_run_row_shows_mark_name_last_step_and_damage():
 def test_group_and_tag_rows():
     assert group_row("train", 3, 16, collapsed=False).plain == "▾ train (3)     "
     assert group_row("train", 3, 16, collapsed=True).plain == "▸ train (3)     "
-    assert tag_row("loss", 30, spark="▁▂▃▄", value=2.0971).plain == "  loss              ▁▂▃▄ 2.097"
+    assert tag_row("loss", 30, spark="▁▂▃▄", value=2.0971).plain == "  loss           ▁▂▃▄    2.097"
     # Too narrow for the sparkline: the name keeps at least 8 cells, the value stays.
     assert (
         tag_row("a_very_long_tag_name_here", 20, spark="▁▂▃▄", value=2.0971).plain == "  a_very…_here 2.097"
     )
     assert tag_row("x", 6, value=1.0).plain == "  x   "
+
+
+def test_tag_rows_of_equal_names_line_up_whatever_their_values():
+    """60 heads `loss_head_00`..: the sparklines start in one column and the values end in one,
+    though `0.05219`, `0.209` and `1.895` differ in length (they zig-zagged by a cell or two)."""
+    rows = [
+        tag_row(f"loss_head_{i:02d}", 34, spark="█▅▃▂▂▁▁▁", value=v)
+        for i, v in enumerate((0.05219, 0.209, 1.895))
+    ]
+    assert {r.plain.index("█") for r in rows} == {17}
+    assert [r.plain[-8:] for r in rows] == [" 0.05219", "   0.209", "   1.895"]
+    assert all(r.cell_len == 34 for r in rows)
 
 
 def test_status_line_separates_parts_and_right_aligns_help():

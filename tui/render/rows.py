@@ -134,6 +134,10 @@ def group_row(name: str, count: int, width: int, *, collapsed: bool, base: Style
     return fit(t, width)
 
 
+#: Cells a tag row's last value is right-aligned in (``0.05219``, ``-0.1234``, ``1.5k``; longer ones push).
+VALUE_CELLS = 8
+
+
 def tag_row(
     label: str,
     width: int,
@@ -148,16 +152,22 @@ def tag_row(
     """``  loss ▁▂▃▅▇ ×3 0.234``: tag name, a sparkline, how many NaN/inf values the visible runs
     logged (none: nothing shown) and the last value of the focused run.
 
-    The sparkline and value are dropped (in that order) when the row is too narrow for a readable
-    name, so the name always has at least 8 cells; the NaN count stays (a diverged run must show).
+    The value is right-aligned in :data:`VALUE_CELLS` cells while the sparkline shows, so the
+    sparklines of tags with equal-length names (``loss_head_00``...) start in one column whatever
+    their values (``0.05219`` and ``0.209`` differ in length). The sparkline and value are dropped
+    (in that order) when the row is too narrow for a readable name, so the name always has at least
+    8 cells; the NaN count stays (a diverged run must show).
     """
     bad = f" {NAN_MARK}{format_count(nonfinite)}" if nonfinite else ""
     width -= cell_len(bad)
     val = f" {format_number(value, 4)}" if value is not None else ""
     sp = f" {spark}" if spark else ""
     room = width - indent
+    if sp and val and room - cell_len(sp) - 1 - VALUE_CELLS >= 8:
+        val = " " + val[1:].rjust(VALUE_CELLS)
     if room - cell_len(sp) - cell_len(val) < 8:
         sp = ""
+        val = " " + val.strip() if val else ""
     if room - cell_len(val) < 8:
         val = ""
     name_w = max(room - cell_len(sp) - cell_len(val), 1)
