@@ -56,3 +56,13 @@ def test_a_stall_is_described_with_the_usual_interval() -> None:
         == "stalled: no new event for 12 min (it logged every 0.5 s)"
     )
     assert RunStatus("stalled", 7200, 30).describe() == "stalled: no new event for 2 h (it logged every 30 s)"
+    # A job that wrote 50 steps in a tight loop: a gap of 44 microseconds is no "every 4.4e-05 s".
+    assert (
+        RunStatus("stalled", 840, 4.4e-05).describe()
+        == "stalled: no new event for 14 min (it logged in a burst)"
+    )
+    assert (
+        RunStatus("stalled", 840, 0.04).describe()
+        == "stalled: no new event for 14 min (it logged in a burst)"
+    )
+    assert "every 0.1 s" in RunStatus("stalled", 840, 0.1).describe()

@@ -31,6 +31,9 @@ LIVE_GRACE = 130.0
 INTERVALS = 5.0
 #: A run silent this long when the app opened (and quiet since) is finished, not stalled.
 FINISHED_AFTER = 30 * 60.0
+#: A usual interval under this (seconds) is a burst (a sweep's short job writing in a tight loop),
+#: not a pace: "every 4.4e-05 s" says nothing a user can use.
+BURST = 0.05
 #: Recent events the usual interval is the median gap of.
 RECENT = 64
 
@@ -72,7 +75,12 @@ class RunStatus:
         """The status bar's words for it."""
         if self.kind != "stalled":
             return self.kind
-        usual = f" (it logged every {_long_form(self.interval)})" if self.interval else ""
+        if not self.interval:
+            usual = ""
+        elif self.interval < BURST:  # a loop writing without pause, then gone: no rate to speak of
+            usual = " (it logged in a burst)"
+        else:
+            usual = f" (it logged every {_long_form(self.interval)})"
         return f"stalled: no new event for {_long_form(self.silence)}{usual}"
 
 
