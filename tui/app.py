@@ -66,6 +66,9 @@ from tui.widgets.zoom import COLLAPSE, ZOOM_HELP, Zoom
 
 __all__ = ["TABS", "TbtuiApp", "ascii_screen", "run", "run_app"]
 
+#: Width from which the runs pane is wider (48 cells, not 32): a sweep's run names
+#: (``sweep/run_00/1796048658.0619547``) are cut in the middle at 32 even with 130 columns to spare.
+WIDE = 200
 #: How long the status bar says where a screenshot or CSV was written.
 FILE_NOTICE_SECONDS = 15.0
 #: Seconds between looks at the runs' live / stalled / finished status, which changes with time alone.
@@ -273,6 +276,7 @@ class TbtuiApp(App[int]):
 
     def _apply_width(self, width: int) -> None:
         self.screen.set_class(width < NARROW, "-narrow")
+        self.screen.set_class(width >= WIDE, "-wide")
         self._apply_collapse()
         tabs = self.query_one(TabbedContent)
         room = width - self.query_one(RunList).size.width

@@ -110,3 +110,19 @@ async def test_hparams_run_column_stays_fixed_when_scrolling_sideways():
         assert table.scroll_x > 0  # the table did scroll sideways
         row = table.render_line(2).text  # the first data row (header, then rows)
         assert "runs/" in row or "lr_" in row  # its run name is still on screen
+
+
+async def test_at_200_columns_the_runs_pane_shows_a_sweeps_run_names_whole(tmp_path, tb):
+    """`sweep/run_00/1796048658.0619547` (tensorboardX's add_hparams run) was cut to
+    `sweep/ru…0619547` in a 32-cell runs pane with 130 columns to spare."""
+    root = str(tmp_path / "logs")
+    names = ("live/torch", "sweep/run_00/1796048658.0619547", "sweep/run_01/1796048658.0993670")
+    for name in names:
+        tb.write_run(root, name, 3)
+    for size, whole in (((200, 60), True), ((120, 40), False)):
+        app = TbtuiApp(root)
+        async with app.run_test(size=size) as pilot:
+            await started(app, pilot, tb)
+            runs = app.query_one(RunList)
+            rows = [runs.render_line(y).text for y in range(len(names))]
+            assert all((name in row) == whole for name, row in zip(names[1:], rows[1:], strict=True)), rows
