@@ -247,6 +247,26 @@ async def test_help_opens_lists_keys_and_closes(logdir, tb):
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_help_scrolls_with_the_keys_of_every_list(logdir, tb):
+    """At 80x24 the help is three screens long; j/k, space and g/G (the keys it lists) scroll it."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot, tb)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        body = app.screen.query_one("#help-body")
+        assert body.max_scroll_y > 20
+        await pilot.press("j", "j", "j")
+        assert body.scroll_y == 3
+        await pilot.press("k")
+        assert body.scroll_y == 2
+        await pilot.press("G")
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("g", "space")
+        assert 0 < body.scroll_y < body.max_scroll_y
+        assert isinstance(app.screen, HelpScreen)  # none of them left the help or reached the app
+
+
 async def test_number_keys_select_tabs_from_anywhere(logdir, tb):
     app = TbtuiApp(logdir)
     async with app.run_test(size=(120, 40)) as pilot:

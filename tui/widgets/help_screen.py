@@ -99,11 +99,21 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
+        # The help is longer than a screen: the keys it lists for every list scroll it too.
+        Binding("j,down", "scroll('down')", "Scroll down", show=False),
+        Binding("k,up", "scroll('up')", "Scroll up", show=False),
+        Binding("ctrl+d,pagedown,space", "scroll('page_down')", "Page down", show=False),
+        Binding("ctrl+u,pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("g,home", "scroll('home')", "Top", show=False),
+        Binding("G,end", "scroll('end')", "Bottom", show=False),
     ]
 
     def __init__(self, sections: list[Section]) -> None:
         super().__init__(id="help")
         self.sections = sections
+
+    def action_scroll(self, where: str) -> None:
+        getattr(self.query_one("#help-body", VerticalScroll), f"scroll_{where}")(animate=False)
 
     def compose(self) -> ComposeResult:
         # One grid per section with the same key-column width, so a long section title does not
@@ -119,4 +129,4 @@ class HelpScreen(ModalScreen[None]):
                     table.add_row(keys, desc)
                 yield Static(Text(title, style="bold underline"), classes="help-section")
                 yield Static(table, classes="help-table")
-            yield Static(Text("Escape, q or ? closes this help.", style="dim"))
+            yield Static(Text("j / k, space, g / G scroll; Escape, q or ? closes this help.", style="dim"))
