@@ -224,3 +224,18 @@ async def test_new_data_reaches_the_dashboard(logdir, tb):
             lambda: len(dash.chart.last_series) == 1 and len(dash.chart.last_series[0].x) == tb.STEPS + 5,
             what="alpha's new steps in the dashboard chart",
         )
+
+
+async def test_at_80x24_the_graph_panel_row_says_why_it_is_empty(logdir, tb):
+    """Stacked, the graph panel has one row inside its border: the message's top padding left the
+    row blank, so a run without a graph showed an empty box."""
+    app = TbtuiApp(logdir, layout="dashboard")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot, tb)
+        dash = dash_of(app)
+        await tb.wait_for(pilot, lambda: dash.graph.showing_message, what="the graph panel's message")
+        await pilot.pause()
+        message = dash.graph.query_one(".graph-message")
+        assert dash.panel("graph").region.height == 3
+        assert message.content_region.height >= 1
+        assert "has no graph" in message.render_line(0).text

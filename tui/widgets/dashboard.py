@@ -85,6 +85,11 @@ class Dashboard(Pane):
         border: none;
     }
 
+    /* The panel may be one row high (stacked at 80x24): the message starts on that row. */
+    Dashboard GraphPane .graph-message {
+        padding: 0 1;
+    }
+
     Dashboard GraphPane .graph-detail {
         border: none;
         border-left: vkey $panel;
