@@ -43,6 +43,7 @@ def test_pr_step_and_run_filter_and_nothing_matched(capsys, written) -> None:
         capsys, "plot", str(written.logdir), "--kind", "pr", "--tag", "pr/val", "--step", "0", "--height=10"
     )
     assert code == 0 and out.startswith("pr/val")
+    assert out.splitlines()[0].rstrip() == "pr/val  (y precision, x recall)"  # the axes have no titles
     assert out.count("\n") == 10
     code, out, err = run_cli(capsys, "plot", str(written.logdir), "--kind", "pr", "--tag", "nothing")
     assert code == 3 and out == "" and "no PR curves match" in err

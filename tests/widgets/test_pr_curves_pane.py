@@ -28,6 +28,8 @@ async def test_pr_tab_shows_curves_steps_and_the_cursor_readout(written, tb) -> 
         await tb.wait_for(pilot, lambda: pane.tag == "pr/val" and pane.steps == (0, 1, 2), what="decoded")
         slider = pane.query_one(StepSlider)
         assert pane.steps == (0, 1, 2) and pane.step == 2 and slider.index == 2  # follows the newest
+        title = pane.query_one(".pr-title").render_line(0).text
+        assert title.startswith("pr/val") and "y precision, x recall" in title  # the axes have no titles
         await pilot.press("left_square_bracket")
         assert pane.step == 1 and slider.index == 1
         await pilot.press("enter")  # the chart takes the keyboard

@@ -20,7 +20,7 @@ from tui.render.chart import ChartRender, ChartSeries, ChartTheme, color_for, re
 from tui.render.safe_text import SafeText
 from tui.render.ticks import format_number
 
-__all__ = ["PrChart", "PrLine", "pr_readout", "render_pr_chart"]
+__all__ = ["AXES", "PrChart", "PrLine", "pr_readout", "render_pr_chart"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,11 @@ class PrChart:
     @property
     def lines(self) -> list[Text]:
         return self.chart.lines
+
+
+#: What the axes are: the chart has no axis titles (TensorBoard's says Precision and Recall), and a
+#: curve hugging the top right reads the same either way round.
+AXES = "y precision, x recall"
 
 
 def render_pr_chart(
@@ -69,7 +74,7 @@ def render_pr_chart(
         x_range=(0.0, 1.0),
         y_range=(0.0, 1.0),
         cursor_x=None if cursor_recall is None else float(cursor_recall),
-        title=title,
+        title=f"{title}  ({AXES})" if title else title,
         show_legend=show_legend,
         theme=theme,
     )

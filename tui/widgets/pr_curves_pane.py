@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.model.pr_curves import PrCurveSeries, read_pr_curves
 from tui.model.tags import group_tags
-from tui.render.pr_chart import PrChart, PrLine, pr_readout, render_pr_chart
+from tui.render.pr_chart import AXES, PrChart, PrLine, pr_readout, render_pr_chart
 from tui.render.safe_text import SafeText
 from tui.tfevents.decode import PR_CURVES
 from tui.views.cache import LruCache
@@ -229,6 +229,7 @@ class PrCurvesPane(SteppedPane):
         t = SafeText(no_wrap=True, end="")
         t.append(self.tag, style=Style(bold=True))
         t.append(f"  {len(lines)} run{'' if len(lines) == 1 else 's'}", style=Style(dim=True))
+        t.append(f"  {AXES}", style=Style(dim=True))
         if waiting:
             t.append(f"  reading {waiting}…", style=Style(dim=True))
         problems = [p for _, s in lines if s is not None for p in s.problems]
