@@ -14,6 +14,7 @@ import contextlib
 import math
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -181,28 +182,48 @@ class DemoWriter:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def _removed_on_hangup(demo: DemoWriter, keep: bool):
+    """Remove the demo logdir when the terminal goes away (SIGHUP: the window or ssh session closed,
+    ``tmux kill-session``) or the process is told to stop (SIGTERM). Both end Python without running
+    ``finally``, which left a ``tbtui-demo-*`` folder in the temp directory each time."""
+
+    def handler(signum: int, _frame) -> None:
+        demo.stop(remove=not keep)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)  # then die of it, as before, with the usual exit status
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
 def run(args: argparse.Namespace) -> int:
     """Write the demo logdir, keep it growing, and open the app on it."""
     from tui.app import TbtuiApp, ascii_screen, run_app
 
     demo = DemoWriter()
-    demo.write_history()
-    demo.start()
     keep = bool(os.environ.get("TBTUI_DEMO_KEEP"))
-    try:
-        app = TbtuiApp(
-            demo.root,
-            runs=args.runs or "",
-            tags=args.tags or "",
-            smoothing=args.smoothing,
-            x_mode=args.x,
-            open_tag=getattr(args, "open", None),
-            poll=args.poll,
-            ascii=ascii_screen(getattr(args, "ascii", False)),
-        )
-        code = run_app(app)
-    finally:
-        demo.stop(remove=not keep)
+    with _removed_on_hangup(demo, keep):
+        demo.write_history()
+        demo.start()
+        try:
+            app = TbtuiApp(
+                demo.root,
+                runs=args.runs or "",
+                tags=args.tags or "",
+                smoothing=args.smoothing,
+                x_mode=args.x,
+                open_tag=getattr(args, "open", None),
+                poll=args.poll,
+                ascii=ascii_screen(getattr(args, "ascii", False)),
+            )
+            code = run_app(app)
+        finally:
+            demo.stop(remove=not keep)
     if keep:
         print(f"tbtui: demo logdir kept at {demo.root}", file=sys.stderr)
     return code
