@@ -41,8 +41,17 @@ HELP = (
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("logdir")
     add_cache_argument(p)
-    p.add_argument("--run", metavar="REGEX", default=".*", help="runs to export (regex, searched)")
-    p.add_argument("--tag", metavar="REGEX", required=True, help="scalar tags to export (regex, searched)")
+    p.add_argument(
+        "--run", "--runs", dest="run", metavar="REGEX", default=".*", help="runs to export (regex, searched)"
+    )
+    p.add_argument(
+        "--tag",
+        "--tags",
+        dest="tag",
+        metavar="REGEX",
+        required=True,
+        help="scalar tags to export (regex, searched)",
+    )
     p.add_argument(
         "--format", choices=("csv", "json"), default=None, help="default: from -o's suffix, else csv"
     )

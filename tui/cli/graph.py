@@ -39,7 +39,9 @@ _MAX_CHILDREN = 40
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("logdir")
     add_cache_argument(p)
-    p.add_argument("--run", metavar="REGEX", default=".*", help="runs whose graphs to print")
+    p.add_argument(
+        "--run", "--runs", dest="run", metavar="REGEX", default=".*", help="runs whose graphs to print"
+    )
     p.add_argument("--depth", type=int, default=3, help="scope levels to print (default 3)")
     p.add_argument("--name", metavar="GRAPH", help="which graph of the run (default: all)")
 

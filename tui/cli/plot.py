@@ -65,8 +65,8 @@ HELP = "print a braille chart to stdout"
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("logdir")
     add_cache_argument(p)
-    p.add_argument("--tag", metavar="REGEX", required=True)
-    p.add_argument("--run", metavar="REGEX", default=".*")
+    p.add_argument("--tag", "--tags", dest="tag", metavar="REGEX", required=True)
+    p.add_argument("--run", "--runs", dest="run", metavar="REGEX", default=".*")
     p.add_argument("--width", type=int, default=None)
     p.add_argument("--height", type=int, default=None)
     p.add_argument("--smoothing", type=float, default=0.6)

@@ -38,7 +38,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("logdir", help="directory holding event files (searched recursively)")
     add_cache_argument(p)
     p.add_argument("--json", action="store_true", help="print machine-readable JSON instead of tables")
-    p.add_argument("--runs", metavar="REGEX", help="only runs whose name matches")
+    p.add_argument("--runs", "--run", dest="runs", metavar="REGEX", help="only runs whose name matches")
 
 
 def run(args: argparse.Namespace) -> int:
