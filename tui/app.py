@@ -176,6 +176,8 @@ class TbtuiApp(App[int]):
         self.hidden_tabs: set[str] = {spec.id for spec in TABS if spec.needs}
         self._active_key: tuple | None = None
         self.zoom = Zoom()
+        #: The width the layout was last fitted to (see :attr:`collapsed`).
+        self._applied_width: int | None = None
         #: The first uncaught error, if one ended the app: :func:`run_app` raises it after the terminal
         #: is restored, so the command line reports it (one line, the traceback in a file, exit 70).
         self.crash: Exception | None = None
@@ -271,10 +273,15 @@ class TbtuiApp(App[int]):
 
     @property
     def collapsed(self) -> bool:
-        """The side panes are collapsed: a narrow screen, and ``z`` has not shown them."""
-        return self.zoom.collapsed(self.size.width)
+        """The side panes are collapsed: a narrow screen, and ``z`` has not shown them.
+
+        The width is the one :meth:`_apply_width` was last given: while the app handles a Resize,
+        ``self.size`` still holds the old size (going from 120 to 80 columns kept the side panes).
+        """
+        return self.zoom.collapsed(self._applied_width or self.size.width)
 
     def _apply_width(self, width: int) -> None:
+        self._applied_width = width
         self.screen.set_class(width < NARROW, "-narrow")
         self.screen.set_class(width >= WIDE, "-wide")
         self._apply_collapse()

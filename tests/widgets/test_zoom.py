@@ -83,6 +83,23 @@ async def test_at_80_columns_the_side_panes_collapse_and_z_shows_them(logdir, tb
         assert chart.tag != before
 
 
+async def test_narrowing_the_terminal_to_80_columns_collapses_the_side_panes(logdir, tb):
+    """The collapse read the app's size while handling the Resize, which still held the old width:
+    from 120 to 80 columns the runs pane stayed and the chart kept 40 columns; back at 120 they show."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot, tb)
+        runs = app.query_one(RunList)
+        assert shown(runs)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.screen.has_class("-collapsed") and not shown(runs)
+        assert app.query_one(ScalarChart).region.width >= 76
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not app.screen.has_class("-collapsed") and shown(runs)
+
+
 async def test_at_120_columns_nothing_collapses(logdir, tb):
     app = TbtuiApp(logdir)
     async with app.run_test(size=(120, 40)) as pilot:
