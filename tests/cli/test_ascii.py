@@ -21,6 +21,7 @@ import tui
 from tui.app import TbtuiApp
 from tui.render.braille import BRAILLE_BASE
 from tui.render.glyphs import ASCII_TABLE, ascii_rich, ascii_text, wants_ascii
+from tui.tfevents.proto import graph_pb2
 from tui.tfevents.writer import EventFileWriter
 from tui.widgets.scalar_chart import ScalarChart
 
@@ -85,6 +86,37 @@ def test_no_printing_command_dies_of_an_encoding(tmp_path, command):
     done = subprocess.run(argv, capture_output=True, env=full, timeout=60, check=False)
     assert done.returncode in (0, 3), done.stderr  # 3: graph finds no graph, and says so
     assert b"internal error" not in done.stderr and done.stdout.isascii()
+
+
+@pytest.mark.parametrize("command", ["summary", "graph"])
+def test_summary_and_graph_draw_in_ascii_where_plot_does(tmp_path, command, capsys, monkeypatch):
+    """Under LANG=C (Python coerces stdout to UTF-8) plot drew in ASCII but summary's table rule and
+    graph's tree were box-drawing characters, shown as mojibake by a C-locale terminal."""
+    from tui.cli import main
+
+    root = logdir(tmp_path)
+    g = graph_pb2.GraphDef()
+    g.node.add(name="scope/x", op="Const")
+    g.node.add(name="scope/y", op="AddV2").input.append("scope/x")
+    with EventFileWriter(str(root / "plain")) as w:
+        w.add_graph(g)
+    for var in ("LC_ALL", "LC_CTYPE", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    assert main([command, str(root)]) == 0
+    drawn = capsys.readouterr().out
+    assert any(ch in drawn for ch in "─├│"), drawn  # a UTF-8 locale keeps the lines
+    monkeypatch.setenv("LANG", "C")
+    monkeypatch.setenv("LC_ALL", "C")
+    assert main([command, str(root)]) == 0
+    out = capsys.readouterr().out
+    assert not any(ch in out for ch in "─├│└…"), out  # names stay as they are (café), as in plot
+    if command == "graph":
+        assert out == ascii_text(drawn)  # the same tree, each glyph its one-cell stand-in
+    else:  # Rich draws the table with its ASCII box
+        assert [line.split("|")[1].strip() for line in out.splitlines() if "| loss" in line] == [
+            "loss",
+            "loss",
+        ]
 
 
 def test_every_braille_pattern_and_chart_glyph_has_a_one_cell_ascii_stand_in():

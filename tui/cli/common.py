@@ -11,11 +11,12 @@ import os
 import re
 import shutil
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from tui.model.cache import ReadCache
 from tui.model.logdir import Logdir
 from tui.model.storage import StorageError, is_url
+from tui.render.glyphs import AsciiStream, wants_ascii
 from tui.views.safe import json_escaped
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "CliError",
     "add_cache_argument",
     "compile_regex",
+    "drawing_stdout",
     "json_text",
     "open_logdir",
     "plot_size",
@@ -101,6 +103,15 @@ def open_logdir(path: str, *, cache: bool = True) -> Logdir:
     elif not logdir.runs:
         raise CliError(f"no event files under {path}", EXIT_NOTHING)
     return logdir
+
+
+def drawing_stdout(ascii: bool = False) -> TextIO:
+    """Where drawn output goes (plot's charts, summary's tables, graph's tree): stdout, through
+    :class:`AsciiStream` when asked or when stdout or the locale (C/POSIX) cannot show the glyphs."""
+    out = sys.stdout
+    if ascii or wants_ascii(getattr(out, "encoding", None), os.environ):
+        return AsciiStream(out)  # type: ignore[return-value]
+    return out
 
 
 def want_color() -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from typing import TextIO
 
 from tui.cli.common import (
@@ -21,6 +20,7 @@ from tui.cli.common import (
     CliError,
     add_cache_argument,
     compile_regex,
+    drawing_stdout,
     open_logdir,
 )
 from tui.model.graph import SOURCE_LABELS, load_graph
@@ -87,7 +87,7 @@ def print_graph(run: str, entry: GraphEntry, depth: int, out: TextIO) -> bool:
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run ``tbtui graph`` with parsed arguments (``logdir``, ``run``, ``depth``, ``name``)."""
-    out = sys.stdout if out is None else out
+    out = drawing_stdout() if out is None else out
     if args.depth < 1:
         raise CliError("--depth must be at least 1")
     run_rx = compile_regex(args.run)

@@ -13,9 +13,7 @@ encoding cannot encode braille or the locale is C (tui.render.glyphs); a charact
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TextIO
@@ -29,6 +27,7 @@ from tui.cli.common import (
     CliError,
     add_cache_argument,
     compile_regex,
+    drawing_stdout,
     open_logdir,
     plot_size,
     want_color,
@@ -49,7 +48,6 @@ from tui.model.tags import sort_tags
 from tui.render.cells import fit
 from tui.render.chart import color_for, render_chart_plain
 from tui.render.distribution import READOUT, render_distribution
-from tui.render.glyphs import AsciiStream, wants_ascii
 from tui.render.pr_chart import PrLine, render_pr_chart
 from tui.render.ridgeline import render_ridgeline
 from tui.render.safe_text import SafeText
@@ -82,19 +80,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    out = _stdout(getattr(args, "ascii", False))
+    out = drawing_stdout(getattr(args, "ascii", False))
     if args.kind == "pr":
         return _pr_curves(args, out)
     return _scalars(args, out) if args.kind == "scalar" else _histograms(args, out)
-
-
-def _stdout(ascii: bool) -> TextIO:
-    """Where the plot goes: stdout, through :class:`AsciiStream` when asked or when stdout cannot
-    show braille."""
-    out = sys.stdout
-    if ascii or wants_ascii(getattr(out, "encoding", None), os.environ):
-        return AsciiStream(out)  # type: ignore[return-value]
-    return out
 
 
 @dataclass(frozen=True, slots=True)

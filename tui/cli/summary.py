@@ -21,6 +21,7 @@ from tui.cli.common import (
     EXIT_NOTHING,
     add_cache_argument,
     compile_regex,
+    drawing_stdout,
     json_text,
     open_logdir,
     stdout_is_unicode,
@@ -73,7 +74,7 @@ def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
     if console is None:
         # Piped output (CI logs, files) is not squeezed into 80 columns.
         wide = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
-        console = Console(highlight=False, width=wide)
+        console = Console(file=drawing_stdout(), highlight=False, width=wide)
     runs = data["runs"]
     console.print(SafeText(f"{data['logdir']}: {len(runs)} run(s)", style="bold"))
     for p in data.get("problems", []):
