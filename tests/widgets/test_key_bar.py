@@ -55,3 +55,21 @@ async def test_the_bar_shows_the_focused_keys_and_a_click_presses_one(logdir, tb
         x = bar_text(app).index("? Help")
         await pilot.click(KeyBar, offset=(x + 1, 0))
         await tb.wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+
+
+async def test_a_bar_too_long_for_the_width_drops_whole_keys_and_keeps_the_palette(logdir, tb) -> None:
+    """At 120 columns the chart's keys ended in "x X axis  d": a key cut from its description, and
+    the palette key gone."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        await pilot.press("tab", "tab")  # runs -> tags -> chart: the longest list of keys
+        await tb.wait_for(pilot, lambda: "Reset zoom" in bar_text(app), what="the chart's keys")
+        bar = bar_text(app)
+        assert len(bar) == 120 and bar.rstrip().endswith("^p palette")
+        shown = bar[: bar.index("^p palette")].rstrip()
+        assert shown.endswith(("Zoom", "Dashboard", "X axis", "Smooth+", "Pause", "Filter"))  # a description
+        bindings, _ = app.query_one(KeyBar)._entries()
+        assert len(bindings) > sum(
+            1 for b, _ in bindings if f" {b.description} " in bar + " "
+        )  # some dropped

@@ -75,20 +75,23 @@ class KeyBar(Widget):
         self.builds += 1
         bindings, palette = self._entries()
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
+        tail = self._entry(*palette, key_style) if palette is not None else None
+        # Whole entries only, and the palette's key stays on the right: cutting the line at the
+        # width left a key without its description ("x X axis  d") and dropped the palette key.
+        room = self.size.width - (tail[0].cell_len + 1 if tail is not None else 0)
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         self._spans = []
         for binding, enabled in bindings:
-            self._append(text, binding, enabled, key_style)
-        if palette is not None:
-            tail = Text(no_wrap=True, end="")
-            binding, enabled = palette
-            spans, self._spans = self._spans, []
-            self._append(tail, binding, enabled, key_style)
-            pad = max(1, self.size.width - text.cell_len - tail.cell_len)
-            shift = text.cell_len + pad
-            self._spans = spans + [(a + shift, b + shift, k) for a, b, k in self._spans]
-            text.append(" " * pad)
-            text.append_text(tail)
+            entry, key = self._entry(binding, enabled, key_style)
+            if self.size.width and text.cell_len + entry.cell_len > room:
+                break
+            self._spans.append((text.cell_len, text.cell_len + entry.cell_len, key))
+            text.append_text(entry)
+        if tail is not None:
+            entry, key = tail
+            text.append(" " * max(1, self.size.width - text.cell_len - entry.cell_len))
+            self._spans.append((text.cell_len, text.cell_len + entry.cell_len, key))
+            text.append_text(entry)
         return text
 
     COMPONENT_CLASSES = {"key-bar--key"}  # noqa: RUF012 - Textual's declaration style
@@ -101,12 +104,13 @@ class KeyBar(Widget):
     }
     """
 
-    def _append(self, text: Text, binding: Binding, enabled: bool, key_style: Style) -> None:
-        start = text.cell_len
+    def _entry(self, binding: Binding, enabled: bool, key_style: Style) -> tuple[Text, str]:
+        """`` key description `` for one binding, and the key a click on it presses."""
         dim = Style(dim=True) if not enabled else Style()
-        text.append(f" {self.app.get_key_display(binding)} ", key_style + dim)
-        text.append(f"{binding.description} ", dim)
-        self._spans.append((start, text.cell_len, binding.key.split(",")[0].strip()))
+        t = Text(no_wrap=True, end="")
+        t.append(f" {self.app.get_key_display(binding)} ", key_style + dim)
+        t.append(f"{binding.description} ", dim)
+        return t, binding.key.split(",")[0].strip()
 
     def on_click(self, event: events.Click) -> None:
         """A click on a key presses it, as a click on the footer's keys did."""
