@@ -122,7 +122,7 @@ def test_damaged_graph_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str]
     ("argv", "code", "message"),
     [
         (["--run", "nope"], 3, "no run matches --run 'nope'"),
-        (["--run", "custom_loop"], 3, "no graphs in the 1 runs matching --run 'custom_loop'"),
+        (["--run", "custom_loop"], 3, "no graphs in the run matching --run 'custom_loop'"),
         (["--name", "missing"], 3, "no graph named 'missing'"),
         (["--run", "("], 2, "bad regex '('"),
         (["--depth", "0"], 2, "--depth must be at least 1"),

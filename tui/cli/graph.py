@@ -53,7 +53,8 @@ def _select(logdir: Logdir, run_rx: re.Pattern[str], name: str | None) -> list[t
         raise CliError(f"no run matches --run {run_rx.pattern!r} (runs: {inert(known)})", EXIT_NOTHING)
     with_graphs = [r for r in runs if logdir.runs[r].graphs]
     if not with_graphs:
-        raise CliError(f"no graphs in the {len(runs)} runs matching --run {run_rx.pattern!r}", EXIT_NOTHING)
+        n = f"the {len(runs)} runs" if len(runs) != 1 else "the run"
+        raise CliError(f"no graphs in {n} matching --run {run_rx.pattern!r}", EXIT_NOTHING)
     picked = [
         (r, entry)
         for r in with_graphs
