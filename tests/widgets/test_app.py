@@ -384,6 +384,20 @@ async def test_missing_logdir_waits_for_it(tmp_path, tb):
         await tb.wait_for(pilot, lambda: [r.name for r in app.query_one(RunList).rows] == ["first"])
 
 
+async def test_a_notice_posted_while_the_app_closes_is_dropped(logdir, tb):
+    """A pane's notice that arrives after the status bar has gone (the app closing: seen once in the
+    full suite at the end of test_missing_logdir_waits_for_it) ended the app with NoMatches."""
+    from tui.widgets.pane import Pane
+
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(pilot, tb)
+        await app.query_one(StatusBar).remove()
+        app.post_message(Pane.Notice("late"))
+        await pilot.pause()
+        assert app.view.notice == "late" and app.is_running
+
+
 async def test_fits_80x24_on_the_real_corpus(tb):
     app = TbtuiApp("tests/data/corpus/torch_mnist_like")
     async with app.run_test(size=(80, 24)) as pilot:
