@@ -450,8 +450,7 @@ class TbtuiApp(App[int]):
     @on(Pane.Notice)
     def _notice(self, event: Pane.Notice) -> None:
         self.view.notice = event.text
-        with contextlib.suppress(NoMatches):  # posted while the app closes: the status bar is gone
-            self._update_status()
+        self._update_status()
 
     @on(Pane.ShowOnly)
     def _show_only(self, event: Pane.ShowOnly) -> None:
