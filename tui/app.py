@@ -350,7 +350,7 @@ class TbtuiApp(App[int]):
     # -- state -> widgets -----------------------------------------------------------------------
 
     def context(self):
-        return self.view.context(self.logdir, loading=self.loading_history)
+        return self.view.context(self.logdir, loading=self.load_state.history)
 
     @property
     def active_pane(self) -> Pane | None:
