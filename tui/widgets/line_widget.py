@@ -32,7 +32,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.render.glyphs import ascii_rich
-from tui.widgets.pane import Pane, failure_text
+from tui.widgets.pane import drawing_failed
 
 __all__ = ["LineWidget", "changed_regions", "text_strip"]
 
@@ -164,21 +164,11 @@ class LineWidget(Widget):
         try:
             self.draw()
         except Exception as e:
-            try:
-                subject = self.subject
-            except Exception:
-                subject = ""
-            text = failure_text(subject, e)
+            text = self.failure = drawing_failed(self, lambda: self.subject, e, self.failure)
             w, h = self.size.width, self.size.height
             lines = [Text(text, style="yellow", no_wrap=False)]
             lines = [line for t in lines for line in t.wrap(self.app.console, max(w, 1))][:h]
             self.set_lines(lines + [Text()] * (h - len(lines)))
-            if text != self.failure:
-                self.failure = text
-                self.log.error(f"{text}")
-                # Later, from this widget's own loop: a message made while the screen renders has the
-                # screen as its sender and stops bubbling there, before the app.
-                self.call_later(lambda: self.post_message(Pane.Notice(text)))
 
     def render_line(self, y: int) -> Strip:
         if y == 0 or not self._strips:

@@ -34,7 +34,7 @@ from textual.widget import Widget
 from tui.views.safe import Inert
 from tui.views.selection import PaneContext
 
-__all__ = ["LazyPane", "Pane", "failure_text", "total"]
+__all__ = ["LazyPane", "Pane", "drawing_failed", "failure_text", "total"]
 
 #: How much of an exception's message a notice keeps (a message may quote a whole payload).
 FAILURE_CHARS = 240
@@ -50,6 +50,25 @@ def failure_text(subject: str, error: BaseException) -> Inert:
         if subject
         else f"{type(error).__name__}: {why}"
     )
+
+
+def drawing_failed(widget: Widget, subject: Callable[[], str], error: Exception, said: str | None) -> Inert:
+    """The line a widget whose drawing raised shows in its place, naming ``subject()`` and the error.
+
+    Unless that line is ``said`` already (a frame that keeps failing says it once), the traceback goes
+    to Textual's log and the line to the status bar as a :class:`Pane.Notice`, posted later from the
+    widget's own loop: a message made while the screen renders has the screen as its sender and stops
+    bubbling there, before the app.
+    """
+    try:
+        name = subject()
+    except Exception:  # the widget's state is what failed: the error alone
+        name = ""
+    text = failure_text(name, error)
+    if text != said:
+        widget.log.error("".join(traceback.format_exception(error)))
+        widget.call_later(lambda: widget.post_message(Pane.Notice(text)))
+    return text
 
 
 def total(method: Callable[..., Any], on_error: Callable[[Any, Exception], None]) -> Callable[..., Any]:

@@ -5,6 +5,10 @@ logdir loads; a Line-API widget draws only the rows on screen, from pure row ren
 tui/render/rows.py, and never rebuilds child widgets. Subclasses say how many rows there are and
 how to draw one; this class does the cursor, scrolling, keys and clicks. A live update that changes
 a row's value or sparkline refreshes only the cells that changed (:meth:`RowList.refresh_rows`).
+
+Drawing is total, as in the panes and the line widgets: a row whose drawing raises (a name no
+renderer foresaw) shows one line naming the row (:meth:`RowList.row_subject`) and the error, and
+the status bar says it; the other rows and the app stay.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.render.cells import fit
 from tui.widgets.line_widget import changed_regions, text_strip
+from tui.widgets.pane import drawing_failed
 
 __all__ = ["RowList"]
 
@@ -81,6 +87,10 @@ class RowList(ScrollView, can_focus=True):
         #: Drawn rows by what they were drawn from (:meth:`row_key`): a refresh that moves the cursor
         #: or scrolls draws only rows it has not drawn before (a few, not every row on screen).
         self._strips: dict[Hashable, Strip] = {}
+        #: The row styles of the paint under way (:meth:`render_lines`), None between paints.
+        self._paint_styles: tuple[Style, Style, Style] | None = None
+        #: The last failure said in a notice (so a row that keeps failing says it once).
+        self.failure: str | None = None
 
     # -- for subclasses -------------------------------------------------------------------------
 
@@ -96,6 +106,10 @@ class RowList(ScrollView, can_focus=True):
     def row_key(self, index: int) -> Hashable | None:
         """What row ``index`` is drawn from, if it says all (then its strip is drawn once and kept)."""
         return None
+
+    def row_subject(self, index: int) -> str:
+        """What row ``index`` shows, for the notice when it cannot be drawn (inert: names come from logs)."""
+        return f"row {index + 1}"
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -121,9 +135,10 @@ class RowList(ScrollView, can_focus=True):
             self.refresh()
             return
         regions: list[Region] = []
+        styles = self._styles()
         for y in range(self.scrollable_content_region.height):
             old = self._shown.get(y)
-            new = self._row_strip(y)
+            new = self._row_strip(y, styles)
             diff = changed_regions([old], [new]) if old is not None else None
             if diff is None:
                 regions.append(Region(0, y, new.cell_length, 1))
@@ -158,30 +173,53 @@ class RowList(ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # One look-up of the styles for all the lines of this paint: Textual's ``rich_style`` walks
+        # every ancestor's styles, and per row it was most of a list's drawing time (a tab switch
+        # repaints every row of the lists it shows).
+        self._paint_styles = self._styles()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_styles = None
+
     def render_line(self, y: int) -> Strip:
-        strip = self._row_strip(y)
+        strip = self._row_strip(y, self._paint_styles or self._styles())
         self._shown[y] = strip
         return strip
 
-    def _row_strip(self, y: int) -> Strip:
-        """Line ``y`` of the viewport as drawn now."""
+    def _styles(self) -> tuple[Style, Style, Style]:
+        """The base style of a row, of the cursor's row when focused, and when not."""
+        base = self.rich_style
+        return (
+            base,
+            base + self.get_component_rich_style("row-list--cursor"),
+            base + self.get_component_rich_style("row-list--cursor-blurred"),
+        )
+
+    def _row_strip(self, y: int, styles: tuple[Style, Style, Style]) -> Strip:
+        """Line ``y`` of the viewport as drawn now, in ``styles`` (:meth:`_styles`)."""
         width = self.scrollable_content_region.width
         index = y + int(self.scroll_y)
+        base = styles[0]
         if index >= self.row_count() or width <= 0:
-            return Strip.blank(width, self.rich_style)
-        base = self.rich_style
+            return Strip.blank(width, base)
         at = 0
         if index == self.cursor:
             at = 1 if self.has_focus else 2
-            name = "row-list--cursor" if at == 1 else "row-list--cursor-blurred"
-            base = base + self.get_component_rich_style(name)
+            base = styles[at]
         ascii = getattr(self.app, "ascii", False)
-        row = self.row_key(index)
-        key = (row, width, at, base, ascii) if row is not None else None
-        if key is not None and (hit := self._strips.get(key)) is not None:
-            return hit
-        text = self.render_row(index, width, base)
-        strip = text_strip(text, self.app.console, width, ascii=ascii).crop(0, width)
+        try:
+            row = self.row_key(index)
+            key = (row, width, at, base, ascii) if row is not None else None
+            if key is not None and (hit := self._strips.get(key)) is not None:
+                return hit
+            text = self.render_row(index, width, base)
+            strip = text_strip(text, self.app.console, width, ascii=ascii).crop(0, width)
+        except Exception as e:
+            self.failure = drawing_failed(self, lambda: self.row_subject(index), e, self.failure)
+            text = Text(self.failure, style=base + Style(color="yellow"), no_wrap=True, end="")
+            return text_strip(fit(text, width, overflow="ellipsis"), self.app.console, width)
         if key is not None:
             if len(self._strips) > 4 * max(self.size.height, 16):
                 self._strips.clear()  # rows scrolled past or changed: start over

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from tui.render.rows import run_row
+from tui.views.safe import Inert
 from tui.views.state import RunRow
 from tui.widgets.row_list import RowList
 
@@ -81,6 +82,9 @@ class RunList(RowList):
 
     def row_key(self, index: int) -> RunRow:
         return self.rows[index]  # frozen: everything the row shows
+
+    def row_subject(self, index: int) -> str:
+        return f"run {Inert(self.rows[index].name)}"
 
     def render_row(self, index: int, width: int, base: Style) -> Text:
         r = self.rows[index]

@@ -20,7 +20,7 @@ from textual.message import Message
 
 from tui.render.cells import fit
 from tui.render.rows import ellipsize_middle
-from tui.views.safe import inert
+from tui.views.safe import Inert, inert
 from tui.widgets.row_list import RowList
 
 __all__ = ["SeriesEntry", "SeriesList"]
@@ -112,6 +112,10 @@ class SeriesList(RowList):
 
     def row_count(self) -> int:
         return len(self._rows)
+
+    def row_subject(self, index: int) -> str:
+        r = self._rows[index]
+        return f"{Inert(r.tag)} of {Inert(r.entry.run)}" if r.entry is not None else f"tag {Inert(r.tag)}"
 
     def render_row(self, index: int, width: int, base: Style) -> Text:
         r = self._rows[index]

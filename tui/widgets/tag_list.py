@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from tui.render.rows import group_row, tag_row
+from tui.views.safe import Inert
 from tui.views.selection import neighbour
 from tui.widgets.row_list import RowList
 
@@ -157,6 +158,10 @@ class TagList(RowList):
 
     def row_count(self) -> int:
         return len(self._rows)
+
+    def row_subject(self, index: int) -> str:
+        r = self._rows[index]
+        return f"{'tag group' if r.kind == 'group' else 'tag'} {Inert(r.name)}"
 
     def render_row(self, index: int, width: int, base: Style) -> Text:
         r = self._rows[index]
