@@ -36,7 +36,9 @@ What is printed:
   < 150 ms; RSS per key press is measured there too.
 
 The load average is printed at the start and the end: on a shared machine every latency and CPU
-number moves with it. Exit status: 0 when the soak ran to its end (whatever the numbers), 1 when
+number moves with it. The last lines say whether the one-at-a-time p95 met the target, at what
+load, and the exact command (directory, interpreter, arguments) to repeat the run on an idle
+machine. Exit status: 0 when the soak ran to its end (whatever the numbers), 1 when
 it could not (the app did not start or died; the reason is printed), 130 on Ctrl-C. The app, the
 writer process and the temp logdir are removed in every case.
 """
@@ -49,6 +51,7 @@ import json
 import math
 import multiprocessing as mp
 import random
+import shlex
 import signal
 import sys
 import threading
@@ -535,6 +538,18 @@ def print_report(r: dict, soak: Soak, args: argparse.Namespace) -> None:
         f"  RSS       {r['rss_quiet_before_mb']:.1f} -> {r['rss_quiet_after_mb']:.1f} MB: "
         f"{r['quiet_per_key_kb']:,.1f} kB per key press"
     )
+    worst = max(r["quiet_p95_tab_ms"], r["quiet_p95_digit_ms"])
+    met = "meets" if worst < TARGET_P95_MS else "misses"
+    print(
+        f"  verdict   the worst key kind's p95, {worst:.0f} ms, {met} the target (< {TARGET_P95_MS:.0f} ms) "
+        f"at {r['load_end']}; latency grows with the load: compare on an idle machine (load < 0.5)"
+    )
+
+
+def rerun_command(argv: list[str]) -> str:
+    """The command that repeats this run: this checkout's directory, this interpreter, these arguments."""
+    here, python = shlex.quote(str(REPO)), shlex.quote(sys.executable)
+    return f"cd {here} && {python} benchmarks/soak.py {shlex.join(argv)}"
 
 
 def _stretch_text(soak: Soak, i: int) -> str:
@@ -591,6 +606,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--startup-timeout", type=float, default=120.0, help="wait for the first screen (s)")
     p.add_argument("--seed", type=int, default=11, help="seed of the key order")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the numbers and samples here")
+    argv = sys.argv[1:] if argv is None else argv
     args = p.parse_args(argv)
     if args.checkout and not (args.checkout / "tui" / "__init__.py").is_file():
         p.error(f"--checkout {args.checkout}: no tui/ package there")
@@ -610,6 +626,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
+    print(f"  re-run    {rerun_command(argv)}")
     return 0
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -49,6 +49,7 @@ from tui.views.throttle import PUSH_INTERVAL, PushThrottle
 from tui.widgets.commands import app_commands
 from tui.widgets.dashboard import Dashboard
 from tui.widgets.filter_input import FilterBar
+from tui.widgets.gc_pause import PAUSE_SECONDS, GcPause
 from tui.widgets.graph_pane import CACHE_SIZE as GRAPH_CACHE_SIZE
 from tui.widgets.graph_pane import GraphPane, ParsedGraph
 from tui.widgets.help_screen import HelpScreen, collect_bindings
@@ -182,6 +183,8 @@ class TbtuiApp(App[int]):
         #: is restored, so the command line reports it (one line, the traceback in a file, exit 70).
         self.crash: Exception | None = None
         self._inert_lines = InertLines()
+        #: The garbage collector kept out of a key's answer (see tui/widgets/gc_pause.py).
+        self.gc_pause = GcPause()
 
     @property
     def scalars_pane(self) -> ScalarsPane:
@@ -345,6 +348,8 @@ class TbtuiApp(App[int]):
 
     def _maybe_settled(self) -> None:
         if self.is_settled:
+            if not self.gc_pause.frozen:
+                self.gc_pause.freeze()  # the first pass is on screen: its objects live on
             self.settled_signal.publish(self)
 
     # -- state -> widgets -----------------------------------------------------------------------
@@ -598,13 +603,17 @@ class TbtuiApp(App[int]):
                 return
         elif tabs.active == TABS[index].id:
             return
-        self.set_focus(None)
-        if TABS[index].id in self.hidden_tabs:  # asked for by key or palette: it shows what is missing
-            self.hidden_tabs.discard(TABS[index].id)
-            tabs.show_tab(TABS[index].id)
-            self._apply_width(self.size.width)
-        tabs.active = TABS[index].id
-        self.call_after_refresh(self._focus_active_pane)
+        with self.batch_update():
+            self.set_focus(None)
+            if TABS[index].id in self.hidden_tabs:  # asked for by key or palette: it shows what is missing
+                self.hidden_tabs.discard(TABS[index].id)
+                tabs.show_tab(TABS[index].id)
+                self._apply_width(self.size.width)
+            tabs.active = TABS[index].id
+            pane = self.active_pane
+            if pane is not None:
+                pane.context = self.context()
+            self._focus_active_pane()
 
     def _focus_active_pane(self) -> None:
         """The active pane's first focusable widget takes the keyboard, or, while the pane has none
@@ -613,7 +622,12 @@ class TbtuiApp(App[int]):
         if pane is None:
             return
         # The focus chain holds only widgets that show (a displayed input in a hidden bar is not one).
-        target = next((w for w in self.screen.focus_chain if pane in w.ancestors), None)
+        # A text field is never chosen: it would take the number keys, and 1-7 would stop switching
+        # tabs (Tab, a click or the pane's own key reaches it).
+        target = next(
+            (w for w in self.screen.focus_chain if pane in w.ancestors and not w.check_consume_key("1", "1")),
+            None,
+        )
         if target is not None:
             target.focus()
         else:
@@ -687,7 +701,14 @@ class TbtuiApp(App[int]):
 
     # -- shutdown -------------------------------------------------------------------------------
 
+    async def on_event(self, event: events.Event) -> None:
+        """A key or a click: no garbage collection until its answer is drawn (tui/widgets/gc_pause.py)."""
+        if isinstance(event, events.Key | events.MouseDown) and self.gc_pause.pause():
+            self.set_timer(PAUSE_SECONDS, self.gc_pause.resume, name="gc-resume")
+        await super().on_event(event)
+
     def on_unmount(self) -> None:
+        self.gc_pause.close()
         with contextlib.suppress(NoMatches):
             self._save_choices()
         self.loader.close()

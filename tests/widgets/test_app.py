@@ -283,6 +283,22 @@ async def test_number_keys_select_tabs_from_anywhere(logdir, tb):
         assert chart_names(app) == ["alpha", "beta", "nested/gamma"]
 
 
+async def test_a_tab_key_never_puts_the_keyboard_in_a_text_field(logdir, tb):
+    """HParams with no hparams has only its filter field to focus: a number key that landed there
+    typed the next number keys into the filter instead of switching tabs (found by the soak)."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, tb)
+        tabs = app.query_one(TabbedContent)
+        for key, tab in [("6", "hparams"), ("1", "scalars"), ("6", "hparams"), ("3", "distributions")]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert tabs.active == tab
+            assert not isinstance(app.focused, Input)
+        await pilot.press("6", "tab")  # Tab still reaches the field
+        assert isinstance(app.focused, Input)
+
+
 async def test_grid_shows_every_tag_and_enter_opens_one(logdir, tb):
     app = TbtuiApp(logdir)
     async with app.run_test(size=(120, 40)) as pilot:

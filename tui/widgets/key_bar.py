@@ -41,6 +41,9 @@ class KeyBar(Widget):
         super().__init__(id=id, classes=classes)
         self._spans: list[tuple[int, int, str]] = []  # (first column, end column, key) per shown key
         self._screen: Screen | None = None
+        #: What the line was last built from (:meth:`_entries`): a focus change that leaves the same
+        #: keys (most do within a pane) draws nothing.
+        self._shown: object = None
         #: How many times the line was built (tests check it follows the focus).
         self.builds = 0
 
@@ -54,7 +57,10 @@ class KeyBar(Widget):
 
     def _bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is self.screen:
-            self._version += 1
+            entries = self._entries()
+            if entries != self._shown:
+                self._shown = entries
+                self._version += 1
 
     def _entries(self) -> tuple[list[tuple[Binding, bool]], tuple[Binding, bool] | None]:
         """The bindings to show, one per action in the order Textual resolves them, and the palette's."""
