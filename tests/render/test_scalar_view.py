@@ -44,6 +44,18 @@ def test_smooth_cache_reuses_results_until_the_series_grows():
     np.testing.assert_allclose(cache.get(("run", "tag"), SNAP.values, 0.9), smooth(SNAP.values, 0.9))
 
 
+def test_smooth_cache_keeps_one_entry_per_series_as_it_grows():
+    """A live series drawn at 100 lengths holds one smoothed copy, not one per length (issue 11)."""
+    cache = SmoothCache(size=256)
+    values = np.arange(1000, dtype=np.float64)
+    for n in range(900, 1000):
+        np.testing.assert_allclose(cache.get(("run", "tag"), values[:n], 0.6), smooth(values[:n], 0.6))
+    assert len(cache) == 1
+    cache.get(("other", "tag"), values, 0.6)
+    cache.get(("run", "tag"), values, 0.9)
+    assert len(cache) == 3
+
+
 def _rows():
     return [
         ReadoutRow("exp_a/seed0", "A", "red", 120, 0.51234, 0.5, 1_700_000_000.0, 300.0, ("…a/seed0",)),

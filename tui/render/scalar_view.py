@@ -41,19 +41,26 @@ __all__ = [
 
 
 class SmoothCache:
-    """Smoothed values per (series identity, length, weight), so a redraw does not re-smooth 1M points.
+    """Smoothed values per (series identity, weight) at the series' latest length, so a redraw does not
+    re-smooth 1M points.
 
-    Keyed on the length too: series are append-only, so the same object at the same length holds the
-    same values (a purge makes new arrays and bumps the version, which the caller includes).
-    Bounded by entries and by bytes: a chart of 2,000 runs needs 2,000 entries to redraw without
-    smoothing again (a cursor move), and a few long series must not hold hundreds of megabytes.
+    One entry per series and weight, replaced when the series has grown: series are append-only, so
+    the same object at the same length holds the same values (a purge makes new arrays and bumps the
+    version, which the caller includes). Keyed on the length instead, a live run left an entry per
+    length it was drawn at (issue 11's soak: about 37 MB after three minutes of 10 live runs, charged
+    to key presses that revisited Scalars). Bounded by entries and by bytes: a chart of 2,000 runs
+    needs 2,000 entries to redraw without smoothing again (a cursor move), and a few long series must
+    not hold hundreds of megabytes.
     """
 
     def __init__(self, size: int = 8192, max_bytes: int = 64 << 20) -> None:
         self.size, self.max_bytes = size, max_bytes
-        self._items: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._items: OrderedDict[tuple, tuple[int, np.ndarray]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()  # a chart's worker thread and the event loop both draw
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def get(self, key: tuple, values: np.ndarray, weight: float) -> np.ndarray:
         return self.get_many([key], [values], weight)[0]
@@ -64,31 +71,33 @@ class SmoothCache:
         """Smoothed ``values`` of the series ``keys`` name: the cached ones, the rest smoothed together
         (:func:`~tui.render.smoothing.smooth_many`) and kept."""
         w = round(weight, 6)
-        full = [(*k, len(v), w) for k, v in zip(keys, values, strict=True)]
+        full = [(*k, w) for k in keys]
         out: list[np.ndarray | None] = []
         with self._lock:
-            for f in full:
+            for f, v in zip(full, values, strict=True):
                 hit = self._items.get(f)
-                if hit is not None:
+                if hit is not None and hit[0] == len(v):
                     self._items.move_to_end(f)
-                out.append(hit)
+                    out.append(hit[1])
+                else:
+                    out.append(None)
         missing = [i for i, o in enumerate(out) if o is None]
         if missing:
             made = smooth_many([values[i] for i in missing], weight)
             with self._lock:
                 for i, arr in zip(missing, made, strict=True):
                     out[i] = arr
-                    self._put(full[i], arr)
+                    self._put(full[i], len(values[i]), arr)
         return out  # type: ignore[return-value]
 
-    def _put(self, key: tuple, value: np.ndarray) -> None:
+    def _put(self, key: tuple, length: int, value: np.ndarray) -> None:
         old = self._items.pop(key, None)
         if old is not None:
-            self._bytes -= old.nbytes
-        self._items[key] = value
+            self._bytes -= old[1].nbytes
+        self._items[key] = (length, value)
         self._bytes += value.nbytes
         while len(self._items) > 1 and (len(self._items) > self.size or self._bytes > self.max_bytes):
-            _, dropped = self._items.popitem(last=False)
+            _, (_, dropped) = self._items.popitem(last=False)
             self._bytes -= dropped.nbytes
 
 
