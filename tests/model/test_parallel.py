@@ -42,7 +42,20 @@ def _parallel(path: Path | str, *, take_back: bool = False, **kwargs: object) ->
     logdir.parallel_run_bytes = logdir.parallel_total_bytes = 0
     logdir.parallel_min_runs = 1
     logdir.parallel_take_back = take_back
+    _OPENED.append(logdir)
     return logdir
+
+
+#: Logdirs with workers made by the running test: closed after it whatever it asserted, so a failed
+#: test leaves no workers or hand-over folders behind to fail the next one's checks.
+_OPENED: list[Logdir] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_workers_after_each_test():
+    yield
+    while _OPENED:
+        _OPENED.pop().close_workers()
 
 
 def _state(logdir: Logdir) -> dict:
@@ -173,12 +186,14 @@ def test_tailing_goes_on_from_where_the_worker_stopped(tmp_path: Path) -> None:
 
 def test_budgeted_refreshes_as_the_app_reads(tmp_path: Path) -> None:
     """The loader's way: a first slice of every run in this process, then the workers' whole runs
-    adopted between slices; the first refresh returns before any worker is done with its run."""
+    adopted between slices."""
     _multi_file_logdir(tmp_path)
     serial = Logdir(str(tmp_path), workers=0, **TINY).load_all()
     par = _parallel(tmp_path, **TINY)
     first = par.refresh(4 << 10, max_seconds=0.25)
-    assert first.bytes_read and not par.read_by_workers
+    # The first pass's slices are read here; whether a worker has already handed a whole run back
+    # by then depends on the machine's load, so that is not asserted.
+    assert first.bytes_read and set(first.new_runs) == set(serial.runs)
     for _ in range(10_000):
         ch = par.refresh(8 << 10, max_seconds=0.25)
         if not ch.pending and not par.reading_elsewhere:
