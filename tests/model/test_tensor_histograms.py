@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from tensorboard.util import tensor_util
 
 from tests.model.conftest import TensorBoard, assert_same, points_of
-from tests.model.test_columnar_equivalence import _frames, _ingest, assert_same_run, protobuf_only
+from tests.model.test_columnar_equivalence import _frames, _ingest, assert_histograms_match_protobuf
 from tui.model import ingest
 from tui.model.logdir import Logdir
 from tui.tfevents import decode, histcolumns
@@ -207,18 +207,7 @@ def _log(rnd: random.Random, odd: list[str] = ODD, plain_first: bool = True) -> 
 def test_ingest_equals_protobuf_path(seed: int) -> None:
     """Tensor histograms mixed with odd records and scalars, cut into batches: the same run either way."""
     rnd = random.Random(seed)
-    payloads = _log(rnd)
-    cuts = sorted(
-        {rnd.randrange(1, len(payloads)) for _ in range(rnd.randrange(3))} if len(payloads) > 1 else set()
-    )
-    got = _ingest(payloads, cuts)
-    with protobuf_only():
-        want = _ingest(payloads, cuts)
-    assert_same_run(got, want)
-    for tag, series in want.histograms.items():
-        g, w = got.histograms[tag].snapshot(), series.snapshot()
-        assert g.wall_times.tobytes() == w.wall_times.tobytes() and g.rows.dtype == w.rows.dtype
-        assert g.offsets.tolist() == w.offsets.tolist()
+    assert_histograms_match_protobuf(_log(rnd), rnd)
 
 
 @pytest.mark.filterwarnings("ignore:overflow encountered in cast")
