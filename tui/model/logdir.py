@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from tui.model import parallel
+from tui.model import heap, parallel
 from tui.model.discovery import Discovery
 from tui.model.file_order import FileOrder
 from tui.model.run import Run
@@ -382,11 +382,15 @@ class Logdir:
         trimmed stays out of the loop until it grows again."""
         first = not self._caught_up
         quiet = 0.0 if first else QUIET_SECONDS
+        if first:
+            heap.give_back()  # the reading's temporaries, freed between the batches kept
         for name, run in self.runs.items():
             if name in self._trimmed or (name in changes.changed_runs and not first):
                 continue
+            pending = run.pending_bytes()
             if run.trim_room(quiet):
                 self._trimmed.add(name)
+            heap.freed(pending)  # the batches it packed, before the next run packs (see model.heap)
         self._caught_up = True
 
     def _read_slices(self, changes: Changes, max_bytes: int | None, deadline: float | None = None) -> None:

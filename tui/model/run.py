@@ -107,6 +107,10 @@ class Run:
             s.trim(quiet)
         return not any(s.has_room for s in series)
 
+    def pending_bytes(self) -> int:
+        """Bytes of the batches its series keep to pack (see ``model.series``)."""
+        return sum(s.pending_bytes for s in (*self.scalars.values(), *self.histograms.values()))
+
     def point_count(self) -> int:
         return sum(len(s) for s in self.scalars.values()) + sum(len(h) for h in self.histograms.values())
 

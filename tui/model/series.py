@@ -101,6 +101,12 @@ class _Batched:
         """The packed columns hold spare room (or batches wait to be packed)."""
         return bool(self._pending) or self._room(self._cols)
 
+    @property
+    def pending_bytes(self) -> int:
+        """Bytes of the batches waiting to be packed (views: their batches' arrays may hold more)."""
+        with self._lock:
+            return sum(a.nbytes for batch in self._pending for a in batch)
+
     def trim(self, quiet: float = 0.0) -> bool:
         """Give the columns' spare room back (pending batches packed, exactly) when the series has
         not grown for ``quiet`` seconds; True when it did. The columns are fresh arrays: snapshots
