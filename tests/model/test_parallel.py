@@ -202,15 +202,15 @@ def test_budgeted_refreshes_as_the_app_reads(tmp_path: Path) -> None:
     _same(serial, par)
 
 
-def _failing_submit(code: str):
-    """A RunPool.submit whose worker runs ``code`` instead of reading (exec is a builtin, so the
+def _failing_start(code: str):
+    """A RunPool._start whose worker runs ``code`` instead of reading (exec is a builtin, so the
     worker needs nothing from this test module)."""
 
-    def submit(self: parallel.RunPool, fn: object, job: object):
+    def start(self: parallel.RunPool, fn: object, job: object):
         with parallel._quiet_start():
             return self._pool.submit(exec, code, {})
 
-    return submit
+    return start
 
 
 @pytest.mark.parametrize(
@@ -222,7 +222,7 @@ def test_a_worker_that_raises_or_dies_leaves_its_runs_to_this_process(
 ) -> None:
     _multi_file_logdir(tmp_path)
     serial = Logdir(str(tmp_path), workers=0, **TINY).load_all()
-    monkeypatch.setattr(parallel.RunPool, "submit", _failing_submit(code))
+    monkeypatch.setattr(parallel.RunPool, "_start", _failing_start(code))
     par = _parallel(tmp_path, **TINY).load_all()
     assert par.read_by_workers == []
     assert par.worker_fault is not None and fault in par.worker_fault
@@ -329,3 +329,28 @@ print(len(logdir.read_by_workers), logdir.worker_fault)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["4", "None"]
+
+
+def test_a_job_waits_for_a_free_worker_and_can_be_taken_back_until_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One job per worker at a time: the others wait in this process, where the caller can cancel
+    them (and read their runs itself) up to the moment a worker takes one; the process pool's own
+    queue would hold one more, out of reach, for the caller to wait on."""
+    gate = tmp_path / "go"
+    code = f"import os, time\nwhile not os.path.exists({str(gate)!r}):\n    time.sleep(0.01)"
+    monkeypatch.setattr(parallel.RunPool, "_start", _failing_start(code))
+    pool = parallel.RunPool(1, preload=[])
+    try:
+        first, second, third = (pool.submit(print, i) for i in range(3))
+        for _ in range(1000):  # the starter thread hands the first job to the worker
+            if first.running():
+                break
+            threading.Event().wait(0.01)
+        assert first.running() and not second.running() and not third.running()
+        assert second.cancel()  # taken back: never given to the process pool
+        gate.touch()
+        assert first.result(60) is None and third.result(60) is None
+        assert second.cancelled()
+    finally:
+        pool.close(kill=True)

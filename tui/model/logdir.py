@@ -130,6 +130,9 @@ class Logdir:
         self.worker_nice = 0
         #: Why the last worker's read was not used (its run was read here instead), if one failed.
         self.worker_fault: str | None = None
+        #: Whether packing gives the memory it frees back to the system (``model.heap``). Not in a
+        #: worker, whose next run reuses it: given back, its pages would be faulted in again.
+        self.gives_memory_back = True
         self._pool: parallel.RunPool | None = None
         self._pool_broken = False
         self._in_flight: dict[str, tuple[Run, Future]] = {}  # run name -> the run sent, its read
@@ -382,7 +385,7 @@ class Logdir:
         trimmed stays out of the loop until it grows again."""
         first = not self._caught_up
         quiet = 0.0 if first else QUIET_SECONDS
-        if first:
+        if first and self.gives_memory_back:
             heap.give_back()  # the reading's temporaries, freed between the batches kept
         for name, run in self.runs.items():
             if name in self._trimmed or (name in changes.changed_runs and not first):
@@ -390,8 +393,24 @@ class Logdir:
             pending = run.pending_bytes()
             if run.trim_room(quiet):
                 self._trimmed.add(name)
-            heap.freed(pending)  # the batches it packed, before the next run packs (see model.heap)
+            if self.gives_memory_back:
+                heap.freed(pending)  # the batches it packed, before the next run packs (see model.heap)
         self._caught_up = True
+
+    def _pack_read_here(self) -> None:
+        """Pack the runs read here (every byte they had), while workers finish theirs.
+
+        :meth:`_trim_quiet` would pack them once the workers are done, with the other cores idle;
+        a run packed now is left alone there (a pack with nothing new to add copies nothing).
+        """
+        for name, run in self.runs.items():
+            if name in self._in_flight or name in self._trimmed:
+                continue
+            pending = run.pending_bytes()
+            if pending:
+                run.trim_room()
+                if self.gives_memory_back:
+                    heap.freed(pending)
 
     def _read_slices(self, changes: Changes, max_bytes: int | None, deadline: float | None = None) -> None:
         budget = max_bytes if max_bytes is not None else float("inf")
@@ -455,6 +474,7 @@ class Logdir:
             if timeout is not None and timeout <= 0:
                 return
             if self._in_flight:
+                self._pack_read_here()
                 wait([f for _, f in self._in_flight.values()], timeout, return_when=FIRST_COMPLETED)
             budget -= self._take_worker_reads(changes)
             runs_in_order = self._reading_order()
@@ -762,6 +782,7 @@ def _read_alone(job: _Job, folders: list[str]) -> str:
     logdir = Logdir(
         job.root, check_crc=job.check_crc, chunk_bytes=job.chunk_bytes, first_slice=job.first_slice, workers=0
     )
+    logdir.gives_memory_back = False
     run = Run(job.name)
     run.files = {p: logdir._reader(p) for p in job.paths}
     logdir.runs = {job.name: run}
