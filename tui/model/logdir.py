@@ -456,15 +456,16 @@ class Logdir:
                 for name, run in runs_in_order:
                     if budget <= 0 or (deadline is not None and time.monotonic() > deadline):
                         return
-                    # With nothing to show early, a run is read to its end before the next: the
-                    # chunk its reader reads ahead is the one taken next (round-robin, every
-                    # other run's chunk would be read on this thread).
+                    # With nothing to show early, a local run is read to its end before the
+                    # next: the chunk its reader reads ahead is the one taken next (round-robin,
+                    # every other run's chunk would be read on this thread). Remote runs go
+                    # round-robin: each round fetches every run's next chunk at once.
                     while n := self._read_next(run, self.chunk_bytes):
                         changes.changed_runs.add(name)
                         changes.bytes_read += n
                         budget -= n
                         progressed = True
-                        if max_bytes is not None or deadline is not None:
+                        if max_bytes is not None or deadline is not None or self.remote:
                             break
             # Nothing left to read here: wait for the workers, as long as the budget and time
             # allow; a run whose worker failed comes back to be read here, in the next round.
