@@ -63,6 +63,7 @@ from tui.widgets.scalar_chart import ScalarChart
 from tui.widgets.scalars_pane import ScalarsPane
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.tabs import NARROW, TAB_KEYS_HELP, TABS, TabSpec, joining, tab_labels
+from tui.widgets.theme import fit_theme_to_terminal
 from tui.widgets.zoom import COLLAPSE, ZOOM_HELP, Zoom
 
 __all__ = ["TABS", "TbtuiApp", "ascii_screen", "run", "run_app"]
@@ -140,6 +141,7 @@ class TbtuiApp(App[int]):
         ascii: bool = False,
     ) -> None:
         super().__init__()
+        fit_theme_to_terminal(self)  # a calm accent on 16 colours (Textual's orange turns red there)
         #: Charts, lists and the status line are drawn in ASCII glyphs (tui.render.glyphs).
         self.ascii = ascii
         self.logdir_path = logdir

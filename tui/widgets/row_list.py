@@ -51,6 +51,16 @@ class RowList(ScrollView, can_focus=True):
     RowList > .row-list--cursor-blurred {
         background: $panel;
     }
+
+    /* Where a background shade cannot be told apart (16 colours: the accent's shade is the blurred
+       cursor's grey; NO_COLOR: two greys), the cursor row is reversed, and an unfocused one underlined. */
+    App.-ansi16 RowList > .row-list--cursor, RowList:nocolor > .row-list--cursor {
+        text-style: bold reverse;
+    }
+
+    RowList:nocolor > .row-list--cursor-blurred {
+        text-style: underline;
+    }
     """
 
     HELP_TITLE = "Lists"

@@ -1,0 +1,75 @@
+"""What a 16-colour terminal and NO_COLOR show of the app's own colours (run colours: test_tell_runs_apart).
+
+On 16 colours Textual's orange accent became bright red: a focused pane's border and every key in
+the key bar looked like errors, and the focused cursor row had the same grey as an unfocused one.
+"""
+
+from __future__ import annotations
+
+import pytest
+import textual.constants
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
+
+from tui.app import TbtuiApp
+from tui.widgets.run_list import RunList
+
+RED = {1, 9}
+
+
+@pytest.fixture
+def logs(tmp_path, tb) -> str:
+    root = str(tmp_path / "logs")
+    for run in ("a", "b"):
+        tb.write_run(root, run, steps=5)
+    return root
+
+
+def _standard(color) -> int:
+    """The standard colour number a Textual colour becomes on a 16-colour terminal."""
+    return RichColor.from_rgb(color.r, color.g, color.b).downgrade(ColorSystem.STANDARD).number
+
+
+def _cursor_row_style(runs: RunList):
+    """The style of the first cell of the cursor's row, as drawn on screen."""
+    strip = runs.render_line(runs.cursor - int(runs.scroll_y))
+    return next(iter(strip)).style
+
+
+async def test_sixteen_colours_have_a_calm_accent_and_a_reversed_cursor(logs, tb, monkeypatch):
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "standard")
+    app = TbtuiApp(logs)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        runs = app.query_one(RunList)
+        assert runs.has_focus
+        border = runs.styles.border.top[1]
+        assert _standard(border) not in RED, border
+        key_colour = app.query_one("KeyBar").get_component_rich_style("key-bar--key").color
+        assert key_colour.downgrade(ColorSystem.STANDARD).number not in RED, key_colour
+        warning, error = app.current_theme.warning, app.current_theme.error
+        assert warning != error  # a warning is not an error's red
+        assert _cursor_row_style(runs).reverse
+
+
+async def test_no_color_cursor_row_is_reversed_and_an_unfocused_one_underlined(logs, tb, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TbtuiApp(logs)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        runs = app.query_one(RunList)
+        assert _cursor_row_style(runs).reverse
+        await pilot.press("tab")
+        await pilot.pause()
+        assert not runs.has_focus
+        style = _cursor_row_style(runs)
+        assert style.underline and not style.reverse
+
+
+async def test_truecolor_keeps_textuals_theme(logs, tb, monkeypatch):
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")
+    app = TbtuiApp(logs)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        assert app.theme == "textual-dark"
+        assert not _cursor_row_style(app.query_one(RunList)).reverse

@@ -1,0 +1,62 @@
+"""The app's colours on a 16-colour terminal (``TERM=screen``, ``linux``, ``xterm``): a calm accent.
+
+Textual's default theme is designed in truecolor and downgraded by Rich to the nearest of the
+terminal's 16 colours, where its orange accent (``#ffa62b``, focus borders, the key bar's keys,
+the cursor row) and its warning both land on bright red, and the cursor row's ``$accent 40%`` on the
+same grey as an unfocused cursor. So on such a terminal the app switches to a theme whose roles are
+exact standard colours (Rich maps each back to its own number; see tui.render.palette): a bright
+cyan accent, a yellow warning, a red error, a green success. The cursor row is drawn reversed there
+and under ``NO_COLOR`` (see tui.widgets.row_list), so it never depends on a background shade.
+"""
+
+from __future__ import annotations
+
+from rich.color import STANDARD_PALETTE
+from textual.app import App
+from textual.theme import BUILTIN_THEMES, Theme
+
+__all__ = ["SIXTEEN", "SIXTEEN_COLOUR_THEME", "fit_theme_to_terminal", "is_sixteen_colour"]
+
+#: The class the app carries on a 16-colour terminal (CSS: ``App.-ansi16 ...``).
+SIXTEEN = "-ansi16"
+
+
+def _standard(number: int) -> str:
+    r, g, b = STANDARD_PALETTE[number]
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+_BASE = BUILTIN_THEMES["textual-dark"]
+
+#: Textual's dark theme with every colour role on an exact standard colour.
+SIXTEEN_COLOUR_THEME = Theme(
+    name="tbtui-16",
+    primary=_standard(12),  # bright blue
+    secondary=_standard(4),  # blue
+    accent=_standard(14),  # bright cyan: focus borders, keys in the key bar
+    warning=_standard(11),  # bright yellow
+    error=_standard(9),  # bright red
+    success=_standard(10),  # bright green
+    foreground=_BASE.foreground,
+    dark=True,
+    variables={
+        "footer-key-foreground": _standard(14),
+        "block-cursor-background": _standard(14),
+        "block-cursor-foreground": _standard(0),
+        "block-cursor-text-style": "bold",
+        "input-selection-background": _standard(4),
+    },
+)
+
+
+def is_sixteen_colour(color_system: str | None) -> bool:
+    """Rich's names for a terminal of 16 colours (8 + bright): "standard", and "windows" (legacy)."""
+    return color_system in ("standard", "windows")
+
+
+def fit_theme_to_terminal(app: App) -> None:
+    """Switch ``app`` to :data:`SIXTEEN_COLOUR_THEME` when its console has 16 colours (else leave it)."""
+    if is_sixteen_colour(app.console.color_system):
+        app.register_theme(SIXTEEN_COLOUR_THEME)
+        app.theme = SIXTEEN_COLOUR_THEME.name
+        app.add_class(SIXTEEN)
