@@ -41,3 +41,12 @@ def test_short_names_stay_distinct_and_non_empty(names):
 def test_markers_are_distinct_letters():
     assert len({marker_for(i) for i in range(len(MARKERS))}) == len(MARKERS)
     assert not set("IOlo") & set(MARKERS)
+
+
+def test_markers_stay_unique_past_the_alphabet():
+    """Run 49 was ``A`` again; now it is ``A2``, and thousands of runs never share a marker."""
+    markers = [marker_for(i) for i in range(5000)]
+    assert len(set(markers)) == len(markers)
+    assert markers[: len(MARKERS)] == list(MARKERS)
+    assert markers[len(MARKERS)] == "A2" and markers[2 * len(MARKERS) - 1] == "z2"
+    assert markers[2 * len(MARKERS)] == "A3"

@@ -115,3 +115,31 @@ async def test_the_readout_lists_every_run_scrolls_and_sorts(sweep, tb):
         assert values == sorted(values, reverse=True)
         header = chart.last_readout[0].plain.split()
         assert "↓value" in header and {"step", "smoothed", "value"} <= set(header)
+
+
+async def test_past_48_runs_markers_stay_unique_and_names_stay_in_a_column(tmp_path, tb):
+    """Run 49 was marked ``A`` like run 1 (same colour too, 48 = 4 x 12); now ``A2``, padded."""
+    root = str(tmp_path / "logs")
+    names = [f"r{i:02d}" for i in range(52)]
+    for run in names:
+        tb.write_run(root, run, steps=2)
+    app = TbtuiApp(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        runs = app.query_one(RunList)
+        rows = [runs.render_row(i, 30, Style()).plain for i in range(runs.row_count())]
+        markers = [r.split()[1] for r in rows]
+        assert len(set(markers)) == 52, markers
+        assert markers[48:] == ["A2", "B2", "C2", "D2"]
+        assert {r.index("r", 3) for r in rows} == {5}, rows[:2] + rows[-2:]  # one name column
+        await pilot.press("G")  # the last run, A..D2 on screen
+        await pilot.pause()
+        lines = [runs.render_line(y).text for y in range(runs.size.height)]
+        assert any(" D2 r51" in ln for ln in lines), lines
+        chart = app.query_one(ScalarChart)
+        chart.focus()
+        await pilot.press("G")
+        await pilot.pause()
+        rows_out = [t.plain for t in chart.last_readout if t.plain.startswith("●")]
+        starts = {ln.index(" r") for ln in rows_out}
+        assert len(starts) == 1, rows_out  # names aligned in the readout too

@@ -22,8 +22,13 @@ SEPARATORS = "/\\"
 
 
 def marker_for(index: int) -> str:
-    """The ``index``-th run's marker letter (wraps after 48; with the colour the pair stays unique longer)."""
-    return MARKERS[int(index) % len(MARKERS)]
+    """The ``index``-th run's marker: a letter for the first 48 runs, then the letter and its round
+    (``A2`` ... ``z2``, ``A3`` ...), so no two runs share one however many there are (a bare letter
+    repeated after 48 runs, and colours repeat after 12: runs 1 and 49 looked the same)."""
+    index = int(index)
+    letter = MARKERS[index % len(MARKERS)]
+    rounds = index // len(MARKERS)
+    return letter if rounds == 0 else f"{letter}{rounds + 1}"
 
 
 def shared_prefix(names: Sequence[str]) -> str:

@@ -159,6 +159,8 @@ class ViewState:
         runs = logdir.runs
         names = self._matching(logdir)
         labels = short_names(names)
+        # Markers grow a digit after 48 runs (A2): padded to one width, so the names stay in a column.
+        marker_w = max((len(self.run_markers[n]) for n in names), default=0)
         rows = []
         for name in names:
             run = runs.get(name)
@@ -171,7 +173,7 @@ class ViewState:
                     name not in self.hidden,
                     run.last_step if run is not None else None,
                     damaged,
-                    self.run_markers[name],
+                    self.run_markers[name].ljust(marker_w),
                     labels[name],
                     st.kind,
                     st.short,
