@@ -99,9 +99,9 @@ async def test_torch_sweep_rows_and_columns() -> None:
             "hparam/final_train_loss",
         ]
         assert grid(pane) == [
-            ["  ■ runs/ablation/cnn/lr_0.05", "0.05", "TinyCNN", "64", "0.9", "0", "0.185547", "2.09699"],
-            ["  ■ runs/lr_0.01", "0.01", "MLP", "64", "0.9", "0", "0.777344", "0.0162873"],
-            ["  ■ runs/lr_0.1", "0.1", "MLP", "64", "0.9", "0", "0.681641", "0.026789"],
+            ["  ■ ablation/cnn/lr_0.05", "0.05", "TinyCNN", "64", "0.9", "0", "0.185547", "2.09699"],
+            ["  ■ lr_0.01", "0.01", "MLP", "64", "0.9", "0", "0.777344", "0.0162873"],
+            ["  ■ lr_0.1", "0.1", "MLP", "64", "0.9", "0", "0.681641", "0.026789"],
         ]
         assert "3 runs" in screen_text(app)
         # Building the table does not move the runs pane's cursor.
@@ -115,8 +115,8 @@ async def test_tensorboardx_and_tf_api_sweeps() -> None:
         await mounted(pilot, pane, CORPUS / "tbx")
         assert headers(pane) == ["run", "optimizer", "lr", "hidden", "hparam/val_acc", "hparam/val_loss"]
         assert grid(pane) == [
-            ["  ■ exp/adam_lr1e-2", "adam", "0.01", "16", "0.875", "0.321207"],
-            ["  ■ exp/sgd_lr1e-1", "sgd", "0.1", "16", "0.867188", "0.32228"],
+            ["  ■ adam_lr1e-2", "adam", "0.01", "16", "0.875", "0.321207"],
+            ["  ■ sgd_lr1e-1", "sgd", "0.1", "16", "0.867188", "0.32228"],
         ]
         await mounted(pilot, pane, CORPUS / "tb_native")
         assert headers(pane) == ["run", "lr", "optimizer", "layers", "Loss", "Accuracy"]
@@ -205,7 +205,7 @@ async def test_marks_and_show_only_the_marked_runs() -> None:
         await pilot.press("space", "j", "space")
         await pilot.pause()
         assert pane.marked == {"runs/lr_0.01/hparams", "runs/lr_0.1/hparams"}
-        assert pane.cell_text(1, 0).startswith("✓ ■ runs/lr_0.01")
+        assert pane.cell_text(1, 0).startswith("✓ ■ lr_0.01")
         await pilot.press("v")
         await pilot.pause()
         (msg,) = app.show_only
@@ -266,8 +266,8 @@ async def test_key_6_opens_the_hparams_tab_in_the_app(tb) -> None:  # type: igno
         await tb.wait_for(pilot, lambda: len(pane.rows) == 3, what="the hparams table")
         assert run_names(pane) == TORCH_RUNS
         text = screen_text(app)
-        for run in TORCH_RUNS:
-            assert run in text
+        for run in TORCH_RUNS:  # without the "runs/" every run shares, as in the runs pane
+            assert run.removeprefix("runs/") in text
 
 
 async def test_v_in_the_app_shows_only_the_chosen_runs_everywhere(tb) -> None:  # type: ignore[no-untyped-def]
@@ -289,3 +289,41 @@ async def test_v_in_the_app_shows_only_the_chosen_runs_everywhere(tb) -> None:  
         await pilot.press("a")
         await tb.wait_for(pilot, lambda: not app.view.hidden, what="all runs back")
         assert app.view.notice == ""
+
+
+async def test_long_names_and_values_are_cut_at_words_and_the_cursors_cell_is_spelled_out(
+    tmp_path: Path,
+) -> None:
+    """A sweep's long run names and a prose value: the run column shows the part that differs (and
+    no more than RUN_CELLS), a text value is cut after a whole word, and the line under the table
+    gives the cursor's cell in full (the table's edge cut ``adamw with a really long name fo``)."""
+    long_value = "adamw with a really long name for testing the wrapping of words"
+    sweep = "sweep_2026-11-30/"
+    runs = [f"{sweep}model=resnet18_lr=0.001_bs=32_seed={i}_{'x' * 30}" for i in range(2)]
+    for i, run in enumerate(runs):
+        exp = hparams_pb2.Experiment()
+        exp.hparam_infos.add(name="optimizer")
+        info = hparams_pb2.SessionStartInfo()
+        info.hparams["optimizer"].string_value = long_value if i else "sgd"
+        with EventFileWriter(str(tmp_path / run)) as w:
+            w.add_hparams(hparams_pb2.HParamsPluginData(experiment=exp).SerializeToString(), EXPERIMENT_TAG)
+            w.add_hparams(
+                hparams_pb2.HParamsPluginData(session_start_info=info).SerializeToString(), SESSION_START_TAG
+            )
+    pane = HParamsPane()
+    app = Host(pane)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await mounted(pilot, pane, tmp_path)
+        rows = grid(pane)
+        run_cells = [r[0] for r in rows]
+        assert all(not c.strip(" ■").startswith(sweep) for c in run_cells), run_cells
+        assert all(len(c.strip(" ■")) <= 36 for c in run_cells), run_cells
+        opt = headers(pane).index("optimizer")
+        assert rows[1][opt] == "adamw with a really…", rows
+        pane.table.focus()
+        pane.table.move_cursor(row=1, column=opt)
+        await pilot.pause()
+        assert f"optimizer = {long_value}" in screen_text(app)
+        pane.table.move_cursor(row=0, column=0)
+        await pilot.pause()
+        assert f"run = {runs[0]}" in screen_text(app)

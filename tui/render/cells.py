@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Span, Text
 
 from tui.views.safe import inert
 
-__all__ = ["blank", "blank_lines", "fit", "message_lines", "styled_rows"]
+__all__ = ["blank", "blank_lines", "cut_at_word", "fit", "message_lines", "styled_rows"]
 
 
 def fit(text: Text, width: int, *, overflow: Literal["crop", "ellipsis"] = "crop") -> Text:
@@ -24,6 +25,24 @@ def fit(text: Text, width: int, *, overflow: Literal["crop", "ellipsis"] = "crop
     """
     text.truncate(max(width, 0), overflow=overflow, pad=True)
     return text
+
+
+def cut_at_word(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, cut after its last whole word that fits, with ``…``.
+
+    For prose in a narrow cell (an optimizer's description, a note): a cut inside a word
+    (``adamw with a really long name fo``) reads as a different word. Text without a space in
+    reach is cut where it must be, still marked by the ``…``.
+    """
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head = set_cell_size(text, width - 1)
+    space = head.rstrip().rfind(" ")
+    if space > 0 and text[len(head)] not in " ":
+        head = head[:space]
+    return head.rstrip() + "…"
 
 
 def blank(width: int) -> Text:

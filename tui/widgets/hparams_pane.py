@@ -40,9 +40,12 @@ from tui.model.hparams import (
     runs_regex,
     sort_sessions,
 )
+from tui.render.cells import cut_at_word
 from tui.render.parallel_coords import normalise_axis, render_parallel_coords
+from tui.render.rows import ellipsize_middle
 from tui.render.safe_text import SafeText
 from tui.render.scatter import render_hparam_scatter
+from tui.views.runs import short_names
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.hparams_table import SessionTable
@@ -52,6 +55,13 @@ from tui.widgets.pane import Pane
 __all__ = ["HParamsPane"]
 
 MARK = "✓"
+#: Widest a text cell is drawn (cut after a whole word); the cursor's cell is spelled out in full
+#: in the line under the table. A long value (an optimizer's description) pushed every other
+#: column out of sight, cut mid-word by the table's edge.
+VALUE_CELLS = 24
+#: Widest the run column is drawn: it stays in place while the others scroll, so a sweep's long
+#: names left no room to scroll them into.
+RUN_CELLS = 36
 #: What ``c`` cycles through beside the table.
 PLOTS = ("parallel", "scatter", "none")
 
@@ -157,6 +167,8 @@ class HParamsPane(Pane):
         self._visible: frozenset[str] = frozenset()
         self._colors: dict[str, str] = {}
         self._cursor_run: str | None = None
+        #: Each session run's name without the prefix every run shares (tui.views.runs.short_names).
+        self._labels: dict[str, str] = {}
         self.plot = PLOTS[0]
         self.x_column: str | None = None  # the hparam the scatter plots along x
         self.y_column: str | None = None  # the metric it plots along y
@@ -213,6 +225,7 @@ class HParamsPane(Pane):
         if sort_col is not None:
             rows = sort_sessions(rows, sort_col, self.descending)
         self.rows = rows
+        self._labels = short_names(sorted({s.run for s in self.data.sessions}))
         keep_run = self._cursor_run
         keep_col = table.cursor_coordinate.column if table.columns else 0
         table.clear(columns=True)
@@ -254,14 +267,35 @@ class HParamsPane(Pane):
             t = SafeText(no_wrap=True, style=base)
             t.append(f"{MARK} " if marked else "  ", style=Style(color="green", bold=True))
             t.append("■ ", style=Style(color=self._colors.get(s.run, "white")))
-            t.append(s.run)
+            t.append(ellipsize_middle(self._labels.get(s.run, s.run), RUN_CELLS))
             return t
         v = s.value(c)
         numeric = isinstance(v, float) and not isinstance(v, bool)
-        return SafeText(format_value(v), style=base, justify="right" if numeric else "left")
+        text = format_value(v) if numeric else cut_at_word(format_value(v), VALUE_CELLS)
+        return SafeText(text, style=base, justify="right" if numeric else "left")
+
+    def _full_value(self, row: int, column: int) -> str | None:
+        """``column = value`` when the cell at (row, column) is drawn cut, else None."""
+        s = self._session_at(row)
+        cols = self.data.columns
+        if s is None or not 0 <= column < len(cols):
+            return None
+        c = cols[column]
+        if c.kind == "run":  # the shared prefix is left out on purpose; a cut name is spelled out
+            cut = len(self._labels.get(s.run, s.run)) > RUN_CELLS
+            return f"run = {s.run}" if cut else None
+        full = format_value(s.value(c))
+        return None if self.cell_text(row, column) == full else f"{c.label} = {full}"
 
     def _status(self) -> None:
-        t = SafeText(no_wrap=True, end="")
+        t = SafeText(no_wrap=True, end="", overflow="ellipsis")
+        table = self.table
+        if self.rows and table.columns:
+            full = self._full_value(*table.cursor_coordinate)
+            if full is not None:  # the cursor's cell is cut in the table: here it is whole
+                t.append(full)
+                self.query_one(".hparams-pane-status", Static).update(t)
+                return
         total = len(self.data.sessions)
         t.append(f"{len(self.rows)} of {total} runs" if self.query_text else f"{total} runs")
         sort_col = self.data.column(self.sort_key) if self.sort_key else None
@@ -291,6 +325,7 @@ class HParamsPane(Pane):
             elif c.kind == "metric":
                 self.y_column = c.key
         self._draw_plot(event.coordinate.row)
+        self._status()
         s = self._session_at(event.coordinate.row)
         if s is None or s.session_run == self._cursor_run:
             return
