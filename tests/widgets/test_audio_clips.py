@@ -73,3 +73,20 @@ async def test_c_chooses_among_the_clips_of_a_step(tmp_path, tb) -> None:
         assert pane.current_clip().label == LABELS[2]
         await pilot.press("C", "C", "C")
         await tb.wait_for(pilot, lambda: "clip 3 of 3" in info(pane), what="wrapped back")
+
+
+async def test_c_is_not_in_the_key_bar_when_the_step_has_one_clip(tmp_path, tb) -> None:
+    """The key bar listed ``c Next clip of the step`` for every clip, where c did nothing."""
+    from tensorboardX import SummaryWriter
+
+    with SummaryWriter(str(tmp_path / "run")) as w:
+        w.add_audio("voice", np.sin(np.arange(800) / 3.0).astype(np.float32), 0, sample_rate=8000)
+    app = TbtuiApp(str(tmp_path))
+    async with app.run_test(size=(140, 44)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app) and "more" not in app.hidden_tabs, what="load")
+        await pilot.press("0")
+        pane = app.query_one(MorePane)
+        await tb.wait_for(pilot, lambda: "Hz" in info(pane), what="the clip")
+        pane.query_one(AudioView).focus()
+        await pilot.pause()
+        assert "Next clip" not in app.query_one(KeyBar).render().plain

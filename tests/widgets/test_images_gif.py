@@ -103,3 +103,26 @@ async def test_f_steps_through_the_frames(logdir, tb) -> None:
 def decode_side(pane: ImagesPane) -> int:
     views = [v for v in pane.query(ImageView).results(ImageView) if v.display]
     return views[0].decode_side()
+
+
+async def test_f_is_not_in_the_key_bar_for_a_still_image(tmp_path, tb) -> None:
+    """The key bar listed ``f Next frame (animated GIF)`` on every still image, where f did nothing."""
+    from tensorboardX import SummaryWriter
+    from tensorboardX.proto.summary_pb2 import Summary
+
+    with SummaryWriter(str(tmp_path / "run")) as w:
+        image = Summary.Image(height=4, width=4, colorspace=3, encoded_image_string=_png())
+        w._get_file_writer().add_summary(Summary(value=[Summary.Value(tag="still", image=image)]), 0)
+    app = TbtuiApp(str(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="load")
+        await pilot.press("7")
+        pane = app.query_one(ImagesPane)
+        await tb.wait_for(
+            pilot,
+            lambda: any(v.image is not None for v in pane.query(ImageView).results(ImageView)),
+            what="image",
+        )
+        await pilot.pause()
+        bar = app.query_one(KeyBar).render().plain
+        assert "Next frame" not in bar and "Earlier step" in bar, bar  # the pane's keys, but not f

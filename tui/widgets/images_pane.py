@@ -273,16 +273,25 @@ class ImagesPane(SeriesPane):
                 problems.append(d.error)
         if problems:
             self.post_message(self.Notice(f"{self.PLUGIN}: {problems[0]}"))
-        self.frames = max((d.frames for d in decoded), default=1)
+        frames = max((d.frames for d in decoded), default=1)
+        if frames != self.frames:
+            self.frames = frames
+            self.refresh_bindings()  # f/F are in the key bar only while the step has an animation
         if self.frames > 1:
             t = self._caption_text.copy()
             t.append(f" · frame {self.frame % self.frames + 1} of {self.frames} (f/F)")
             self.query_one(".images-pane-caption", Static).update(t)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``f``/``F`` only where the step has an animated image: elsewhere they are not in the key
+        bar (it listed them on every still image, where they only said there was nothing to do)."""
+        if action == "frame":
+            return self.frames > 1
+        return True
+
     def action_frame(self, delta: int) -> None:
         """The next or previous frame of the step's animated images (wrapping around)."""
         if self.frames <= 1 or self.view is None:
-            self.post_message(self.Notice("f steps through the frames of animated GIFs: this step has none"))
             return
         self.frame = (self.frame + delta) % self.frames
         self.show_step(self.view, self.index)

@@ -99,6 +99,13 @@ class AudioView(LinesView, can_focus=True):
         if pane is not None:
             pane.play()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``c``/``C`` only where the step holds several clips (the key bar listed them for every clip)."""
+        if action == "next_clip":
+            pane = _pane(self)
+            return pane is not None and pane.clips_at_step > 1
+        return True
+
     def action_next_clip(self, delta: int) -> None:
         pane = _pane(self)
         if pane is not None:
@@ -220,6 +227,8 @@ class MorePane(SteppedPane):
         self.player: list[str] | None = audio_player()
         #: Which clip of a step the Audio view shows (modulo the step's clips; ``c`` moves it).
         self.clip = 0
+        #: How many clips the shown step holds (``c``/``C`` work, and are listed, from two).
+        self.clips_at_step = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="stepped-body"):
@@ -396,6 +405,9 @@ class MorePane(SteppedPane):
         step = self.follow_steps(steps)
         at = [c for c in clips if c.step == step]
         clip = at[self.clip % len(at)] if at else None
+        if len(at) != self.clips_at_step:
+            self.clips_at_step = len(at)
+            self.refresh_bindings()
         self.query_one(".more-info", Static).update(self._audio_info(run_name, tag, clip, len(at), problems))
         view = self.query_one(AudioView)
         color = ctx.color(run_name)
