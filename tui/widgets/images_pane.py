@@ -287,7 +287,7 @@ class ImagesPane(SeriesPane):
         bar (it listed them on every still image, where they only said there was nothing to do)."""
         if action == "frame":
             return self.frames > 1
-        return True
+        return super().check_action(action, parameters)
 
     def action_frame(self, delta: int) -> None:
         """The next or previous frame of the step's animated images (wrapping around)."""

@@ -83,6 +83,8 @@ class SteppedPane(Pane):
             self._follow = True
         slider = self.query_one(StepSlider)
         slider.display = bool(steps)
+        if (len(steps) > 1) != (len(slider.steps) > 1):
+            self.refresh_bindings()  # [ ] { } are in the key bar from the second step on
         if not steps:
             slider.set_steps((), 0)
             return None
@@ -101,6 +103,13 @@ class SteppedPane(Pane):
         self.step = event.step
         self._follow = event.index == len(event.slider.steps) - 1
         self.step_changed()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``[`` ``]`` ``{`` ``}`` only where there is another step to go to (the key bar listed them
+        for a tag logged once, where they did nothing)."""
+        if action in ("step", "step_end"):
+            return len(self.steps) > 1
+        return True
 
     def action_step(self, delta: int) -> None:
         slider = self.query_one(StepSlider)
