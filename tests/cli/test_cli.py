@@ -101,3 +101,34 @@ def test_control_sequences_in_tags_print_inert(capsys: pytest.CaptureFixture[str
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out
     assert "x\\x1b[2J\\x1b]0;pwned\\x07" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["summary", "tbx"],
+        ["summary", "edge_cases"],
+        ["plot", "tbx", "--tag", "loss", "--width", "60", "--height", "8"],
+        ["plot", "tbx", "--tag", "loss", "--ascii", "--width", "60", "--height", "8"],
+        ["graph", "torch_mnist_like"],
+    ],
+)
+def test_drawn_output_has_no_trailing_spaces(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    """Rich padded every summary line to the table's width and plot's lines are exact-width: piped
+    to a file, nearly every line ended in spaces."""
+    command, logdir, *rest = argv
+    code, out, _ = run_cli(capsys, command, str(CORPUS / logdir), *rest)
+    assert code == 0 and out.strip()
+    assert [ln for ln in out.splitlines() if ln != ln.rstrip()] == []
+
+
+def test_trimmed_lines_keep_colour_codes_and_inner_spaces() -> None:
+    import io
+
+    from tui.cli.common import TrimmedLines
+
+    out = io.StringIO()
+    stream = TrimmedLines(out)
+    for piece in ("a  ", " b   ", "\x1b[0m\n", "c \x1b[1m  \x1b[0m\n", "d  ", "\n"):
+        stream.write(piece)
+    assert out.getvalue() == "a   b\x1b[0m\nc\x1b[1m\x1b[0m\nd\n"
