@@ -62,7 +62,7 @@ from tui.widgets.run_list import RunList
 from tui.widgets.scalar_chart import ScalarChart
 from tui.widgets.scalars_pane import ScalarsPane
 from tui.widgets.status_bar import StatusBar
-from tui.widgets.tabs import NARROW, TAB_KEYS_HELP, TABS, TabSpec, joining, tab_labels
+from tui.widgets.tabs import NARROW, SHORT_TABS, TAB_KEYS_HELP, TABS, TabSpec, joining, tab_labels
 from tui.widgets.theme import fit_theme_to_terminal
 from tui.widgets.zoom import COLLAPSE, ZOOM_HELP, Zoom
 
@@ -290,10 +290,19 @@ class TbtuiApp(App[int]):
         self.screen.set_class(width < NARROW, "-narrow")
         self.screen.set_class(width >= WIDE, "-wide")
         self._apply_collapse()
+        self.call_after_refresh(self._fit_tab_labels)
+
+    def _fit_tab_labels(self) -> None:
+        """Tab labels for the room the tab bar has once laid out (beside the runs pane or not)."""
         tabs = self.query_one(TabbedContent)
-        room = width - self.query_one(RunList).size.width
-        for tab, label in tab_labels(width, room, self.hidden_tabs).items():
-            tabs.get_tab(tab).label = label
+        room = tabs.query_one(Tabs).size.width or self.size.width
+        width = self._applied_width or self.size.width
+        labels = tab_labels(width, room, self.hidden_tabs, tabs.active)
+        full = all(labels[spec.id].endswith(spec.title) for spec in TABS)
+        tabs.set_class(not full, SHORT_TABS)
+        for tab, label in labels.items():
+            if tabs.get_tab(tab).label.plain != label:
+                tabs.get_tab(tab).label = label
 
     # -- loader (a thread: never on the event loop) ---------------------------------------------
 
@@ -435,6 +444,7 @@ class TbtuiApp(App[int]):
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._fit_tab_labels()  # where only the number keys fit, the active tab keeps its title
         if self.dashboard_on:
             return
         pane = self.active_pane
@@ -537,6 +547,7 @@ class TbtuiApp(App[int]):
         elif self.size.width < COLLAPSE:
             self.zoom.sides_open = not self.zoom.sides_open
             self._apply_collapse()
+            self.call_after_refresh(self._fit_tab_labels)
         elif self.focused is not None:
             self.zoom.fill(self.focused, keep=(StatusBar, KeyBar, FilterBar))
 

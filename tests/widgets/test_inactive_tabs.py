@@ -37,3 +37,42 @@ async def test_empty_tabs_stay_out_of_the_bar_the_palette_opens_them_and_keys_st
         assert "No custom scalars layout" in app.export_screenshot().replace("&#160;", " ")
         await pilot.press("8")
         await tb.wait_for(pilot, lambda: active() == "pr_curves", what="8 still opens PR Curves")
+
+
+async def test_the_tab_bar_fits_every_width_without_cutting_a_label(logdir, tb) -> None:
+    """At 80 columns with the runs pane shown (z), and at 110 with all ten tabs, Textual cut the bar
+    at its edge mid-label ("8 P", "0 Mo"). Now the labels are full, short, or the number keys with the
+    active tab's title: every label whole on screen."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="load")
+        for tab in sorted(app.hidden_tabs):  # all ten tabs in the bar, as a logdir with every kind
+            app.hidden_tabs.discard(tab)
+            app.query_one(TabbedContent).show_tab(tab)
+
+        def line() -> str:
+            tabs = app.query_one(Tabs)
+            region = tabs.region
+            strip = app.screen._compositor.render_strips()[region.y]
+            return "".join(seg.text for seg in strip)[region.x : region.right]
+
+        async def check(width: int, *, runs_shown: bool) -> str:
+            await pilot.resize_terminal(width, 30)
+            await pilot.pause()
+            if runs_shown != bool(app.query_one("#runs").display and app.query_one("#runs").size.width):
+                await pilot.press("z")
+            await pilot.pause()
+            await pilot.pause()
+            text = line()
+            for label in bar(app):
+                assert f" {label}" in f" {text} ", (width, label, text)
+            return text
+
+        assert "0 More" in await check(110, runs_shown=True)
+        text = await check(80, runs_shown=True)
+        assert text.split()[:2] == ["1", "Scalars"] and "Hist" not in text  # only the active one's title
+        await pilot.press("8")
+        await pilot.pause()
+        await pilot.pause()
+        assert "8 PR" in line() and "Scalars" not in line()
+        assert "0 More" in await check(80, runs_shown=False)  # runs pane collapsed: short titles fit

@@ -22,7 +22,7 @@ from tui.widgets.pr_curves_pane import PrCurvesPane
 from tui.widgets.scalars_pane import ScalarsPane
 from tui.widgets.text_pane import TextPane
 
-__all__ = ["NARROW", "TABS", "TAB_KEYS_HELP", "TabSpec", "joining", "tab_labels"]
+__all__ = ["NARROW", "SHORT_TABS", "TABS", "TAB_KEYS_HELP", "TabSpec", "joining", "tab_labels"]
 
 #: Width below which the Scalars tab stacks the tags list over the chart, and tabs take short titles.
 NARROW = 110
@@ -58,16 +58,32 @@ TABS: tuple[TabSpec, ...] = (
 TAB_KEYS_HELP = "Tab: " + ", ".join(f"{n % 10} {spec.title}" for n, spec in enumerate(TABS, start=1))
 
 
-def tab_labels(width: int, room: int, hidden: set[str]) -> dict[str, str]:
-    """Each tab's label (its number key and title) on a screen ``width`` wide with ``room`` columns
-    beside the runs pane: short titles on a narrow screen, and when the full ones of the listed tabs
-    would not fit."""
+#: The tab bar's class while its labels are short (tbtui.tcss: one cell of padding a tab, not two).
+SHORT_TABS = "-short"
+
+
+def tab_labels(width: int, room: int, hidden: set[str], active: str | None = None) -> dict[str, str]:
+    """Each tab's label on a screen ``width`` wide whose tab bar has ``room`` columns: the number
+    key and the title; short titles on a narrow screen or when the full ones of the listed tabs
+    would not fit; and when even those would not (the runs pane shown at 80 columns, or all ten
+    tabs at 110), the number keys alone, the ``active`` tab keeping its short title. Textual cut
+    the bar at its edge instead, mid-title ("8 P")."""
     shown = [spec for spec in TABS if spec.id not in hidden]
-    short = width < NARROW or sum(len(spec.title) + 4 for spec in shown) > room
-    return {
-        spec.id: f"{n % 10} {(spec.short or spec.title) if short else spec.title}"
-        for n, spec in enumerate(TABS, start=1)
-    }
+    keys = {spec.id: str(n % 10) for n, spec in enumerate(TABS, start=1)}
+
+    def need(titles: dict[str, str], pad: int) -> int:
+        return sum(len(keys[spec.id]) + len(titles[spec.id]) + 1 + pad for spec in shown)
+
+    full = {spec.id: spec.title for spec in TABS}
+    short = {spec.id: spec.short or spec.title for spec in TABS}
+    # Full titles have a cell of padding each side, short ones one cell before (see SHORT_TABS).
+    if width >= NARROW and need(full, 2) <= room:
+        titles = full
+    elif need(short, 1) <= room:
+        titles = short
+    else:
+        titles = {tab: (short[tab] if tab == active else "") for tab in keys}
+    return {tab: f"{keys[tab]} {titles[tab]}".rstrip() for tab in keys}
 
 
 def joining(hidden: set[str], active: Iterable[str]) -> list[str]:
