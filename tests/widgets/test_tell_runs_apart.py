@@ -143,3 +143,21 @@ async def test_past_48_runs_markers_stay_unique_and_names_stay_in_a_column(tmp_p
         rows_out = [t.plain for t in chart.last_readout if t.plain.startswith("●")]
         starts = {ln.index(" r") for ln in rows_out}
         assert len(starts) == 1, rows_out  # names aligned in the readout too
+
+
+async def test_the_runs_pane_shows_the_part_of_a_name_that_differs(tmp_path, tb):
+    """At 120 columns the runs pane cut ``experiment_alpha/seed_00000`` in the middle to
+    ``experime…_00000``, losing alpha/beta; it now takes the longest shorter form that fits whole."""
+    root = str(tmp_path / "logs")
+    names = [f"sweep/experiment_{a}/seed_{i:05d}" for a in ("alpha", "beta") for i in range(2)]
+    for run in names:
+        tb.write_run(root, run, steps=2)
+    app = TbtuiApp(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        runs = app.query_one(RunList)
+        rows = [runs.render_line(y).text for y in range(4)]
+        for row, (group, seed) in zip(
+            rows, [("alpha", 0), ("alpha", 1), ("beta", 0), ("beta", 1)], strict=True
+        ):
+            assert group in row and f"{seed:05d}" in row, rows

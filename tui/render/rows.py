@@ -93,11 +93,14 @@ def run_row(
     base: Style | None = None,
     status: str = "",
     since: str = "",
+    forms: tuple[str, ...] = (),
 ) -> Text:
     """``● A name …… 300 live !``: colour and toggle in one mark, the run's marker letter (the same
     in the legend and readout, so runs differ without colour), last step right-aligned, the run's
     status (``live``, how long a stalled run has been silent: ``12m``, ``done``) and the damage mark.
-    The status goes first when the row is too narrow for it and an 8-cell name."""
+    The status goes first when the row is too narrow for it and an 8-cell name. A name too long
+    for its room is shown in the longest of its shorter ``forms`` that fits whole (the part that
+    differs from the other runs: tui.views.runs.shorter_forms), and cut in the middle when none does."""
     base = base or Style()
     step = format_step(last_step) if last_step is not None else "–"
     right = f" {step}"
@@ -113,7 +116,9 @@ def run_row(
     if marker:
         t.append(marker, style=Style(color=color, bold=shown, dim=not shown))
         t.append(" ")
-    t.append(ellipsize_middle(inert(name), name_w).ljust(name_w), style=Style(dim=not shown))
+    # A shorter form only when it fits whole: cut in the middle, the full name keeps more of both ends.
+    shown_name = next((f for f in (name, *forms) if cell_len(inert(f)) <= name_w), name)
+    t.append(ellipsize_middle(inert(shown_name), name_w).ljust(name_w), style=Style(dim=not shown))
     t.append(right, style=Style(dim=True))
     if state:
         t.append(state, style=STATUS_STYLES.get(status, Style()))

@@ -39,6 +39,9 @@ class RunRow:
     #: text the row shows (``live``, ``12m``, ``done``).
     status: str = ""
     since: str = ""
+    #: Ever shorter forms of ``label`` that keep what tells the run from the others
+    #: (tui.views.runs.shorter_forms): the row shows the longest that fits.
+    forms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +119,18 @@ class ViewState:
             "visible", key, lambda: tuple(n for n in self._matching(logdir) if n not in self.hidden)
         )
 
-    def _labels(self, runs: tuple[str, ...]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    def _labels(
+        self, runs: tuple[str, ...], what: str = "labels"
+    ) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+        """Each run's label and its shorter forms among ``runs``, kept per ``what`` (the charts'
+        visible runs and the runs pane's matching runs are derived apart, not in turn)."""
+
         def make() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
             labels = short_names(runs)
             forms = shorter_forms(list(labels.values()))
             return labels, {run: forms[label] for run, label in labels.items()}
 
-        return self._derived("labels", runs, make)  # type: ignore[return-value]
+        return self._derived(what, runs, make)  # type: ignore[return-value]
 
     def context(self, logdir: Logdir, *, loading: bool = False) -> PaneContext:
         """What the active tab shows now (``loading``: the first pass is still reading history)."""
@@ -158,7 +166,7 @@ class ViewState:
     def _rows(self, logdir: Logdir, now: float) -> list[RunRow]:
         runs = logdir.runs
         names = self._matching(logdir)
-        labels = short_names(names)
+        labels, forms = self._labels(names, "row labels")
         # Markers grow a digit after 48 runs (A2): padded to one width, so the names stay in a column.
         marker_w = max((len(self.run_markers[n]) for n in names), default=0)
         rows = []
@@ -177,6 +185,7 @@ class ViewState:
                     labels[name],
                     st.kind,
                     st.short,
+                    forms[name],
                 )
             )
         return rows

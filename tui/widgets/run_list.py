@@ -99,6 +99,7 @@ class RunList(RowList):
             base=base,
             status=r.status,
             since=r.since,
+            forms=r.forms,
         )
 
     def watch_cursor(self, old: int, new: int) -> None:
