@@ -50,3 +50,10 @@ def test_markers_stay_unique_past_the_alphabet():
     assert markers[: len(MARKERS)] == list(MARKERS)
     assert markers[len(MARKERS)] == "A2" and markers[2 * len(MARKERS) - 1] == "z2"
     assert markers[2 * len(MARKERS)] == "A3"
+
+
+def test_a_folder_the_same_in_every_name_is_left_out_of_the_shortest_form():
+    names = ["adam/train/loss", "adam/val/loss", "sgd/train/loss", "sgd/val/loss"]
+    forms = shorter_forms(names)
+    assert [forms[n][-1] for n in names] == ["adam/train", "adam/val", "sgd/train", "sgd/val"]
+    assert shorter_forms(["a/loss", "b/loss"]) == {"a/loss": ("a",), "b/loss": ("b",)}

@@ -60,3 +60,23 @@ async def test_without_a_layout_the_tab_explains_itself(logdir, tb) -> None:
         pane = app.query_one(CustomScalarsPane)
         assert app.query_one(TabbedContent).active == "custom_scalars"
         assert "No custom scalars layout" in str(pane.query_one(".cs-empty").render())
+
+
+async def test_a_multiline_legend_tells_its_lines_apart(tb) -> None:
+    """Two runs x two tags in 120 columns: the legend read "● exp/…loss" four times (the run and tag
+    joined, cut in the middle); now the shared "exp/" and "loss" are left out first."""
+    import re
+    from pathlib import Path
+
+    tbx = Path(__file__).parents[1] / "data" / "corpus" / "tbx"
+    app = TbtuiApp(str(tbx))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="load")
+        await pilot.press("9")
+        pane = app.query_one(CustomScalarsPane)
+        multi = pane.query_one(ScalarChart)
+        await tb.wait_for(pilot, lambda: multi.display and multi.last is not None, what="the chart")
+        assert len(multi.sources) == 4
+        legend = multi.last.lines[1].plain
+        items = re.findall(r"● (\S+)", legend)
+        assert len(items) == 4 and len(set(items)) == 4, legend

@@ -80,6 +80,15 @@ def shorter_forms(names: Sequence[str]) -> dict[str, tuple[str, ...]]:
             n -= 1
         # Keep one character of every component: a shared start only goes when something follows it.
         common.append(n if n >= 2 and all(len(c) > n for c in column) else 0)
+    # A folder every name has, the same in all (``…/train/loss`` and ``…/val/loss``: ``loss``), tells
+    # nothing: the shortest form leaves it out, as long as something is left.
+    same = {
+        d
+        for d in range(depth)
+        if len(names) > 1
+        and all(len(parts) > d for parts in split.values())
+        and len({parts[d] for parts in split.values()}) == 1
+    }
     out: dict[str, tuple[str, ...]] = {}
     for nm, parts in split.items():
         lead = ["…" + p[common[d] :] if common[d] else p for d, p in enumerate(parts[:-1])]
@@ -88,5 +97,8 @@ def shorter_forms(names: Sequence[str]) -> dict[str, tuple[str, ...]]:
         forms = ["/".join([*lead, last])]
         if common[d]:
             forms.append("/".join([*lead, "…" + last[common[d] :]]))
+        if same and len(same) < len(parts):
+            kept = [p for i, p in enumerate(forms[-1].split("/")) if i not in same]
+            forms.append("/".join(kept))
         out[nm] = tuple(f for f in dict.fromkeys(forms) if f != nm)
     return out

@@ -29,6 +29,7 @@ from tui.model.custom_scalars import ChartSpec, CustomLayout, margin_bands, merg
 from tui.render.chart import ChartRender, ChartSeries, color_for, render_chart
 from tui.render.safe_text import SafeText
 from tui.render.ticks import format_number, format_step
+from tui.views.runs import short_names, shorter_forms
 from tui.views.selection import PaneContext
 from tui.widgets.lines_view import LinesView
 from tui.widgets.pane import Pane
@@ -212,16 +213,18 @@ class CustomScalarsPane(Pane):
         for ln in lines:
             per_run[ln.run] = per_run.get(ln.run, 0) + 1
         one_each = all(v == 1 for v in per_run.values())
+        names = [
+            ln.run if one_each and len(per_run) > 1 else f"{ln.run}/{ln.tag}" if len(per_run) > 1 else ln.tag
+            for ln in lines
+        ]
+        # The legend shows what tells the lines apart: "adam_lr1e-2/train/loss" without the "exp/"
+        # they share, shorter still where room is tight (four "exp/…loss" were the whole legend).
+        labels = short_names(names)
+        forms = shorter_forms(list(labels.values()))
         out = []
-        for i, ln in enumerate(lines):
-            name = (
-                ln.run
-                if one_each and len(per_run) > 1
-                else f"{ln.run}/{ln.tag}"
-                if len(per_run) > 1
-                else ln.tag
-            )
-            out.append(ChartSource(name, ctx.color(ln.run) if one_each else color_for(i), ln.series))
+        for i, (ln, name) in enumerate(zip(lines, names, strict=True)):
+            color = ctx.color(ln.run) if one_each else color_for(i)
+            out.append(ChartSource(name, color, ln.series, label=labels[name], short=forms[labels[name]]))
         return out
 
     def _draw_margin(self, bands, colors: dict[str, str], width: int, height: int) -> list[Text]:
