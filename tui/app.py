@@ -46,7 +46,7 @@ from tui.views.export import export_dir, export_name, free_path, scalar_csv
 from tui.views.first_screen import Memory
 from tui.views.state import ViewState
 from tui.views.throttle import PUSH_INTERVAL, PushThrottle
-from tui.widgets.commands import app_commands
+from tui.widgets.commands import app_commands, textual_commands
 from tui.widgets.dashboard import Dashboard
 from tui.widgets.filter_input import FilterBar
 from tui.widgets.gc_pause import PAUSE_SECONDS, GcPause
@@ -709,7 +709,7 @@ class TbtuiApp(App[int]):
     # -- command palette ------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from textual_commands(super().get_system_commands(screen))
         yield from app_commands(self)
 
     # -- shutdown -------------------------------------------------------------------------------

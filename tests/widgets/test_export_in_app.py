@@ -61,3 +61,17 @@ async def test_screenshots_go_to_the_current_directory_without_downloads(logdir,
         await pilot.press("P")
         await tb.wait_for(pilot, lambda: any(p.suffix == ".svg" for p in home.iterdir()), what="home")
         assert sorted(os.listdir(logdir)) == before
+
+
+async def test_the_palette_offers_one_help_and_one_zoom(logdir, tb) -> None:
+    """Textual's Keys panel and Maximize sat next to tbtui's "Help: keys" and ``z``, each behaving
+    differently; Quit said "as soon as possible" and not its key."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="load")
+        app.query_one("#runs").focus()
+        await pilot.pause()
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert "Keys" not in commands and "Maximize" not in commands
+        assert "Help: keys" in commands and "Screenshot" in commands
+        assert commands["Quit"] == "Leave tbtui (q)"

@@ -6,7 +6,7 @@ the entries that toggle say which way they go now (pause or resume, dashboard or
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
@@ -20,6 +20,22 @@ if TYPE_CHECKING:
     from tui.app import TbtuiApp
 
 __all__ = ["app_commands"]
+
+
+#: Textual's own commands that tbtui has its own key for: its Keys panel (``?`` lists every key, the
+#: palette's "Help: keys") and Maximize / Minimize (``z`` zooms the focused pane). Listed twice, the
+#: palette offered two helps and two zooms that behave differently.
+REPLACED = frozenset({"Keys", "Maximize", "Minimize"})
+
+
+def textual_commands(commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
+    """Textual's system commands without those tbtui replaces, Quit saying its key."""
+    for command in commands:
+        if command.title in REPLACED:
+            continue
+        if command.title == "Quit":
+            command = SystemCommand("Quit", "Leave tbtui (q)", command.callback)
+        yield command
 
 
 def app_commands(app: TbtuiApp) -> Iterator[SystemCommand]:
