@@ -56,6 +56,9 @@ async def test_the_bar_shows_the_focused_keys_and_a_click_presses_one(logdir, tb
         x = bar_text(app).index("? Help")
         await pilot.click(KeyBar, offset=(x + 1, 0))
         await tb.wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        # The help's keys, not the pane's below it (they do nothing while the help is open).
+        await tb.wait_for(pilot, lambda: "Close help" in bar_text(app), what="the help's key bar")
+        assert "Quit" not in bar_text(app)
 
 
 async def test_a_bar_too_long_for_the_width_drops_whole_keys_and_keeps_the_palette(logdir, tb) -> None:

@@ -19,6 +19,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.widgets.key_bar import KeyBar
+
 __all__ = ["HelpScreen", "collect_bindings"]
 
 Section = tuple[str, list[tuple[str, str]]]
@@ -130,3 +132,6 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Text(title, style="bold underline"), classes="help-section")
                 yield Static(table, classes="help-table")
             yield Static(Text("j / k, space, g / G scroll; Escape, q or ? closes this help.", style="dim"))
+        # The help's own keys at the bottom: the app's bar below listed the focused pane's keys,
+        # which do nothing while the help has the keyboard.
+        yield KeyBar()
