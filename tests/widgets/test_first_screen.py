@@ -32,6 +32,24 @@ def test_preferred_tag_is_the_longest_curve_named_like_loss() -> None:
     assert preferred_tag({"a": 1, "b/loss": 1}, ["a", "b/loss"]) == "b/loss"  # only one-point values
     assert preferred_tag({"acc": 5, "hparam/loss": 1}, ["acc", "hparam/loss"]) == "acc"
     assert preferred_tag({}, []) is None
+    # A sweep of 55 runs: each run's one-point hparam/loss sums to 55 points, still not a curve.
+    sweep = {"hparam/loss": 55, "train/metric_00": 55 * 40}
+    assert preferred_tag(sweep, list(sweep), {"hparam/loss": 1, "train/metric_00": 40}) == "train/metric_00"
+
+
+async def test_a_sweep_opens_on_a_curve_not_its_runs_one_point_hparam_loss(tmp_path, tb) -> None:
+    """Twelve runs, each with a one-point hparam/loss and a 3-point curve: the sum (12 points) made
+    hparam/loss look like a curve named like loss, and the sweep opened on a chart of dots."""
+    for i in range(12):
+        with EventFileWriter(str(tmp_path / f"run{i:02d}")) as w:
+            w.add_scalar("hparam/loss", 0.5, 0, 1.7e9)
+            for s in range(3):
+                w.add_scalar("train/acc", 0.1 * s, s, 1.7e9 + s)
+    app = TbtuiApp(str(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        await pilot.pause()
+        assert app.query_one(ScalarChart).tag == "train/acc"
 
 
 async def test_torch_logs_open_on_the_training_loss_not_a_one_point_hparam(tb) -> None:

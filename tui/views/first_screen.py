@@ -32,17 +32,22 @@ __all__ = ["Memory", "Remembered", "load_remembered", "preferred_tag", "save_rem
 PREFERRED = re.compile(r"loss", re.IGNORECASE)
 
 
-def preferred_tag(points: Mapping[str, int], order: Iterable[str]) -> str | None:
-    """The tag to open on, given each tag's point count (summed over the visible runs).
+def preferred_tag(
+    points: Mapping[str, int], order: Iterable[str], longest: Mapping[str, int] | None = None
+) -> str | None:
+    """The tag to open on, given each tag's point count (summed over the visible runs) and the
+    ``longest`` series any one run has of it (the sum when not given).
 
-    Tags with more than one point come first (a one-point value is a final metric, not a curve); of
+    Tags a run logged more than once come first (a one-point value is a final metric, not a curve:
+    55 runs' one-point ``hparam/loss`` sum to 55 points and opened a sweep on a chart of dots); of
     those, names like ``loss``; then the most points; ties go to the first in ``order`` (the tag list's).
     """
+    longest = points if longest is None else longest
     best: tuple | None = None
     choice = None
     for i, tag in enumerate(order):
         n = points.get(tag, 0)
-        key = (n > 1, bool(PREFERRED.search(tag)), n, -i)
+        key = (longest.get(tag, 0) > 1, bool(PREFERRED.search(tag)), n, -i)
         if best is None or key > best:
             best, choice = key, tag
     return choice

@@ -179,11 +179,13 @@ class ScalarsPane(Pane):
         else:
             runs = ctx.logdir.runs
             points: dict[str, int] = {}
+            longest: dict[str, int] = {}
             for name in ctx.runs:
                 run = runs.get(name)
                 for tag, series in run.scalars.items() if run is not None else ():
                     points[tag] = points.get(tag, 0) + len(series)
-            target = preferred_tag(points, tags)
+                    longest[tag] = max(longest.get(tag, 0), len(series))
+            target = preferred_tag(points, tags, longest)
             if ctx.logdir.loaded_once and not ctx.loading:
                 self._auto = False
         if target is not None:
