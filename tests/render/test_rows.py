@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.render.rows import ellipsize_middle, group_row, run_row, status_line, tag_row
+from tui.render.rows import ellipsize_middle, fit_name, group_row, run_row, status_line, tag_row
 
 
 def test_ellipsize_middle_keeps_both_ends():
@@ -47,3 +47,26 @@ def test_status_line_separates_parts_and_right_aligns_help():
     assert status_line([("a", "bold"), ("b", "")], 20, right="? help").plain == "a │ b         ? help"
     assert status_line([("a", ""), ("", ""), ("c", "")], 8).plain == "a │ c   "
     assert status_line([("abcdefghij", "")], 4).plain == "abcd"
+
+
+def test_fit_name_never_cuts_an_elided_form_into_ellipses_alone():
+    """A 55-run legend named a run "……8": its form "…18_lr=0.003_bs=32_seed=18" cut to 3 cells."""
+    name = "model=resnet18_lr=0.003_bs=32_seed=18"
+    assert fit_name(name, ("…18_lr=0.003_bs=32_seed=18",), 3) == "m…8"
+    assert fit_name("exp_b/seed3", ("…b/seed3", "…b/…3"), 4) == "…b…3"  # still the part that differs
+
+
+def test_run_rows_take_the_shorter_form_that_fits():
+    row = run_row(
+        "experiment_alpha/seed_00000",
+        "#ffffff",
+        30,
+        shown=True,
+        last_step=199,
+        damaged=False,
+        marker="A",
+        forms=("…alpha/seed_00000", "…alpha/…00000"),
+        status="live",
+        since="live",
+    ).plain
+    assert "…alpha/…00000" in row and len(row) == 30

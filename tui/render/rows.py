@@ -67,10 +67,13 @@ def ellipsize_middle(text: str, width: int) -> str:
 def fit_name(name: str, shorter: Sequence[str], width: int) -> str:
     """``name`` in at most ``width`` cells: whole, else the first of ``shorter`` (ever shorter forms
     that keep what differs between runs) that fits, else the shortest cut in the middle."""
-    for form in (name, *shorter):
+    forms = (name, *shorter)
+    for form in forms:
         if cell_len(form) <= width:
             return form
-    return ellipsize_middle((name, *shorter)[-1], width).rstrip()
+    cut = ellipsize_middle(forms[-1], width).rstrip()
+    # A form that starts elided ("…18_lr=…") cut again read "……8" in a tight legend: the name then.
+    return ellipsize_middle(name, width).rstrip() if "……" in cut else cut
 
 
 #: Styles of a run's status in the runs pane (tui.views.run_status); the words tell them apart too.
@@ -99,8 +102,8 @@ def run_row(
     in the legend and readout, so runs differ without colour), last step right-aligned, the run's
     status (``live``, how long a stalled run has been silent: ``12m``, ``done``) and the damage mark.
     The status goes first when the row is too narrow for it and an 8-cell name. A name too long
-    for its room is shown in the longest of its shorter ``forms`` that fits whole (the part that
-    differs from the other runs: tui.views.runs.shorter_forms), and cut in the middle when none does."""
+    for its room is shown as the legend shows it (:func:`fit_name`: the longest of its shorter
+    ``forms`` that fits, the part that differs from the other runs, else cut in the middle)."""
     base = base or Style()
     step = format_step(last_step) if last_step is not None else "–"
     right = f" {step}"
@@ -116,9 +119,8 @@ def run_row(
     if marker:
         t.append(marker, style=Style(color=color, bold=shown, dim=not shown))
         t.append(" ")
-    # A shorter form only when it fits whole: cut in the middle, the full name keeps more of both ends.
-    shown_name = next((f for f in (name, *forms) if cell_len(inert(f)) <= name_w), name)
-    t.append(ellipsize_middle(inert(shown_name), name_w).ljust(name_w), style=Style(dim=not shown))
+    label = fit_name(inert(name), tuple(inert(f) for f in forms), name_w)
+    t.append(label + " " * (name_w - cell_len(label)), style=Style(dim=not shown))
     t.append(right, style=Style(dim=True))
     if state:
         t.append(state, style=STATUS_STYLES.get(status, Style()))
