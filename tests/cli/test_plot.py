@@ -64,3 +64,22 @@ def test_plot_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert "no scalar series match" in capsys.readouterr().err
     assert main(["plot", str(CORPUS / "torch_mnist_like"), "--tag", "x", "--width", "3"]) == 2
     assert main(["plot", str(CORPUS / "nope"), "--tag", "x"]) == 2
+
+
+@pytest.mark.parametrize(("term", "truecolor"), [("screen", False), ("xterm-256color", False)])
+def test_plot_colours_for_the_terminal_it_draws_on(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, term: str, truecolor: bool
+) -> None:
+    """On a 16-colour terminal (TERM=screen) plot wrote 24-bit colour codes it cannot show, in the
+    256-colour palette's run colours (two of which are the same red there)."""
+    import tui.cli.plot
+
+    monkeypatch.setattr(tui.cli.plot, "want_color", lambda: True)
+    monkeypatch.setenv("TERM", term)
+    monkeypatch.delenv("COLORTERM", raising=False)
+    code = main(["plot", str(CORPUS / "tbx"), "--tag", "^train/loss$", "--width", "60", "--height", "8"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "\x1b[" in out
+    assert ("\x1b[38;2;" in out) == truecolor
+    if term == "screen":
+        assert "\x1b[38;5;" not in out and "\x1b[93m" in out  # the first run: bright yellow, as in the app

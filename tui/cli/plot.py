@@ -46,8 +46,9 @@ from tui.model.run import Run
 from tui.model.series import HistogramSnapshot
 from tui.model.tags import sort_tags
 from tui.render.cells import fit
-from tui.render.chart import color_for, render_chart_plain
+from tui.render.chart import render_chart_plain
 from tui.render.distribution import READOUT, render_distribution
+from tui.render.palette import palette_for
 from tui.render.pr_chart import PrLine, render_pr_chart
 from tui.render.ridgeline import render_ridgeline
 from tui.render.safe_text import SafeText
@@ -109,7 +110,9 @@ def _open(args: argparse.Namespace) -> _Plots:
     width, height = plot_size(args.width, args.height)
     logdir = open_logdir(args.logdir, cache=not args.no_cache)
     runs = [name for name in logdir.runs if run_rx.search(name)]
-    colors = {name: color_for(i) for i, name in enumerate(logdir.runs)}
+    # The app's run colours for this terminal: a 16-colour one gets the 16-colour set.
+    palette = palette_for(_color_system())
+    colors = {name: palette(i) for i, name in enumerate(logdir.runs)}
     return _Plots(logdir, runs, colors, tag_rx, width, height)
 
 
@@ -121,7 +124,7 @@ def _scalars(args: argparse.Namespace, out: TextIO) -> int:
     tags = p.tags(lambda run: run.scalars)
     if not tags:
         raise CliError(f"no scalar series match --run {args.run!r} --tag {args.tag!r}", EXIT_NOTHING)
-    color = want_color()
+    color, system = want_color(), _color_system() or "truecolor"
     for k, tag in enumerate(tags):
         series = []
         for name in runs:
@@ -134,10 +137,25 @@ def _scalars(args: argparse.Namespace, out: TextIO) -> int:
         if k:
             out.write("\n")
         out.write(
-            render_chart_plain(series, width, height, color=color, x_mode=args.x, log_y=args.log_y, title=tag)
+            render_chart_plain(
+                series,
+                width,
+                height,
+                color=color,
+                color_system=system,
+                x_mode=args.x,
+                log_y=args.log_y,
+                title=tag,
+            )
         )
     out.flush()
     return 0
+
+
+def _color_system() -> str | None:
+    """The colours stdout's terminal has (Rich's names: "truecolor", "256", "standard"), None
+    without colour (not a terminal, or ``NO_COLOR``)."""
+    return Console(force_terminal=True).color_system if want_color() else None
 
 
 def _console(out: TextIO, width: int, color: bool) -> Console:

@@ -938,12 +938,20 @@ def _band_pixels(
 
 
 def render_chart_plain(
-    series: Sequence[ChartSeries], width: int, height: int, *, color: bool = False, **kwargs
+    series: Sequence[ChartSeries],
+    width: int,
+    height: int,
+    *,
+    color: bool = False,
+    color_system: str = "truecolor",
+    **kwargs,
 ) -> str:
     """The chart as a string for stdout (``tbtui plot``).
 
-    ``color=True`` embeds ANSI colour codes (the caller decides, e.g. from ``sys.stdout.isatty()``
-    and ``NO_COLOR``); otherwise the text is plain. Keyword arguments go to :func:`render_chart`.
+    ``color=True`` embeds ANSI colour codes of ``color_system`` (Rich's names: the terminal's, so a
+    16-colour terminal gets no 24-bit codes it cannot show; the caller decides, e.g. from
+    ``sys.stdout.isatty()`` and ``NO_COLOR``); otherwise the text is plain. Keyword arguments go to
+    :func:`render_chart`.
     """
     if not color:
         # Without colour the faint raw underlay cannot be told from the smoothed line, and the
@@ -956,7 +964,7 @@ def render_chart_plain(
         file=buf,
         width=max(width, 1),
         force_terminal=True,
-        color_system="truecolor",
+        color_system=color_system,  # type: ignore[arg-type]
         legacy_windows=False,
         soft_wrap=True,
     )
