@@ -205,3 +205,14 @@ def test_parallel_coords_puts_each_sessions_values_on_its_axes() -> None:
     assert any("#e0e0e0" in _colors(ln) for ln in hl[2:-1])
     flat = normalise_axis("c", [3.0, 3.0])
     assert flat.unit.tolist() == [0.5, 0.5]
+
+
+def test_parallel_coordinates_shorten_a_number_rather_than_cut_it():
+    """Six axes in 34 columns: lr's low end 0.001 read "0.…" and acc's 0.0372 "0.0…" (a cut number
+    says nothing); now "1e-3" and "0.037"."""
+    values = {"lr": [0.1, 0.03, 0.001], "batch_size": [32, 64, 128], "acc": [0.0372, 0.5, 0.98746]}
+    axes = [normalise_axis(name, vals) for name, vals in values.items()] * 2
+    lines = render_parallel_coords(axes, ["a", "b", "c"], 34, 12)
+    bottom = lines[-1].plain.split()
+    assert bottom[:3] == ["1e-3", "32", "0.037"], bottom
+    assert not any(label.endswith("…") and label[:-1].replace(".", "").isdigit() for label in bottom)

@@ -58,6 +58,21 @@ def normalise_axis(name: str, values: Sequence[object], *, log: bool = False) ->
     return Axis(name, unit, format_number(hi, 4), format_number(lo, 4))
 
 
+def _shorter_number(label: str, room: int) -> str | None:
+    """A number's label in at most ``room`` cells with fewer digits (``0.0372`` -> ``0.04``,
+    ``0.001`` -> ``1e-3``), or None when it is not a number or nothing fits: a cut number
+    (``0.…``) says nothing."""
+    try:
+        v = float(label)
+    except ValueError:
+        return None
+    candidates = [format_number(v, k) for k in (3, 2, 1)]
+    if v:
+        mantissa, exponent = f"{v:.0e}".split("e")
+        candidates.append(f"{mantissa}e{int(exponent)}")
+    return next((c for c in candidates if len(c) <= room), None)
+
+
 def _label_line(cols: Sequence[int], labels: Sequence[str], width: int, style: str) -> Text:
     """Labels centred on their axis columns, each cut to the room between it and its neighbours."""
     buf = [" "] * width
@@ -66,7 +81,8 @@ def _label_line(cols: Sequence[int], labels: Sequence[str], width: int, style: s
         left = 0 if i == 0 else (cols[i - 1] + c) // 2 + 1
         right = width - 1 if i == n - 1 else (c + cols[i + 1]) // 2 - 1
         room = max(right - left + 1, 0)
-        text = lbl if len(lbl) <= room else (lbl[: max(room - 1, 0)] + "…" if room else "")
+        short = _shorter_number(lbl, room) if len(lbl) > room else None
+        text = lbl if len(lbl) <= room else short or (lbl[: max(room - 1, 0)] + "…" if room else "")
         start = min(max(c - len(text) // 2, left), max(right - len(text) + 1, left))
         for j, ch in enumerate(text):
             if 0 <= start + j < width:
