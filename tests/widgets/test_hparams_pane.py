@@ -327,3 +327,19 @@ async def test_long_names_and_values_are_cut_at_words_and_the_cursors_cell_is_sp
         pane.table.move_cursor(row=0, column=0)
         await pilot.pause()
         assert f"run = {runs[0]}" in screen_text(app)
+
+
+async def test_hparams_keys_fit_the_key_bar_at_120_columns(tb) -> None:  # type: ignore[no-untyped-def]
+    """c's description ("Plot: parallel coordinates / hparam vs metric / none") was too long for the
+    bar at 120 columns, which dropped it; the line under the table repeated the bar's keys instead."""
+    from tui.widgets.key_bar import KeyBar
+
+    app = TbtuiApp(str(CORPUS / "torch_mnist_like"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        await pilot.press("6")
+        pane = app.query_one(HParamsPane)
+        await tb.wait_for(pilot, lambda: len(pane.rows) == 3 and pane.table.has_focus, what="the table")
+        bar = app.query_one(KeyBar).render().plain
+        assert "c Plots" in bar and "f Filter rows" in bar, bar
+        assert "c plots" not in screen_text(app)

@@ -140,7 +140,12 @@ class HParamsPane(Pane):
         Binding("v", "show_only", "Show only marked runs"),
         Binding("u", "unmark", "Clear marks", show=False),
         Binding("escape", "leave_filter", "Back to the table", show=False),
-        Binding("c", "cycle_plot", "Plot: parallel coordinates / hparam vs metric / none"),
+        Binding(
+            "c",
+            "cycle_plot",
+            "Plots",  # the key bar's word; the help says what it cycles through
+            tooltip="Plot: parallel coordinates / hparam vs metric / none",
+        ),
     ]
 
     class ShowOnly(Pane.ShowOnly):
@@ -307,7 +312,7 @@ class HParamsPane(Pane):
             t.append(f" · filter: {why}", style=Style(color="yellow"))
         if self.data.problems:
             t.append(f" · {_problems(self.data.problems)}", style=Style(color="yellow"))
-        t.append("   enter sort · space mark · v show only · f filter · c plots", style=Style(dim=True))
+        t.append("   enter sorts by the cursor's column", style=Style(dim=True))  # the rest: key bar
         self.query_one(".hparams-pane-status", Static).update(t)
 
     # -- cursor and sorting ---------------------------------------------------------------------
