@@ -77,7 +77,7 @@ async def test_torch_legacy_histograms_are_listed_grouped_and_drawn(tb):
         assert app.view.focused_run == "runs/ablation/cnn/lr_0.05"
         assert view.shown_runs == ["runs/lr_0.01"]
         lines = plain(view)
-        assert lines[0].split() == ["■", "runs/lr_0.01", "weights/fc1.weight", "16", "steps", "·", "offset"]
+        assert lines[0].split() == ["■", "runs/lr_0.01", "weights/fc1.weight", "offset", "·", "16", "steps"]
         labels = slice_labels(view)
         assert labels[0] == "0" and labels[-1] == "299" and len(labels) >= 8
         assert view.readout_height in (1, 2)  # the readout wraps rather than crop at this width
@@ -97,11 +97,11 @@ async def test_mode_toggle_between_offset_and_overlay(tb):
         offset = plain(view)
         assert not any(ch in BRAILLE for line in offset for ch in line)
         await pilot.press("m")
-        await tb.wait_for(pilot, lambda: plain(view)[0].rstrip().endswith("overlay"), what="overlay")
+        await tb.wait_for(pilot, lambda: " overlay · " in plain(view)[0], what="overlay")
         assert view.mode == "overlay"
         assert sum(ch in BRAILLE for line in plain(view) for ch in line) > 50
         await pilot.press("m")
-        await tb.wait_for(pilot, lambda: plain(view)[0].rstrip().endswith("offset"), what="offset again")
+        await tb.wait_for(pilot, lambda: " offset · " in plain(view)[0], what="offset again")
         assert plain(view) == offset
 
 
@@ -152,13 +152,13 @@ async def test_slice_labels_and_readout_follow_the_apps_x_mode(tb):
         await pilot.press("escape")
 
         await pilot.press("m")  # the overlay's legend: newest, then oldest
-        await tb.wait_for(pilot, lambda: plain(view)[0].rstrip().endswith("overlay"), what="overlay")
+        await tb.wait_for(pilot, lambda: " overlay · " in plain(view)[0], what="overlay")
         assert right_labels(view) == [rel[-1], rel[0]]
         await pilot.press("m")
 
         await pilot.press("x")
         await tb.wait_for(pilot, lambda: view.x_mode == "wall", what="wall")
-        await tb.wait_for(pilot, lambda: plain(view)[0].rstrip().endswith("offset"), what="offset again")
+        await tb.wait_for(pilot, lambda: " offset · " in plain(view)[0], what="offset again")
         await tb.wait_for(pilot, lambda: right_labels(view) != rel, what="clock labels")
         clock = right_labels(view)
         assert len(clock) == len(steps) and all(CLOCK.fullmatch(lab) for lab in clock), clock
@@ -258,7 +258,14 @@ async def test_tf2_tensor_histograms_show(tb):
         assert "weights/sequential/hidden/kernel" in pane.tag_list.tags  # tf.summary in a custom loop
         view = await select(pilot, tb, pane, "dense/kernel/histogram")
         assert view.shown_runs == ["keras/train"]
-        assert plain(view)[0].split()[1:5] == ["keras/train", "dense/kernel/histogram", "3", "steps"]
+        assert plain(view)[0].split()[1:7] == [
+            "keras/train",
+            "dense/kernel/histogram",
+            "offset",
+            "·",
+            "3",
+            "steps",
+        ]
         assert slice_labels(view) == ["0", "1", "2"]
         # Glorot-uniform kernels: the newest slice fills most of the value axis, not a single spike.
         last_row = next(line for line in plain(view) if line.rstrip().endswith(" 2"))
@@ -288,9 +295,7 @@ async def test_one_step_tag(tb, tmp_path):
         assert slice_labels(view) == ["7"]
         assert readout(view).startswith("latest 7 ")
         await pilot.press("m")
-        await tb.wait_for(
-            pilot, lambda: plain(view)[0].rstrip().endswith("overlay"), what="overlay of one step"
-        )
+        await tb.wait_for(pilot, lambda: " overlay · " in plain(view)[0], what="overlay of one step")
         view.focus()
         await pilot.press("l")
         await tb.wait_for(pilot, lambda: readout(view).startswith("step 7 "), what="cursor on the step")
@@ -408,3 +413,13 @@ async def test_a_failing_worker_is_a_message_not_a_crash_or_a_retry_loop(tb, tmp
         await pilot.press("m", "m")
         await pilot.pause()
         assert len(calls) == workers and any("ValueError: bad buckets" in line for line in plain(view))
+
+
+async def test_a_narrow_histogram_title_keeps_the_mode(tb):
+    """Beside the runs and tags panes the title ended "20 steps  · of…": the mode m switches was cut."""
+    app = TbtuiApp(str(CORPUS / "torch_mnist_like"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        pane = await open_tab(pilot, tb)
+        view = await select(pilot, tb, pane, "weights/fc1.weight")
+        title = plain(view)[0]
+        assert "offset" in title and "runs/lr_0.01" in title, title

@@ -368,7 +368,10 @@ class HistogramPlotBase(LineWidget, can_focus=True):
             t.append(p.source.run, style=Style(color=p.source.color, bold=True))
             t.append("  ")
             t.append(self.tag or "", style=Style(bold=True))
-            t.append(f"  {count_steps(len(p.snap))}", style=Style(dim=True))
+            # The mode (what m switches) before the count: a narrow pane cut it to "· of…".
+            mode = self.mode_label()
+            t.append(f"  {mode} · " if mode else "  ", style=Style(dim=True))
+            t.append(count_steps(len(p.snap)), style=Style(dim=True))
         else:
             t.append(self.tag or "", style=Style(bold=True))
             shown = len(panels)
@@ -378,9 +381,9 @@ class HistogramPlotBase(LineWidget, can_focus=True):
                 f"{shown} {noun} side by side" if shown == total else f"{shown} of {total} runs side by side"
             )
             t.append(f"  {runs}", style=Style(dim=True))
-        mode = self.mode_label()
-        if mode:
-            t.append(f"  · {mode}", style=Style(dim=True))
+            mode = self.mode_label()
+            if mode:
+                t.append(f"  · {mode}", style=Style(dim=True))
         for p in panels:
             odd = self.data.oddities(p.source.series, p.snap, p.epoch)
             if odd:
