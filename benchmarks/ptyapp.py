@@ -337,6 +337,13 @@ class PtyApp:
         with self._cond:
             return max(self._times[-1] if self._times else since, since)
 
+    def recorded_from(self, index: int) -> list[tuple[float, bytes]]:
+        """(arrival time, bytes) of every chunk from the ``index``-th on; only with ``record=True``."""
+        if self._record is None:
+            raise ValueError("PtyApp(record=True) keeps the data; this one only counts it")
+        with self._cond:
+            return list(zip(self._times[index:], self._record[index:], strict=True))
+
     # -- writing --------------------------------------------------------------------------------
 
     def write(self, data: bytes) -> float:
@@ -344,6 +351,69 @@ class PtyApp:
         t = time.monotonic()
         os.write(self.fd, data)
         return t
+
+
+# -- what the terminal shows ------------------------------------------------------------------------
+
+#: One screen row as a terminal shows it: (character, foreground, background, reverse, bold) a cell.
+Row = tuple[tuple[str, str, str, bool, bool], ...]
+
+
+class TermView:
+    """What a terminal shows, from a recorded :class:`PtyApp`'s bytes replayed through pyte.
+
+    Replayed chunk by chunk on request (:meth:`advance`), never while the app draws, so the
+    benchmark's own terminal emulation takes no core from the app it measures. After each chunk
+    the screen is a tuple of rows (text and the colours that show a cursor row), so a caller can
+    ask when a part of the screen first reached a state, or last changed.
+    """
+
+    def __init__(self, app: PtyApp) -> None:
+        import pyte  # the bench extra: a terminal emulator, only to read what a screen shows
+
+        self.app = app
+        self.screen = pyte.Screen(app.cols, app.rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self._fed = 0  # chunks replayed so far
+        self._rows: list[Row] = [self._row(y) for y in range(app.rows)]
+        #: Arrival time of the last chunk replayed.
+        self.at = 0.0
+
+    def _row(self, y: int) -> Row:
+        line = self.screen.buffer[y]
+        cells = (line[x] for x in range(self.app.cols))
+        return tuple((c.data, c.fg, c.bg, c.reverse, c.bold) for c in cells)
+
+    def advance(self, until: float = float("inf")) -> Iterator[float]:
+        """Replay the chunks that arrived up to ``until``, one at a time; yield each one's arrival
+        time, with :attr:`rows` showing the screen right after it."""
+        for when, data in self.app.recorded_from(self._fed):
+            if when > until:
+                return
+            self.screen.dirty.clear()
+            self.stream.feed(data)
+            for y in self.screen.dirty:
+                if 0 <= y < self.app.rows:
+                    self._rows[y] = self._row(y)
+            self._fed += 1
+            self.at = when
+            yield when
+
+    def catch_up(self, until: float = float("inf")) -> None:
+        """Replay everything that arrived up to ``until``."""
+        for _ in self.advance(until):
+            pass
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        return tuple(self._rows)
+
+    def text(self, y: int) -> str:
+        return "".join(cell[0] for cell in self._rows[y])
+
+
+def row_text(row: Row) -> str:
+    return "".join(cell[0] for cell in row)
 
 
 # -- measurement helpers ----------------------------------------------------------------------------
@@ -456,6 +526,8 @@ def parse_size(text: str) -> tuple[int, int]:
 __all__ = [
     "HarnessError",
     "PtyApp",
+    "Row",
+    "TermView",
     "app_argv",
     "check_checkout",
     "child_env",
@@ -467,5 +539,6 @@ __all__ = [
     "percentile",
     "proc_cpu_seconds",
     "proc_rss_kb",
+    "row_text",
     "scratch_dir",
 ]

@@ -14,8 +14,11 @@ compared with another one (``--checkout``) side by side in one run:
 - **discovery**: seconds to find 10,000 run directories (each holding one small event file) with
   ``Discovery.walk``, the first walk and a second one (the live app walks again on changes).
 - **runs**: ``tbtui`` on 2,000 small runs (3 scalar tags, 50 steps each) in a real pseudo-terminal
-  (benchmarks/ptyapp.py): seconds from spawn to the first frame, and from a key (``j``: next run
-  in the run list) to its first byte on screen, p50/max over several presses while the rest loads.
+  (benchmarks/ptyapp.py), its bytes replayed through a terminal emulator (pyte): seconds to the
+  first frame, the first chart and the end of the first pass, then per kind of key (``j`` and
+  space in the runs list, ``j``/``k`` in the tags list, a tab key, a character typed in the filter)
+  the time from the key to the screen showing its answer, to the last change it caused, and to
+  the chart pane's last change, p50/p95/max; and ``j`` pressed while the first pass still reads.
 - **memory per point**: bytes of RAM per scalar point kept, from the series' own columns
   (steps int64, wall times float64, values in their written dtype: float32 for most writers).
 - **reopen**: cold open vs reopen through the reopen cache of the load benchmark's 1 GB, 10-run
@@ -42,6 +45,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -198,91 +204,254 @@ def bench_point_memory(checkout: Path) -> dict:
     return {"points": pts, "bytes_per_point": round(byt / pts, 1), "allocated_per_point": round(cap / pts, 1)}
 
 
-def bench_runs(checkout: Path, n: int = 2000, presses: int = 8) -> dict:
-    """First frame and key latency of the app on ``n`` small runs, in a real pty.
+@dataclass(frozen=True)
+class Box:
+    """A bordered pane on screen: its corners' columns and rows (``╭`` at (x0, y0), ``╯`` at (x1, y1))."""
 
-    ``first_output_s``: spawn to the first byte on the terminal; ``first_chart_s``: to the first
-    braille cell (a chart with data).
-    Key latencies are from writing the key to the first byte the app writes back, each after the
-    screen was quiet for 0.3 s: ``j`` in the runs pane (the cursor moves, the status and the tags'
-    sparklines follow the focused run) and ``j`` in the tag list (the chart of every visible run,
-    here 2,000, is drawn for the next tag). For the tag list also the time to the first braille
-    cell after the key (``tags_j_chart``: the next tag's chart on screen), and the app's CPU time
-    per press (``tags_j_cpu_ms``: user + system of every thread, from /proc; on a loaded machine
-    the wall times include waiting for a core, the CPU time does not).
+    x0: int
+    x1: int
+    y0: int
+    y1: int
+
+    def cells(self, rows: tuple) -> tuple:
+        """What the pane shows inside its border."""
+        return tuple(row[self.x0 + 1 : self.x1] for row in rows[self.y0 + 1 : self.y1])
+
+
+def boxes(rows: tuple) -> list[Box]:
+    """Every bordered pane whose top border starts in the first three rows, left to right."""
+    from ptyapp import row_text
+
+    found = []
+    texts = [row_text(r) for r in rows]
+    for y0 in range(min(3, len(texts))):
+        x0 = texts[y0].find("╭")
+        while x0 >= 0:
+            x1 = texts[y0].find("╮", x0)
+            y1 = next((y for y in range(y0 + 1, len(texts)) if texts[y][x0 : x0 + 1] == "╰"), None)
+            if x1 < 0 or y1 is None:
+                break
+            found.append(Box(x0, x1, y0, y1))
+            x0 = texts[y0].find("╭", x1)
+    return sorted(found, key=lambda b: b.x0)
+
+
+def cursor_row(rows: tuple, box: Box) -> tuple[int, tuple] | None:
+    """(row, cells) of the list row a pane highlights: the one whose background is not the pane's."""
+    inside = box.cells(rows)
+    if not inside:
+        return None
+
+    def bg(row: tuple) -> str:
+        return Counter(cell[2] for cell in row).most_common(1)[0][0]
+
+    backgrounds = [bg(row) for row in inside]
+    usual = Counter(backgrounds).most_common(1)[0][0]
+    return next(((box.y0 + 1 + i, row) for i, row in enumerate(inside) if backgrounds[i] != usual), None)
+
+
+#: The key kinds measured, in order. Each: the key's name, the bytes typed, the pane it acts on (the
+#: runs list, the tags list, the filter bar or the tab bar) and the probe that tells its first
+#: answer on screen: the list's highlighted row (its text, or for a toggle its colours too), the
+#: filter field's text, or the tab bar.
+FILTER_TYPED = "lr_0001"
+
+
+def _probe_list(pane: int, colours: bool = False) -> Callable[[tuple, list[Box]], object]:
+    def probe(rows: tuple, panes: list[Box]) -> object:
+        found = cursor_row(rows, panes[pane]) if len(panes) > pane else None
+        if found is None:
+            return None
+        y, cells = found
+        return (y, cells) if colours else (y, "".join(c[0] for c in cells))
+
+    return probe
+
+
+def _filter_row(rows: tuple) -> int | None:
+    from ptyapp import row_text
+
+    return next((y for y, r in enumerate(rows) if "runs /" in row_text(r)), None)
+
+
+def _probe_filter(rows: tuple, panes: list[Box]) -> object:
+    y = _filter_row(rows)
+    return None if y is None else "".join(c[0] for c in rows[y])
+
+
+def _probe_tabs(rows: tuple, panes: list[Box]) -> object:
+    return rows[0]
+
+
+def settle(app, since: float, window: float = 0.3, timeout: float = 120.0) -> bool:
+    """Wait until the app is idle: a ``window`` in which it wrote at most a cursor blink's bytes and
+    used under two clock ticks of CPU (a chart drawn in a worker writes nothing while it draws, so
+    silence alone would not do). False if that never happened within ``timeout``."""
+    from ptyapp import proc_cpu_seconds
+
+    end = since + timeout
+    while time.monotonic() < end:
+        n0, c0 = app.total, proc_cpu_seconds(app.pid)
+        app.wait_for(lambda: not app.alive(), window)  # a timed wait that ends early if the app died
+        c1 = proc_cpu_seconds(app.pid)
+        if c0 is None or c1 is None:
+            return False
+        if app.total - n0 <= 256 and c1 - c0 < 2 / os.sysconf("SC_CLK_TCK"):
+            return True
+    return False
+
+
+def press(app, view, key: bytes, probe, *, idle: bool, exclude=None) -> dict | None:
+    """Type ``key`` and time what the screen shows after it, replayed from the recorded bytes.
+
+    ``response``: key to the chunk after which ``probe`` (the key's own answer: the highlighted row,
+    the filter's text, the tab bar) first differs from before the key. When ``idle`` (the first
+    pass has ended), also ``complete``: key to the last chunk that changed the screen before the
+    app went idle (rows ``exclude`` picks out are left out: a text field's blinking cursor), and
+    ``chart``: to the last chunk that changed the chart pane. None when the probe never changed.
     """
-    from ptyapp import PtyApp, app_argv, checked_env, percentile
+    view.catch_up()
+    panes = boxes(view.rows)
+    before = probe(view.rows, panes)
+    chart_box = panes[-1] if len(panes) >= 3 else None
+
+    def screen(rows: tuple) -> tuple:
+        return tuple(r for r in rows if exclude is None or not exclude(r))
+
+    last_screen = screen(view.rows)
+    last_chart = chart_box.cells(view.rows) if chart_box else None
+    t = app.write(key)
+    out: dict = {"response": None, "complete": None, "chart": None}
+    if idle:
+        if not settle(app, t):
+            return None
+        chunks = view.advance()
+    else:
+
+        def live() -> Iterator[float]:  # replay as the bytes come, up to 30 s
+            while time.monotonic() < t + 30 and out["response"] is None:
+                app.wait_for(lambda: app.total > view_total[0], 0.05)
+                view_total[0] = app.total
+                yield from view.advance()
+
+        view_total = [app.total]
+        chunks = live()
+    for when in chunks:
+        rows = view.rows
+        if out["response"] is None and probe(rows, panes) != before:
+            out["response"] = when - t
+            if not idle:
+                break
+        now = screen(rows)
+        if now != last_screen:
+            out["complete"], last_screen = when - t, now
+        if chart_box is not None:
+            cells = chart_box.cells(rows)
+            if cells != last_chart:
+                out["chart"], last_chart = when - t, cells
+    if out["response"] is None:
+        return None
+    if not idle:
+        out["complete"] = out["chart"] = None
+    elif out["complete"] is None or out["complete"] < out["response"]:
+        out["complete"] = out["response"]  # nothing else changed: the answer was all of it
+    return out
+
+
+def bench_runs(checkout: Path, n: int = 2000, presses: int = 10, size: tuple[int, int] = (120, 40)) -> dict:
+    """First frame, end of loading, and what each kind of key takes to show on screen, on ``n`` runs.
+
+    The app runs in a real pty (benchmarks/ptyapp.py); what it writes is replayed through a
+    terminal emulator (pyte), so every time is "key typed -> the screen shows it", as a user sees it:
+    ``response`` (the key's own answer: the highlighted row moved, the run's mark toggled, the typed
+    character in the filter, the tab bar), ``complete`` (the last change the key caused anywhere on
+    screen: for a tag, the next tag's chart of 2,000 runs) and ``chart`` (the last change in the chart
+    pane), p50/p95/max in ms over ``presses`` presses of each kind.
+
+    Keys are pressed once the first pass has read everything and the app is idle (``loaded_s``: to
+    the last byte written before it went idle; ``loaded_cpu_s``: the app's CPU time until then);
+    ``during_loading`` has the response of ``j`` in the runs and tags lists pressed right after the
+    first chart, while the first pass still reads (each slice it reads also redraws).
+    ``tags_j_cpu_ms``: the app's CPU (all threads) per next-tag key, whatever the load on the machine.
+    """
+    from ptyapp import PtyApp, TermView, app_argv, checked_env, percentile, proc_cpu_seconds, row_text
 
     root = many_runs(n)
     scratch = DATA / "pty_scratch"
+    shutil.rmtree(scratch, ignore_errors=True)  # nothing remembered from the last run (tag, hidden runs)
     scratch.mkdir(parents=True, exist_ok=True)
     env = checked_env(checkout, scratch)
-    braille = "⣿".encode()[:2]  # every braille cell starts with these two bytes (U+2800..U+28FF)
+    braille = re.compile(rb"\xe2[\xa0-\xa3]")  # UTF-8 of U+2800..U+28FF: a chart with data
+    results: dict[str, list[dict]] = {}
+    during: dict[str, list[dict]] = {}
 
-    cells = re.compile(rb"\xe2[\xa0-\xa3]")  # UTF-8 of U+2800..U+28FF
+    def run(kind: str, key: bytes, probe, into: dict, *, idle: bool = True, exclude=None) -> None:
+        got = press(app, view, key, probe, idle=idle, exclude=exclude)
+        into.setdefault(kind, []).append(got or {"response": None})
 
-    def chart_after(app: PtyApp, t: float) -> float | None:
-        """Arrival time of the first chunk after ``t`` holding a braille cell."""
-        data = app.data_between(t)
-        m = cells.search(data)
-        if m is None:
-            return None
-        at = 0
-        for when, size in app.chunks_between(t):
-            at += size
-            if at > m.start():
-                return when
-        return None
-
-    def keys(app: PtyApp, key: bytes, count: int, charts: list[float] | None = None) -> list[float]:
-        lat = []
-        for _ in range(count):
-            app.wait_quiet(0.3, timeout=60)
-            t = app.write(key)
-            got = app.first_output_after(t, timeout=20)
-            if got is not None:
-                lat.append(got - t)
-            if charts is not None and app.wait_for(lambda t=t: chart_after(app, t) is not None, timeout=30):
-                charts.append(chart_after(app, t) - t)  # type: ignore[operator]
-        return lat
-
-    with PtyApp(app_argv(root), cols=120, rows=40, env=env, cwd=scratch, record=True) as app:
+    with PtyApp(app_argv(root), cols=size[0], rows=size[1], env=env, cwd=scratch, record=True) as app:
+        view = TermView(app)
         t0 = app.started
         first = app.first_output_after(t0, timeout=120)
-        chart = app.wait_for(lambda: braille in app.tail(1 << 20), timeout=120)
-        t_chart = time.monotonic()
-        if first is None or not chart:
+        if first is None or not app.wait_for(lambda: braille.search(app.tail(1 << 20)) is not None, 120):
             return {"error": "the app drew no chart"}
-        runs_keys = keys(app, b"j", presses)
-        app.write(b"\t")  # to the tag list
-        tag_charts: list[float] = []
-        app.wait_quiet(0.3, timeout=60)
-        cpu0 = process_cpu(app.pid)
-        tag_keys = keys(app, b"j", 2, tag_charts)  # three tags: the second and third
-        tag_cpu = (process_cpu(app.pid) - cpu0) / 2
+        t_chart = time.monotonic()
+        # While the first pass reads (the status bar may not say so: it shows the focused run's
+        # stall first): j in the runs list, then in the tags list.
+        for _ in range(presses // 2):
+            run("runs j", b"j", _probe_list(0), during, idle=False)
+        app.write(b"\t")
+        for _ in range(presses // 2):
+            run("tags j", b"j", _probe_list(1), during, idle=False)
+        app.write(b"\x1b[Z")  # shift+tab: back to the runs list
+        t_during = time.monotonic()
+        # The first pass has ended when the app goes idle: nothing written, no CPU for a while.
+        if not settle(app, time.monotonic(), timeout=900):
+            return {"error": "the app never went idle"}
+        t_loaded = max(app.last_output() or 0.0, t_during)
+        cpu_idle = proc_cpu_seconds(app.pid)
+        for _ in range(presses):
+            run("runs j", b"j", _probe_list(0), results)
+        for _ in range(presses):
+            run("runs space", b" ", _probe_list(0, colours=True), results)
+        app.write(b"\t")
+        settle(app, time.monotonic())
+        cpu0 = proc_cpu_seconds(app.pid) or 0.0
+        for i in range(presses):
+            run("tags j/k", b"j" if (i // 2) % 2 == 0 else b"k", _probe_list(1), results)
+        tag_cpu = ((proc_cpu_seconds(app.pid) or 0.0) - cpu0) / presses
+        for i in range(presses):
+            run("tab 2/1", b"2" if i % 2 == 0 else b"1", _probe_tabs, results)
+        app.write(b"/")
+        settle(app, time.monotonic())
+        blink = lambda r: "runs /" in row_text(r)  # noqa: E731 - the filter field's cursor blinks
+        for ch in FILTER_TYPED + "\x7f" * len(FILTER_TYPED):
+            run("filter char", ch.encode(), _probe_filter, results, exclude=blink)
+        app.write(b"\x1b")
 
-    def ms(xs: list[float], q: float) -> float | None:
-        return round(percentile(xs, q) * 1000, 1) if xs else None
+    def stats(rows: list[dict], what: str) -> str | None:
+        xs = [r[what] for r in rows if r.get(what) is not None]
+        if not xs:
+            return None
+        ms = [x * 1000 for x in xs]
+        shown = f"p50 {percentile(ms, 50):.0f} p95 {percentile(ms, 95):.0f} max {max(ms):.0f}"
+        return shown + (f" ({len(xs)} of {len(rows)})" if len(xs) < len(rows) else "")
 
+    keys = {
+        kind: {what: stats(rows, what) for what in ("response", "complete", "chart") if stats(rows, what)}
+        for kind, rows in results.items()
+    }
     return {
         "runs": n,
+        "size": f"{size[0]}x{size[1]}",
         "first_output_s": round(first - t0, 2),
         "first_chart_s": round(t_chart - t0, 2),
-        "runs_j_p50_ms": ms(runs_keys, 50),
-        "runs_j_max_ms": ms(runs_keys, 100),
-        "tags_j_p50_ms": ms(tag_keys, 50),
-        "tags_j_max_ms": ms(tag_keys, 100),
-        "tags_j_chart_p50_ms": ms(tag_charts, 50),
-        "tags_j_chart_max_ms": ms(tag_charts, 100),
+        "loaded_s": round(t_loaded - t0, 2),
+        "loaded_cpu_s": round(cpu_idle or 0.0, 2),
+        "keys_ms": keys,
         "tags_j_cpu_ms": round(tag_cpu * 1000, 1),
+        "during_loading_ms": {kind: stats(rows, "response") for kind, rows in during.items()},
     }
-
-
-def process_cpu(pid: int) -> float:
-    """User + system CPU seconds of a running process (all its threads), from /proc."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # One command in a fresh process: stdout to a file; on stderr's last line its exit code, peak RSS
