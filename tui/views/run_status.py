@@ -15,6 +15,7 @@ behind looks live again as soon as its events are seen arriving.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,15 @@ def format_age(seconds: float) -> str:
     return f"{s // 86400:.0f}d"
 
 
+def _next_age(seconds: float) -> float:
+    """The silence at which :func:`format_age` next reads differently."""
+    s = max(seconds, 0.0)
+    if s < 60:
+        return min(math.floor(2 * s + 1) / 2, 60.0)  # ``45s`` is rounded: it may move at each half
+    unit = 60 if s < 3600 else 3600 if s < 86400 else 86400
+    return (s // unit + 1) * unit
+
+
 def _long_form(seconds: float) -> str:
     if seconds < 9.95:  # a writer's usual interval is often under a second: 0.5 s, not 0 s
         return f"{seconds:.2g} s"
@@ -65,6 +75,9 @@ class RunStatus:
     kind: str = ""
     silence: float = 0.0
     interval: float | None = None
+    #: Seconds from now during which the status reads the same (its kind, and the ``12m`` of a
+    #: stalled run): a list of thousands of runs is rebuilt only when one of them would change.
+    lasts: float = math.inf
 
     @property
     def short(self) -> str:
@@ -104,6 +117,10 @@ class RunWatch:
                 self._grew_at[name] = now
             self._last_wall[name] = last
 
+    def grew_at(self, name: str) -> float | None:
+        """When this session last saw run ``name`` grow (None: not since it was first looked at)."""
+        return self._grew_at.get(name)
+
     def status(self, run: Run, now: float) -> RunStatus:
         if run.last_wall_time is None:
             return RunStatus()
@@ -118,12 +135,14 @@ class RunWatch:
         silence = max(silence, 0.0)
         limit = max(INTERVALS * interval, LIVE_GRACE) if interval else LIVE_GRACE
         if silence <= limit:
-            kind = "live"
+            kind, lasts = "live", limit - silence
         elif grew is not None or silence < FINISHED_AFTER:
-            kind = "stalled"
+            kind, lasts = "stalled", _next_age(silence) - silence
+            if grew is None:
+                lasts = min(lasts, FINISHED_AFTER - silence)
         else:
-            kind = "finished"
-        return RunStatus(kind, silence, interval)
+            kind, lasts = "finished", math.inf
+        return RunStatus(kind, silence, interval, max(lasts, 0.0))
 
     def _interval(self, run: Run) -> float | None:
         """The median gap between the recent events of the run's longest scalar series."""

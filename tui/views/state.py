@@ -9,6 +9,7 @@ tab. No Textual: the app turns keys into calls here and the results into widget 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -42,6 +43,19 @@ class RunRow:
     #: Ever shorter forms of ``label`` that keep what tells the run from the others
     #: (tui.views.runs.shorter_forms): the row shows the longest that fits.
     forms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptRow:
+    """A run's row and what it was made from: its data (run, version, when it last grew), its
+    status and until when that status reads the same, and everything the row shows."""
+
+    data: tuple | None
+    status: RunStatus
+    expires: float
+    shows: tuple
+    row: RunRow
+    torn: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +93,11 @@ class ViewState:
     _memo: dict[str, tuple[object, object]] = field(default_factory=dict, repr=False, compare=False)
     #: When each run last grew, for its live / stalled / finished status.
     watch: RunWatch = field(default_factory=RunWatch)
+    #: Each listed run's row with what it was made from (see :meth:`rows`), and when the list kept
+    #: in ``_memo`` is due again (the soonest a row's status reads differently).
+    _row_cache: dict[str, _KeptRow] = field(default_factory=dict, repr=False, compare=False)
+    _rows_until: float = field(default=0.0, repr=False, compare=False)
+    _observed: tuple | None = field(default=None, repr=False, compare=False)
 
     # -- derived --------------------------------------------------------------------------------
     #
@@ -155,39 +174,75 @@ class ViewState:
     def rows(self, logdir: Logdir, now: float | None = None, *, loading: bool = False) -> list[RunRow]:
         """The runs pane's rows (``loading``: the first pass is still reading history). A file ending
         in an incomplete record counts as damage once its run is no longer live (a live writer
-        completes it at its next flush; summary says the same). Rows are derived again when the
-        runs, the hidden set or the clock's second change: a run's status moves with time, and
-        with thousands of runs a key press must not rebuild them."""
+        completes it at its next flush; summary says the same).
+
+        With thousands of runs a key press must not rebuild them: the list is kept until the runs,
+        the filter or the hidden set change, or one run's status would read differently (a stalled
+        run's ``12m`` turning ``13m``: :attr:`RunStatus.lasts`); and then each row is made again
+        only if what it shows changed (a toggle makes one row, not two thousand)."""
         now = time.time() if now is None else now
-        self.watch.observe(logdir, now, loading=loading)
-        key = (self._runs_key(logdir), frozenset(self.hidden), int(now), loading)
-        return self._derived("rows", key, lambda: self._rows(logdir, now))  # type: ignore[return-value]
+        observed = (id(logdir), logdir.generation, logdir.loaded_once, loading)
+        if observed != self._observed:  # runs grow only when the logdir's generation moves
+            self.watch.observe(logdir, now, loading=loading)
+            self._observed = observed
+        key = (self._runs_key(logdir), frozenset(self.hidden), loading)
+        hit = self._memo.get("rows")
+        if hit is not None and hit[0] == key and now < self._rows_until:
+            return hit[1]  # type: ignore[return-value]
+        rows = self._rows(logdir, now)
+        self._memo["rows"] = (key, rows)
+        return rows
 
     def _rows(self, logdir: Logdir, now: float) -> list[RunRow]:
-        runs = logdir.runs
+        runs, hidden, colors, markers = logdir.runs, self.hidden, self.run_colors, self.run_markers
+        grew_at = self.watch.grew_at
         names = self._matching(logdir)
         labels, forms = self._labels(names, "row labels")
         # Markers grow a digit after 48 runs (A2): padded to one width, so the names stay in a column.
-        marker_w = max((len(self.run_markers[n]) for n in names), default=0)
-        rows = []
+        marker_w = max((len(markers[n]) for n in names), default=0)
+        kept, self._row_cache = self._row_cache, {}
+        rows, until = [], math.inf
         for name in names:
             run = runs.get(name)
-            st = self.watch.status(run, now) if run is not None else RunStatus()
-            damaged = bool(run and (run.damaged or (run.torn_tail and st.kind not in ("live", ""))))
-            rows.append(
-                RunRow(
-                    name,
-                    self.run_colors[name],
-                    name not in self.hidden,
-                    run.last_step if run is not None else None,
-                    damaged,
-                    self.run_markers[name].ljust(marker_w),
-                    labels[name],
-                    st.kind,
-                    st.short,
-                    forms[name],
-                )
+            data = (id(run), run.version, grew_at(name)) if run is not None else None
+            hit = kept.get(name)
+            if hit is not None and hit.data == data and now < hit.expires:
+                st, expires = hit.status, hit.expires
+            else:
+                st = self.watch.status(run, now) if run is not None else RunStatus()
+                expires = now + st.lasts
+            marker = markers[name].ljust(marker_w)
+            shows = (
+                data,
+                name not in hidden,
+                colors[name],
+                marker,
+                labels[name],
+                forms[name],
+                st.kind,
+                st.short,
             )
+            if hit is not None and hit.shows == shows and hit.expires == expires:
+                self._row_cache[name] = hit  # nothing it shows changed
+                rows.append(hit.row)
+                until = min(until, expires)
+                continue
+            if hit is not None and hit.shows == shows:
+                row, torn = hit.row, hit.torn
+            else:
+                torn = bool(run and run.torn_tail)
+                damaged = bool(run and (run.damaged or (torn and st.kind not in ("live", ""))))
+                last_step = run.last_step if run is not None else None
+                color, label, shown = colors[name], labels[name], shows[1]
+                row = RunRow(
+                    name, color, shown, last_step, damaged, marker, label, st.kind, st.short, forms[name]
+                )
+            if torn:  # a torn file turns "cut short" with time alone (records.STALE_SECONDS)
+                expires = min(expires, now + 1.0)
+            self._row_cache[name] = _KeptRow(data, st, expires, shows, row, torn)
+            rows.append(row)
+            until = min(until, expires)
+        self._rows_until = until
         return rows
 
     def status(
