@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 
 from tui.model.custom_scalars import CONFIG_TAG
 from tui.model.projector import PROJECTOR_FILENAME
@@ -26,14 +27,19 @@ def _has_plugin(run: Run, plugin: str) -> bool:
     return any(s.plugin == plugin and len(s) for s in run.blobs.values())
 
 
-def active_dashboards(runs: Mapping[str, Run], logdir: str | None = None) -> set[str]:
+def active_dashboards(
+    runs: Mapping[str, Run], logdir: str | None = None, *, known: AbstractSet[str] = frozenset()
+) -> set[str]:
     """The dashboards of :data:`DASHBOARDS` that some run has data for.
 
     ``run_metadata`` means a RunMetadata that may carry step stats (a tagged run metadata event or a
     run-metadata graph); whether it really holds any is known only once parsed. ``projector`` needs
-    ``logdir`` (configs live beside the event files, and in the logdir itself).
+    ``logdir`` (configs live beside the event files, and in the logdir itself). Dashboards in
+    ``known`` (found active before: a tab never leaves) are not looked for again.
     """
-    active: set[str] = set()
+    active: set[str] = set(known)
+    if active >= set(DASHBOARDS):
+        return active
     for run in runs.values():
         if _has_plugin(run, PR_CURVES):
             active.add("pr_curves")
@@ -47,7 +53,7 @@ def active_dashboards(runs: Mapping[str, Run], logdir: str | None = None) -> set
             g.source == "run_metadata" for g in run.graphs.values()
         ):
             active.add("run_metadata")
-    if logdir is not None:
+    if logdir is not None and "projector" not in active:
         for name in [*runs, "."]:
             if os.path.isfile(os.path.join(logdir, name, PROJECTOR_FILENAME)):
                 active.add("projector")

@@ -111,7 +111,7 @@ class PaneContext:
         return self.markers.get(run, "")
 
     def label(self, run: str) -> str:
-        """The name to show for ``run``: without the prefix every visible run shares."""
+        """The name to show for ``run``: without the prefix every listed run (the runs filter's) shares."""
         return self.labels.get(run, run)
 
     def source_names(self, run: str) -> tuple[str, str, tuple[str, ...]]:

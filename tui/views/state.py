@@ -141,8 +141,8 @@ class ViewState:
     def _labels(
         self, runs: tuple[str, ...], what: str = "labels"
     ) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-        """Each run's label and its shorter forms among ``runs``, kept per ``what`` (the charts'
-        visible runs and the runs pane's matching runs are derived apart, not in turn)."""
+        """Each run's label and its shorter forms among ``runs``, kept per ``what`` (the charts and the
+        runs pane both name runs among the listed ones: one derivation, "row labels")."""
 
         def make() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
             labels = short_names(runs)
@@ -154,7 +154,9 @@ class ViewState:
     def context(self, logdir: Logdir, *, loading: bool = False) -> PaneContext:
         """What the active tab shows now (``loading``: the first pass is still reading history)."""
         runs = self.visible_runs(logdir)
-        labels, short_forms = self._labels(runs)
+        # Names are cut against the runs the runs pane lists, as its rows are, not the visible ones:
+        # toggling a run leaves every name as it was (and does not shorten 2,000 names again).
+        labels, short_forms = self._labels(self._matching(logdir), "row labels")
         return PaneContext(
             logdir=logdir,
             generation=logdir.generation,

@@ -9,6 +9,7 @@ app with nothing new costs one tuple comparison and writes nothing to the termin
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -16,6 +17,7 @@ from rich.text import Text
 from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.timer import Timer
 
 from tui.model.series import ScalarSeries
 from tui.render.cells import message_lines
@@ -48,10 +50,14 @@ class ChartSource:
     short: tuple[str, ...] = ()
 
     @property
+    def names(self) -> tuple[str, str, tuple[str, ...]]:
+        """How the chart names the run: (marker, label, shorter forms), as PaneContext.source_names."""
+        return (self.marker, self.label, self.short)
+
+    @property
     def key(self) -> tuple:
         """What a frame drawn from this source depends on (the series by identity and version)."""
-        names = (self.marker, self.label, self.short)
-        return (self.run, self.color, names, id(self.series), self.series.version)
+        return (self.run, self.color, self.names, id(self.series), self.series.version)
 
 
 #: A drawn frame: the chart, the cursor readout's lines and the series drawn.
@@ -125,6 +131,14 @@ BACKGROUND_RUNS = 200
 BACKGROUND_POINTS = 200_000
 
 
+#: A heavy chart that only gained points (the same runs, tag, size and view) is drawn again no
+#: sooner than this many times its last drawing time after it, and at least DATA_REDRAW_MIN seconds:
+#: at 2,000 runs a frame costs a few hundred ms of CPU, and drawing one for every slice the loader
+#: read kept a core busy that the reading (and the next key) needed.
+DATA_REDRAW_FACTOR = 4.0
+DATA_REDRAW_MIN = 1.0
+
+
 def _heavy(sources: list[ChartSource]) -> bool:
     return len(sources) > BACKGROUND_RUNS or sum(len(s.series) for s in sources) > BACKGROUND_POINTS
 
@@ -143,6 +157,13 @@ class _Request:
     cursor_x: float | None
     readout_order: str
     readout_top: int
+
+    @property
+    def view(self) -> tuple:
+        """What the frame shows but the points: equal for two requests that differ only in new data."""
+        runs = tuple((src.run, src.color, id(src.series)) for src in self.sources)
+        shown = (self.options, self.width, self.height, self.x_range, self.cursor_x)
+        return (self.tag, runs, *shown, self.readout_order, self.readout_top)
 
     def build(self, cache: SmoothCache) -> Frame:
         return build_chart(
@@ -206,6 +227,7 @@ class ScalarChart(LineWidget, can_focus=True):
         super().__init__(id=id)
         self.tag: str | None = None
         self.sources: list[ChartSource] = []
+        self._sources_key: tuple = ()
         self.options = ChartOptions()
         self.x_range: tuple[float, float] | None = None
         self.cursor_x: float | None = None
@@ -220,6 +242,9 @@ class ScalarChart(LineWidget, can_focus=True):
         self._requests: NewestOnly[_Request] = NewestOnly()
         #: Draw the next frame on the event loop even if heavy (the worker's attempt failed).
         self._in_place = False
+        #: The worker's last frame: what it showed (``_Request.view``), when it was done, its cost.
+        self._last_built: tuple[tuple, float, float] | None = None
+        self._data_timer: Timer | None = None
 
     class Drawn(Message):
         """A frame the worker drew for ``request``."""
@@ -237,12 +262,14 @@ class ScalarChart(LineWidget, can_focus=True):
             self.x_range = None
             self.cursor_x = None
         self.tag, self.sources, self.options = tag, sources, options
+        # Keyed once per push, not on each of the several looks a push and a key take (2,000 runs).
+        self._sources_key = tuple(s.key for s in sources)
         self.repaint_if_changed()
 
     def frame_key(self) -> tuple:
         return (
             self.tag,
-            tuple(s.key for s in self.sources),
+            self._sources_key,
             self.options,
             self.x_range,
             self.cursor_x,
@@ -274,11 +301,29 @@ class ScalarChart(LineWidget, can_focus=True):
             # The frame on screen stays until the worker has the new one: the key that asked for it
             # (the next tag, the next run) answers at once, and keys pressed meanwhile only leave
             # their newest frame to draw.
+            wait = self._data_wait(request)
+            if wait > 0:
+                self.shown_key = None  # drawn when the timer fires
+                if self._data_timer is None:
+                    self._data_timer = self.set_timer(wait, self._data_due)
+                return None
             if self._requests.offer(request):
                 self._draw_worker()
             return None
         self._in_place = False
         return self._take_frame(request.build(self.cache))
+
+    def _data_wait(self, request: _Request) -> float:
+        """Seconds this heavy frame waits: >0 only when it adds points to the last one drawn."""
+        last = self._last_built
+        if last is None or last[0] != request.view:
+            return 0.0
+        _, finished, cost = last
+        return finished + max(DATA_REDRAW_MIN, DATA_REDRAW_FACTOR * cost) - time.monotonic()
+
+    def _data_due(self) -> None:
+        self._data_timer = None
+        self.repaint_if_changed()
 
     def _take_frame(self, frame: Frame) -> list[Text]:
         chart, readout, series = frame
@@ -291,10 +336,14 @@ class ScalarChart(LineWidget, can_focus=True):
         while (request := self._requests.take()) is not None:
             if self._requests.newer:
                 continue
+            started = time.monotonic()
             try:
                 frame = request.build(self.cache)
             except Exception:
                 frame = None  # drawn again on the event loop, where a failure becomes a notice
+            else:
+                finished = time.monotonic()
+                self._last_built = (request.view, finished, finished - started)
             self.post_message(self.Drawn(request, frame))
 
     def on_scalar_chart_drawn(self, message: Drawn) -> None:

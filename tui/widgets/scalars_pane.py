@@ -87,7 +87,11 @@ class ScalarsPane(Pane):
         self.grid_mode = False
         self._tags: LruCache[str, list[str]] = LruCache(1)
         self._info_cache: dict[tuple, TagInfo] = {}
+        #: NaN/inf counts per tag over the visible runs, with the data and runs they were counted on.
+        self._nonfinite_cache: dict[str, tuple[tuple, tuple[str, ...], int]] = {}
         self._sources: tuple[tuple, list[ChartSource]] | None = None
+        #: The last sources made, by (tag, run): kept while their series, colour and names stay.
+        self._source_cache: dict[tuple[str, str], ChartSource] = {}
         #: The tag asked for at start (``--open``, or the one remembered from the last session): an
         #: exact name, else the first tag it finds as a case-insensitive regex.
         self.initial_tag: str | None = None
@@ -142,11 +146,20 @@ class ScalarsPane(Pane):
             return self._sources[1]
         out = []
         runs = ctx.logdir.runs
+        kept, self._source_cache = self._source_cache, {}
         for name in ctx.runs:
             run = runs.get(name)
             series = run.scalars.get(tag) if run is not None else None
-            if series is not None:
-                out.append(ChartSource(name, ctx.color(name), series, *ctx.source_names(name)))
+            if series is None:
+                continue
+            # A run's source is made again only when its series, colour or names changed (a toggle
+            # among 2,000 runs makes none).
+            src = kept.get((tag, name))
+            color, names = ctx.color(name), ctx.source_names(name)
+            if src is None or src.series is not series or src.color != color or names != src.names:
+                src = ChartSource(name, color, series, *names)
+            self._source_cache[(tag, name)] = src
+            out.append(src)
         self._sources = (key, out)
         return out
 
@@ -214,14 +227,27 @@ class ScalarsPane(Pane):
         ctx = self.context
         if ctx is None:
             return TagInfo()
+        bad = self._nonfinite(ctx, tag)
+        info = self._focused_info(ctx, tag, width)
+        return replace(info, nonfinite=bad) if bad else info
+
+    def _nonfinite(self, ctx: PaneContext, tag: str) -> int:
+        """NaN/inf points of ``tag`` over the visible runs, counted again only when the data or the
+        visible runs change: each tag row asks on every repaint, and a sweep has thousands of runs."""
+        data = (id(ctx.logdir), ctx.generation)
+        hit = self._nonfinite_cache.get(tag)
+        if hit is not None and hit[0] == data and (hit[1] is ctx.runs or hit[1] == ctx.runs):
+            return hit[2]
         runs = ctx.logdir.runs
         bad = 0
         for name in ctx.runs:
             run = runs.get(name)
             series = run.scalars.get(tag) if run is not None else None
             bad += series.nonfinite if series is not None else 0
-        info = self._focused_info(ctx, tag, width)
-        return replace(info, nonfinite=bad) if bad else info
+        if len(self._nonfinite_cache) > 4096:
+            self._nonfinite_cache.clear()
+        self._nonfinite_cache[tag] = (data, ctx.runs, bad)
+        return bad
 
     def _focused_info(self, ctx: PaneContext, tag: str, width: int) -> TagInfo:
         runs = ctx.logdir.runs
