@@ -27,6 +27,16 @@ from tui.model.logdir import Logdir
 TB_NATIVE = Path(__file__).resolve().parents[1] / "data" / "corpus" / "tb_native"
 
 
+@pytest.fixture(autouse=True)
+def histogram_columns_for_every_batch(monkeypatch):
+    """The model tests cut records into small batches on purpose (the column decoders must equal
+    protobuf at every cut): the histogram column decoders are tried on every batch here, however
+    few records it leaves them (the app leaves batches under HISTOGRAM_COLUMNS_FROM to protobuf)."""
+    from tui.model import ingest
+
+    monkeypatch.setattr(ingest, "HISTOGRAM_COLUMNS_FROM", 0)
+
+
 class Oracle:
     """TensorBoard's plugins over one logdir, read through its own multiplexer and data provider."""
 

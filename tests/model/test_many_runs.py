@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tui.model.logdir import Logdir
@@ -81,3 +82,29 @@ def test_view_state_derives_once_per_change(tmp_path: Path, monkeypatch: pytest.
     assert "sweep/lr_99" in [r.name for r in view.rows(ld, T)]
     assert view.status(ld, "x", "live").points == 30 * 3 + 5
     assert calls["rows"] == 4
+
+
+@pytest.mark.parametrize("legacy", [True, False])
+def test_small_batches_skip_the_histogram_column_walkers_with_the_same_result(tmp_path, monkeypatch, legacy):
+    """A batch leaving fewer than HISTOGRAM_COLUMNS_FROM records after the scalar columns goes to
+    protobuf (the walkers' fixed cost was most of a tiny run's read, in a sweep of thousands of
+    runs): the runs read are the same as through the histogram column decoders."""
+    from tui.model import ingest
+    from tui.model.summary import logdir_summary
+
+    rng = np.random.default_rng(0)
+    for r in range(3):
+        with EventFileWriter(str(tmp_path / f"run{r}"), legacy=legacy) as w:
+            for step in range(4 + 20 * r):  # 5 records up to 61: under and over the threshold
+                w.add_scalar("loss", float(step), step, 1.7e9 + step)
+                w.add_histogram("w", rng.normal(size=50), step, 1.7e9 + step)
+
+    def read() -> tuple[dict, dict]:
+        ld = Logdir(str(tmp_path)).load_all()
+        hist = {n: run.histograms["w"].snapshot() for n, run in ld.runs.items()}
+        return logdir_summary(ld), {n: (h.steps.tolist(), h.rows.tolist()) for n, h in hist.items()}
+
+    monkeypatch.setattr(ingest, "HISTOGRAM_COLUMNS_FROM", 32)
+    skipped = read()
+    monkeypatch.setattr(ingest, "HISTOGRAM_COLUMNS_FROM", 0)
+    assert skipped == read()

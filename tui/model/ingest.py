@@ -59,8 +59,11 @@ def decode_batch(
         cols, rest = columnar.decode_columns(arr, frames.starts, frames.lengths, frames.data, frames.blocks)
     except Exception:  # the column path is a shortcut: whatever it trips on, protobuf decides
         cols, rest = columnar.Columns.empty(), np.ones(len(frames), dtype=bool)
-    hcols = _histogram_columns(arr, frames, rest)
-    tcols = _tensor_histogram_columns(arr, frames, rest)
+    if np.count_nonzero(rest) >= HISTOGRAM_COLUMNS_FROM:
+        hcols = _histogram_columns(arr, frames, rest)
+        tcols = _tensor_histogram_columns(arr, frames, rest)
+    else:  # a few records: protobuf is quicker than the column walkers' fixed cost (same result)
+        hcols, tcols = histcolumns.HistogramColumns.empty(), []
     ordinals = frames.ordinals
     c_ord = ordinals[cols.index]
     h_ord = ordinals[hcols.index]
@@ -566,6 +569,12 @@ def _merge_histograms(parts: list[_Histograms]) -> _Histograms:
     steps = np.concatenate([p.steps for p in parts])[order]
     walls = np.concatenate([p.wall_times for p in parts])[order]
     return _Histograms(ords[order], steps, walls, off, rows)
+
+
+#: Records left after the scalar columns from which the histogram column decoders are tried: each
+#: costs a fixed few dozen numpy calls, about a millisecond, which a sweep of thousands of tiny runs
+#: (a few records left over each) paid per run; fewer go through protobuf, as the rest do.
+HISTOGRAM_COLUMNS_FROM = 32
 
 
 def _histogram_columns(arr: np.ndarray, frames: Frames, rest: np.ndarray) -> histcolumns.HistogramColumns:

@@ -135,7 +135,7 @@ BACKGROUND_POINTS = 200_000
 #: sooner than this many times its last drawing time after it, and at least DATA_REDRAW_MIN seconds:
 #: at 2,000 runs a frame costs a few hundred ms of CPU, and drawing one for every slice the loader
 #: read kept a core busy that the reading (and the next key) needed.
-DATA_REDRAW_FACTOR = 4.0
+DATA_REDRAW_FACTOR = 8.0
 DATA_REDRAW_MIN = 1.0
 
 
