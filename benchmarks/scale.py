@@ -414,7 +414,7 @@ def bench_runs(checkout: Path, n: int = 2000, presses: int = 10, size: tuple[int
             run("runs j", b"j", _probe_list(0), results)
         for _ in range(presses):
             run("runs space", b" ", _probe_list(0, colours=True), results)
-        app.write(b"\t")
+        app.write(b"\tg")  # the tags list, its first tag: then j, j, k, k... each moves
         settle(app, time.monotonic())
         cpu0 = proc_cpu_seconds(app.pid) or 0.0
         for i in range(presses):
