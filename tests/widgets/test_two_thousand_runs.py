@@ -67,6 +67,8 @@ async def test_keys_in_the_runs_and_tags_lists_change_the_screen_with_2000_runs(
         before = _screen(app)
         await pilot.press("j")
         assert tags.selected_tag == "m/second"
+        # The chart's title names the new tag at once (over the old lines while the worker draws).
+        await tb.wait_for(pilot, lambda: "m/second" in chart._strips[0].text, what="the new title")
         await tb.wait_for(pilot, lambda: _charting(chart, "m/second"), limit=2400, what="next chart")
         await tb.wait_for(pilot, lambda: "m/second" in _screen(app), what="the next tag's chart on screen")
         assert _screen(app) != before

@@ -683,6 +683,14 @@ def _share(lengths: Sequence[int], room: int) -> list[int]:
 # ---------------------------------------------------------------------------- rendering
 
 
+def title_line(title: str, width: int, theme: ChartTheme | None = None) -> Text:
+    """A chart's first line: its title, cut to ``width`` (also drawn alone, ahead of a chart a
+    worker is still drawing, so a key that changes the tag shows the new name at once)."""
+    t = SafeText(title, style=(theme or ChartTheme()).title)
+    t.truncate(width, overflow="ellipsis")
+    return t
+
+
 def render_chart(
     series: Sequence[ChartSeries],
     width: int,
@@ -809,9 +817,7 @@ def render_chart(
                     label_rows[r] = lbl
     lines: list[Text] = []
     if title_on and title:
-        t = SafeText(title, style=theme.title)
-        t.truncate(width, overflow="ellipsis")
-        lines.append(t)
+        lines.append(title_line(title, width, theme))
     x_label = None
     if hits:
         any_hit = next(iter(hits.values()))

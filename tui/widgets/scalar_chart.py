@@ -16,12 +16,13 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events, work
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
 from textual.timer import Timer
 
 from tui.model.series import ScalarSeries
 from tui.render.cells import message_lines
-from tui.render.chart import ChartRender, ChartSeries, render_chart
+from tui.render.chart import ChartRender, ChartSeries, render_chart, title_line
 from tui.render.scalar_view import (
     READOUT_SORTS,
     SmoothCache,
@@ -32,7 +33,7 @@ from tui.render.scalar_view import (
 from tui.views.chart_options import ChartOptions
 from tui.views.cursor import step_along, union_points
 from tui.views.mailbox import NewestOnly
-from tui.widgets.line_widget import LineWidget, changed_regions
+from tui.widgets.line_widget import LineWidget, changed_regions, text_strip
 
 __all__ = ["ChartSource", "ScalarChart", "build_chart"]
 
@@ -245,6 +246,8 @@ class ScalarChart(LineWidget, can_focus=True):
         #: The worker's last frame: what it showed (``_Request.view``), when it was done, its cost.
         self._last_built: tuple[tuple, float, float] | None = None
         self._data_timer: Timer | None = None
+        #: The tag of the frame on screen (its title row; see :meth:`_retitle`).
+        self._frame_tag: str | None = None
 
     class Drawn(Message):
         """A frame the worker drew for ``request``."""
@@ -309,9 +312,23 @@ class ScalarChart(LineWidget, can_focus=True):
                 return None
             if self._requests.offer(request):
                 self._draw_worker()
+            self._retitle(width)
             return None
         self._in_place = False
-        return self._take_frame(request.build(self.cache))
+        return self._take_frame(request.build(self.cache), request.tag)
+
+    def _retitle(self, width: int) -> None:
+        """Show the new tag's name on the frame still on screen while the worker draws its chart: the
+        key that changed the tag answers with it at once (the lines follow when drawn)."""
+        last, tag = self.last, self.tag
+        if last is None or tag is None or tag == self._frame_tag or not last.lines or not self._strips:
+            return
+        if last.lines[0].plain.rstrip() != title_line(self._frame_tag or "", width).plain.rstrip():
+            return  # no title row (a short chart), or it is already this tag's
+        ascii = getattr(self.app, "ascii", False)
+        line = text_strip(title_line(tag, width), self.app.console, width, ascii=ascii)
+        self._strips[0] = line.apply_style(self.rich_style).crop(0, width)
+        self.refresh(Region(0, 0, width, 1))
 
     def _data_wait(self, request: _Request) -> float:
         """Seconds this heavy frame waits: >0 only when it adds points to the last one drawn."""
@@ -325,8 +342,9 @@ class ScalarChart(LineWidget, can_focus=True):
         self._data_timer = None
         self.repaint_if_changed()
 
-    def _take_frame(self, frame: Frame) -> list[Text]:
+    def _take_frame(self, frame: Frame, tag: str) -> list[Text]:
         chart, readout, series = frame
+        self._frame_tag = tag
         self.last, self.last_series, self.last_readout = chart, series, readout
         return chart.lines + readout
 
@@ -355,7 +373,7 @@ class ScalarChart(LineWidget, can_focus=True):
             self.refresh()
             return
         old = self._strips
-        self.set_lines(self._take_frame(message.frame))
+        self.set_lines(self._take_frame(message.frame, message.request.tag))
         regions = changed_regions(old, self._strips) if old else None
         if regions is None:
             self.refresh()
