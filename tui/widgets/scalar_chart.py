@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.timer import Timer
 
 from tui.model.series import ScalarSeries
-from tui.render.cells import message_lines
+from tui.render.cells import fit, message_lines
 from tui.render.chart import ChartRender, ChartSeries, render_chart, title_line
 from tui.render.scalar_view import (
     READOUT_SORTS,
@@ -326,7 +326,7 @@ class ScalarChart(LineWidget, can_focus=True):
         if last.lines[0].plain.rstrip() != title_line(self._frame_tag or "", width).plain.rstrip():
             return  # no title row (a short chart), or it is already this tag's
         ascii = getattr(self.app, "ascii", False)
-        line = text_strip(title_line(tag, width), self.app.console, width, ascii=ascii)
+        line = text_strip(fit(title_line(tag, width), width), self.app.console, width, ascii=ascii)
         self._strips[0] = line.apply_style(self.rich_style).crop(0, width)
         self.refresh(Region(0, 0, width, 1))
 
