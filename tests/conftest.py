@@ -9,23 +9,24 @@ what tbtui decodes from it against TensorBoard's plugins, the widget tests drive
 from __future__ import annotations
 
 import importlib.util
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 WRITERS = ("torch", "tbx")
 
-
-@pytest.fixture(autouse=True)
-def _user_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test (and every process it starts) gets its own empty ``XDG_CACHE_HOME``.
-
-    The commands keep a reopen cache there by default; no test may write to the real ``~/.cache``,
-    nor see entries another test left.
-    """
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg_cache")))
+# Hypothesis, for every test (it was loaded by one test module's import, so a run of any other file
+# alone went without it): no per-example deadline (two xdist workers share 2 cores with Pilot apps, so
+# an example's time says nothing about the code), function-scoped fixtures allowed (``tmp_path`` is
+# only a place to write). CI draws the same examples every run (``derandomize``): a red CI is a
+# regression, never a new random draw; locally each run explores new ones.
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile("ci", settings.get_profile("dev"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,9 @@ def written(request: pytest.FixtureRequest, _written: dict[str, Written]) -> Wri
 
 @pytest.fixture(autouse=True)
 def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test gets its own empty user cache directory: what the app remembers between sessions
-    (tui.model.cachedir) never leaks from the user's own cache or from one test into another."""
+    """Every test (and every process it starts) gets its own empty ``XDG_CACHE_HOME``: what the app
+    remembers between sessions (tui.model.cachedir) never reaches the user's real ``~/.cache``, and no
+    test sees entries another test left."""
     cache = tmp_path_factory.mktemp("xdg_cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     return cache

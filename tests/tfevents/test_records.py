@@ -8,15 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.tfevents import crc
 from tui.tfevents.records import RecordReader, RowBlock, scan
 from tui.tfevents.writer import frame
-
-settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-settings.load_profile("ci")
 
 
 def read_all(path: str, chunk: int | None = None) -> tuple[list[bytes], RecordReader]:
