@@ -129,3 +129,12 @@ def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     cache = tmp_path_factory.mktemp("xdg_cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     return cache
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_size_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ``COLUMNS``/``LINES`` from whoever started pytest (a terminal, CI, or an xdist worker, which
+    gets ``COLUMNS=80``): the commands size their output from them when stdout is not a terminal, so a
+    test's table would wrap differently from run to run. Tests that need a size set it themselves."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
