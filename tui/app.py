@@ -373,7 +373,10 @@ class TbtuiApp(App[int]):
 
     @property
     def active_pane(self) -> Pane | None:
-        active = self.query_one(TabbedContent).active
+        tabs = self.query_one_optional(TabbedContent)
+        if tabs is None:  # the app is closing (its widgets are going) and a pane's message came late
+            return None
+        active = tabs.active
         pane = self.panes.get(active) if active else None
         return pane if pane is not None and pane.is_mounted else None  # a Lazy tab not mounted yet
 
