@@ -22,9 +22,10 @@ The setup:
 What is printed:
 
 - **RSS growth per point** = RSS growth during the key-free stretches / points written in them.
-- **RSS growth per key press** = (RSS growth during the key stretches minus what their points
-  account for at the per-point rate) / keys pressed in them. Also measured cleanly after the
-  soak (below). Target: flat, i.e. about 0.
+- **RSS growth per key press during the soak** = (RSS growth during the key stretches minus what
+  their points account for at the per-point rate) / keys pressed in them. Confounded by the live
+  data (a tab shown again draws, and caches, data that arrived while it was hidden); the clean
+  measure comes after the soak (below).
 - **CPU %** of one core over the soak (mean, and p95 of the per-sample values).
 - **Key-to-screen latency**: from writing a key to the pty to the first byte the app writes
   after it. During the soak this is a lower bound: a live repaint that happens to come first is
@@ -33,7 +34,11 @@ What is printed:
   writers stop, the screen settles, and ``--quiet-keys`` more keys are pressed one at a time
   (each after the previous answer went quiet and the app's CPU went idle): with nothing else
   drawing, the first byte is the key's answer. That p95 is the one to compare with the target,
-  < 150 ms; RSS per key press is measured there too.
+  < 150 ms.
+- **RSS per key press, writers stopped**: ``--rss-keys`` (2,000) more keys at the soak's pace,
+  RSS sampled after 1/8, 1/4, 1/2 and all of them (250/500/1,000/2,000), so a cache that fills to
+  its bound shows as a plateau and a leak as a line. Target: flat, i.e. the second half grows
+  less than :data:`FLAT_KB_PER_KEY` a key press.
 
 The load average is printed at the start and the end: on a shared machine every latency and CPU
 number moves with it. The last lines say whether the one-at-a-time p95 met the target, at what
@@ -213,6 +218,8 @@ class Soak:
     quiet_skipped: str = ""
     quiet_unanswered: int = 0
     quiet_rss: tuple[int, int] = (0, 0)
+    #: (keys pressed so far in the RSS phase, sample index) at its start and each checkpoint.
+    rss_curve: list[tuple[int, int]] = field(default_factory=list)
     keys_planned: int = 0
     soak_span: tuple[int, int] = (0, 0)
     load_start: str = ""
@@ -290,6 +297,7 @@ def run_soak(args: argparse.Namespace) -> tuple[Soak, PtyApp]:
                     soak.writer_cpu_s = (proc_cpu_seconds(writers.proc.pid) or math.nan) - writer_cpu
                     writers.halt()
                     _quiet_keys(app, sampler, soak, args)
+                    _rss_keys(app, sampler, soak, args)
                 finally:
                     sampler.halt()
                 soak.load_end = loadavg()
@@ -379,6 +387,40 @@ def _quiet_keys(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namesp
     soak.quiet_rss = (before, after)
 
 
+def rss_checkpoints(n: int) -> list[int]:
+    """Where the RSS phase samples: 1/8, 1/4, 1/2 and all of ``n`` keys (250/500/1000/2000 of 2,000)."""
+    return sorted({max(1, n // d) for d in (8, 4, 2)} | {n}) if n > 0 else []
+
+
+def _rss_keys(app: PtyApp, sampler: Sampler, soak: Soak, args: argparse.Namespace) -> None:
+    """Writers still stopped: ``--rss-keys`` more keys, RSS sampled at :func:`rss_checkpoints`.
+
+    No data arrives, so every byte the app keeps is charged to the keys, and with thousands of
+    them a cache that fills to its bound shows as a plateau, a leak as a line. Keys go at the
+    soak's pace (the next one after the answer started and paused), not one idle screen at a time:
+    latency is not measured here. Each checkpoint waits for the app to go idle before sampling.
+    The phase starts after the one-at-a-time keys, so every tab has been shown (and its pane
+    mounted and drawn) before the first sample: what is left is the cost of going on pressing.
+    """
+    if soak.quiet_skipped or args.rss_keys <= 0:
+        return
+    start = len(soak.key_times) + len(soak.quiet_log)
+    keys = key_sequence(start + args.rss_keys, args.seed)[start:]
+    wait_idle(app, args.quiet, 30)
+    soak.rss_curve.append((0, sampler.now()))
+    done = 0
+    for mark in rss_checkpoints(args.rss_keys):
+        for key in keys[done:mark]:
+            t = app.write(key)
+            first = app.first_output_after(t, args.key_timeout)
+            app.wait_quiet(PACE_QUIET, args.key_timeout, since=first or t)
+            app.check_alive("during the RSS keys")
+            sampler.keys += 1
+        done = mark
+        wait_idle(app, args.quiet, 30)
+        soak.rss_curve.append((mark, sampler.now()))
+
+
 def wait_idle(app: PtyApp, quiet: float, timeout: float, since: float | None = None) -> float | None:
     """Silence for ``quiet`` s, then the app idle for 0.3 s; the last output's time, None on timeout.
 
@@ -431,6 +473,25 @@ def growth(soak: Soak) -> dict[str, float]:
         "per_key_kb": per_key_kb,
         "quiet_per_key_kb": (s[qb].rss_kb - s[qa].rss_kb) / qkeys if qkeys else math.nan,
         "keys_in_soak": keys,
+        **rss_curve_growth(soak),
+    }
+
+
+def rss_curve_growth(soak: Soak) -> dict[str, float]:
+    """The RSS phase: kB per key press over all of it, and over its second half only.
+
+    The second half is the verdict: a bounded cache still filling shows in the first half and
+    not in the second (a plateau); a leak grows the same in both.
+    """
+    curve = [(n, soak.samples[i].rss_kb) for n, i in soak.rss_curve]
+    if len(curve) < 3:
+        return {"rss_keys": math.nan, "rss_per_key_kb": math.nan, "rss_second_half_per_key_kb": math.nan}
+    (n0, r0), (n2, r2) = curve[0], curve[-1]
+    n1, r1 = curve[-2]
+    return {
+        "rss_keys": n2 - n0,
+        "rss_per_key_kb": (r2 - r0) / (n2 - n0),
+        "rss_second_half_per_key_kb": (r2 - r1) / (n2 - n1),
     }
 
 
@@ -484,6 +545,7 @@ def report(soak: Soak, app: PtyApp, args: argparse.Namespace) -> dict:
         **_quiet_breakdown(soak.quiet_log),
         "writer_cpu_pct": 100 * soak.writer_cpu_s / secs if secs else math.nan,
     }
+    out["rss_curve_mb"] = [(n, s[i].rss_kb / 1024) for n, i in soak.rss_curve]
     out["settle_after_s"] = soak.settle_after_s
     out["quiet_skipped"] = soak.quiet_skipped
     print_report(out, soak, args)
@@ -536,14 +598,38 @@ def print_report(r: dict, soak: Soak, args: argparse.Namespace) -> None:
     )
     print(
         f"  RSS       {r['rss_quiet_before_mb']:.1f} -> {r['rss_quiet_after_mb']:.1f} MB: "
-        f"{r['quiet_per_key_kb']:,.1f} kB per key press"
+        f"{r['quiet_per_key_kb']:,.1f} kB per key press (the first visits of each tab's data count here)"
     )
+    curve = r["rss_curve_mb"]
+    if len(curve) >= 3:
+        (_, mb0), *_ = curve
+        points = ", ".join(f"{n}: {mb - mb0:+.1f}" for n, mb in curve[1:])
+        print(
+            f"  RSS keys  {r['rss_keys']:.0f} more keys, no data arriving: {mb0:.1f} MB, then after "
+            f"{points} MB; {r['rss_per_key_kb']:.2f} kB per key press, "
+            f"{r['rss_second_half_per_key_kb']:.2f} over the second half ({flat_text(r)})"
+        )
     worst = max(r["quiet_p95_tab_ms"], r["quiet_p95_digit_ms"])
     met = "meets" if worst < TARGET_P95_MS else "misses"
     print(
         f"  verdict   the worst key kind's p95, {worst:.0f} ms, {met} the target (< {TARGET_P95_MS:.0f} ms) "
         f"at {r['load_end']}; latency grows with the load: compare on an idle machine (load < 0.5)"
     )
+
+
+#: Growth per key press, over the RSS phase's second half, below which RSS counts as flat: 1 MB
+#: per 1,000 presses, about one RSS sample's noise (pymalloc arenas are 1 MiB, glibc trims in steps).
+FLAT_KB_PER_KEY = 1.0
+
+
+def flat_text(r: dict) -> str:
+    """Whether the second half of the RSS phase was flat (a plateau), or still growing."""
+    per_key = r["rss_second_half_per_key_kb"]
+    if math.isnan(per_key):
+        return "not measured"
+    if per_key < FLAT_KB_PER_KEY:
+        return f"flat: under {FLAT_KB_PER_KEY:g} kB per key press"
+    return f"still growing: over {FLAT_KB_PER_KEY:g} kB per key press"
 
 
 def rerun_command(argv: list[str]) -> str:
@@ -593,6 +679,12 @@ def main(argv: list[str] | None = None) -> int:
         help="send soak keys on schedule without waiting for each answer (all --keys get pressed)",
     )
     p.add_argument("--quiet-keys", type=int, default=100, help="keys pressed one at a time after it")
+    p.add_argument(
+        "--rss-keys",
+        type=int,
+        default=2000,
+        help="then this many more, RSS sampled at 1/8, 1/4, 1/2 and all of them (default 2000)",
+    )
     p.add_argument("--segment", type=float, default=15.0, help="length of each stretch with/without keys (s)")
     p.add_argument("--size", type=parse_size, default=(120, 40), help="terminal COLSxROWS (default 120x40)")
     p.add_argument("--sample", type=float, default=1.0, help="RSS/CPU sampling interval (s)")

@@ -186,3 +186,25 @@ def test_soak_growth_separates_points_from_keys():
     assert g["per_key_kb"] == pytest.approx(100)
     assert g["quiet_per_key_kb"] == pytest.approx(50)
     assert g["keys_in_soak"] == 90
+
+
+def test_soak_rss_curve_tells_a_plateau_from_a_leak():
+    assert soak.rss_checkpoints(2000) == [250, 500, 1000, 2000]
+    assert soak.rss_checkpoints(0) == []
+
+    def curve(rss_at: dict[int, int]) -> dict[str, float]:
+        samples = [soak.Sample(i, rss, 0.0, 0, n) for i, (n, rss) in enumerate(rss_at.items())]
+        run = soak.Soak(samples=samples, rss_curve=[(n, i) for i, n in enumerate(rss_at)])
+        return soak.rss_curve_growth(run)
+
+    # A cache filling to its bound in the first 500 keys: growth overall, none in the second half.
+    plateau = curve({0: 100_000, 250: 104_000, 500: 105_000, 1000: 105_000, 2000: 105_000})
+    assert plateau["rss_keys"] == 2000
+    assert plateau["rss_per_key_kb"] == pytest.approx(2.5)
+    assert plateau["rss_second_half_per_key_kb"] == 0
+    assert soak.flat_text(plateau).startswith("flat")
+    # 10 kB a key, all along.
+    leak = curve({n: 100_000 + 10 * n for n in (0, 250, 500, 1000, 2000)})
+    assert leak["rss_second_half_per_key_kb"] == pytest.approx(10)
+    assert soak.flat_text(leak).startswith("still growing")
+    assert soak.flat_text(curve({0: 1})) == "not measured"
