@@ -92,3 +92,17 @@ def test_readout_scrolls_and_drops_time_columns_when_narrow():
 def test_hstack_pads_blocks_side_by_side():
     out = hstack([[Text("ab"), Text("c")], [Text("xyz")]], [3, 2], 1)
     assert [t.plain for t in out] == ["ab  xy", "c     "]
+
+
+def test_smooth_cache_misses_when_the_stamp_moves_and_keeps_one_entry():
+    """The stamp (a series' version) names its state: a purge that leaves the length as it was still
+    smooths again, and a series stamped anew at every draw holds one entry, not one per stamp."""
+    cache = SmoothCache(size=256)
+    values = np.arange(100, dtype=np.float64)
+    a = cache.get(("run", "tag"), values, 0.6, stamp=1)
+    assert cache.get(("run", "tag"), values, 0.6, stamp=1) is a
+    purged = values[::-1].copy()
+    np.testing.assert_allclose(cache.get(("run", "tag"), purged, 0.6, stamp=2), smooth(purged, 0.6))
+    for version in range(3, 50):
+        cache.get(("run", "tag"), values, 0.6, stamp=version)
+    assert len(cache) == 1 and cache.nbytes == values.nbytes

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,44 +41,56 @@ __all__ = [
 
 
 class SmoothCache:
-    """Smoothed values per (series identity, weight) at the series' latest length, so a redraw does not
+    """Smoothed values per series and weight, at the series' latest state, so a redraw does not
     re-smooth 1M points.
 
-    One entry per series and weight, replaced when the series has grown: series are append-only, so
-    the same object at the same length holds the same values (a purge makes new arrays and bumps the
-    version, which the caller includes). Keyed on the length instead, a live run left an entry per
-    length it was drawn at (issue 11's soak: about 37 MB after three minutes of 10 live runs, charged
-    to key presses that revisited Scalars). Bounded by entries and by bytes: a chart of 2,000 runs
-    needs 2,000 entries to redraw without smoothing again (a cursor move), and a few long series must
-    not hold hundreds of megabytes.
+    One entry per series identity (``key``) and weight, replaced when the series changed: the
+    caller's ``stamp`` (the series' version, which moves with every append and purge) and the
+    length must both match for a hit. Keyed on the version instead, as the Scalars chart did, a
+    live run left an entry per version it was drawn at: the version moves with every loader slice,
+    so 10 runs at 100 steps/s filled the chart's and the grid's caches to their 64 MB bound in about
+    two minutes of the soak (issue 11: RSS 71 -> 180 MB, charged to the key presses that revisited
+    Scalars). Bounded by entries and by bytes: a chart of 2,000 runs needs 2,000 entries to redraw
+    without smoothing again (a cursor move), and a few long series must not hold hundreds of
+    megabytes.
     """
 
     def __init__(self, size: int = 8192, max_bytes: int = 64 << 20) -> None:
         self.size, self.max_bytes = size, max_bytes
-        self._items: OrderedDict[tuple, tuple[int, np.ndarray]] = OrderedDict()
+        self._items: OrderedDict[tuple, tuple[Hashable, int, np.ndarray]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()  # a chart's worker thread and the event loop both draw
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def get(self, key: tuple, values: np.ndarray, weight: float) -> np.ndarray:
-        return self.get_many([key], [values], weight)[0]
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the smoothed arrays held."""
+        return self._bytes
+
+    def get(self, key: tuple, values: np.ndarray, weight: float, stamp: Hashable = None) -> np.ndarray:
+        return self.get_many([key], [values], weight, [stamp])[0]
 
     def get_many(
-        self, keys: Sequence[tuple], values: Sequence[np.ndarray], weight: float
+        self,
+        keys: Sequence[tuple],
+        values: Sequence[np.ndarray],
+        weight: float,
+        stamps: Sequence[Hashable] = (),
     ) -> list[np.ndarray]:
-        """Smoothed ``values`` of the series ``keys`` name: the cached ones, the rest smoothed together
-        (:func:`~tui.render.smoothing.smooth_many`) and kept."""
+        """Smoothed ``values`` of the series ``keys`` name (at ``stamps``, when given): the cached
+        ones, the rest smoothed together (:func:`~tui.render.smoothing.smooth_many`) and kept."""
         w = round(weight, 6)
         full = [(*k, w) for k in keys]
+        states = [(stamps[i] if stamps else None, len(v)) for i, v in enumerate(values)]
         out: list[np.ndarray | None] = []
         with self._lock:
-            for f, v in zip(full, values, strict=True):
+            for f, state in zip(full, states, strict=True):
                 hit = self._items.get(f)
-                if hit is not None and hit[0] == len(v):
+                if hit is not None and hit[:2] == state:
                     self._items.move_to_end(f)
-                    out.append(hit[1])
+                    out.append(hit[2])
                 else:
                     out.append(None)
         missing = [i for i, o in enumerate(out) if o is None]
@@ -87,17 +99,17 @@ class SmoothCache:
             with self._lock:
                 for i, arr in zip(missing, made, strict=True):
                     out[i] = arr
-                    self._put(full[i], len(values[i]), arr)
+                    self._put(full[i], states[i], arr)
         return out  # type: ignore[return-value]
 
-    def _put(self, key: tuple, length: int, value: np.ndarray) -> None:
+    def _put(self, key: tuple, state: tuple[Hashable, int], value: np.ndarray) -> None:
         old = self._items.pop(key, None)
         if old is not None:
-            self._bytes -= old[1].nbytes
-        self._items[key] = (length, value)
+            self._bytes -= old[2].nbytes
+        self._items[key] = (*state, value)
         self._bytes += value.nbytes
         while len(self._items) > 1 and (len(self._items) > self.size or self._bytes > self.max_bytes):
-            _, (_, dropped) = self._items.popitem(last=False)
+            _, (_, _, dropped) = self._items.popitem(last=False)
             self._bytes -= dropped.nbytes
 
 
@@ -127,15 +139,18 @@ def chart_series_many(
     smoothing: float,
     cache: SmoothCache | None = None,
     keys: Sequence[tuple] = (),
+    stamps: Sequence[Hashable] = (),
 ) -> list[ChartSeries]:
-    """:func:`chart_series` of many runs, smoothed together (keys given: through ``cache``)."""
+    """:func:`chart_series` of many runs, smoothed together (keys given: through ``cache``; ``keys``
+    name the series, ``stamps`` their state, e.g. the series' version: see :class:`SmoothCache`)."""
     xs = [x_values(snap.steps, snap.wall_times, x_mode) for snap in snaps]
     smoothed = [i for i, snap in enumerate(snaps) if smoothing > 0 and len(snap.values) > 1]
     ys: dict[int, np.ndarray] = {}
     if smoothed:
         values = [snaps[i].values for i in smoothed]
         if cache is not None and keys and all(keys[i] for i in smoothed):
-            made = cache.get_many([keys[i] for i in smoothed], values, smoothing)
+            states = [stamps[i] for i in smoothed] if stamps else ()
+            made = cache.get_many([keys[i] for i in smoothed], values, smoothing, states)
         else:
             made = smooth_many(values, smoothing)
         ys = dict(zip(smoothed, made, strict=True))

@@ -96,7 +96,8 @@ def build_chart(
         x_mode=options.x_mode,
         smoothing=options.smoothing,
         cache=cache,
-        keys=[(src.run, tag, id(src.series), src.series.version) for src, _ in live],
+        keys=[(src.run, tag, id(src.series)) for src, _ in live],  # one entry a series, whatever its version
+        stamps=[src.series.version for src, _ in live],
     )
     for s, (src, _) in zip(series, live, strict=True):
         s.label, s.marker, s.short = src.label, src.marker, src.short
