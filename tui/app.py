@@ -14,10 +14,8 @@ drew, so an idle tbtui writes nothing to the terminal.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import ClassVar
@@ -38,7 +36,6 @@ from tui.model.loader import SLICE_BYTES
 from tui.model.logdir import Logdir
 from tui.model.plugins import active_dashboards
 from tui.model.storage import RemoteStorage
-from tui.render.glyphs import wants_ascii
 from tui.render.palette import palette_for
 from tui.views.cache import LruCache
 from tui.views.chart_options import DEFAULT_SMOOTHING, ChartOptions
@@ -53,7 +50,6 @@ from tui.widgets.gc_pause import PAUSE_SECONDS, GcPause
 from tui.widgets.graph_pane import CACHE_SIZE as GRAPH_CACHE_SIZE
 from tui.widgets.graph_pane import GraphPane, ParsedGraph
 from tui.widgets.help_screen import HelpScreen, collect_bindings
-from tui.widgets.image_view import graphics_terminal, prepare_terminal_graphics
 from tui.widgets.inert_lines import InertLines
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.loading import LoaderState, LoadState, LogdirChanged, StorageNotice
@@ -66,7 +62,7 @@ from tui.widgets.tabs import NARROW, SHORT_TABS, TAB_KEYS_HELP, TABS, TabSpec, j
 from tui.widgets.theme import fit_theme_to_terminal
 from tui.widgets.zoom import COLLAPSE, ZOOM_HELP, Zoom
 
-__all__ = ["TABS", "TbtuiApp", "ascii_screen", "run", "run_app"]
+__all__ = ["TABS", "TbtuiApp"]
 
 #: Width from which the runs pane is wider (48 cells, not 32): a sweep's run names
 #: (``sweep/run_00/1796048658.0619547``) are cut in the middle at 32 even with 130 columns to spare.
@@ -184,7 +180,7 @@ class TbtuiApp(App[int]):
         self.zoom = Zoom()
         #: The width the layout was last fitted to (see :attr:`collapsed`).
         self._applied_width: int | None = None
-        #: The first uncaught error, if one ended the app: :func:`run_app` raises it after the terminal
+        #: The first uncaught error, if one ended the app: `tui.launch.run_app` raises it after the terminal
         #: is restored, so the command line reports it (one line, the traceback in a file, exit 70).
         self.crash: Exception | None = None
         self._inert_lines = InertLines()
@@ -740,48 +736,10 @@ class TbtuiApp(App[int]):
         self.loader.close()
 
     def _handle_exception(self, error: Exception) -> None:
-        """An uncaught error ends the app as Textual ends it, but is kept for :func:`run_app` instead
+        """An uncaught error ends the app as Textual ends it, but is kept for `tui.launch.run_app` instead
         of printed: Textual's printout is a screenful of traceback with local variables (log text
         among them) and, worse, the process would still exit 0."""
         if self.crash is None:
             self.crash = error
         super()._handle_exception(error)
         self._exit_renderables.clear()
-
-
-def run(args: argparse.Namespace) -> int:
-    """``tbtui [LOGDIR]``: open the app on ``args.logdir``."""
-    app = TbtuiApp(
-        os.path.abspath(args.logdir) if getattr(args, "absolute", False) else args.logdir,
-        runs=args.runs or "",
-        tags=args.tags or "",
-        smoothing=args.smoothing,
-        x_mode=args.x,
-        open_tag=getattr(args, "open", None),
-        remember=True,
-        poll=args.poll,
-        check_crc=not getattr(args, "no_crc", False),
-        layout=getattr(args, "layout", None) or "tabs",
-        cache=not getattr(args, "no_cache", False),
-        ascii=ascii_screen(getattr(args, "ascii", False)),
-    )
-    if graphics_terminal():
-        prepare_terminal_graphics()
-    return run_app(app)
-
-
-def ascii_screen(asked: bool) -> bool:
-    """Draw in ASCII glyphs: asked (``--ascii``), or the terminal cannot show braille. Textual writes
-    to stderr, so its encoding counts as much as stdout's; a C locale counts too."""
-    return asked or any(
-        wants_ascii(getattr(f, "encoding", None), os.environ) for f in (sys.__stderr__, sys.stdout)
-    )
-
-
-def run_app(app: TbtuiApp, **run_kwargs) -> int:
-    """Run ``app`` until it exits; an error that ended it is raised here, once the terminal is restored
-    (``tui.cli.dispatch`` turns it into one line and a traceback file, and a non-zero exit)."""
-    app.run(**run_kwargs)
-    if app.crash is not None:
-        raise app.crash
-    return app.return_code or 0

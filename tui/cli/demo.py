@@ -203,7 +203,7 @@ def _removed_on_hangup(demo: DemoWriter, keep: bool):
 
 def run(args: argparse.Namespace) -> int:
     """Write the demo logdir, keep it growing, and open the app on it."""
-    from tui.app import TbtuiApp, ascii_screen, run_app
+    from tui.launch import app_from_args, run_app
 
     demo = DemoWriter()
     keep = bool(os.environ.get("TBTUI_DEMO_KEEP"))
@@ -211,16 +211,7 @@ def run(args: argparse.Namespace) -> int:
         demo.write_history()
         demo.start()
         try:
-            app = TbtuiApp(
-                demo.root,
-                runs=args.runs or "",
-                tags=args.tags or "",
-                smoothing=args.smoothing,
-                x_mode=args.x,
-                open_tag=getattr(args, "open", None),
-                poll=args.poll,
-                ascii=ascii_screen(getattr(args, "ascii", False)),
-            )
+            app = app_from_args(args, demo.root)
             code = run_app(app)
         finally:
             demo.stop(remove=not keep)

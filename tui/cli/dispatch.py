@@ -134,9 +134,9 @@ def _open_app(args: argparse.Namespace) -> int:
     _need_terminal()  # after the usage errors, which say more
     if not is_url(args.logdir) and not os.path.exists(args.logdir):
         print(f"tbtui: {args.logdir} does not exist yet; waiting for it to appear", file=sys.stderr)
-    from tui import app  # the one way into Textual
+    from tui import launch  # the one way into Textual
 
-    return app.run(args)
+    return launch.run(args)
 
 
 def _tolerant_stdout() -> None:
