@@ -15,7 +15,6 @@ drew, so an idle tbtui writes nothing to the terminal.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import ClassVar
@@ -39,12 +38,12 @@ from tui.model.storage import RemoteStorage
 from tui.render.palette import palette_for
 from tui.views.cache import LruCache
 from tui.views.chart_options import DEFAULT_SMOOTHING, ChartOptions
-from tui.views.export import export_dir, export_name, free_path, scalar_csv
 from tui.views.first_screen import Memory
 from tui.views.state import ViewState
 from tui.views.throttle import PUSH_INTERVAL, PushThrottle
 from tui.widgets.commands import app_commands, textual_commands
 from tui.widgets.dashboard import Dashboard
+from tui.widgets.exports import FileExports
 from tui.widgets.filter_input import FilterBar
 from tui.widgets.gc_pause import PAUSE_SECONDS, GcPause
 from tui.widgets.graph_pane import CACHE_SIZE as GRAPH_CACHE_SIZE
@@ -67,8 +66,6 @@ __all__ = ["TABS", "TbtuiApp"]
 #: Width from which the runs pane is wider (48 cells, not 32): a sweep's run names
 #: (``sweep/run_00/1796048658.0619547``) are cut in the middle at 32 even with 130 columns to spare.
 WIDE = 200
-#: How long the status bar says where a screenshot or CSV was written.
-FILE_NOTICE_SECONDS = 15.0
 #: Seconds between looks at the runs' live / stalled / finished status, which changes with time alone.
 RUN_STATUS_INTERVAL = 15.0
 DASHBOARD_HELP = "Dashboard: chart, histograms and graph of the focused run at once (number keys: tabs)"
@@ -186,6 +183,7 @@ class TbtuiApp(App[int]):
         self._inert_lines = InertLines()
         #: The garbage collector kept out of a key's answer (see tui/widgets/gc_pause.py).
         self.gc_pause = GcPause()
+        self.exports = FileExports(self, logdir, self._show_notice)
 
     @property
     def scalars_pane(self) -> ScalarsPane:
@@ -475,8 +473,7 @@ class TbtuiApp(App[int]):
 
     @on(Pane.Notice)
     def _notice(self, event: Pane.Notice) -> None:
-        self.view.notice = event.text
-        self._update_status()
+        self._show_notice(event.text)
 
     @on(Pane.ShowOnly)
     def _show_only(self, event: Pane.ShowOnly) -> None:
@@ -489,50 +486,34 @@ class TbtuiApp(App[int]):
     def _focus_run(self, event: Pane.FocusRun) -> None:
         self.query_one(RunList).select_run(event.run)
 
-    # -- files: screenshots and CSV --------------------------------------------------------------
+    # -- files: screenshots and CSV (tui/widgets/exports.py) -------------------------------------
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str | None:
         """``P`` and the palette's Screenshot: an SVG of the screen in the current directory (Textual's
         own goes to ~/Downloads, which a training box often lacks), its path in the status bar."""
-        folder = path or export_dir(self.logdir_path)
-        name = filename or export_name(os.path.basename(os.path.normpath(self.logdir_path)), "svg")
-        try:
-            written = self.save_screenshot(os.path.basename(free_path(folder, name)), folder)
-        except OSError as e:
-            self._file_notice(f"! screenshot not saved: {e.strerror or e}")
-            return None
-        self._file_notice(f"screenshot saved to {written}")
-        return written
+        self.exports.screenshot(filename, path)
+        return None
 
     @on(ScalarChart.Export)
     def _export_chart(self, event: ScalarChart.Export) -> None:
-        """``e`` on a chart: every point of its runs' series as CSV (the same file ``tbtui export``
-        writes), in the current directory, the path in the status bar."""
-        series = [(src.run, event.tag, src.series.snapshot()) for src in event.sources]
-        path = free_path(export_dir(self.logdir_path), export_name(event.tag, "csv"))
-        try:
-            with open(path, "x", encoding="utf-8", errors="backslashreplace", newline="") as f:
-                f.write(scalar_csv(series))
-        except OSError as e:
-            self._file_notice(f"! CSV not written: {e.strerror or e}")
-            return
-        points = sum(len(s) for _, _, s in series)
-        self._file_notice(f"wrote {points:,} points of {len(series)} run(s) to {path}")
+        """``e`` on a chart: its runs' series as CSV, the path in the status bar."""
+        self.exports.chart_csv(event.tag, event.sources)
 
-    def _file_notice(self, text: str) -> None:
-        """Say where a file went (or why not) until the next notice, or for FILE_NOTICE_SECONDS."""
+    def _show_notice(self, text: str, seconds: float | None = None) -> None:
+        """A line in the status bar until the next notice, or for ``seconds`` when given."""
         self.view.notice = text
         self._update_status()
+        if seconds is None:
+            return
 
         def clear() -> None:
             if self.view.notice == text:
                 self.view.notice = ""
-                with contextlib.suppress(NoMatches):
-                    self._update_status()
+                self._update_status()
 
-        self.set_timer(FILE_NOTICE_SECONDS, clear)
+        self.set_timer(seconds, clear)
 
     # -- actions --------------------------------------------------------------------------------
 

@@ -24,7 +24,8 @@ async def test_e_writes_the_charts_points_as_the_export_command_does(
         chart = app.query_one(ScalarChart)
         chart.focus()
         await pilot.press("e")
-        await tb.wait_for(pilot, lambda: list(here.iterdir()), what="the CSV")
+        # The file is written in a worker: its notice in the status bar says it is done.
+        await tb.wait_for(pilot, lambda: "wrote" in app.query_one(StatusBar).info.notice, what="the CSV")
         (csv,) = here.iterdir()
         assert csv.name.startswith("tbtui-train_acc-") and csv.suffix == ".csv"
         notice = app.query_one(StatusBar).info.notice
@@ -45,7 +46,9 @@ async def test_screenshots_go_to_the_current_directory_without_downloads(logdir,
     async with app.run_test(size=(120, 40)) as pilot:
         await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
         await pilot.press("P")
-        await tb.wait_for(pilot, lambda: len(list(here.iterdir())) == 1, what="the key's screenshot")
+        await tb.wait_for(
+            pilot, lambda: "saved" in app.query_one(StatusBar).info.notice, what="the screenshot"
+        )
         (svg,) = here.iterdir()
         assert svg.suffix == ".svg" and svg.read_text().startswith("<svg")
         assert str(svg) in app.query_one(StatusBar).info.notice
@@ -53,13 +56,17 @@ async def test_screenshots_go_to_the_current_directory_without_downloads(logdir,
         (command,) = [c for c in app.get_system_commands(app.screen) if c.title == "Screenshot"]
         svg.unlink()
         command.callback()
-        await tb.wait_for(pilot, lambda: len(list(here.iterdir())) == 1, what="the palette's screenshot")
+        await tb.wait_for(
+            pilot,
+            lambda: [p.read_text().rstrip()[-6:] for p in here.iterdir()] == ["</svg>"],
+            what="the palette's screenshot",
+        )
         assert not (home / "Downloads").exists()
         # Started inside the logdir: files go home instead (nothing is written into a logdir).
         monkeypatch.chdir(logdir)
         before = sorted(os.listdir(logdir))
         await pilot.press("P")
-        await tb.wait_for(pilot, lambda: any(p.suffix == ".svg" for p in home.iterdir()), what="home")
+        await tb.wait_for(pilot, lambda: str(home) in app.query_one(StatusBar).info.notice, what="home")
         assert sorted(os.listdir(logdir)) == before
 
 

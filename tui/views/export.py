@@ -22,7 +22,15 @@ from tui.model.series import ScalarSnapshot
 from tui.model.storage import is_url
 from tui.views.safe import inert
 
-__all__ = ["FORMULA_START", "csv_text_cell", "export_dir", "export_name", "free_path", "scalar_csv"]
+__all__ = [
+    "FORMULA_START",
+    "csv_text_cell",
+    "export_dir",
+    "export_name",
+    "free_path",
+    "scalar_csv",
+    "write_new",
+]
 
 #: First characters that make a spreadsheet cell a formula (OWASP, "CSV Injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -85,3 +93,16 @@ def free_path(folder: str, name: str) -> str:
         n += 1
         path = os.path.join(folder, f"{stem}-{n}{ext}")
     return path
+
+
+def write_new(folder: str, name: str, text: str) -> str:
+    """Write ``text`` to a new file ``folder/name`` (or the :func:`free_path` variant of it) and return
+    its path; an existing file is never overwritten, even one that appears while this picks the name."""
+    while True:
+        path = free_path(folder, name)
+        try:
+            with open(path, "x", encoding="utf-8", errors="backslashreplace", newline="") as f:
+                f.write(text)
+        except FileExistsError:
+            continue
+        return path
