@@ -27,13 +27,12 @@ from textual.css.query import NoMatches
 from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.signal import Signal
-from textual.widgets import TabbedContent, TabPane, Tabs
+from textual.widgets import TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from tui.model.cache import ReadCache
 from tui.model.loader import SLICE_BYTES
 from tui.model.logdir import Logdir
-from tui.model.plugins import active_dashboards
 from tui.model.storage import RemoteStorage
 from tui.render.palette import palette_for
 from tui.views.cache import LruCache
@@ -43,6 +42,7 @@ from tui.views.state import ViewState
 from tui.views.throttle import PUSH_INTERVAL, PushThrottle
 from tui.widgets.commands import app_commands, textual_commands
 from tui.widgets.dashboard import Dashboard
+from tui.widgets.dashboard_switch import DashboardSwitch
 from tui.widgets.exports import FileExports
 from tui.widgets.filter_input import FilterBar
 from tui.widgets.gc_pause import PAUSE_SECONDS, GcPause
@@ -57,7 +57,8 @@ from tui.widgets.run_list import RunList
 from tui.widgets.scalar_chart import ScalarChart
 from tui.widgets.scalars_pane import ScalarsPane
 from tui.widgets.status_bar import StatusBar
-from tui.widgets.tabs import NARROW, SHORT_TABS, TAB_KEYS_HELP, TABS, TabSpec, joining, tab_labels
+from tui.widgets.tab_switch import TabSwitch
+from tui.widgets.tabs import NARROW, TAB_KEYS_HELP, TABS, TabSpec
 from tui.widgets.theme import fit_theme_to_terminal
 from tui.widgets.zoom import COLLAPSE, ZOOM_HELP, Zoom
 
@@ -166,14 +167,9 @@ class TbtuiApp(App[int]):
         self.panes: dict[str, Pane] = {spec.id: self._make_pane(spec) for spec in TABS}
         self.scalars_pane.initial_tag = open_tag or last.tag
         self._focus_before_filter = None
-        #: The dashboard shows instead of the tabs (``d``); it is mounted the first time it is needed.
-        self.dashboard_on = layout == "dashboard"
-        #: Tabs out of the tab bar because no loaded run has their data (their keys still work).
-        self.hidden_tabs: set[str] = {spec.id for spec in TABS if spec.needs}
-        self._active_key: tuple | None = None
-        #: Dashboards found active so far, and how many runs there were when the disk was last looked at.
-        self._active: set[str] = set()
-        self._files_looked = -1
+        self.tab_switch = TabSwitch(self)
+        #: ``d``: the dashboard in place of the tabs; it is mounted the first time it is needed.
+        self.dashboard_switch = DashboardSwitch(self, layout == "dashboard")
         self.zoom = Zoom()
         #: The width the layout was last fitted to (see :attr:`collapsed`).
         self._applied_width: int | None = None
@@ -249,22 +245,18 @@ class TbtuiApp(App[int]):
         focused = self.focused
         if self.collapsed and (focused is None or focused.id in ("runs", "tags")):
             if self.dashboard_on:
-                self._focus_dashboard()
+                self.dashboard_switch.focus()
             else:
-                self._focus_active_pane()
+                self.tab_switch.focus_pane()
 
     def on_mount(self) -> None:
         self.query_one(RunList).border_title = "Runs"
-        tabs = self.query_one(TabbedContent)
-        for tab in self.hidden_tabs:
-            tabs.hide_tab(tab)
-        # The tab bar is for the mouse; keys 1-7 switch tabs, so Tab skips it.
-        self.query_one(TabbedContent).query_one(Tabs).can_focus = False
+        self.tab_switch.mounted()
         self.query_one(FilterBar).set_class(bool(self.view.run_regex or self.view.tag_regex), "-set")
         self.query_one(RunList).focus()
         self._apply_width(self.size.width)  # a narrow screen hides the runs pane: the tab takes the keys
         if self.dashboard_on:
-            self._show_dashboard(True)
+            self.dashboard_switch.show(True)
         self._push()
         self.throttle.last_push = 0.0  # the empty first screen must not delay the first data
         self.set_interval(RUN_STATUS_INTERVAL, self._age_run_status, name="run-status")
@@ -287,19 +279,7 @@ class TbtuiApp(App[int]):
         self.screen.set_class(width < NARROW, "-narrow")
         self.screen.set_class(width >= WIDE, "-wide")
         self._apply_collapse()
-        self.call_after_refresh(self._fit_tab_labels)
-
-    def _fit_tab_labels(self) -> None:
-        """Tab labels for the room the tab bar has once laid out (beside the runs pane or not)."""
-        tabs = self.query_one(TabbedContent)
-        room = tabs.query_one(Tabs).size.width or self.size.width
-        width = self._applied_width or self.size.width
-        labels = tab_labels(width, room, self.hidden_tabs, tabs.active)
-        full = all(labels[spec.id].endswith(spec.title) for spec in TABS)
-        tabs.set_class(not full, SHORT_TABS)
-        for tab, label in labels.items():
-            if tabs.get_tab(tab).label.plain != label:
-                tabs.get_tab(tab).label = label
+        self.tab_switch.label(width)
 
     # -- loader (a thread: never on the event loop) ---------------------------------------------
 
@@ -367,12 +347,22 @@ class TbtuiApp(App[int]):
 
     @property
     def active_pane(self) -> Pane | None:
-        tabs = self.query_one_optional(TabbedContent)
-        if tabs is None:  # the app is closing (its widgets are going) and a pane's message came late
-            return None
-        active = tabs.active
-        pane = self.panes.get(active) if active else None
-        return pane if pane is not None and pane.is_mounted else None  # a Lazy tab not mounted yet
+        """The shown tab's pane, once mounted (see tui/widgets/tab_switch.py)."""
+        return self.tab_switch.active_pane
+
+    @property
+    def hidden_tabs(self) -> set[str]:
+        """Tabs out of the tab bar: no loaded run has their data (their keys still work)."""
+        return self.tab_switch.hidden
+
+    @property
+    def dashboard_on(self) -> bool:
+        """The dashboard shows in place of the tabs (tui/widgets/dashboard_switch.py)."""
+        return self.dashboard_switch.on
+
+    @property
+    def dashboard(self) -> Dashboard | None:
+        return self.dashboard_switch.dashboard
 
     def on_pane_mounted(self, event: Pane.Mounted) -> None:
         with contextlib.suppress(NoMatches):  # (the app may be closing: its widgets are going)
@@ -386,7 +376,7 @@ class TbtuiApp(App[int]):
         run_list.set_rows(self.view.rows(self.logdir, loading=self.load_state.history))
         if self.view.focused_run is None or self.view.focused_run not in self.logdir.runs:
             self.view.focused_run = run_list.current_run
-        self._update_tab_bar()
+        self.tab_switch.join_active()
         pane = self.dashboard if self.dashboard_on else self.active_pane
         if pane is not None:
             pane.context = self.context()
@@ -402,26 +392,6 @@ class TbtuiApp(App[int]):
         """Keep the tag, smoothing, hidden runs and x mode for the next open of this logdir (in the
         user's cache directory; written only when one of them changed)."""
         self.memory.keep(self.view.remembered(self.scalars_pane.wanted_tag))
-
-    def _update_tab_bar(self) -> None:
-        """Tabs whose dashboards have data join the tab bar (as TensorBoard lists active plugins);
-        the others stay out of it, but their keys and palette commands still open them."""
-        key = (id(self.logdir), self.logdir.generation)
-        if key == self._active_key:
-            return
-        self._active_key = key
-        tabs = self.query_one(TabbedContent)
-        # The projector's config is a file beside the event files: one stat per run. During the
-        # first pass it is looked for when runs come or go, not on each slice the loader reads
-        # (2,000 stats, 30 ms of the UI thread, every quarter of a second); then on each change.
-        runs = self.logdir.runs
-        look = self._files_looked != len(runs) or not self.load_state.history
-        self._files_looked = len(runs)
-        self._active = active_dashboards(runs, self.logdir.path if look else None, known=self._active)
-        for tab in joining(self.hidden_tabs, self._active):
-            self.hidden_tabs.discard(tab)
-            tabs.show_tab(tab)
-            self._apply_width(self.size.width)
 
     def _update_status(self) -> None:
         bar = self.query_one_optional(StatusBar)
@@ -451,12 +421,9 @@ class TbtuiApp(App[int]):
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self._fit_tab_labels()  # where only the number keys fit, the active tab keeps its title
-        if self.dashboard_on:
-            return
-        pane = self.active_pane
-        if pane is not None:
-            pane.context = self.context()
+        self.tab_switch.fit_labels()  # where only the number keys fit, the active tab keeps its title
+        if not self.dashboard_on:
+            self.tab_switch.hand_context()
 
     def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
         self.view.run_regex, self.view.tag_regex = event.runs, event.tags
@@ -467,7 +434,7 @@ class TbtuiApp(App[int]):
         if target is not None and target.is_attached and target.display:
             target.focus()
         elif self.collapsed:
-            self._focus_active_pane()
+            self.tab_switch.focus_pane()
         else:
             self.query_one(RunList).focus()
 
@@ -537,7 +504,7 @@ class TbtuiApp(App[int]):
         elif self.size.width < COLLAPSE:
             self.zoom.sides_open = not self.zoom.sides_open
             self._apply_collapse()
-            self.call_after_refresh(self._fit_tab_labels)
+            self.call_after_refresh(self.tab_switch.fit_labels)
         elif self.focused is not None:
             self.zoom.fill(self.focused, keep=(StatusBar, KeyBar, FilterBar))
 
@@ -589,112 +556,16 @@ class TbtuiApp(App[int]):
         self._push()
 
     def action_tab(self, index: int) -> None:
-        """Switch tabs from anywhere, and put the keyboard in the new tab.
-
-        Focus is released first: a focused widget inside the old tab would otherwise keep the
-        old tab active (Textual follows focus). Then the new pane's first focusable widget takes
-        it, so the tab's own keys work at once; Tab / shift+Tab still reach the runs pane.
-        """
-        if not 0 <= index < len(TABS):
-            return
-        self.zoom.restore()  # the zoom hid the other tabs
-        tabs = self.query_one(TabbedContent)
-        if self.dashboard_on:  # a number key leaves the dashboard for that tab
-            self._show_dashboard(False)
-            if tabs.active == TABS[index].id:
-                self.call_after_refresh(self._focus_active_pane)
-                return
-        elif tabs.active == TABS[index].id:
-            return
-        with self.batch_update():
-            self.set_focus(None)
-            if TABS[index].id in self.hidden_tabs:  # asked for by key or palette: it shows what is missing
-                self.hidden_tabs.discard(TABS[index].id)
-                tabs.show_tab(TABS[index].id)
-                self._apply_width(self.size.width)
-            tabs.active = TABS[index].id
-            pane = self.active_pane
-            if pane is not None:
-                pane.context = self.context()
-            self._focus_active_pane()
-
-    def _focus_active_pane(self) -> None:
-        """The active pane's first focusable widget takes the keyboard, or, while the pane has none
-        yet (the graph is parsed in a worker), the runs pane until the pane says it is ready."""
-        pane = self.active_pane
-        if pane is None:
-            return
-        # The focus chain holds only widgets that show (a displayed input in a hidden bar is not one).
-        # A text field is never chosen: it would take the number keys, and 1-7 would stop switching
-        # tabs (Tab, a click or the pane's own key reaches it).
-        target = next(
-            (w for w in self.screen.focus_chain if pane in w.ancestors and not w.check_consume_key("1", "1")),
-            None,
-        )
-        if target is not None:
-            target.focus()
-        else:
-            self.query_one(RunList).focus()
+        """Number keys: tab ``index``, from anywhere (tui/widgets/tab_switch.py)."""
+        self.tab_switch.switch(index)
 
     @on(Pane.Ready)
     def _pane_ready(self, event: Pane.Ready) -> None:
-        """A pane that had nothing to focus has content now: give it the keyboard if it is still wanted."""
-        if event.pane is self.active_pane and not self.dashboard_on and isinstance(self.focused, RunList):
-            self._focus_active_pane()
-
-    # -- dashboard ------------------------------------------------------------------------------
-
-    @property
-    def dashboard(self) -> Dashboard | None:
-        return self.query_one_optional("#dashboard", Dashboard)
-
-    def _mount_dashboard(self) -> Dashboard:
-        dash = self.dashboard
-        if dash is None:
-            dash = Dashboard(id="dashboard", graph_cache=self.graph_cache)
-            self.query_one("#main").mount(dash)
-        return dash
+        self.tab_switch.pane_ready(event.pane)
 
     def action_toggle_dashboard(self) -> None:
         """``d``: the dashboard instead of the tabs, and back to the tab that was active."""
-        self.zoom.restore()
-        self._show_dashboard(not self.dashboard_on)
-        if self.dashboard_on:
-            if not isinstance(self.focused, RunList):
-                self.call_after_refresh(self._focus_dashboard)
-        else:
-            self.call_after_refresh(self._focus_active_pane)
-
-    def _show_dashboard(self, on: bool) -> None:
-        """Swap the tabs for the dashboard (or back) and hand the shown side the current context."""
-        dash = self._mount_dashboard()
-        if not isinstance(self.focused, RunList):
-            self.set_focus(None)  # a focused widget inside the hidden side would keep the keyboard
-        self.dashboard_on = on
-        dash.display = on
-        self.query_one(TabbedContent).display = not on
-        if on:
-            dash.context = self.context()
-            self.call_after_refresh(self._dashboard_follow_tabs, dash)
-        else:
-            pane = self.active_pane
-            if pane is not None:
-                pane.context = self.context()
-        self.refresh_bindings()
-
-    def _dashboard_follow_tabs(self, dash: Dashboard) -> None:
-        """Open the dashboard on the tags selected in the Scalars and Histograms tabs."""
-        dash.context = self.context()
-        scalars, histograms = (self.panes[tab] for tab in ("scalars", "histograms"))
-        dash.follow_tags(
-            scalars.selected_tag if scalars.is_mounted else None,
-            histograms.selected_tag if histograms.is_mounted else None,  # (a Lazy tab: see compose)
-        )
-
-    def _focus_dashboard(self) -> None:
-        dash = self.dashboard
-        if dash is not None and self.dashboard_on:
-            dash.focus_panel(dash.current)
+        self.dashboard_switch.toggle()
 
     # -- command palette ------------------------------------------------------------------------
 
