@@ -56,17 +56,15 @@ from tui.widgets.pane import LazyPane, Pane
 from tui.widgets.run_list import RunList
 from tui.widgets.scalar_chart import ScalarChart
 from tui.widgets.scalars_pane import ScalarsPane
+from tui.widgets.screen_fit import ScreenFit
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.tab_switch import TabSwitch
-from tui.widgets.tabs import NARROW, TAB_KEYS_HELP, TABS, TabSpec
+from tui.widgets.tabs import TAB_KEYS_HELP, TABS, TabSpec
 from tui.widgets.theme import fit_theme_to_terminal
-from tui.widgets.zoom import COLLAPSE, ZOOM_HELP, Zoom
+from tui.widgets.zoom import ZOOM_HELP, Zoom
 
 __all__ = ["TABS", "TbtuiApp"]
 
-#: Width from which the runs pane is wider (48 cells, not 32): a sweep's run names
-#: (``sweep/run_00/1796048658.0619547``) are cut in the middle at 32 even with 130 columns to spare.
-WIDE = 200
 #: Seconds between looks at the runs' live / stalled / finished status, which changes with time alone.
 RUN_STATUS_INTERVAL = 15.0
 DASHBOARD_HELP = "Dashboard: chart, histograms and graph of the focused run at once (number keys: tabs)"
@@ -171,8 +169,7 @@ class TbtuiApp(App[int]):
         #: ``d``: the dashboard in place of the tabs; it is mounted the first time it is needed.
         self.dashboard_switch = DashboardSwitch(self, layout == "dashboard")
         self.zoom = Zoom()
-        #: The width the layout was last fitted to (see :attr:`collapsed`).
-        self._applied_width: int | None = None
+        self.screen_fit = ScreenFit(self)
         #: The first uncaught error, if one ended the app: `tui.launch.run_app` raises it after the terminal
         #: is restored, so the command line reports it (one line, the traceback in a file, exit 70).
         self.crash: Exception | None = None
@@ -234,27 +231,12 @@ class TbtuiApp(App[int]):
         yield StatusBar(id="status")
         yield KeyBar(id="keys")  # not Textual's Footer: it leaks its keys on every focus change
 
-    def _apply_collapse(self) -> None:
-        """Collapse the side panes on a narrow screen (or show them); the keyboard leaves a hidden one."""
-        collapsed = self.collapsed
-        self.screen.set_class(collapsed, "-collapsed")
-        if collapsed:
-            self.call_after_refresh(self._leave_collapsed)
-
-    def _leave_collapsed(self) -> None:
-        focused = self.focused
-        if self.collapsed and (focused is None or focused.id in ("runs", "tags")):
-            if self.dashboard_on:
-                self.dashboard_switch.focus()
-            else:
-                self.tab_switch.focus_pane()
-
     def on_mount(self) -> None:
         self.query_one(RunList).border_title = "Runs"
         self.tab_switch.mounted()
         self.query_one(FilterBar).set_class(bool(self.view.run_regex or self.view.tag_regex), "-set")
         self.query_one(RunList).focus()
-        self._apply_width(self.size.width)  # a narrow screen hides the runs pane: the tab takes the keys
+        self.screen_fit.apply(self.size.width)  # a narrow screen hides the runs pane: the tab takes the keys
         if self.dashboard_on:
             self.dashboard_switch.show(True)
         self._push()
@@ -263,23 +245,12 @@ class TbtuiApp(App[int]):
         self.load()
 
     def on_resize(self, event) -> None:
-        self._apply_width(event.size.width)
+        self.screen_fit.apply(event.size.width)
 
     @property
     def collapsed(self) -> bool:
-        """The side panes are collapsed: a narrow screen, and ``z`` has not shown them.
-
-        The width is the one :meth:`_apply_width` was last given: while the app handles a Resize,
-        ``self.size`` still holds the old size (going from 120 to 80 columns kept the side panes).
-        """
-        return self.zoom.collapsed(self._applied_width or self.size.width)
-
-    def _apply_width(self, width: int) -> None:
-        self._applied_width = width
-        self.screen.set_class(width < NARROW, "-narrow")
-        self.screen.set_class(width >= WIDE, "-wide")
-        self._apply_collapse()
-        self.tab_switch.label(width)
+        """The side panes are collapsed (tui/widgets/screen_fit.py)."""
+        return self.screen_fit.collapsed
 
     # -- loader (a thread: never on the event loop) ---------------------------------------------
 
@@ -496,17 +467,8 @@ class TbtuiApp(App[int]):
         self.push_screen(HelpScreen(collect_bindings(self, [self.screen], extra)))
 
     def action_zoom(self) -> None:
-        """``z``: the focused pane fills the screen (the status and key bars stay), and back, as
-        tmux's zoom. Below :data:`COLLAPSE` columns the side panes are collapsed already: ``z``
-        shows them, and hides them again."""
-        if self.zoom.hidden:
-            self.zoom.restore()
-        elif self.size.width < COLLAPSE:
-            self.zoom.sides_open = not self.zoom.sides_open
-            self._apply_collapse()
-            self.call_after_refresh(self.tab_switch.fit_labels)
-        elif self.focused is not None:
-            self.zoom.fill(self.focused, keep=(StatusBar, KeyBar, FilterBar))
+        """``z``: zoom the focused pane, or show a narrow screen's side panes (tui/widgets/screen_fit.py)."""
+        self.screen_fit.zoom()
 
     def action_filter(self) -> None:
         focused = self.focused

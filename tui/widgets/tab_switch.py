@@ -79,7 +79,7 @@ class TabSwitch:
     def _show_tab(self, tab: str) -> None:
         self.hidden.discard(tab)
         self._tabs.show_tab(tab)
-        self.label(self._app.size.width)
+        self._app.screen_fit.apply(self._app.size.width)
 
     def join_active(self) -> None:
         """Tabs whose dashboards have data join the tab bar (as TensorBoard lists active plugins);
