@@ -36,10 +36,11 @@ from tui.model.logdir import Logdir
 from tui.model.storage import RemoteStorage
 from tui.render.palette import palette_for
 from tui.views.cache import LruCache
-from tui.views.chart_options import DEFAULT_SMOOTHING, ChartOptions
+from tui.views.chart_options import ChartOptions
 from tui.views.first_screen import Memory
 from tui.views.state import ViewState
 from tui.views.throttle import PUSH_INTERVAL, PushThrottle
+from tui.widgets.app_keys import APP_KEYS
 from tui.widgets.commands import app_commands, textual_commands
 from tui.widgets.dashboard import Dashboard
 from tui.widgets.dashboard_switch import DashboardSwitch
@@ -59,15 +60,14 @@ from tui.widgets.scalars_pane import ScalarsPane
 from tui.widgets.screen_fit import ScreenFit
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.tab_switch import TabSwitch
-from tui.widgets.tabs import TAB_KEYS_HELP, TABS, TabSpec
+from tui.widgets.tabs import TABS, TabSpec
 from tui.widgets.theme import fit_theme_to_terminal
-from tui.widgets.zoom import ZOOM_HELP, Zoom
+from tui.widgets.zoom import Zoom
 
 __all__ = ["TABS", "TbtuiApp"]
 
 #: Seconds between looks at the runs' live / stalled / finished status, which changes with time alone.
 RUN_STATUS_INTERVAL = 15.0
-DASHBOARD_HELP = "Dashboard: chart, histograms and graph of the focused run at once (number keys: tabs)"
 
 
 class TbtuiApp(App[int]):
@@ -76,43 +76,7 @@ class TbtuiApp(App[int]):
     CSS_PATH = "tbtui.tcss"
     TITLE = "tbtui"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", tooltip="This help: every key"),
-        Binding("slash", "filter", "Filter", tooltip="Filter runs and tags by regex (tags ignore case)"),
-        Binding("p", "toggle_pause", "Pause", tooltip="Pause / resume live updates (the screen freezes)"),
-        Binding(
-            "space",
-            "toggle_pause",
-            "Pause",
-            show=False,
-            tooltip="Pause / resume (in the runs pane: toggle run)",
-        ),
-        Binding("s", "smoothing(1)", "Smooth+", tooltip="More smoothing: 0, .3, .6, .8, .9, .95, .99"),
-        Binding("S", "smoothing(-1)", "Smooth-", show=False, tooltip="Less smoothing"),
-        Binding("x", "cycle_x", "X axis", tooltip="X axis: step, relative time, wall time"),
-        Binding("y", "toggle_log_y", "Log y", show=False, tooltip="Logarithmic y axis on/off"),
-        Binding(
-            "i", "toggle_outliers", "Outliers", show=False, tooltip="Ignore outliers (y from 5th-95th pct)"
-        ),
-        Binding(
-            "o", "only_focused_run", "Only run", show=False, tooltip="Show only the run under the cursor"
-        ),
-        Binding("a", "all_runs", "All runs", show=False, tooltip="Show all runs"),
-        Binding("d", "toggle_dashboard", "Dashboard", tooltip=DASHBOARD_HELP),
-        Binding("z", "zoom", "Zoom", tooltip=ZOOM_HELP),
-        Binding(
-            "P",
-            "screenshot",
-            "Screenshot",
-            show=False,
-            tooltip="Save the screen as SVG in the current directory",
-        ),
-        *[
-            Binding(str(n % 10), f"tab({n - 1})", spec.title, show=False, tooltip=TAB_KEYS_HELP)
-            for n, spec in enumerate(TABS, start=1)
-        ],
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_KEYS)
 
     def __init__(
         self,
@@ -145,15 +109,13 @@ class TbtuiApp(App[int]):
         self.memory = Memory(logdir, enabled=remember)
         last = self.memory.last
         # Run colours chosen for the colours this terminal has (16-colour terminals get the ANSI set).
-        self.view = ViewState(
+        self.view = ViewState.opening(
             palette_for(self.console.color_system),
-            run_regex=runs or "",
-            tag_regex=tags or "",
-            options=ChartOptions(
-                smoothing=next(w for w in (smoothing, last.smoothing, DEFAULT_SMOOTHING) if w is not None),
-                x_mode=x_mode or last.x_mode or "step",  # type: ignore[arg-type]
-            ),
-            hidden=set(last.hidden),
+            last,
+            runs=runs,
+            tags=tags,
+            smoothing=smoothing,
+            x_mode=x_mode,
         )
         self.load_state = LoadState(self.logdir, self.post_message, poll=poll, slice_bytes=slice_bytes)
         self.loader = self.load_state.loader

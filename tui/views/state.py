@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tui.model.logdir import Logdir
-from tui.views.chart_options import ChartOptions
+from tui.views.chart_options import DEFAULT_SMOOTHING, ChartOptions
 from tui.views.first_screen import Remembered
 from tui.views.run_status import RunStatus, RunWatch
 from tui.views.runs import marker_for, short_names, shorter_forms
@@ -98,6 +98,30 @@ class ViewState:
     _row_cache: dict[str, _KeptRow] = field(default_factory=dict, repr=False, compare=False)
     _rows_until: float = field(default=0.0, repr=False, compare=False)
     _observed: tuple | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def opening(
+        cls,
+        palette: Callable[[int], str],
+        last: Remembered,
+        *,
+        runs: str = "",
+        tags: str = "",
+        smoothing: float | None = None,
+        x_mode: str | None = None,
+    ) -> ViewState:
+        """The view a session opens on: what the command line asked, else what the last session on
+        this logdir left (``last``), else the defaults."""
+        return cls(
+            palette,
+            run_regex=runs or "",
+            tag_regex=tags or "",
+            options=ChartOptions(
+                smoothing=next(w for w in (smoothing, last.smoothing, DEFAULT_SMOOTHING) if w is not None),
+                x_mode=x_mode or last.x_mode or "step",  # type: ignore[arg-type]
+            ),
+            hidden=set(last.hidden),
+        )
 
     # -- derived --------------------------------------------------------------------------------
     #
