@@ -26,7 +26,6 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.filter import LineFilter
 from textual.screen import Screen
-from textual.signal import Signal
 from textual.widgets import TabbedContent, TabPane
 from textual.worker import get_current_worker
 
@@ -39,7 +38,6 @@ from tui.views.cache import LruCache
 from tui.views.chart_options import ChartOptions
 from tui.views.first_screen import Memory
 from tui.views.state import ViewState
-from tui.views.throttle import PUSH_INTERVAL, PushThrottle
 from tui.widgets.app_keys import APP_KEYS
 from tui.widgets.commands import app_commands, textual_commands
 from tui.widgets.dashboard import Dashboard
@@ -54,6 +52,7 @@ from tui.widgets.inert_lines import InertLines
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.loading import LoaderState, LoadState, LogdirChanged, StorageNotice
 from tui.widgets.pane import LazyPane, Pane
+from tui.widgets.push_timer import PushTimer
 from tui.widgets.run_list import RunList
 from tui.widgets.scalar_chart import ScalarChart
 from tui.widgets.scalars_pane import ScalarsPane
@@ -65,9 +64,6 @@ from tui.widgets.theme import fit_theme_to_terminal
 from tui.widgets.zoom import Zoom
 
 __all__ = ["TABS", "TbtuiApp"]
-
-#: Seconds between looks at the runs' live / stalled / finished status, which changes with time alone.
-RUN_STATUS_INTERVAL = 15.0
 
 
 class TbtuiApp(App[int]):
@@ -119,9 +115,9 @@ class TbtuiApp(App[int]):
         )
         self.load_state = LoadState(self.logdir, self.post_message, poll=poll, slice_bytes=slice_bytes)
         self.loader = self.load_state.loader
-        self.throttle = PushThrottle(PUSH_INTERVAL)
+        self.push_timer = PushTimer(self)
         #: Published (with the app) each time the app becomes settled: see :attr:`is_settled`.
-        self.settled_signal: Signal[TbtuiApp] = Signal(self, "settled")
+        self.settled_signal = self.push_timer.signal
         #: Parsed graphs, shared by the Graph tab and the dashboard's graph panel.
         self.graph_cache: LruCache[tuple[str, str], ParsedGraph] = LruCache(GRAPH_CACHE_SIZE)
         self.panes: dict[str, Pane] = {spec.id: self._make_pane(spec) for spec in TABS}
@@ -168,12 +164,7 @@ class TbtuiApp(App[int]):
         Tests and benchmarks wait for this (or subscribe to :attr:`settled_signal`) instead of
         sleeping.
         """
-        return (
-            not self.load_state.history
-            and self.logdir.loaded_once
-            and self.throttle.settled
-            and all(pane.is_mounted for pane in self.panes.values())  # the Lazy tabs too
-        )
+        return self.push_timer.settled
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -201,9 +192,8 @@ class TbtuiApp(App[int]):
         self.screen_fit.apply(self.size.width)  # a narrow screen hides the runs pane: the tab takes the keys
         if self.dashboard_on:
             self.dashboard_switch.show(True)
-        self._push()
-        self.throttle.last_push = 0.0  # the empty first screen must not delay the first data
-        self.set_interval(RUN_STATUS_INTERVAL, self._age_run_status, name="run-status")
+        self.push()
+        self.push_timer.start()
         self.load()
 
     def on_resize(self, event) -> None:
@@ -228,50 +218,16 @@ class TbtuiApp(App[int]):
 
     def on_logdir_changed(self, message: LogdirChanged) -> None:
         self.load_state.changed(message)
-        self._schedule_push()
+        self.push_timer.schedule()
 
     def on_storage_notice(self, message: StorageNotice) -> None:
         self.load_state.storage_notice = message.text
-        self._schedule_push()  # through the push timer: it knows when the status bar is there
+        self.push_timer.schedule()  # through the push timer: it knows when the status bar is there
 
     def on_loader_state(self, message: LoaderState) -> None:
         self.load_state.state = message.state
-        self._update_status()
-        self._maybe_settled()
-
-    def _schedule_push(self) -> None:
-        """Something changed: the screen catches up when the throttle says (at most a few times a second)."""
-        delay = self.throttle.delay()
-        if delay is not None:
-            self.set_timer(delay, self._timed_push, name="push")
-
-    def _timed_push(self) -> None:
-        # A timer may fire while the app is shutting down or a modal screen (help) is on top;
-        # the main screen's widgets are then not queryable, and the push waits for the next one.
-        if not self.throttle.dirty or not self.screen_stack or not self.is_running:
-            self.throttle.scheduled = False
-            return
-        if self.screen is not self.screen_stack[0]:
-            self.set_timer(PUSH_INTERVAL, self._timed_push, name="push")
-            return
-        self.throttle.scheduled = False
-        with contextlib.suppress(NoMatches):  # the screen is being torn down (quit)
-            self._push()
-
-    def _age_run_status(self) -> None:
-        """A run turns from live to stalled with no new data: redraw the runs pane and the status line
-        from the clock (both compare with what they show and write nothing when it is the same)."""
-        if self.view.paused or not self.screen_stack or self.screen is not self.screen_stack[0]:
-            return
-        with contextlib.suppress(NoMatches):
-            self.query_one(RunList).set_rows(self.view.rows(self.logdir, loading=self.load_state.history))
-            self._update_status()
-
-    def _maybe_settled(self) -> None:
-        if self.is_settled:
-            if not self.gc_pause.frozen:
-                self.gc_pause.freeze()  # the first pass is on screen: its objects live on
-            self.settled_signal.publish(self)
+        self.update_status()
+        self.push_timer.check_settled()
 
     # -- state -> widgets -----------------------------------------------------------------------
 
@@ -300,33 +256,35 @@ class TbtuiApp(App[int]):
     def on_pane_mounted(self, event: Pane.Mounted) -> None:
         with contextlib.suppress(NoMatches):  # (the app may be closing: its widgets are going)
             if event.pane.context is None and event.pane is self.active_pane:
-                self._push()
-        self._maybe_settled()  # the last Lazy tab may be what the app was waiting for
+                self.push()
+        self.push_timer.check_settled()  # the last Lazy tab may be what the app was waiting for
 
-    def _push(self) -> None:
+    def push(self) -> None:
         """Hand the current state to the runs pane, the status bar and the active tab."""
-        run_list = self.query_one(RunList)
-        run_list.set_rows(self.view.rows(self.logdir, loading=self.load_state.history))
+        run_list = self.show_runs()
         if self.view.focused_run is None or self.view.focused_run not in self.logdir.runs:
             self.view.focused_run = run_list.current_run
         self.tab_switch.join_active()
         pane = self.dashboard if self.dashboard_on else self.active_pane
         if pane is not None:
             pane.context = self.context()
-        self._update_status()
+        self.update_status()
         self.logdir.read_first(self.view.read_order(self.logdir, run_list.on_screen()))
         self._save_choices()
-        self.throttle.pushed(with_data=any(r.scalars for r in self.logdir.runs.values()))
-        if self.throttle.first_data_push is not None:
-            self.loader.first_frame_shown.set()
-        self._maybe_settled()
+        self.push_timer.pushed(with_data=any(r.scalars for r in self.logdir.runs.values()))
+
+    def show_runs(self) -> RunList:
+        """The runs pane's rows from the view state (it redraws only what changed)."""
+        run_list = self.query_one(RunList)
+        run_list.set_rows(self.view.rows(self.logdir, loading=self.load_state.history))
+        return run_list
 
     def _save_choices(self) -> None:
         """Keep the tag, smoothing, hidden runs and x mode for the next open of this logdir (in the
         user's cache directory; written only when one of them changed)."""
         self.memory.keep(self.view.remembered(self.scalars_pane.wanted_tag))
 
-    def _update_status(self) -> None:
+    def update_status(self) -> None:
         bar = self.query_one_optional(StatusBar)
         if bar is None:  # the app is closing: a pane's last notice has nowhere to go
             return
@@ -345,12 +303,12 @@ class TbtuiApp(App[int]):
 
     def on_run_list_toggled(self, event: RunList.Toggled) -> None:
         self.view.toggle_run(event.run)
-        self._push()
+        self.push()
 
     def on_run_list_focused(self, event: RunList.Focused) -> None:
         if event.run != self.view.focused_run:
             self.view.focused_run = event.run
-            self._push()
+            self.push()
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
@@ -360,7 +318,7 @@ class TbtuiApp(App[int]):
 
     def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
         self.view.run_regex, self.view.tag_regex = event.runs, event.tags
-        self._push()
+        self.push()
 
     def on_filter_bar_done(self, event: FilterBar.Done) -> None:
         target = self._focus_before_filter
@@ -380,7 +338,7 @@ class TbtuiApp(App[int]):
         """Show only the runs a pane picked (the HParams table: its runs and their sub-runs) in every tab."""
         self.view.show_only(self.logdir, event.runs)
         self.view.notice = f"showing only {len(set(event.runs))} run(s) chosen in {event.source}; a shows all"
-        self._push()
+        self.push()
 
     @on(Pane.FocusRun)
     def _focus_run(self, event: Pane.FocusRun) -> None:
@@ -404,14 +362,14 @@ class TbtuiApp(App[int]):
     def _show_notice(self, text: str, seconds: float | None = None) -> None:
         """A line in the status bar until the next notice, or for ``seconds`` when given."""
         self.view.notice = text
-        self._update_status()
+        self.update_status()
         if seconds is None:
             return
 
         def clear() -> None:
             if self.view.notice == text:
                 self.view.notice = ""
-                self._update_status()
+                self.update_status()
 
         self.set_timer(seconds, clear)
 
@@ -443,12 +401,12 @@ class TbtuiApp(App[int]):
             self.loader.pause()
         else:
             self.loader.resume()
-        self._push()
+        self.push()
 
     def _set_options(self, options: ChartOptions) -> None:
         """Every chart drawn with new switches (a new value: the panes see it in their next context)."""
         self.view.options = options
-        self._push()
+        self.push()
 
     def action_smoothing(self, direction: int) -> None:
         self._set_options(self.view.options.step_smoothing(direction))
@@ -473,11 +431,11 @@ class TbtuiApp(App[int]):
         if self.view.focused_run is None:
             return
         self.view.show_only(self.logdir, [self.view.focused_run])
-        self._push()
+        self.push()
 
     def action_all_runs(self) -> None:
         self.view.show_all()
-        self._push()
+        self.push()
 
     def action_tab(self, index: int) -> None:
         """Number keys: tab ``index``, from anywhere (tui/widgets/tab_switch.py)."""
