@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.filter import LineFilter
@@ -47,7 +47,7 @@ from tui.widgets.filter_input import FilterBar
 from tui.widgets.gc_pause import PAUSE_SECONDS, GcPause
 from tui.widgets.graph_pane import CACHE_SIZE as GRAPH_CACHE_SIZE
 from tui.widgets.graph_pane import GraphPane, ParsedGraph
-from tui.widgets.help_screen import HelpScreen, collect_bindings
+from tui.widgets.help_screen import toggle_help
 from tui.widgets.inert_lines import InertLines
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.loading import LoaderState, LoadState, LogdirChanged, StorageNotice
@@ -134,7 +134,7 @@ class TbtuiApp(App[int]):
         self._inert_lines = InertLines()
         #: The garbage collector kept out of a key's answer (see tui/widgets/gc_pause.py).
         self.gc_pause = GcPause()
-        self.exports = FileExports(self, logdir, self._show_notice)
+        self.exports = FileExports(self, logdir)
 
     @property
     def scalars_pane(self) -> ScalarsPane:
@@ -210,11 +210,6 @@ class TbtuiApp(App[int]):
     def load(self) -> None:
         worker = get_current_worker()
         self.loader.run(lambda: worker.is_cancelled)
-
-    @property
-    def feed(self):
-        """The loader's change feed (None until the loader thread has started)."""
-        return self.loader.feed
 
     def on_logdir_changed(self, message: LogdirChanged) -> None:
         self.load_state.changed(message)
@@ -331,7 +326,7 @@ class TbtuiApp(App[int]):
 
     @on(Pane.Notice)
     def _notice(self, event: Pane.Notice) -> None:
-        self._show_notice(event.text)
+        self.show_notice(event.text)
 
     @on(Pane.ShowOnly)
     def _show_only(self, event: Pane.ShowOnly) -> None:
@@ -359,32 +354,15 @@ class TbtuiApp(App[int]):
         """``e`` on a chart: its runs' series as CSV, the path in the status bar."""
         self.exports.chart_csv(event.tag, event.sources)
 
-    def _show_notice(self, text: str, seconds: float | None = None) -> None:
-        """A line in the status bar until the next notice, or for ``seconds`` when given."""
+    def show_notice(self, text: str) -> None:
+        """A line in the status bar until the next notice."""
         self.view.notice = text
         self.update_status()
-        if seconds is None:
-            return
-
-        def clear() -> None:
-            if self.view.notice == text:
-                self.view.notice = ""
-                self.update_status()
-
-        self.set_timer(seconds, clear)
 
     # -- actions --------------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            self.pop_screen()
-            return
-        extra = [
-            ("tab shift+tab", "Next / previous pane (runs, tags, chart)"),
-            (self.get_key_display(Binding(self.COMMAND_PALETTE_BINDING, "")), "Command palette"),
-            ("mouse", "Click runs (● toggles), tags, tabs; click the chart to place the cursor; wheel zooms"),
-        ]
-        self.push_screen(HelpScreen(collect_bindings(self, [self.screen], extra)))
+        toggle_help(self)
 
     def action_zoom(self) -> None:
         """``z``: zoom the focused pane, or show a narrow screen's side panes (tui/widgets/screen_fit.py)."""

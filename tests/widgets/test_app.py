@@ -368,7 +368,7 @@ async def test_polling_mode_also_sees_new_runs(logdir, tb):
     app = TbtuiApp(logdir, poll=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, tb)
-        assert app.feed is not None and app.feed.mode == "polling"
+        assert app.loader.feed is not None and app.loader.feed.mode == "polling"
         tb.write_run(logdir, "polled")
         await tb.wait_for(pilot, lambda: "polled" in app.logdir.runs, what="the polled run")
 

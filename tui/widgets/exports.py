@@ -18,7 +18,7 @@ from tui.views.export import export_dir, export_name, scalar_csv, write_new
 from tui.widgets.scalar_chart import ChartSource
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from tui.app import TbtuiApp
 
 __all__ = ["FILE_NOTICE_SECONDS", "FileExports"]
 
@@ -27,12 +27,11 @@ FILE_NOTICE_SECONDS = 15.0
 
 
 class FileExports:
-    """Writes the app's files for ``logdir``; ``notice(text, seconds)`` puts a line in the status bar."""
+    """Writes ``app``'s files for ``logdir`` and says where they went."""
 
-    def __init__(self, app: App, logdir: str, notice: Callable[[str, float], None]) -> None:
+    def __init__(self, app: TbtuiApp, logdir: str) -> None:
         self._app = app
         self._logdir = logdir
-        self._notice = notice
 
     def screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """An SVG of the screen as it is now, written in a worker."""
@@ -67,6 +66,17 @@ class FileExports:
             except OSError as e:
                 said = f"! {failed}: {e.strerror or e}"
             with contextlib.suppress(RuntimeError):  # the app closed meanwhile: nobody to tell
-                self._app.call_from_thread(self._notice, said, FILE_NOTICE_SECONDS)
+                self._app.call_from_thread(self._say, said)
 
         self._app.run_worker(write, thread=True, group="files", name="write-file")
+
+    def _say(self, text: str) -> None:
+        """``text`` in the status bar until the next notice, or for FILE_NOTICE_SECONDS."""
+        app = self._app
+        app.show_notice(text)
+
+        def clear() -> None:
+            if app.view.notice == text:
+                app.show_notice("")
+
+        app.set_timer(FILE_NOTICE_SECONDS, clear)

@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from tui.widgets.key_bar import KeyBar
 
-__all__ = ["HelpScreen", "collect_bindings"]
+__all__ = ["HelpScreen", "collect_bindings", "toggle_help"]
 
 Section = tuple[str, list[tuple[str, str]]]
 
@@ -135,3 +135,17 @@ class HelpScreen(ModalScreen[None]):
         # The help's own keys at the bottom: the app's bar below listed the focused pane's keys,
         # which do nothing while the help has the keyboard.
         yield KeyBar()
+
+
+def toggle_help(app: App) -> None:
+    """``?``: the help over the screen, every key of the app and of the widgets on it, or closed when it
+    shows. Keys that are no binding (Tab, the palette's, the mouse) are listed with the app's."""
+    if isinstance(app.screen, HelpScreen):
+        app.pop_screen()
+        return
+    extra = [
+        ("tab shift+tab", "Next / previous pane (runs, tags, chart)"),
+        (app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, "")), "Command palette"),
+        ("mouse", "Click runs (● toggles), tags, tabs; click the chart to place the cursor; wheel zooms"),
+    ]
+    app.push_screen(HelpScreen(collect_bindings(app, [app.screen], extra)))
