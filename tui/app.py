@@ -122,7 +122,6 @@ class TbtuiApp(App[int]):
         self.graph_cache: LruCache[tuple[str, str], ParsedGraph] = LruCache(GRAPH_CACHE_SIZE)
         self.panes: dict[str, Pane] = {spec.id: self._make_pane(spec) for spec in TABS}
         self.scalars_pane.initial_tag = open_tag or last.tag
-        self._focus_before_filter = None
         self.tab_switch = TabSwitch(self)
         #: ``d``: the dashboard in place of the tabs; it is mounted the first time it is needed.
         self.dashboard_switch = DashboardSwitch(self, layout == "dashboard")
@@ -316,10 +315,7 @@ class TbtuiApp(App[int]):
         self.push()
 
     def on_filter_bar_done(self, event: FilterBar.Done) -> None:
-        target = self._focus_before_filter
-        if target is not None and target.is_attached and target.display:
-            target.focus()
-        elif self.collapsed:
+        if self.collapsed:
             self.tab_switch.focus_pane()
         else:
             self.query_one(RunList).focus()
@@ -369,9 +365,7 @@ class TbtuiApp(App[int]):
         self.screen_fit.zoom()
 
     def action_filter(self) -> None:
-        focused = self.focused
-        self._focus_before_filter = focused
-        self.query_one(FilterBar).open("runs" if isinstance(focused, RunList) else "tags")
+        self.query_one(FilterBar).open("runs" if isinstance(self.focused, RunList) else "tags")
 
     def action_toggle_pause(self) -> None:
         self.view.paused = not self.view.paused

@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from tui.views.selection import regex_error
@@ -83,12 +84,15 @@ class FilterBar(Horizontal):
             self.tags = tags
 
     class Done(Message):
-        """Editing ended (Enter or Escape): focus can go back where it was."""
+        """Editing ended (Enter or Escape) and the widget that had the keyboard before is gone or hidden:
+        the owner picks where the keyboard goes."""
 
     def __init__(self, runs: str = "", tags: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._initial = (runs, tags)
         self._saved = (runs, tags)
+        #: What had the keyboard when the bar opened: it gets it back when editing ends.
+        self._return_to: Widget | None = None
         self.runs, self.tags = runs, tags
 
     def compose(self) -> ComposeResult:
@@ -101,6 +105,7 @@ class FilterBar(Horizontal):
         """Show the bar and focus the ``"runs"`` or ``"tags"`` input."""
         if not self.editing:
             self._saved = (self.runs, self.tags)
+            self._return_to = self.app.focused
         self.add_class("-open")
         for field in self.query(Input):
             field.can_focus = True
@@ -140,7 +145,11 @@ class FilterBar(Horizontal):
         self.remove_class("-open")
         self.set_class(bool(self.runs or self.tags), "-set")
         if refocus:
-            self.post_message(self.Done())
+            target = self._return_to
+            if target is not None and target.is_attached and target.display:
+                target.focus()
+            else:
+                self.post_message(self.Done())
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
