@@ -22,6 +22,7 @@ from tui.model.payloads import (
     WARM_BYTES,
     PayloadFile,
     PayloadIndex,
+    PayloadRef,
     image_dims,
     one_point,
     payload_size,
@@ -310,22 +311,20 @@ class Batch:
                 self._wall(NEVER, float(w.min()))
                 self._wall(NEVER, float(w.max()))
 
-    def _ref(self, i: int, value: int, plugin: str, item: object) -> tuple[tuple[int, ...], object]:
+    def _ref(self, i: int, value: int, plugin: str, item: object) -> tuple[PayloadRef, object]:
         """Where record ``i``'s value ``value`` is and its small metadata (see payloads.INDEX_DTYPE),
         and the payload itself if it is small enough to keep decoded (payloads.WARM_BYTES)."""
         f = self._frames
         start, length = int(f.starts[i]), int(f.lengths[i])
         crc = int.from_bytes(f.data[start + length : start + length + 4], "little")
         size = payload_size(item)
-        ref = (start + f.base - HEADER, length, value, size, crc, *image_dims(item, plugin))
+        ref = PayloadRef(start + f.base - HEADER, length, value, size, crc, *image_dims(item, plugin))
         return ref, (item if size <= WARM_BYTES else None)
 
     def _one(self, i: int, value: int, plugin: str, raw: bytes, info: decode.EventInfo) -> PayloadIndex:
         """A one-point payload index for a graph in record ``i`` (``raw``: its bytes, for the size)."""
-        (offset, length, value, _, crc, *_), _ = self._ref(i, value, plugin, None)  # type: ignore[misc]
-        return one_point(
-            self.payload_file, info.step, info.wall_time, offset, length, value, len(raw), crc, plugin
-        )
+        ref, _ = self._ref(i, value, plugin, None)
+        return one_point(self.payload_file, info.step, info.wall_time, ref._replace(size=len(raw)), plugin)
 
     def event(self, ordinal: int, info: decode.EventInfo, i: int = -1) -> None:
         if info.wall_time:

@@ -27,7 +27,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -42,8 +42,10 @@ __all__ = [
     "PayloadCache",
     "PayloadFile",
     "PayloadIndex",
+    "PayloadRef",
     "PayloadUnavailable",
 ]
+
 
 #: One row per point. ``file`` indexes the series' files; ``offset`` is the byte where the record
 #: (its length header) starts and ``length`` its payload's byte count (the record is 16 bytes
@@ -55,6 +57,20 @@ __all__ = [
 #: ``crc`` the record's stored (masked) data CRC, so a record read again is known to be the same
 #: one, not one at the same place in a file rotated or rewritten since; ``width``/``height``/
 #: ``samples`` describe images (the first sample's size and how many).
+class PayloadRef(NamedTuple):
+    """Where one point's payload is in its file and its small metadata: an index row but for the
+    step, wall time, file and kind (see :data:`INDEX_DTYPE` for each field)."""
+
+    offset: int
+    length: int
+    value: int
+    size: int = 0
+    crc: int = 0
+    width: int = 0
+    height: int = 0
+    samples: int = 0
+
+
 INDEX_DTYPE = np.dtype(
     [
         ("step", "<i8"),
@@ -402,23 +418,9 @@ class BlobSeries:
         return self.snapshot().load(i)
 
     def add(
-        self,
-        file: PayloadFile,
-        step: int,
-        wall: float,
-        offset: int,
-        length: int,
-        value: int,
-        size: int = 0,
-        crc: int = 0,
-        width: int = 0,
-        height: int = 0,
-        samples: int = 0,
-        *,
-        plugin: str,
-        warm: Any = None,
+        self, file: PayloadFile, step: int, wall: float, ref: PayloadRef, *, plugin: str, warm: Any = None
     ) -> None:
-        """Index one point whose payload is value ``value`` of the record at ``offset`` of ``file``.
+        """Index one point whose payload is value ``ref.value`` of the record at ``ref.offset`` of ``file``.
 
         ``warm``: the payload itself when the caller decoded it already and it is small (at most
         :data:`WARM_BYTES`): it goes into the LRU, so showing it costs no read.
@@ -434,9 +436,9 @@ class BlobSeries:
             grown = np.zeros(max(8, 2 * len(rows)), INDEX_DTYPE)
             grown[:n] = rows[:n]
             rows = grown
-        rows[n] = (step, wall, offset, length, size, crc, fi, value, width, height, samples, ki)
+        rows[n] = _row(step, wall, ref, fi, ki)
         if warm is not None and file.reader is not None:
-            CACHE.warm((file.serial, offset, value), warm)
+            CACHE.warm((file.serial, ref.offset, ref.value), warm)
         self._state = (rows, n + 1, files, kinds)
         self.version += 1
 
@@ -448,20 +450,8 @@ class BlobSeries:
             mem = PayloadFile()
         mem.values.append(item)
         w, h, k = image_dims(item, self.plugin)
-        self.add(
-            mem,
-            step,
-            wall_time,
-            0,
-            0,
-            len(mem.values) - 1,
-            payload_size(item),
-            0,
-            w,
-            h,
-            k,
-            plugin=self.plugin,
-        )
+        ref = PayloadRef(0, 0, len(mem.values) - 1, payload_size(item), 0, w, h, k)
+        self.add(mem, step, wall_time, ref, plugin=self.plugin)
 
     def keep(self, mask: np.ndarray) -> int:
         """Keep only the points where ``mask`` is true (a restart purge); returns how many went."""
@@ -480,21 +470,17 @@ class BlobSeries:
         self.version += 1
 
 
-def one_point(
-    file: PayloadFile,
-    step: int,
-    wall: float,
-    offset: int,
-    length: int,
-    value: int,
-    size: int,
-    crc: int,
-    plugin: str,
-) -> PayloadIndex:
+def one_point(file: PayloadFile, step: int, wall: float, ref: PayloadRef, plugin: str) -> PayloadIndex:
     """A payload index of one point (a graph's bytes: runs carry few, so no series)."""
     rows = np.zeros(1, INDEX_DTYPE)
-    rows[0] = (step, wall, offset, length, size, crc, 0, value, 0, 0, 0, 0)
+    rows[0] = _row(step, wall, ref, 0, 0)
     return PayloadIndex(rows, (file,), (plugin,))
+
+
+def _row(step: int, wall: float, ref: PayloadRef, file: int, kind: int) -> tuple:
+    """An :data:`INDEX_DTYPE` row, its fields in their order."""
+    r = ref
+    return (step, wall, r.offset, r.length, r.size, r.crc, file, r.value, r.width, r.height, r.samples, kind)
 
 
 def image_dims(item: Any, plugin: str) -> tuple[int, int, int]:

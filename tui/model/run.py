@@ -215,7 +215,7 @@ class Run:
                 bs = self.blobs.get(tag) or blobs.get(tag)
                 if bs is None:
                     bs = blobs[tag] = BlobSeries(plugin)
-                bs.add(b.payload_file, step, wall, *ref, plugin=plugin, warm=small)
+                bs.add(b.payload_file, step, wall, ref, plugin=plugin, warm=small)
         if blobs:
             self.blobs = {**self.blobs, **blobs}
 
