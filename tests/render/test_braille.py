@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from rich.style import Style
 
-from tui.render.braille import BrailleCanvas, data_to_pixels, scale_to_pixels
+from tui.render.braille import BrailleCanvas, PixelMap, scale_to_pixels
 
 
 def line(canvas: BrailleCanvas, xs, ys, layer: int = 0, **kw) -> None:
@@ -148,8 +148,8 @@ def test_scale_to_pixels():
     np.testing.assert_array_equal(scale_to_pixels(np.array([3.0]), 3, 3, 9), [4.0])
 
 
-def test_data_to_pixels_puts_low_values_at_the_bottom():
-    px, py = data_to_pixels(np.array([0.0, 1.0]), np.array([0.0, 1.0]), (0, 1), (0, 1), 4, 8)
+def test_pixel_map_puts_low_values_at_the_bottom():
+    px, py = PixelMap((0, 1), (0, 1), 4, 8).points(np.array([0.0, 1.0]), np.array([0.0, 1.0]))
     np.testing.assert_allclose(px, [0, 3])
     np.testing.assert_allclose(py, [7, 0])
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from rich.style import Style
@@ -21,7 +22,7 @@ __all__ = [
     "BRAILLE_BASE",
     "DOT_BITS",
     "BrailleCanvas",
-    "data_to_pixels",
+    "PixelMap",
     "scale_to_pixels",
 ]
 
@@ -67,20 +68,24 @@ def scale_to_pixels(
     return out
 
 
-def data_to_pixels(
-    x: np.ndarray,
-    y: np.ndarray,
-    x_range: tuple[float, float],
-    y_range: tuple[float, float],
-    pixel_width: int,
-    pixel_height: int,
-    *,
-    log_y: bool = False,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Data coordinates to canvas pixels: x left to right, y bottom (``y_range[0]``) to top."""
-    px = scale_to_pixels(x, x_range[0], x_range[1], pixel_width)
-    py = scale_to_pixels(y, y_range[0], y_range[1], pixel_height, log=log_y, invert=True)
-    return px, py
+class PixelMap(NamedTuple):
+    """Data coordinates onto a canvas ``width`` x ``height`` pixels: x left to right over ``x_range``,
+    y bottom (``y_range[0]``) to top, linear in log10 with ``log_y`` (see :func:`scale_to_pixels`)."""
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    width: int
+    height: int
+    log_y: bool = False
+
+    def px(self, x: np.ndarray) -> np.ndarray:
+        return scale_to_pixels(x, self.x_range[0], self.x_range[1], self.width)
+
+    def py(self, y: np.ndarray) -> np.ndarray:
+        return scale_to_pixels(y, self.y_range[0], self.y_range[1], self.height, log=self.log_y, invert=True)
+
+    def points(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.px(x), self.py(y)
 
 
 def _round(v: np.ndarray) -> np.ndarray:

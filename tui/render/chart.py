@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
-from tui.render.braille import BrailleCanvas, scale_to_pixels
+from tui.render.braille import BrailleCanvas, PixelMap
 from tui.render.cells import fit
 from tui.render.palette import CUBE_COLORS, color_for
 from tui.render.ragged import (
@@ -484,9 +484,7 @@ def _draw_series(
     canvas: BrailleCanvas,
     series: Sequence[ChartSeries],
     p: _Packed,
-    x_range: tuple[float, float],
-    y_range: tuple[float, float],
-    log_y: bool,
+    pm: PixelMap,
 ) -> None:
     """Every series into ``canvas`` in one :meth:`~BrailleCanvas.plot_lines`: for series i its band
     and raw underlay (layer i, priority 0), then its line (layer n + i, priority 1), in that order.
@@ -495,12 +493,10 @@ def _draw_series(
     each); unsorted lines and bands are prepared one by one (they are rare and few).
     """
     n = len(series)
-    xlo, xhi = x_range
-    ylo, yhi = y_range
-    wp, hp = canvas.pixel_width, canvas.pixel_height
+    (xlo, xhi), wp = pm.x_range, pm.width
     half = 0.5 * (xhi - xlo) / max(wp - 1, 1)
     y, raw = p.y, p.raw
-    if log_y:
+    if pm.log_y:
         y = np.where(y > 0, y, np.nan)
         raw = np.where(raw > 0, raw, np.nan)
     # Line ids 3i (band), 3i + 1 (raw), 3i + 2 (line); those a series lacks are left out below.
@@ -510,27 +506,23 @@ def _draw_series(
     present[2::3] = True
     ids = np.cumsum(present) - 1
     parts = []
-
-    def scaled(dx: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return scale_to_pixels(dx, xlo, xhi, wp), scale_to_pixels(dy, ylo, yhi, hp, log=log_y, invert=True)
-
     fast = p.sorted & ~p.points
     for values, keep, slot in ((raw, fast & p.has_raw, 1), (y, fast, 2)):
         if keep.any():
             sx, sv, off = _subset(p, keep, values)
             dx, dy, doff = downsample_sorted_many(sx, sv, off, xlo - half, xhi + half, wp)
-            parts.append((*scaled(dx, dy), doff, ids[3 * np.flatnonzero(keep) + slot]))
+            parts.append((*pm.points(dx, dy), doff, ids[3 * np.flatnonzero(keep) + slot]))
     for i in np.flatnonzero(~fast | p.has_band).tolist():
         a, b = int(p.offsets[i]), int(p.offsets[i + 1])
         s = series[i]
         lines = []
         if s.band is not None:
-            lines.append((*_band_pixels(p.x[a:b], p.lo[a:b], p.hi[a:b], x_range, y_range, log_y, wp, hp), 0))
+            lines.append((*_band_pixels(p.x[a:b], p.lo[a:b], p.hi[a:b], pm), 0))
         if not fast[i]:
             srt = bool(p.sorted[i])
             for values, slot, has in ((raw, 1, s.raw_y is not None), (y, 2, True)):
                 if has:
-                    line = _line_pixels(p.x[a:b], values[a:b], s, srt, x_range, y_range, log_y, wp, hp)
+                    line = _line_pixels(p.x[a:b], values[a:b], s, srt, pm)
                     lines.append((*line, slot))
         for bx, by, slot in lines:
             parts.append((bx, by, np.array([0, bx.size]), ids[3 * i + slot : 3 * i + slot + 1]))
@@ -541,28 +533,17 @@ def _draw_series(
 
 
 def _line_pixels(
-    x: np.ndarray,
-    values: np.ndarray,
-    s: ChartSeries,
-    srt: bool,
-    x_range: tuple[float, float],
-    y_range: tuple[float, float],
-    log_y: bool,
-    wp: int,
-    hp: int,
+    x: np.ndarray, values: np.ndarray, s: ChartSeries, srt: bool, pm: PixelMap
 ) -> tuple[np.ndarray, np.ndarray]:
     """One series' line in pixels, downsampled (a scatter's points each followed by a NaN break)."""
-    xlo, xhi = x_range
+    (xlo, xhi), wp = pm.x_range, pm.width
     if s.points:
-        px = scale_to_pixels(x, xlo, xhi, wp)
-        py = scale_to_pixels(values, y_range[0], y_range[1], hp, log=log_y, invert=True)
+        px, py = pm.points(x, values)
         gap = np.full(px.size, np.nan)
         return np.stack([px, gap], axis=1).reshape(-1), np.stack([py, gap], axis=1).reshape(-1)
     half = 0.5 * (xhi - xlo) / max(wp - 1, 1)
     dx, dy = downsample_minmax(x, values, xlo - half, xhi + half, wp, sorted_x=srt)
-    return scale_to_pixels(dx, xlo, xhi, wp), scale_to_pixels(
-        dy, y_range[0], y_range[1], hp, log=log_y, invert=True
-    )
+    return pm.points(dx, dy)
 
 
 def _pad_degenerate_x(lo: float, hi: float, x_mode: str) -> tuple[float, float]:
@@ -783,17 +764,18 @@ def render_chart(
     plot_w = max(width - plot_left, 0)
     canvas = BrailleCanvas(plot_w, plot_h)
     wp, hp = canvas.pixel_width, canvas.pixel_height
+    pm = PixelMap((xlo, xhi), (ylo, yhi), wp, hp, log_y)
 
     # --- draw: raw underlays, then lines, cursor behind everything
     n = len(series)
     styles: list[Style] = [_dimmed(c, theme) for c in colors] + [_safe_style(c) for c in colors]
     styles.append(_safe_style(theme.cursor))
     if plot_w > 0 and plot_h > 0:
-        _draw_series(canvas, series, packed, (xlo, xhi), (ylo, yhi), log_y)
+        _draw_series(canvas, series, packed, pm)
     empty_plot = not canvas.bits.any()
     cursor_col: int | None = None
     if cursor_x is not None and math.isfinite(cursor_x) and xlo <= cursor_x <= xhi and plot_w > 0:
-        cpx = float(scale_to_pixels(np.array([cursor_x]), xlo, xhi, wp)[0])
+        cpx = float(pm.px(np.array([cursor_x]))[0])
         canvas.plot_vline(cpx, 2 * n, priority=-1)
         cursor_col = plot_left + min(math.floor(cpx + 0.5) // 2, plot_w - 1)
     plot_rows = canvas.rows(styles)
@@ -804,12 +786,12 @@ def render_chart(
             " " * pad + message + " " * (plot_w - pad - len(message)), style=theme.label
         )
     if plot_w > 0 and plot_h > 0:
-        _mark_non_finite(plot_rows, packed, (xlo, xhi), wp)
+        _mark_non_finite(plot_rows, packed, pm)
 
     # --- y axis: a label on the row holding each tick
     label_rows: dict[int, str] = {}
     if plot_h > 0:
-        tick_py = scale_to_pixels(np.asarray(y_ticks, dtype=np.float64), ylo, yhi, hp, log=log_y, invert=True)
+        tick_py = pm.py(np.asarray(y_ticks, dtype=np.float64))
         for t_py, lbl in zip(tick_py.tolist(), y_labels, strict=True):
             if math.isfinite(t_py):
                 r = math.floor(t_py + 0.5) // 4
@@ -844,7 +826,7 @@ def render_chart(
         x_ticks, x_labels = axis_ticks(xlo, xhi, max_ticks, x_mode)
         cols = []
         for t in x_ticks:
-            tp = float(scale_to_pixels(np.array([t]), xlo, xhi, wp)[0]) if wp else 0.0
+            tp = float(pm.px(np.array([t]))[0]) if wp else 0.0
             cols.append(plot_left + min(max(math.floor(tp + 0.5) // 2, 0), max(plot_w - 1, 0)))
         if x_axis_rule:
             rule = [" "] * label_w + (["└"] if axis_w else []) + ["─"] * plot_w
@@ -875,7 +857,7 @@ def render_chart(
     )
 
 
-def _mark_non_finite(plot_rows: list[Text], p: _Packed, x_range: tuple[float, float], wp: int) -> None:
+def _mark_non_finite(plot_rows: list[Text], p: _Packed, pm: PixelMap) -> None:
     """Overlay a mark at each plot column where a series has a NaN or infinite value in the x window:
     NaN and -inf on the plot's bottom row, +inf on its top row, in a style no run colour has.
 
@@ -883,14 +865,14 @@ def _mark_non_finite(plot_rows: list[Text], p: _Packed, x_range: tuple[float, fl
     that the run diverged there, and where. The raw values decide (smoothing would spread one NaN).
     Where several points fall on one mark's cell, the first series' (then the first point's) wins.
     """
-    xlo, xhi = x_range
+    xlo, xhi = pm.x_range
     plot_w, plot_h = plot_rows[0].cell_len, len(plot_rows)
     vals = p.raw
     bad = ~np.isfinite(vals) & ~p.points[p.seg] & (p.x >= xlo) & (p.x <= xhi)
     if not bad.any():
         return
     bx, bv = p.x[bad], vals[bad]
-    cols = np.clip(np.floor(scale_to_pixels(bx, xlo, xhi, wp) + 0.5).astype(np.int64) // 2, 0, plot_w - 1)
+    cols = np.clip(np.floor(pm.px(bx) + 0.5).astype(np.int64) // 2, 0, plot_w - 1)
     rows = np.where(bv > 0, 0, plot_h - 1)
     cell = rows * plot_w + cols
     order = np.argsort(cell, kind="stable")
@@ -911,32 +893,24 @@ def _mark_non_finite(plot_rows: list[Text], p: _Packed, x_range: tuple[float, fl
 
 
 def _band_pixels(
-    x: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    x_range: tuple[float, float],
-    y_range: tuple[float, float],
-    log_y: bool,
-    wp: int,
-    hp: int,
+    x: np.ndarray, lo: np.ndarray, hi: np.ndarray, pm: PixelMap
 ) -> tuple[np.ndarray, np.ndarray]:
     """The fill between a band's lower and upper lines, as pixel segments: one vertical dot run per
     pixel column, both edges linearly interpolated between the series' x values (sorted by x first),
     drawn in the faint underlay style at the raw underlay's priority so the line stays on top."""
     ok = np.isfinite(x) & np.isfinite(lo) & np.isfinite(hi)
-    if log_y:
+    if pm.log_y:
         ok &= (lo > 0) & (hi > 0)
     x, lo, hi = x[ok], lo[ok], hi[ok]
     if x.size == 0:
         return np.zeros(0), np.zeros(0)
     order = np.argsort(x, kind="stable")
     x, lo, hi = x[order], lo[order], hi[order]
-    px = scale_to_pixels(x, x_range[0], x_range[1], wp)
+    px, wp = pm.px(x), pm.width
     cols = np.arange(max(math.ceil(px[0]), 0), min(math.floor(px[-1]), wp - 1) + 1, dtype=np.float64)
     if cols.size == 0:
         cols = np.array([min(max(math.floor(px[0] + 0.5), 0), wp - 1)], dtype=np.float64)
-    ylo = scale_to_pixels(np.interp(cols, px, lo), y_range[0], y_range[1], hp, log=log_y, invert=True)
-    yhi = scale_to_pixels(np.interp(cols, px, hi), y_range[0], y_range[1], hp, log=log_y, invert=True)
+    ylo, yhi = pm.py(np.interp(cols, px, lo)), pm.py(np.interp(cols, px, hi))
     # Segments (c, lo) -> (c, hi) separated by NaN breaks, all in one rasterisation.
     bx = np.stack([cols, cols, np.full_like(cols, np.nan)], axis=1).reshape(-1)
     by = np.stack([ylo, yhi, np.full_like(cols, np.nan)], axis=1).reshape(-1)
