@@ -17,6 +17,7 @@ Axes come from ``tui.render.ticks``, the tick system every chart shares.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -24,6 +25,7 @@ from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 
+from tui.render.braille import BRAILLE_BASE, DOT_BITS
 from tui.render.cells import blank_lines, styled_rows
 from tui.render.ticks import axis_rows
 
@@ -35,6 +37,7 @@ __all__ = [
     "pick_slices",
     "render_overlay",
     "render_ridgeline",
+    "render_stack",
 ]
 
 RIDGE_DIM = "#6b3d1c"
@@ -213,13 +216,37 @@ def _start(
     return [], _Frame(data, steps_arr, lo, hi, axis_h, plot_h)
 
 
-def render_ridgeline(
+class _Ask(NamedTuple):
+    """What the caller asked of either view, besides the data, the size and the axis."""
+
+    cursor_index: int | None
+    max_slices: int | None
+    amplitude: float
+    smooth: bool
+    colors: tuple[str, str]
+    cursor_color: str
+    show_labels: bool
+    labels: Sequence[str] | None
+
+
+class _Drawn(NamedTuple):
+    """A view's plot rows and their width, and its labels: ``(row, label, colour slot)`` each."""
+
+    rows: list[Text]
+    plot_w: int
+    marks: list[tuple[int, str, int]]
+    palette: list[Color]
+    cursor_slot: int | None
+
+
+def render_stack(
     rebinned: np.ndarray,
     steps: Sequence[int] | np.ndarray,
     width: int,
     height: int,
     *,
     value_range: tuple[float, float],
+    overlay: bool = False,
     cursor_index: int | None = None,
     max_slices: int | None = None,
     amplitude: float = 0.35,
@@ -231,7 +258,35 @@ def render_ridgeline(
     show_labels: bool = True,
     labels: Sequence[str] | None = None,
 ) -> list[Text]:
-    """Draw a rebinned histogram series ``[n, bins]`` as TensorBoard's offset ridgeline.
+    """Draw a rebinned histogram series ``[n, bins]`` as the offset ridgeline, or with ``overlay`` as
+    the overlay (:func:`render_ridgeline` and :func:`render_overlay` are these two).
+
+    Both pick evenly spaced steps (always the last, and the cursor step ``cursor_index``, an index into
+    ``steps``, drawn in ``cursor_color``), at most ``max_slices``; the bottom two lines are the value axis
+    over ``value_range`` (the range the series was rebinned over); the right-hand column labels slices by
+    step number, or by ``labels[i]`` (one label per step, e.g. a time) when ``labels`` is given.
+    """
+    early, frame = _start(rebinned, steps, width, height, value_range, value_format, axis_style)
+    if frame is None:
+        return early
+    ask = _Ask(cursor_index, max_slices, amplitude, smooth, colors, cursor_color, show_labels, labels)
+    drawn = (_overlay if overlay else _ridgeline)(frame, width, ask)
+    labelled = [
+        (row, label, Style(color=drawn.palette[slot], bold=slot == drawn.cursor_slot))
+        for row, label, slot in drawn.marks
+    ]
+    out = _with_labels(drawn.rows, labelled, width - drawn.plot_w)
+    return _with_axis(out, frame, drawn.plot_w, width, value_format, axis_style)
+
+
+#: TensorBoard's "offset" view: :func:`render_stack` without ``overlay``.
+render_ridgeline = partial(render_stack, overlay=False)
+#: TensorBoard's "overlay" view, at most 24 steps by default: :func:`render_stack` with ``overlay``.
+render_overlay = partial(render_stack, overlay=True, max_slices=24)
+
+
+def _ridgeline(frame: _Frame, width: int, ask: _Ask) -> _Drawn:
+    """TensorBoard's offset ridgeline.
 
     Slices are steps picked evenly (always the last, and the cursor step when given): at most one per
     baseline row, at most ``max_slices``. The oldest sits highest and furthest back in the dimmest colour,
@@ -243,16 +298,13 @@ def render_ridgeline(
     series was rebinned over); each slice is labelled at its baseline on the right with its step, or with
     ``labels[i]`` (one label per step, e.g. a time) when ``labels`` is given.
     """
-    early, frame = _start(rebinned, steps, width, height, value_range, value_format, axis_style)
-    if frame is None:
-        return early
     data, steps, plot_h = frame.data, frame.steps, frame.plot_h
     n = len(data)
 
-    base_amp = int(np.clip(round(plot_h * amplitude), 1, plot_h))
-    limit = max_slices if max_slices is not None else n
+    base_amp = int(np.clip(round(plot_h * ask.amplitude), 1, plot_h))
+    limit = ask.max_slices if ask.max_slices is not None else n
     count = max(1, min(n, limit, plot_h - base_amp + 1))
-    chosen = pick_slices(n, count, cursor_index)
+    chosen = pick_slices(n, count, ask.cursor_index)
     count = len(chosen)
     if count == 1:
         amp = plot_h
@@ -262,13 +314,13 @@ def render_ridgeline(
         amp = int(min(amp, plot_h - count + 1))
         baselines = amp - 1 + np.rint(np.arange(count) * (plot_h - amp) / (count - 1)).astype(np.int64)
 
-    names = _slice_labels(steps, labels, n, chosen)
-    label_w = _label_width(names, show_labels, width)
+    names = _slice_labels(steps, ask.labels, n, chosen)
+    label_w = _label_width(names, ask.show_labels, width)
     plot_w = width - label_w
 
     # Heights in eighths of a cell, from each slice's baseline: 1 (the baseline) up to amp * 8.
     vmax = float(data.max()) if data.size else 0.0
-    values = _column_values(data[chosen], plot_w, smooth)
+    values = _column_values(data[chosen], plot_w, ask.smooth)
     scale = (amp * 8 - 1) / vmax if vmax > 0 else 0.0
     heights = 1 + np.rint(values * scale).astype(np.int64)  # [S, plot_w]
 
@@ -294,7 +346,7 @@ def render_ridgeline(
     bg = np.where(show_back, back, -1)
     style_ids = (fg + 1) * (count + 1) + (bg + 1)
 
-    palette, cursor_slot = _palette(colors, chosen, cursor_index, cursor_color)
+    palette, cursor_slot = _palette(ask.colors, chosen, ask.cursor_index, ask.cursor_color)
     styles: dict[int, Style] = {}
     for sid in np.unique(style_ids):
         f, b = divmod(int(sid), count + 1)
@@ -303,43 +355,22 @@ def render_ridgeline(
         styles[int(sid)] = Style(color=palette[f - 1], bgcolor=palette[b - 1] if b else None)
     out = styled_rows(chars, style_ids, styles)
 
-    labelled = (
-        [
-            (int(row), label, Style(color=palette[slot], bold=slot == cursor_slot))
-            for slot, (row, label) in enumerate(zip(baselines, names, strict=True))
-        ]
+    marks = (
+        [(int(row), label, slot) for slot, (row, label) in enumerate(zip(baselines, names, strict=True))]
         if label_w
         else []
     )
-    out = _with_labels(out, labelled, label_w)
-    return _with_axis(out, frame, plot_w, width, value_format, axis_style)
+    return _Drawn(out, plot_w, marks, palette, cursor_slot)
 
 
 # ---------------------------------------------------------------------------------------------- overlay
 
-# Braille: bit of the dot in (row 0..3, column 0..1) of a 2x4 cell.
-_BRAILLE_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int64)
-_BRAILLE_CHARS = np.array([" "] + [chr(0x2800 + i) for i in range(1, 256)])
+#: The braille character of each dot pattern (the empty one drawn as a space).
+_BRAILLE_CHARS = np.array([" "] + [chr(BRAILLE_BASE + i) for i in range(1, 256)])
 
 
-def render_overlay(
-    rebinned: np.ndarray,
-    steps: Sequence[int] | np.ndarray,
-    width: int,
-    height: int,
-    *,
-    value_range: tuple[float, float],
-    cursor_index: int | None = None,
-    max_slices: int | None = 24,
-    smooth: bool = True,
-    colors: tuple[str, str] = (RIDGE_DIM, RIDGE_BRIGHT),
-    cursor_color: str = CURSOR_COLOR,
-    axis_style: str = AXIS_STYLE,
-    value_format: ValueFormat | None = None,
-    show_labels: bool = True,
-    labels: Sequence[str] | None = None,
-) -> list[Text]:
-    """Draw every chosen step's histogram as a braille line on one shared count axis.
+def _overlay(frame: _Frame, width: int, ask: _Ask) -> _Drawn:
+    """Every chosen step's histogram as a braille line on one shared count axis.
 
     TensorBoard's "overlay" mode: older steps dimmer, newer brighter and drawn over them, the cursor step
     (``cursor_index``) last in ``cursor_color``. At most ``max_slices`` evenly spaced steps (always the last)
@@ -347,15 +378,12 @@ def render_overlay(
     them. The right-hand column names the newest and oldest step (and the cursor step) in their colours, by
     step number or by ``labels[i]`` (one label per step) when ``labels`` is given.
     """
-    early, frame = _start(rebinned, steps, width, height, value_range, value_format, axis_style)
-    if frame is None:
-        return early
     data, steps, plot_h = frame.data, frame.steps, frame.plot_h
     n = len(data)
 
-    chosen = pick_slices(n, min(n, max_slices if max_slices is not None else n), cursor_index)
+    chosen = pick_slices(n, min(n, ask.max_slices if ask.max_slices is not None else n), ask.cursor_index)
     count = len(chosen)
-    palette, cursor_slot = _palette(colors, chosen, cursor_index, cursor_color)
+    palette, cursor_slot = _palette(ask.colors, chosen, ask.cursor_index, ask.cursor_color)
     order = np.arange(count)
     if cursor_slot is not None:
         order = np.concatenate((order[order != cursor_slot], [cursor_slot]))  # cursor drawn last
@@ -363,15 +391,15 @@ def render_overlay(
     legend = [(chosen[-1], count - 1)] + ([(chosen[0], 0)] if count > 1 else [])
     if cursor_slot is not None and cursor_slot not in (0, count - 1):
         legend.append((chosen[cursor_slot], cursor_slot))
-    names = _slice_labels(steps, labels, n, [i for i, _ in legend])
+    names = _slice_labels(steps, ask.labels, n, [i for i, _ in legend])
     if not names:
         legend = []
-    label_w = _label_width(names, show_labels and plot_h >= len(legend), width)
+    label_w = _label_width(names, ask.show_labels and plot_h >= len(legend), width)
     plot_w = width - label_w
 
     dots_w, dots_h = 2 * plot_w, 4 * plot_h
     vmax = float(data.max())
-    values = _column_values(data[chosen][order], dots_w, smooth)  # [S, dots_w], in drawing order
+    values = _column_values(data[chosen][order], dots_w, ask.smooth)  # [S, dots_w], in drawing order
     frac = values / vmax if vmax > 0 else np.zeros_like(values)
     y = np.rint((1 - frac) * (dots_h - 1)).astype(np.int64)  # dot row, 0 at the top
     prev = np.concatenate((y[:, :1], y[:, :-1]), axis=1)
@@ -380,7 +408,7 @@ def render_overlay(
     on = (dot_rows >= top[:, None, :]) & (dot_rows <= bottom[:, None, :])  # [S, dots_h, dots_w]
 
     cells = on.reshape(count, plot_h, 4, plot_w, 2)
-    bits = (cells * _BRAILLE_BITS[None, None, :, None, :]).sum(axis=(2, 4))  # [S, plot_h, plot_w]
+    bits = (cells * DOT_BITS[None, None, :, None, :]).sum(axis=(2, 4))  # [S, plot_h, plot_w]
     union = np.bitwise_or.reduce(bits, axis=0)
     present = bits > 0
     last_drawn = count - 1 - np.argmax(present[::-1], axis=0)  # position in drawing order
@@ -390,13 +418,9 @@ def render_overlay(
     styles = {i: Style(color=palette[i]) for i in range(count)}
     out = styled_rows(np.asarray(chars), style_ids, styles)
 
-    labelled = (
-        [
-            (row, label, Style(color=palette[s], bold=s == cursor_slot))
-            for row, (label, (_, s)) in enumerate(zip(names, legend, strict=True))
-        ]
+    marks = (
+        [(row, label, s) for row, (label, (_, s)) in enumerate(zip(names, legend, strict=True))]
         if label_w
         else []
     )
-    out = _with_labels(out, labelled, label_w)
-    return _with_axis(out, frame, plot_w, width, value_format, axis_style)
+    return _Drawn(out, plot_w, marks, palette, cursor_slot)
