@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tui.render.rows import ellipsize_middle, fit_name, group_row, run_row, status_line, tag_row
+from tui.render.rows import TagInfo, ellipsize_middle, fit_name, group_row, run_row, status_line, tag_row
+from tui.views.state import RunRow
 
 
 def test_ellipsize_middle_keeps_both_ends():
@@ -13,29 +14,30 @@ def test_ellipsize_middle_keeps_both_ends():
 
 
 def test_run_row_shows_mark_name_last_step_and_damage():
-    row = run_row("runs/lr_0.1/loss_train", "red", 24, shown=True, last_step=299, damaged=False)
+    row = run_row(RunRow("runs/lr_0.1/loss_train", "red", shown=True, last_step=299, damaged=False), 24)
     assert row.plain == "● runs/lr_…s_train 299  "
     assert row.cell_len == 24
-    hidden = run_row("runs/lr_0.1/loss_train", "red", 24, shown=False, last_step=None, damaged=True)
+    hidden = run_row(RunRow("runs/lr_0.1/loss_train", "red", shown=False, last_step=None, damaged=True), 24)
     assert hidden.plain == "○ runs/lr_0…ss_train – !"
 
 
 def test_group_and_tag_rows():
     assert group_row("train", 3, 16, collapsed=False).plain == "▾ train (3)     "
     assert group_row("train", 3, 16, collapsed=True).plain == "▸ train (3)     "
-    assert tag_row("loss", 30, spark="▁▂▃▄", value=2.0971).plain == "  loss           ▁▂▃▄    2.097"
+    assert tag_row("loss", 30, TagInfo(spark="▁▂▃▄", value=2.0971)).plain == "  loss           ▁▂▃▄    2.097"
     # Too narrow for the sparkline: the name keeps at least 8 cells, the value stays.
     assert (
-        tag_row("a_very_long_tag_name_here", 20, spark="▁▂▃▄", value=2.0971).plain == "  a_very…_here 2.097"
+        tag_row("a_very_long_tag_name_here", 20, TagInfo(spark="▁▂▃▄", value=2.0971)).plain
+        == "  a_very…_here 2.097"
     )
-    assert tag_row("x", 6, value=1.0).plain == "  x   "
+    assert tag_row("x", 6, TagInfo(value=1.0)).plain == "  x   "
 
 
 def test_tag_rows_of_equal_names_line_up_whatever_their_values():
     """60 heads `loss_head_00`..: the sparklines start in one column and the values end in one,
     though `0.05219`, `0.209` and `1.895` differ in length (they zig-zagged by a cell or two)."""
     rows = [
-        tag_row(f"loss_head_{i:02d}", 34, spark="█▅▃▂▂▁▁▁", value=v)
+        tag_row(f"loss_head_{i:02d}", 34, TagInfo(spark="█▅▃▂▂▁▁▁", value=v))
         for i, v in enumerate((0.05219, 0.209, 1.895))
     ]
     assert {r.plain.index("█") for r in rows} == {17}
@@ -57,16 +59,15 @@ def test_fit_name_never_cuts_an_elided_form_into_ellipses_alone():
 
 
 def test_run_rows_take_the_shorter_form_that_fits():
-    row = run_row(
+    alpha = RunRow(
         "experiment_alpha/seed_00000",
         "#ffffff",
-        30,
         shown=True,
         last_step=199,
-        damaged=False,
         marker="A",
-        forms=("…alpha/seed_00000", "…alpha/…00000"),
         status="live",
         since="live",
-    ).plain
+        forms=("…alpha/seed_00000", "…alpha/…00000"),
+    )
+    row = run_row(alpha, 30).plain
     assert "…alpha/…00000" in row and len(row) == 30

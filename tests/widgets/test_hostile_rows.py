@@ -28,12 +28,13 @@ def status(app: TbtuiApp) -> str:
 
 
 def raising_on(name_part: str, real):
-    """``real`` (a row renderer taking the name first), raising when the name holds ``name_part``."""
+    """``real`` (a row renderer taking the name, or a row with a ``name``, first), raising when the name
+    holds ``name_part``."""
 
-    def row(name, *args, **kwargs):
-        if name_part in name:
+    def row(first, *args, **kwargs):
+        if name_part in getattr(first, "name", first):
             raise RuntimeError("bad \x1b[2J row")
-        return real(name, *args, **kwargs)
+        return real(first, *args, **kwargs)
 
     return row
 

@@ -8,6 +8,7 @@ names such as ``runs/lr_0.1/loss_train`` differ least).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -16,6 +17,7 @@ from rich.text import Text
 from tui.render.cells import fit
 from tui.render.ticks import format_number, format_step
 from tui.views.safe import inert
+from tui.views.state import RunRow
 
 __all__ = [
     "NAN_MARK",
@@ -84,26 +86,15 @@ STATUS_STYLES = {
 }
 
 
-def run_row(
-    name: str,
-    color: str,
-    width: int,
-    *,
-    shown: bool,
-    last_step: int | None,
-    damaged: bool,
-    marker: str = "",
-    base: Style | None = None,
-    status: str = "",
-    since: str = "",
-    forms: tuple[str, ...] = (),
-) -> Text:
+def run_row(row: RunRow, width: int, *, base: Style | None = None) -> Text:
     """``● A name …… 300 live !``: colour and toggle in one mark, the run's marker letter (the same
     in the legend and readout, so runs differ without colour), last step right-aligned, the run's
     status (``live``, how long a stalled run has been silent: ``12m``, ``done``) and the damage mark.
     The status goes first when the row is too narrow for it and an 8-cell name. A name too long
     for its room is shown as the legend shows it (:func:`fit_name`: the longest of its shorter
     ``forms`` that fits, the part that differs from the other runs, else cut in the middle)."""
+    name, color, shown, marker, damaged = row.label or row.name, row.color, row.shown, row.marker, row.damaged
+    last_step, status, since, forms = row.last_step, row.status, row.since, row.forms
     base = base or Style()
     step = format_step(last_step) if last_step is not None else "–"
     right = f" {step}"
@@ -145,16 +136,19 @@ def group_row(name: str, count: int, width: int, *, collapsed: bool, base: Style
 VALUE_CELLS = 8
 
 
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    """What a tag row shows besides its name: a sparkline (already drawn) and a value."""
+
+    spark: str = ""
+    value: float | None = None
+    color: str | None = None
+    #: NaN and infinite values the visible runs logged under the tag (a diverged run).
+    nonfinite: int = 0
+
+
 def tag_row(
-    label: str,
-    width: int,
-    *,
-    spark: str = "",
-    value: float | None = None,
-    color: str | None = None,
-    indent: int = 2,
-    base: Style | None = None,
-    nonfinite: int = 0,
+    label: str, width: int, info: TagInfo = TagInfo(), *, indent: int = 2, base: Style | None = None
 ) -> Text:
     """``  loss ▁▂▃▅▇ ×3 0.234``: tag name, a sparkline, how many NaN/inf values the visible runs
     logged (none: nothing shown) and the last value of the focused run.
@@ -165,6 +159,7 @@ def tag_row(
     (in that order) when the row is too narrow for a readable name, so the name always has at least
     8 cells; the NaN count stays (a diverged run must show).
     """
+    spark, value, color, nonfinite = info.spark, info.value, info.color, info.nonfinite
     bad = f" {NAN_MARK}{format_count(nonfinite)}" if nonfinite else ""
     width -= cell_len(bad)
     val = f" {format_number(value, 4)}" if value is not None else ""

@@ -20,13 +20,14 @@ from textual.containers import Container
 
 from tui.model.histograms import global_range, rebin, widen_range
 from tui.model.tags import group_tags
+from tui.render.rows import TagInfo
 from tui.render.sparkline import sparkline
 from tui.views.cache import LruCache
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.histogram_view import HistogramPlotBase, HistogramView, HistSource
 from tui.widgets.pane import Pane
-from tui.widgets.tag_list import TagInfo, TagList
+from tui.widgets.tag_list import TagList
 
 __all__ = ["HistogramPaneBase", "HistogramsPane", "latest_shape"]
 

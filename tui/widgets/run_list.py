@@ -87,20 +87,7 @@ class RunList(RowList):
         return f"run {Inert(self.rows[index].name)}"
 
     def render_row(self, index: int, width: int, base: Style) -> Text:
-        r = self.rows[index]
-        return run_row(
-            r.label or r.name,
-            r.color,
-            width,
-            shown=r.shown,
-            last_step=r.last_step,
-            damaged=r.damaged,
-            marker=r.marker,
-            base=base,
-            status=r.status,
-            since=r.since,
-            forms=r.forms,
-        )
+        return run_row(self.rows[index], width, base=base)
 
     def watch_cursor(self, old: int, new: int) -> None:
         super().watch_cursor(old, new)

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 
 from tui.model.tags import group_tags
+from tui.render.rows import TagInfo
 from tui.render.sparkline import sparkline
 from tui.views.cache import LruCache
 from tui.views.chart_options import ChartOptions
@@ -23,7 +24,7 @@ from tui.views.selection import PaneContext, compile_filter
 from tui.widgets.chart_grid import ChartGrid
 from tui.widgets.pane import Pane
 from tui.widgets.scalar_chart import ChartSource, ScalarChart
-from tui.widgets.tag_list import TagInfo, TagList
+from tui.widgets.tag_list import TagList
 
 __all__ = ["ScalarsPane"]
 

@@ -16,23 +16,12 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from tui.render.rows import group_row, tag_row
+from tui.render.rows import TagInfo, group_row, tag_row
 from tui.views.safe import Inert
 from tui.views.selection import neighbour
 from tui.widgets.row_list import RowList
 
-__all__ = ["TagInfo", "TagList"]
-
-
-@dataclass(frozen=True, slots=True)
-class TagInfo:
-    """What a tag row shows besides its name: a sparkline (already drawn) and a value."""
-
-    spark: str = ""
-    value: float | None = None
-    color: str | None = None
-    #: NaN and infinite values the visible runs logged under the tag (a diverged run).
-    nonfinite: int = 0
+__all__ = ["TagList"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,17 +156,7 @@ class TagList(RowList):
         r = self._rows[index]
         if r.kind == "group":
             return group_row(r.name, r.count, width, collapsed=r.name in self.collapsed, base=base)
-        info = self.info(r.name, max(width // 4, 4))
-        return tag_row(
-            r.label,
-            width,
-            spark=info.spark,
-            value=info.value,
-            color=info.color,
-            indent=r.indent,
-            base=base,
-            nonfinite=info.nonfinite,
-        )
+        return tag_row(r.label, width, self.info(r.name, max(width // 4, 4)), indent=r.indent, base=base)
 
     def watch_cursor(self, old: int, new: int) -> None:
         super().watch_cursor(old, new)
