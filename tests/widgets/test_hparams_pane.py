@@ -4,59 +4,40 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.widgets import Input
 
-import tui
+from tests.widgets.pane_host import Host as PaneHost
+from tests.widgets.pane_host import context
 from tui.app import TbtuiApp
 from tui.model.hparams import EXPERIMENT_TAG, SESSION_START_TAG
 from tui.model.logdir import Logdir
 from tui.tfevents.proto import hparams_pb2
 from tui.tfevents.writer import EventFileWriter
-from tui.views.selection import PaneContext
 from tui.widgets.hparams_pane import HParamsPane
 from tui.widgets.hparams_table import SessionTable
 from tui.widgets.pane import Pane
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus"
-TCSS = str(Path(tui.__file__).parent / "tbtui.tcss")
 
 TORCH_RUNS = ["runs/ablation/cnn/lr_0.05", "runs/lr_0.01", "runs/lr_0.1"]
 
 
-class Host(App):
-    """A bare app holding the pane, recording what the pane asks of the app."""
+class Host(PaneHost):
+    """The shared pane host, recording what the HParams pane asks of the app too."""
 
-    CSS_PATH = TCSS
     AUTO_FOCUS = None  # as in the real app, where the runs pane has the focus at first
 
     def __init__(self, pane: Pane) -> None:
-        super().__init__()
-        self.pane = pane
-        self.notices: list[str] = []
+        super().__init__(pane)
         self.focus_runs: list[str] = []
         self.show_only: list[HParamsPane.ShowOnly] = []
-
-    def compose(self) -> ComposeResult:
-        yield self.pane
-
-    def on_pane_notice(self, m: Pane.Notice) -> None:
-        self.notices.append(m.text)
 
     def on_pane_focus_run(self, m: Pane.FocusRun) -> None:
         self.focus_runs.append(m.run)
 
     def on_hparams_pane_show_only(self, m: HParamsPane.ShowOnly) -> None:
         self.show_only.append(m)
-
-
-def context(ld: Logdir, runs: tuple[str, ...] | None = None) -> PaneContext:
-    return PaneContext(
-        logdir=ld,
-        generation=ld.generation,
-        runs=tuple(ld.runs) if runs is None else runs,
-        colors={r: "cyan" for r in ld.runs},
-    )
 
 
 def screen_text(app: App) -> str:

@@ -6,24 +6,21 @@ import io
 from pathlib import Path
 
 import pytest
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.widgets import Static
 
-import tui
+from tests.widgets.pane_host import Host, context
 from tui.app import TbtuiApp
 from tui.model.images import decode, pillow_available
 from tui.model.logdir import Logdir
 from tui.tfevents.writer import EventFileWriter
-from tui.views.selection import PaneContext
 from tui.widgets import image_view
 from tui.widgets.image_view import ImageView
 from tui.widgets.images_pane import ImagesPane
-from tui.widgets.pane import Pane
 from tui.widgets.series_list import SeriesList
 from tui.widgets.step_slider import StepSlider
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus"
-TCSS = str(Path(tui.__file__).parent / "tbtui.tcss")
 
 # textual-image 0.12 still calls Image.getdata, deprecated in Pillow 13 (removed in 14).
 pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
@@ -31,26 +28,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecate
 needs_extra = pytest.mark.skipif(
     not image_view.graphics_available(), reason="the images extra is not installed"
 )
-
-
-class Host(App):
-    CSS_PATH = TCSS
-
-    def __init__(self, pane: Pane) -> None:
-        super().__init__()
-        self.pane = pane
-
-    def compose(self) -> ComposeResult:
-        yield self.pane
-
-
-def context(ld: Logdir, runs: tuple[str, ...] | None = None) -> PaneContext:
-    return PaneContext(
-        logdir=ld,
-        generation=ld.generation,
-        runs=tuple(ld.runs) if runs is None else runs,
-        colors={r: "cyan" for r in ld.runs},
-    )
 
 
 def screen_lines(app: App) -> list[str]:

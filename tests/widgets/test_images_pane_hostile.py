@@ -6,50 +6,24 @@ import io
 import struct
 import threading
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
-from textual.app import App, ComposeResult
+from textual.app import App
 
-import tui
+from tests.widgets.pane_host import Host, context
 from tui.model import images as images_model
 from tui.model.logdir import Logdir
 from tui.tfevents.writer import EventFileWriter
-from tui.views.selection import PaneContext
 from tui.widgets import image_view
 from tui.widgets.image_view import ImageView
 from tui.widgets.images_pane import INLINE_BYTES, ImagesPane
-from tui.widgets.pane import Pane
 from tui.widgets.step_slider import StepSlider
-
-TCSS = str(Path(tui.__file__).parent / "tbtui.tcss")
 
 pytestmark = [
     pytest.mark.skipif(not image_view.graphics_available(), reason="the images extra is not installed"),
     pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning"),
 ]
-
-
-class Host(App):
-    CSS_PATH = TCSS
-
-    def __init__(self, pane: Pane) -> None:
-        super().__init__()
-        self.pane = pane
-        self.notices: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        yield self.pane
-
-    def on_pane_notice(self, m: Pane.Notice) -> None:
-        self.notices.append(m.text)
-
-
-def context(ld: Logdir) -> PaneContext:
-    return PaneContext(
-        logdir=ld, generation=ld.generation, runs=tuple(ld.runs), colors={r: "cyan" for r in ld.runs}
-    )
 
 
 def screen_text(app: App) -> str:

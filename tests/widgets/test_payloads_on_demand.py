@@ -8,45 +8,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-import tui
+from tests.widgets.pane_host import Host, context
 from tui.model import payloads
 from tui.model.logdir import Logdir
 from tui.model.payloads import CACHE, WARM_BYTES
 from tui.tfevents.writer import EventFileWriter, png_bytes
-from tui.views.selection import PaneContext
 from tui.widgets.images_pane import ImagesPane
-from tui.widgets.pane import Pane
 from tui.widgets.step_slider import StepSlider
 from tui.widgets.text_pane import TextPane
 
-TCSS = str(Path(tui.__file__).parent / "tbtui.tcss")
-
 # textual-image 0.12 still calls Image.getdata, deprecated in Pillow 13 (removed in 14).
 pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
-
-
-class Host(App):
-    CSS_PATH = TCSS
-
-    def __init__(self, pane: Pane) -> None:
-        super().__init__()
-        self.pane = pane
-        self.notices: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        yield self.pane
-
-    def on_pane_notice(self, m: Pane.Notice) -> None:
-        self.notices.append(m.text)
-
-
-def context(ld: Logdir) -> PaneContext:
-    return PaneContext(
-        logdir=ld, generation=ld.generation, runs=tuple(ld.runs), colors={r: "cyan" for r in ld.runs}
-    )
 
 
 async def until(pilot, condition, what: str) -> None:  # type: ignore[no-untyped-def]

@@ -7,53 +7,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 from rich.console import Console
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.widgets import Static
 
-import tui
+from tests.widgets.pane_host import Host, context
 from tui.app import TbtuiApp
 from tui.model.logdir import Logdir
 from tui.model.text import text_content
 from tui.tfevents.writer import EventFileWriter
-from tui.views.selection import PaneContext
-from tui.widgets.pane import Pane
 from tui.widgets.series_list import SeriesList
 from tui.widgets.step_slider import StepSlider
 from tui.widgets.text_pane import PAGE, TextPane, render_text_content
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus"
-TCSS = str(Path(tui.__file__).parent / "tbtui.tcss")
 WALL0 = 1_700_000_000.0
 
 CSI_TAG = "notes\x1b[31m/red\x1b]0;pwned\x07"
 CSI_TEXT = "hello \x1b[2J\x1b]52;c;ZXZpbA==\x07 [bold]not markup[/bold] **md**"
-
-
-class Host(App):
-    """A bare app holding one pane, as the real app does, with the context set by the test."""
-
-    CSS_PATH = TCSS
-
-    def __init__(self, pane: Pane) -> None:
-        super().__init__()
-        self.pane = pane
-        self.notices: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        yield self.pane
-
-    def on_pane_notice(self, m: Pane.Notice) -> None:
-        self.notices.append(m.text)
-
-
-def context(ld: Logdir, *, runs: tuple[str, ...] | None = None, tag_regex: str = "") -> PaneContext:
-    return PaneContext(
-        logdir=ld,
-        generation=ld.generation,
-        runs=tuple(ld.runs) if runs is None else runs,
-        colors={r: "cyan" for r in ld.runs},
-        tag_regex=tag_regex,
-    )
 
 
 def screen_lines(app: App) -> list[str]:
