@@ -1,15 +1,16 @@
 """TbtuiApp: composes the runs pane, the tabs, the dashboard and the status bar, and routes messages.
 
 What the user has chosen lives in a :class:`~tui.views.state.ViewState`; the loader thread
-(:class:`~tui.widgets.loading.LoadState`) reads the logdir and posts ``LogdirChanged``; a
-:class:`~tui.views.throttle.PushThrottle` decides when the screen catches up. Data flows one way:
+(:class:`~tui.widgets.loading.LoadState`) reads the logdir and posts ``LogdirChanged``; the push timer
+(tui/widgets/push_timer.py) decides when the screen catches up. Data flows one way:
 
     Loader thread ── slice by slice ──> LogdirChanged ──> throttle ──> runs pane, status, active tab
 
 A push hands the active tab one immutable PaneContext (protocol: tui/widgets/pane.py); tabs reach the
 app only through messages. The loader never touches widgets and the UI thread never reads files.
 Nothing is pushed while nothing changed, and widgets compare what they would draw with what they
-drew, so an idle tbtui writes nothing to the terminal.
+drew, so an idle tbtui writes nothing to the terminal. What the app does besides composing and routing
+has a module each in tui/widgets: app_keys, tab_switch, dashboard_switch, screen_fit, push_timer, exports.
 """
 
 from __future__ import annotations
