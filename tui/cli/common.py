@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from tui.model.cache import ReadCache
 from tui.model.logdir import Logdir
 from tui.model.storage import StorageError, is_url
-from tui.render.glyphs import AsciiStream, wants_ascii
+from tui.render.glyphs import AsciiStream, StreamFilter, wants_ascii
 from tui.views.safe import json_escaped
 
 __all__ = [
@@ -116,7 +116,7 @@ def _codes_only(m: re.Match[str]) -> str:
     return "".join(_SGR.findall(m.group()))
 
 
-class TrimmedLines:
+class TrimmedLines(StreamFilter):
     """A text stream that writes lines to ``stream`` without their trailing spaces.
 
     Rich pads every table line, title and blank line to the table's width, and a chart's lines are
@@ -125,8 +125,7 @@ class TrimmedLines:
     """
 
     def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.encoding = getattr(stream, "encoding", None)
+        super().__init__(stream)
         self._pending = ""
 
     def write(self, text: str) -> int:
@@ -136,15 +135,6 @@ class TrimmedLines:
         self._pending = data[cut:]
         self.stream.write(_TRAILING.sub(_codes_only, data[:cut]))
         return len(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def isatty(self) -> bool:
-        return self.stream.isatty()
-
-    def fileno(self) -> int:
-        return self.stream.fileno()
 
 
 def drawing_stdout(ascii: bool = False) -> TextIO:

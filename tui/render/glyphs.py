@@ -18,7 +18,7 @@ from rich.text import Text
 
 from tui.render.braille import BRAILLE_BASE, DOT_BITS
 
-__all__ = ["ASCII_TABLE", "AsciiStream", "ascii_rich", "ascii_text", "wants_ascii"]
+__all__ = ["ASCII_TABLE", "AsciiStream", "StreamFilter", "ascii_rich", "ascii_text", "wants_ascii"]
 
 #: What the app and ``plot`` draw with that a limited terminal may not show: a braille dot, a box
 #: line, a block and the legend's dot. If the output encoding can encode these, it can show charts.
@@ -109,15 +109,19 @@ def wants_ascii(encoding: str | None, environ: Mapping[str, str]) -> bool:
     return _c_locale(environ)
 
 
-class AsciiStream:
-    """A text stream that writes what it is given in ASCII glyphs to ``stream`` (``plot --ascii``)."""
+class StreamFilter:
+    """A text stream that changes what is written and passes it on to ``stream``; the rest of the
+    stream interface (flush, isatty, fileno: what rich asks of a console's file) is ``stream``'s.
+
+    Subclasses write :meth:`write`; the CLI stacks them on stdout (ASCII glyphs, no trailing spaces).
+    """
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-        self.encoding = "ascii"
+        self.encoding = getattr(stream, "encoding", None)
 
     def write(self, text: str) -> int:
-        return self.stream.write(ascii_text(text))
+        return self.stream.write(text)
 
     def flush(self) -> None:
         self.stream.flush()
@@ -127,3 +131,14 @@ class AsciiStream:
 
     def fileno(self) -> int:
         return self.stream.fileno()
+
+
+class AsciiStream(StreamFilter):
+    """A text stream that writes what it is given in ASCII glyphs to ``stream`` (``plot --ascii``)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(stream)
+        self.encoding = "ascii"
+
+    def write(self, text: str) -> int:
+        return self.stream.write(ascii_text(text))
