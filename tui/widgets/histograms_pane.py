@@ -100,7 +100,7 @@ class HistogramPaneBase(Pane):
         #: A run chosen with n/N, until the runs pane's highlight changes (the app follows FocusRun).
         self._run_choice: str | None = None
         self._tags: LruCache[str, list[str]] = LruCache(1)
-        self._info_cache: dict[tuple, tuple[int, TagInfo]] = {}
+        self._info_cache: LruCache[tuple, TagInfo] = LruCache(4096)
         #: The tags list shows (and answers with) inert names; this maps them back to the logged tags.
         self._real: dict[str, str] = {}
 
@@ -199,17 +199,14 @@ class HistogramPaneBase(Pane):
         series = ctx.logdir.runs[name].histograms.get(tag)
         if series is None or not len(series):
             return TagInfo()
-        key = (name, tag, id(series), width)  # one entry a series: its version is checked
-        hit = self._info_cache.get(key)
-        version = series.version  # read before the snapshot: a later append only makes it miss
-        info = hit[1] if hit is not None and hit[0] == version else None
-        if info is None:
+
+        def make() -> TagInfo:
             snap = series.snapshot()
-            info = TagInfo(latest_shape(snap.histogram(len(snap) - 1), width), None, ctx.color(name))
-            if len(self._info_cache) > 4096:
-                self._info_cache.clear()
-            self._info_cache[key] = (version, info)
-        return info
+            return TagInfo(latest_shape(snap.histogram(len(snap) - 1), width), None, ctx.color(name))
+
+        # One entry a series, derived again when its version moves (read before the snapshot: a
+        # later append only makes the next look miss).
+        return self._info_cache.derive((name, tag, id(series), width), series.version, make)
 
     # -- events ---------------------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ class ScalarsPane(Pane):
         super().__init__(id=id)
         self.grid_mode = False
         self._tags: LruCache[str, list[str]] = LruCache(1)
-        self._info_cache: dict[tuple, tuple[int, TagInfo]] = {}
+        self._info_cache: LruCache[tuple, TagInfo] = LruCache(4096)
         #: NaN/inf counts per tag over the visible runs, with the data and runs they were counted on.
         self._nonfinite_cache: dict[str, tuple[tuple, tuple[str, ...], int]] = {}
         self._sources: tuple[tuple, list[ChartSource]] | None = None
@@ -256,20 +256,18 @@ class ScalarsPane(Pane):
         for name in [*order, *ctx.runs]:
             run = runs.get(name) if name else None
             series = run.scalars.get(tag) if run is not None else None
-            if series is None or not len(series):
-                continue
-            key = (name, tag, id(series), width)  # one entry a series: its version is checked
-            hit = self._info_cache.get(key)
-            version = series.version  # read before the snapshot: a later append only makes it miss
-            info = hit[1] if hit is not None and hit[0] == version else None
-            if info is None:
-                snap = series.snapshot()
-                info = TagInfo(sparkline(snap.values, width), float(snap.values[-1]), ctx.color(name))
-                if len(self._info_cache) > 4096:
-                    self._info_cache.clear()
-                self._info_cache[key] = (version, info)
-            return info
-        return TagInfo()
+            if series is not None and len(series):
+                break
+        else:
+            return TagInfo()
+
+        def make() -> TagInfo:
+            snap = series.snapshot()
+            return TagInfo(sparkline(snap.values, width), float(snap.values[-1]), ctx.color(name))
+
+        # One entry a series, derived again when its version moves (read before the snapshot: a
+        # later append only makes the next look miss).
+        return self._info_cache.derive((name, tag, id(series), width), series.version, make)
 
     # -- events ---------------------------------------------------------------------------------
 
