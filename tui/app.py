@@ -365,6 +365,18 @@ class TbtuiApp(App[int]):
         """``z``: zoom the focused pane, or show a narrow screen's side panes (tui/widgets/screen_fit.py)."""
         self.screen_fit.zoom()
 
+    def on_key(self, event: events.Key) -> None:
+        """A key that came up to the app: the filter bar's late keys are text, not commands (this
+        handler runs before Textual's own, which checks the bindings unless the default is
+        prevented)."""
+        try:
+            bar = self.query_one(FilterBar)
+        except NoMatches:  # another screen (the help) is on top, or the app is closing
+            return
+        if bar.take_late_key(event):
+            event.prevent_default()
+            event.stop()
+
     def action_filter(self) -> None:
         self.query_one(FilterBar).open("runs" if isinstance(self.focused, RunList) else "tags")
 

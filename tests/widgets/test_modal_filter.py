@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual import events
+from textual.widgets import Input, TabbedContent
 
 from tui.app import TbtuiApp
 from tui.widgets.filter_input import FilterBar
@@ -57,3 +58,22 @@ async def test_enter_keeps_the_filter_and_gives_the_keyboard_back(logdir, tb):
         assert app.view.run_regex == "gam" and isinstance(app.focused, RunList)
         await pilot.press("tab", "tab", "tab", "tab")
         assert not isinstance(app.focused, Input)
+
+
+async def test_keys_typed_right_after_slash_go_into_the_filter(logdir, tb):
+    """``/19`` typed fast: the 1 and the 9 went to the runs list, which had the keyboard when they
+    arrived, and came back to the app as commands (tab switches) instead of filter text."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        app.query_one(RunList).focus()
+        await pilot.pause()
+        tabs = app.query_one(TabbedContent)
+        before = tabs.active
+        # Posted at once, as a terminal delivers a burst: no pause for the app between them.
+        for key, char in (("slash", "/"), ("1", "1"), ("9", "9")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.query_one("#run-filter", Input).value == "19"
+        assert tabs.active == before

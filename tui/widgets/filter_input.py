@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -110,8 +111,25 @@ class FilterBar(Horizontal):
         for field in self.query(Input):
             field.can_focus = True
         target = self.query_one("#run-filter" if which == "runs" else "#tag-filter", Input)
-        target.focus()
+        # At once, not by ``target.focus()``, which Textual defers until the messages already queued
+        # are handled: see :meth:`take_late_key` for the keys typed right after "/".
+        self.screen.set_focus(target)
         target.cursor_position = len(target.value)
+
+    def take_late_key(self, event: events.Key) -> bool:
+        """Type into the field a printable key that went to the old focus: True when it did.
+
+        Textual hands each key to whatever has the focus when the app reads it, so in a burst
+        (``/19`` typed fast, or pasted by a slow link in one packet) the keys after ``/`` were
+        already on their way to the runs list before the bar opened, and came back up to the app as
+        its commands (1 and 9 switch tabs). A field types every printable key it gets itself, so a
+        printable key that reaches the app while a field has the focus is one of those.
+        """
+        field = self.app.focused
+        if not (self.editing and isinstance(field, _Field) and event.is_forwarded and event.is_printable):
+            return False
+        field.post_message(events.Key(event.key, event.character))
+        return True
 
     @property
     def editing(self) -> bool:
