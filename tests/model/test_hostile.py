@@ -279,9 +279,10 @@ def test_a_logdir_that_is_a_file_says_so(tmp_path: Path) -> None:
     path = tmp_path / "logs"
     path.write_text("not a folder")
     logdir = Logdir(str(path)).load_all()
-    assert logdir.absence == f"{path} is not a directory; waiting for a directory there"
+    assert logdir.absence == f"logdir is not a directory, waiting for a directory there: {path}"
     assert logdir.problems == [logdir.absence]
-    assert Logdir(str(tmp_path / "nope")).absence.endswith("does not exist yet; waiting for it to appear")
+    nope = str(tmp_path / "nope")
+    assert Logdir(nope).absence == f"logdir does not exist yet, waiting for it to appear: {nope}"
 
 
 # -- the problems reach `tbtui summary --json` ----------------------------------------------------

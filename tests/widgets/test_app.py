@@ -400,6 +400,16 @@ async def test_missing_logdir_waits_for_it(tmp_path, tb):
         await tb.wait_for(pilot, lambda: [r.name for r in app.query_one(RunList).rows] == ["first"])
 
 
+async def test_a_missing_logdir_with_a_long_path_still_says_why_at_80_columns(tmp_path, tb):
+    """The notice leads with the reason: a path longer than the terminal is cut, not the reason
+    (the path of a pytest worker's temporary folder cut "does not exist yet" off at 100 columns)."""
+    root = str(tmp_path / ("experiments_" * 8) / "later")
+    app = TbtuiApp(root, poll=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tb.wait_for(pilot, lambda: "does not exist yet" in app.query_one(StatusBar).render().plain)
+        assert len(root) > 80
+
+
 async def test_a_notice_posted_while_the_app_closes_is_dropped(logdir, tb):
     """A pane's notice that arrives after the status bar has gone (the app closing: seen once in the
     full suite at the end of test_missing_logdir_waits_for_it) ended the app with NoMatches."""

@@ -24,6 +24,7 @@ from tui.model.file_order import FileOrder
 from tui.model.run import Run
 from tui.model.series import QUIET_SECONDS
 from tui.model.storage import RemoteStorage, StorageError, local_path, open_storage
+from tui.model.watch import NO_LOGDIR, NOT_A_DIR
 from tui.tfevents.records import DEFAULT_CHUNK, HEADER, VANISHED, RecordReader
 
 if TYPE_CHECKING:
@@ -151,16 +152,20 @@ class Logdir:
 
     @property
     def absence(self) -> str | None:
-        """Why there is no directory to read (None when there is one), as a status line says it."""
+        """Why there is no directory to read (None when there is one), as a status line says it.
+
+        The reason comes before the path: a status line too narrow for both cuts the end, and an
+        absolute path on a training box is often longer than the terminal is wide.
+        """
         if self.remote:
             if self.exists or self.fault or not self.loaded_once:
                 return None
-            return f"{self.path}: no event files yet; waiting for them to appear"
+            return f"no event files yet, waiting for them: {self.path}"
         if os.path.isdir(self.path):
             return None
         if os.path.exists(self.path):
-            return f"{self.path} is not a directory; waiting for a directory there"
-        return f"{self.path} does not exist yet; waiting for it to appear"
+            return f"{NOT_A_DIR}, waiting for a directory there: {self.path}"
+        return f"{NO_LOGDIR}, waiting for it to appear: {self.path}"
 
     def needs_discovery(self, changes: Iterable[tuple[str, str]] | None) -> bool:
         """Whether file-system ``changes`` ((kind, path) pairs; None: unknown) may add or move runs.
