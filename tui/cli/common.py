@@ -27,10 +27,12 @@ __all__ = [
     "CliError",
     "TrimmedLines",
     "add_cache_argument",
+    "add_logdir_arguments",
     "compile_regex",
     "drawing_stdout",
     "json_text",
     "open_logdir",
+    "open_runs",
     "plot_size",
     "stdout_is_unicode",
     "want_color",
@@ -73,6 +75,22 @@ def add_cache_argument(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="read every file from the start and keep nothing in the reopen cache (see `tbtui cache`)",
     )
+
+
+def add_logdir_arguments(p: argparse.ArgumentParser, *, run_help: str | None) -> None:
+    """The logdir, ``--no-cache`` and ``--run``/``--runs`` (a regex, searched; every run by default):
+    what the commands that read runs from a logdir (export, graph, plot) take first."""
+    p.add_argument("logdir")
+    add_cache_argument(p)
+    p.add_argument("--run", "--runs", dest="run", metavar="REGEX", default=".*", help=run_help)
+
+
+def open_runs(args: argparse.Namespace) -> tuple[Logdir, list[str]]:
+    """The logdir :func:`add_logdir_arguments` named, read, and the names of its runs that ``--run``
+    matches, in the logdir's order. A bad regex is a usage error before anything is read."""
+    run_rx = compile_regex(args.run)
+    logdir = open_logdir(args.logdir, cache=not args.no_cache)
+    return logdir, [name for name in logdir.runs if run_rx.search(name)]
 
 
 def open_logdir(path: str, *, cache: bool = True) -> Logdir:

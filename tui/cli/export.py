@@ -18,10 +18,10 @@ import sys
 from tui.cli.common import (
     EXIT_NOTHING,
     CliError,
-    add_cache_argument,
+    add_logdir_arguments,
     compile_regex,
     json_text,
-    open_logdir,
+    open_runs,
     stdout_is_unicode,
     write_stdout,
 )
@@ -39,11 +39,7 @@ HELP = (
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("logdir")
-    add_cache_argument(p)
-    p.add_argument(
-        "--run", "--runs", dest="run", metavar="REGEX", default=".*", help="runs to export (regex, searched)"
-    )
+    add_logdir_arguments(p, run_help="runs to export (regex, searched)")
     p.add_argument(
         "--tag",
         "--tags",
@@ -59,15 +55,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    run_rx = compile_regex(args.run)
     tag_rx = compile_regex(args.tag, ignore_case=True)
-    logdir = open_logdir(args.logdir, cache=not args.no_cache)
+    logdir, runs = open_runs(args)
     fmt = args.format or ("json" if (args.output or "").endswith(".json") else "csv")
     matches = [
         (run_name, tag, series.snapshot())
-        for run_name, run in logdir.runs.items()
-        if run_rx.search(run_name)
-        for tag, series in run.scalars.items()
+        for run_name in runs
+        for tag, series in logdir.runs[run_name].scalars.items()
         if tag_rx.search(tag)
     ]
     if not matches:

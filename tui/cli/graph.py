@@ -11,17 +11,15 @@ why; the others still print), 2 for bad arguments, 3 when nothing matched.
 from __future__ import annotations
 
 import argparse
-import re
 from typing import TextIO
 
 from tui.cli.common import (
     EXIT_DAMAGED,
     EXIT_NOTHING,
     CliError,
-    add_cache_argument,
-    compile_regex,
+    add_logdir_arguments,
     drawing_stdout,
-    open_logdir,
+    open_runs,
 )
 from tui.model.graph import SOURCE_LABELS, load_graph
 from tui.model.graph.entry import GraphEntry
@@ -37,24 +35,20 @@ _MAX_CHILDREN = 40
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("logdir")
-    add_cache_argument(p)
-    p.add_argument(
-        "--run", "--runs", dest="run", metavar="REGEX", default=".*", help="runs whose graphs to print"
-    )
+    add_logdir_arguments(p, run_help="runs whose graphs to print")
     p.add_argument("--depth", type=int, default=3, help="scope levels to print (default 3)")
     p.add_argument("--name", metavar="GRAPH", help="which graph of the run (default: all)")
 
 
-def _select(logdir: Logdir, run_rx: re.Pattern[str], name: str | None) -> list[tuple[str, GraphEntry]]:
-    runs = sorted(r for r in logdir.runs if run_rx.search(r))
+def _select(logdir: Logdir, runs: list[str], pattern: str, name: str | None) -> list[tuple[str, GraphEntry]]:
+    """The graphs to print: of ``runs`` (those ``--run pattern`` picked), the one called ``name`` or all."""
     if not runs:
         known = ", ".join(sorted(logdir.runs)[:10]) or "none"
-        raise CliError(f"no run matches --run {run_rx.pattern!r} (runs: {inert(known)})", EXIT_NOTHING)
+        raise CliError(f"no run matches --run {pattern!r} (runs: {inert(known)})", EXIT_NOTHING)
     with_graphs = [r for r in runs if logdir.runs[r].graphs]
     if not with_graphs:
         n = f"the {len(runs)} runs" if len(runs) != 1 else "the run"
-        raise CliError(f"no graphs in {n} matching --run {run_rx.pattern!r}", EXIT_NOTHING)
+        raise CliError(f"no graphs in {n} matching --run {pattern!r}", EXIT_NOTHING)
     picked = [
         (r, entry)
         for r in with_graphs
@@ -91,10 +85,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = drawing_stdout() if out is None else out
     if args.depth < 1:
         raise CliError("--depth must be at least 1")
-    run_rx = compile_regex(args.run)
-    logdir = open_logdir(args.logdir, cache=not args.no_cache)
+    logdir, runs = open_runs(args)
     ok = True
-    for k, (run_name, entry) in enumerate(_select(logdir, run_rx, args.name)):
+    for k, (run_name, entry) in enumerate(_select(logdir, runs, args.run, args.name)):
         if k:
             out.write("\n")
         ok = print_graph(run_name, entry, args.depth, out) and ok

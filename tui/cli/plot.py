@@ -25,10 +25,10 @@ from rich.text import Text
 from tui.cli.common import (
     EXIT_NOTHING,
     CliError,
-    add_cache_argument,
+    add_logdir_arguments,
     compile_regex,
     drawing_stdout,
-    open_logdir,
+    open_runs,
     plot_size,
     want_color,
 )
@@ -62,10 +62,8 @@ HELP = "print a braille chart to stdout"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("logdir")
-    add_cache_argument(p)
+    add_logdir_arguments(p, run_help=None)
     p.add_argument("--tag", "--tags", dest="tag", metavar="REGEX", required=True)
-    p.add_argument("--run", "--runs", dest="run", metavar="REGEX", default=".*")
     p.add_argument("--width", type=int, default=None)
     p.add_argument("--height", type=int, default=None)
     p.add_argument("--smoothing", type=float, default=0.6)
@@ -105,11 +103,9 @@ class _Plots:
 
 
 def _open(args: argparse.Namespace) -> _Plots:
-    run_rx = compile_regex(args.run)
     tag_rx = compile_regex(args.tag, ignore_case=True)
     width, height = plot_size(args.width, args.height)
-    logdir = open_logdir(args.logdir, cache=not args.no_cache)
-    runs = [name for name in logdir.runs if run_rx.search(name)]
+    logdir, runs = open_runs(args)
     # The app's run colours for this terminal: a 16-colour one gets the 16-colour set.
     palette = palette_for(_color_system())
     colors = {name: palette(i) for i, name in enumerate(logdir.runs)}
