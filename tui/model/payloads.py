@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -39,6 +39,7 @@ __all__ = [
     "CACHE",
     "INDEX_DTYPE",
     "BlobSeries",
+    "LazyItems",
     "PayloadCache",
     "PayloadFile",
     "PayloadIndex",
@@ -341,29 +342,27 @@ class PayloadIndex:
         return np.argsort(self.rows["step"], kind="stable")
 
 
-class _Lazy(Sequence[Any]):
-    """Payloads of a :class:`PayloadIndex` as a sequence, each read when indexed (blocking)."""
+class LazyItems(Sequence[Any]):
+    """``n`` payloads as a sequence, item ``k`` read by ``load(k)`` each time it is indexed (blocking
+    I/O: for workers, the CLI and tests). A series and a tab's step-ordered view of it hand out their
+    payloads this one way."""
 
-    __slots__ = ("_index",)
+    __slots__ = ("_load", "_n")
 
-    def __init__(self, index: PayloadIndex) -> None:
-        self._index = index
+    def __init__(self, n: int, load: Callable[[int], Any]) -> None:
+        self._n = n
+        self._load = load
 
     def __len__(self) -> int:
-        return len(self._index)
+        return self._n
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
-            return [self._index.load(k) for k in range(*i.indices(len(self)))]
-        n = len(self)
-        if i < 0:
-            i += n
-        if not 0 <= i < n:
-            raise IndexError(i)
-        return self._index.load(i)
+            return [self._load(k) for k in range(*i.indices(self._n))]
+        return self._load(range(self._n)[i])  # a negative index counts from the end; IndexError past it
 
     def __iter__(self) -> Iterator[Any]:
-        return (self._index.load(k) for k in range(len(self)))
+        return (self._load(k) for k in range(self._n))
 
 
 class BlobSeries:
@@ -411,7 +410,8 @@ class BlobSeries:
     @property
     def items(self) -> Sequence[Any]:
         """Payloads as a sequence read on indexing (blocking I/O: for workers, the CLI and tests)."""
-        return _Lazy(self.snapshot())
+        index = self.snapshot()
+        return LazyItems(len(index), index.load)
 
     def item(self, i: int) -> Any:
         """Point ``i``'s payload (blocking; raises PayloadUnavailable)."""

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from tui.model.payloads import PayloadIndex, PayloadUnavailable
+from tui.model.payloads import LazyItems, PayloadIndex, PayloadUnavailable
 from tui.model.run import Run
 from tui.render.safe_text import SafeText
 from tui.views.mailbox import NewestOnly
@@ -59,7 +59,7 @@ class SeriesView:
     @property
     def items(self) -> Sequence[Any]:
         """Payloads in step order, each read when indexed (blocking: workers and tests)."""
-        return _Ordered(self)
+        return LazyItems(len(self), self.load)
 
     def load(self, i: int) -> Any:
         """Point ``i``'s payload (blocking I/O; raises PayloadUnavailable)."""
@@ -72,21 +72,6 @@ class SeriesView:
     def size(self, i: int) -> int:
         """Bytes of point ``i``'s payload, from the index (no I/O)."""
         return int(self.index.rows["size"][self.order[i]])
-
-
-class _Ordered(Sequence[Any]):
-    __slots__ = ("_view",)
-
-    def __init__(self, view: SeriesView) -> None:
-        self._view = view
-
-    def __len__(self) -> int:
-        return len(self._view)
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self._view.load(k) for k in range(*i.indices(len(self)))]
-        return self._view.load(range(len(self))[i])
 
 
 def snapshot(run: Run, tag: str) -> SeriesView | None:
