@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import struct
 from collections import Counter
 from pathlib import Path
 
@@ -502,3 +503,25 @@ def test_expand_chain_agrees_with_listing(name: str) -> None:
         path = pending.pop()
         assert tree.expand_chain(path) == by_listing(path)
         pending.extend(e.path for e in tree.children(path) if e.kind == "scope")
+
+
+@pytest.mark.parametrize(
+    "tensor",
+    [
+        tensor_pb2.TensorProto(dtype=tensor_pb2.DT_HALF, half_val=[15360, 14336]),  # 1.0, 0.5
+        tensor_pb2.TensorProto(dtype=tensor_pb2.DT_BOOL, bool_val=[True, False]),
+        tensor_pb2.TensorProto(dtype=tensor_pb2.DT_UINT8, int_val=[3, 255]),
+        tensor_pb2.TensorProto(dtype=tensor_pb2.DT_DOUBLE, tensor_content=struct.pack("<2d", 0.0, 1.0)),
+    ],
+)
+def test_small_tensor_values_are_what_tensorboard_reads(tensor: tensor_pb2.TensorProto) -> None:
+    """A Const's value reads as TensorBoard's make_ndarray reads it: the graph's attributes and the
+    event values share one TensorProto decoder (tfevents.decode.tensor_to_numpy)."""
+    from tensorboard.compat.proto import tensor_pb2 as tb_tensor_pb2
+    from tensorboard.util.tensor_util import make_ndarray
+
+    tensor.tensor_shape.dim.add(size=2)
+    theirs = make_ndarray(tb_tensor_pb2.TensorProto.FromString(tensor.SerializeToString())).tolist()
+    shown = format_tensor(tensor).split(" = ")[1]
+    expected = [("true" if v else "false") if isinstance(v, bool) else f"{float(v):.6g}" for v in theirs]
+    assert shown == "[" + ", ".join(expected) + "]"

@@ -83,12 +83,25 @@ def scalar_values(arr: np.ndarray) -> np.ndarray:
         return np.real(arr).astype(np.float64)
 
 
+# DataType enum value -> numpy-style name, in enum order (tensor.proto).
+_DTYPE_NAMES: dict[int, str] = dict(enumerate([
+    "invalid", "float32", "float64", "int32", "uint8", "int16", "int8", "string", "complex64", "int64",
+    "bool", "qint8", "quint8", "qint32", "bfloat16", "qint16", "quint16", "uint16", "complex128",
+    "float16", "resource", "variant", "uint32", "uint64",
+]))  # fmt: skip
+
+
 def dtype_name(dtype: int) -> str:
-    """'DT_FLOAT' style name, as TensorBoard prints it."""
-    try:
-        return tensor_pb2.DataType.Name(dtype)
-    except ValueError:
-        return f"DT_{dtype}"
+    """``DT_FLOAT`` (1) -> ``float32``; reference types (value + 100) get a ``_ref`` suffix."""
+    if dtype > 100 and dtype - 100 in _DTYPE_NAMES:
+        return _DTYPE_NAMES[dtype - 100] + "_ref"
+    return _DTYPE_NAMES.get(dtype, f"dtype({dtype})")
+
+
+def item_size(dtype: int) -> int | None:
+    """Bytes per value of a numeric dtype as :func:`tensor_to_numpy` reads it (None: strings, unknown)."""
+    np_dt = _DTYPES.get(dtype)
+    return None if np_dt is None else np_dt.itemsize
 
 
 @dataclass(slots=True, frozen=True)

@@ -17,7 +17,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tui.model.graph.attrs import dtype_name, format_attr, format_bytes, format_shape, format_tensor
+    from tui.model.graph.attrs import format_attr, format_bytes, format_shape, format_tensor
     from tui.model.graph.keras import KerasModelGraph
     from tui.model.graph.load import SOURCE_LABELS, load_graph
     from tui.model.graph.opgraph import Edge, NodeDetail, OpGraph
@@ -32,7 +32,6 @@ _MODULES = {
     "OpGraph": "opgraph",
     "ScopeTree": "scopes",
     "TreeEntry": "scopes",
-    "dtype_name": "attrs",
     "format_attr": "attrs",
     "format_bytes": "attrs",
     "format_shape": "attrs",
@@ -49,7 +48,6 @@ __all__ = [
     "OpGraph",
     "ScopeTree",
     "TreeEntry",
-    "dtype_name",
     "format_attr",
     "format_bytes",
     "format_shape",

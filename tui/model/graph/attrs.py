@@ -11,12 +11,10 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
+from tui.tfevents.decode import dtype_name, item_size, tensor_to_numpy
 from tui.tfevents.proto import graph_pb2, tensor_pb2
 
 __all__ = [
-    "dtype_name",
     "format_attr",
     "format_bytes",
     "format_shape",
@@ -25,29 +23,10 @@ __all__ = [
     "node_shapes",
 ]
 
-# DataType enum value -> numpy-style name, in enum order (tensor.proto).
-_DTYPE_NAMES: dict[int, str] = dict(enumerate([
-    "invalid", "float32", "float64", "int32", "uint8", "int16", "int8", "string", "complex64", "int64",
-    "bool", "qint8", "quint8", "qint32", "bfloat16", "qint16", "quint16", "uint16", "complex128",
-    "float16", "resource", "variant", "uint32", "uint64",
-]))  # fmt: skip
-# Little-endian numpy dtypes of the types whose raw ``tensor_content`` numpy can read directly.
-_NUMPY_DTYPES: dict[int, str] = {
-    1: "<f4", 2: "<f8", 3: "<i4", 4: "u1", 5: "<i2", 6: "i1", 8: "<c8", 9: "<i8", 10: "?", 17: "<u2",
-    18: "<c16", 19: "<f2", 22: "<u4", 23: "<u8"
-}  # fmt: skip
-_ITEM_SIZES: dict[int, int] = {k: np.dtype(v).itemsize for k, v in _NUMPY_DTYPES.items()} | {14: 2}
 _MAX_STRING = 120
 _MAX_LIST_ITEMS = 10
 MAX_ATTR_TEXT = 240
 _MAX_SHOWN_VALUES = 8
-
-
-def dtype_name(value: int) -> str:
-    """``DT_FLOAT`` (1) -> ``float32``; reference types (value + 100) get a ``_ref`` suffix."""
-    if value > 100 and value - 100 in _DTYPE_NAMES:
-        return _DTYPE_NAMES[value - 100] + "_ref"
-    return _DTYPE_NAMES.get(value, f"dtype({value})")
 
 
 def format_shape(shape: tensor_pb2.TensorShapeProto) -> str:
@@ -84,45 +63,18 @@ def _format_number(value: float) -> str:
 
 
 def _tensor_values(tensor: tensor_pb2.TensorProto, count: int) -> list[str] | None:
-    """The values of a small tensor as short strings, or None when they cannot be had."""
-    dtype = tensor.dtype
-    values: list[Any]
-    if tensor.tensor_content:
-        np_dtype = _NUMPY_DTYPES.get(dtype)
-        if np_dtype is None:
-            return None
-        array = np.frombuffer(tensor.tensor_content, dtype=np_dtype)
-        values = array.tolist()
-    elif dtype == 7:
-        values = [_format_text(s) for s in tensor.string_val]
-    elif dtype == 19:
-        values = np.asarray(tensor.half_val, dtype=np.uint16).view(np.float16).tolist()
-    else:
-        field = {
-            1: tensor.float_val,
-            2: tensor.double_val,
-            3: tensor.int_val,
-            4: tensor.int_val,
-            5: tensor.int_val,
-            6: tensor.int_val,
-            9: tensor.int64_val,
-            10: tensor.bool_val,
-            17: tensor.int_val,
-            22: tensor.uint32_val,
-            23: tensor.uint64_val,
-        }.get(dtype)
-        if field is None:
-            return None
-        values = list(field)
-    if not values:
-        return [] if count == 0 else None
-    # A typed field holding exactly one element fills the whole shape.
-    if len(values) == 1 and count > 1:
-        values = values * count
+    """The ``count`` values of a small tensor as short strings (read by the events' own decoder,
+    :func:`~tui.tfevents.decode.tensor_to_numpy`, as ``tf.make_ndarray`` reads them), or None when
+    they cannot be had (a type the decoder does not read)."""
+    values = tensor_to_numpy(tensor).ravel().tolist()
+    if len(values) != count:
+        return None
     out = []
-    for v in values[:count]:
-        if isinstance(v, bool):
-            out.append("true" if v else "false")
+    for v in values:
+        if isinstance(v, bytes):
+            out.append(_format_text(v))
+        elif isinstance(v, bool):
+            out.append(_format_bool(v))
         elif isinstance(v, float):
             out.append(_format_number(v))
         else:
@@ -145,8 +97,8 @@ def format_tensor(tensor: tensor_pb2.TensorProto) -> str:
         nbytes = len(tensor.tensor_content)
     elif tensor.dtype == 7:
         nbytes = sum(len(s) for s in tensor.string_val)
-    elif count >= 0 and tensor.dtype in _ITEM_SIZES:
-        nbytes = count * _ITEM_SIZES[tensor.dtype]
+    elif count >= 0 and (size := item_size(tensor.dtype)) is not None:
+        nbytes = count * size
     else:
         nbytes = tensor.ByteSize()
     return f"{head} ({format_bytes(nbytes)})"
