@@ -21,7 +21,7 @@ from tui.render.chart import (
 )
 from tui.render.palette import color_for
 from tui.render.ragged import downsample_sorted_many, nearest_many, sorted_segments
-from tui.render.smoothing import smooth, smooth_many
+from tui.views.smoothing import smooth, smooth_many
 
 coords = st.one_of(
     st.floats(-20, 60, allow_nan=False),

@@ -6,8 +6,9 @@ import numpy as np
 from rich.text import Text
 
 from tui.model.series import ScalarSnapshot
-from tui.render.scalar_view import ReadoutRow, SmoothCache, chart_series, hstack, readout_lines
-from tui.render.smoothing import smooth
+from tui.render.scalar_view import ReadoutRow, chart_series, hstack, readout_lines
+from tui.views.cache import SmoothCache
+from tui.views.smoothing import smooth
 from tui.views.xaxis import x_values
 
 SNAP = ScalarSnapshot(

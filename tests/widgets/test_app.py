@@ -6,7 +6,7 @@ import numpy as np
 from textual.widgets import Input, TabbedContent
 
 from tui.app import TbtuiApp
-from tui.render.smoothing import smooth
+from tui.views.smoothing import smooth
 from tui.widgets.chart_grid import ChartGrid
 from tui.widgets.filter_input import FilterBar
 from tui.widgets.help_screen import HelpScreen

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from tui.model.series import ScalarSeries
-from tui.render.scalar_view import SmoothCache
+from tui.views.cache import SmoothCache
 from tui.views.chart_options import ChartOptions
 from tui.widgets.scalar_chart import ChartSource, build_chart
 

@@ -2,15 +2,13 @@
 
 Kept apart from chart.py (which draws any x/y series) because this is where TensorBoard's scalar
 dashboard semantics live: which x a mode means, smoothing over the raw values with the raw line
-kept as an underlay, and the cursor readout ("run, step, smoothed, raw"). Pure functions plus one
-bounded cache, no Textual.
+kept as an underlay, and the cursor readout ("run, step, smoothed, raw"). Pure functions, no Textual;
+the smoothed values a redraw reuses are kept by the caller's :class:`~tui.views.cache.SmoothCache`.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
@@ -23,94 +21,21 @@ from tui.model.series import ScalarSnapshot
 from tui.render.cells import fit
 from tui.render.chart import ChartSeries, CursorHit
 from tui.render.rows import fit_name
-from tui.render.smoothing import smooth_many
 from tui.render.ticks import format_number, format_relative, format_step, format_wall
+from tui.views.cache import SmoothCache
 from tui.views.safe import inert
+from tui.views.smoothing import smooth_many
 from tui.views.xaxis import x_values
 
 __all__ = [
     "READOUT_SORTS",
     "ReadoutRow",
-    "SmoothCache",
     "chart_series",
     "chart_series_many",
     "hstack",
     "readout_lines",
     "readout_rows",
 ]
-
-
-class SmoothCache:
-    """Smoothed values per series and weight, at the series' latest state, so a redraw does not
-    re-smooth 1M points.
-
-    One entry per series identity (``key``) and weight, replaced when the series changed: the
-    caller's ``stamp`` (the series' version, which moves with every append and purge) and the
-    length must both match for a hit. Keyed on the version instead, as the Scalars chart did, a
-    live run left an entry per version it was drawn at: the version moves with every loader slice,
-    so 10 runs at 100 steps/s filled the chart's and the grid's caches to their 64 MB bound in about
-    two minutes of the soak (issue 11: RSS 71 -> 180 MB, charged to the key presses that revisited
-    Scalars). Bounded by entries and by bytes: a chart of 2,000 runs needs 2,000 entries to redraw
-    without smoothing again (a cursor move), and a few long series must not hold hundreds of
-    megabytes.
-    """
-
-    def __init__(self, size: int = 8192, max_bytes: int = 64 << 20) -> None:
-        self.size, self.max_bytes = size, max_bytes
-        self._items: OrderedDict[tuple, tuple[Hashable, int, np.ndarray]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()  # a chart's worker thread and the event loop both draw
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    @property
-    def nbytes(self) -> int:
-        """Bytes of the smoothed arrays held."""
-        return self._bytes
-
-    def get(self, key: tuple, values: np.ndarray, weight: float, stamp: Hashable = None) -> np.ndarray:
-        return self.get_many([key], [values], weight, [stamp])[0]
-
-    def get_many(
-        self,
-        keys: Sequence[tuple],
-        values: Sequence[np.ndarray],
-        weight: float,
-        stamps: Sequence[Hashable] = (),
-    ) -> list[np.ndarray]:
-        """Smoothed ``values`` of the series ``keys`` name (at ``stamps``, when given): the cached
-        ones, the rest smoothed together (:func:`~tui.render.smoothing.smooth_many`) and kept."""
-        w = round(weight, 6)
-        full = [(*k, w) for k in keys]
-        states = [(stamps[i] if stamps else None, len(v)) for i, v in enumerate(values)]
-        out: list[np.ndarray | None] = []
-        with self._lock:
-            for f, state in zip(full, states, strict=True):
-                hit = self._items.get(f)
-                if hit is not None and hit[:2] == state:
-                    self._items.move_to_end(f)
-                    out.append(hit[2])
-                else:
-                    out.append(None)
-        missing = [i for i, o in enumerate(out) if o is None]
-        if missing:
-            made = smooth_many([values[i] for i in missing], weight)
-            with self._lock:
-                for i, arr in zip(missing, made, strict=True):
-                    out[i] = arr
-                    self._put(full[i], states[i], arr)
-        return out  # type: ignore[return-value]
-
-    def _put(self, key: tuple, state: tuple[Hashable, int], value: np.ndarray) -> None:
-        old = self._items.pop(key, None)
-        if old is not None:
-            self._bytes -= old[2].nbytes
-        self._items[key] = (*state, value)
-        self._bytes += value.nbytes
-        while len(self._items) > 1 and (len(self._items) > self.size or self._bytes > self.max_bytes):
-            _, (_, _, dropped) = self._items.popitem(last=False)
-            self._bytes -= dropped.nbytes
 
 
 def chart_series(

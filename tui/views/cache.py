@@ -5,15 +5,16 @@ length, plus the parameters (a smoothing weight, a value range). The value is st
 ``source`` it was derived from, and a hit must present the same source (the very object, or equal
 bytes): a rewritten file or a purged series is derived again instead of served stale. Each owner (the
 app, a chart) holds its own cache; nothing is cached at module level, so two apps or two tests never
-share entries. :class:`LruCache` is bounded by entries; :class:`HistogramData` by bytes, and it
-extends a value when its source only grew (a live histogram series gains a step at a time).
+share entries. :class:`LruCache` is bounded by entries (and bytes, if asked); :class:`SmoothCache` is
+one for smoothed series, filled many series at a time; :class:`HistogramData` is bounded by bytes,
+and it extends a value when its source only grew (a live histogram series gains a step at a time).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -21,19 +22,23 @@ import numpy as np
 
 from tui.model.histograms import DEFAULT_BINS, PackedHistograms, global_range, oddities, rebin
 from tui.model.series import HistogramSeries, HistogramSnapshot
+from tui.views.smoothing import smooth_many
 
-__all__ = ["CACHE_BYTES", "HistogramData", "LruCache"]
+__all__ = ["CACHE_BYTES", "HistogramData", "LruCache", "SmoothCache"]
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 
 class LruCache(Generic[K, V]):
-    """At most ``size`` entries; the least recently used goes first."""
+    """At most ``size`` entries, and with ``max_bytes`` at most that many bytes of arrays (the newest
+    entry stays, however large); the least recently used goes first."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    def __init__(self, size: int, *, max_bytes: int | None = None) -> None:
+        self.size, self.max_bytes = size, max_bytes
         self._items: OrderedDict[K, tuple[object, V]] = OrderedDict()
+        #: Bytes of the array values held (what ``max_bytes`` bounds).
+        self.nbytes = 0
 
     def __len__(self) -> int:
         return len(self._items)
@@ -52,14 +57,83 @@ class LruCache(Generic[K, V]):
         return hit if hit is not None else self.put(key, make(), source)
 
     def put(self, key: K, value: V, source: object = None) -> V:
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.nbytes -= _nbytes(old[1])
         self._items[key] = (source, value)
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+        self.nbytes += _nbytes(value)
+        while len(self._items) > self.size or (
+            self.max_bytes is not None and self.nbytes > self.max_bytes and len(self._items) > 1
+        ):
+            _, (_, dropped) = self._items.popitem(last=False)
+            self.nbytes -= _nbytes(dropped)
         return value
 
     def clear(self) -> None:
         self._items.clear()
+        self.nbytes = 0
+
+
+def _nbytes(value: Any) -> int:
+    """What a value weighs in a cache bounded by bytes: an array its buffer, anything else a token 64."""
+    return int(value.nbytes) if isinstance(value, np.ndarray) else 64
+
+
+# -------------------------------------------------------------------------------- smoothed values
+
+
+class SmoothCache:
+    """Smoothed values per series and weight, at the series' latest state, so a redraw does not
+    re-smooth 1M points.
+
+    Keyed as every cache here: the key names the series (the caller's ``key``, its identity) and the
+    weight; the source a hit must present is the series' state, the caller's ``stamp`` (the series'
+    version, which moves with every append and purge) and its length. So there is one entry per series
+    and weight, replaced when the series changed. Keyed on the version instead, as the Scalars chart
+    did, a live run left an entry per version it was drawn at: the version moves with every loader
+    slice, so 10 runs at 100 steps/s filled the chart's and the grid's caches to their 64 MB bound in
+    about two minutes of the soak (issue 11: RSS 71 -> 180 MB, charged to the key presses that
+    revisited Scalars). Bounded by entries and by bytes: a chart of 2,000 runs needs 2,000 entries to
+    redraw without smoothing again (a cursor move), and a few long series must not hold hundreds of
+    megabytes. Thread-safe: a chart's worker thread and the event loop both draw.
+    """
+
+    def __init__(self, size: int = 8192, max_bytes: int = 64 << 20) -> None:
+        self._lru: LruCache[tuple, np.ndarray] = LruCache(size, max_bytes=max_bytes)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._lru)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the smoothed arrays held."""
+        return self._lru.nbytes
+
+    def get(self, key: tuple, values: np.ndarray, weight: float, stamp: Hashable = None) -> np.ndarray:
+        return self.get_many([key], [values], weight, [stamp])[0]
+
+    def get_many(
+        self,
+        keys: Sequence[tuple],
+        values: Sequence[np.ndarray],
+        weight: float,
+        stamps: Sequence[Hashable] = (),
+    ) -> list[np.ndarray]:
+        """Smoothed ``values`` of the series ``keys`` name (at ``stamps``, when given): the cached
+        ones, the rest smoothed together (:func:`~tui.views.smoothing.smooth_many`) and kept."""
+        w = round(weight, 6)
+        full = [(*k, w) for k in keys]
+        sources = [(stamps[i] if stamps else None, len(v)) for i, v in enumerate(values)]
+        with self._lock:
+            out = [self._lru.get(f, source) for f, source in zip(full, sources, strict=True)]
+        missing = [i for i, o in enumerate(out) if o is None]
+        if missing:
+            made = smooth_many([values[i] for i in missing], weight)
+            with self._lock:
+                for i, arr in zip(missing, made, strict=True):
+                    out[i] = self._lru.put(full[i], arr, sources[i])
+        return out  # type: ignore[return-value]
 
 
 #: Bytes of derived arrays kept across redraws (a 10,000-step tag rebinned to 30 bins is 2.4 MB).
@@ -83,10 +157,6 @@ def _sub(snap: HistogramSnapshot, start: int, stop: int) -> PackedHistograms:
     off = snap.offsets
     a, b = int(off[start]), int(off[stop])
     return PackedHistograms(snap.rows[a:b], off[start : stop + 1] - a)
-
-
-def _nbytes(value: Any) -> int:
-    return int(value.nbytes) if isinstance(value, np.ndarray) else 64
 
 
 class HistogramData:

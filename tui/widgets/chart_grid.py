@@ -18,8 +18,8 @@ from textual.reactive import reactive
 
 from tui.render.cells import message_lines
 from tui.render.safe_text import SafeText
-from tui.render.scalar_view import SmoothCache, hstack
-from tui.views.cache import LruCache
+from tui.render.scalar_view import hstack
+from tui.views.cache import LruCache, SmoothCache
 from tui.views.chart_options import ChartOptions
 from tui.widgets.line_widget import LineWidget
 from tui.widgets.scalar_chart import ChartSource, build_chart

@@ -25,11 +25,11 @@ from tui.render.cells import fit, message_lines
 from tui.render.chart import ChartRender, ChartSeries, render_chart, title_line
 from tui.render.scalar_view import (
     READOUT_SORTS,
-    SmoothCache,
     chart_series_many,
     readout_lines,
     readout_rows,
 )
+from tui.views.cache import SmoothCache
 from tui.views.chart_options import ChartOptions
 from tui.views.cursor import step_along, union_points
 from tui.views.mailbox import NewestOnly

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from tui.render.smoothing import smooth, smooth_reference
+from tui.views.smoothing import smooth, smooth_reference
 
 
 def noisy(n: int, seed: int = 0, nan_fraction: float = 0.01) -> np.ndarray:
