@@ -122,7 +122,7 @@ class TbtuiApp(App[int]):
         #: Parsed graphs, shared by the Graph tab and the dashboard's graph panel.
         self.graph_cache: LruCache[tuple[str, str], ParsedGraph] = LruCache(GRAPH_CACHE_SIZE)
         self.panes: dict[str, Pane] = {spec.id: self._make_pane(spec) for spec in TABS}
-        self.scalars_pane.initial_tag = open_tag or last.tag
+        self.scalars_pane.initial_tag = self.view.wanted_tag = open_tag or last.tag
         self.tab_switch = TabSwitch(self)
         #: ``d``: the dashboard in place of the tabs; it is mounted the first time it is needed.
         self.dashboard_switch = DashboardSwitch(self, layout == "dashboard")
@@ -248,6 +248,13 @@ class TbtuiApp(App[int]):
     def dashboard(self) -> Dashboard | None:
         return self.dashboard_switch.dashboard
 
+    def on_pane_tag_shown(self, event: Pane.TagShown) -> None:
+        tab = next((tab for tab, pane in self.panes.items() if pane is event.pane), None)
+        if tab is not None:
+            self.view.tab_tags[tab] = event.tag
+            if tab == "scalars":
+                self.view.wanted_tag = event.wanted
+
     def on_pane_mounted(self, event: Pane.Mounted) -> None:
         with contextlib.suppress(NoMatches):  # (the app may be closing: its widgets are going)
             if event.pane.context is None and event.pane is self.active_pane:
@@ -277,7 +284,7 @@ class TbtuiApp(App[int]):
     def _save_choices(self) -> None:
         """Keep the tag, smoothing, hidden runs and x mode for the next open of this logdir (in the
         user's cache directory; written only when one of them changed)."""
-        self.memory.keep(self.view.remembered(self.scalars_pane.wanted_tag))
+        self.memory.keep(self.view.remembered())
 
     def update_status(self) -> None:
         bar = self.query_one_optional(StatusBar)

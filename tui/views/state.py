@@ -89,6 +89,12 @@ class ViewState:
     run_markers: dict[str, str] = field(default_factory=dict)
     focused_run: str | None = None
     notice: str = ""
+    #: The tag each tab shows, as its pane last told (``Pane.TagShown``): the dashboard opens on the
+    #: Scalars and Histograms ones.
+    tab_tags: dict[str, str | None] = field(default_factory=dict)
+    #: The Scalars tag the next session opens on, as the Scalars pane last told: the one shown, or
+    #: while the pane still waits for the one asked for at start, that one (which it starts as).
+    wanted_tag: str | None = None
     #: What was derived from the logdir, by what it was derived from (see :meth:`_derived`).
     _memo: dict[str, tuple[object, object]] = field(default_factory=dict, repr=False, compare=False)
     #: When each run last grew, for its live / stalled / finished status.
@@ -324,10 +330,10 @@ class ViewState:
         focused = [self.focused_run] if self.focused_run else []
         return [*focused, *on_screen, *self.visible_runs(logdir)]
 
-    def remembered(self, tag: str | None) -> Remembered:
+    def remembered(self) -> Remembered:
         """What the next open of this logdir starts from: the tag, smoothing, hidden runs and x mode."""
         o = self.options
-        return Remembered(tag, o.smoothing, tuple(sorted(self.hidden)), o.x_mode)
+        return Remembered(self.wanted_tag, o.smoothing, tuple(sorted(self.hidden)), o.x_mode)
 
     # -- changes --------------------------------------------------------------------------------
 

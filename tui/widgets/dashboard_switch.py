@@ -70,11 +70,9 @@ class DashboardSwitch:
         """Open the dashboard on the tags selected in the Scalars and Histograms tabs."""
         app = self._app
         dash.context = app.context()
-        scalars, histograms = (app.panes[tab] for tab in ("scalars", "histograms"))
-        dash.follow_tags(
-            scalars.selected_tag if scalars.is_mounted else None,
-            histograms.selected_tag if histograms.is_mounted else None,  # (a Lazy tab: see compose)
-        )
+        # As the two panes last told the app (a Lazy tab not mounted yet told nothing: None).
+        tags = app.view.tab_tags
+        dash.follow_tags(tags.get("scalars"), tags.get("histograms"))
 
     def focus(self) -> None:
         """The dashboard's current panel takes the keyboard (when the dashboard shows)."""

@@ -4,7 +4,8 @@ The app owns the state all tabs share and hands the active tab one immutable
 :class:`~tui.views.selection.PaneContext` by setting :attr:`Pane.context` (only when something a pane
 can see has changed, at most a few times a second, and at once when a tab is activated); the pane
 redraws in ``watch_context``. A pane never reaches into the app: it posts one of the messages below.
-The app never reaches into a pane either, beyond :attr:`Pane.context` and :attr:`Pane.selected_tag`.
+The app never reaches into a pane either: it sets :attr:`Pane.context` (attributes down, messages up);
+what it keeps of a pane's state (the tag it shows) the pane tells it with :class:`Pane.TagShown`.
 
 Every decode and render of log content is total: a pane's ``watch_context``, its actions and its
 message handlers are wrapped (by :meth:`Pane.__init_subclass__`, so no pane can forget) so that an
@@ -26,6 +27,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from textual.css.query import NoMatches
 from textual.lazy import Lazy
 from textual.message import Message
 from textual.reactive import reactive
@@ -99,6 +101,27 @@ def total(method: Callable[..., Any], on_error: Callable[[Any, Exception], None]
     return guarded
 
 
+def _then_tell_tag(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` (sync or async), then :meth:`Pane.tell_tag` once it returned."""
+    if inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        async def telling_async(self: Pane, *args: Any, **kwargs: Any) -> Any:
+            result = await method(self, *args, **kwargs)
+            self.tell_tag()
+            return result
+
+        return telling_async
+
+    @functools.wraps(method)
+    def telling(self: Pane, *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
+        self.tell_tag()
+        return result
+
+    return telling
+
+
 def _guarded_name(name: str) -> bool:
     """The methods through which log content reaches a pane: the context, keys and messages (worker
     results among them)."""
@@ -123,7 +146,7 @@ class Pane(Widget):
                 and not getattr(value, "__total__", False)
                 and not hasattr(value, "_textual_on")
             ):
-                setattr(cls, name, total(value, Pane.failed))
+                setattr(cls, name, total(_then_tell_tag(value), Pane.failed))
 
     @property
     def subject(self) -> str:
@@ -147,12 +170,47 @@ class Pane(Widget):
         """The tag this pane shows, when it shows one (the dashboard opens on it)."""
         return None
 
+    @property
+    def wanted_tag(self) -> str | None:
+        """The tag the next session should open on: the one shown, unless a pane knows better."""
+        return self.selected_tag
+
+    #: The (shown, wanted) tags last told to the app.
+    _told: tuple[str | None, str | None] | None = None
+
+    def tell_tag(self) -> None:
+        """Post :class:`TagShown` when the tag shown or the one wanted changed since last told.
+
+        Run after every guarded method (the context, keys, messages: the only ways the tag changes),
+        so no pane has to remember to; a pane not composed yet (or going) has nothing to tell.
+        """
+        try:
+            now = (self.selected_tag, self.wanted_tag)
+        except NoMatches:
+            return
+        if now != self._told:
+            self._told = now
+            self.post_message(Pane.TagShown(self, *now))
+
     class Notice(Message):
         """Ask the app to show a one-line notice in the status bar."""
 
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
+
+    class TagShown(Message):
+        """The pane shows ``tag`` now (None: none), and the next session should open on ``wanted``.
+
+        The app keeps both in its view state instead of asking the pane: the dashboard opens on the
+        Scalars and Histograms tabs' tags, and the Scalars tab's wanted tag is remembered.
+        """
+
+        def __init__(self, pane: Pane, tag: str | None, wanted: str | None) -> None:
+            super().__init__()
+            self.pane = pane
+            self.tag = tag
+            self.wanted = wanted
 
     class FocusRun(Message):
         """Ask the app to highlight ``run`` in the runs pane."""
