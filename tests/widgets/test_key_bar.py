@@ -26,21 +26,24 @@ async def test_focus_changes_and_tab_switches_leave_no_widgets_behind(logdir, tb
     async with app.run_test(size=(120, 30)) as pilot:
         await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
 
+        shown: set[str] = set()
+
         async def churn(presses: int, tabs: str) -> None:
             for k in range(presses):
                 await pilot.press("tab" if k % 3 else "shift+tab")
                 if k % 3 == 2 and tabs:
                     await pilot.press(tabs[0])  # and a tab switch now and then
                     tabs = tabs[1:]
+                shown.add(bar_text(app))
             await pilot.pause(0.2)
 
         await churn(21, "2345671")  # every tab and pane has been built once
         nodes, widgets = len(list(app.screen.walk_children())), live_widgets()
-        builds = app.query_one(KeyBar).builds
+        shown.clear()
         await churn(25, "51")  # Footer left 4 widgets a press behind: about 100 here
         assert len(list(app.screen.walk_children())) == nodes
         assert live_widgets() <= widgets + 2, (widgets, live_widgets())
-        assert app.query_one(KeyBar).builds > builds  # the bar did follow the focus
+        assert len(shown) > 1  # the bar did follow the focus
 
 
 async def test_the_bar_shows_the_focused_keys_and_a_click_presses_one(logdir, tb) -> None:

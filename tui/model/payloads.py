@@ -221,7 +221,6 @@ class PayloadCache:
         self._lock = threading.Lock()
         self._items: OrderedDict[tuple[int, int, int], tuple[Any, int]] = OrderedDict()
         self._bytes = 0
-        self.reads = 0  # records read from a file or source (tests and benchmarks look)
 
     @property
     def nbytes(self) -> int:
@@ -240,7 +239,6 @@ class PayloadCache:
 
     def put(self, key: tuple[int, int, int], item: Any, cost: int) -> None:
         with self._lock:
-            self.reads += 1
             if cost > self.budget or key in self._items:
                 return
             self._items[key] = (item, cost)

@@ -44,8 +44,6 @@ class KeyBar(Widget):
         #: What the line was last built from (:meth:`_entries`): a focus change that leaves the same
         #: keys (most do within a pane) draws nothing.
         self._shown: object = None
-        #: How many times the line was built (tests check it follows the focus).
-        self.builds = 0
 
     def on_mount(self) -> None:
         self._screen = self.screen
@@ -78,7 +76,6 @@ class KeyBar(Widget):
 
     def render(self) -> Text:
         _ = self._version  # drawn again when the bindings change
-        self.builds += 1
         bindings, palette = self._entries()
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
         tail = self._entry(*palette, key_style) if palette is not None else None
