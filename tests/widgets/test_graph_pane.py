@@ -281,10 +281,13 @@ async def test_find_incremental_next_previous(tf2: Logdir) -> None:
         await pilot.press("N", "N")  # wraps around to the last
         assert cursor_name(pane) == graph.names[pane.matches[-1]]
         # Matches come in tree order: moving down the tree.
-        lines = [pane.tree._by_node[i].line for i in pane.matches if i in pane.tree._by_node]
-        assert lines == sorted(lines)
+        shown = [pane.tree.get_node_at_line(y) for y in range(pane.tree.last_line + 1)]
+        rows = [node for node in shown if node is not None and node.data is not None and node.data.entry]
+        line_of = {node.data.entry.node_id: node.line for node in rows if node.data.entry.node_id is not None}
+        lines = [line_of[i] for i in pane.matches if i in line_of]
+        assert lines and lines == sorted(lines)
         # A scope row counts the matches inside it.
-        scope = pane.tree._by_path["gradients"]
+        scope = next(node for node in rows if node.data.path == "gradients")
         assert pane.tree.marks["matches"][1]["gradients"] == sum(
             graph.names[i].startswith("gradients/") for i in expected
         )

@@ -363,7 +363,7 @@ async def test_tag_rows_show_the_newest_histograms_shape(tb):
     app = TbtuiApp(str(CORPUS / "tf2"))
     async with app.run_test(size=(140, 40)) as pilot:
         pane = await open_tab(pilot, tb)
-        info = pane._tag_info("dense/kernel/histogram", 8)
+        info = pane.tag_list.info("dense/kernel/histogram", 8)  # what the tag's row draws
         snap = app.logdir.runs["keras/train"].histograms["dense/kernel/histogram"].snapshot()
         assert info.spark == latest_shape(snap.histogram(2), 8)
         assert len(info.spark) == 8 and set(info.spark) <= set("▁▂▃▄▅▆▇█")
