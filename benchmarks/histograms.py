@@ -96,7 +96,7 @@ async def bench_view(
 
         def cold() -> None:
             view.data = HistogramData()
-            view._key = None
+            view.shown_key = None
 
         results["cold"] = timed(cold, view.draw, repeat)
         steps = sources[0].series.steps
@@ -132,7 +132,7 @@ def main() -> None:
     w, h = (int(v) for v in args.size.lower().split("x"))
     t0 = time.perf_counter()
     sources = [
-        HistSource(f"run{i}", color, make_series(args.steps, args.buckets, seed=i), 1.7e9)
+        HistSource(f"run{i}", color, make_series(args.steps, args.buckets, seed=i))
         for i, color in enumerate(("#ff7043", "#33bbee"))
     ]
     print(
