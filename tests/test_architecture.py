@@ -69,17 +69,39 @@ def test_the_cli_loads_no_textual():
     assert out.stdout.strip() == "[]"
 
 
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _is_module(dotted: str) -> bool:
+    path = ROOT / dotted.replace(".", "/")
+    return path.is_dir() or path.with_suffix(".py").exists()
+
+
 def test_no_module_imports_another_modules_private_name():
+    """Neither ``from tui.x import _y`` nor ``x._y`` on a module of the package imported as ``x``."""
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if path.name.endswith("_pb2.py"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules: set[str] = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tui"):
                 offenders += [
                     f"{path.relative_to(ROOT)}: from {node.module} import {alias.name}"
                     for alias in node.names
-                    if alias.name.startswith("_") and not alias.name.startswith("__")
+                    if _private(alias.name)
                 ]
+                modules |= {a.asname or a.name for a in node.names if _is_module(f"{node.module}.{a.name}")}
+            elif isinstance(node, ast.Import):
+                modules |= {a.asname or a.name for a in node.names if a.name.startswith("tui.") and a.asname}
+        offenders += [
+            f"{path.relative_to(ROOT)}:{node.lineno}: {node.value.id}.{node.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and _private(node.attr)
+        ]
     assert offenders == []

@@ -50,7 +50,7 @@ TENSOR = 2  # a rank-0 tensor without metadata: a scalar only if the tag's first
 
 # Tensor dtypes a rank-0 value can be read from as raw little-endian bytes (tensor_content).
 _CONTENT_DTYPES: dict[int, np.dtype] = {
-    dt: decode._DTYPES[dt]
+    dt: decode.NUMPY_DTYPES[dt]
     for dt in (
         tensor_pb2.DT_FLOAT,
         tensor_pb2.DT_DOUBLE,
@@ -72,7 +72,7 @@ _CONTENT_DTYPES: dict[int, np.dtype] = {
 _TYPED_FIELDS: dict[int, tuple[frozenset[int], int]] = {
     5: (frozenset({tensor_pb2.DT_FLOAT}), 5),
     6: (frozenset({tensor_pb2.DT_DOUBLE}), 1),
-    7: (decode._INT_VAL_TYPES, 0),
+    7: (decode.INT_VAL_TYPES, 0),
     10: (frozenset({tensor_pb2.DT_INT64}), 0),
     11: (frozenset({tensor_pb2.DT_BOOL}), 0),
     13: (frozenset({tensor_pb2.DT_HALF, tensor_pb2.DT_BFLOAT16}), 0),
@@ -160,7 +160,7 @@ class Layout:
     @property
     def wide(self) -> bool:
         """Whether the written dtype needs float64 to be stored exactly (see decode.is_wide)."""
-        return decode.is_wide(decode._DTYPES[self.dtype])
+        return decode.is_wide(decode.NUMPY_DTYPES[self.dtype])
 
 
 def build_layout(payload: bytes) -> Layout | None:
@@ -314,16 +314,16 @@ def _values(rows: RowBlock, lay: Layout) -> np.ndarray:
             typed = u.view(np.int64)
         elif dt in (tensor_pb2.DT_HALF, tensor_pb2.DT_BFLOAT16):
             bits = u.astype(np.uint16)
-            typed = bits.view(np.float16) if dt == tensor_pb2.DT_HALF else decode._bfloat16_to_f32(bits)
+            typed = bits.view(np.float16) if dt == tensor_pb2.DT_HALF else decode.bfloat16_to_f32(bits)
         else:  # int_val: protobuf's int32, then tensor_to_numpy's cast to the dtype
-            typed = u.astype(np.uint32).view(np.int32).astype(decode._DTYPES[dt])
+            typed = u.astype(np.uint32).view(np.int32).astype(decode.NUMPY_DTYPES[dt])
     else:
         x = _field(rows, lay.value)
-        np_dt = decode._DTYPES[dt]
+        np_dt = decode.NUMPY_DTYPES[dt]
         typed = x if lay.value_len == 8 else x.astype(_UINT[lay.value_len])
         typed = typed.view(np_dt)
         if dt == tensor_pb2.DT_BFLOAT16:
-            typed = decode._bfloat16_to_f32(typed)
+            typed = decode.bfloat16_to_f32(typed)
     return decode.scalar_values(typed)
 
 

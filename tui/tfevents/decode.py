@@ -36,7 +36,9 @@ TAGGED_RUN_METADATA = "graph_tagged_run_metadata"
 RUN_GRAPH_TAG = "__run_graph__"
 
 
-_DTYPES: dict[int, np.dtype] = {
+#: Each numeric DataType as numpy reads its ``tensor_content`` (little-endian), for both decoders
+#: (this one and tui.tfevents.columnar) and the graph's attribute sizes.
+NUMPY_DTYPES: dict[int, np.dtype] = {
     tensor_pb2.DT_FLOAT: np.dtype("<f4"),
     tensor_pb2.DT_DOUBLE: np.dtype("<f8"),
     tensor_pb2.DT_INT32: np.dtype("<i4"),
@@ -49,14 +51,14 @@ _DTYPES: dict[int, np.dtype] = {
     tensor_pb2.DT_UINT32: np.dtype("<u4"),
     tensor_pb2.DT_UINT64: np.dtype("<u8"),
     tensor_pb2.DT_HALF: np.dtype("<f2"),
-    tensor_pb2.DT_BFLOAT16: np.dtype("<u2"),  # bit patterns; widened by _bfloat16_to_f32
+    tensor_pb2.DT_BFLOAT16: np.dtype("<u2"),  # bit patterns; widened by bfloat16_to_f32
     tensor_pb2.DT_COMPLEX64: np.dtype("<c8"),
     tensor_pb2.DT_COMPLEX128: np.dtype("<c16"),
 }
 
 
 # Narrow integer types all travel in int_val.
-_INT_VAL_TYPES = frozenset(
+INT_VAL_TYPES = frozenset(
     {tensor_pb2.DT_INT32, tensor_pb2.DT_INT16, tensor_pb2.DT_INT8, tensor_pb2.DT_UINT8, tensor_pb2.DT_UINT16}
 )
 
@@ -98,12 +100,6 @@ def dtype_name(dtype: int) -> str:
     return _DTYPE_NAMES.get(dtype, f"dtype({dtype})")
 
 
-def item_size(dtype: int) -> int | None:
-    """Bytes per value of a numeric dtype as :func:`tensor_to_numpy` reads it (None: strings, unknown)."""
-    np_dt = _DTYPES.get(dtype)
-    return None if np_dt is None else np_dt.itemsize
-
-
 @dataclass(slots=True, frozen=True)
 class Metadata:
     """What a summary's metadata says about its tag (the first one seen per tag wins)."""
@@ -125,7 +121,8 @@ class Metadata:
         )
 
 
-def _bfloat16_to_f32(bits: np.ndarray) -> np.ndarray:
+def bfloat16_to_f32(bits: np.ndarray) -> np.ndarray:
+    """bfloat16 bit patterns (uint16) as the float32 values they are the top halves of."""
     return (bits.astype(np.uint32) << 16).view(np.float32)
 
 
@@ -144,22 +141,22 @@ def tensor_to_numpy(tp: tensor_pb2.TensorProto) -> np.ndarray:
         arr = np.empty(len(vals), dtype=object)
         arr[:] = vals
         return _fill(arr, shape, size)
-    np_dt = _DTYPES.get(dt)
+    np_dt = NUMPY_DTYPES.get(dt)
     if np_dt is None:
         return np.zeros(0, dtype=np.float64)
     if tp.tensor_content:
         raw = np.frombuffer(tp.tensor_content, dtype=np_dt)
         if dt == tensor_pb2.DT_BFLOAT16:
-            raw = _bfloat16_to_f32(raw)
+            raw = bfloat16_to_f32(raw)
         return _fill(raw, shape, size)
     if dt in (tensor_pb2.DT_HALF, tensor_pb2.DT_BFLOAT16):
         bits = np.asarray(tp.half_val, dtype=np.uint32).astype(np.uint16)
-        vals = bits.view(np.float16) if dt == tensor_pb2.DT_HALF else _bfloat16_to_f32(bits)
+        vals = bits.view(np.float16) if dt == tensor_pb2.DT_HALF else bfloat16_to_f32(bits)
     elif dt == tensor_pb2.DT_FLOAT:
         vals = np.asarray(tp.float_val, dtype=np.float32)
     elif dt == tensor_pb2.DT_DOUBLE:
         vals = np.asarray(tp.double_val, dtype=np.float64)
-    elif dt in _INT_VAL_TYPES:
+    elif dt in INT_VAL_TYPES:
         vals = np.asarray(tp.int_val, dtype=np.int64).astype(np_dt)
     elif dt == tensor_pb2.DT_INT64:
         vals = np.asarray(tp.int64_val, dtype=np.int64)
@@ -175,7 +172,7 @@ def tensor_to_numpy(tp: tensor_pb2.TensorProto) -> np.ndarray:
     elif dt == tensor_pb2.DT_COMPLEX128:
         v = np.asarray(tp.dcomplex_val, dtype=np.float64)
         vals = v[0::2] + 1j * v[1::2]
-    else:  # pragma: no cover - every dtype in _DTYPES is handled above
+    else:  # pragma: no cover - every dtype in NUMPY_DTYPES is handled above
         vals = np.zeros(0)
     return _fill(vals, shape, size)
 

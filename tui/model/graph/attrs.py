@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from tui.tfevents.decode import dtype_name, item_size, tensor_to_numpy
+from tui.tfevents.decode import NUMPY_DTYPES, dtype_name, tensor_to_numpy
 from tui.tfevents.proto import graph_pb2, tensor_pb2
 
 __all__ = [
@@ -97,8 +97,8 @@ def format_tensor(tensor: tensor_pb2.TensorProto) -> str:
         nbytes = len(tensor.tensor_content)
     elif tensor.dtype == 7:
         nbytes = sum(len(s) for s in tensor.string_val)
-    elif count >= 0 and (size := item_size(tensor.dtype)) is not None:
-        nbytes = count * size
+    elif count >= 0 and tensor.dtype in NUMPY_DTYPES:
+        nbytes = count * NUMPY_DTYPES[tensor.dtype].itemsize
     else:
         nbytes = tensor.ByteSize()
     return f"{head} ({format_bytes(nbytes)})"
