@@ -14,7 +14,6 @@ fewer steps than columns are interpolated linearly between steps, like TensorBoa
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import pairwise
 
 import numpy as np
 from rich.style import Style
@@ -22,7 +21,7 @@ from rich.text import Text
 
 from tui.render.cells import blank_lines, styled_rows
 from tui.render.ridgeline import AXIS_STYLE, CURSOR_COLOR, EIGHTHS
-from tui.render.ticks import axis_rows, axis_ticks, column_of
+from tui.render.ticks import axis_rows, column_of, fitting_ticks
 
 __all__ = ["BAND_COLORS", "MEDIAN_COLOR", "READOUT", "column_percentiles", "render_distribution"]
 
@@ -149,7 +148,7 @@ def render_distribution(
         ylo, yhi = _value_range(np.array([ylo, yhi]))
 
     # Y labels on the left when there is room for them and a usable plot.
-    y_ticks, y_labels = _fitting_y_ticks(ylo, yhi, plot_h, y_format)
+    y_ticks, y_labels = fitting_ticks(ylo, yhi, plot_h, fmt=y_format, rows=True)  # labels 2 rows apart
     label_w = max((len(s) for s in y_labels), default=0)
     left = label_w + 1  # labels, then the axis line
     if width - left < 6:
@@ -244,19 +243,3 @@ def render_distribution(
             )
         )
     return out
-
-
-def _fitting_y_ticks(
-    lo: float, hi: float, rows: int, fmt: Callable[[float], str] | None
-) -> tuple[list[float], list[str]]:
-    """The most round y ticks that land at least two rows apart (so labels never touch)."""
-    if rows < 1:
-        return [], []
-    for max_ticks in range(max(3, rows // 2), 1, -1):
-        ticks, labels = axis_ticks(lo, hi, max_ticks)
-        tick_rows = [column_of(t, lo, hi, rows) for t in ticks]
-        if len(ticks) <= 1 or min(b - a for a, b in pairwise(tick_rows)) >= 2:
-            break
-    else:
-        return [], []
-    return ticks, labels if fmt is None else [fmt(float(t)) for t in ticks]

@@ -388,11 +388,13 @@ def fitting_ticks(
     *,
     fmt: Callable[[float], str] | None = None,
     gap: int = 2,
+    rows: bool = False,
 ) -> tuple[list[float], list[str]]:
     """The most ticks over ``[lo, hi]`` whose labels, on ``cells`` cells, keep ``gap`` blanks apart.
 
-    ``fmt`` writes the labels instead of the axis kind's own format. Works for rows as well as columns
-    (with labels of one row each, pass ``gap`` as the rows between ticks and labels of length 0).
+    ``fmt`` writes the labels instead of the axis kind's own format. With ``rows`` the cells are a
+    vertical axis's rows, a label one row high: ticks need only land ``gap`` rows apart, as many as
+    one every other row are tried first, and there are none when even the fewest do not fit.
     """
 
     def ticks_for(max_ticks: int) -> tuple[list[float], list[str]]:
@@ -401,14 +403,14 @@ def fitting_ticks(
 
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or cells < 1:
         return [], []
-    for max_ticks in range(max(2, cells // 3), 1, -1):
+    for max_ticks in range(max(3, cells // 2) if rows else max(2, cells // 3), 1, -1):
         ticks, labels = ticks_for(max_ticks)
         if len(ticks) <= 1:
             return ticks, labels
         cols = [column_of(t, lo, hi, cells) for t in ticks]
-        if min(b - a for a, b in pairwise(cols)) >= max(len(x) for x in labels) + gap:
+        if min(b - a for a, b in pairwise(cols)) >= (gap if rows else max(len(x) for x in labels) + gap):
             return ticks, labels
-    return ticks_for(2)
+    return ([], []) if rows else ticks_for(2)
 
 
 def place_labels(cols: Sequence[int], labels: Sequence[str], width: int) -> str:
