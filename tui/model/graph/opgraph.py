@@ -1,4 +1,4 @@
-"""Op graphs in memory: nodes, edges both ways, a lazily built scope tree, series grouping and search.
+"""OpGraph: one graph's nodes and edges both ways as flat arrays by node id, whatever shape it came in.
 
 Graphs reach tbtui in three shapes (see FORMAT.md, "Graphs come in four shapes"): a serialized GraphDef
 (torch, tensorboardX, TF1), a RunMetadata whose function graphs hold the op graph (TF2
