@@ -61,7 +61,7 @@ from tui.widgets.screen_fit import ScreenFit
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.tab_switch import TabSwitch
 from tui.widgets.tabs import TABS, TabSpec
-from tui.widgets.theme import fit_theme_to_terminal
+from tui.widgets.theme import fit_theme_to_terminal, without_colour
 from tui.widgets.zoom import Zoom
 
 __all__ = ["TABS", "TbtuiApp"]
@@ -149,8 +149,9 @@ class TbtuiApp(App[int]):
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters (colour, NO_COLOR) after the terminal boundary: no control character
-        from any widget reaches the terminal (see tui/widgets/inert_lines.py)."""
-        return [self._inert_lines, *super().get_line_filters()]
+        from any widget reaches the terminal (see tui/widgets/inert_lines.py); under NO_COLOR no colour
+        either (see tui/widgets/theme.py)."""
+        return [self._inert_lines, *without_colour(super().get_line_filters())]
 
     @property
     def loader_state(self) -> str:

@@ -20,3 +20,33 @@ async def test_every_tab_draws_under_no_color(monkeypatch, tb) -> None:
             await pilot.pause()
         await pilot.pause(0.2)
         assert app.is_running and app.return_code in (None, 0)
+
+
+async def test_no_color_leaves_no_colour_on_screen(monkeypatch, logdir, tb) -> None:
+    """NO_COLOR means no colour: Textual's own filter turned every colour into a grey (``38;5;246``),
+    so the screen was still drawn in colours. Every cell of every tab, the help and the filter bar
+    carries attributes only (bold, dim, reverse, underline)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="the logdir loaded")
+
+        def coloured() -> list[str]:
+            return [
+                f"{seg.text!r}: {seg.style}"
+                for strip in app.screen._compositor.render_strips()
+                for seg in strip
+                if seg.style is not None and (seg.style.color is not None or seg.style.bgcolor is not None)
+            ]
+
+        for key in ("1", "2", "6", "tab", "question_mark"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert not coloured(), (key, coloured()[:5])
+        await pilot.press("escape", "slash")
+        await pilot.pause()
+        assert not coloured()
+        runs = app.query_one("RunList")
+        strip = runs.render_line(runs.cursor - int(runs.scroll_y))
+        # The cursor still shows, by an attribute.
+        assert any(seg.style and (seg.style.reverse or seg.style.underline) for seg in strip)

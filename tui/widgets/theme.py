@@ -7,15 +7,35 @@ same grey as an unfocused cursor. So on such a terminal the app switches to a th
 exact standard colours (Rich maps each back to its own number; see tui.render.palette): a bright
 cyan accent, a yellow warning, a red error, a green success. The cursor row is drawn reversed there
 and under ``NO_COLOR`` (see tui.widgets.row_list), so it never depends on a background shade.
+
+Under ``NO_COLOR`` Textual keeps drawing in colour: its Monochrome filter turns every colour into a
+grey (38;5;2xx codes on every cell), and its NoColor filter sets each colour to the terminal's
+default (39/49 codes). :class:`Colourless` drops the colours instead and keeps the attributes (bold,
+dim, reverse, underline), which are all that tells things apart there; the app puts it in place of
+Textual's (:func:`without_colour`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 from rich.color import STANDARD_PALETTE
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import App
+from textual.color import Color
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.theme import BUILTIN_THEMES, Theme
 
-__all__ = ["SIXTEEN", "SIXTEEN_COLOUR_THEME", "fit_theme_to_terminal", "is_sixteen_colour"]
+__all__ = [
+    "SIXTEEN",
+    "SIXTEEN_COLOUR_THEME",
+    "Colourless",
+    "fit_theme_to_terminal",
+    "is_sixteen_colour",
+    "without_colour",
+]
 
 #: The class the app carries on a 16-colour terminal (CSS: ``App.-ansi16 ...``).
 SIXTEEN = "-ansi16"
@@ -60,3 +80,23 @@ def fit_theme_to_terminal(app: App) -> None:
         app.register_theme(SIXTEEN_COLOUR_THEME)
         app.theme = SIXTEEN_COLOUR_THEME.name
         app.add_class(SIXTEEN)
+
+
+@lru_cache(maxsize=4096)
+def _colourless(style: Style) -> Style:
+    return style.without_color
+
+
+class Colourless(LineFilter):
+    """Every segment without its colours (foreground and background); its attributes stay."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        return [Segment(text, _colourless(style) if style else style, ctl) for text, style, ctl in segments]
+
+
+_COLOURLESS = Colourless()
+
+
+def without_colour(filters: Sequence[LineFilter]) -> list[LineFilter]:
+    """``filters`` with Textual's NO_COLOR filter (there only under NO_COLOR) made :class:`Colourless`."""
+    return [_COLOURLESS if isinstance(f, Monochrome | NoColor) else f for f in filters]
