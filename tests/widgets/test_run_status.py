@@ -115,3 +115,25 @@ async def test_a_vanished_file_notice_goes_once_the_run_has_new_data(tmp_path, t
             what="new data and no mark",
         )
         assert not any(VANISHED in p for p in app.logdir.runs["run"].problems)
+
+
+async def test_the_status_word_says_what_the_runs_do(tmp_path, tb) -> None:
+    """The status bar said "live" (the loader watching for changes) with every run done; its word
+    now sums up the listed runs as the runs pane shows them: idle, stalled, live."""
+    root = str(tmp_path / "logs")
+    now = time.time()
+    _write(root, "old", now - 3 * 86400, mtime=now - 3 * 86400)
+    _write(root, "older", now - 4 * 86400, mtime=now - 4 * 86400)
+    app = TbtuiApp(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        bar = app.query_one(StatusBar)
+        await tb.wait_for(pilot, lambda: bar.info.state == "idle", what=f"idle, not {bar.info.state!r}")
+        assert " idle " in bar.render().plain and "live" not in bar.render().plain
+        _write(root, "crashed", now - 12 * 60, mtime=now - 12 * 60)
+        await tb.wait_for(pilot, lambda: bar.info.state == "stalled", what=f"stalled, not {bar.info.state!r}")
+        _write(root, "fresh", time.time())
+        await tb.wait_for(pilot, lambda: bar.info.state == "live", what=f"live, not {bar.info.state!r}")
+        app.view.run_regex = "^old"  # the word follows the runs listed
+        app.push()
+        assert bar.info.state == "idle"

@@ -66,7 +66,7 @@ class StatusInfo:
     runs_total: int = 0
     runs_shown: int = 0
     points: int = 0
-    state: str = "starting"  # "loading 40%" | "live" | "paused" | "live (polling)" ...
+    state: str = "starting"  # "loading 40%" | "live" | "stalled" | "idle" | "paused" | "idle (polling)" ...
     updated: float | None = None
     options: ChartOptions = field(default_factory=ChartOptions)
     #: The notice line: a run's problem or a file name quote log text, so it is made inert here.
@@ -293,10 +293,10 @@ class ViewState:
         logdir's absence or first problem). What was loaded stays on screen whatever the notice."""
         runs = logdir.runs
         state = "paused" if self.paused else loader_state
-        if state == "events":
-            state = "live"
-        elif state == "polling":
-            state = f"live (polling{': ' + reason if reason and reason != '--poll' else ''})"
+        if state in ("events", "polling"):
+            state = self.activity()
+        if loader_state == "polling" and not self.paused:
+            state += f" (polling{': ' + reason if reason and reason != '--poll' else ''})"
         notice = self.notice or (f"! {fault}" if fault else "")
         focused = runs.get(self.focused_run) if self.focused_run else None
         st = self.watch.status(focused, time.time() if now is None else now) if focused else RunStatus()
@@ -323,6 +323,15 @@ class ViewState:
             options=self.options,
             notice=Inert(notice),
         )
+
+    def activity(self) -> str:
+        """The status bar's word once the logdir is read: what the runs pane's rows say (one rule for
+        both): ``live`` while a listed run is live, else ``stalled`` while one is stalled, else
+        ``idle`` (every run done, or none yet). The loader watching for changes is not a live run:
+        the word was "live" with every run finished."""
+        kept = self._memo.get("rows")
+        kinds = {row.status for row in kept[1]} if kept else set()  # type: ignore[union-attr]
+        return "live" if "live" in kinds else "stalled" if "stalled" in kinds else "idle"
 
     def read_order(self, logdir: Logdir, on_screen: Iterable[str]) -> list[str]:
         """The runs the screen needs first, for the loader: the focused run, the rows the runs pane

@@ -21,6 +21,9 @@ from tui.widgets.line_widget import LineWidget
 
 __all__ = ["StatusBar"]
 
+#: The state word's style ("loading 40%", "starting": cyan); idle is plain, nothing to look at.
+STATE_STYLES = {"paused": "bold yellow", "live": "bold green", "stalled": "bold yellow", "idle": ""}
+
 
 class StatusBar(LineWidget):
     """One status line, and a second one for a notice (a damaged file, a pane's message)."""
@@ -83,7 +86,7 @@ class StatusBar(LineWidget):
     @staticmethod
     def _parts(i: StatusInfo, *, compact: bool) -> list[tuple[str, str]]:
         """The full status, or a compact one for narrow terminals (80 columns)."""
-        state_style = {"paused": "bold yellow", "live": "bold green"}.get(i.state.split()[0], "cyan")
+        state_style = STATE_STYLES.get(i.state.split()[0], "cyan")
         updated = time.strftime("%H:%M:%S", time.localtime(i.updated)) if i.updated else "–"
         o = i.options
         axis = f"x {o.x_mode}" + (" · log y" if o.log_y else "")
