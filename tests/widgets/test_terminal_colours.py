@@ -66,10 +66,34 @@ async def test_no_color_cursor_row_is_reversed_and_an_unfocused_one_underlined(l
         assert style.underline and not style.reverse
 
 
-async def test_truecolor_keeps_textuals_theme(logs, tb, monkeypatch):
+async def test_truecolor_keeps_the_cursor_row_shaded(logs, tb, monkeypatch):
     monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")
     app = TbtuiApp(logs)
     async with app.run_test(size=(120, 30)) as pilot:
         await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
-        assert app.theme == "textual-dark"
         assert not _cursor_row_style(app.query_one(RunList)).reverse
+
+
+@pytest.mark.parametrize("system", ["truecolor", "256", "standard"])
+async def test_the_accent_is_no_runs_colour(logs, tb, monkeypatch, system):
+    """Textual's orange accent was run A's colour (xterm 214) on 256 colours and truecolor, and the
+    16-colour theme's bright cyan was run B's: the focused pane's border and the keys looked like a run.
+    The focus border, the key bar's keys and the runs' colours, as the terminal shows them."""
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", system)
+    app = TbtuiApp(logs)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        runs = app.query_one(RunList)
+        assert runs.has_focus
+        target = ColorSystem.STANDARD if system == "standard" else ColorSystem.EIGHT_BIT
+
+        def shown(color) -> int:
+            rich = color if isinstance(color, RichColor) else RichColor.from_rgb(color.r, color.g, color.b)
+            return rich.downgrade(target).number
+
+        run_colours = {shown(RichColor.parse(app.view.palette(i))) for i in range(48)}
+        border = runs.styles.border.top[1]
+        key = app.query_one("KeyBar").get_component_rich_style("key-bar--key").color
+        assert shown(border) not in run_colours, (border, run_colours)
+        assert shown(key) not in run_colours, (key, run_colours)
+        assert shown(RichColor.parse(app.current_theme.accent)) not in run_colours

@@ -29,9 +29,11 @@ def _hex(triplet) -> str:
 #: (246 is the lightest grey Rich's downgrade maps to itself).
 CUBE_NUMBERS: tuple[int, ...] = (214, 75, 175, 36, 227, 33, 202, 120, 141, 180, 44, 246)
 #: Standard (16-colour) numbers: bright yellow, bright cyan, green, bright magenta, bright blue,
-#: bright red, bright green, yellow, cyan, magenta, red, white. Dark blue and black are left out:
-#: unreadable on a dark terminal.
-ANSI_NUMBERS: tuple[int, ...] = (11, 14, 2, 13, 12, 9, 10, 3, 6, 5, 1, 7)
+#: bright red, bright green, yellow, cyan, magenta, red. Dark blue, black and grey are left out
+#: (unreadable on a dark terminal, or the colour of dimmed text), and so are white and bright white:
+#: the app's text and its accent (the focused pane, the cursor; tui.widgets.theme), so nothing that
+#: marks the focus can be taken for a run.
+ANSI_NUMBERS: tuple[int, ...] = (11, 14, 2, 13, 12, 9, 10, 3, 6, 5, 1)
 
 #: The run palette as hex: exact cube colours, so truecolor and 256-colour terminals agree.
 CUBE_COLORS: tuple[str, ...] = tuple(_hex(EIGHT_BIT_PALETTE[n]) for n in CUBE_NUMBERS)

@@ -31,6 +31,7 @@ class KeyBar(Widget):
         dock: bottom;
         height: 1;
         background: $footer-background;
+        color: $text-muted;  /* the keys, in the accent and bold, stand out from what they do */
     }
     """
 

@@ -1,12 +1,14 @@
-"""The app's colours on a 16-colour terminal (``TERM=screen``, ``linux``, ``xterm``): a calm accent.
+"""The app's colours: an accent no run has, and on a 16-colour terminal a calm one.
 
-Textual's default theme is designed in truecolor and downgraded by Rich to the nearest of the
-terminal's 16 colours, where its orange accent (``#ffa62b``, focus borders, the key bar's keys,
-the cursor row) and its warning both land on bright red, and the cursor row's ``$accent 40%`` on the
-same grey as an unfocused cursor. So on such a terminal the app switches to a theme whose roles are
-exact standard colours (Rich maps each back to its own number; see tui.render.palette): a bright
-cyan accent, a yellow warning, a red error, a green success. The cursor row is drawn reversed there
-and under ``NO_COLOR`` (see tui.widgets.row_list), so it never depends on a background shade.
+Colour says which run a line is (tui.render.palette), so the accent (the focused pane's border, the
+keys in the key bar, the cursor's cell) must be no run's colour: Textual's orange accent (``#ffa62b``)
+is xterm-256 colour 214, run A's orange, and on 16 colours it and its warning land on bright red; an
+earlier bright cyan accent there was run B's colour. The accent is white on every terminal (runs are
+never white: :data:`tui.render.palette.ANSI_NUMBERS` leaves white out, the cube palette's one grey
+is ``#949494``). On a 16-colour terminal (``TERM=screen``, ``linux``, ``xterm``) the app switches to
+a theme whose roles are exact standard colours (Rich maps each back to its own number), with a
+yellow warning, a red error and a green success. The cursor row is drawn reversed there and under
+``NO_COLOR`` (see tui.widgets.row_list), so it never depends on a background shade.
 
 Under ``NO_COLOR`` Textual keeps drawing in colour: its Monochrome filter turns every colour into a
 grey (38;5;2xx codes on every cell), and its NoColor filter sets each colour to the terminal's
@@ -29,8 +31,10 @@ from textual.filter import LineFilter, Monochrome, NoColor
 from textual.theme import BUILTIN_THEMES, Theme
 
 __all__ = [
+    "ACCENT",
     "SIXTEEN",
     "SIXTEEN_COLOUR_THEME",
+    "THEME",
     "Colourless",
     "fit_theme_to_terminal",
     "is_sixteen_colour",
@@ -48,20 +52,36 @@ def _standard(number: int) -> str:
 
 _BASE = BUILTIN_THEMES["textual-dark"]
 
+#: The accent on 256 colours and truecolor: white (xterm 231), no run's colour.
+ACCENT = "#ffffff"
+
+#: Textual's dark theme with a white accent (its orange one was run A's colour).
+THEME = Theme(
+    name="tbtui",
+    primary=_BASE.primary,
+    secondary=_BASE.secondary,
+    accent=ACCENT,
+    warning=_BASE.warning,
+    error=_BASE.error,
+    success=_BASE.success,
+    foreground=_BASE.foreground,
+    dark=True,
+)
+
 #: Textual's dark theme with every colour role on an exact standard colour.
 SIXTEEN_COLOUR_THEME = Theme(
     name="tbtui-16",
     primary=_standard(12),  # bright blue
     secondary=_standard(4),  # blue
-    accent=_standard(14),  # bright cyan: focus borders, keys in the key bar
+    accent=_standard(15),  # bright white: focus borders, keys in the key bar (no run is white)
     warning=_standard(11),  # bright yellow
     error=_standard(9),  # bright red
     success=_standard(10),  # bright green
     foreground=_BASE.foreground,
     dark=True,
     variables={
-        "footer-key-foreground": _standard(14),
-        "block-cursor-background": _standard(14),
+        "footer-key-foreground": _standard(15),
+        "block-cursor-background": _standard(15),
         "block-cursor-foreground": _standard(0),
         "block-cursor-text-style": "bold",
         "input-selection-background": _standard(4),
@@ -75,11 +95,12 @@ def is_sixteen_colour(color_system: str | None) -> bool:
 
 
 def fit_theme_to_terminal(app: App) -> None:
-    """Switch ``app`` to :data:`SIXTEEN_COLOUR_THEME` when its console has 16 colours (else leave it)."""
-    if is_sixteen_colour(app.console.color_system):
-        app.register_theme(SIXTEEN_COLOUR_THEME)
-        app.theme = SIXTEEN_COLOUR_THEME.name
-        app.add_class(SIXTEEN)
+    """Give ``app`` the theme for its console's colours: :data:`SIXTEEN_COLOUR_THEME` on 16, else
+    :data:`THEME`."""
+    theme = SIXTEEN_COLOUR_THEME if is_sixteen_colour(app.console.color_system) else THEME
+    app.register_theme(theme)
+    app.theme = theme.name
+    app.set_class(theme is SIXTEEN_COLOUR_THEME, SIXTEEN)
 
 
 @lru_cache(maxsize=4096)
