@@ -324,3 +324,55 @@ async def test_hparams_keys_fit_the_key_bar_at_120_columns(tb) -> None:  # type:
         bar = app.query_one(KeyBar).render().plain
         assert "c Plots" in bar and "f Filter rows" in bar, bar
         assert "c plots" not in screen_text(app)
+
+
+async def test_a_value_longer_than_the_line_is_spelled_out_whole_under_the_table(tmp_path: Path) -> None:
+    """The line under the table held one line: an augmentation recipe (no spaces, 170 characters) showed
+    as ``augment =`` and nothing more, and a long description was cut at the screen's edge. It grows to
+    the lines the value needs, folded where no space is, and back to one line off that cell."""
+    recipe = "randaugment(n=2,m=9)+mixup(alpha=0.8)+cutmix(alpha=1.0,switch_prob=0.5)+random_erasing(p=0.25)"
+    recipe += "+label_smoothing(0.1)+repeated_aug(3)+color_jitter(0.4)+auto_augment(rand-m9-mstd0.5-inc1)"
+    for i, run in enumerate(("a", "b")):
+        exp = hparams_pb2.Experiment()
+        exp.hparam_infos.add(name="augment")
+        info = hparams_pb2.SessionStartInfo()
+        info.hparams["augment"].string_value = recipe if i else "none"
+        with EventFileWriter(str(tmp_path / run)) as w:
+            w.add_hparams(hparams_pb2.HParamsPluginData(experiment=exp).SerializeToString(), EXPERIMENT_TAG)
+            w.add_hparams(
+                hparams_pb2.HParamsPluginData(session_start_info=info).SerializeToString(), SESSION_START_TAG
+            )
+    pane = HParamsPane()
+    app = Host(pane)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await mounted(pilot, pane, tmp_path)
+        column = headers(pane).index("augment")
+        pane.table.focus()
+        pane.table.move_cursor(row=1, column=column)
+        await pilot.pause()
+        status = pane.query_one(".hparams-pane-status")
+        assert f"augment={recipe}" in "".join(screen_text(app).split()), screen_text(app)
+        assert status.size.height > 1
+        assert pane.table.size.height > 3  # the table keeps its rows
+        pane.table.move_cursor(row=0, column=column)
+        await pilot.pause()
+        assert status.size.height == 1
+
+
+async def test_the_plot_beside_the_table_fits_the_screen(tb) -> None:  # type: ignore[no-untyped-def]
+    """At 80 and 100 columns the table took 65% and the plot kept 30 cells: the plot's right edge, its
+    border and its last axes were off the screen."""
+    for size in ((80, 24), (100, 30), (120, 40)):
+        app = TbtuiApp(str(CORPUS / "torch_mnist_like"))
+        async with app.run_test(size=size) as pilot:
+            await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")  # noqa: B023
+            await pilot.press("6")
+            pane = app.query_one(HParamsPane)
+            await tb.wait_for(pilot, lambda: len(pane.rows) == 3, what="the table")  # noqa: B023
+            await pilot.pause()
+            plot = pane.query_one(".hparams-pane-plot")
+            assert plot.region.width >= 24, (size, plot.region)
+            assert plot.region.right <= pane.region.right, (size, plot.region, pane.region)
+            # The run column takes a fifth of the pane (36 cells left one hparam in sight at 80).
+            names = [pane.cell_text(r, 0).strip(" ■") for r in range(len(pane.rows))]
+            assert max(map(len, names)) <= max(12, min(36, pane.size.width // 5)), (size, names)

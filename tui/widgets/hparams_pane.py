@@ -42,10 +42,10 @@ from tui.model.hparams import (
 )
 from tui.render.cells import cut_at_word
 from tui.render.parallel_coords import normalise_axis, render_parallel_coords
-from tui.render.rows import ellipsize_middle
+from tui.render.rows import fit_name
 from tui.render.safe_text import SafeText
 from tui.render.scatter import render_hparam_scatter
-from tui.views.runs import short_names
+from tui.views.runs import short_names, shorter_forms
 from tui.views.safe import inert
 from tui.views.selection import PaneContext
 from tui.widgets.hparams_table import SessionTable
@@ -60,8 +60,10 @@ MARK = "✓"
 #: column out of sight, cut mid-word by the table's edge.
 VALUE_CELLS = 24
 #: Widest the run column is drawn: it stays in place while the others scroll, so a sweep's long
-#: names left no room to scroll them into.
+#: names left no room to scroll them into. It takes a fifth of the pane (the table at most 60%), at
+#: least :data:`MIN_RUN_CELLS`: at 80 columns 36 cells of names left one hparam in sight.
 RUN_CELLS = 36
+MIN_RUN_CELLS = 12
 #: What ``c`` cycles through beside the table.
 PLOTS = ("parallel", "scatter", "none")
 
@@ -111,10 +113,12 @@ class HParamsPane(Pane):
         background: $accent 25%;
     }
 
+    /* The plot keeps 40% at least: a table of 65% and a plot of at least 30 cells ran off an 80- or
+       100-column screen. */
     .hparams-pane-table {
         height: 1fr;
         width: auto;
-        max-width: 65%;
+        max-width: 60%;
         border: round $panel;
     }
 
@@ -124,13 +128,18 @@ class HParamsPane(Pane):
 
     .hparams-pane-plot {
         width: 1fr;
-        min-width: 30;
         height: 1fr;
         border: round $panel;
     }
 
     .hparams-pane-status {
         padding: 0 1;
+    }
+
+    /* The cursor's cell spelled out: as many lines as the value needs, up to a third of the pane. */
+    .hparams-pane-status.-full {
+        height: auto;
+        max-height: 33%;
     }
     """
 
@@ -174,6 +183,10 @@ class HParamsPane(Pane):
         self._cursor_run: str | None = None
         #: Each session run's name without the prefix every run shares (tui.views.runs.short_names).
         self._labels: dict[str, str] = {}
+        #: Ever shorter forms of each label that keep what differs (tui.views.runs.shorter_forms).
+        self._forms: dict[str, tuple[str, ...]] = {}
+        #: The run column's width as last drawn (:meth:`_run_cells` for the pane's width then).
+        self._run_width = RUN_CELLS
         self.plot = PLOTS[0]
         self.x_column: str | None = None  # the hparam the scatter plots along x
         self.y_column: str | None = None  # the metric it plots along y
@@ -231,6 +244,8 @@ class HParamsPane(Pane):
             rows = sort_sessions(rows, sort_col, self.descending)
         self.rows = rows
         self._labels = short_names(sorted({s.run for s in self.data.sessions}))
+        self._forms = shorter_forms(list(self._labels.values()))
+        self._run_width = self._run_cells()
         keep_run = self._cursor_run
         keep_col = table.cursor_coordinate.column if table.columns else 0
         table.clear(columns=True)
@@ -258,6 +273,13 @@ class HParamsPane(Pane):
             )
         self._status()
 
+    def _run_cells(self) -> int:
+        return max(MIN_RUN_CELLS, min(RUN_CELLS, self.size.width // 5))
+
+    def on_resize(self) -> None:
+        if self.data.sessions and self._run_cells() != self._run_width:
+            self._rebuild()
+
     def _header(self, c: Column, sort_col: Column | None) -> Text:
         t = SafeText(c.label, style=Style(bold=True, color="magenta" if c.kind == "metric" else None))
         if sort_col is not None and c.key == sort_col.key:
@@ -272,7 +294,8 @@ class HParamsPane(Pane):
             t = SafeText(no_wrap=True, style=base)
             t.append(f"{MARK} " if marked else "  ", style=Style(color="green", bold=True))
             t.append("■ ", style=Style(color=self._colors.get(s.run, "white")))
-            t.append(ellipsize_middle(self._labels.get(s.run, s.run), RUN_CELLS))
+            label = self._labels.get(s.run, s.run)
+            t.append(fit_name(label, self._forms.get(label, ()), self._run_width))
             return t
         v = s.value(c)
         numeric = isinstance(v, float) and not isinstance(v, bool)
@@ -287,7 +310,7 @@ class HParamsPane(Pane):
             return None
         c = cols[column]
         if c.kind == "run":  # the shared prefix is left out on purpose; a cut name is spelled out
-            cut = len(self._labels.get(s.run, s.run)) > RUN_CELLS
+            cut = len(self._labels.get(s.run, s.run)) > self._run_width
             return f"run = {s.run}" if cut else None
         full = format_value(s.value(c))
         return None if self.cell_text(row, column) == full else f"{c.label} = {full}"
@@ -295,12 +318,14 @@ class HParamsPane(Pane):
     def _status(self) -> None:
         t = SafeText(no_wrap=True, end="", overflow="ellipsis")
         table = self.table
-        if self.rows and table.columns:
-            full = self._full_value(*table.cursor_coordinate)
-            if full is not None:  # the cursor's cell is cut in the table: here it is whole
-                t.append(full)
-                self.query_one(".hparams-pane-status", Static).update(t)
-                return
+        status = self.query_one(".hparams-pane-status", Static)
+        full = self._full_value(*table.cursor_coordinate) if self.rows and table.columns else None
+        # The cursor's cell is cut in the table: here it is whole, on as many lines as it needs
+        # (folded where it has no space: a value longer than the screen's width was cut again).
+        status.set_class(full is not None, "-full")
+        if full is not None:
+            status.update(SafeText(full, end="", overflow="fold"))
+            return
         total = len(self.data.sessions)
         t.append(f"{len(self.rows)} of {total} runs" if self.query_text else f"{total} runs")
         sort_col = self.data.column(self.sort_key) if self.sort_key else None
@@ -313,7 +338,7 @@ class HParamsPane(Pane):
         if self.data.problems:
             t.append(f" · {_problems(self.data.problems)}", style=Style(color="yellow"))
         t.append("   enter sorts by the cursor's column", style=Style(dim=True))  # the rest: key bar
-        self.query_one(".hparams-pane-status", Static).update(t)
+        status.update(t)
 
     # -- cursor and sorting ---------------------------------------------------------------------
 
