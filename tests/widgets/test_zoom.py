@@ -143,3 +143,24 @@ async def test_at_200_columns_the_runs_pane_shows_a_sweeps_run_names_whole(tmp_p
             runs = app.query_one(RunList)
             rows = [runs.render_line(y).text for y in range(len(names))]
             assert all((name in row) == whole for name, row in zip(names[1:], rows[1:], strict=True)), rows
+
+
+async def test_widening_the_terminal_gives_the_tabs_their_titles_back(logdir, tb):
+    """From 80 columns back to 120 the tab bar kept the bare numbers ("1 Scalars 2 3 4 5 6 7") until
+    a tab was switched: the labels were fitted to the bar's width before the runs pane came back."""
+    from textual.widgets import Tabs
+
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot, tb)
+
+        def labels() -> str:
+            return " ".join(tab.label.plain for tab in app.query_one(Tabs).query("Tab") if tab.display)
+
+        wide = labels()
+        assert "Histograms" in wide, wide
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.resize_terminal(120, 24)  # a terminal's resize may come as two (tmux's does)
+        await pilot.resize_terminal(120, 40)
+        await tb.wait_for(pilot, lambda: labels() == wide, what=f"the titles back, not {labels()!r}")

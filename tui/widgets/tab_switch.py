@@ -58,7 +58,12 @@ class TabSwitch:
         tabs = self._tabs
         for tab in self.hidden:
             tabs.hide_tab(tab)
-        tabs.query_one(Tabs).can_focus = False
+        bar = tabs.query_one(Tabs)
+        bar.can_focus = False
+        # Labels fitted after a terminal's resize could measure the bar between two layouts (the runs
+        # pane back, the screen still narrow): from 80 columns to 120 it kept the bare numbers. The
+        # bar's own size, once it settles, fits them again.
+        self._app.watch(bar, "virtual_size", lambda _size: self.fit_labels(), init=False)
 
     def label(self, width: int) -> None:
         """Label the tabs for a screen ``width`` wide, once the tab bar is laid out at that width."""
