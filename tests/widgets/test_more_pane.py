@@ -118,3 +118,20 @@ async def test_projector_pca_cursor_and_neighbours(written, tb) -> None:
             await pilot.press(key)
             moved = moved or view.point != i
         assert moved
+
+
+async def test_the_projector_has_room_at_120_columns(written, tb) -> None:
+    """At 120 columns the neighbours column kept 36 cells and left the PCA plot 16 (its title cut to
+    "coloured by lab…"): the plot now has most of the room, and the hint fits its narrower column."""
+    app = TbtuiApp(str(written.logdir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await _open(app, pilot, tb)
+        lst = pane.query_one(SeriesList)
+        await tb.wait_for(pilot, lambda: lst.select(".", "projector: two:00001"), what="refs")
+        await tb.wait_for(pilot, lambda: "points" in _info(pane), what="embedding read")
+        await pilot.pause()
+        view, box = pane.query_one(ProjectorView), pane.query_one(".more-neighbours", Static)
+        assert view.size.width >= 30 and view.size.width > box.size.width, (view.size, box.size)
+        assert "coloured by name (c)" in view.plain()
+        hint = str(box.render())
+        assert box.content_size.width >= max(map(len, hint.splitlines())), hint

@@ -210,7 +210,8 @@ class MorePane(SteppedPane):
     DEFAULT_CSS = """
     MorePane .more-info { height: auto; max-height: 3; }
     MorePane .more-draw { height: 1fr; }
-    MorePane .more-neighbours { width: 36; height: 1fr; padding: 0 0 0 1; }
+    /* A fixed 36 cells left the PCA plot 16 at 120 columns: the plot takes most of the room. */
+    MorePane .more-neighbours { width: 30%; min-width: 20; max-width: 36; height: 1fr; padding: 0 0 0 1; }
     MorePane .more-empty { height: 1fr; padding: 1 2; }
     """
 
@@ -597,7 +598,7 @@ class MorePane(SteppedPane):
         column = self._column(emb)
         names = emb.column(column) if column else [str(i) for i in range(emb.shape[0])]
         if view.point is None:
-            hint = "arrows: move the cursor\nto a point to see its\nnearest neighbours"
+            hint = "arrows: move the\ncursor to a point\nto see its nearest\nneighbours here"
             box.update(Text(hint, style=Style(dim=True), no_wrap=True, overflow="ellipsis"))
             return
         t = SafeText(no_wrap=True, overflow="ellipsis")
