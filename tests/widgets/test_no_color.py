@@ -50,3 +50,21 @@ async def test_no_color_leaves_no_colour_on_screen(monkeypatch, logdir, tb) -> N
         strip = runs.render_line(runs.cursor - int(runs.scroll_y))
         # The cursor still shows, by an attribute.
         assert any(seg.style and (seg.style.reverse or seg.style.underline) for seg in strip)
+
+
+async def test_no_color_the_focused_pane_has_a_heavy_border(monkeypatch, logdir, tb) -> None:
+    """Without colour a focused pane's border looked like every other: it is heavy there, round elsewhere."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="the logdir loaded")
+        seen = set()
+        for _ in range(3):  # the runs pane, the tags list, the chart
+            focused = app.focused
+            assert focused is not None and focused.styles.border.top[0] == "heavy", focused
+            seen.add(focused.id)
+            others = [w for w in app.query("#runs, #tags, #chart") if w is not focused]
+            assert all(w.styles.border.top[0] == "round" for w in others), others
+            await pilot.press("tab")
+            await pilot.pause()
+        assert seen == {"runs", "tags", "chart"}
