@@ -267,6 +267,25 @@ async def test_help_scrolls_with_the_keys_of_every_list(logdir, tb):
         assert isinstance(app.screen, HelpScreen)  # none of them left the help or reached the app
 
 
+async def test_help_scrolls_a_line_for_each_key_of_a_burst(logdir, tb):
+    """Keys a terminal sends faster than the screen refreshes (j held down, ten j's pasted) moved the
+    help one line in all: each scroll counted from a target the last one had not set yet."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot, tb)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        body = app.screen.query_one("#help-body")
+        for _ in range(5):  # one burst: no refresh between them
+            app.screen.action_scroll("down")
+        await pilot.pause()
+        assert body.scroll_y == 5
+        app.screen.action_scroll("page_down")
+        app.screen.action_scroll("up")
+        await pilot.pause()
+        assert body.scroll_y == 5 + body.scrollable_content_region.height - 1
+
+
 async def test_number_keys_select_tabs_from_anywhere(logdir, tb):
     app = TbtuiApp(logdir)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -115,7 +115,13 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def action_scroll(self, where: str) -> None:
-        getattr(self.query_one("#help-body", VerticalScroll), f"scroll_{where}")(animate=False)
+        # At once, from where the last key left it: Textual's scroll_down/page_down wait for the next
+        # refresh, so a burst of keys (j held down, a paste) each counted from the same place and
+        # moved the help one line in all.
+        body = self.query_one("#help-body", VerticalScroll)
+        y, page = body.scroll_target_y, body.scrollable_content_region.height
+        target = {"down": y + 1, "up": y - 1, "page_down": y + page, "page_up": y - page, "home": 0}
+        body.scroll_to(y=target.get(where, body.max_scroll_y), animate=False, immediate=True)
 
     def compose(self) -> ComposeResult:
         # One grid per section with the same key-column width, so a long section title does not
