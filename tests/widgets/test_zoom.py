@@ -164,3 +164,29 @@ async def test_widening_the_terminal_gives_the_tabs_their_titles_back(logdir, tb
         await pilot.resize_terminal(120, 24)  # a terminal's resize may come as two (tmux's does)
         await pilot.resize_terminal(120, 40)
         await tb.wait_for(pilot, lambda: labels() == wide, what=f"the titles back, not {labels()!r}")
+
+
+async def test_a_resize_while_the_help_is_open_fits_the_screen_under_it(logdir, tb):
+    """The fit went to the screen on top: narrowed to 80 columns with the help open, the app came back
+    from the help with the side panes beside a 40-column chart (and widened, without its runs pane)."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot, tb)
+        main = app.screen
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is main and main.has_class("-collapsed")
+        assert not shown(app.query_one(RunList))
+        await pilot.pause()
+        assert app.focused is not None and shown(app.focused), app.focused  # the keys go somewhere seen
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not main.has_class("-collapsed") and shown(app.query_one(RunList))

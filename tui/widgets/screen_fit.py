@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.screen import Screen
+
 from tui.widgets.filter_input import FilterBar
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_bar import StatusBar
@@ -44,10 +46,16 @@ class ScreenFit:
         """
         return self._app.zoom.collapsed(self._width or self._app.size.width)
 
+    @property
+    def _screen(self) -> Screen:
+        """The app's own screen, under the help or the palette when one is open (a resize while the
+        help was open fitted the help, and the app came back laid out for the old width)."""
+        return self._app.screen_stack[0]
+
     def apply(self, width: int) -> None:
         """Fit the layout to a screen ``width`` columns wide."""
         self._width = width
-        screen = self._app.screen
+        screen = self._screen
         screen.set_class(width < NARROW, "-narrow")
         screen.set_class(width >= WIDE, "-wide")
         self._collapse()
@@ -56,13 +64,13 @@ class ScreenFit:
     def _collapse(self) -> None:
         """Collapse the side panes on a narrow screen (or show them); the keyboard leaves a hidden one."""
         collapsed = self.collapsed
-        self._app.screen.set_class(collapsed, "-collapsed")
+        self._screen.set_class(collapsed, "-collapsed")
         if collapsed:
             self._app.call_after_refresh(self._leave_collapsed)
 
     def _leave_collapsed(self) -> None:
         app = self._app
-        focused = app.focused
+        focused = self._screen.focused  # the help may be on top: the keys come back here after it
         if self.collapsed and (focused is None or focused.id in ("runs", "tags")):
             if app.dashboard_on:
                 app.dashboard_switch.focus()

@@ -148,7 +148,7 @@ class TabSwitch:
         # A text field is never chosen: it would take the number keys, and 1-7 would stop switching
         # tabs (Tab, a click or the pane's own key reaches it).
         target = next(
-            (w for w in app.screen.focus_chain if pane in w.ancestors and not w.check_consume_key("1", "1")),
+            (w for w in pane.screen.focus_chain if pane in w.ancestors and not w.check_consume_key("1", "1")),
             None,
         )
         if target is not None:
