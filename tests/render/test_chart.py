@@ -356,6 +356,19 @@ def test_legend_truncates_names_to_fit():
     assert "+" in narrow and cell_len(narrow) == 20
 
 
+def test_legend_names_stay_readable_and_the_rest_is_counted():
+    """Eight runs in 50 cells drew eight names of three cells (``●B a…r  ●D b…h``), none readable:
+    a name keeps 8 cells (or all of a shorter one), and the runs that do not fit are ``+N``."""
+    x = np.arange(5.0)
+    names = ["a_truncated_mid_header", "b_crc_mismatch", "d2_no_header_record", "e2_restart_with_start"]
+    names += ["e_restart_no_purge", "f2_nan_inf_tf2", "f_nan_inf", "g_unicode_tags"]
+    series = [ChartSeries(nm, x, x + i) for i, nm in enumerate(names)]
+    legend = render_chart(series, 50, 12).lines[0].plain
+    shown = [item.strip() for item in legend.split("●")[1:]]
+    assert 1 < len(shown) < 8 and legend.rstrip().endswith(f"+{8 - len(shown)}"), legend
+    assert all(cell_len(item.split("  +")[0]) >= 8 for item in shown), legend
+
+
 def test_colours_and_raw_underlay():
     x = np.arange(50, dtype=np.float64)
     s = [ChartSeries("a", x, np.full(50, 1.0) + x * 0.01, raw_y=np.sin(x) + 1.2, color="#ff0000")]

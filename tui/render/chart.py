@@ -580,6 +580,10 @@ def _safe_style(color: str) -> Style:
 # ---------------------------------------------------------------------------- layout helpers
 
 
+#: The fewest cells a legend name is cut to (a shorter name is shown whole) before items drop to ``+N``.
+LEGEND_NAME_CELLS = 8
+
+
 def _legend(
     series: Sequence[ChartSeries],
     colors: Sequence[str],
@@ -591,8 +595,10 @@ def _legend(
     """Coloured ``●A name [value]`` items (``A`` the run's marker, so runs differ without colour).
 
     Names share the room (short names whole, the rest equal shares of what is left); a name longer
-    than its share takes its longest shorter form that fits, else is cut in the middle. Only when even
-    a 3-cell name per item does not fit do items drop to ``+N``.
+    than its share takes its longest shorter form that fits, else is cut in the middle. When a name
+    would get fewer than :data:`LEGEND_NAME_CELLS` cells (all of a shorter one), the last items drop to
+    ``+N``: eight names of three cells (``●B a…r  ●D b…h``) said nothing; the marker letters and
+    the runs pane name the rest.
     """
     prefix = Text(f"{x_label}  ", style=theme.label) if x_label else Text("")
     budget = width - prefix.cell_len
@@ -620,7 +626,7 @@ def _legend(
         if room < 0:
             continue
         widths = _share(lens[:shown], room)
-        if min(widths, default=0) < min(3, min(lens[:shown], default=0)) and shown > 1:
+        if shown > 1 and any(w < min(LEGEND_NAME_CELLS, ln) for w, ln in zip(widths, lens, strict=False)):
             continue
         out = prefix.copy()
         for i in range(shown):
