@@ -190,3 +190,28 @@ async def test_a_resize_while_the_help_is_open_fits_the_screen_under_it(logdir, 
         await pilot.press("escape")
         await pilot.pause()
         assert not main.has_class("-collapsed") and shown(app.query_one(RunList))
+
+
+async def test_long_sweep_names_leave_the_runs_pane_its_share(tmp_path, tb):
+    """Run names that differ in every part (model, optimizer, seed, timestamp) are shortened in the
+    runs pane as the legend shortens them; the pane keeps its width (26, 32 or 48 cells by the screen's
+    width) and the chart the rest, at every width."""
+    root = str(tmp_path / "logs")
+    names = [
+        f"{m}_imagenet_{o}/lr{lr}_bs{bs}/seed{s}_{t}"
+        for m, o, lr, bs, s, t in [
+            ("resnet50", "adamw", "3e-4", 128, 0, "1796048058.0619540"),
+            ("vit_base_patch16", "sgd_momentum", "1e-2", 256, 1, "1796048158.0619541"),
+        ]
+    ]
+    for name in names:
+        tb.write_run(root, name, steps=5)
+    for width, pane in ((105, 26), (130, 32), (320, 48)):
+        app = TbtuiApp(root)
+        async with app.run_test(size=(width, 30)) as pilot:
+            await started(app, pilot, tb)
+            runs, chart = app.query_one(RunList), app.query_one(ScalarChart)
+            assert runs.outer_size.width == pane, (width, runs.outer_size)
+            assert chart.region.width >= width - pane - 40, (width, chart.region)
+            rows = [runs.render_row(i, runs.size.width, runs.rich_style).plain for i in range(2)]
+            assert all("…" in r and len(r) <= runs.size.width for r in rows), rows
