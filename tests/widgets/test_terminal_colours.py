@@ -10,6 +10,7 @@ import pytest
 import textual.constants
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
+from rich.style import Style
 
 from tui.app import TbtuiApp
 from tui.widgets.run_list import RunList
@@ -97,3 +98,26 @@ async def test_the_accent_is_no_runs_colour(logs, tb, monkeypatch, system):
         assert shown(border) not in run_colours, (border, run_colours)
         assert shown(key) not in run_colours, (key, run_colours)
         assert shown(RichColor.parse(app.current_theme.accent)) not in run_colours
+
+
+async def test_the_step_slider_knob_is_in_the_accent_not_a_runs_colour(tb, monkeypatch):
+    """The step slider's knob was bright cyan: run B's colour on 16 colours."""
+    from pathlib import Path
+
+    from tui.widgets.step_slider import StepSlider
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "standard")
+    corpus = Path(__file__).parent.parent / "data" / "corpus" / "tbx"
+    app = TbtuiApp(str(corpus))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        await pilot.press("5")
+        slider = app.query_one("#pane-text").query_one(StepSlider)
+        await tb.wait_for(pilot, lambda: slider.display and bool(slider.steps), what="the text slider")
+        slider.focus()
+        await pilot.pause()
+        knob = next(s.style for s in slider.render().spans if "●" in slider.render().plain[s.start : s.end])
+        run_colours = {
+            RichColor.parse(app.view.palette(i)).downgrade(ColorSystem.STANDARD).number for i in range(11)
+        }
+        assert Style.parse(str(knob)).color.downgrade(ColorSystem.STANDARD).number not in run_colours, knob

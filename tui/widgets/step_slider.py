@@ -86,7 +86,8 @@ class StepSlider(Widget, can_focus=True):
         t.append(label, style=Style(bold=True))
         if track >= 3 and n:
             knob = round(self.index * (track - 1) / (n - 1)) if n > 1 else track - 1
-            accent = Style(color="bright_cyan" if self.has_focus else "cyan")
+            # The theme's accent while focused (no run's colour; bright cyan was run B's on 16 colours).
+            accent = Style(color=self.app.theme_variables["accent"]) if self.has_focus else Style(dim=True)
             t.append("━" * knob, style=accent)
             t.append("●", style=accent + Style(bold=True))
             t.append("─" * (track - knob - 1), style=Style(dim=True))
