@@ -68,3 +68,18 @@ async def test_no_color_the_focused_pane_has_a_heavy_border(monkeypatch, logdir,
             await pilot.press("tab")
             await pilot.pause()
         assert seen == {"runs", "tags", "chart"}
+
+
+async def test_no_color_the_table_and_tree_cursors_are_reversed(monkeypatch, tb) -> None:
+    """The HParams table's cursor cell and the graph tree's cursor row were bold only under NO_COLOR."""
+    from textual.widgets import DataTable, Tree
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TbtuiApp(TBX)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="the logdir loaded")
+        for key, kind, component in (("6", DataTable, "datatable--cursor"), ("4", Tree, "tree--cursor")):
+            await pilot.press(key)
+            await pilot.pause()
+            widget = app.query_one(kind)
+            assert widget.get_component_rich_style(component).reverse, kind
