@@ -1,0 +1,86 @@
+"""Logs written by the real writers, read by tbtui and by TensorBoard: the same runs, tags and points.
+
+The scenarios and the comparison live in scripts/differential.py (run it to see every difference
+at once); here each scenario is one test, with tensorboardX (always installed for the tests) and
+torch (skipped without it), plus tensorboard's own protos and record writer for what neither
+writes (float16/float64/int tensors, SessionLog, files with no version, odd file names).
+Hypothesis then writes random sequences of tensorboardX calls, reopened writers with purge_step
+included, and checks the two readings agree point for point.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("tensorboard.backend.event_processing.plugin_event_multiplexer")
+pytest.importorskip("tensorboardX")
+
+_SPEC = importlib.util.spec_from_file_location(
+    "differential", Path(__file__).resolve().parents[2] / "scripts" / "differential.py"
+)
+assert _SPEC is not None and _SPEC.loader is not None
+differential = importlib.util.module_from_spec(_SPEC)
+sys.modules.setdefault("differential", differential)
+_SPEC.loader.exec_module(differential)
+
+JOBS = {label: (f, w) for label, f, w in differential.jobs() if not label.startswith("many_tags[torch")}
+
+
+@pytest.mark.parametrize("label", sorted(JOBS))
+def test_real_writer_logs_read_as_tensorboard_reads_them(label: str, tmp_path: Path) -> None:
+    f, writer = JOBS[label]
+    if writer == "torch":
+        pytest.importorskip("torch.utils.tensorboard")
+    logdir = tmp_path / "logs"
+    logdir.mkdir()
+    assert differential.check(logdir, f, writer) == []
+
+
+# One op: ("scalar", tag, step, value) | ("reopen", purge_step or None).
+_ops = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("scalar"),
+            st.sampled_from(["loss", "acc", "a/b"]),
+            st.integers(-3, 12),
+            st.floats(allow_nan=True, allow_infinity=True, width=32),
+        ),
+        st.tuples(st.just("reopen"), st.one_of(st.none(), st.integers(0, 12))),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=_ops)
+def test_any_tensorboardx_call_sequence_reads_as_tensorboard_reads_it(ops: list[tuple]) -> None:
+    from tensorboardX import SummaryWriter
+
+    base = Path(tempfile.mkdtemp(prefix="tbtui-hyp-"))
+    try:
+        run = base / "logs" / "run"
+        n = 0
+        w = SummaryWriter(str(run), filename_suffix=f".{n:03d}")
+        for op in ops:
+            if op[0] == "scalar":
+                _, tag, step, value = op
+                w.add_scalar(tag, value, step, walltime=1000.0 + step)
+            else:
+                w.close()
+                n += 1
+                w = SummaryWriter(str(run), purge_step=op[1], filename_suffix=f".{n:03d}")
+        w.close()
+        logdir = str(base / "logs")
+        tb = differential.tensorboard_reading(logdir)
+        assert differential.differences(differential.tbtui_reading(logdir), tb) == []
+    finally:
+        shutil.rmtree(base)
