@@ -12,6 +12,7 @@ Prints one line per difference; exit status 1 when there is any.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import shutil
@@ -24,8 +25,6 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import contextlib
 
 from tui.model.logdir import Logdir
 from tui.tfevents import decode
