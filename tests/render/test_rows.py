@@ -71,3 +71,13 @@ def test_run_rows_take_the_shorter_form_that_fits():
     )
     row = run_row(alpha, 30).plain
     assert "…alpha/…00000" in row and len(row) == 30
+
+
+def test_a_tag_name_of_wide_characters_keeps_its_sparkline_and_value_in_line():
+    """A tensorboardX tag ``ünïcødé/✓ 日本`` showed its sparkline two cells right and lost its value:
+    the name was padded by characters, and 日本 takes four cells in two characters."""
+    wide = tag_row("✓ 日本", 34, TagInfo(spark="▄", value=2.0))
+    plain = tag_row("✓ abcd", 34, TagInfo(spark="▄", value=2.0))
+    assert wide.cell_len == 34
+    assert wide.plain.endswith("       2")
+    assert wide.plain.index("▄") == plain.plain.index("▄") - 2  # 2 characters fewer, same cells

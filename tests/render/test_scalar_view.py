@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from rich.cells import cell_len
 from rich.text import Text
 
 from tui.model.series import ScalarSnapshot
@@ -107,3 +108,16 @@ def test_smooth_cache_misses_when_the_stamp_moves_and_keeps_one_entry():
     for version in range(3, 50):
         cache.get(("run", "tag"), values, 0.6, stamp=version)
     assert len(cache) == 1 and cache.nbytes == values.nbytes
+
+
+def test_readout_columns_line_up_under_a_run_named_in_wide_characters():
+    """Runs ``実験/a`` and ``exp/a``: their step columns end in one cell column (the wide name was
+    padded by characters, pushing its numbers two cells right and off the edge)."""
+    rows = [
+        ReadoutRow("実験/a", "A", "red", 120, 0.5, 0.5, 1_700_000_000.0, 300.0),
+        ReadoutRow("exp/a", "B", "blue", 120, 0.5, 0.5, 1_700_000_000.0, 300.0),
+    ]
+    lines, _ = readout_lines(rows, 60, 3)
+    ends = [cell_len(t.plain[: t.plain.index("120") + 3]) for t in lines[1:]]
+    assert ends[0] == ends[1]
+    assert all(t.cell_len == 60 for t in lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 
@@ -175,7 +175,7 @@ def tag_row(
     name_w = max(room - cell_len(sp) - cell_len(val), 1)
     t = Text(no_wrap=True, end="", style=base or Style())
     t.append(" " * indent)
-    t.append(ellipsize_middle(inert(label), name_w).ljust(name_w))
+    t.append(set_cell_size(ellipsize_middle(inert(label), name_w), name_w))  # cells, not characters
     if sp:
         t.append(sp, style=Style(color=color) if color else Style(dim=True))
     if bad:

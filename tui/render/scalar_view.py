@@ -13,7 +13,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 
@@ -200,7 +200,8 @@ def readout_lines(
         style = Style(color=r.color) if r.color else Style()
         t.append("●", style=style)
         t.append(r.marker.ljust(marker_w), style=style + Style(bold=True))
-        t.append(" " + fit_name(inert(r.label), tuple(inert(f) for f in r.short), name_w).ljust(name_w))
+        name = fit_name(inert(r.label), tuple(inert(f) for f in r.short), name_w)
+        t.append(" " + set_cell_size(name, name_w))  # padded by cells: a wide character takes two
         for k in keep:
             t.append("  " + c[k].rjust(widths[k]), style=Style(bold=True) if k == 1 else Style(dim=k > 2))
         lines.append(fit(t, width))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import set_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -126,7 +127,7 @@ class SeriesList(RowList):
             count = f" {r.entry.count}"
             name_w = max(width - 4 - len(count), 1)
             t.append("  ■ ", style=Style(color=r.entry.color))
-            t.append(ellipsize_middle(inert(r.entry.run), name_w).ljust(name_w))
+            t.append(set_cell_size(ellipsize_middle(inert(r.entry.run), name_w), name_w))
             t.append(count, style=Style(dim=True))
         fit(t, width)
         return t
