@@ -151,8 +151,10 @@ def differences(ours: dict[str, Reading], tb: dict[str, Reading]) -> list[str]:
                         f"{where}: steps tbtui {os_[:8]}..({len(os_)}) tensorboard {ts[:8]}..({len(ts)})"
                     )
                     continue
-                if ow != tw:
-                    i = next(i for i, (a, b) in enumerate(zip(ow, tw, strict=True)) if a != b)
+                if not np.array_equal(ow, tw, equal_nan=True):
+                    i = next(
+                        i for i, (a, b) in enumerate(zip(ow, tw, strict=True)) if not _same_payload(a, b)
+                    )
                     out.append(f"{where}: wall time #{i} tbtui {ow[i]!r} tensorboard {tw[i]!r}")
                 for i, (a, b) in enumerate(zip(op, tp, strict=True)):
                     if not _same_payload(a, b):
@@ -384,6 +386,14 @@ def many_tags(d: Path, W: Any) -> None:
     w.close()
 
 
+def odd_wall_times(d: Path, W: Any) -> None:
+    """Wall times a writer passed through: zero, negative, NaN, huge, decreasing."""
+    w = W(str(d / "run"))
+    for s, wt in enumerate((0.0, -5.0, float("nan"), 1e12, 10.0, float("inf"))):
+        w.add_scalar("loss", float(s), s, walltime=wt)
+    w.close()
+
+
 def tb_protos(d: Path, W: Any) -> None:
     """tensorboard's own summary_v2 protos and EventFileWriter: float16/float64/int scalars etc."""
     from tensorboard.compat.proto import event_pb2, summary_pb2
@@ -463,6 +473,51 @@ def hparams_domains(d: Path, W: Any) -> None:
             w.add_hparams({"lr": lr, "opt": ["adam", "sgd"][i]}, {"acc": 0.5 + i / 10}, **kw)
         except TypeError:
             w.add_hparams({"lr": lr, "opt": ["adam", "sgd"][i]}, {"acc": 0.5 + i / 10})
+    w.close()
+
+
+def tb_tensor_encodings(d: Path, W: Any) -> None:
+    """Scalar tensors in every encoding TF writes: tensor_content bytes and the typed *_val
+    fields, float16 in half_val, shapes () and [1]. (bfloat16 is left out: TensorBoard without
+    TensorFlow cannot read it, make_ndarray raises, nor uint32/uint64; tbtui reads all three.)"""
+    from tensorboard.compat.proto import event_pb2, summary_pb2, tensor_pb2, tensor_shape_pb2, types_pb2
+    from tensorboard.plugins.scalar import metadata as scalar_md
+    from tensorboard.summary.writer.event_file_writer import EventFileWriter
+
+    md = scalar_md.create_summary_metadata(display_name="", description="")
+    shape0 = tensor_shape_pb2.TensorShapeProto()
+    shape1 = tensor_shape_pb2.TensorShapeProto(dim=[tensor_shape_pb2.TensorShapeProto.Dim(size=1)])
+    protos = {
+        "content_f16": tensor_pb2.TensorProto(
+            dtype=types_pb2.DT_HALF, tensor_shape=shape0, tensor_content=np.float16(0.333).tobytes()
+        ),
+        "half_val_f16": tensor_pb2.TensorProto(
+            dtype=types_pb2.DT_HALF, tensor_shape=shape0, half_val=[int(np.float16(0.333).view(np.uint16))]
+        ),
+        "double_val": tensor_pb2.TensorProto(
+            dtype=types_pb2.DT_DOUBLE, tensor_shape=shape0, double_val=[0.1]
+        ),
+        "int64_val": tensor_pb2.TensorProto(
+            dtype=types_pb2.DT_INT64, tensor_shape=shape0, int64_val=[2**62 + 1]
+        ),
+        "int_val": tensor_pb2.TensorProto(dtype=types_pb2.DT_INT32, tensor_shape=shape0, int_val=[-7]),
+        "bool_val": tensor_pb2.TensorProto(dtype=types_pb2.DT_BOOL, tensor_shape=shape0, bool_val=[True]),
+        "float_val_shape1": tensor_pb2.TensorProto(
+            dtype=types_pb2.DT_FLOAT, tensor_shape=shape1, float_val=[2.5]
+        ),
+        "content_f64_shape1": tensor_pb2.TensorProto(
+            dtype=types_pb2.DT_DOUBLE, tensor_shape=shape1, tensor_content=np.float64(1 / 3).tobytes()
+        ),
+    }
+    w = EventFileWriter(str(d / "run"))
+    for step in range(2):
+        for tag, tp in protos.items():
+            val = summary_pb2.Summary.Value(tag=tag, tensor=tp)
+            if step == 0:
+                val.metadata.CopyFrom(md)
+            w.add_event(
+                event_pb2.Event(wall_time=10.0 + step, step=step, summary=summary_pb2.Summary(value=[val]))
+            )
     w.close()
 
 
@@ -604,12 +659,14 @@ SCENARIOS: dict[str, Callable[[Path, Any], None]] = {
         many_tags,
         scalar_styles,
         hparams_domains,
+        odd_wall_times,
     )
 }
 PROTO_SCENARIOS: dict[str, Callable[[Path, Any], None]] = {
     f.__name__: f
     for f in (
         tb_protos,
+        tb_tensor_encodings,
         tb_protos_multi_value,
         tb_session_logs,
         raw_no_version,
