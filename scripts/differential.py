@@ -71,9 +71,17 @@ def _comparable(plugin: str, arr: np.ndarray) -> Any:
     return arr
 
 
-def tbtui_reading(logdir: str, **kwargs: Any) -> dict[str, Reading]:
-    """tbtui's reading of the same logdir, in the same shape."""
-    ld = Logdir(logdir, **kwargs).load_all()
+def tbtui_reading(logdir: str, *, in_workers: bool = False, **kwargs: Any) -> dict[str, Reading]:
+    """tbtui's reading of the same logdir, in the same shape; ``in_workers``: every run read in
+    worker processes, however small (the path big runs take)."""
+    ld = Logdir(logdir, **kwargs)
+    if in_workers:
+        ld.parallel_run_bytes = ld.parallel_total_bytes = 0
+        ld.parallel_min_runs = 1
+    try:
+        ld.load_all()
+    finally:
+        ld.close_workers()
     out: dict[str, Reading] = {}
     for name, run in ld.runs.items():
         reading: Reading = {}
@@ -616,6 +624,27 @@ def raw_file_names(d: Path, W: Any) -> None:
     _raw_file(d / "tfevents.dir" / "plain", [head, _sv(1, "x", 1.0)])
 
 
+def raw_run_folders(d: Path, W: Any) -> None:
+    """Where runs are: a folder with only the profiler's marker file, a hidden folder, a symlinked
+    event file, a deep folder, the profiler's own folders, and a run nested in a run."""
+    from tensorboard.compat.proto import event_pb2
+
+    head = event_pb2.Event(wall_time=1.0, file_version="brain.Event:2")
+    _raw_file(d / "train" / "events.out.tfevents.1.host.profile-empty", [head])
+    _raw_file(d / ".hidden" / "events.out.tfevents.1.host", [head, _sv(1, "h", 1.0)])
+    _raw_file(
+        d / "deep" / "a" / "b" / "c" / "d" / "e" / "f" / "g" / "events.out.tfevents.1.h",
+        [head, _sv(1, "x", 1.0)],
+    )
+    _raw_file(d / "train" / "plugins" / "profile" / "2026_01_01" / "events.out.tfevents.1.h", [head])
+    _raw_file(d / "outer" / "events.out.tfevents.1.h", [head, _sv(1, "o", 1.0)])
+    _raw_file(d / "outer" / "inner" / "events.out.tfevents.1.h", [head, _sv(1, "i", 1.0)])
+    target = d / "elsewhere" / "events.out.tfevents.1.h"
+    _raw_file(target, [head, _sv(1, "s", 1.0)])
+    (d / "linked").mkdir()
+    (d / "linked" / "events.out.tfevents.2.h").symlink_to(target)
+
+
 def raw_plugin_switch(d: Path, W: Any) -> None:
     """A tag written first as text, later as a histogram (first metadata wins), and a value with no
     value set."""
@@ -672,6 +701,7 @@ PROTO_SCENARIOS: dict[str, Callable[[Path, Any], None]] = {
         raw_no_version,
         raw_file_names,
         raw_plugin_switch,
+        raw_run_folders,
     )
 }
 
@@ -688,17 +718,23 @@ def jobs() -> list[tuple[str, Callable[[Path, Any], None], str | None]]:
     return out
 
 
-def check(logdir: Path, scenario: Callable[[Path, Any], None], writer: str | None) -> list[str]:
+def check(
+    logdir: Path, scenario: Callable[[Path, Any], None], writer: str | None, *, in_workers: bool = False
+) -> list[str]:
     """Write ``scenario`` into the empty folder ``logdir`` and return the differences, read both
-    at once and in tiny slices (so records straddle every read boundary)."""
+    at once and in tiny slices (so records straddle every read boundary), and with
+    ``in_workers`` also in worker processes."""
     scenario(logdir, WRITERS[writer]() if writer else None)
     tb = tensorboard_reading(str(logdir))
     diffs = differences(tbtui_reading(str(logdir)), tb)
     tiny = tbtui_reading(str(logdir), chunk_bytes=1 << 10, first_slice=256)
-    return diffs + ["(tiny slices) " + x for x in differences(tiny, tb)]
+    diffs += ["(tiny slices) " + x for x in differences(tiny, tb)]
+    if in_workers:
+        diffs += ["(workers) " + x for x in differences(tbtui_reading(str(logdir), in_workers=True), tb)]
+    return diffs
 
 
-def run(names: list[str], keep: Path | None) -> int:
+def run(names: list[str], keep: Path | None, in_workers: bool = False) -> int:
     bad = 0
     for label, f, writer in jobs():
         if names and not any(n in label for n in names):
@@ -707,7 +743,7 @@ def run(names: list[str], keep: Path | None) -> int:
         d = base / "logs"
         d.mkdir()
         try:
-            diffs = check(d, f, writer)
+            diffs = check(d, f, writer, in_workers=in_workers)
         except Exception as e:
             diffs = [f"crashed: {type(e).__name__}: {e}"]
         print(f"{label}: {'ok' if not diffs else f'{len(diffs)} difference(s)'}")
@@ -724,11 +760,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("scenarios", nargs="*", help="substrings of scenario names (default: all)")
     ap.add_argument("--keep", type=Path, help="copy each written logdir here (for a look in the app)")
+    ap.add_argument("--workers", action="store_true", help="also read every run in worker processes")
     a = ap.parse_args()
     if a.keep:
         a.keep.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    return run(a.scenarios, a.keep)
+    return run(a.scenarios, a.keep, a.workers)
 
 
 if __name__ == "__main__":
