@@ -645,6 +645,27 @@ def raw_run_folders(d: Path, W: Any) -> None:
     (d / "linked" / "events.out.tfevents.2.h").symlink_to(target)
 
 
+def raw_bad_utf8_tag(d: Path, W: Any) -> None:
+    """A tag that is not UTF-8 (TF's C++ writer does not check; Latin-1 tags from TF1 code):
+    protobuf in Python refuses the whole event. TensorBoard's reload raises there and reads no
+    more of the run; tbtui skips that record, names it and reads on, so this scenario is not
+    compared (tests/model/test_real_writers.py checks tbtui's reading of it)."""
+    from tensorboard.compat.proto import event_pb2
+
+    head = event_pb2.Event(wall_time=1.0, file_version="brain.Event:2")
+    good = _sv(1, "café", 1.0).SerializeToString()
+    bad = good.replace("café".encode(), b"caf\xe9 ")  # same length: the framing stays valid
+
+    class Raw:
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def SerializeToString(self) -> bytes:
+            return self.data
+
+    _raw_file(d / "run" / "events.out.tfevents.1.h", [head, Raw(good), Raw(bad), _sv(2, "café", 2.0)])
+
+
 def raw_plugin_switch(d: Path, W: Any) -> None:
     """A tag written first as text, later as a histogram (first metadata wins), and a value with no
     value set."""

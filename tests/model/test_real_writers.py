@@ -84,3 +84,17 @@ def test_any_tensorboardx_call_sequence_reads_as_tensorboard_reads_it(ops: list[
         assert differential.differences(differential.tbtui_reading(logdir), tb) == []
     finally:
         shutil.rmtree(base)
+
+
+def test_a_tag_that_is_not_utf8_is_a_named_skipped_record(tmp_path: Path) -> None:
+    """TensorBoard's reload raises DecodeError at such a record and reads no more of the run;
+    tbtui skips the record, says which one and why, and keeps the events around it."""
+    from tui.model.logdir import Logdir
+    from tui.model.summary import logdir_summary
+
+    differential.raw_bad_utf8_tag(tmp_path, None)
+    summary = logdir_summary(Logdir(str(tmp_path)).load_all())
+    run = summary["runs"]["run"]
+    assert run["scalars"]["café"]["count"] == 2
+    (problem,) = run["files"][0]["problems"]
+    assert "record #2" in problem and "UTF-8" in problem
