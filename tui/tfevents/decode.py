@@ -230,14 +230,18 @@ def legacy_rows(
     without producing backwards buckets, and stores the result as float32; so do we (float32 keeps
     every value TensorBoard shows, in half the memory). A histogram without a positive count has
     no rows. Vectorised over all histograms: no Python loop per histogram or bucket.
+
+    The buckets kept are one contiguous range per histogram, nearly all of them (writers trim to
+    the populated range already; the empty buckets inside it stay), so they are taken with one
+    boolean mask rather than an index per bucket, and a bucket's left edge is the right edge of
+    the row before it (the limit before it), copied from that column: no second gather.
     """
     n = len(offsets) - 1
     positive = np.flatnonzero(counts > 0)
     a = np.searchsorted(positive, offsets[:-1])
     b = np.searchsorted(positive, offsets[1:])
     has = b > a
-    # Buckets kept: from each histogram's first positive count to its last, gathered by index
-    # (writers store every default bucket, most of them empty: only the kept ones are touched).
+    # Kept: each histogram's buckets from its first positive count to its last.
     first, last = positive[a[has]], positive[b[has] - 1]
     k = np.zeros(n, np.int64)
     k[has] = last - first + 1
@@ -246,14 +250,20 @@ def legacy_rows(
     rows = np.empty((int(out_off[-1]), 3), dtype=np.float32)
     if not len(rows):
         return out_off, rows
+    if len(rows) == len(counts):
+        keep = slice(None)
+    else:  # +1 where a kept range starts, -1 after it ends (ranges are disjoint and ascending)
+        edge = np.zeros(len(counts) + 1, np.int8)
+        edge[first] = 1
+        edge[last + 1] -= 1  # (after one range ends, the next may start at once)
+        keep = np.cumsum(edge[:-1], dtype=np.int8).view(bool)
     lead, tail = out_off[:-1][has], out_off[1:][has] - 1
-    bucket = np.repeat(first - lead, k[has]) + np.arange(len(rows))
     with np.errstate(over="ignore"):  # float64 edges beyond float32 become +-inf, as in TensorBoard
-        rows[:, 0] = limits[bucket - 1]  # a bucket's left edge: the limit before it
+        rows[:, 1] = limits[keep]
+        rows[1:, 0] = rows[:-1, 1]  # a bucket's left edge: the limit before it, the row before's right
         rows[lead, 0] = mins[has]  # (which the first kept bucket of each histogram has not)
-        rows[:, 1] = limits[bucket]
         rows[tail, 1] = maxs[has]
-        rows[:, 2] = counts[bucket]
+        rows[:, 2] = counts[keep]
     return out_off, rows
 
 
