@@ -145,7 +145,10 @@ def decode_batch(
         taken = t.select(t_ok)
         batch.histogram_columns(ordinals[taken.index], taken)
     wide = np.array([lay.wide for lay in cols.layouts], dtype=bool)[cols.layout_id]
-    batch.columns(c_ord[ok], tid_rows[ok], cols.steps[ok], cols.wall_times[ok], cols.values[ok], wide[ok])
+    if ok.all():  # every row a scalar (the usual case): the columns as they are, no copies
+        batch.columns(c_ord, tid_rows, cols.steps, cols.wall_times, cols.values, wide)
+    else:
+        batch.columns(c_ord[ok], tid_rows[ok], cols.steps[ok], cols.wall_times[ok], cols.values[ok], wide[ok])
     batch.histogram_columns(h_ord, hcols)
     batch.finish()
     return batch, md.known  # a new dict only if the batch added tags: published once per batch

@@ -474,13 +474,12 @@ def decode_columns(
     rest = np.ones(n_all, dtype=bool)
     if not n_all:
         return Columns.empty(), rest
-    tag_id = np.full(n_all, -1, dtype=np.int32)
-    steps = np.zeros(n_all, dtype=np.int64)
-    walls = np.zeros(n_all, dtype=np.float64)
-    values = np.zeros(n_all, dtype=np.float64)
-    layout_id = np.zeros(n_all, dtype=np.int32)
     table = decode.TagTable()
     layouts: list[Layout] = []
+    # Each layout's rows as they come (record indices ascending within each), merged at the end:
+    # a batch of one layout, the usual case, is returned as decoded, without a scatter into
+    # batch-sized columns and a gather back out of them.
+    parts: list[tuple[np.ndarray, ...]] = []
     # Group by length (lengths past _MAX_LENGTH all land in one last group, left to protobuf).
     for length, group in length_groups(lengths, _MAX_LENGTH + 1):
         if len(group) < _MIN_GROUP or length > _MAX_LENGTH:
@@ -515,18 +514,24 @@ def decode_columns(
                 where, rows, tid_rows = where[good], rows.take(good), tid_rows[good]
                 if not len(rows):
                     continue
-            tag_id[where] = tid_rows
-            layout_id[where] = len(layouts)
-            layouts.append(lay)
-            if lay.wall >= 0:
-                walls[where] = _field(rows, lay.wall).view("<f8")
+            n = len(where)
+            walls = _field(rows, lay.wall).view("<f8") if lay.wall >= 0 else np.zeros(n, np.float64)
             if lay.step >= 0:
                 lo, hi = _read_varint(rows, lay.step, lay.step_len)
-                steps[where] = _varint_words(lo, hi, lay.step_len).view(np.int64)
-            values[where] = _values(rows, lay)
+                steps = _varint_words(lo, hi, lay.step_len).view(np.int64)
+            else:
+                steps = np.zeros(n, np.int64)
+            layout_id = np.full(n, len(layouts), np.int32)
+            parts.append((where, tid_rows, steps, walls, _values(rows, lay), layout_id))
+            layouts.append(lay)
             rest[where] = False
-    index = np.flatnonzero(~rest)
-    cols = Columns(
-        index, tag_id[index], steps[index], walls[index], values[index], layout_id[index], table.tags, layouts
-    )
-    return cols, rest
+    if not parts:
+        return Columns.empty(), rest
+    if len(parts) == 1:
+        merged = parts[0]
+    else:  # each part ascending: a stable sort of their concatenation merges them
+        merged = tuple(np.concatenate(c) for c in zip(*parts, strict=True))
+        order = np.argsort(merged[0], kind="stable")
+        merged = tuple(c[order] for c in merged)
+    index, tag_id, steps, walls, values, layout_id = merged
+    return Columns(index, tag_id, steps, walls, values, layout_id, table.tags, layouts), rest
