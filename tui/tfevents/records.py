@@ -22,6 +22,7 @@ Rules (see FORMAT.md):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import struct
@@ -198,7 +199,18 @@ def _period(window: list[int]) -> list[int] | None:
     return None
 
 
-def _extend(buf: bytes, pos: int, pattern: list[int], reps: int) -> tuple[np.ndarray, np.ndarray, int]:
+@functools.lru_cache(maxsize=256)
+def _cycle(pattern: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """A pattern's lengths (uint64), where each of its records starts within a cycle, the cycle's
+    bytes, and the bytes a row of the strided view reads (:func:`_extend`). Cached: a file of
+    scalars with histograms between steps comes back to the same pattern at every histogram."""
+    lens = np.asarray(pattern, dtype=np.uint64)
+    within = np.zeros(len(pattern), np.int64)
+    np.cumsum(lens[:-1].astype(np.int64) + 16, out=within[1:])
+    return lens, within, int(lens.sum()) + 16 * len(pattern), int(within[-1]) + 1
+
+
+def _extend(buf: bytes, pos: int, pattern: tuple[int, ...], reps: int) -> tuple[np.ndarray, np.ndarray, int]:
     """Records from ``pos`` on, predicted by repeating ``pattern`` and kept while the file agrees.
 
     Scalar-heavy files repeat the same few record sizes in the same order (one record per tag per
@@ -206,18 +218,17 @@ def _extend(buf: bytes, pos: int, pattern: list[int], reps: int) -> tuple[np.nda
     once, as a strided view of ``buf`` (one row per cycle, no index arrays), and the longest
     prefix that agrees is kept. Each accepted start is exactly what the sequential walk would
     find: start[i+1] = start[i] + 16 + length[i], and length[i] is read at start[i]. ``reps``
-    cycles are read first, twice as many each time they all hold, up to _MAX_PREDICTED records
-    (so the prediction that fails, at a histogram among scalars, wastes little). Returns payload
+    cycles are expected (as many as the pattern's last run held: a writer logs histograms every
+    so many steps) and one more is read, so a run as long as the last one ends in one look;
+    while all hold, twice as many are read each time, up to _MAX_PREDICTED records (so the
+    prediction that fails, at a histogram among scalars, wastes little). Returns payload
     starts, lengths, and the position after them.
     """
     n = len(buf)
     period = len(pattern)
-    lens = np.asarray(pattern, dtype=np.uint64)
-    within = np.zeros(period, np.int64)
-    np.cumsum(lens[:-1].astype(np.int64) + 16, out=within[1:])
-    cycle = int(lens.sum()) + 16 * period
-    width = int(within[-1]) + 1
+    lens, within, cycle, width = _cycle(pattern)
     origin, found = pos, 0  # records accepted from ``origin`` on
+    reps += 1
     while True:
         reps = min(reps, (n - pos) // cycle)
         if reps <= 0:
@@ -242,12 +253,19 @@ def _extend(buf: bytes, pos: int, pattern: list[int], reps: int) -> tuple[np.nda
         pos += (good // period) * cycle + int(within[good % period])
         break
     if not found:
-        return np.empty(0, np.int64), np.empty(0, np.int64), pos
+        return _NONE, _NONE, pos
+    first = origin + HEADER
+    if period == 1:
+        starts = np.arange(first, first + found * cycle, cycle, dtype=np.int64)
+        return starts, np.full(found, pattern[0], np.int64), pos
     cycles = -(-found // period)
-    starts = (np.arange(cycles, dtype=np.int64)[:, None] * cycle + (within + origin + HEADER)).reshape(-1)
+    starts = (np.arange(cycles, dtype=np.int64)[:, None] * cycle + (within + first)).reshape(-1)
     lengths = np.empty((cycles, period), np.int64)
     lengths[:] = lens
     return starts[:found], lengths.reshape(-1)[:found], pos
+
+
+_NONE = np.empty(0, np.int64)
 
 
 def scan(buf: bytes, pos: int = 0) -> ScanResult:
@@ -296,8 +314,7 @@ def scan(buf: bytes, pos: int = 0) -> ScanResult:
                     phase = pattern.index(nxt) if nxt in known else -1
         if phase < 0 or pattern is None:
             continue
-        rotated = pattern[phase:] + pattern[:phase]
-        got_s, got_l, new_pos = _extend(buf, pos, rotated, reps)
+        got_s, got_l, new_pos = _extend(buf, pos, (*pattern[phase:], *pattern[:phase]), reps)
         if not len(got_s):
             retry = False  # no numpy call per record: walk on until the next period search
             continue
@@ -314,19 +331,37 @@ def scan(buf: bytes, pos: int = 0) -> ScanResult:
     return ScanResult(np.concatenate([c[0] for c in chunks]), np.concatenate([c[1] for c in chunks]), pos)
 
 
-def check_headers(arr: np.ndarray, starts: np.ndarray) -> int:
-    """Index of the first record whose length CRC fails, or len(starts) if all pass."""
+def check_headers(arr: np.ndarray, starts: np.ndarray, lengths: np.ndarray | None = None) -> int:
+    """Index of the first record whose length CRC fails, or len(starts) if all pass.
+
+    ``lengths``, when given, are the u64 lengths stored in the headers (as :func:`scan` read them
+    from the same bytes); else they are read again.
+    """
     if not len(starts):
         return 0
-    heads = u64_at(arr)[starts - HEADER]
+    heads = u64_at(arr)[starts - HEADER] if lengths is None else lengths
     stored = u32_at(arr)[starts - 4]
     # Records of one length carry the same 8 length bytes, hence the same CRC: compute it once per
-    # distinct length and compare every stored CRC with its length's.
-    distinct = np.sort(heads)  # (np.unique would import numpy.ma, a tenth of a second at startup)
-    distinct = distinct[np.concatenate(([True], distinct[1:] != distinct[:-1]))]
-    expected = np.array([crc.masked_crc32c(_U64.pack(v)) for v in distinct.tolist()], dtype=np.uint32)
-    ok = stored == (expected[np.searchsorted(distinct, heads)] if len(distinct) > 1 else expected[0])
+    # distinct length and compare every stored CRC with its length's, looked up in a table indexed
+    # by length while lengths are small (a sort finds the distinct ones otherwise; np.unique would
+    # import numpy.ma, a tenth of a second at startup).
+    top = int(heads.max())
+    if top < _TABLE_LENGTHS:
+        at = heads.astype(np.intp, copy=False)
+        distinct = np.flatnonzero(np.bincount(at))
+        table = np.zeros(top + 1, np.uint32)
+        table[distinct] = [crc.masked_crc32c(_U64.pack(v)) for v in distinct.tolist()]
+        ok = stored == table[at]
+    else:
+        distinct = np.sort(heads)
+        distinct = distinct[np.concatenate(([True], distinct[1:] != distinct[:-1]))]
+        expected = np.array([crc.masked_crc32c(_U64.pack(v)) for v in distinct.tolist()], dtype=np.uint32)
+        ok = stored == (expected[np.searchsorted(distinct, heads)] if len(distinct) > 1 else expected[0])
     return len(starts) if ok.all() else int(np.argmin(ok))
+
+
+#: Record lengths below this have their length CRCs looked up in a table indexed by length.
+_TABLE_LENGTHS = 1 << 16
 
 
 def check_payloads(
@@ -761,7 +796,7 @@ class RecordReader:
         arr = np.frombuffer(buf, dtype=np.uint8)
         end = res.end
         # Length CRCs decide the framing, so they are checked even when data CRCs are not.
-        bad = check_headers(arr, starts)
+        bad = check_headers(arr, starts, lengths)
         if bad < len(starts):
             end = int(starts[bad]) - HEADER
             starts, lengths = starts[:bad], lengths[:bad]
