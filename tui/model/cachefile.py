@@ -30,7 +30,6 @@ import math
 import mmap
 import os
 import struct
-import uuid
 from typing import Any
 
 import numpy as np
@@ -221,7 +220,7 @@ def write_entry(path: str, tree: Any, *, checksum: bool = True) -> int:
     doc = encode(tree, arrays)
     folder = os.path.dirname(path)
     os.makedirs(folder, mode=0o700, exist_ok=True)
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         with os.fdopen(os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600), "w+b") as f:
             f.write(MAGIC)

@@ -17,8 +17,6 @@ Elsewhere (other C libraries, other systems) nothing is done.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import sys
 import threading
 from collections.abc import Callable
@@ -28,10 +26,18 @@ EVERY_BYTES = 64 << 20
 
 
 def _find_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None. Looked up by glibc's soname first: ``find_library`` runs
+    ``ldconfig -p`` in a child process (10 ms at every start of a command that never needed it)."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes
+    import ctypes.util
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        try:
+            libc = ctypes.CDLL("libc.so.6")
+        except OSError:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         trim = libc.malloc_trim  # glibc only (musl has none)
     except (OSError, AttributeError):
         return None
@@ -39,16 +45,21 @@ def _find_trim() -> Callable[[int], int] | None:
     return trim
 
 
-_trim = _find_trim()
+_UNKNOWN = object()
+#: malloc_trim once looked up (on the first :func:`give_back`; tests replace it).
+_trim: Callable[[int], int] | object | None = _UNKNOWN
 _lock = threading.Lock()
 _freed_since = 0
 
 
 def give_back() -> bool:
     """Return the allocator's free pages to the system; whether the allocator can (glibc)."""
+    global _trim
+    if _trim is _UNKNOWN:
+        _trim = _find_trim()
     if _trim is None:
         return False
-    _trim(0)
+    _trim(0)  # type: ignore[operator]
     return True
 
 

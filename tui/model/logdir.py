@@ -14,7 +14,6 @@ import os
 import time
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -610,6 +609,8 @@ class Logdir:
         return got
 
     def _worker_failed(self, e: BaseException) -> None:
+        from concurrent.futures.process import BrokenProcessPool  # (imported with the pool: see parallel)
+
         self.worker_fault = f"{type(e).__name__}: {e}"
         if isinstance(e, BrokenProcessPool | OSError):
             self._pool_broken = True  # a worker died: every run left is read here from now on

@@ -28,16 +28,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 import threading
-import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from typing import Any
 
 from tui.model import cachefile
@@ -91,6 +89,11 @@ class RunPool:
     """
 
     def __init__(self, workers: int, *, preload: list[str], nice: int = 0) -> None:
+        # Imported here, when a pool starts: multiprocessing and the process pool cost a command
+        # that reads in-process (one run, a small logdir) 20 ms of its start for nothing.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         _sweep()
         self.folders = _make_folders()
         ctx = multiprocessing.get_context("forkserver")
@@ -284,7 +287,7 @@ def hand_over(tree: Any, folders: list[str], size_hint: int) -> str:
                 continue
             if st.f_bavail * st.f_frsize < 2 * size_hint + (64 << 20):
                 continue
-        path = os.path.join(folder, uuid.uuid4().hex + ".tbc")
+        path = os.path.join(folder, os.urandom(16).hex() + ".tbc")
         try:
             cachefile.write_entry(path, tree, checksum=False)
         except OSError as e:
