@@ -31,12 +31,13 @@ def _find_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
     import ctypes
-    import ctypes.util
 
     try:
         try:
             libc = ctypes.CDLL("libc.so.6")
         except OSError:
+            import ctypes.util
+
             libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         trim = libc.malloc_trim  # glibc only (musl has none)
     except (OSError, AttributeError):
