@@ -437,6 +437,37 @@ def test_ingest_equals_protobuf_path(seed: int) -> None:
     assert_histograms_match_protobuf(payloads, rnd)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32))
+def test_walk_along_the_usual_order_equals_the_field_by_field_walk(seed: int) -> None:
+    """Histogram events as writers lay them out, with fields left out, repeated, reordered, cut
+    short or overwritten at random bytes: the walk that reads every field at its usual place first
+    gives exactly what walking every message field by field gives, at every level."""
+    rnd = random.Random(seed)
+    payloads = []
+    for _ in range(rnd.randint(1, 30)):
+        raw = bytearray(_histogram_event(rnd, rnd.choice(["a", "weights/b"])).SerializeToString())
+        for _ in range(rnd.choice([0, 0, 1, 3])):
+            raw[rnd.randrange(len(raw))] = rnd.randrange(256)
+        if rnd.random() < 0.1:
+            raw = raw[: rnd.randrange(len(raw) + 1)]
+        payloads.append(bytes(raw) or b"\x00")
+    f = _frames(payloads, 0)
+    arr = np.frombuffer(f.data, np.uint8)
+    start, end = f.starts, f.starts + f.lengths
+    for spec in (histcolumns._EVENT, histcolumns._SUMMARY, histcolumns._VALUE, histcolumns._HISTO):
+        usual, ok_usual = histcolumns._walk(arr, start, end, spec, usual=True)
+        each, ok_each = histcolumns._walk(arr, start, end, spec, usual=False)
+        assert ok_usual.tolist() == ok_each.tolist()
+        for fno in spec:
+            for got, want in zip(usual[fno], each[fno], strict=True):
+                assert got.tolist() == want.tolist()
+        # One level down, as decode_histograms goes: into each message's last field (-1: none).
+        last = max(spec)
+        start = np.where(ok_each, each[last][0], 0)
+        end = np.where(ok_each, each[last][1], 0)
+
+
 def test_writer_histograms_take_the_column_path() -> None:
     """tensorboardX/torch's histogram records are all read without protobuf, as float32 rows."""
     rnd = random.Random(5)
