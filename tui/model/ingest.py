@@ -305,6 +305,15 @@ class Batch:
             self._wall_column(ordinals[order], cols.wall_times[order])
 
     def _wall_column(self, ordinals: np.ndarray, walls: np.ndarray) -> None:
+        """Count a column of wall times: as :meth:`_wall` for each nonzero one (0.0: none written)."""
+        if not len(walls):
+            return
+        lo, hi = walls.min(), walls.max()
+        if lo > 0 and hi == hi:  # every wall time written and none NaN (the usual column): no filter
+            self._wall(int(ordinals[0]), float(walls[0]))
+            self._wall(NEVER, float(lo))
+            self._wall(NEVER, float(hi))
+            return
         nz = np.flatnonzero(walls)
         if len(nz):
             self._wall(int(ordinals[nz[0]]), float(walls[nz[0]]))
