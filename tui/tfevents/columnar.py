@@ -467,8 +467,9 @@ def decode_columns(
     """Decode every record that fits a scalar layout.
 
     ``arr`` is ``data`` as uint8; ``starts``/``lengths`` locate the payloads in it; ``blocks``, the
-    rows the CRC check gathered by length (``Frames.blocks``), saves gathering them again. Returns
-    the columns and a bool mask of the records left for the protobuf path.
+    rows the CRC check gathered by length (``Frames.blocks``: every length up to _MAX_LENGTH held
+    by more than one record), saves grouping and gathering them again. Returns the columns and a
+    bool mask of the records left for the protobuf path.
     """
     n_all = len(starts)
     rest = np.ones(n_all, dtype=bool)
@@ -480,12 +481,18 @@ def decode_columns(
     # a batch of one layout, the usual case, is returned as decoded, without a scatter into
     # batch-sized columns and a gather back out of them.
     parts: list[tuple[np.ndarray, ...]] = []
-    # Group by length (lengths past _MAX_LENGTH all land in one last group, left to protobuf).
-    for length, group in length_groups(lengths, _MAX_LENGTH + 1):
+    # Group by length (lengths past _MAX_LENGTH all land in one last group, left to protobuf). The
+    # CRC check's blocks are those groups already, each with its rows (records it left out, alone
+    # of their length or too long, are protobuf's anyway).
+    if blocks is not None:
+        groups = [(length, b.index) for length, b in blocks.items() if b.index is not None]
+    else:
+        groups = length_groups(lengths, _MAX_LENGTH + 1)
+    for length, group in groups:
         if len(group) < _MIN_GROUP or length > _MAX_LENGTH:
             continue
         block = blocks.get(length) if blocks else None
-        if block is None or block.index is None or not np.array_equal(block.index, group):
+        if block is None or block.index is not group:
             block = RowBlock.gather(arr, starts[group], length)
         pending = np.arange(len(group))
         tried = failed = 0
