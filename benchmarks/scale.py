@@ -274,6 +274,14 @@ def _filter_row(rows: tuple) -> int | None:
     return next((y for y, r in enumerate(rows) if "runs /" in row_text(r)), None)
 
 
+def _on_first_row(view, pane: int) -> bool:
+    """Whether the list in ``pane`` highlights its first row, on the screen replayed so far."""
+    view.catch_up()
+    panes = boxes(view.rows)
+    found = cursor_row(view.rows, panes[pane]) if len(panes) > pane else None
+    return found is not None and found[0] == panes[pane].y0 + 1
+
+
 def _probe_filter(rows: tuple, panes: list[Box]) -> object:
     y = _filter_row(rows)
     return None if y is None else "".join(c[0] for c in rows[y])
@@ -358,6 +366,59 @@ def press(app, view, key: bytes, probe, *, idle: bool, exclude=None) -> dict | N
     return out
 
 
+class CpuSampler:
+    """The app's CPU seconds (all threads) every ``interval``, on a thread, so the CPU spent up to a
+    moment found afterwards (the first pass's end, read off the recorded screen) can be looked up."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        import threading
+
+        from ptyapp import proc_cpu_seconds
+
+        self.samples: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+
+        def sample() -> None:
+            while not self._stop.is_set():
+                c = proc_cpu_seconds(pid)
+                if c is None:
+                    return
+                self.samples.append((time.monotonic(), c))
+                self._stop.wait(interval)
+
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def at(self, t: float) -> float:
+        """CPU seconds at the first sample taken at or after ``t`` (the last one if none was)."""
+        last = self.samples[-1][1] if self.samples else 0.0
+        return next((c for when, c in self.samples if when >= t), last)
+
+
+#: What the status bar says while the first pass reads ("starting", then "loading ...").
+_LOADING = re.compile(r"│ (starting|loading)\b")
+
+
+def first_pass_end(app) -> float | None:
+    """When the status bar stopped saying the first pass reads: the arrival time of the first chunk
+    after which no row says "starting" or "loading", replayed from the start of the recording in a
+    terminal of its own (the benchmark's view has been replayed for the keys meanwhile)."""
+    from ptyapp import TermView, row_text
+
+    view = TermView(app)
+    seen = False
+    for when in view.advance():
+        loading = any(_LOADING.search(row_text(r)) for r in view.rows)
+        seen |= loading
+        if seen and not loading:
+            return when
+    return None
+
+
 def bench_runs(checkout: Path, n: int = 2000, presses: int = 10, size: tuple[int, int] = (120, 40)) -> dict:
     """First frame, end of loading, and what each kind of key takes to show on screen, on ``n`` runs.
 
@@ -368,10 +429,13 @@ def bench_runs(checkout: Path, n: int = 2000, presses: int = 10, size: tuple[int
     screen: for a tag, the next tag's chart of 2,000 runs) and ``chart`` (the last change in the chart
     pane), p50/p95/max in ms over ``presses`` presses of each kind.
 
-    Keys are pressed once the first pass has read everything and the app is idle (``loaded_s``: to
-    the last byte written before it went idle; ``loaded_cpu_s``: the app's CPU time until then);
-    ``during_loading`` has the response of ``j`` in the runs and tags lists pressed right after the
-    first chart, while the first pass still reads (each slice it reads also redraws).
+    ``first_pass_s``: to the moment the status bar stops saying "loading" (the first pass has read
+    every run), with ``first_pass_cpu_s`` the app's CPU time (all threads) until then. Keys are
+    pressed once the first pass has read everything and the app is idle (``loaded_s``: to the last
+    byte written before it went idle, after the keys pressed while loading; ``loaded_cpu_s``: the
+    app's CPU time until then); ``during_loading`` has the response of ``j`` in the runs list and
+    ``j``/``k`` in the tags list (3 tags: every key moves the row) pressed right after the first
+    chart, while the first pass still reads (each slice it reads also redraws).
     ``tags_j_cpu_ms``: the app's CPU (all threads) per next-tag key, whatever the load on the machine.
     """
     from ptyapp import PtyApp, TermView, app_argv, checked_env, percentile, proc_cpu_seconds, row_text
@@ -392,6 +456,7 @@ def bench_runs(checkout: Path, n: int = 2000, presses: int = 10, size: tuple[int
     with PtyApp(app_argv(root), cols=size[0], rows=size[1], env=env, cwd=scratch, record=True) as app:
         view = TermView(app)
         t0 = app.started
+        cpu = CpuSampler(app.pid)
         first = app.first_output_after(t0, timeout=120)
         if first is None or not app.wait_for(lambda: braille.search(app.tail(1 << 20)) is not None, 120):
             return {"error": "the app drew no chart"}
@@ -400,9 +465,10 @@ def bench_runs(checkout: Path, n: int = 2000, presses: int = 10, size: tuple[int
         # stall first): j in the runs list, then in the tags list.
         for _ in range(presses // 2):
             run("runs j", b"j", _probe_list(0), during, idle=False)
-        app.write(b"\t")
-        for _ in range(presses // 2):
-            run("tags j", b"j", _probe_list(1), during, idle=False)
+        app.write(b"\tg")  # the tags list, its first tag: then j, j, k, k, j (3 tags: each moves)
+        app.wait_for(lambda: _on_first_row(view, 1), 10)
+        for i in range(presses // 2):
+            run("tags j/k", b"j" if (i // 2) % 2 == 0 else b"k", _probe_list(1), during, idle=False)
         app.write(b"\x1b[Z")  # shift+tab: back to the runs list
         t_during = time.monotonic()
         # The first pass has ended when the app goes idle: nothing written, no CPU for a while.
@@ -410,6 +476,8 @@ def bench_runs(checkout: Path, n: int = 2000, presses: int = 10, size: tuple[int
             return {"error": "the app never went idle"}
         t_loaded = max(app.last_output() or 0.0, t_during)
         cpu_idle = proc_cpu_seconds(app.pid)
+        cpu.stop()
+        t_pass = first_pass_end(app)
         for _ in range(presses):
             run("runs j", b"j", _probe_list(0), results)
         for _ in range(presses):
@@ -446,6 +514,8 @@ def bench_runs(checkout: Path, n: int = 2000, presses: int = 10, size: tuple[int
         "size": f"{size[0]}x{size[1]}",
         "first_output_s": round(first - t0, 2),
         "first_chart_s": round(t_chart - t0, 2),
+        "first_pass_s": None if t_pass is None else round(t_pass - t0, 2),
+        "first_pass_cpu_s": None if t_pass is None else round(cpu.at(t_pass), 2),
         "loaded_s": round(t_loaded - t0, 2),
         "loaded_cpu_s": round(cpu_idle or 0.0, 2),
         "keys_ms": keys,
