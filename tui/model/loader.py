@@ -16,7 +16,7 @@ from tui.model import parallel
 from tui.model.logdir import Changes, Logdir
 from tui.model.watch import ChangeFeed
 
-__all__ = ["REMOTE_POLL", "SLICE_BYTES", "SLICE_SECONDS", "WORKER_NICE", "Loader"]
+__all__ = ["REMOTE_POLL", "SLICE_BYTES", "SLICE_SECONDS", "WORKER_NICE", "Loader", "loaded_fraction"]
 
 #: Bytes the loader reads before publishing what it has (the first slice decides the first frame).
 SLICE_BYTES = 8 << 20
@@ -122,12 +122,13 @@ class Loader:
         pending.
         """
         logdir = self.logdir
-        total = None
         done = 0
         if first:
             logdir.discover()
-            total = max(logdir.pending_bytes(), 1)
-            self.publish(Changes(new_runs=list(logdir.runs)), 0.0)
+            # The run list at once, before any file is read or even stat'ed: on a slow disk or
+            # NFS, a look at thousands of files is seconds the first screen would wait for.
+            runs = sum(not r.gone for r in logdir.runs.values())
+            self.publish(Changes(new_runs=list(logdir.runs), runs_total=runs, runs_unknown=runs), 0.0)
         # Walk the tree only when something may have been added, removed or replaced.
         rediscover = not first and logdir.needs_discovery(self.feed.take_changes() if self.feed else None)
         idle_slices = 0
@@ -136,7 +137,7 @@ class Loader:
         # The first slice is one file's first megabyte: enough for a chart, and quick.
         budget = 1 if first else self.slice_bytes
         while not stop() and self._gate.is_set():
-            ch = logdir.refresh(budget, rediscover=rediscover, max_seconds=SLICE_SECONDS)
+            ch = logdir.refresh(budget, rediscover=rediscover, max_seconds=SLICE_SECONDS, known_only=first)
             budget = self.slice_bytes
             rediscover = logdir.needs_discovery(set())  # a file found replaced, or a walk put off
             done += ch.bytes_read
@@ -145,8 +146,7 @@ class Loader:
             changed = ch.any or now != signature or ch.fault != fault
             signature, fault = now, ch.fault
             if changed:
-                loading = min(done / total, 0.999) if total and ch.pending else None
-                self.publish(ch, loading)
+                self.publish(ch, loaded_fraction(done, ch) if first and ch.pending else None)
                 if first and not self.first_frame_shown.is_set():
                     # Let the UI thread take the GIL and draw the first screen before the next slice.
                     self._closing.wait(0.05)
@@ -173,3 +173,15 @@ class Loader:
         """Changes whenever any run gains data or problems (runs bump ``version`` on each)."""
         runs = self.logdir.runs
         return len(runs), sum(r.version for r in runs.values())
+
+
+def loaded_fraction(done: int, ch: Changes) -> float:
+    """The share of the first pass read: ``done`` bytes of ``done`` plus what is left.
+
+    A run not looked at yet (its files' sizes unknown: see ``Logdir._count_pending``) counts as
+    big as the runs read so far are on average; below 1 until the pass ends.
+    """
+    known = ch.runs_total - ch.runs_unknown
+    guess = ch.runs_unknown * (done / known if known > 0 else 0)
+    left = ch.pending - ch.runs_unknown + guess  # (each unknown run counts one byte in pending)
+    return min(done / (done + left), 0.999) if done + left > 0 else 0.0

@@ -57,6 +57,13 @@ class Changes:
     pending: int = 0
     #: A storage fault (remote logdirs) that cut this refresh short; what was read before it stays.
     fault: str | None = None
+    #: Runs read to their end as of their last look, and runs in all (not gone): the first pass's
+    #: progress as a sweep's user counts it ("loading 312/2,000 runs").
+    runs_read: int = 0
+    runs_total: int = 0
+    #: Runs with a file whose size is not known yet (never looked at): each counts one byte in
+    #: ``pending``, so the reading goes on, until its first read tells its size.
+    runs_unknown: int = 0
 
     @property
     def any(self) -> bool:
@@ -138,6 +145,14 @@ class Logdir:
         self._in_flight: dict[str, tuple[Run, Future]] = {}  # run name -> the run sent, its read
         self._judged: set[int] = set()  # id() of runs already considered for a worker
         self._sliced: dict[int, int] = {}  # id(run) -> bytes its first slice took (until judged)
+        #: Per run, what :meth:`_count_pending` found at its last look: (the run, its ``files``
+        #: mapping then, bytes still to read, whether a file's size was unknown). Only runs read
+        #: since, or whose files changed, are looked at again: see :meth:`_count_pending`.
+        self._pending: dict[str, tuple[Run, dict, int, bool]] = {}
+        #: Where the last round of chunks stopped (the next run's name), when a budget or deadline
+        #: cut it: the next refresh goes on from there (see :meth:`_read_slices`).
+        self._resume: str | None = None
+        self._touched: set[str] = set()  # runs read from (or tried) since the last count
 
     @property
     def remote(self) -> bool:
@@ -310,22 +325,67 @@ class Logdir:
 
         Files a run's reading order has left behind (see :class:`FileOrder`) are not counted:
         TensorBoard never reads them again, so neither does tbtui, and counting what they gained
-        would keep the app "loading" forever.
+        would keep the app "loading" forever. A refresh counts incrementally instead (see
+        :meth:`_count_pending`); this is the full look, one ``stat`` a file.
         """
-        total = 0
-        for run in self.runs.values():
-            order = self._file_order(run)
-            for r in order.ahead():
-                r.settle()
-                # Read ahead by the reader's prefetch but not ingested yet: still to come.
-                total += max(0, r.offset - order.taken.get(id(r), 0))
+        return sum(self._run_pending(run, look=True)[0] for run in self.runs.values())
+
+    def _run_pending(self, run: Run, *, look: bool) -> tuple[int, bool]:
+        """Bytes of ``run`` still to read, and whether a file's size is unknown.
+
+        With ``look``, every file still to come is stat'ed. Without, a local file's size is the
+        one its reader saw at its last read (a read stats the file first), and a file never read
+        is unknown: on a sweep of thousands of runs over NFS, a stat of every file after every
+        slice was most of the loader's time, and a file's growth is the watcher's news anyway.
+        """
+        total, unknown = 0, False
+        order = self._file_order(run)
+        for r in order.ahead():
+            r.settle()
+            # Read ahead by the reader's prefetch but not ingested yet: still to come.
+            total += max(0, r.offset - order.taken.get(id(r), 0))
+            if r.stopped or r.replaced:
+                continue
+            if look or r.source is not None:  # (a remote size comes from the last listing)
                 size = r.stat_size()
-                if r.stopped or size <= r.offset:
-                    continue
-                # An incomplete record already seen at this size is not pending: it waits for
-                # the writer, and counting it would keep a torn file "loading" forever.
-                total += r.pending if size == r.size else size - r.offset
-        return total
+            elif r.mtime:  # read at least once: its size then
+                size = r.size
+            else:
+                unknown = True
+                continue
+            if size <= r.offset:
+                continue
+            # An incomplete record already seen at this size is not pending: it waits for
+            # the writer, and counting it would keep a torn file "loading" forever.
+            total += r.pending if size == r.size else size - r.offset
+        return total, unknown
+
+    def _count_pending(self, changes: Changes, touched: set[str]) -> None:
+        """Fill ``changes``' pending bytes and progress, looking again only at the runs ``touched``
+        (read from, or tried) in this refresh and those whose files changed since their last look.
+
+        The other runs keep what their last look found: no file is stat'ed for the count (a read
+        stats its file, and the run is looked at again after it). O(runs) in dict look-ups per
+        slice, not O(files) in system calls.
+        """
+        known = self._pending
+        counted: dict[str, tuple[Run, dict, int, bool]] = {}
+        pending = read = unknown = total = 0
+        for name, run in self.runs.items():
+            entry = known.get(name)
+            if entry is None or name in touched or entry[0] is not run or entry[1] is not run.files:
+                entry = (run, run.files, *self._run_pending(run, look=False))
+            counted[name] = entry
+            _, _, left, blind = entry
+            pending += left + blind
+            if run.gone:
+                continue
+            total += 1
+            unknown += blind
+            read += not left and not blind and name not in self._in_flight
+        self._pending = counted
+        changes.pending, changes.runs_read, changes.runs_total = pending, read, total
+        changes.runs_unknown = unknown
 
     def read_first(self, runs: Iterable[str]) -> None:
         """Read these runs before the others, in this order (the runs the screen shows first).
@@ -334,7 +394,10 @@ class Logdir:
         follows it. With thousands of runs the first pass takes a while, and the runs on screen
         (the run list's visible rows, the focused run, the runs a chart shows) come first.
         """
-        self._wanted = tuple(runs)
+        wanted = tuple(runs)
+        if wanted != self._wanted:
+            self._wanted = wanted
+            self._resume = None  # the screen moved: the next round starts with what it shows
 
     def _reading_order(self) -> list[tuple[str, Run]]:
         """Every run, the wanted ones first (see :meth:`read_first`), then the rest in name order."""
@@ -346,7 +409,12 @@ class Logdir:
         return [*first.items(), *((n, r) for n, r in runs.items() if n not in first)]
 
     def refresh(
-        self, max_bytes: int | None = None, *, rediscover: bool = True, max_seconds: float | None = None
+        self,
+        max_bytes: int | None = None,
+        *,
+        rediscover: bool = True,
+        max_seconds: float | None = None,
+        known_only: bool = False,
     ) -> Changes:
         """Discover, then read new bytes: at most about ``max_bytes`` (None: everything).
 
@@ -356,7 +424,9 @@ class Logdir:
         a slice (``first_slice``) of each run whose file being read has not had one yet, then one
         chunk per run per round; runs in :meth:`read_first`'s order. ``max_seconds`` bounds the time
         a call reads for too: thousands of tiny runs cost more in per-run work than in bytes, and
-        the loader publishes (and the screen catches up) after each call.
+        the loader publishes (and the screen catches up) after each call. ``known_only``: runs read
+        to their end at their last look are not looked at again (the loader's first pass, whose
+        watcher reports what grows meanwhile): no ``stat`` of every file in every slice.
         """
         changes = Changes()
         listed = True
@@ -366,7 +436,7 @@ class Logdir:
         if listed:
             try:
                 deadline = time.monotonic() + max_seconds if max_seconds is not None else None
-                self._read_slices(changes, max_bytes, deadline)
+                self._read_slices(changes, max_bytes, deadline, known_only=known_only)
             except StorageError as e:  # what was read stays; the next refresh goes on from there
                 self.fault = str(e)
             else:
@@ -374,8 +444,8 @@ class Logdir:
                     self.fault = None  # the storage answered again
         if changes.any:
             self.generation += 1
-        # Stat every file: one never read yet has bytes waiting that no reader has seen.
-        changes.pending = self.pending_bytes()
+        self._count_pending(changes, self._touched)
+        self._touched = set()
         changes.fault = self.fault
         self._trimmed -= changes.changed_runs
         if listed and not changes.pending:
@@ -416,7 +486,14 @@ class Logdir:
                 if self.gives_memory_back:
                     heap.freed(pending)
 
-    def _read_slices(self, changes: Changes, max_bytes: int | None, deadline: float | None = None) -> None:
+    def _read_slices(
+        self,
+        changes: Changes,
+        max_bytes: int | None,
+        deadline: float | None = None,
+        *,
+        known_only: bool = False,
+    ) -> None:
         budget = max_bytes if max_bytes is not None else float("inf")
         budget -= self._take_worker_reads(changes)
         for name, run in list(self.runs.items()):
@@ -457,9 +534,12 @@ class Logdir:
             while budget > 0 and progressed:
                 progressed = False
                 self._prefetch(self.chunk_bytes)
-                for name, run in runs_in_order:
+                for name, run in self._round(runs_in_order):
                     if budget <= 0 or (deadline is not None and time.monotonic() > deadline):
+                        self._resume = name  # the next refresh's round goes on from here
                         return
+                    if known_only and self._read_to_end(name, run):
+                        continue
                     # With nothing to show early, a local run is read to its end before the
                     # next: the chunk its reader reads ahead is the one taken next (round-robin,
                     # every other run's chunk would be read on this thread). Remote runs go
@@ -471,6 +551,7 @@ class Logdir:
                         progressed = True
                         if max_bytes is not None or deadline is not None or self.remote:
                             break
+                self._resume = None  # a whole round: the next starts with the runs wanted first
             # Nothing left to read here: wait for the workers, as long as the budget and time
             # allow; a run whose worker failed comes back to be read here, in the next round.
             if not self._in_flight or budget <= 0:
@@ -487,6 +568,25 @@ class Logdir:
                 wait([f for _, f in self._in_flight.values()], timeout, return_when=FIRST_COMPLETED)
             budget -= self._take_worker_reads(changes)
             runs_in_order = self._reading_order()
+
+    def _round(self, runs: list[tuple[str, Run]]) -> list[tuple[str, Run]]:
+        """``runs`` from where the last round was cut (by a budget or a deadline) on, then the rest.
+
+        Every run in a round costs at least a ``stat``; when a slice's time cannot fit a round (a
+        sweep of thousands of runs on a slow disk or NFS), restarting each round from the first
+        run would read the first runs over and over and never reach the last ones.
+        """
+        if self._resume is None:
+            return runs
+        at = next((i for i, (name, _) in enumerate(runs) if name == self._resume), 0)
+        return runs[at:] + runs[:at]
+
+    def _read_to_end(self, name: str, run: Run) -> bool:
+        """Whether ``run`` was read to the end of every file at its last look (its count)."""
+        entry = self._pending.get(name)
+        if entry is None or entry[0] is not run or entry[1] is not run.files:
+            return False
+        return not entry[2] and not entry[3]
 
     # -- worker processes (model.parallel) ------------------------------------------------------
 
@@ -670,6 +770,7 @@ class Logdir:
         and a later file exists, read it once more (records written between the last read and
         the listing), then leave it for good and go on with the next file.
         """
+        self._touched.add(run.name)
         order = self._file_order(run)
         # A reader asked for fewer bytes than a record header frames nothing, which would read as
         # "this file has nothing more" and leave it behind; from a header on it reads a whole record.

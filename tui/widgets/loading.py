@@ -2,9 +2,9 @@
 
 :class:`~tui.model.loader.Loader` reads the logdir on a thread and knows nothing of Textual. Here its
 callbacks become messages posted to the app (``post``), and :class:`LoadState` keeps what they said:
-the state the status bar shows (``starting``, ``loading 40%``, ``events``, ``polling``...), when data
-last changed, and a remote storage's latest retry or fault. The app routes the messages here and
-decides only when the screen catches up (tui.views.throttle).
+the state the status bar shows (``starting``, ``loading 40%`` or ``loading 312/2,000 runs, 16%``,
+``events``, ``polling``...), when data last changed, and a remote storage's latest retry or fault. The
+app routes the messages here and decides only when the screen catches up (tui.views.throttle).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from textual.message import Message
 from tui.model.loader import Loader
 from tui.model.logdir import Changes, Logdir
 
-__all__ = ["LoadState", "LoaderState", "LogdirChanged", "StorageNotice"]
+__all__ = ["LoadState", "LoaderState", "LogdirChanged", "StorageNotice", "loading_text"]
 
 
 class LogdirChanged(Message):
@@ -43,6 +43,14 @@ class StorageNotice(Message):
     def __init__(self, text: str | None) -> None:
         super().__init__()
         self.text = text
+
+
+def loading_text(fraction: float, changes: Changes) -> str:
+    """What the status bar says during the first pass: the share read, and with several runs how
+    many are read (a sweep's user counts runs: "loading 312/2,000 runs, 16%")."""
+    if changes.runs_total > 1:
+        return f"loading {changes.runs_read:,}/{changes.runs_total:,} runs, {fraction:.0%}"
+    return f"loading {fraction:.0%}"
 
 
 class LoadState:
@@ -76,7 +84,7 @@ class LoadState:
 
     def changed(self, message: LogdirChanged) -> None:
         if message.loading is not None and message.loading < 1.0:
-            self.state = f"loading {message.loading:.0%}"
+            self.state = loading_text(message.loading, message.changes)
         elif self.history:
             self.state = self.loader.mode
         self.updated = time.time() if message.changes.any else self.updated

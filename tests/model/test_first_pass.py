@@ -1,0 +1,150 @@
+"""A first pass over thousands of runs costs O(runs) in system calls, not O(runs) per slice.
+
+The loader reads a sweep slice by slice and publishes after each one; what a slice learns of the
+bytes still pending must come from what it read, not from a ``stat`` of every file (on NFS, 2,000
+stats per slice were seconds each). A round of chunks cut short by a budget goes on where it was
+cut, so the last runs of a long list are reached however little each slice may read.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from tui.model.loader import Loader, loaded_fraction
+from tui.model.logdir import Changes, Logdir
+from tui.tfevents.writer import EventFileWriter
+
+
+def write_runs(root: Path, n: int, steps: int = 3) -> list[str]:
+    names = [f"run_{i:03d}" for i in range(n)]
+    for name in names:
+        with EventFileWriter(str(root / name), legacy=True, filename="events.out.tfevents.1.x") as w:
+            for s in range(steps):
+                w.add_scalar("loss", 1.0 / (s + 1), s, wall_time=1.7e9 + s)
+    return names
+
+
+def test_a_first_pass_stats_each_file_a_few_times_not_once_per_slice(tmp_path, monkeypatch) -> None:
+    runs = 150
+    write_runs(tmp_path, runs)
+    ld = Logdir(str(tmp_path), workers=0)
+    ld.discover()
+    stats = {"n": 0}
+    real = os.stat
+
+    def counted(path, *args, **kwargs):
+        if "tfevents" in os.fspath(path):
+            stats["n"] += 1
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counted)
+    slices = 0
+    idle = 0
+    while idle < 2:  # the loader's first pass: one run a slice, until nothing is left twice
+        ch = ld.refresh(1, rediscover=False, known_only=True)
+        slices += 1
+        idle = 0 if ch.bytes_read or ch.pending else idle + 1
+        assert ch.runs_total == runs
+    assert slices > runs  # a slice each (a stat of every file after each would be runs**2)
+    assert stats["n"] <= 3 * runs
+    assert all(r.scalars for r in ld.runs.values())
+    assert (ch.pending, ch.runs_read, ch.runs_unknown) == (0, runs, 0)
+
+
+def test_pending_counts_runs_read_and_runs_not_looked_at_yet(tmp_path) -> None:
+    write_runs(tmp_path, 10)
+    ld = Logdir(str(tmp_path), workers=0)
+    ld.discover()
+    ch = ld.refresh(1, rediscover=False)  # one run's first slice
+    assert (ch.runs_read, ch.runs_total, ch.runs_unknown) == (1, 10, 9)
+    assert ch.pending == 9  # a byte for each run whose size is not known yet: reading goes on
+    assert ld.pending_bytes() > 0  # the full look stats them
+    ld.load_all()
+    assert ld.pending_bytes() == 0
+
+
+def test_growth_after_a_run_was_read_is_read_by_the_next_full_refresh(tmp_path) -> None:
+    write_runs(tmp_path, 3)
+    ld = Logdir(str(tmp_path), workers=0).load_all()
+    with EventFileWriter(str(tmp_path / "run_001"), legacy=True, filename="events.out.tfevents.2.x") as w:
+        w.add_scalar("loss", 9.0, 7, wall_time=1.8e9)
+    ch = ld.refresh(known_only=True, rediscover=False)  # the first pass's refresh: no new look
+    assert not ch.changed_runs
+    ch = ld.refresh()  # the watcher's news: a walk, and a look at every run
+    assert ch.changed_runs == {"run_001"} and ch.pending == 0
+    assert ld.runs["run_001"].scalars["loss"].steps[-1] == 7
+
+
+def test_a_round_cut_by_the_budget_goes_on_where_it_stopped(tmp_path) -> None:
+    """Runs bigger than their first slice: each refresh reads a few chunks, the next refresh the
+    next runs' chunks, so every run is reached in turn (restarting each round at the first run, a
+    slow storage where a round never fits a slice would read the first runs over and over)."""
+    names = write_runs(tmp_path, 12, steps=60)
+    ld = Logdir(str(tmp_path), chunk_bytes=256, first_slice=256, workers=0)
+    ld.discover()
+    for _ in names:
+        ld.refresh(1, rediscover=False)  # a run's first slice each
+    assert all(r.scalars for r in ld.runs.values())
+    # A budget of a byte: one chunk of one run a refresh.
+    assert [ld.refresh(1, rediscover=False).changed_runs for _ in names] == [{n} for n in names]
+
+
+def test_the_screen_moving_starts_the_next_round_with_what_it_shows(tmp_path) -> None:
+    names = write_runs(tmp_path, 12, steps=60)
+    ld = Logdir(str(tmp_path), chunk_bytes=256, first_slice=256, workers=0)
+    ld.discover()
+    for _ in names:
+        ld.refresh(1, rediscover=False)
+    assert ld.refresh(1, rediscover=False).changed_runs == {"run_000"}
+    ld.read_first(["run_010", "run_011"])
+    assert [ld.refresh(1, rediscover=False).changed_runs for _ in range(3)] == [
+        {"run_010"},
+        {"run_011"},
+        {"run_000"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("done", "changes", "expected"),
+    [
+        (0, Changes(pending=10, runs_total=10, runs_unknown=10), 0.0),
+        # 1 run of 10 read (100 bytes): the 9 not looked at are guessed as big.
+        (100, Changes(pending=9, runs_read=1, runs_total=10, runs_unknown=9), 0.1),
+        # One big run: its bytes left are known.
+        (300, Changes(pending=700, runs_total=1), 0.3),
+    ],
+)
+def test_loaded_fraction(done: int, changes: Changes, expected: float) -> None:
+    assert loaded_fraction(done, changes) == pytest.approx(expected)
+
+
+def test_the_loader_publishes_the_run_list_before_reading_and_counts_runs(tmp_path) -> None:
+    write_runs(tmp_path, 20)
+    ld = Logdir(str(tmp_path), workers=0)
+    published: list[tuple[Changes, float | None]] = []
+    done = threading.Event()
+
+    def publish(ch: Changes, loading: float | None) -> None:
+        published.append((ch, loading))
+        if loading is None and len(published) > 1:
+            done.set()
+
+    loader = Loader(ld, publish=publish, on_mode=lambda mode: None, slice_bytes=1)
+    loader.first_frame_shown.set()
+    thread = threading.Thread(target=loader.run)
+    thread.start()
+    try:
+        assert done.wait(30)
+    finally:
+        loader.close()
+        thread.join(30)
+    first, loading = published[0]
+    assert len(first.new_runs) == 20 and (first.runs_read, first.runs_total) == (0, 20) and loading == 0.0
+    reads = [ch.runs_read for ch, loading in published if loading is not None]
+    assert reads == sorted(reads) and reads[-1] >= 19  # counted up, one run a slice
+    fractions = [loading for _, loading in published if loading is not None]
+    assert fractions == sorted(fractions) and fractions[-1] < 1
