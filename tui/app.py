@@ -451,9 +451,12 @@ class TbtuiApp(App[int]):
     # -- shutdown -------------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        """A key or a click: no garbage collection until its answer is drawn (tui/widgets/gc_pause.py)."""
-        if isinstance(event, events.Key | events.MouseDown) and self.gc_pause.pause():
-            self.set_timer(PAUSE_SECONDS, self.gc_pause.resume, name="gc-resume")
+        """A key or a click: no garbage collection until its answer is drawn (tui/widgets/gc_pause.py),
+        and the loader stands aside meanwhile (``Loader.hold``)."""
+        if isinstance(event, events.Key | events.MouseDown):
+            self.loader.hold()
+            if self.gc_pause.pause():
+                self.set_timer(PAUSE_SECONDS, self.gc_pause.resume, name="gc-resume")
         await super().on_event(event)
 
     def on_unmount(self) -> None:

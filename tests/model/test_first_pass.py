@@ -148,3 +148,33 @@ def test_the_loader_publishes_the_run_list_before_reading_and_counts_runs(tmp_pa
     assert reads == sorted(reads) and reads[-1] >= 19  # counted up, one run a slice
     fractions = [loading for _, loading in published if loading is not None]
     assert fractions == sorted(fractions) and fractions[-1] < 1
+
+
+def test_an_interrupt_ends_a_refresh_at_the_next_run(tmp_path) -> None:
+    """The app's loader is interrupted by a key: the slice ends between two runs, and the next
+    refresh goes on with the runs it had not reached."""
+    names = write_runs(tmp_path, 10)
+    ld = Logdir(str(tmp_path), workers=0)
+    ld.discover()
+    asked = {"n": 0}
+
+    def interrupt() -> bool:
+        asked["n"] += 1
+        return asked["n"] > 3  # three runs, then a key
+
+    ld.interrupt = interrupt
+    assert ld.refresh(max_seconds=60).changed_runs == set(names[:3])
+    ld.interrupt = None
+    assert ld.refresh(max_seconds=60).changed_runs == set(names[3:])
+
+
+def test_a_key_holds_the_loader_for_a_moment_and_not_again_at_once(tmp_path) -> None:
+    write_runs(tmp_path, 2)
+    ld = Logdir(str(tmp_path), workers=0)
+    loader = Loader(ld, publish=lambda ch, loading: None, on_mode=lambda mode: None)
+    assert ld.interrupt is not None and not ld.interrupt()
+    loader.hold()
+    assert ld.interrupt()  # the slice being read stops at its next run
+    held = loader._held_until
+    loader.hold()  # a second key while held: the hold is not extended
+    assert loader._held_until == held

@@ -10,13 +10,23 @@ ends the thread at its next wait.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 from tui.model import parallel
 from tui.model.logdir import Changes, Logdir
 from tui.model.watch import ChangeFeed
 
-__all__ = ["REMOTE_POLL", "SLICE_BYTES", "SLICE_SECONDS", "WORKER_NICE", "Loader", "loaded_fraction"]
+__all__ = [
+    "INPUT_HOLD",
+    "MIN_READ",
+    "REMOTE_POLL",
+    "SLICE_BYTES",
+    "SLICE_SECONDS",
+    "WORKER_NICE",
+    "Loader",
+    "loaded_fraction",
+]
 
 #: Bytes the loader reads before publishing what it has (the first slice decides the first frame).
 SLICE_BYTES = 8 << 20
@@ -26,6 +36,12 @@ SLICE_SECONDS = 0.25
 #: Seconds between polls of a remote logdir (one listing each) when no --poll was given: object
 #: stores and ssh have no file events.
 REMOTE_POLL = 5.0
+#: Seconds the loader stands aside after a key (see :meth:`Loader.hold`): about what the app takes
+#: to answer one, which it does faster with the GIL to itself.
+INPUT_HOLD = 0.12
+#: ... and the least it reads between two holds, so a key held down slows the first pass, never
+#: stops it.
+MIN_READ = 0.05
 #: How far the worker processes that read big runs (``model.parallel``) step back: on two cores,
 #: two workers at full speed would leave the UI thread waiting for a core while it draws.
 WORKER_NICE = 5
@@ -63,6 +79,8 @@ class Loader:
         self.feed: ChangeFeed | None = None
         #: Set by the app once a screen with data is up; until then the loader yields after each slice.
         self.first_frame_shown = threading.Event()
+        self._held_until = 0.0  # time.monotonic() until which no slice starts (see hold)
+        logdir.interrupt = self._held
         self._gate = threading.Event()
         self._gate.set()
         self._closing = threading.Event()
@@ -99,6 +117,25 @@ class Loader:
             feed.close()
             self.logdir.close_workers()  # closing mid-read: their runs are not waited for
             self.logdir.save_cache()  # what changed since the first pass (a no-op without a cache)
+
+    def hold(self) -> None:
+        """A key was pressed (called from the UI thread): the slice being read ends at its next run
+        and the next one waits :data:`INPUT_HOLD` seconds, so the answer is drawn without taking
+        turns with this thread for the GIL (on a sweep of thousands of runs, keys pressed while the
+        first pass read took 100-250 ms to show). A hold is not extended until the loader has read
+        for :data:`MIN_READ` seconds since the last one."""
+        now = time.monotonic()
+        if now >= self._held_until + MIN_READ:
+            self._held_until = now + INPUT_HOLD
+
+    def _held(self) -> bool:
+        return time.monotonic() < self._held_until
+
+    def _wait_hold(self) -> None:
+        """Before a slice: wait out a hold."""
+        left = self._held_until - time.monotonic()
+        if left > 0:
+            self._closing.wait(left)
 
     def pause(self) -> None:
         self._gate.clear()
@@ -137,6 +174,7 @@ class Loader:
         # The first slice is one file's first megabyte: enough for a chart, and quick.
         budget = 1 if first else self.slice_bytes
         while not stop() and self._gate.is_set():
+            self._wait_hold()
             ch = logdir.refresh(budget, rediscover=rediscover, max_seconds=SLICE_SECONDS, known_only=first)
             budget = self.slice_bytes
             rediscover = logdir.needs_discovery(set())  # a file found replaced, or a walk put off

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -153,6 +153,9 @@ class Logdir:
         #: cut it: the next refresh goes on from there (see :meth:`_read_slices`).
         self._resume: str | None = None
         self._touched: set[str] = set()  # runs read from (or tried) since the last count
+        #: Asked between runs by a refresh with a time limit: True ends it there, as its deadline
+        #: would (the app's loader: a key was pressed, see ``Loader.hold``).
+        self.interrupt: Callable[[], bool] | None = None
 
     @property
     def remote(self) -> bool:
@@ -506,7 +509,7 @@ class Logdir:
         first = self.chunk_bytes if self.remote else min(self.first_slice, self.chunk_bytes)
         self._prefetch(first, fresh_only=True)
         for name, run in runs_in_order:
-            if budget <= 0 or (deadline is not None and time.monotonic() > deadline):
+            if budget <= 0 or self._past(deadline):
                 return
             order = self._file_order(run)
             start = order.current if order.current is not None else next(iter(order.readers), None)
@@ -535,7 +538,7 @@ class Logdir:
                 progressed = False
                 self._prefetch(self.chunk_bytes)
                 for name, run in self._round(runs_in_order):
-                    if budget <= 0 or (deadline is not None and time.monotonic() > deadline):
+                    if budget <= 0 or self._past(deadline):
                         self._resume = name  # the next refresh's round goes on from here
                         return
                     if known_only and self._read_to_end(name, run):
@@ -568,6 +571,13 @@ class Logdir:
                 wait([f for _, f in self._in_flight.values()], timeout, return_when=FIRST_COMPLETED)
             budget -= self._take_worker_reads(changes)
             runs_in_order = self._reading_order()
+
+    def _past(self, deadline: float | None) -> bool:
+        """Whether a refresh with this deadline stops before its next run: the deadline is past, or
+        :attr:`interrupt` says so (someone waits for this thread's GIL: a key to answer)."""
+        if deadline is not None and time.monotonic() > deadline:
+            return True
+        return self.interrupt is not None and self.interrupt()
 
     def _round(self, runs: list[tuple[str, Run]]) -> list[tuple[str, Run]]:
         """``runs`` from where the last round was cut (by a budget or a deadline) on, then the rest.
