@@ -142,7 +142,8 @@ def test_the_loader_publishes_the_run_list_before_reading_and_counts_runs(tmp_pa
     finally:
         loader.close()
         thread.join(30)
-    first, loading = published[0]
+    # (a walk longer than discovery.PROGRESS_SECONDS may have said how many runs it had found)
+    first, loading = next((ch, loading) for ch, loading in published if ch.new_runs)
     assert len(first.new_runs) == 20 and (first.runs_read, first.runs_total) == (0, 20) and loading == 0.0
     reads = [ch.runs_read for ch, loading in published if loading is not None]
     assert reads == sorted(reads) and reads[-1] >= 19  # counted up, one run a slice
@@ -178,3 +179,14 @@ def test_a_key_holds_the_loader_for_a_moment_and_not_again_at_once(tmp_path) -> 
     held = loader._held_until
     loader.hold()  # a second key while held: the hold is not extended
     assert loader._held_until == held
+
+
+def test_a_long_walk_says_how_many_runs_it_has_found(tmp_path, monkeypatch) -> None:
+    from tui.model import discovery
+
+    write_runs(tmp_path, 30)
+    monkeypatch.setattr(discovery, "PROGRESS_SECONDS", 0.0)  # a report at every folder
+    heard: list[int] = []
+    ld = Logdir(str(tmp_path), workers=0)
+    assert len(ld.discover(heard.append)) == 30
+    assert heard == sorted(heard) and heard[0] == 0 and heard[-1] == 29  # (before the last folder)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -24,6 +25,8 @@ MAX_DEPTH = 100
 #: Directory links are followed (people link runs in), but never to the whole machine or into the
 #: kernel's pseudo-filesystems, which are endless or huge and hold no runs.
 _NEVER_FOLLOW = ("/proc", "/dev", "/sys")
+#: Seconds between two progress reports of a walk (see :meth:`Discovery.walk`).
+PROGRESS_SECONDS = 0.25
 #: A listing younger than this may miss a change made in the same mtime tick (coarse-clock file
 #: systems have 1-2 s ticks), so it is not trusted until it is older.
 _RACY_SECONDS = 2.0
@@ -55,8 +58,12 @@ class Discovery:
         self.problems: list[str] = []
         self._cache: dict[tuple[int, int], _Listing] = {}
 
-    def walk(self) -> dict[str, list[str]]:
-        """Map run name -> sorted event file paths, for every folder that directly holds one."""
+    def walk(self, progress: Callable[[int], None] | None = None) -> dict[str, list[str]]:
+        """Map run name -> sorted event file paths, for every folder that directly holds one.
+
+        ``progress(runs found so far)`` is called every :data:`PROGRESS_SECONDS` of a long walk (a
+        sweep of thousands of folders over NFS takes seconds before anything can be read).
+        """
         runs: dict[str, list[str]] = {}
         problems: list[str] = []
         cache: dict[tuple[int, int], _Listing] = {}
@@ -68,7 +75,11 @@ class Discovery:
         too_deep = False
         trusted_before = time.time_ns() - int(_RACY_SECONDS * 1e9)
         stack: list[tuple[str, str, int]] = [(self.root, ".", 0)]
+        next_progress = time.monotonic() + PROGRESS_SECONDS
         while stack:
+            if progress is not None and time.monotonic() >= next_progress:
+                progress(len(runs))
+                next_progress = time.monotonic() + PROGRESS_SECONDS
             path, rel, depth = stack.pop()
             try:
                 st = os.stat(path)

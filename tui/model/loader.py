@@ -161,7 +161,8 @@ class Loader:
         logdir = self.logdir
         done = 0
         if first:
-            logdir.discover()
+            # A long walk (thousands of folders on a slow disk) says how many runs it has found.
+            logdir.discover(lambda found: self.publish(Changes(runs_total=found, runs_unknown=found), 0.0))
             # The run list at once, before any file is read or even stat'ed: on a slow disk or
             # NFS, a look at thousands of files is seconds the first screen would wait for.
             runs = sum(not r.gone for r in logdir.runs.values())

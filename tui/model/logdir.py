@@ -201,13 +201,14 @@ class Logdir:
         # a later call (the next wake, at the latest the feed's safety tick) walks.
         return self._walk_owed and time.monotonic() >= self._next_walk
 
-    def discover(self) -> list[str]:
+    def discover(self, progress: Callable[[int], None] | None = None) -> list[str]:
         """Find new runs and files, runs that are gone or renamed, and files that were replaced.
 
         Returns the names of new runs. A run whose files were replaced (or shrank) is read again
         from the start: its points cannot be told apart by file, and mixing the old file's points
         with the new one's would show neither. A run renamed on disk keeps its points and readers
         under the new name (its files are the same inodes); one that disappeared is marked gone.
+        ``progress`` hears how many runs a long local walk has found so far (see ``Discovery.walk``).
         """
         start = time.monotonic()
         if self.remote:
@@ -219,7 +220,7 @@ class Logdir:
             self.fault, self._remote_found = None, bool(found)
             self._walk_owed, self._next_walk, self.problems = False, 0.0, []
         else:
-            found = self._discovery.walk()
+            found = self._discovery.walk(progress)
             cost = time.monotonic() - start
             self._walk_owed = False
             self._next_walk = start + cost / _WALK_SHARE if cost > _CHEAP_WALK else 0.0
