@@ -190,3 +190,26 @@ def test_a_long_walk_says_how_many_runs_it_has_found(tmp_path, monkeypatch) -> N
     ld = Logdir(str(tmp_path), workers=0)
     assert len(ld.discover(heard.append)) == 30
     assert heard == sorted(heard) and heard[0] == 0 and heard[-1] == 29  # (before the last folder)
+
+
+def test_a_write_the_watcher_saw_is_read_without_looking_at_every_run(tmp_path, monkeypatch) -> None:
+    """Live, a sweep where one run writes: the watcher names the file, and only its run is looked
+    at again (a stat of 2,000 files for each write of one run was the price before)."""
+    write_runs(tmp_path, 40)
+    ld = Logdir(str(tmp_path), workers=0).load_all()
+    path = next(iter(ld.runs["run_007"].files))
+    with open(path, "ab") as f, open(next(iter(ld.runs["run_000"].files)), "rb") as g:
+        f.write(g.read())  # a copy of a whole event file's records: steps 0-2 again
+    assert ld.runs_holding([path, str(tmp_path / "elsewhere")]) == {"run_007"}
+    grown = os.path.getsize(path) // 2
+    stats = {"n": 0}
+    real = os.stat
+
+    def counted(p, *args, **kwargs):
+        stats["n"] += "tfevents" in os.fspath(p)
+        return real(p, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counted)
+    ch = ld.refresh(rediscover=False, known_only=True, look_at={"run_007"})
+    assert ch.changed_runs == {"run_007"} and ch.bytes_read == grown
+    assert ch.pending == 0 and stats["n"] <= 3

@@ -168,7 +168,11 @@ class Loader:
             runs = sum(not r.gone for r in logdir.runs.values())
             self.publish(Changes(new_runs=list(logdir.runs), runs_total=runs, runs_unknown=runs), 0.0)
         # Walk the tree only when something may have been added, removed or replaced.
-        rediscover = not first and logdir.needs_discovery(self.feed.take_changes() if self.feed else None)
+        changes = None if first or self.feed is None else self.feed.take_changes()
+        rediscover = not first and logdir.needs_discovery(changes)
+        # Appends to known files (the watcher says which): only their runs are looked at again, not
+        # a stat of every file of a sweep for each write of one run.
+        look_at = logdir.runs_holding(p for _, p in changes) if changes and not rediscover else None
         idle_slices = 0
         signature = self._signature()
         fault = logdir.fault
@@ -176,7 +180,13 @@ class Loader:
         budget = 1 if first else self.slice_bytes
         while not stop() and self._gate.is_set():
             self._wait_hold()
-            ch = logdir.refresh(budget, rediscover=rediscover, max_seconds=SLICE_SECONDS, known_only=first)
+            ch = logdir.refresh(
+                budget,
+                rediscover=rediscover,
+                max_seconds=SLICE_SECONDS,
+                known_only=first or look_at is not None,
+                look_at=look_at or (),
+            )
             budget = self.slice_bytes
             rediscover = logdir.needs_discovery(set())  # a file found replaced, or a walk put off
             done += ch.bytes_read

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -111,6 +111,7 @@ class Logdir:
         self._discovery = Discovery(path)
         self._tracked: frozenset[str] = frozenset()  # absolute paths of every file a reader reads
         self._walk_owed = False  # a change asked for a walk that was put off
+        self._holder: dict[str, str] = {}  # absolute path of every file a reader reads -> its run
         #: Runs to read before the others, most wanted first (see :meth:`read_first`).
         self._wanted: tuple[str, ...] = ()
         self._next_walk = 0.0  # time.monotonic() before which a wanted walk is put off
@@ -201,6 +202,11 @@ class Logdir:
         # a later call (the next wake, at the latest the feed's safety tick) walks.
         return self._walk_owed and time.monotonic() >= self._next_walk
 
+    def runs_holding(self, paths: Iterable[str]) -> set[str]:
+        """The runs that read these files (paths as the watcher reports them; others are ignored)."""
+        holder = self._holder
+        return {run for p in paths if (run := holder.get(os.path.abspath(p))) is not None}
+
     def discover(self, progress: Callable[[int], None] | None = None) -> list[str]:
         """Find new runs and files, runs that are gone or renamed, and files that were replaced.
 
@@ -253,6 +259,7 @@ class Logdir:
         if changed or new_runs:
             self.runs = dict(sorted(runs.items()))
             self._tracked = frozenset(os.path.abspath(p) for r in self.runs.values() for p in r.files)
+            self._holder = {os.path.abspath(p): n for n, r in self.runs.items() for p in r.files}
             self.generation += 1
         return new_runs
 
@@ -419,6 +426,7 @@ class Logdir:
         rediscover: bool = True,
         max_seconds: float | None = None,
         known_only: bool = False,
+        look_at: Collection[str] = (),
     ) -> Changes:
         """Discover, then read new bytes: at most about ``max_bytes`` (None: everything).
 
@@ -430,7 +438,8 @@ class Logdir:
         a call reads for too: thousands of tiny runs cost more in per-run work than in bytes, and
         the loader publishes (and the screen catches up) after each call. ``known_only``: runs read
         to their end at their last look are not looked at again (the loader's first pass, whose
-        watcher reports what grows meanwhile): no ``stat`` of every file in every slice.
+        watcher reports what grows meanwhile): no ``stat`` of every file in every slice; the runs
+        ``look_at`` are looked at all the same (those the watcher saw written to).
         """
         changes = Changes()
         listed = True
@@ -440,7 +449,7 @@ class Logdir:
         if listed:
             try:
                 deadline = time.monotonic() + max_seconds if max_seconds is not None else None
-                self._read_slices(changes, max_bytes, deadline, known_only=known_only)
+                self._read_slices(changes, max_bytes, deadline, known_only=known_only, look_at=look_at)
             except StorageError as e:  # what was read stays; the next refresh goes on from there
                 self.fault = str(e)
             else:
@@ -497,6 +506,7 @@ class Logdir:
         deadline: float | None = None,
         *,
         known_only: bool = False,
+        look_at: Collection[str] = (),
     ) -> None:
         budget = max_bytes if max_bytes is not None else float("inf")
         budget -= self._take_worker_reads(changes)
@@ -542,7 +552,7 @@ class Logdir:
                     if budget <= 0 or self._past(deadline):
                         self._resume = name  # the next refresh's round goes on from here
                         return
-                    if known_only and self._read_to_end(name, run):
+                    if known_only and name not in look_at and self._read_to_end(name, run):
                         continue
                     # With nothing to show early, a local run is read to its end before the
                     # next: the chunk its reader reads ahead is the one taken next (round-robin,
