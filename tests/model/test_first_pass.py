@@ -213,3 +213,36 @@ def test_a_write_the_watcher_saw_is_read_without_looking_at_every_run(tmp_path, 
     ch = ld.refresh(rediscover=False, known_only=True, look_at={"run_007"})
     assert ch.changed_runs == {"run_007"} and ch.bytes_read == grown
     assert ch.pending == 0 and stats["n"] <= 3
+
+
+def test_the_first_pass_publishes_less_often_once_the_first_screen_is_up(tmp_path, monkeypatch) -> None:
+    """After the first screen, slices are published together (every screen update redraws a chart
+    of every run read so far): nothing read is left out of what is published."""
+    from tui.model import loader as loader_module
+
+    names = write_runs(tmp_path, 20)
+    monkeypatch.setattr(loader_module, "FIRST_SECONDS", 0.0)
+    monkeypatch.setattr(loader_module, "PUBLISH_SECONDS", 1e9)
+    ld = Logdir(str(tmp_path), workers=0)
+    published: list[tuple[Changes, float | None]] = []
+    done = threading.Event()
+
+    def publish(ch: Changes, loading: float | None) -> None:
+        published.append((ch, loading))
+        if not ch.any and loading is None:
+            done.set()
+
+    loader = Loader(ld, publish=publish, on_mode=lambda mode: None, slice_bytes=1)
+    loader.first_frame_shown.set()
+    thread = threading.Thread(target=loader.run)
+    thread.start()
+    try:
+        assert done.wait(30)
+    finally:
+        loader.close()
+        thread.join(30)
+    read = [ch for ch, _ in published if ch.changed_runs]
+    assert len(read) == 2  # the first slice (one run), then the other 19 together
+    assert read[0].changed_runs == {names[0]} and read[1].changed_runs == set(names[1:])
+    on_disk = sum(p.stat().st_size for p in tmp_path.rglob("*tfevents*"))
+    assert read[0].bytes_read + read[1].bytes_read == on_disk

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 
 from tui.app import TbtuiApp
+from tui.model import loader
 from tui.widgets.run_list import RunList
 from tui.widgets.status_bar import StatusBar
 
@@ -21,11 +22,14 @@ def _read(app: TbtuiApp) -> set[str]:
     return {name for name, run in app.logdir.runs.items() if run.scalars}
 
 
-async def test_runs_on_screen_are_read_before_the_runs_below_the_fold(tmp_path, tb) -> None:
+async def test_runs_on_screen_are_read_before_the_runs_below_the_fold(tmp_path, tb, monkeypatch) -> None:
     root = str(tmp_path / "sweep")
     names = [f"lr_{i:03d}" for i in range(RUNS)]
     for name in names:
         tb.write_run(root, name, steps=3)
+    # Every slice published (the loader holds slices back after its first second otherwise, and
+    # here each slice waits for the test).
+    monkeypatch.setattr(loader, "FIRST_SECONDS", 1e9)
     app = TbtuiApp(root, slice_bytes=1)
     go = threading.Semaphore(0)
     refresh = app.logdir.refresh

@@ -69,6 +69,15 @@ class Changes:
     def any(self) -> bool:
         return bool(self.new_runs or self.changed_runs)
 
+    def __add__(self, later: Changes) -> Changes:
+        """These changes and ``later`` ones as one: what was read adds up, what is left is later's."""
+        return replace(
+            later,
+            new_runs=[*self.new_runs, *later.new_runs],
+            changed_runs=self.changed_runs | later.changed_runs,
+            bytes_read=self.bytes_read + later.bytes_read,
+        )
+
 
 class Logdir:
     """Every run under one directory or fsspec URL (see ``model.storage``), read incrementally.
