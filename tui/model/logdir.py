@@ -529,7 +529,7 @@ class Logdir:
         first = self.chunk_bytes if self.remote else min(self.first_slice, self.chunk_bytes)
         self._prefetch(first, fresh_only=True)
         for name, run in runs_in_order:
-            if budget <= 0 or self._past(deadline):
+            if budget <= 0 or (changes.bytes_read and self._past(deadline)):
                 return
             order = self._file_order(run)
             start = order.current if order.current is not None else next(iter(order.readers), None)
@@ -558,7 +558,7 @@ class Logdir:
                 progressed = False
                 self._prefetch(self.chunk_bytes)
                 for name, run in self._round(runs_in_order):
-                    if budget <= 0 or self._past(deadline):
+                    if budget <= 0 or (changes.bytes_read and self._past(deadline)):
                         self._resume = name  # the next refresh's round goes on from here
                         return
                     if known_only and name not in look_at and self._read_to_end(name, run):
@@ -594,7 +594,9 @@ class Logdir:
 
     def _past(self, deadline: float | None) -> bool:
         """Whether a refresh with this deadline stops before its next run: the deadline is past, or
-        :attr:`interrupt` says so (someone waits for this thread's GIL: a key to answer)."""
+        :attr:`interrupt` says so (someone waits for this thread's GIL: a key to answer). Asked once
+        a refresh has read something: on a machine so busy that the walk over the runs before the
+        first read outlasts the deadline, every refresh still reads a run."""
         if deadline is not None and time.monotonic() > deadline:
             return True
         return self.interrupt is not None and self.interrupt()
