@@ -289,3 +289,18 @@ def test_growth_or_rewrite_on_any_history(st_ops: list[tuple[str, bytes]], first
         elif detectable:  # a rewrite the overlap window sees: said, and read afresh
             assert (flagged or raised) and got == content
     fs.rm(root, recursive=True)
+
+
+@pytest.mark.parametrize("port", [429, 503, 4290, 42900, 50312, 5030, 65503])
+def test_a_refused_connection_is_a_network_error_whatever_its_port(port: int) -> None:
+    # A refused connection's text names the port; one that reads like an HTTP status is not one
+    # (seen when a loopback S3 server on port 50312 stopped mid-load: "throttled by the server").
+    refused = ConnectionRefusedError(111, f"Connect call failed ('127.0.0.1', {port})")
+    cannot = OSError(f"Cannot connect to host 127.0.0.1:{port} ssl:default")
+    for err in (refused, cannot):
+        assert storage.classify(err, "s3://b/x").kind == storage.NETWORK
+
+
+@pytest.mark.parametrize("text", ["503 Service Unavailable", "HTTP status 429", "server said (503)"])
+def test_throttling_statuses_still_read_as_throttled(text: str) -> None:
+    assert storage.classify(OSError(text), "s3://b/x").kind == storage.THROTTLED

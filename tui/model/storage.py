@@ -32,6 +32,7 @@ from __future__ import annotations
 import errno
 import posixpath
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -147,6 +148,9 @@ _THROTTLE_WORDS = (
     "too many requests",
     "requestlimitexceeded",
 )
+# HTTP 429 and 503 as whole numbers: a port in a refused connection's text ("('127.0.0.1', 50312)")
+# must not read as throttling.
+_THROTTLE_STATUS = re.compile(r"(?<![\w.:])(?:429|503)(?![\w.:])")
 _NETWORK_NAMES = (
     "endpointconnectionerror",
     "connecttimeouterror",
@@ -213,7 +217,11 @@ def classify(exc: BaseException, url: str = "") -> StorageError:
     hint = _HINTS.get(scheme, "the backend's standard configuration")
     first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
     where = f"{url}: " if url else ""
-    if any(w in both for w in _THROTTLE_WORDS) or " 429" in text or " 503" in text:
+    refused = any(
+        isinstance(e, ConnectionRefusedError) or (isinstance(e, OSError) and e.errno == errno.ECONNREFUSED)
+        for e in chain
+    )
+    if not refused and (any(w in both for w in _THROTTLE_WORDS) or _THROTTLE_STATUS.search(text)):
         return StorageError(f"{where}throttled by the server ({first})", THROTTLED)
     if any(w in both for w in _MISSING_WORDS):
         return StorageError(f"{where}bucket or container does not exist", MISSING)
