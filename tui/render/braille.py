@@ -142,27 +142,31 @@ class BrailleCanvas:
 
         Why: a chart of 2,000 runs drew them one ``plot_line`` at a time, a dozen numpy calls and a
         full-canvas merge each (about a millisecond a run). Here every segment of every line is
-        sampled at once, and each cell goes to the line with the highest (priority, order) touching
-        it, holding the dots of every line of that line's layer: exactly what drawing them one by one
-        leaves, as long as each layer's lines are consecutive and no layer drawn here already owns a
-        cell. Input that breaks that rule is drawn one line at a time instead, so the result is
-        always the same as calling :meth:`plot_line` for each.
+        sampled at once (:meth:`line_cells`) and merged at once (:meth:`paint_cells`).
+        """
+        cells, counts = self.line_cells(px, py, offsets)
+        self.paint_cells(cells, counts, layers, priorities)
+
+    def line_cells(
+        self, px: np.ndarray, py: np.ndarray, offsets: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The dots of each line (as :meth:`plot_lines` takes them) as the cells they fall in, without
+        drawing: ``(cells, counts)``, line k's entries the next ``counts[k]`` of ``cells``, each
+        ``cell index << 8 | the dots' bits`` (one entry per cell the line passes through, or a few
+        when it comes back to a cell).
+
+        Why apart from drawing: a chart keeps each run's cells (a few hundred entries) and paints
+        them again with :meth:`paint_cells` when another run is hidden or shown, instead of
+        sampling 2,000 lines again.
         """
         x = np.asarray(px, dtype=np.float64).ravel()
         y = np.asarray(py, dtype=np.float64).ravel()
         offsets = np.asarray(offsets, dtype=np.int64)
-        layers = np.asarray(layers, dtype=np.int64)
-        priorities = np.asarray(priorities, dtype=np.int64)
-        g = offsets.size - 1
-        n = min(x.size, y.size, int(offsets[-1]) if g >= 0 else 0)
-        if g <= 0 or n == 0 or self.width == 0 or self.height == 0:
-            return
-        if g > 1 and not self._batchable(layers):
-            for k in range(g):
-                a, b = int(offsets[k]), int(offsets[k + 1])
-                one = np.array([0, b - a])
-                self.plot_lines(x[a:b], y[a:b], one, layers[k : k + 1], priorities[k : k + 1])
-            return
+        g = max(offsets.size - 1, 0)
+        n = min(x.size, y.size, int(offsets[-1]) if g else 0)
+        empty = np.zeros(0, dtype=self.cell_dtype)
+        if g == 0 or n == 0 or self.width == 0 or self.height == 0:
+            return empty, np.zeros(g, dtype=np.int64)
         x, y = x[:n], y[:n]
         lengths = np.diff(np.minimum(offsets, n))
         group = np.repeat(np.arange(g, dtype=np.int64), lengths)
@@ -185,46 +189,67 @@ class BrailleCanvas:
         ix, iy, gd = np.concatenate(xs), np.concatenate(ys), np.concatenate(gs)
         inside = (ix >= 0) & (ix < self.pixel_width) & (iy >= 0) & (iy < self.pixel_height)
         ix, iy, gd = ix[inside], iy[inside], gd[inside]
-        if g == 1:
-            fresh = self._fresh()
-            self._dots(fresh, ix, iy)
-            self._merge(fresh, int(layers[0]), int(priorities[0]))
-            return
-        self._merge_many(ix, iy, gd, layers, priorities)
+        if ix.size == 0:
+            return empty, np.zeros(g, dtype=np.int64)
+        # Dots in a row that share a line and a cell (a segment's samples mostly do) become one
+        # entry holding all their bits: a fifth of the dots, before they are ordered by line.
+        key = gd * (self.width * self.height) + (iy >> 2) * self.width + (ix >> 1)
+        bit = DOT_BITS[iy & 3, ix & 1]
+        start = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+        key, bit, gd = key[start], np.bitwise_or.reduceat(bit, start), gd[start]
+        if gd.size > 1 and not (gd[1:] >= gd[:-1]).all():
+            order = np.argsort(gd, kind="stable")  # lone dots came first: two sorted runs, one merge
+            key, bit, gd = key[order], bit[order], gd[order]
+        cell = key - gd * (self.width * self.height)
+        cells = (cell.astype(self.cell_dtype) << 8) | bit.astype(self.cell_dtype)
+        return cells, np.bincount(gd, minlength=g).astype(np.int64)
 
-    def _batchable(self, layers: np.ndarray) -> bool:
-        """Whether :meth:`plot_lines` may merge ``layers``' lines at once (see there)."""
-        distinct = np.unique(layers)
-        if int(np.count_nonzero(layers[1:] != layers[:-1])) + 1 != distinct.size:
-            return False  # a layer's lines are not consecutive
-        return not (self._draws and np.isin(distinct, self.layers).any())
+    @property
+    def cell_dtype(self) -> type[np.signedinteger]:
+        """The dtype of :meth:`line_cells`' entries: int32 while the cell index fits in 23 bits."""
+        return np.int32 if self.width * self.height < 1 << 23 else np.int64
 
-    def _merge_many(
-        self, ix: np.ndarray, iy: np.ndarray, gd: np.ndarray, layers: np.ndarray, priorities: np.ndarray
+    def paint_cells(
+        self, cells: np.ndarray, counts: np.ndarray, layers: np.ndarray, priorities: np.ndarray
     ) -> None:
-        """Merge the dots (ix, iy) of lines ``gd`` (indices into ``layers``/``priorities``) as that
-        many consecutive draws: each cell to its highest-ranked line, with its layer's dots."""
+        """Draw lines given as :meth:`line_cells` returns them (line k: the next ``counts[k]`` entries
+        of ``cells``) in layer ``layers[k]`` at ``priorities[k]``, in order: what :meth:`plot_line`
+        leaves for each.
+
+        Each cell goes to the line with the highest (priority, order) touching it, holding the dots
+        of every line of that line's layer: exactly what drawing them one by one leaves, as long as
+        each layer's lines are consecutive and no layer drawn here already owns a cell. Input that
+        breaks that rule is painted one line at a time instead.
+        """
+        cells = np.asarray(cells)
+        counts = np.asarray(counts, dtype=np.int64)
+        layers = np.asarray(layers, dtype=np.int64)
+        priorities = np.asarray(priorities, dtype=np.int64)
         g = layers.size
+        if g == 0:
+            return
+        if g > 1 and not self._batchable(layers):
+            ends = np.cumsum(counts)
+            for k in range(g):
+                a, b = int(ends[k] - counts[k]), int(ends[k])
+                self.paint_cells(cells[a:b], counts[k : k + 1], layers[k : k + 1], priorities[k : k + 1])
+            return
         keys = (priorities << 32) + (self._draws + 1 + np.arange(g, dtype=np.int64))
         self._draws += g
-        if ix.size == 0:
+        if cells.size == 0:
             return
+        line = np.repeat(np.arange(g, dtype=np.int64), counts)
+        cell = (cells >> 8).astype(np.int64)
+        bit = (cells & 0xFF).astype(np.uint8)
         order = np.argsort(keys, kind="stable")
         rank = np.empty(g, dtype=np.int64)
         rank[order] = np.arange(g, dtype=np.int64)
-        cells = (iy >> 2) * self.width + (ix >> 1)
         best = np.full(self.width * self.height, -1, dtype=np.int64)
-        np.maximum.at(best, cells, rank[gd])
+        np.maximum.at(best, cell, rank[line])
         winner_layer = np.where(best >= 0, layers[order[best]], -1)
-        mine = layers[gd] == winner_layer[cells]
-        # Dots as a pixel mask, then packed into cells: cheaper than OR-ing bits one dot at a time.
-        pixels = np.zeros((self.pixel_height, self.pixel_width), dtype=bool)
-        pixels[iy[mine], ix[mine]] = True
-        fresh = (
-            (pixels.reshape(self.height, 4, self.width, 2) * DOT_BITS[None, :, None, :])
-            .sum(axis=(1, 3), dtype=np.uint8)
-            .reshape(-1)
-        )
+        mine = layers[line] == winner_layer[cell]
+        fresh = np.zeros(self.width * self.height, dtype=np.uint8)
+        np.bitwise_or.at(fresh, cell[mine], bit[mine])
         touched = best >= 0
         key = np.where(touched, keys[order[np.maximum(best, 0)]], 0)
         bits, own, held = self.bits.reshape(-1), self.layers.reshape(-1), self._keys.reshape(-1)
@@ -235,6 +260,13 @@ class BrailleCanvas:
         bits[wins] = fresh[wins]
         own[wins] = winner_layer[wins]
         held[wins] = key[wins]
+
+    def _batchable(self, layers: np.ndarray) -> bool:
+        """Whether :meth:`paint_cells` may merge ``layers``' lines at once (see there)."""
+        distinct = np.unique(layers)
+        if int(np.count_nonzero(layers[1:] != layers[:-1])) + 1 != distinct.size:
+            return False  # a layer's lines are not consecutive
+        return not (self._draws and np.isin(distinct, self.layers).any())
 
     def plot_points(self, px: np.ndarray, py: np.ndarray, layer: int, *, priority: int = 0) -> None:
         """One dot per finite point."""

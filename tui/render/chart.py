@@ -14,7 +14,7 @@ import functools
 import io
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,6 +27,7 @@ from rich.text import Text
 
 from tui.render.braille import BrailleCanvas, PixelMap
 from tui.render.cells import fit
+from tui.render.layers import ChartLayers
 from tui.render.palette import CUBE_COLORS, color_for
 from tui.render.ragged import (
     downsample_sorted_many,
@@ -105,6 +106,11 @@ class ChartSeries:
     label: str = ""
     marker: str = ""
     short: tuple[str, ...] = ()
+    #: For a chart's :class:`~tui.render.layers.ChartLayers`: what the arrays are (``key``, e.g. the
+    #: run, tag and series object, x mode and smoothing) and their state (``version``). Equal key and
+    #: version mean equal arrays; no key, nothing kept.
+    key: Hashable = None
+    version: Hashable = None
 
 
 @dataclass(frozen=True)
@@ -487,7 +493,19 @@ def _draw_series(
     pm: PixelMap,
 ) -> None:
     """Every series into ``canvas`` in one :meth:`~BrailleCanvas.plot_lines`: for series i its band
-    and raw underlay (layer i, priority 0), then its line (layer n + i, priority 1), in that order.
+    and raw underlay (layer i, priority 0), then its line (layer n + i, priority 1), in that order."""
+    px, py, offsets, which = _series_lines(series, p, pm)
+    n = len(series)
+    layers = np.where(which % 3 == 2, n + which // 3, which // 3)
+    canvas.plot_lines(px, py, offsets, layers, (which % 3 == 2).astype(np.int64))
+
+
+def _series_lines(
+    series: Sequence[ChartSeries], p: _Packed, pm: PixelMap
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The pixels of every line of ``series``, in drawing order: for series i its band, raw underlay
+    and line (ids 3i, 3i + 1, 3i + 2 in ``which``; those a series lacks are left out), as ragged
+    ``px``/``py`` with ``offsets``.
 
     Lines with sorted x are downsampled together; a scatter's points become lone dots (a NaN after
     each); unsorted lines and bands are prepared one by one (they are rare and few).
@@ -527,9 +545,148 @@ def _draw_series(
         for bx, by, slot in lines:
             parts.append((bx, by, np.array([0, bx.size]), ids[3 * i + slot : 3 * i + slot + 1]))
     px, py, offsets = gather(parts, int(present.sum()))
-    which = np.flatnonzero(present)
-    layers = np.where(which % 3 == 2, n + which // 3, which // 3)
-    canvas.plot_lines(px, py, offsets, layers, (which % 3 == 2).astype(np.int64))
+    return px, py, offsets, np.flatnonzero(present)
+
+
+# ---------------------------------------------------------------------------- kept between frames
+
+# Columns of a series' ranges (see _stats): finite x extent; y's, raw's and their positive part's
+# range over the points with a finite x; whether its raw (else y) values hold a NaN or infinity.
+_X, _Y, _YPOS, _RAW, _RAWPOS, _BAD = 0, 2, 4, 6, 8, 10
+_STATS = 11
+
+
+def _cached(series: Sequence[ChartSeries], layers: ChartLayers | None) -> bool:
+    """Whether a frame of ``series`` can be drawn from ``layers``: every series keyed, plain lines
+    (bands and scatters are drawn afresh: custom scalars and hparams charts, a few series each)."""
+    return layers is not None and all(s.key is not None and s.band is None and not s.points for s in series)
+
+
+def _segment_range(
+    values: np.ndarray, keep: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per series, the lowest and highest of ``values`` where ``keep`` holds (NaN where none)."""
+    n = offsets.size - 1
+    lo, hi = np.full(n, np.nan), np.full(n, np.nan)
+    idx = np.flatnonzero(keep)
+    if idx.size:
+        seg = segment_ids(offsets)[idx]
+        v = values[idx]
+        starts = np.flatnonzero(np.concatenate([[True], seg[1:] != seg[:-1]]))
+        lo[seg[starts]] = np.minimum.reduceat(v, starts)
+        hi[seg[starts]] = np.maximum.reduceat(v, starts)
+    return lo, hi
+
+
+def _stats(p: _Packed) -> np.ndarray:
+    """Each series' ranges (one row each; columns as ``_X``.. say): what :func:`_x_extent` and
+    :func:`_visible_y_range` take from it when the x window holds all of it."""
+    out = np.full((p.offsets.size - 1, _STATS), np.nan)
+    fx = np.isfinite(p.x)
+    out[:, _X], out[:, _X + 1] = _segment_range(p.x, fx, p.offsets)
+    raw_rows = p.has_raw[p.seg]
+    for v, col, rows in ((p.y, _Y, True), (p.raw, _RAW, raw_rows)):
+        ok = fx & np.isfinite(v) & rows
+        out[:, col], out[:, col + 1] = _segment_range(v, ok, p.offsets)
+        out[:, col + 2], out[:, col + 3] = _segment_range(v, ok & (v > 0), p.offsets)
+    out[:, _BAD] = np.bincount(p.seg[~np.isfinite(p.raw)], minlength=p.offsets.size - 1) > 0
+    return out
+
+
+class _Frame:
+    """The series of one frame drawn through a :class:`ChartLayers`: their ranges from it (made for
+    the series it lacks), packed only when something needs every point (a cursor, a zoomed range)."""
+
+    def __init__(self, series: list[ChartSeries], layers: ChartLayers) -> None:
+        self.series, self.layers = series, layers
+        self.keys = [s.key for s in series]
+        self._packed: dict[tuple[int, ...], _Packed] = {}
+        versions = [s.version for s in series]
+        got = layers.get_stats(self.keys, versions)
+        missing = [i for i, g in enumerate(got) if g is None]
+        if missing:
+            made = _stats(self.pack(missing))
+            layers.put_stats([self.keys[i] for i in missing], [versions[i] for i in missing], list(made))
+            for k, i in enumerate(missing):
+                got[i] = made[k]
+        self.stats = np.stack(got) if got else np.zeros((0, _STATS))
+
+    def pack(self, which: Sequence[int] | None = None) -> _Packed:
+        """The series ``which`` picks (all of them by default) packed, once per frame."""
+        idx = tuple(range(len(self.series))) if which is None else tuple(which)
+        if idx not in self._packed:
+            self._packed[idx] = _pack_series([self.series[i] for i in idx])
+        return self._packed[idx]
+
+    def x_extent(self) -> tuple[float, float] | None:
+        lo, hi = self.stats[:, _X], self.stats[:, _X + 1]
+        return (float(np.nanmin(lo)), float(np.nanmax(hi))) if np.isfinite(lo).any() else None
+
+    def y_range(
+        self, x_range: tuple[float, float], *, log_y: bool, ignore_outliers: bool, include_raw: bool
+    ) -> tuple[float, float]:
+        """:func:`_visible_y_range` of every series: from the ranges when the window holds every point
+        with a finite x, else from the points."""
+        ext = self.x_extent()
+        if ignore_outliers or (ext is not None and not x_range[0] <= ext[0] <= ext[1] <= x_range[1]):
+            return _visible_y_range(
+                self.pack(), x_range, log_y=log_y, ignore_outliers=ignore_outliers, include_raw=include_raw
+            )
+        cols = [_YPOS if log_y else _Y] + ([_RAWPOS if log_y else _RAW] if include_raw else [])
+        bounds = np.concatenate([self.stats[:, c : c + 2].ravel() for c in cols])
+        return _y_domain([bounds[~np.isnan(bounds)]], log_y=log_y, ignore_outliers=False)
+
+    def draw(self, canvas: BrailleCanvas, pm: PixelMap) -> None:
+        """What :func:`_draw_series` draws, from each series' kept cells (made for those it lacks).
+
+        A series' entry is one array: how many cells its underlay has, then its underlay's cells and
+        its line's (:meth:`BrailleCanvas.line_cells`). Band and raw underlay share a layer, so they
+        are one set of cells here, painted where :func:`_draw_series` paints them.
+        """
+        n = len(self.series)
+        states = [(s.version, pm) for s in self.series]
+        got = self.layers.get_cells(self.keys, states)
+        missing = [i for i, g in enumerate(got) if g is None]
+        if missing:
+            made = _series_cells(canvas, [self.series[i] for i in missing], self.pack(missing), pm)
+            self.layers.put_cells([self.keys[i] for i in missing], [states[i] for i in missing], made)
+            for k, i in enumerate(missing):
+                got[i] = made[k]
+        if not n:
+            return
+        flat = np.concatenate(got)
+        sizes = np.fromiter((g.size for g in got), dtype=np.int64, count=n)
+        heads = np.cumsum(sizes) - sizes
+        under = flat[heads].astype(np.int64)
+        body = np.ones(flat.size, dtype=bool)
+        body[heads] = False
+        counts = np.stack([under, sizes - 1 - under], axis=1).ravel()
+        order = np.arange(n, dtype=np.int64)
+        layers = np.stack([order, n + order], axis=1).ravel()
+        canvas.paint_cells(flat[body], counts, layers, np.tile(np.array([0, 1], dtype=np.int64), n))
+
+    def non_finite(self) -> _Packed | None:
+        """The series holding a NaN or infinity, packed (for :func:`_mark_non_finite`), else None."""
+        bad = np.flatnonzero(self.stats[:, _BAD] > 0)
+        return self.pack(bad.tolist()) if bad.size else None
+
+
+def _series_cells(
+    canvas: BrailleCanvas, series: Sequence[ChartSeries], p: _Packed, pm: PixelMap
+) -> list[np.ndarray]:
+    """Each series' cells as :meth:`_Frame.draw` keeps them: the underlay's count, its cells, the
+    line's cells (copies: a view would keep every series' cells alive for as long as one is kept)."""
+    n = len(series)
+    px, py, offsets, which = _series_lines(series, p, pm)
+    cells, counts = canvas.line_cells(px, py, offsets)
+    owner = which // 3
+    under = np.bincount(owner[which % 3 != 2], weights=counts[which % 3 != 2], minlength=n).astype(np.int64)
+    total = np.bincount(owner, weights=counts, minlength=n).astype(np.int64)
+    ends = np.cumsum(total)
+    heads = ends - total
+    flat = np.insert(cells, heads, under.astype(cells.dtype))
+    starts = heads + np.arange(n)
+    return [flat[a : a + t + 1].copy() for a, t in zip(starts.tolist(), total.tolist(), strict=True)]
 
 
 def _line_pixels(
@@ -695,6 +852,7 @@ def render_chart(
     range_includes_raw: bool = False,
     headroom: bool = False,
     theme: ChartTheme | None = None,
+    layers: ChartLayers | None = None,
 ) -> ChartRender:
     """Draw ``series`` into exactly ``height`` lines of exactly ``width`` cells.
 
@@ -704,20 +862,24 @@ def render_chart(
     :attr:`ChartRender.cursor` (also shown as values in the legend unless ``legend_values`` is off:
     a caller with a readout of its own leaves the legend's room to the names). ``headroom`` (a live
     chart) lets computed domains grow in steps, x by :func:`~tui.views.xaxis.live_x_domain` and y by
-    :func:`snap_y_range`, so an appended point repaints only the cells it touches.
+    :func:`snap_y_range`, so an appended point repaints only the cells it touches. With ``layers``
+    (kept by the caller from frame to frame) the ranges and drawn cells of series that carry a
+    :attr:`ChartSeries.key` are kept there and reused while their version and the pixel map stay:
+    the same frame, without drawing every line again.
     """
     theme = theme or ChartTheme()
     width = max(int(width), 0)
     height = max(int(height), 0)
     series = list(series)
     colors = [s.color or color_for(i) for i, s in enumerate(series)]
-    packed = _pack_series(series)
+    kept = _Frame(series, layers) if layers is not None and _cached(series, layers) else None
+    packed = _pack_series(series) if kept is None else None
 
     # --- x range
     if x_range is not None and all(math.isfinite(v) for v in x_range):
         xlo, xhi = sorted((float(x_range[0]), float(x_range[1])))
     else:
-        ext = _x_extent(packed)
+        ext = kept.x_extent() if kept is not None else _x_extent(packed)  # type: ignore[arg-type]
         xlo, xhi = ext if ext is not None else (0.0, 1.0)
         if headroom:
             xlo, xhi = live_x_domain(xlo, xhi)
@@ -729,15 +891,19 @@ def render_chart(
         if log_y and ylo <= 0:
             ylo, yhi = compute_y_range([], log_y=True) if yhi <= 0 else (yhi / 1e3, yhi)
     else:
-        ylo, yhi = _visible_y_range(
-            packed, (xlo, xhi), log_y=log_y, ignore_outliers=ignore_outliers, include_raw=range_includes_raw
-        )
+        how = {"log_y": log_y, "ignore_outliers": ignore_outliers, "include_raw": range_includes_raw}
+        if kept is not None:
+            ylo, yhi = kept.y_range((xlo, xhi), **how)
+        else:
+            ylo, yhi = _visible_y_range(packed, (xlo, xhi), **how)  # type: ignore[arg-type]
         if headroom:
             ylo, yhi = snap_y_range(ylo, yhi, log_y=log_y)
 
     # --- cursor hits
     hits: dict[int, CursorHit] = {}
     if cursor_x is not None and math.isfinite(cursor_x):
+        if kept is not None:
+            packed = kept.pack()
         nearest = nearest_many(packed.x, packed.offsets, packed.sorted, float(cursor_x))
         for i in np.flatnonzero(nearest >= 0).tolist():
             s, j = series[i], int(nearest[i])
@@ -777,7 +943,10 @@ def render_chart(
     styles: list[Style] = [_dimmed(c, theme) for c in colors] + [_safe_style(c) for c in colors]
     styles.append(_safe_style(theme.cursor))
     if plot_w > 0 and plot_h > 0:
-        _draw_series(canvas, series, packed, pm)
+        if kept is not None:
+            kept.draw(canvas, pm)
+        else:
+            _draw_series(canvas, series, packed, pm)  # type: ignore[arg-type]
     empty_plot = not canvas.bits.any()
     cursor_col: int | None = None
     if cursor_x is not None and math.isfinite(cursor_x) and xlo <= cursor_x <= xhi and plot_w > 0:
@@ -792,7 +961,9 @@ def render_chart(
             " " * pad + message + " " * (plot_w - pad - len(message)), style=theme.label
         )
     if plot_w > 0 and plot_h > 0:
-        _mark_non_finite(plot_rows, packed, pm)
+        bad = kept.non_finite() if kept is not None else packed
+        if bad is not None:
+            _mark_non_finite(plot_rows, bad, pm)
 
     # --- y axis: a label on the row holding each tick
     label_rows: dict[int, str] = {}

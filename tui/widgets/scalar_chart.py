@@ -20,9 +20,10 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.timer import Timer
 
-from tui.model.series import ScalarSeries
+from tui.model.series import ScalarSeries, ScalarSnapshot
 from tui.render.cells import fit, message_lines
 from tui.render.chart import ChartRender, ChartSeries, render_chart, title_line
+from tui.render.layers import ChartLayers
 from tui.render.scalar_view import (
     READOUT_SORTS,
     chart_series_many,
@@ -80,27 +81,16 @@ def build_chart(
     readout: bool = True,
     readout_order: str = "default",
     readout_top: int = 0,
+    layers: ChartLayers | None = None,
 ) -> Frame:
     """Chart lines plus the cursor readout (exactly ``height`` lines in all).
 
     The readout lists every run under the cursor, as TensorBoard's tooltip: it takes up to a third of
     the height (a header and a line per run) and scrolls (``readout_top``) when the runs do not fit.
+    With ``layers`` each run's ranges and drawn cells are kept there for the next frame (see
+    tui.render.layers).
     """
-    live = [(src, src.series.snapshot()) for src in sources]
-    live = [(src, snap) for src, snap in live if len(snap)]
-    snaps = [snap for _, snap in live]
-    series = chart_series_many(
-        [src.run for src, _ in live],
-        snaps,
-        [src.color for src, _ in live],
-        x_mode=options.x_mode,
-        smoothing=options.smoothing,
-        cache=cache,
-        keys=[(src.run, tag, id(src.series)) for src, _ in live],  # one entry a series, whatever its version
-        stamps=[src.series.version for src, _ in live],
-    )
-    for s, (src, _) in zip(series, live, strict=True):
-        s.label, s.marker, s.short = src.label, src.marker, src.short
+    snaps, series = _chart_input(tag, sources, options, cache, layers)
     extra = 0
     if readout and cursor_x is not None and series and height >= 12:
         extra = min(len(series) + 1, max(height // 3, 4))
@@ -117,6 +107,7 @@ def build_chart(
         show_legend=show_legend,
         legend_values=not extra,
         headroom=True,  # live: domains grow in steps, so a new point repaints only its cells
+        layers=layers,
     )
     lines: list[Text] = []
     if extra:
@@ -125,6 +116,69 @@ def build_chart(
         while len(lines) < extra:
             lines.append(Text(" " * width))
     return chart, lines, series
+
+
+def _chart_input(
+    tag: str,
+    sources: list[ChartSource],
+    options: ChartOptions,
+    cache: SmoothCache,
+    layers: ChartLayers | None,
+) -> tuple[list[ScalarSnapshot], list[ChartSeries]]:
+    """Each source's snapshot and line (sources without points left out), each keyed for ``layers``
+    and taken from there while its series' version stays: a frame of 2,000 runs that differ from
+    the last one's in a few takes no snapshot, x conversion or smoothing lookup for the others."""
+    how = (options.x_mode, round(options.smoothing, 6))
+    keys = [(src.run, tag, id(src.series), *how) for src in sources]
+    # Read before the snapshots: a point appended in between makes the next frame take the run
+    # again, and never keeps fewer points under the newer version.
+    versions = [src.series.version for src in sources]
+    kept = layers.get_series(keys, versions) if layers is not None else [None] * len(sources)
+    todo = [i for i, k in enumerate(kept) if k is None]
+    if todo:
+        fresh = [(i, sources[i].series.snapshot()) for i in todo]
+        fresh = [(i, snap) for i, snap in fresh if len(snap)]
+        made = chart_series_many(
+            [sources[i].run for i, _ in fresh],
+            [snap for _, snap in fresh],
+            [None] * len(fresh),
+            x_mode=options.x_mode,
+            smoothing=options.smoothing,
+            cache=cache,
+            keys=[keys[i][:3] for i, _ in fresh],  # one entry a series, whatever its version
+            stamps=[versions[i] for i, _ in fresh],
+        )
+        for (i, snap), s in zip(fresh, made, strict=True):
+            kept[i] = (snap, s.x, s.y, s.raw_y)
+        if layers is not None and fresh:
+            layers.put_series(
+                [keys[i] for i, _ in fresh],
+                [versions[i] for i, _ in fresh],
+                [kept[i] for i, _ in fresh],
+                [s.x.nbytes + (s.y.nbytes if s.raw_y is not None else 0) for s in made],
+            )
+    snaps, series = [], []
+    for i, src in enumerate(sources):
+        got = kept[i]
+        if got is None:
+            continue  # no points
+        snap, x, y, raw = got
+        snaps.append(snap)
+        series.append(
+            ChartSeries(
+                src.run,
+                x,
+                y,
+                src.color,
+                raw_y=raw,
+                label=src.label,
+                marker=src.marker,
+                short=src.short,
+                key=keys[i],
+                version=(versions[i], len(snap)),
+            )
+        )
+    return snaps, series
 
 
 #: A chart of more runs or points than these is drawn in a worker thread (about 30 ms of drawing on
@@ -167,7 +221,7 @@ class _Request:
         shown = (self.options, self.width, self.height, self.x_range, self.cursor_x)
         return (self.tag, runs, *shown, self.readout_order, self.readout_top)
 
-    def build(self, cache: SmoothCache) -> Frame:
+    def build(self, cache: SmoothCache, layers: ChartLayers | None = None) -> Frame:
         return build_chart(
             self.tag,
             self.sources,
@@ -179,6 +233,7 @@ class _Request:
             cursor_x=self.cursor_x,
             readout_order=self.readout_order,
             readout_top=self.readout_top,
+            layers=layers,
         )
 
 
@@ -237,6 +292,9 @@ class ScalarChart(LineWidget, can_focus=True):
         self.readout_order = READOUT_SORTS[0]
         self.readout_top = 0
         self.cache = SmoothCache()
+        #: Each run's ranges and drawn cells, so a frame that differs in a few runs (one hidden, the
+        #: filter, a run that gained points) draws only those (tui.render.layers).
+        self.kept = ChartLayers()
         #: The last frame drawn (tests and the cursor keys read it).
         self.last: ChartRender | None = None
         self.last_series: list[ChartSeries] = []
@@ -316,7 +374,7 @@ class ScalarChart(LineWidget, can_focus=True):
             self._retitle(width)
             return None
         self._in_place = False
-        return self._take_frame(request.build(self.cache), request.tag)
+        return self._take_frame(request.build(self.cache, self.kept), request.tag)
 
     def _retitle(self, width: int) -> None:
         """Show the new tag's name on the frame still on screen while the worker draws its chart: the
@@ -357,7 +415,7 @@ class ScalarChart(LineWidget, can_focus=True):
                 continue
             started = time.monotonic()
             try:
-                frame = request.build(self.cache)
+                frame = request.build(self.cache, self.kept)
             except Exception:
                 frame = None  # drawn again on the event loop, where a failure becomes a notice
             else:
