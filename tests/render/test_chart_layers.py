@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.render.chart import ChartSeries, render_chart
-from tui.render.layers import ChartLayers
+from tui.render.layers import ChartLayers, Interrupted
 from tui.render.palette import color_for
 from tui.views.smoothing import smooth
 
@@ -131,3 +131,34 @@ def test_kept_layers_stay_within_their_bytes():
         chart = render_chart(runs.series(list(range(300))), width, 20, layers=layers)
         _same(chart, render_chart(runs.series(list(range(300))), width, 20))
         assert layers.nbytes <= 256 << 10
+
+
+def test_a_draw_ahead_of_need_keeps_each_runs_cells_gives_way_when_told_and_paints_nothing():
+    """ChartLayers.until: the chart drawn ahead (the next tag's, while the user reads this one) only
+    makes the cells of the runs it lacks, stops between chunks of runs when its ``stop`` says so
+    (keeping what it made), and the frame asked for later samples nothing again."""
+    runs = _Runs([np.cos(np.arange(40) / 5 + r) for r in range(700)], False)
+    series = runs.series(list(range(700)))
+    layers = ChartLayers()
+    checks = []
+
+    def stop_at_the_second_chunk() -> bool:
+        checks.append(1)
+        return len(checks) > 1
+
+    try:
+        render_chart(series, 90, 24, layers=layers.until(stop_at_the_second_chunk), headroom=True)
+    except Interrupted:
+        pass
+    else:
+        raise AssertionError("the draw ahead did not give way")
+    assert 0 < len(layers) < 700  # the first chunk's cells are kept
+    ahead = render_chart(series, 90, 24, layers=layers.until(lambda: False), headroom=True)
+    assert not any(set(line.plain) & set(chr(c) for c in range(0x2801, 0x2900)) for line in ahead.lines)
+    assert len(layers) == 700
+    held = layers.nbytes
+    _same(
+        render_chart(series, 90, 24, layers=layers, headroom=True),
+        render_chart(series, 90, 24, headroom=True),
+    )
+    assert layers.nbytes == held  # every run's cells came from the draw ahead

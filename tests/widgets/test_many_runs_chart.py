@@ -9,7 +9,8 @@ import numpy as np
 
 from tui.app import TbtuiApp
 from tui.tfevents.writer import EventFileWriter
-from tui.widgets.scalar_chart import BACKGROUND_RUNS, ScalarChart
+from tui.views.cache import SmoothCache
+from tui.widgets.scalar_chart import BACKGROUND_RUNS, ScalarChart, build_chart
 from tui.widgets.tag_list import TagList
 
 RUNS = BACKGROUND_RUNS + 50  # enough that the chart is drawn by its worker
@@ -50,3 +51,27 @@ async def test_j_in_the_tag_list_with_many_runs_changes_the_chart(tmp_path, tb):
         # What is on screen is that frame.
         shown = "\n".join(line.text for line in chart._strips)
         assert "a/second" in shown
+
+
+async def test_the_next_tags_chart_is_drawn_ahead_so_j_samples_no_line_again(tmp_path, tb):
+    """Once a heavy chart is on screen, the tags next to it are drawn in a worker (their runs' cells
+    kept, tui.render.layers): ``j`` then finds every line of the next tag drawn, and shows the chart
+    a draw from nothing shows."""
+    root = str(tmp_path / "logs")
+    _write(root)
+    app = TbtuiApp(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        tags = app.query_one(TagList)
+        chart = app.query_one(ScalarChart)
+        tags.select_tag("a/first")
+        tags.focus()
+        await tb.wait_for(pilot, lambda: _charting(chart, "a/first"), what="first chart")
+        await tb.wait_for(pilot, lambda: len(chart.kept) == 2 * RUNS, what="the next tag drawn ahead")
+        held = chart.kept.nbytes
+        await pilot.press("j")
+        await tb.wait_for(pilot, lambda: _charting(chart, "a/second"), what="next chart")
+        assert chart.kept.nbytes == held  # nothing drawn anew
+        w, h = chart.last.width, chart.last.height
+        fresh = build_chart("a/second", chart.sources, chart.options, w, h, cache=SmoothCache())[0]
+        assert chart.last.plain() == fresh.plain()

@@ -89,6 +89,13 @@ async def test_a_diverged_run_is_marked_on_the_chart_and_counted_in_the_tag_list
         plot = [ln.plain for ln in chart.last.lines]
         top, bottom = chart.last.plot_top, chart.last.plot_top + chart.last.plot_height - 1
         assert plot[bottom].count(NAN_MARK) == 2 and POS_INF_MARK in plot[top], "\n".join(plot)
+        # The count is of the visible runs: hiding the diverged one takes it away, showing it back.
+        for shown in (False, True):
+            app.view.toggle_run("diverged")
+            app.push()
+            await pilot.pause()
+            row = tags.render_row(0, 34, tags.rich_style).plain
+            assert (f"{NAN_MARK}3" in row) == shown, row
 
 
 async def test_a_vanished_file_notice_goes_once_the_run_has_new_data(tmp_path, tb) -> None:

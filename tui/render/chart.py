@@ -401,6 +401,14 @@ class _Packed:
     def seg(self) -> np.ndarray:
         return segment_ids(self.offsets)
 
+    def part(self, a: int, b: int) -> _Packed:
+        """Series ``a`` to ``b - 1`` (views, not copies)."""
+        o = self.offsets[a : b + 1]
+        lo, hi = int(o[0]), int(o[-1])
+        flat = [v[lo:hi] for v in (self.x, self.y, self.raw, self.lo, self.hi)]
+        each = [v[a:b] for v in (self.has_raw, self.has_band, self.points, self.sorted)]
+        return _Packed(*flat, o - lo, *each)
+
 
 def _pack_series(series: Sequence[ChartSeries]) -> _Packed:
     n = len(series)
@@ -554,6 +562,8 @@ def _series_lines(
 # range over the points with a finite x; whether its raw (else y) values hold a NaN or infinity.
 _X, _Y, _YPOS, _RAW, _RAWPOS, _BAD = 0, 2, 4, 6, 8, 10
 _STATS = 11
+#: Runs whose cells :meth:`_Frame.draw` makes at a time.
+_CELLS_CHUNK = 256
 
 
 def _cached(series: Sequence[ChartSeries], layers: ChartLayers | None) -> bool:
@@ -648,12 +658,19 @@ class _Frame:
         got = self.layers.get_cells(self.keys, states)
         missing = [i for i, g in enumerate(got) if g is None]
         if missing:
-            made = _series_cells(canvas, [self.series[i] for i in missing], self.pack(missing), pm)
-            self.layers.put_cells([self.keys[i] for i in missing], [states[i] for i in missing], made)
-            for k, i in enumerate(missing):
-                got[i] = made[k]
-        if not n:
-            return
+            packed = self.pack(missing)
+            # A chunk of runs at a time, so that a draw made ahead of need (ChartLayers.until) gives
+            # way to a key within a chunk's time (~10 ms), keeping what it drew.
+            for a in range(0, len(missing), _CELLS_CHUNK):
+                self.layers.check()
+                which = missing[a : a + _CELLS_CHUNK]
+                part = packed.part(a, a + len(which))
+                made = _series_cells(canvas, [self.series[i] for i in which], part, pm)
+                self.layers.put_cells([self.keys[i] for i in which], [states[i] for i in which], made)
+                for k, i in enumerate(which):
+                    got[i] = made[k]
+        if not n or self.layers.ahead:
+            return  # drawn ahead of need: the cells are what it was for
         flat = np.concatenate(got)
         sizes = np.fromiter((g.size for g in got), dtype=np.int64, count=n)
         heads = np.cumsum(sizes) - sizes
@@ -940,7 +957,9 @@ def render_chart(
 
     # --- draw: raw underlays, then lines, cursor behind everything
     n = len(series)
-    styles: list[Style] = [_dimmed(c, theme) for c in colors] + [_safe_style(c) for c in colors]
+    dim = {c: _dimmed(c, theme) for c in dict.fromkeys(colors)}  # a lookup a colour, not a run
+    full = {c: _safe_style(c) for c in dim}
+    styles: list[Style] = [dim[c] for c in colors] + [full[c] for c in colors]
     styles.append(_safe_style(theme.cursor))
     if plot_w > 0 and plot_h > 0:
         if kept is not None:

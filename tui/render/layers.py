@@ -20,14 +20,15 @@ Thread-safe: a chart's worker thread and the event loop both draw.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["LAYER_BYTES", "ChartLayers"]
+__all__ = ["LAYER_BYTES", "ChartLayers", "Interrupted"]
 
 #: Bytes the cells and ranges of a chart's runs may take (see the module's docstring).
 LAYER_BYTES = 48 << 20
@@ -65,6 +66,10 @@ class _Store:
             self.nbytes -= dropped
 
 
+class Interrupted(Exception):
+    """A draw through :meth:`ChartLayers.until` gave up when its ``stop`` said so (what it made is kept)."""
+
+
 class ChartLayers:
     """Per-series chart input (:meth:`get_series`), ranges (:meth:`get_stats`) and drawn cells
     (:meth:`get_cells`), looked up many at a time: one lock and one call for 2,000 runs.
@@ -82,6 +87,27 @@ class ChartLayers:
             "cells": _Store(max_bytes - max_bytes * 3 // 8 - max_bytes // 16),
         }
         self._lock = threading.Lock()
+        self._stop: Callable[[], bool] | None = None
+
+    def until(self, stop: Callable[[], bool]) -> ChartLayers:
+        """These layers (the same entries) for a draw made ahead of need, e.g. the next tag's chart
+        while the user reads this one: it only makes and keeps the cells of the runs it lacks (its
+        frame is never shown, so nothing is painted), and raises :class:`Interrupted` between chunks
+        of runs when ``stop()`` (a key asked for another frame), so it never holds up a frame
+        someone waits for."""
+        other = copy.copy(self)
+        other._stop = stop
+        return other
+
+    @property
+    def ahead(self) -> bool:
+        """Whether a draw through these layers is made ahead of need (see :meth:`until`)."""
+        return self._stop is not None
+
+    def check(self) -> None:
+        """Raise :class:`Interrupted` if this is a draw ahead of need that should stop now."""
+        if self._stop is not None and self._stop():
+            raise Interrupted
 
     @property
     def nbytes(self) -> int:

@@ -48,7 +48,60 @@ def text_strip(text: Text, console: Console, width: int, *, ascii: bool = False)
     """
     if ascii:
         text = ascii_rich(text)
-    return Strip([s if s.style is not None else Segment(s.text, _NULL) for s in text.render(console)], width)
+    segments = _flat_segments(text, console)
+    if segments is None:
+        segments = [s if s.style is not None else Segment(s.text, _NULL) for s in text.render(console)]
+    return Strip(segments, width)
+
+
+def _flat_segments(text: Text, console: Console) -> list[Segment] | None:
+    """``text.render(console)``'s segments when no two spans overlap (a chart row: a span per run of
+    cells in one colour, a few dozen of them), else None.
+
+    Text.render sorts every span boundary and combines a stack of styles at each, which made turning
+    a new chart of 2,000 runs into strips the biggest part of the event loop's time for it; with
+    spans in order and apart, each segment's style is the base style plus its span's.
+    """
+    plain, spans = text.plain, text.spans
+    if not spans:
+        return [Segment(plain, _NULL)]  # as Text.render: no spans, no style (not even the base)
+    at = 0
+    for span in spans:
+        if span.start < at or span.end <= span.start or span.end > len(plain):
+            return None  # overlapping, empty (Text.render splits there) or past the end
+        at = span.end
+    base = console.get_style(text.style, default=_NULL)
+    styles: dict = {}
+    out, at = [], 0
+    for span in spans:
+        start, end = span.start, span.end
+        if start > at:
+            out.append(Segment(plain[at:start], base))
+        style = styles.get(span.style)
+        if style is None:
+            style = styles[span.style] = Style.combine((base, console.get_style(span.style, default=_NULL)))
+        out.append(Segment(plain[start:end], style))
+        at = end
+    if at < len(plain):
+        out.append(Segment(plain[at:], base))
+    return out
+
+
+def _same_text(a: Text | None, b: Text) -> bool:
+    """Whether ``a`` renders as ``b``: Text's own ``==`` compares the characters and spans only, not
+    the base style or how the line ends."""
+    if a is b:
+        return True
+    if a is None or a != b:
+        return False
+    return (a.style, a.end, a.justify, a.overflow, a.no_wrap, a.tab_size) == (
+        b.style,
+        b.end,
+        b.justify,
+        b.overflow,
+        b.no_wrap,
+        b.tab_size,
+    )
 
 
 def _cells(strip: Strip) -> list[tuple[str, Style | None]]:
@@ -87,6 +140,9 @@ class LineWidget(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._strips: list[Strip] = []
+        #: The Text each strip was made from, and how (width, base style, ASCII): see :meth:`set_lines`.
+        self._texts: list[Text | None] = []
+        self._made_as: tuple = ()
         #: The last failure said in a notice (so a frame that keeps failing says it once).
         self.failure: str | None = None
         #: What the frame on screen was drawn from: :meth:`frame_key` and the size (None: draw anew).
@@ -132,10 +188,31 @@ class LineWidget(Widget):
         self.repaint()
 
     def set_lines(self, lines: list[Text]) -> None:
-        """The frame to show: the lines in this widget's base style, cut to its width."""
+        """The frame to show: the lines in this widget's base style, cut to its width.
+
+        A line equal to the one on screen in its row keeps its strip: turning Text into segments is
+        most of what a new frame costs the event loop (a chart row of 2,000 runs holds dozens of
+        spans), and a frame that hides one run, or moves the cursor, changes a few rows.
+        """
         console, ascii = self.app.console, getattr(self.app, "ascii", False)
         w, base = self.size.width, self.rich_style
-        self._strips = [text_strip(t, console, w, ascii=ascii).apply_style(base).crop(0, w) for t in lines]
+        how = (w, base, ascii)
+        old, texts = (self._strips, self._texts) if how == self._made_as else ([], [])
+        strips = []
+        for y, t in enumerate(lines):
+            if y < len(old) and _same_text(texts[y], t):
+                strips.append(old[y])
+            else:
+                strips.append(text_strip(t, console, w, ascii=ascii).apply_style(base).crop(0, w))
+        self._strips, self._texts, self._made_as = strips, list(lines), how
+
+    def set_line(self, y: int, text: Text) -> None:
+        """Replace row ``y`` of the frame on screen (call :meth:`refresh` for it to show)."""
+        console, ascii = self.app.console, getattr(self.app, "ascii", False)
+        w = self.size.width
+        self._strips[y] = text_strip(text, console, w, ascii=ascii).apply_style(self.rich_style).crop(0, w)
+        if y < len(self._texts):
+            self._texts[y] = text
 
     def repaint(self) -> None:
         """Show the current frame, refreshing only the cells that differ from the one on screen.

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
+import numpy as np
 from rich.text import Text
 from textual import events, work
 from textual.binding import Binding, BindingType
@@ -23,7 +25,7 @@ from textual.timer import Timer
 from tui.model.series import ScalarSeries, ScalarSnapshot
 from tui.render.cells import fit, message_lines
 from tui.render.chart import ChartRender, ChartSeries, render_chart, title_line
-from tui.render.layers import ChartLayers
+from tui.render.layers import ChartLayers, Interrupted
 from tui.render.scalar_view import (
     READOUT_SORTS,
     chart_series_many,
@@ -34,7 +36,7 @@ from tui.views.cache import SmoothCache
 from tui.views.chart_options import ChartOptions
 from tui.views.cursor import step_along, union_points
 from tui.views.mailbox import NewestOnly
-from tui.widgets.line_widget import LineWidget, changed_regions, text_strip
+from tui.widgets.line_widget import LineWidget, changed_regions
 
 __all__ = ["ChartSource", "ScalarChart", "build_chart"]
 
@@ -64,6 +66,8 @@ class ChartSource:
 
 #: A drawn frame: the chart, the cursor readout's lines and the series drawn.
 Frame = tuple[ChartRender, list[Text], list[ChartSeries]]
+#: Tags to draw ahead of need, each with how to find its sources (called in a worker thread).
+Ahead = Sequence[tuple[str, Callable[[], list[ChartSource]]]]
 
 
 def build_chart(
@@ -127,13 +131,22 @@ def _chart_input(
 ) -> tuple[list[ScalarSnapshot], list[ChartSeries]]:
     """Each source's snapshot and line (sources without points left out), each keyed for ``layers``
     and taken from there while its series' version stays: a frame of 2,000 runs that differ from
-    the last one's in a few takes no snapshot, x conversion or smoothing lookup for the others."""
+    the last one's in a few takes no snapshot, x conversion, smoothing lookup or new ChartSeries for
+    the others."""
     how = (options.x_mode, round(options.smoothing, 6))
     keys = [(src.run, tag, id(src.series), *how) for src in sources]
     # Read before the snapshots: a point appended in between makes the next frame take the run
     # again, and never keeps fewer points under the newer version.
     versions = [src.series.version for src in sources]
-    kept = layers.get_series(keys, versions) if layers is not None else [None] * len(sources)
+    kept: list = layers.get_series(keys, versions) if layers is not None else [None] * len(sources)
+    stale = []
+    for i, got in enumerate(kept):
+        if got is None:
+            continue
+        src, line = sources[i], got[1]
+        if (line.color, line.label, line.marker, line.short) != (src.color, src.label, src.marker, src.short):
+            kept[i] = (got[0], _line(src, line.x, line.y, line.raw_y, keys[i], line.version))
+            stale.append(i)  # named anew (the runs' shared prefix changed): kept as named now
     todo = [i for i, k in enumerate(kept) if k is None]
     if todo:
         fresh = [(i, sources[i].series.snapshot()) for i in todo]
@@ -149,36 +162,35 @@ def _chart_input(
             stamps=[versions[i] for i, _ in fresh],
         )
         for (i, snap), s in zip(fresh, made, strict=True):
-            kept[i] = (snap, s.x, s.y, s.raw_y)
-        if layers is not None and fresh:
-            layers.put_series(
-                [keys[i] for i, _ in fresh],
-                [versions[i] for i, _ in fresh],
-                [kept[i] for i, _ in fresh],
-                [s.x.nbytes + (s.y.nbytes if s.raw_y is not None else 0) for s in made],
-            )
-    snaps, series = [], []
-    for i, src in enumerate(sources):
-        got = kept[i]
-        if got is None:
-            continue  # no points
-        snap, x, y, raw = got
-        snaps.append(snap)
-        series.append(
-            ChartSeries(
-                src.run,
-                x,
-                y,
-                src.color,
-                raw_y=raw,
-                label=src.label,
-                marker=src.marker,
-                short=src.short,
-                key=keys[i],
-                version=(versions[i], len(snap)),
-            )
+            kept[i] = (snap, _line(sources[i], s.x, s.y, s.raw_y, keys[i], (versions[i], len(snap))))
+        stale += [i for i, _ in fresh]
+    if layers is not None and stale:
+        lines = [kept[i][1] for i in stale]
+        layers.put_series(
+            [keys[i] for i in stale],
+            [versions[i] for i in stale],
+            [kept[i] for i in stale],
+            [s.x.nbytes + (s.y.nbytes if s.raw_y is not None else 0) for s in lines],
         )
-    return snaps, series
+    got = [k for k in kept if k is not None]
+    return [snap for snap, _ in got], [line for _, line in got]
+
+
+def _line(
+    src: ChartSource, x: np.ndarray, y: np.ndarray, raw: np.ndarray | None, key: tuple, version: tuple
+) -> ChartSeries:
+    return ChartSeries(
+        src.run,
+        x,
+        y,
+        src.color,
+        raw_y=raw,
+        label=src.label,
+        marker=src.marker,
+        short=src.short,
+        key=key,
+        version=version,
+    )
 
 
 #: A chart of more runs or points than these is drawn in a worker thread (about 30 ms of drawing on
@@ -307,6 +319,13 @@ class ScalarChart(LineWidget, can_focus=True):
         self._data_timer: Timer | None = None
         #: The tag of the frame on screen (its title row; see :meth:`_retitle`).
         self._frame_tag: str | None = None
+        #: The tags next to this one (see :meth:`show`), the last frame the worker drew for a view
+        #: (not only new points), and the view whose neighbours were last drawn ahead.
+        self._ahead: Ahead = ()
+        self._ahead_box: NewestOnly[tuple[_Request, Ahead]] = NewestOnly()
+        self._last_request: _Request | None = None
+        self._ahead_view: tuple | None = None
+        self._drawing = False
 
     class Drawn(Message):
         """A frame the worker drew for ``request``."""
@@ -318,15 +337,26 @@ class ScalarChart(LineWidget, can_focus=True):
 
     # -- inputs ---------------------------------------------------------------------------------
 
-    def show(self, tag: str | None, sources: list[ChartSource], options: ChartOptions) -> None:
-        """Chart ``tag`` from ``sources``; repaints only when something drawn would change."""
+    def show(
+        self, tag: str | None, sources: list[ChartSource], options: ChartOptions, *, ahead: Ahead = ()
+    ) -> None:
+        """Chart ``tag`` from ``sources``; repaints only when something drawn would change.
+
+        ``ahead``: the tags a key may show next, drawn in a worker once this chart is on screen (a
+        heavy one, for a view the user asked for, not only new points), so that key finds its runs'
+        cells kept (tui.render.layers) instead of drawing 2,000 lines; it gives way to any frame
+        asked for meanwhile.
+        """
         if options.x_mode != self.options.x_mode:
             self.x_range = None
             self.cursor_x = None
         self.tag, self.sources, self.options = tag, sources, options
         # Keyed once per push, not on each of the several looks a push and a key take (2,000 runs).
         self._sources_key = tuple(s.key for s in sources)
+        was, self._ahead = self._ahead, ahead
         self.repaint_if_changed()
+        if ahead and not was and self._last_request is not None:
+            self._draw_ahead(self._last_request)  # the first pass just ended: nothing was drawn ahead
 
     def frame_key(self) -> tuple:
         return (
@@ -384,9 +414,7 @@ class ScalarChart(LineWidget, can_focus=True):
             return
         if last.lines[0].plain.rstrip() != title_line(self._frame_tag or "", width).plain.rstrip():
             return  # no title row (a short chart), or it is already this tag's
-        ascii = getattr(self.app, "ascii", False)
-        line = text_strip(fit(title_line(tag, width), width), self.app.console, width, ascii=ascii)
-        self._strips[0] = line.apply_style(self.rich_style).crop(0, width)
+        self.set_line(0, fit(title_line(tag, width), width))
         self.refresh(Region(0, 0, width, 1))
 
     def _data_wait(self, request: _Request) -> float:
@@ -414,6 +442,7 @@ class ScalarChart(LineWidget, can_focus=True):
             if self._requests.newer:
                 continue
             started = time.monotonic()
+            self._drawing = True  # what is drawn ahead gives way (see _ahead_worker)
             try:
                 frame = request.build(self.cache, self.kept)
             except Exception:
@@ -421,6 +450,8 @@ class ScalarChart(LineWidget, can_focus=True):
             else:
                 finished = time.monotonic()
                 self._last_built = (request.view, finished, finished - started)
+            finally:
+                self._drawing = False
             self.post_message(self.Drawn(request, frame))
 
     def on_scalar_chart_drawn(self, message: Drawn) -> None:
@@ -438,6 +469,37 @@ class ScalarChart(LineWidget, can_focus=True):
             self.refresh()
         elif regions:
             self.refresh(*regions)
+        self._last_request = message.request
+        view = message.request.view
+        if view != self._ahead_view:
+            self._ahead_view = view  # a frame that only added points draws nothing ahead
+            self._draw_ahead(message.request)
+
+    def _draw_ahead(self, request: _Request) -> None:
+        if self._ahead and self._ahead_box.offer((request, tuple(self._ahead))):
+            self._ahead_worker()
+
+    def _give_way(self) -> bool:
+        """Whether a draw ahead of need stops: a frame is being drawn or waits, or newer neighbours do."""
+        return self._drawing or self._requests.newer or self._ahead_box.newer
+
+    @work(thread=True, group="chart-ahead", exit_on_error=False)
+    def _ahead_worker(self) -> None:
+        """Draw the charts of the tags next to ``request``'s, as ``request`` would draw them, for their
+        cells to be kept; gives up as soon as a frame is asked for (or newer neighbours are)."""
+        while (job := self._ahead_box.take()) is not None:
+            request, ahead = job
+            layers = self.kept.until(self._give_way)
+            for tag, find in ahead:
+                try:
+                    layers.check()
+                    sources = find()
+                    if _heavy(sources):
+                        replace(request, tag=tag, sources=sources).build(self.cache, layers)
+                except Interrupted:
+                    break
+                except Exception:
+                    break  # drawn ahead only: the frame itself, if asked for, says what failed
 
     # -- cursor, zoom and pan ---------------------------------------------------------------------
 

@@ -7,7 +7,9 @@ view state (selected tag, grid on/off) and caches keyed on series versions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -20,7 +22,7 @@ from tui.render.sparkline import sparkline
 from tui.views.cache import LruCache
 from tui.views.chart_options import ChartOptions
 from tui.views.first_screen import preferred_tag
-from tui.views.selection import PaneContext, compile_filter
+from tui.views.selection import PaneContext, compile_filter, neighbour
 from tui.widgets.chart_grid import ChartGrid
 from tui.widgets.pane import Pane
 from tui.widgets.scalar_chart import ChartSource, ScalarChart
@@ -88,8 +90,10 @@ class ScalarsPane(Pane):
         self.grid_mode = False
         self._tags: LruCache[str, list[str]] = LruCache(1)
         self._info_cache: LruCache[tuple, TagInfo] = LruCache(4096)
-        #: NaN/inf counts per tag over the visible runs, with the data and runs they were counted on.
-        self._nonfinite_cache: dict[str, tuple[tuple, tuple[str, ...], int]] = {}
+        #: Per tag, the runs holding NaN/inf points and how many, with the data they were counted
+        #: on; and the visible runs as a set (see :meth:`_nonfinite`).
+        self._nonfinite_cache: dict[str, tuple[tuple, list[tuple[str, int]]]] = {}
+        self._visible: tuple[tuple[str, ...], frozenset[str]] | None = None
         self._sources: tuple[tuple, list[ChartSource]] | None = None
         #: The last sources made, by (tag, run): kept while their series, colour and names stay.
         self._source_cache: dict[tuple[str, str], ChartSource] = {}
@@ -145,22 +149,8 @@ class ScalarsPane(Pane):
         key = (tag, id(ctx.logdir), ctx.generation, ctx.runs)
         if self._sources is not None and self._sources[0] == key:
             return self._sources[1]
-        out = []
-        runs = ctx.logdir.runs
-        kept, self._source_cache = self._source_cache, {}
-        for name in ctx.runs:
-            run = runs.get(name)
-            series = run.scalars.get(tag) if run is not None else None
-            if series is None:
-                continue
-            # A run's source is made again only when its series, colour or names changed (a toggle
-            # among 2,000 runs makes none).
-            src = kept.get((tag, name))
-            color, names = ctx.color(name), ctx.source_names(name)
-            if src is None or src.series is not series or src.color != color or names != src.names:
-                src = ChartSource(name, color, series, *names)
-            self._source_cache[(tag, name)] = src
-            out.append(src)
+        out = _chart_sources(ctx, tag, self._source_cache)
+        self._source_cache = {(tag, src.run): src for src in out}
         self._sources = (key, out)
         return out
 
@@ -220,7 +210,18 @@ class ScalarsPane(Pane):
 
     def _show_chart(self, tag: str | None) -> None:
         chart = self.query_one(ScalarChart)
-        chart.show(tag, self.sources(tag) if tag is not None else [], self.options())
+        chart.show(tag, self.sources(tag) if tag is not None else [], self.options(), ahead=self._ahead(tag))
+
+    def _ahead(self, tag: str | None) -> list[tuple[str, Callable[[], list[ChartSource]]]]:
+        """The tags next to ``tag`` in the list (``j``/``k`` away), each with how to find its sources
+        from a worker thread: the chart draws them while the user reads this one, so the next key
+        shows a chart it has. None while the first pass reads (the data changes under them)."""
+        ctx = self.context
+        if ctx is None or ctx.loading or tag is None:
+            return []
+        tags = self.query_one(TagList).tags
+        near = dict.fromkeys(neighbour(tags, tag, d) for d in (1, -1))
+        return [(t, partial(_chart_sources, ctx, t, {})) for t in near if t is not None and t != tag]
 
     def _tag_info(self, tag: str, width: int) -> TagInfo:
         """Sparkline and last value of the focused run (or the first visible run with the tag), and the
@@ -233,22 +234,23 @@ class ScalarsPane(Pane):
         return replace(info, nonfinite=bad) if bad else info
 
     def _nonfinite(self, ctx: PaneContext, tag: str) -> int:
-        """NaN/inf points of ``tag`` over the visible runs, counted again only when the data or the
-        visible runs change: each tag row asks on every repaint, and a sweep has thousands of runs."""
+        """NaN/inf points of ``tag`` over the visible runs. Each tag row asks on every repaint, and a
+        sweep has thousands of runs: the runs holding any are found once per change of the data, so
+        a toggle or the filter (other visible runs) only adds up those few."""
         data = (id(ctx.logdir), ctx.generation)
         hit = self._nonfinite_cache.get(tag)
-        if hit is not None and hit[0] == data and (hit[1] is ctx.runs or hit[1] == ctx.runs):
-            return hit[2]
-        runs = ctx.logdir.runs
-        bad = 0
-        for name in ctx.runs:
-            run = runs.get(name)
-            series = run.scalars.get(tag) if run is not None else None
-            bad += series.nonfinite if series is not None else 0
-        if len(self._nonfinite_cache) > 4096:
-            self._nonfinite_cache.clear()
-        self._nonfinite_cache[tag] = (data, ctx.runs, bad)
-        return bad
+        if hit is None or hit[0] != data:
+            runs = ctx.logdir.runs.items()
+            held = [(name, s.nonfinite) for name, run in runs if (s := run.scalars.get(tag)) and s.nonfinite]
+            if len(self._nonfinite_cache) > 4096:
+                self._nonfinite_cache.clear()
+            hit = self._nonfinite_cache[tag] = (data, held)
+        if not hit[1]:
+            return 0
+        if self._visible is None or self._visible[0] is not ctx.runs:
+            self._visible = (ctx.runs, frozenset(ctx.runs))
+        shown = self._visible[1]
+        return sum(bad for name, bad in hit[1] if name in shown)
 
     def _focused_info(self, ctx: PaneContext, tag: str, width: int) -> TagInfo:
         runs = ctx.logdir.runs
@@ -318,3 +320,23 @@ class ScalarsPane(Pane):
         else:
             self._show_chart(tag_list.selected_tag)
             self.query_one(ScalarChart).focus()
+
+
+def _chart_sources(ctx: PaneContext, tag: str, kept: dict[tuple[str, str], ChartSource]) -> list[ChartSource]:
+    """Every visible run's series of ``tag``, in the runs pane's order; a source of ``kept`` (by tag
+    and run) is used again while its series, colour and names stay (a toggle among 2,000 runs makes
+    none anew). Reads only the immutable context and the logdir's copy-on-write maps, so a worker
+    thread may call it."""
+    out = []
+    runs = ctx.logdir.runs
+    for name in ctx.runs:
+        run = runs.get(name)
+        series = run.scalars.get(tag) if run is not None else None
+        if series is None:
+            continue
+        src = kept.get((tag, name))
+        color, names = ctx.color(name), ctx.source_names(name)
+        if src is None or src.series is not series or src.color != color or names != src.names:
+            src = ChartSource(name, color, series, *names)
+        out.append(src)
+    return out
