@@ -311,7 +311,20 @@ class TbtuiApp(App[int]):
     def on_run_list_focused(self, event: RunList.Focused) -> None:
         if event.run != self.view.focused_run:
             self.view.focused_run = event.run
-            self.push()
+            self.push_focus()
+
+    def push_focus(self) -> None:
+        """What moving in the runs pane changes: the focused run's sparklines and notice, and what the
+        loader reads first. The data stays as last pushed (the push timer brings what is new): in
+        the first pass over 2,000 runs, a full push after ``j`` made every run read since the last
+        push into rows, tags and charts on the key's time, most of a key's 100-200 ms."""
+        pane = self.dashboard if self.dashboard_on else self.active_pane
+        if pane is not None:
+            ctx = pane.context
+            pane.context = self.context() if ctx is None else replace(ctx, focused_run=self.view.focused_run)
+        self.update_status()
+        self.logdir.read_first(self.view.read_order(self.logdir, self.query_one(RunList).on_screen()))
+        self._save_choices()
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

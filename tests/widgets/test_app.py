@@ -55,6 +55,25 @@ async def test_space_toggles_a_run_out_of_the_chart_and_back(logdir, tb):
         assert chart_names(app) == ["alpha", "beta", "nested/gamma"]
 
 
+async def test_moving_in_the_runs_list_follows_the_focused_run_and_leaves_the_data_as_pushed(logdir, tb):
+    """j/k in the runs list: the tag list's sparklines and the pane follow the focused run, and no row
+    or chart is made again (new data comes with the next push, not on a key's time)."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, tb)
+        pushed = app.query_one(ScalarChart).last
+        made = []
+        real = app.show_runs
+        app.show_runs = lambda: made.append(1) or real()  # type: ignore[method-assign]
+        await pilot.press("j", "j")
+        await tb.wait_for(pilot, lambda: app.view.focused_run == "nested/gamma", what="focus follows")
+        ctx = app.active_pane.context
+        assert ctx.focused_run == "nested/gamma" and ctx.generation == app.logdir.generation
+        await pilot.press("k")
+        await tb.wait_for(pilot, lambda: app.active_pane.context.focused_run == "beta", what="focus follows")
+        assert not made and app.query_one(ScalarChart).last is pushed
+
+
 async def test_only_focused_run_then_all_runs(logdir, tb):
     app = TbtuiApp(logdir)
     async with app.run_test(size=(120, 40)) as pilot:

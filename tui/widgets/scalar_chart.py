@@ -233,6 +233,12 @@ class _Request:
         shown = (self.options, self.width, self.height, self.x_range, self.cursor_x)
         return (self.tag, runs, *shown, self.readout_order, self.readout_top)
 
+    @property
+    def look(self) -> tuple:
+        """What its runs' cells depend on but the tag and the runs' points: the settings, the size,
+        the x window and whether a cursor readout takes rows."""
+        return (self.options, self.width, self.height, self.x_range, self.cursor_x is not None)
+
     def build(self, cache: SmoothCache, layers: ChartLayers | None = None) -> Frame:
         return build_chart(
             self.tag,
@@ -319,12 +325,12 @@ class ScalarChart(LineWidget, can_focus=True):
         self._data_timer: Timer | None = None
         #: The tag of the frame on screen (its title row; see :meth:`_retitle`).
         self._frame_tag: str | None = None
-        #: The tags next to this one (see :meth:`show`), the last frame the worker drew for a view
-        #: (not only new points), and the view whose neighbours were last drawn ahead.
+        #: The tags next to this one (see :meth:`show`), the last frame the worker drew, and the
+        #: charts whose runs' cells are kept, as (tag, :attr:`_Request.look`): drawn, or drawn ahead.
         self._ahead: Ahead = ()
         self._ahead_box: NewestOnly[tuple[_Request, Ahead]] = NewestOnly()
         self._last_request: _Request | None = None
-        self._ahead_view: tuple | None = None
+        self._prepared: set[tuple] = set()
         self._drawing = False
 
     class Drawn(Message):
@@ -355,8 +361,11 @@ class ScalarChart(LineWidget, can_focus=True):
         self._sources_key = tuple(s.key for s in sources)
         was, self._ahead = self._ahead, ahead
         self.repaint_if_changed()
-        if ahead and not was and self._last_request is not None:
-            self._draw_ahead(self._last_request)  # the first pass just ended: nothing was drawn ahead
+        if ahead and not was:
+            # The first pass just ended: what was drawn while it read holds a part of the points.
+            self._prepared.clear()
+            if self._last_request is not None:
+                self._draw_ahead(self._last_request)
 
     def frame_key(self) -> tuple:
         return (
@@ -470,13 +479,21 @@ class ScalarChart(LineWidget, can_focus=True):
         elif regions:
             self.refresh(*regions)
         self._last_request = message.request
-        view = message.request.view
-        if view != self._ahead_view:
-            self._ahead_view = view  # a frame that only added points draws nothing ahead
-            self._draw_ahead(message.request)
+        self._draw_ahead(message.request)
 
     def _draw_ahead(self, request: _Request) -> None:
-        if self._ahead and self._ahead_box.offer((request, tuple(self._ahead))):
+        """Offer the worker the tags next to ``request``'s whose charts were not drawn as it looks.
+
+        Only the look counts, not the runs: a toggle or the filter leaves each run's cells as they
+        were (a run shown again is sampled then, alone), so drawing ahead after them would only look
+        up 2,000 runs' cells twice a key; a new point leaves the others' too."""
+        if not self._ahead:
+            return  # the first pass reads: the data changes under anything drawn ahead
+        if len(self._prepared) > 256:
+            self._prepared.clear()
+        self._prepared.add((request.tag, request.look))
+        todo = tuple((tag, find) for tag, find in self._ahead if (tag, request.look) not in self._prepared)
+        if todo and self._ahead_box.offer((request, todo)):
             self._ahead_worker()
 
     def _give_way(self) -> bool:
@@ -496,6 +513,7 @@ class ScalarChart(LineWidget, can_focus=True):
                     sources = find()
                     if _heavy(sources):
                         replace(request, tag=tag, sources=sources).build(self.cache, layers)
+                    self._prepared.add((tag, request.look))
                 except Interrupted:
                     break
                 except Exception:
