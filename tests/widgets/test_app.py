@@ -65,10 +65,17 @@ async def test_moving_in_the_runs_list_follows_the_focused_run_and_leaves_the_da
         made = []
         real = app.show_runs
         app.show_runs = lambda: made.append(1) or real()  # type: ignore[method-assign]
+        tags = app.query_one(TagList)
+
+        def tag_row() -> str:
+            return tags.render_row(0, 34, tags.rich_style).plain
+
+        first = tag_row()
         await pilot.press("j", "j")
         await tb.wait_for(pilot, lambda: app.view.focused_run == "nested/gamma", what="focus follows")
         ctx = app.active_pane.context
         assert ctx.focused_run == "nested/gamma" and ctx.generation == app.logdir.generation
+        assert tag_row() != first  # the tag's sparkline and value are nested/gamma's
         await pilot.press("k")
         await tb.wait_for(pilot, lambda: app.active_pane.context.focused_run == "beta", what="focus follows")
         assert not made and app.query_one(ScalarChart).last is pushed

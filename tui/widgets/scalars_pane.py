@@ -132,6 +132,11 @@ class ScalarsPane(Pane):
     def watch_context(self, old: PaneContext | None, new: PaneContext | None) -> None:
         if new is None:
             return
+        if old is not None and replace(old, focused_run=new.focused_run) == new:
+            # Only the focused run moved (a move in the runs pane): the tag rows' sparklines follow
+            # it; the tags, the pick of one and the chart stay (2,000 runs are not looked at).
+            self.query_one(TagList).refresh_rows()
+            return
         self._refresh_view(new)
 
     def _scalar_tags(self, ctx: PaneContext) -> list[str]:
