@@ -269,6 +269,25 @@ def test_least_recently_used_entries_go_first(tmp_path: Path) -> None:
     assert not leftover.exists()
 
 
+def test_a_save_told_to_stop_goes_on_later_where_it_stopped(tmp_path: Path) -> None:
+    """The loader saves standing aside for keys: a save whose ``until`` says stop writes the entries
+    before that and no more; the next writes the rest (none twice), and a reopen restores them all."""
+    folder, logdir_path = tmp_path / "cache", tmp_path / "logs"
+    names = [f"run{i}" for i in range(5)]
+    for name in names:
+        _write_run(logdir_path / name, 0, range(30))
+    rc = ReadCache(str(folder))
+    logdir = Logdir(str(logdir_path), cache=rc).load_all()
+    asked: list[int] = []
+    assert rc.save(logdir, until=lambda: asked.append(1) or len(asked) > 2) == 2
+    assert len(_entries(folder)) == 2
+    assert rc.save(logdir) == 3 and rc.save(logdir) == 0
+    again = ReadCache(str(folder))
+    reopened = Logdir(str(logdir_path), cache=again).load_all()
+    assert sorted(again.restored) == names
+    assert state(reopened) == cold(logdir_path)
+
+
 def test_a_limit_too_small_for_anything_keeps_nothing(tmp_path: Path) -> None:
     logdir_path = tmp_path / "logs"
     _write_run(logdir_path / "run", 0, range(30))

@@ -784,9 +784,10 @@ class Logdir:
         fo = self._order[run.name] = FileOrder(run)
         fo.restore(order)
 
-    def save_cache(self) -> int:
-        """Write what was read to the reopen cache, if there is one; returns the entries written."""
-        return self.cache.save(self) if self.cache is not None else 0
+    def save_cache(self, until: Callable[[], bool] | None = None) -> int:
+        """Write what was read to the reopen cache, if there is one; returns the entries written
+        (``until``: see :meth:`~tui.model.cache.ReadCache.save`)."""
+        return self.cache.save(self, until) if self.cache is not None else 0
 
     def _file_order(self, run: Run) -> FileOrder:
         order = self._order.get(run.name)
