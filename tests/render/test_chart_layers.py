@@ -12,6 +12,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.render.braille import PixelMap
 from tui.render.chart import ChartSeries, render_chart
 from tui.render.layers import ChartLayers, Interrupted
 from tui.render.palette import color_for
@@ -162,3 +163,11 @@ def test_a_draw_ahead_of_need_keeps_each_runs_cells_gives_way_when_told_and_pain
         render_chart(series, 90, 24, headroom=True),
     )
     assert layers.nbytes == held  # every run's cells came from the draw ahead
+
+
+def test_equal_states_are_one_object_so_lookups_compare_by_identity():
+    layers = ChartLayers()
+    a = layers.interned(PixelMap((0.0, 1.0), (2.0, 3.0), 10, 8))
+    assert layers.interned(PixelMap((0.0, 1.0), (2.0, 3.0), 10, 8)) is a
+    assert layers.until(lambda: False).interned(PixelMap((0.0, 1.0), (2.0, 3.0), 10, 8)) is a
+    assert layers.interned(PixelMap((0.0, 1.0), (2.0, 3.5), 10, 8)) != a

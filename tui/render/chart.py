@@ -654,6 +654,7 @@ class _Frame:
         are one set of cells here, painted where :func:`_draw_series` paints them.
         """
         n = len(self.series)
+        pm = self.layers.interned(pm)  # type: ignore[assignment]
         states = [(s.version, pm) for s in self.series]
         got = self.layers.get_cells(self.keys, states)
         missing = [i for i, g in enumerate(got) if g is None]

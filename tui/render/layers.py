@@ -88,6 +88,7 @@ class ChartLayers:
         }
         self._lock = threading.Lock()
         self._stop: Callable[[], bool] | None = None
+        self._interned: dict[Hashable, Hashable] = {}
 
     def until(self, stop: Callable[[], bool]) -> ChartLayers:
         """These layers (the same entries) for a draw made ahead of need, e.g. the next tag's chart
@@ -98,6 +99,14 @@ class ChartLayers:
         other = copy.copy(self)
         other._stop = stop
         return other
+
+    def interned(self, state: Hashable) -> Hashable:
+        """The kept object equal to ``state`` (a pixel map: each frame makes its own), so that the
+        states of 2,000 runs' entries are one object and each lookup compares it by identity."""
+        with self._lock:
+            if len(self._interned) > 64:
+                self._interned.clear()
+            return self._interned.setdefault(state, state)
 
     @property
     def ahead(self) -> bool:
