@@ -1,6 +1,8 @@
 """Write logdirs with the real writers and compare tbtui's reading with TensorBoard's, point by point.
 
-Usage: ``python scripts/differential.py [--keep DIR] [SCENARIO...]``. Each scenario is a function
+Usage: ``python scripts/differential.py [--keep DIR] [SCENARIO...]``, or
+``python scripts/differential.py --logdir DIR...`` to compare logdirs written elsewhere (by
+scripts/write_real_logs.py with TensorFlow, Keras, Lightning and transformers). Each scenario is a function
 that writes one logdir with torch's ``SummaryWriter``, tensorboardX's, or tensorboard's own
 ``EventFileWriter`` and protos; the reference is TensorBoard's ``plugin_event_multiplexer`` keeping
 every point (what ``tensorboard --logdir`` serves). Compared: the runs, each run's tags per plugin,
@@ -26,6 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tui.model import hparams as hparams_model
 from tui.model.logdir import Logdir
 from tui.tfevents import decode
 
@@ -47,7 +50,8 @@ def tensorboard_reading(logdir: str) -> dict[str, Reading]:
         acc = mux.GetAccumulator(run)
         reading: Reading = {}
         for tag in acc.Tags()["tensors"]:
-            plugin = acc.SummaryMetadata(tag).plugin_data.plugin_name
+            md = acc.summary_metadata.get(tag)  # none for a tensor written with no metadata
+            plugin = md.plugin_data.plugin_name if md is not None else ""
             evs = acc.Tensors(tag)
             payloads = [_comparable(plugin, tensor_util.make_ndarray(e.tensor_proto)) for e in evs]
             reading.setdefault(plugin, {})[tag] = (
@@ -56,7 +60,50 @@ def tensorboard_reading(logdir: str) -> dict[str, Reading]:
                 payloads,
             )
         out[run] = reading
+    for run, session in _tensorboard_sessions(mux, logdir).items():
+        out.setdefault(run, {})[HPARAMS_SESSION] = {"session": ([0], [0.0], [session])}
     return out
+
+
+#: A pseudo plugin in both readings: a run's hparams session (its hyperparameters and the metric
+#: values TensorBoard's hparams dashboard shows for it), as one payload under the tag "session".
+HPARAMS_SESSION = "(hparams session)"
+
+
+def _tensorboard_sessions(mux: Any, logdir: str) -> dict[str, dict[str, Any]]:
+    """Each session of TensorBoard's hparams dashboard by its run: hparams and metric values."""
+    from tensorboard import context
+    from tensorboard.backend.event_processing import data_provider
+    from tensorboard.plugins import base_plugin
+    from tensorboard.plugins.hparams import api_pb2, backend_context, list_session_groups
+    from tensorboard.plugins.scalar import scalars_plugin
+
+    plugins: dict[str, Any] = {}
+    tb = base_plugin.TBContext(
+        data_provider=data_provider.MultiplexerDataProvider(mux, logdir),
+        multiplexer=mux,
+        logdir=logdir,
+        plugin_name_to_instance=plugins,
+    )
+    plugins["scalars"] = scalars_plugin.ScalarsPlugin(tb)
+    request = api_pb2.ListSessionGroupsRequest(
+        start_index=0, slice_size=1 << 20, allowed_statuses=api_pb2.Status.values()
+    )
+    groups = list_session_groups.Handler(
+        context.RequestContext(), backend_context.Context(tb), "", request
+    ).run()
+    out: dict[str, dict[str, Any]] = {}
+    for g in groups.session_groups:
+        hparams = {k: _hparam_value(v) for k, v in g.hparams.items()}
+        for sess in g.sessions:
+            metrics = {f"{m.name.group}:{m.name.tag}": m.value for m in sess.metric_values}
+            out[sess.name or "."] = {"hparams": hparams, "metrics": metrics}
+    return out
+
+
+def _hparam_value(v: Any) -> Any:
+    kind = v.WhichOneof("kind")
+    return None if kind is None else getattr(v, kind)
 
 
 def _comparable(plugin: str, arr: np.ndarray) -> Any:
@@ -108,12 +155,22 @@ def tbtui_reading(logdir: str, *, in_workers: bool = False, **kwargs: Any) -> di
                     items.append(f"unavailable: {why}")
                 elif isinstance(item, list) and item and isinstance(item[0], decode.ImageData):
                     items.append([x.encoded for x in item])
+                elif b.plugin == decode.AUDIO and isinstance(item, np.ndarray) and item.ndim == 2:
+                    # TF2's [k, 2] (clip, label): TensorBoard's dataclass_compat drops the labels
+                    # (its dashboard shows ""), tbtui keeps them; the clips must be the same
+                    items.append(item[:, 0])
                 else:
                     items.append(item)
             reading.setdefault(b.plugin, {})[tag] = (idx.steps.tolist(), idx.walls.tolist(), items)
         for gname in run.graphs:
             reading.setdefault("(graphs)", {})[gname] = ([], [], [])
         out[name] = reading
+    for session in hparams_model.collect(ld.runs).sessions:
+        payload = {
+            "hparams": dict(session.hparams),
+            "metrics": {k.removeprefix("metric:"): v for k, v in session.metrics.items()},
+        }
+        out[session.session_run].setdefault(HPARAMS_SESSION, {})["session"] = ([0], [0.0], [payload])
     return out
 
 
@@ -739,13 +796,8 @@ def jobs() -> list[tuple[str, Callable[[Path, Any], None], str | None]]:
     return out
 
 
-def check(
-    logdir: Path, scenario: Callable[[Path, Any], None], writer: str | None, *, in_workers: bool = False
-) -> list[str]:
-    """Write ``scenario`` into the empty folder ``logdir`` and return the differences, read both
-    at once and in tiny slices (so records straddle every read boundary), and with
-    ``in_workers`` also in worker processes."""
-    scenario(logdir, WRITERS[writer]() if writer else None)
+def compare(logdir: Path, *, in_workers: bool = False) -> list[str]:
+    """The differences between tbtui's readings of an existing ``logdir`` and TensorBoard's."""
     tb = tensorboard_reading(str(logdir))
     diffs = differences(tbtui_reading(str(logdir)), tb)
     tiny = tbtui_reading(str(logdir), chunk_bytes=1 << 10, first_slice=256)
@@ -753,6 +805,34 @@ def check(
     if in_workers:
         diffs += ["(workers) " + x for x in differences(tbtui_reading(str(logdir), in_workers=True), tb)]
     return diffs
+
+
+def check(
+    logdir: Path, scenario: Callable[[Path, Any], None], writer: str | None, *, in_workers: bool = False
+) -> list[str]:
+    """Write ``scenario`` into the empty folder ``logdir`` and return the differences, read both
+    at once and in tiny slices (so records straddle every read boundary), and with
+    ``in_workers`` also in worker processes."""
+    scenario(logdir, WRITERS[writer]() if writer else None)
+    return compare(logdir, in_workers=in_workers)
+
+
+def _report(label: str, diffs: list[str]) -> None:
+    print(f"{label}: {'ok' if not diffs else f'{len(diffs)} difference(s)'}")
+    for x in diffs:
+        print("   ", x)
+
+
+def run_logdirs(logdirs: list[Path], in_workers: bool = False) -> int:
+    bad = 0
+    for d in logdirs:
+        try:
+            diffs = compare(d, in_workers=in_workers)
+        except Exception as e:
+            diffs = [f"crashed: {type(e).__name__}: {e}"]
+        _report(str(d), diffs)
+        bad += bool(diffs)
+    return 1 if bad else 0
 
 
 def run(names: list[str], keep: Path | None, in_workers: bool = False) -> int:
@@ -767,9 +847,7 @@ def run(names: list[str], keep: Path | None, in_workers: bool = False) -> int:
             diffs = check(d, f, writer, in_workers=in_workers)
         except Exception as e:
             diffs = [f"crashed: {type(e).__name__}: {e}"]
-        print(f"{label}: {'ok' if not diffs else f'{len(diffs)} difference(s)'}")
-        for x in diffs:
-            print("   ", x)
+        _report(label, diffs)
         bad += bool(diffs)
         if keep is not None:
             shutil.copytree(d, keep / label, dirs_exist_ok=True)
@@ -782,7 +860,10 @@ def main() -> int:
     ap.add_argument("scenarios", nargs="*", help="substrings of scenario names (default: all)")
     ap.add_argument("--keep", type=Path, help="copy each written logdir here (for a look in the app)")
     ap.add_argument("--workers", action="store_true", help="also read every run in worker processes")
+    ap.add_argument("--logdir", type=Path, nargs="+", help="compare these existing logdirs instead")
     a = ap.parse_args()
+    if a.logdir:
+        return run_logdirs(a.logdir, a.workers)
     if a.keep:
         a.keep.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
