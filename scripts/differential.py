@@ -2,7 +2,9 @@
 
 Usage: ``python scripts/differential.py [--keep DIR] [SCENARIO...]``, or
 ``python scripts/differential.py --logdir DIR...`` to compare logdirs written elsewhere (by
-scripts/write_real_logs.py with TensorFlow, Keras, Lightning and transformers). Each scenario is a function
+scripts/write_real_logs.py with TensorFlow, Keras, Lightning and transformers), or
+``python scripts/differential.py --live "CMD" --logdir DIR`` to compare the live readings while
+CMD writes into DIR. Each scenario is a function
 that writes one logdir with torch's ``SummaryWriter``, tensorboardX's, or tensorboard's own
 ``EventFileWriter`` and protos; the reference is TensorBoard's ``plugin_event_multiplexer`` keeping
 every point (what ``tensorboard --logdir`` serves). Compared: the runs, each run's tags per plugin,
@@ -17,9 +19,12 @@ import argparse
 import contextlib
 import math
 import os
+import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,11 +45,17 @@ def tensorboard_reading(logdir: str) -> dict[str, Reading]:
     """TensorBoard's reading: every tensor of every run, by plugin and tag, in stored order."""
     from tensorboard.backend.event_processing import plugin_event_accumulator as pea
     from tensorboard.backend.event_processing import plugin_event_multiplexer as pem
-    from tensorboard.util import tensor_util
 
     mux = pem.EventMultiplexer(size_guidance=pea.STORE_EVERYTHING_SIZE_GUIDANCE, purge_orphaned_data=True)
     mux.AddRunsFromDirectory(logdir)
     mux.Reload()
+    return multiplexer_reading(mux, logdir)
+
+
+def multiplexer_reading(mux: Any, logdir: str) -> dict[str, Reading]:
+    """What TensorBoard's multiplexer ``mux`` over ``logdir`` holds now, as a reading."""
+    from tensorboard.util import tensor_util
+
     out: dict[str, Reading] = {}
     for run in mux.Runs():
         acc = mux.GetAccumulator(run)
@@ -129,6 +140,11 @@ def tbtui_reading(logdir: str, *, in_workers: bool = False, **kwargs: Any) -> di
         ld.load_all()
     finally:
         ld.close_workers()
+    return logdir_reading(ld)
+
+
+def logdir_reading(ld: Logdir) -> dict[str, Reading]:
+    """What tbtui's ``ld`` holds now, in the shape of :func:`multiplexer_reading`."""
     out: dict[str, Reading] = {}
     for name, run in ld.runs.items():
         reading: Reading = {}
@@ -817,6 +833,70 @@ def check(
     return compare(logdir, in_workers=in_workers)
 
 
+#: One look at a growing logdir: every event file's size then, by path relative to the logdir.
+Sizes = dict[str, int]
+
+
+def record_growth(cmd: list[str], logdir: Path, every: float = 0.02) -> list[Sizes]:
+    """Run ``cmd`` (a training script writing into ``logdir``) and note the size of every event
+    file under ``logdir`` every ``every`` seconds until it exits: the states a live reader can
+    meet, records cut anywhere a writer's flush left them."""
+    proc = subprocess.Popen(cmd)
+    looks: list[Sizes] = []
+    while True:
+        done = proc.poll() is not None
+        sizes: Sizes = {}
+        for p in logdir.rglob("*tfevents*"):
+            with contextlib.suppress(OSError):  # a file that vanished between listing and stat
+                if p.is_file():
+                    sizes[str(p.relative_to(logdir))] = p.stat().st_size
+        if not looks or sizes != looks[-1]:
+            looks.append(sizes)
+        if done:
+            break
+        time.sleep(every)
+    if proc.returncode:
+        raise RuntimeError(f"{cmd[0]} exited with {proc.returncode}")
+    return looks
+
+
+def replay(logdir: Path, looks: list[Sizes]) -> list[str]:
+    """Grow a copy of ``logdir`` through ``looks`` (see :func:`record_growth`); after each, reload
+    a TensorBoard multiplexer and refresh a tbtui Logdir as the live apps do, and compare what
+    they hold. Both see exactly the same bytes at every step (the writer's files are append-only,
+    so each look's prefix of the final file is what was on disk then). Stops at the first look
+    whose readings differ."""
+    from tensorboard.backend.event_processing import plugin_event_accumulator as pea
+    from tensorboard.backend.event_processing import plugin_event_multiplexer as pem
+
+    base = Path(tempfile.mkdtemp(prefix="tbtui-replay-"))
+    d = base / "logs"
+    d.mkdir()
+    mux = pem.EventMultiplexer(size_guidance=pea.STORE_EVERYTHING_SIZE_GUIDANCE, purge_orphaned_data=True)
+    ld = Logdir(str(d))
+    try:
+        for i, look in enumerate(looks):
+            for rel, size in look.items():
+                if not (logdir / rel).exists():  # removed by the writer since (a temp folder)
+                    continue
+                dst = d / rel
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                have = dst.stat().st_size if dst.exists() else 0
+                with open(logdir / rel, "rb") as src, open(dst, "ab") as out:
+                    src.seek(have)
+                    out.write(src.read(max(size - have, 0)))
+            mux.AddRunsFromDirectory(str(d))
+            mux.Reload()
+            ld.refresh()
+            diffs = differences(logdir_reading(ld), multiplexer_reading(mux, str(d)))
+            if diffs:
+                return [f"(live, look {i + 1}/{len(looks)}) {x}" for x in diffs]
+        return []
+    finally:
+        ld.close_workers()
+        shutil.rmtree(base)
+
+
 def _report(label: str, diffs: list[str]) -> None:
     print(f"{label}: {'ok' if not diffs else f'{len(diffs)} difference(s)'}")
     for x in diffs:
@@ -861,7 +941,20 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="copy each written logdir here (for a look in the app)")
     ap.add_argument("--workers", action="store_true", help="also read every run in worker processes")
     ap.add_argument("--logdir", type=Path, nargs="+", help="compare these existing logdirs instead")
+    ap.add_argument(
+        "--live",
+        metavar="CMD",
+        help="run CMD, which writes into --logdir, and compare live readings of every state it "
+        "leaves the files in (TensorBoard reloaded, tbtui refreshed, after each)",
+    )
     a = ap.parse_args()
+    if a.live:
+        if not a.logdir or len(a.logdir) != 1:
+            ap.error("--live needs one --logdir, the folder the command writes into")
+        looks = record_growth(shlex.split(a.live), a.logdir[0])
+        diffs = replay(a.logdir[0], looks)
+        _report(f"{a.logdir[0]} live, {len(looks)} looks", diffs)
+        return 1 if diffs else 0
     if a.logdir:
         return run_logdirs(a.logdir, a.workers)
     if a.keep:

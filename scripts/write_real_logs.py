@@ -183,6 +183,63 @@ def tf_summary_eager(out: Path) -> None:
     w.close()
 
 
+def tf_summary_odd(out: Path) -> None:
+    """What TF2 code writes less often: 0 histogram buckets, max_outputs=0 images, rank-3 text,
+    stereo audio, raw Summary protos (write_raw_pb), tf.summary.graph, PR curves, meshes and a
+    custom-scalars layout through tensorboard's TF ops, negative and uint64 steps."""
+    tf = _tf()
+    from tensorboard.plugins.custom_scalar import layout_pb2
+    from tensorboard.plugins.custom_scalar import summary as cs_summary
+    from tensorboard.plugins.mesh import summary_v2 as mesh_v2
+    from tensorboard.plugins.pr_curve import summary as pr_summary
+
+    w = tf.summary.create_file_writer(str(out / "run"))
+    with w.as_default():
+        tf.summary.histogram("hist/zero_buckets", tf.range(5.0), step=0, buckets=0)
+        tf.summary.histogram("hist/one_bucket", tf.range(5.0), step=0, buckets=1)
+        tf.summary.image("image/none", tf.zeros([2, 3, 3, 3]), step=0, max_outputs=0)
+        tf.summary.text("text/rank3", tf.fill([2, 2, 2], "x"), step=0)
+        tf.summary.text("text/empty", "", step=0)
+        stereo = tf.stack([tf.sin(tf.linspace(0.0, 50.0, 400))] * 2, axis=-1)
+        tf.summary.audio("audio/stereo", stereo[None], 16000, step=0)
+        raw = tf.compat.v1.Summary(value=[tf.compat.v1.Summary.Value(tag="raw/simple", simple_value=4.5)])
+        tf.summary.experimental.write_raw_pb(raw.SerializeToString(), step=3)
+        for s in (-2, -1, 2**62):
+            tf.summary.scalar("steps/odd", float(s % 7), step=s)
+        tf.summary.scalar("steps/uint64", 1.0, step=np.uint64(5))
+        labels = tf.constant([True, False, True, True, False])
+        preds = tf.constant([0.9, 0.4, 0.6, 0.3, 0.1])
+        for step in range(2):
+            tf.summary.experimental.write_raw_pb(
+                pr_summary.pb(
+                    "pr/curve", labels.numpy(), preds.numpy() * (step + 1) / 2, num_thresholds=5
+                ).SerializeToString(),
+                step=step,
+            )
+        verts = tf.constant([[[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
+        mesh_v2.mesh("mesh/tri", vertices=verts, faces=tf.constant([[[0, 1, 2]]]), step=0)
+        layout = layout_pb2.Layout(
+            category=[
+                layout_pb2.Category(
+                    title="losses",
+                    chart=[
+                        layout_pb2.Chart(
+                            title="odd", multiline=layout_pb2.MultilineChartContent(tag=[r"steps/.*"])
+                        )
+                    ],
+                )
+            ]
+        )
+        tf.summary.experimental.write_raw_pb(cs_summary.pb(layout).SerializeToString(), step=0)
+
+        @tf.function
+        def f(x: Any) -> Any:
+            return tf.nn.relu(x) * 2.0
+
+        tf.summary.graph(f.get_concrete_function(tf.zeros([2])).graph)
+    w.close()
+
+
 def tf_summary_function(out: Path) -> None:
     """The same kinds inside a tf.function with a tf.Variable step and record_if, and a trace."""
     tf = _tf()
@@ -224,6 +281,7 @@ def tf_multi_writers(out: Path) -> None:
             tf.summary.scalar("loss", 100.0 + s, step=s)
             tf.summary.scalar("b_only", -float(s), step=s)
             b.flush()
+        time.sleep(0.1)  # a training step: a live reader sees both files grow in turn
     a.close()
     b.close()
     c = tf.summary.create_file_writer(str(out / "run"))
@@ -502,6 +560,7 @@ SCENARIOS: dict[str, Callable[[Path], None]] = {
         keras_fit_batch,
         keras_evaluate,
         tf_summary_eager,
+        tf_summary_odd,
         tf_summary_function,
         tf_multi_writers,
         tf_multi_file_big,

@@ -128,7 +128,8 @@ class TensorBoard:
             scalars: dict[str, ScalarCols] = {}
             histograms: dict[str, HistogramCols] = {}
             for tag in acc.Tags()["tensors"]:
-                plugin = acc.SummaryMetadata(tag).plugin_data.plugin_name
+                md = acc.summary_metadata.get(tag)  # none for a tensor written with no metadata
+                plugin = md.plugin_data.plugin_name if md is not None else ""
                 evs = acc.Tensors(tag)
                 steps = np.array([e.step for e in evs], np.int64)
                 walls = np.array([e.wall_time for e in evs], np.float64)

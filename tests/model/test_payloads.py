@@ -34,9 +34,12 @@ _NOT_BLOBS = {
 
 
 def _eager(paths: list[str]) -> dict[str, list[tuple[int, float, object]]]:
-    """Every blob value of one run's files (in order), decoded as the records are read."""
+    """Every blob value of one run's files (in order), decoded as the records are read; a
+    SessionLog START in a versioned run drops the points at and after its step, as TensorBoard's
+    accumulator does (tf.compat.v1's FileWriter after a restore)."""
     known: dict[str, decode.Metadata] = {}
     out: dict[str, list[tuple[int, float, object]]] = {}
+    versioned = False
     for path in paths:
         reader = RecordReader(path)
         while (frames := reader.read()) is not None:
@@ -45,6 +48,9 @@ def _eager(paths: list[str]) -> dict[str, list[tuple[int, float, object]]]:
                     info, new = decode.decode_event(event_pb2.Event.FromString(frames.payload(i)), known)
                 except Exception:
                     continue
+                versioned = versioned or info.file_version is not None
+                if info.session_start and versioned:
+                    out = {t: [p for p in pts if p[0] < info.step] for t, pts in out.items()}
                 for tag, md in new.items():
                     known.setdefault(tag, md)
                 if info.tagged_run_metadata is not None:

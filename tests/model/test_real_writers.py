@@ -5,7 +5,9 @@ at once); here each scenario is one test, with tensorboardX (always installed fo
 torch (skipped without it), plus tensorboard's own protos and record writer for what neither
 writes (float16/float64/int tensors, SessionLog, files with no version, odd file names).
 Hypothesis then writes random sequences of tensorboardX calls, reopened writers with purge_step
-included, and checks the two readings agree point for point.
+included, and checks the two readings agree point for point. The logdirs of
+tests/data/corpus/writers (TF, Keras, Lightning and transformers, which the tests do not need
+installed) are compared the same way.
 """
 
 from __future__ import annotations
@@ -42,6 +44,17 @@ def test_real_writer_logs_read_as_tensorboard_reads_them(label: str, tmp_path: P
     logdir = tmp_path / "logs"
     logdir.mkdir()
     assert differential.check(logdir, f, writer) == []
+
+
+WRITERS_CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "writers"
+
+
+@pytest.mark.parametrize("scenario", sorted(p.name for p in WRITERS_CORPUS.iterdir() if p.is_dir()))
+def test_tf_keras_lightning_transformers_logs_read_as_tensorboard_reads_them(scenario: str) -> None:
+    """The logs scripts/write_real_logs.py wrote with TF 2.21, Keras 3.15, Lightning 2.6 and
+    transformers 5.24 (tests/data/corpus/writers): every point of every plugin, the hparams
+    sessions and the graphs, read at once and in tiny slices, equal TensorBoard's."""
+    assert differential.compare(WRITERS_CORPUS / scenario) == []
 
 
 # One op: ("scalar", tag, step, value) | ("reopen", purge_step or None).

@@ -71,8 +71,9 @@ def run_summary(run: Run) -> dict[str, Any]:
             "first_step": int(snap.steps[0]),
             "last_step": int(snap.steps[-1]),
             "last": {
-                "min": json_float(float(last[0, 0])) if len(last) else 0.0,
-                "max": json_float(float(last[-1, 1])) if len(last) else 0.0,
+                # no buckets (TF's histogram with buckets=0): no range, as in TensorBoard
+                "min": json_float(float(last[0, 0])) if len(last) else None,
+                "max": json_float(float(last[-1, 1])) if len(last) else None,
                 "num": json_float(float(last[:, 2].sum())) if len(last) else 0.0,
                 "buckets": len(last),
             },
