@@ -135,6 +135,32 @@ def keras_evaluate(out: Path) -> None:
     model.evaluate(vx, vy, batch_size=8, callbacks=[cb], verbose=0)
 
 
+def tf_keras_fit(out: Path) -> None:
+    """Keras 2 (the tf_keras package, what TF_USE_LEGACY_KERAS=1 gives): the callback with its
+    defaults of that era, profile_batch=2 (a profile-empty event file and plugins/profile) and
+    write_graph (the train function's op graph, not only the model config), batch updates."""
+    import tf_keras
+
+    x, y, vx, vy = _keras_data()
+    tf_keras.utils.set_random_seed(0)
+    model = tf_keras.Sequential(
+        [
+            tf_keras.layers.Conv2D(4, 3, activation="relu", input_shape=(8, 8, 1), name="conv"),
+            tf_keras.layers.Flatten(name="flat"),
+            tf_keras.layers.Dense(2, name="logits"),
+        ]
+    )
+    model.compile(
+        optimizer="adam",
+        loss=tf_keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    cb = tf_keras.callbacks.TensorBoard(
+        log_dir=str(out), histogram_freq=1, write_images=True, update_freq="batch", profile_batch=2
+    )
+    model.fit(x, y, validation_data=(vx, vy), epochs=2, batch_size=16, callbacks=[cb], verbose=0)
+
+
 # ---- tf.summary ------------------------------------------------------------------------------------
 
 
@@ -559,6 +585,7 @@ SCENARIOS: dict[str, Callable[[Path], None]] = {
         keras_fit_epoch,
         keras_fit_batch,
         keras_evaluate,
+        tf_keras_fit,
         tf_summary_eager,
         tf_summary_odd,
         tf_summary_function,

@@ -395,6 +395,20 @@ async def test_graph_selector_and_cache(tf2: Logdir) -> None:
         assert cursor_name(pane) == "loss/Log"
 
 
+async def test_a_run_opens_on_its_run_graph_as_tensorboard_does() -> None:
+    """Keras 2's callback writes the model config first, then the train function's op graph
+    (Event.graph_def), and with profile_batch an empty trace: TensorBoard's graph dashboard opens
+    on the run graph (its "Default" tag); the others stay a key away."""
+    logdir = Logdir(str(CORPUS / "writers" / "tf_keras_fit")).load_all()
+    assert list(logdir.runs["train"].graphs) == ["keras", "__run_graph__", "batch_2"]
+    app = GraphApp(logdir, "train")
+    async with app.run_test(size=(140, 40)) as pilot:
+        pane = app.pane
+        await settle(pilot, pane)
+        assert pane.graph_name == "__run_graph__"
+        assert pane.graph is not None and pane.graph.node_count == 288
+
+
 async def test_run_without_graph_says_where_graphs_are(tf2: Logdir) -> None:
     app = GraphApp(tf2, "custom_loop")
     async with app.run_test(size=(140, 40)) as pilot:

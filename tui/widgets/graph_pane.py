@@ -40,7 +40,7 @@ from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
 from tui.model.graph import SOURCE_LABELS, KerasModelGraph, OpGraph, ScopeTree, TreeEntry, load_graph
-from tui.model.graph.entry import GraphEntry
+from tui.model.graph.entry import GraphEntry, default_graph
 from tui.model.step_stats import StepStats, run_step_stats
 from tui.render.safe_text import SafeText
 from tui.views.cache import LruCache
@@ -380,7 +380,8 @@ class GraphPane(Pane):
             self.run, self.entry, self.parsed = run_name, None, None
             self._no_graph(new, run_name)
             return
-        name = self.graph_name if run_name == self.run and self.graph_name in graphs else next(iter(graphs))
+        same = run_name == self.run and self.graph_name in graphs
+        name = self.graph_name if same else default_graph(graphs)
         self._open(run_name, graphs[name])
         self._load_stats(run)
 

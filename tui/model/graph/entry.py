@@ -7,6 +7,7 @@ run with a large graph costs no memory for it until then.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,7 @@ from tui.model.payloads import (
     PayloadIndex,
     PayloadUnavailable,
 )
+from tui.tfevents.decode import RUN_GRAPH_TAG
 from tui.tfevents.proto import graph_pb2
 
 
@@ -67,6 +69,15 @@ class GraphEntry:
         if self._nodes is None:
             self._nodes = count_graph_nodes(self)
         return self._nodes
+
+
+def default_graph(graphs: Mapping[str, GraphEntry]) -> str:
+    """The graph of a run to open first: its run graph (Event.graph_def) when it has one, as
+    TensorBoard's graph dashboard opens on its "Default" tag, else the first graph written.
+
+    Keras 2's callback writes the model config before the train function's op graph, and with
+    profile_batch an empty trace after it: the order written is not the order to show."""
+    return RUN_GRAPH_TAG if RUN_GRAPH_TAG in graphs else next(iter(graphs))
 
 
 def keras_layer_count(model: dict) -> int:
