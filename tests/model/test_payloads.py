@@ -34,12 +34,12 @@ _NOT_BLOBS = {
 
 
 def _eager(paths: list[str]) -> dict[str, list[tuple[int, float, object]]]:
-    """Every blob value of one run's files (in order), decoded as the records are read; a
-    SessionLog START in a versioned run drops the points at and after its step, as TensorBoard's
-    accumulator does (tf.compat.v1's FileWriter after a restore)."""
+    """Every blob value of one run's files (in order), decoded as the records are read; in a
+    versioned run, each SessionLog START after the first drops the points at and after its step,
+    as TensorBoard's accumulator does (tf.compat.v1's FileWriter after a restore)."""
     known: dict[str, decode.Metadata] = {}
     out: dict[str, list[tuple[int, float, object]]] = {}
-    versioned = False
+    versioned = started = False
     for path in paths:
         reader = RecordReader(path)
         while (frames := reader.read()) is not None:
@@ -49,8 +49,9 @@ def _eager(paths: list[str]) -> dict[str, list[tuple[int, float, object]]]:
                 except Exception:
                     continue
                 versioned = versioned or info.file_version is not None
-                if info.session_start and versioned:
+                if info.session_start and versioned and started:
                     out = {t: [p for p in pts if p[0] < info.step] for t, pts in out.items()}
+                started = started or (info.session_start and versioned)
                 for tag, md in new.items():
                     known.setdefault(tag, md)
                 if info.tagged_run_metadata is not None:
