@@ -11,6 +11,8 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.model import series as series_mod
 from tui.model.logdir import Logdir
@@ -124,3 +126,116 @@ def test_a_finished_run_read_in_slices_keeps_no_room_and_a_live_one_gives_it_bac
     ld.refresh()
     assert not live.has_room and _column_bytes(live) / len(live) == 20
     assert not ld.runs["done"].scalars["loss"].has_room
+
+
+# -- room reserved for the growth a load expects ---------------------------------------------------
+
+
+def _data_at(cols: tuple) -> list[int]:
+    return [c.ctypes.data for c in cols if isinstance(c, np.ndarray)]
+
+
+def test_a_series_expected_to_grow_reserves_its_room_once_and_is_cut_to_size_in_place(clock):
+    s = ScalarSeries()
+    steps = np.arange(100, dtype=np.int64)
+    s.append(steps, steps * 1.0, np.sin(steps).astype(np.float32), expect=4.0)
+    assert not s._pending and s.capacity >= 400  # reserved: the batch was copied in, not kept
+    where = _data_at(s._cols)
+    for b in range(1, 4):  # the later batches are written into the room, no pack
+        st = np.arange(100 * b, 100 * (b + 1), dtype=np.int64)
+        s.append(st, st * 1.0, np.sin(st).astype(np.float32), expect=4.0 / (b + 1))
+        assert not s._pending and _data_at(s._cols) == where
+    assert s.trim(0.0) and s.capacity == len(s) == 400 and not s.has_room
+    assert _column_bytes(s) == 400 * 20
+    snap = s.snapshot()
+    every = np.arange(400)
+    np.testing.assert_array_equal(snap.steps, every)
+    np.testing.assert_array_equal(snap.values, np.sin(every).astype(np.float32))
+    assert snap.values.dtype == np.float32
+
+
+def test_a_series_cut_while_a_snapshot_views_it_is_copied_and_the_snapshot_still_reads(clock):
+    s = ScalarSeries()
+    steps = np.arange(50, dtype=np.int64)
+    s.append(steps, steps * 2.0, steps.astype(np.float32), expect=10.0)
+    held = s.snapshot()  # views of the reserved columns
+    assert s.trim(0.0) and not s.has_room
+    assert _data_at(s._cols) != [held.steps.ctypes.data, held.wall_times.ctypes.data, held.values.ctypes.data]
+    s.append(np.array([50]), np.array([100.0]), np.array([-1.0], np.float32))
+    np.testing.assert_array_equal(held.values, steps.astype(np.float32))
+    assert s.snapshot().values.tolist() == [*range(50), -1.0]
+
+
+def test_histogram_room_reserved_for_a_load_is_cut_in_place(clock):
+    h = HistogramSeries()
+    rows = np.arange(48, dtype=np.float32).reshape(16, 3)
+    offsets = np.arange(0, 17, 2, dtype=np.int64)
+    for b in range(3):
+        st = np.arange(8 * b, 8 * b + 8, dtype=np.int64)
+        h.extend(st, st * 1.0, offsets, rows + b, expect=3.0 / (b + 1))
+        assert not h._pending
+    assert h.has_room and h.trim(0.0) and not h.has_room
+    snap = h.snapshot()
+    np.testing.assert_array_equal(snap.rows, np.concatenate([rows, rows + 1, rows + 2]))
+    np.testing.assert_array_equal(snap.offsets, np.arange(0, 49, 2))
+    assert len(snap.steps) == 24 and snap.steps.tolist() == list(range(24))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.floats(1.0, 12.0), st.sampled_from(["", "snap", "trim"])),
+        min_size=1,
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_any_mix_of_reserved_appends_snapshots_and_trims_keeps_every_point_in_order(batches, wide) -> None:
+    s, h = ScalarSeries(), HistogramSeries()
+    want_v: list[float] = []
+    want_rows: list[np.ndarray] = []
+    held = []
+    step = 0
+    for k, expect, then in batches:
+        st_ = np.arange(step, step + k, dtype=np.int64)
+        vals = (st_ * 0.5).astype(np.float64 if wide and step > 20 else np.float32)
+        s.append(st_, st_ * 1.0, vals, expect)
+        rows = np.repeat(st_.astype(np.float32), 3).reshape(-1, 3)
+        h.extend(st_, st_ * 1.0, np.arange(k + 1, dtype=np.int64), rows, expect)
+        want_v += vals.tolist()
+        want_rows.append(rows)
+        step += k
+        if then == "snap":
+            held.append((s.snapshot(), list(want_v)))
+        elif then == "trim":
+            s.trim(0.0)
+            h.trim(0.0)
+    for snap, values in held:  # what a snapshot saw stays as it was
+        assert snap.values.tolist() == values
+    s.trim(0.0)
+    h.trim(0.0)
+    assert not s.has_room and not h.has_room
+    assert s.snapshot().values.tolist() == want_v and s.snapshot().steps.tolist() == list(range(step))
+    hs = h.snapshot()
+    np.testing.assert_array_equal(hs.rows, np.concatenate([np.zeros((0, 3), np.float32), *want_rows]))
+    np.testing.assert_array_equal(hs.offsets, np.arange(step + 1))
+
+
+def test_a_run_read_in_many_chunks_keeps_no_batches_and_no_room(tmp_path) -> None:
+    """Each chunk of a run's file is copied into room reserved from the file's size: no batch is
+    kept until the end, and the room left over goes when the run has been read."""
+    root = str(tmp_path / "logs")
+    _write(os.path.join(root, "run"), 0, 3000)
+    ld = Logdir(root, chunk_bytes=8192, workers=0)
+    pending = []
+    while True:
+        ch = ld.refresh(max_bytes=8192)
+        run = ld.runs.get("run")
+        if run is not None:
+            pending += [len(s._pending) for s in run.scalars.values()]
+        if not ch.pending:
+            break
+    assert len(pending) > 8 and max(pending) == 0
+    loss = ld.runs["run"].scalars["loss"]
+    assert not loss.has_room and len(loss) == 3000
+    np.testing.assert_array_equal(loss.snapshot().values, (1.0 / (np.arange(3000) + 1)).astype(np.float32))

@@ -119,8 +119,23 @@ class Run:
     def ingest(self, frames: Frames) -> None:
         """Decode one batch of records (ingest.py) and add it, applying TensorBoard's restart purges."""
         batch, self.metadata = decode_batch(frames, self.metadata, self._payload_file(frames))
-        self._apply(batch)  # after the metadata: it is published once per batch, before its points
+        self._apply(batch, self._expected_growth(frames))  # after the metadata: published first
         self.version += 1
+
+    def _expected_growth(self, frames: Frames) -> float:
+        """How many times over the run's series should grow from here: its files' bytes on disk
+        over the bytes read up to the end of ``frames`` (1.0 when that is not known). A hint for
+        reserving room (see ``model.series``): a tag spread evenly over the files grows so."""
+        origin = frames.origin
+        if origin is None:
+            return 1.0
+        read = frames.base + frames.consumed  # (the reader's offset may be a prefetched chunk ahead)
+        total = 0
+        for r in self.files.values():
+            total += r.size
+            if r is not origin:
+                read += r.offset
+        return total / read if read > 0 and total > read else 1.0
 
     def _payload_file(self, frames: Frames) -> PayloadFile:
         """The PayloadFile of the file ``frames`` came from (records from no file: their bytes)."""
@@ -132,7 +147,7 @@ class Run:
             pf = self._payload_files[id(reader)] = PayloadFile(reader)
         return pf
 
-    def _apply(self, b: Batch) -> None:
+    def _apply(self, b: Batch, expect: float = 1.0) -> None:
         if b.file_version is not None:
             self.file_version = decode.parse_file_version(b.file_version)
         if b.source_writer is not None:
@@ -145,7 +160,7 @@ class Run:
         bounds = [o for o, _, _ in triggers] + [np.iinfo(np.int64).max]
         lo = np.iinfo(np.int64).min
         for k, hi in enumerate(bounds):
-            self._append_range(b, lo, hi)
+            self._append_range(b, lo, hi, expect)
             if k < len(triggers):
                 _, step, tags = triggers[k]
                 self._purge(step, tags)
@@ -185,7 +200,7 @@ class Run:
             self._most_recent_step = bounds[1]
         return triggers
 
-    def _append_range(self, b: Batch, lo: int, hi: int) -> None:
+    def _append_range(self, b: Batch, lo: int, hi: int, expect: float = 1.0) -> None:
         whole = lo == FIRST and hi == NEVER
         added: dict[str, ScalarSeries] = {}
         for tag in b.scalars if whole else b.scalar_tags_between(lo, hi):
@@ -195,7 +210,7 @@ class Run:
                 series = self.scalars.get(tag) or added.get(tag)
                 if series is None:
                     series = added[tag] = ScalarSeries()
-                series.append(st[a:z], wt[a:z], va[a:z])
+                series.append(st[a:z], wt[a:z], va[a:z], expect)
         if added:
             self.scalars = {**self.scalars, **added}  # new tags published once per range, not per tag
         hists: dict[str, HistogramSeries] = {}
@@ -206,7 +221,7 @@ class Run:
                 if hs is None:
                     hs = hists[tag] = HistogramSeries()
                 off = h.offsets[a : z + 1]
-                hs.extend(h.steps[a:z], h.wall_times[a:z], off, h.rows[off[0] : off[-1]])
+                hs.extend(h.steps[a:z], h.wall_times[a:z], off, h.rows[off[0] : off[-1]], expect)
         if hists:
             self.histograms = {**self.histograms, **hists}
         blobs: dict[str, BlobSeries] = {}
