@@ -105,3 +105,29 @@ def test_no_module_imports_another_modules_private_name():
             and _private(node.attr)
         ]
     assert offenders == []
+
+
+def test_printing_json_or_csv_loads_no_rich_and_no_other_command(tmp_path):
+    """``summary --json`` and ``export`` (what CI jobs run) import only what they use: no Rich, no
+    glyph or chart renderers, no other subcommand's module. Each costs a fresh process's start."""
+    from tui.tfevents.writer import EventFileWriter
+
+    with EventFileWriter(str(tmp_path / "run"), filename="events.out.tfevents.1.host") as w:
+        for s in range(3):
+            w.add_scalar("loss", 1.0 / (s + 1), s, 1.7e9 + s)
+    code = (
+        "import contextlib, io, sys\n"
+        "from tui.cli.dispatch import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    code = main(sys.argv[1:])\n"
+        "assert code == 0 and '0.33333334' in out.getvalue(), (code, out.getvalue())\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] in ('rich', 'textual', 'pygments')"
+        " or n.startswith(('tui.render', 'tui.widgets')) or n in"
+        " ('tui.cli.plot', 'tui.cli.graph', 'tui.cli.drawing', 'tui.cli.crash', 'tui.cli.demo')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for args in (["summary", "--json"], ["export", "--tag", "loss"]):
+        argv = [sys.executable, "-c", code, *args, "--no-cache", str(tmp_path)]
+        out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == "[]", (args, out.stdout)

@@ -125,7 +125,7 @@ def test_drawn_output_has_no_trailing_spaces(capsys: pytest.CaptureFixture[str],
 def test_trimmed_lines_keep_colour_codes_and_inner_spaces() -> None:
     import io
 
-    from tui.cli.common import TrimmedLines
+    from tui.cli.drawing import TrimmedLines
 
     out = io.StringIO()
     stream = TrimmedLines(out)

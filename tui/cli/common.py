@@ -1,6 +1,8 @@
 """What every command shares: the error type and exit codes, regex and logdir arguments, colour and size.
 
 Commands raise :class:`CliError` for anything the user can fix; ``tui.cli.dispatch`` prints it as one line.
+What only drawing commands need (Rich, the glyph tables) is in ``tui.cli.drawing``: every command
+imports this module, and ``summary --json`` or ``export`` in a CI job should not pay for Rich.
 """
 
 from __future__ import annotations
@@ -11,12 +13,11 @@ import os
 import re
 import shutil
 import sys
-from typing import Any, TextIO
+from typing import Any
 
 from tui.model.cache import ReadCache
 from tui.model.logdir import Logdir
 from tui.model.storage import StorageError, is_url
-from tui.render.glyphs import AsciiStream, StreamFilter, wants_ascii
 from tui.views.safe import json_escaped
 
 __all__ = [
@@ -25,11 +26,9 @@ __all__ = [
     "EXIT_STORAGE",
     "EXIT_USAGE",
     "CliError",
-    "TrimmedLines",
     "add_cache_argument",
     "add_logdir_arguments",
     "compile_regex",
-    "drawing_stdout",
     "json_text",
     "open_logdir",
     "open_runs",
@@ -122,47 +121,6 @@ def open_logdir(path: str, *, cache: bool = True) -> Logdir:
     elif not logdir.runs:
         raise CliError(f"no event files under {path}", EXIT_NOTHING)
     return logdir
-
-
-#: A colour code (SGR), and the spaces and colour codes after a line's last visible character.
-_SGR = re.compile(r"\x1b\[[0-9;]*m")
-_TRAILING = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+$", re.MULTILINE)
-_PENDING = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)*$")
-
-
-def _codes_only(m: re.Match[str]) -> str:
-    return "".join(_SGR.findall(m.group()))
-
-
-class TrimmedLines(StreamFilter):
-    """A text stream that writes lines to ``stream`` without their trailing spaces.
-
-    Rich pads every table line, title and blank line to the table's width, and a chart's lines are
-    exact-width: piped to a file or a diff, ``summary`` and ``plot`` left spaces at the end of nearly
-    every line. What might end a line (spaces, colour codes) is held until the line goes on or ends.
-    """
-
-    def __init__(self, stream: TextIO) -> None:
-        super().__init__(stream)
-        self._pending = ""
-
-    def write(self, text: str) -> int:
-        data = self._pending + text
-        hold = _PENDING.search(data)
-        cut = hold.start() if hold is not None and "\n" not in data[hold.start() :] else len(data)
-        self._pending = data[cut:]
-        self.stream.write(_TRAILING.sub(_codes_only, data[:cut]))
-        return len(text)
-
-
-def drawing_stdout(ascii: bool = False) -> TextIO:
-    """Where drawn output goes (plot's charts, summary's tables, graph's tree): stdout without
-    trailing spaces (:class:`TrimmedLines`), through :class:`AsciiStream` when asked or when stdout
-    or the locale (C/POSIX) cannot show the glyphs."""
-    out = sys.stdout
-    if ascii or wants_ascii(getattr(out, "encoding", None), os.environ):
-        out = AsciiStream(out)  # type: ignore[assignment]
-    return TrimmedLines(out)  # type: ignore[return-value]
 
 
 def want_color() -> bool:

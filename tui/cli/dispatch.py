@@ -3,26 +3,35 @@
 Errors are one line on stderr with a non-zero exit code, never a traceback: a usage error says what to
 fix; an internal error (a bug, in a command or in the app) exits with :data:`~tui.cli.crash.EXIT_CRASH`
 and names the file holding its traceback. The app and the demo are reached through one deferred import
-each, so a printing command never loads Textual.
+each, so a printing command never loads Textual; and a subcommand's module is imported only when it
+runs, so ``tbtui summary --json`` does not load ``plot``'s charts, Rich or the graph readers.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from tui import __version__
-from tui.cli import cache, common, crash, export, graph, plot, summary
+from tui.cli import common
 from tui.cli.common import EXIT_STORAGE, CliError, add_cache_argument, compile_regex
 from tui.views.safe import inert
 
-__all__ = ["COMMANDS", "build_parser", "main"]
+__all__ = ["COMMANDS", "build_parser", "command", "main"]
 
-#: The printing subcommands, by name: each module has ``HELP``, ``add_arguments`` and ``run``.
-COMMANDS = {"summary": summary, "export": export, "plot": plot, "graph": graph, "cache": cache}
+#: The printing subcommands: each module (``tui.cli.NAME``) has ``HELP``, ``add_arguments`` and
+#: ``run``, and is imported by :func:`command` when needed.
+COMMANDS = ("summary", "export", "plot", "graph", "cache")
+
+
+def command(name: str) -> ModuleType:
+    """The module of subcommand ``name`` (one of :data:`COMMANDS`), imported now."""
+    return importlib.import_module(f"tui.cli.{name}")
 
 
 def add_app_arguments(p: argparse.ArgumentParser) -> None:
@@ -69,8 +78,11 @@ def add_app_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser(prog: str = "tbtui") -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    """The app's parser and one parser per subcommand."""
+def build_parser(
+    prog: str = "tbtui", only: Sequence[str] | None = None
+) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The app's parser and one parser per subcommand (``only``: those alone, the other
+    subcommands' modules not imported)."""
     main_parser = argparse.ArgumentParser(
         prog=prog,
         description="TensorBoard for the terminal. `tbtui LOGDIR` opens the app; subcommands print.",
@@ -79,7 +91,8 @@ def build_parser(prog: str = "tbtui") -> tuple[argparse.ArgumentParser, dict[str
     main_parser.add_argument("--version", action="version", version=f"tbtui {__version__}")
     add_app_arguments(main_parser)
     subs: dict[str, argparse.ArgumentParser] = {}
-    for name, module in COMMANDS.items():
+    for name in COMMANDS if only is None else only:
+        module = command(name)
         p = argparse.ArgumentParser(prog=f"{prog} {name}", description=module.HELP)
         module.add_arguments(p)
         subs[name] = p
@@ -148,12 +161,13 @@ def _tolerant_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    main_parser, subs = build_parser()
+    name = argv[0] if argv and argv[0] in COMMANDS else None
     try:
-        if argv and argv[0] in COMMANDS:
+        main_parser, subs = build_parser(only=[name] if name else [])
+        if name is not None:
             _tolerant_stdout()
             common.incomplete.clear()
-            code = COMMANDS[argv[0]].run(subs[argv[0]].parse_args(argv[1:]))
+            code = command(name).run(subs[name].parse_args(argv[1:]))
             return EXIT_STORAGE if code == 0 and common.incomplete else code
         return _open_app(main_parser.parse_args(argv))
     except CliError as e:
@@ -165,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # a bug: one line here, the traceback in a file
+        from tui.cli import crash
+
         print(crash.crash_line(e, crash.write_report(e)), file=sys.stderr)
         return crash.EXIT_CRASH
 

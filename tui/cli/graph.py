@@ -18,9 +18,9 @@ from tui.cli.common import (
     EXIT_NOTHING,
     CliError,
     add_logdir_arguments,
-    drawing_stdout,
     open_runs,
 )
+from tui.cli.drawing import drawing_stdout
 from tui.model.graph import SOURCE_LABELS, load_graph
 from tui.model.graph.entry import GraphEntry
 from tui.model.logdir import Logdir

@@ -27,11 +27,11 @@ from tui.cli.common import (
     CliError,
     add_logdir_arguments,
     compile_regex,
-    drawing_stdout,
     open_runs,
     plot_size,
     want_color,
 )
+from tui.cli.drawing import drawing_stdout
 from tui.model.histograms import (
     PackedHistograms,
     distribution,
