@@ -251,3 +251,34 @@ def test_row_block_words_read_every_row_and_pad_the_last(n: int, width: int, dat
     assert block.word(offset).tolist() == want
     assert block.word(offset, copy=False).tolist() == want
     assert block.take(np.arange(n) % 2 == 0).matrix.tobytes() == rows[::2].tobytes()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(1, 60), min_size=1, max_size=4),
+    st.integers(64, 400),
+    st.sets(st.integers(0, 1599), max_size=6),
+    st.booleans(),
+    st.integers(0, 2**31),
+)
+def test_bulk_data_crcs_of_long_runs_of_equal_records_fail_exactly_the_damaged_ones(
+    lengths: list[int], per: int, damaged: set[int], in_crc: bool, seed: int
+) -> None:
+    """Runs of records of one length lie a fixed step apart: their payloads and stored CRCs are
+    read as strided views (records.gather, records.u32s_at). Damage to a payload or to its stored
+    CRC, anywhere in such a run or between runs, fails exactly the damaged records."""
+    from tui.tfevents.records import check_payloads
+
+    rng = np.random.default_rng(seed)
+    msgs = [rng.integers(0, 256, n, dtype=np.uint8).tobytes() for n in lengths for _ in range(per)]
+    msgs.insert(len(msgs) // 2, b"odd one out, a length of its own: " + bytes(200))
+    buf = bytearray(b"".join(frame(m) for m in msgs))
+    res = scan(bytes(buf))
+    assert len(res.starts) == len(msgs)
+    bad = sorted(i for i in damaged if i < len(msgs))
+    for i in bad:
+        s, n = int(res.starts[i]), int(res.lengths[i])
+        buf[s + n if in_crc or n == 0 else s + n // 2] ^= 0x20  # the stored CRC, or a payload byte
+    data = bytes(buf)
+    ok = check_payloads(data, np.frombuffer(data, np.uint8), res.starts, res.lengths)
+    assert np.flatnonzero(~ok).tolist() == bad

@@ -86,6 +86,18 @@ def gather(arr: np.ndarray, offsets: np.ndarray, width: int) -> np.ndarray:
     return windows[offsets]
 
 
+def u32s_at(arr: np.ndarray, offsets: np.ndarray, step: int) -> np.ndarray:
+    """The little-endian u32 at each offset, as :func:`gather` reads rows: runs of offsets ``step``
+    apart (records of one length, one after another) as strided views, the others by index."""
+    runs = _runs(offsets, step)
+    if runs is None:
+        return u32_at(arr)[offsets]
+    out = np.empty(len(offsets), np.uint32)
+    for a, z in runs:
+        out[a:z] = np.ndarray((z - a,), dtype="<u4", buffer=arr, offset=int(offsets[a]), strides=(step,))
+    return out
+
+
 def _runs(offsets: np.ndarray, step: int) -> list[tuple[int, int]] | None:
     """``[a, z)`` bounds of the runs of ``offsets`` that go up by ``step``, when there are few
     (a row in 32 or less starts one); None when indexing row by row is as good."""
@@ -408,13 +420,14 @@ def check_payloads(
         at = starts[group]
         if length <= _BULK_CRC_MAX and len(group) > 1:
             block = RowBlock.gather(arr, at, length, group)
-            stored = crc.unmask(u32_at(arr)[at + length])
+            stored = crc.unmask(u32s_at(arr, at + length, length + HEADER + FOOTER))
             ok[group] = crc.check_equal_length(block.matrix, stored, length)
             if blocks is not None:
                 blocks[length] = block
             continue
         for i, s, n in zip(group.tolist(), at.tolist(), lengths[group].tolist(), strict=True):
-            ok[i] = crc.masked_crc32c(buf[s : s + n]) == int.from_bytes(buf[s + n : s + n + FOOTER], "little")
+            # (an array slice is read in place: a bytes slice would copy every large record)
+            ok[i] = crc.masked_crc32c(arr[s : s + n]) == int.from_bytes(buf[s + n : s + n + FOOTER], "little")
     return ok
 
 
