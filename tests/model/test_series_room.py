@@ -239,3 +239,17 @@ def test_a_run_read_in_many_chunks_keeps_no_batches_and_no_room(tmp_path) -> Non
     loss = ld.runs["run"].scalars["loss"]
     assert not loss.has_room and len(loss) == 3000
     np.testing.assert_array_equal(loss.snapshot().values, (1.0 / (np.arange(3000) + 1)).astype(np.float32))
+
+
+def test_a_reservation_is_bounded_however_much_growth_is_expected(clock) -> None:
+    """A first slice of a huge file expects it to grow a million times over: the room reserved is
+    at most RESERVE_MAX times the points (packed again, with a new guess, once full)."""
+    s, h = ScalarSeries(), HistogramSeries()
+    st_ = np.arange(10, dtype=np.int64)
+    s.append(st_, st_ * 1.0, st_.astype(np.float32), expect=1e9)
+    h.extend(st_, st_ * 1.0, np.arange(11, dtype=np.int64), np.zeros((10, 3), np.float32), expect=1e9)
+    cap = int(10 * series_mod.RESERVE_MAX * series_mod.RESERVE_MARGIN) + 1
+    assert 10 < s.capacity <= cap and 10 < h.capacity <= cap and len(h._cols[3]) <= cap
+    more = np.arange(10, 10 + cap, dtype=np.int64)  # more than the room: packed again, all kept
+    s.append(more, more * 1.0, more.astype(np.float32), expect=1e9)
+    assert s.snapshot().steps.tolist() == list(range(10 + cap))

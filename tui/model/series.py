@@ -64,6 +64,10 @@ RESERVE_FROM = 1.5
 #: Room reserved beyond the expected size: the guess comes from bytes, and a tag's share of a
 #: file's records varies a little from chunk to chunk.
 RESERVE_MARGIN = 1.08
+#: At most this many times the points so far are reserved at once: a first slice of a huge file
+#: would otherwise ask for address space no machine gives (the room is packed again, with a new
+#: guess, when it is full).
+RESERVE_MAX = 64.0
 
 
 def _fit(cols: list[Any], i: int, n: int) -> None:
@@ -210,7 +214,7 @@ class ScalarSeries(_Batched):
             else:
                 self._pending.append((np.asarray(steps), np.asarray(wall_times), values))
                 if expect >= RESERVE_FROM:
-                    self._pack(expect * RESERVE_MARGIN)
+                    self._pack(min(expect, RESERVE_MAX) * RESERVE_MARGIN)
             self._n += k
             self._bad += k - int(np.count_nonzero(np.isfinite(values)))
             self.version += 1
@@ -383,7 +387,7 @@ class HistogramSeries(_Batched):
             else:
                 self._pending.append((steps, wall_times, offsets - offsets[0], rows))
                 if expect >= RESERVE_FROM:
-                    self._pack(expect * RESERVE_MARGIN)
+                    self._pack(min(expect, RESERVE_MAX) * RESERVE_MARGIN)
             self._n += k
             self.version += k  # one a step, as appending them one by one would: see histogram_view
             self._grew = clock()
