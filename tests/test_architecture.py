@@ -131,3 +131,27 @@ def test_printing_json_or_csv_loads_no_rich_and_no_other_command(tmp_path):
         out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip() == "[]", (args, out.stdout)
+
+
+def test_a_local_load_imports_no_pool_cache_or_hash_machinery(tmp_path):
+    """Reading a logdir from the start of a process (what every command and the app's first frame
+    wait for) loads neither the worker pool's temp folders, the cache file format, JSON, OpenSSL's
+    hashes nor Rich: each was a few milliseconds of every start."""
+    from tui.tfevents.writer import EventFileWriter
+
+    with EventFileWriter(str(tmp_path / "run"), filename="events.out.tfevents.1.host") as w:
+        for s in range(3):
+            w.add_scalar("loss", 1.0 / (s + 1), s, 1.7e9 + s)
+    code = (
+        "import sys\n"
+        "from tui.model.logdir import Logdir\n"
+        "assert len(Logdir(sys.argv[1]).load_all().runs['run'].scalars['loss']) == 3\n"
+        "print(sorted(n for n in ('tempfile', 'shutil', 'hashlib', '_hashlib', 'json', 'random', 'rich',"
+        " 'textual', 'tui.model.cachefile') if n in sys.modules))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -664,8 +664,10 @@ class Logdir:
             return False
         if self._pool is None:
             try:
-                self._pool = parallel.RunPool(
-                    min(self.workers, len(picked)), preload=[__name__], nice=self.worker_nice
+                self._pool = parallel.RunPool(  # (workers hand runs over as cache files)
+                    min(self.workers, len(picked)),
+                    preload=[__name__, "tui.model.cachefile"],
+                    nice=self.worker_nice,
                 )
             except Exception as e:  # no processes to be had (no forkserver, limits, semaphores...)
                 self._worker_failed(e)

@@ -29,16 +29,15 @@ import contextlib
 import functools
 import io
 import os
-import shutil
 import sys
-import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from typing import Any
 
-from tui.model import cachefile
+# (tempfile, shutil and the cache file format are imported where a pool uses them: a load that
+# starts no workers, any load of one run, never needs them, and every command start paid 8 ms.)
 
 __all__ = ["SHM", "RunPool", "default_workers", "hand_over", "take_over"]
 
@@ -185,6 +184,8 @@ class RunPool:
             for proc in processes:
                 with contextlib.suppress(OSError, AttributeError, ValueError, AssertionError):
                     proc.join(5.0)
+        import shutil
+
         for folder in self.folders:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -238,6 +239,8 @@ def _has_fd(stream: Any) -> bool:
 
 def _make_folders() -> list[str]:
     """A private folder in /dev/shm (when it is a folder we may write) and one in the temp folder."""
+    import tempfile
+
     folders = []
     for base in (SHM, tempfile.gettempdir()):
         if base in (os.path.dirname(f) for f in folders):
@@ -249,6 +252,9 @@ def _make_folders() -> list[str]:
 
 def _sweep() -> None:
     """Remove hand-over folders of processes that are gone (killed before they could clean up)."""
+    import shutil
+    import tempfile
+
     for base in (SHM, tempfile.gettempdir()):
         try:
             names = os.listdir(base)
@@ -289,6 +295,8 @@ def hand_over(tree: Any, folders: list[str], size_hint: int) -> str:
                 continue
         path = os.path.join(folder, os.urandom(16).hex() + ".tbc")
         try:
+            from tui.model import cachefile
+
             cachefile.write_entry(path, tree, checksum=False)
         except OSError as e:
             last = e
@@ -300,6 +308,8 @@ def hand_over(tree: Any, folders: list[str], size_hint: int) -> str:
 def take_over(path: str) -> Any:
     """Parent side: the tree a worker handed over at ``path``, mapped; the file is unlinked (its
     pages live on in the mapping)."""
+    from tui.model import cachefile
+
     try:
         return cachefile.read_entry(path, verify=False)
     finally:

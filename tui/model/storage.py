@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import errno
 import posixpath
-import random
 import re
 import threading
 import time
@@ -366,6 +365,8 @@ class RemoteStorage:
                 self.stats.retries += 1
                 self._set_notice(f"{err} (retry {attempt + 1} of {self.retries})")
                 delay = min(self.backoff * 2**attempt, 20.0)
+                import random  # (here: only a remote read that failed once waits)
+
                 self._sleep(delay * (0.75 + 0.5 * random.random()))
             else:
                 self._set_notice(None)

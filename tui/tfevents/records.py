@@ -23,7 +23,6 @@ Rules (see FORMAT.md):
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import os
 import struct
@@ -37,6 +36,11 @@ from typing import Protocol
 import numpy as np
 
 from tui.tfevents import crc
+
+try:  # the file identity's hash; hashlib would load OpenSSL too (3 ms at every start) for it
+    from _blake2 import blake2b
+except ImportError:  # (another Python: hashlib has it all the same)
+    from hashlib import blake2b
 
 HEADER = 12  # u64 length + u32 length CRC
 FOOTER = 4  # u32 data CRC
@@ -663,7 +667,7 @@ class RecordReader:
             if self.head is None:
                 return self.offset == 0
             with open(path, "rb") as f:
-                return hashlib.blake2b(f.read(self._head_len), digest_size=16).digest() == self.head
+                return blake2b(f.read(self._head_len), digest_size=16).digest() == self.head
         except OSError:
             return False
 
@@ -677,7 +681,7 @@ class RecordReader:
         if self.head is None:
             return
         f.seek(0)
-        if hashlib.blake2b(f.read(self._head_len), digest_size=16).digest() != self.head:
+        if blake2b(f.read(self._head_len), digest_size=16).digest() != self.head:
             self._replace("rewritten in place (its first record changed)")
 
     @property
@@ -858,7 +862,7 @@ class RecordReader:
                     self.need = HEADER + length + FOOTER
         if self.offset == 0 and self.head is None and len(starts):
             self._head_len = min(int(starts[0] + lengths[0]) + FOOTER, _HEAD_BYTES)
-            self.head = hashlib.blake2b(buf[: self._head_len], digest_size=16).digest()
+            self.head = blake2b(buf[: self._head_len], digest_size=16).digest()
         ordinals = np.arange(self.records, self.records + len(starts), dtype=np.int64)
         self.records += len(starts)
         blocks: dict[int, RowBlock] | None = None

@@ -6,7 +6,6 @@ run with a large graph costs no memory for it until then.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -98,6 +97,8 @@ def count_graph_nodes(entry: GraphEntry) -> int:
             rm = graph_pb2.RunMetadata.FromString(entry.data)
             return sum(len(fg.pre_optimization_graph.node) for fg in rm.function_graphs)
         if entry.source == "keras":
+            import json  # (here: every load imports this module, few logs hold a Keras graph)
+
             return keras_layer_count(json.loads(entry.data))
     except Exception:  # a damaged graph is shown as empty, never raised
         return 0
