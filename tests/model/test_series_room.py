@@ -253,3 +253,15 @@ def test_a_reservation_is_bounded_however_much_growth_is_expected(clock) -> None
     more = np.arange(10, 10 + cap, dtype=np.int64)  # more than the room: packed again, all kept
     s.append(more, more * 1.0, more.astype(np.float32), expect=1e9)
     assert s.snapshot().steps.tolist() == list(range(10 + cap))
+
+
+def test_a_reservation_the_system_refuses_leaves_the_points_pending(monkeypatch, clock) -> None:
+    """Room for a petabyte cannot be had: the batch is kept as it came and packed exactly later."""
+    monkeypatch.setattr(series_mod, "RESERVE_MAX", 1e15)
+    s, h = ScalarSeries(), HistogramSeries()
+    st_ = np.arange(10, dtype=np.int64)
+    s.append(st_, st_ * 1.0, st_.astype(np.float32), expect=1e15)
+    h.extend(st_, st_ * 1.0, np.arange(11, dtype=np.int64), np.ones((10, 3), np.float32), expect=1e15)
+    assert s._pending and h._pending
+    assert s.snapshot().values.tolist() == list(range(10)) and not s.has_room
+    assert h.snapshot().rows.sum() == 30 and not h.has_room

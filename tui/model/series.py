@@ -26,6 +26,7 @@ disk, in payloads.py.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass
@@ -64,10 +65,12 @@ RESERVE_FROM = 1.5
 #: Room reserved beyond the expected size: the guess comes from bytes, and a tag's share of a
 #: file's records varies a little from chunk to chunk.
 RESERVE_MARGIN = 1.08
-#: At most this many times the points so far are reserved at once: a first slice of a huge file
-#: would otherwise ask for address space no machine gives (the room is packed again, with a new
-#: guess, when it is full).
-RESERVE_MAX = 64.0
+#: At most this many times the points so far are reserved at once: the first slice of a huge
+#: file expects it to grow ten thousandfold (the room is packed again, with a new guess, when it is
+#: full). Not lower: a load's first slice is a megabyte, and a 100 MB run read with a cap of 64
+#: packed every series again at 64 MB, a copy and a third more fresh pages. A reservation the
+#: system refuses (a strict overcommit limit) is no reservation: the batch waits to be packed.
+RESERVE_MAX = 1024.0
 
 
 def _fit(cols: list[Any], i: int, n: int) -> None:
@@ -160,6 +163,16 @@ class _Batched:
             self._cols = self._exact(cols)
         return True
 
+    def _reserve(self, expect: float) -> None:
+        """Pack the pending batches into room for ``expect`` times their points (see RESERVE_MAX;
+        call with the lock held). ``_pack`` allocates before it changes anything, so a refusal
+        leaves the batches pending, as they were."""
+        with contextlib.suppress(MemoryError):
+            self._pack(min(expect, RESERVE_MAX) * RESERVE_MARGIN)
+
+    def _pack(self, room: float | None = None) -> tuple[Any, ...]:
+        raise NotImplementedError
+
     def _room(self, cols: tuple[Any, ...]) -> bool:
         raise NotImplementedError
 
@@ -214,7 +227,7 @@ class ScalarSeries(_Batched):
             else:
                 self._pending.append((np.asarray(steps), np.asarray(wall_times), values))
                 if expect >= RESERVE_FROM:
-                    self._pack(min(expect, RESERVE_MAX) * RESERVE_MARGIN)
+                    self._reserve(expect)
             self._n += k
             self._bad += k - int(np.count_nonzero(np.isfinite(values)))
             self.version += 1
@@ -387,7 +400,7 @@ class HistogramSeries(_Batched):
             else:
                 self._pending.append((steps, wall_times, offsets - offsets[0], rows))
                 if expect >= RESERVE_FROM:
-                    self._pack(min(expect, RESERVE_MAX) * RESERVE_MARGIN)
+                    self._reserve(expect)
             self._n += k
             self.version += k  # one a step, as appending them one by one would: see histogram_view
             self._grew = clock()
