@@ -265,3 +265,23 @@ def test_a_reservation_the_system_refuses_leaves_the_points_pending(monkeypatch,
     assert s._pending and h._pending
     assert s.snapshot().values.tolist() == list(range(10)) and not s.has_room
     assert h.snapshot().rows.sum() == 30 and not h.has_room
+
+
+class _NoCopy(np.ndarray):
+    def copy(self, *args, **kwargs):  # type: ignore[override]
+        raise MemoryError("no room for a copy")
+
+
+def test_a_trim_whose_copy_is_refused_keeps_the_columns_as_they_were(clock) -> None:
+    s = ScalarSeries()
+    st_ = np.arange(20, dtype=np.int64)
+    s.append(st_, st_ * 1.0, st_.astype(np.float32), expect=5.0)
+    steps, w, v, n = s._cols
+    odd = np.empty(len(steps), np.int64).view(_NoCopy)
+    odd[:] = steps
+    s._cols = (odd, w, v, n)
+    held = odd[:n]  # a view: the column cannot be cut in place, and its copy is refused
+    with pytest.raises(MemoryError):
+        s.trim(0.0)
+    assert s.has_room and s.snapshot().steps.tolist() == list(range(20)) and held[5] == 5
+    assert s.snapshot().values.tolist() == list(range(20))

@@ -78,7 +78,8 @@ def _fit(cols: list[Any], i: int, n: int) -> None:
     the only reference to it, else as a copy (a snapshot handed out still views the array).
 
     The list's reference is dropped before asking, so numpy's own check (``refcheck``: no other
-    reference, no view, no buffer export) decides whether the shrink is safe.
+    reference, no view, no buffer export) decides whether the shrink is safe. Whatever happens
+    (a copy refused for memory), the list holds a whole column again afterwards.
     """
     a = cols[i]
     cols[i] = None
@@ -86,7 +87,8 @@ def _fit(cols: list[Any], i: int, n: int) -> None:
         a.resize((n, *a.shape[1:]), refcheck=True)
     except ValueError:
         a = a[:n].copy()
-    cols[i] = a
+    finally:
+        cols[i] = a
 
 
 def _stored(values: np.ndarray) -> np.ndarray:
@@ -160,7 +162,11 @@ class _Batched:
                 return False
             cols = list(self._cols)
             self._cols = self._EMPTY  # (the list holds the only references: see _fit)
-            self._cols = self._exact(cols)
+            try:
+                self._cols = self._exact(cols)
+            except BaseException:  # (a copy refused for memory: the columns as they were, room and all)
+                self._cols = tuple(cols)
+                raise
         return True
 
     def _reserve(self, expect: float) -> None:
@@ -205,7 +211,8 @@ class ScalarSeries(_Batched):
     def append(
         self, steps: np.ndarray, wall_times: np.ndarray, values: np.ndarray, expect: float = 1.0
     ) -> None:
-        """Add points; the arrays are kept, not copied: the caller must not change them.
+        """Add points; the arrays may be kept as they are, not copied: the caller must not change
+        them.
 
         ``expect``: how many times over the series is expected to grow from here (its run's
         bytes on disk over those read); from :data:`RESERVE_FROM` on, room for that many points
