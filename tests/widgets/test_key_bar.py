@@ -80,3 +80,18 @@ async def test_a_bar_too_long_for_the_width_drops_whole_keys_and_keeps_the_palet
         assert len(bindings) > sum(
             1 for b, _ in bindings if f" {b.description} " in bar + " "
         )  # some dropped
+
+
+async def test_the_open_filter_bar_shows_its_own_keys_not_filter(logdir, tb) -> None:
+    """With the filter open the bar said only "/ Filter": a key that types a slash there. It shows
+    how to leave the bar (enter, esc) and how to switch its fields (tab)."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        await pilot.press("slash")
+        await tb.wait_for(pilot, lambda: "⏎ Keep" in bar_text(app), what="the filter's keys")
+        bar = bar_text(app)
+        assert "esc Cancel" in bar and "tab Runs/tags" in bar
+        assert "Filter" not in bar and "Quit" not in bar
+        await pilot.press("escape")
+        await tb.wait_for(pilot, lambda: "/ Filter" in bar_text(app), what="the app's keys again")

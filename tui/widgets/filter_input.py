@@ -14,12 +14,14 @@ opens it, clicking a field opens it too, and moving the focus elsewhere closes i
 
 from __future__ import annotations
 
+import string
 from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.keys import _character_to_key
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label
@@ -71,9 +73,11 @@ class FilterBar(Horizontal):
 
     HELP_TITLE = "Filter bar (Enter keeps, Tab switches runs/tags)"
 
+    # Shown in the key bar while a field has the keyboard: the app's keys are letters typed there.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel filter", show=False),
-        Binding("tab,shift+tab", "other_field", "Runs / tags field", show=False, priority=True),
+        Binding("enter", "keep", "Keep", priority=True, tooltip="Keep the filters and close the bar"),
+        Binding("escape", "cancel", "Cancel", tooltip="Restore the filters as they were and close the bar"),
+        Binding("tab,shift+tab", "other_field", "Runs/tags", priority=True, tooltip="Runs / tags field"),
     ]
 
     class Changed(Message):
@@ -136,9 +140,9 @@ class FilterBar(Horizontal):
         return self.has_class("-open")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Tab belongs to the bar only while a field has the keyboard (a priority binding is checked
-        # whatever has focus).
-        if action == "other_field":
+        # Tab and Enter belong to the bar only while a field has the keyboard (a priority binding is
+        # checked whatever has focus).
+        if action in ("other_field", "keep"):
             focused = self.app.focused
             return focused is not None and focused.parent is self
         return True
@@ -183,8 +187,7 @@ class FilterBar(Horizontal):
         self.set_class(bool(self.runs or self.tags), "-set")
         self.post_message(self.Changed(self.runs, self.tags))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def action_keep(self) -> None:
         self._close()
 
     def action_cancel(self) -> None:
@@ -204,8 +207,16 @@ class FilterBar(Horizontal):
         self.set_class(bool(runs or tags), "-set")
 
 
+#: Printable characters by Textual's key name. Textual leaves a binding of a key it cannot name a
+#: character for (``slash``: Unicode calls it SOLIDUS) in the key bar even while an input types it.
+_KEY_CHARACTERS = {_character_to_key(c): c for c in string.printable if c.isprintable()}
+
+
 class _Field(Input):
     """A filter field: out of the Tab cycle until the bar opens; a click opens the bar on it."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return super().check_consume_key(key, character or _KEY_CHARACTERS.get(key))
 
     def on_mount(self) -> None:
         self.can_focus = False
