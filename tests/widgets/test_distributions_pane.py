@@ -64,7 +64,7 @@ async def test_torch_distribution_bands_axes_and_readout(tb):
         view = await select(pilot, tb, pane, "weights/fc2.weight")
         assert view.shown_runs == ["runs/lr_0.01"]
         lines = plain(view)
-        assert lines[0].split()[:5] == ["■", "runs/lr_0.01", "weights/fc2.weight", "16", "steps"]
+        assert lines[0].split()[:6] == ["■", "E", "lr_0.01", "weights/fc2.weight", "16", "steps"]
         plot = lines[1 : len(lines) - view.readout_height - 2]
         assert all(re.match(r"^ *-?[0-9.]* *[┤│]", row) for row in plot)  # the value axis on the left
         assert sum(ch in BAND_CHARS for row in plot for ch in row) > 500

@@ -77,7 +77,7 @@ async def test_torch_legacy_histograms_are_listed_grouped_and_drawn(tb):
         assert app.view.focused_run == "runs/ablation/cnn/lr_0.05"
         assert view.shown_runs == ["runs/lr_0.01"]
         lines = plain(view)
-        assert lines[0].split() == ["■", "runs/lr_0.01", "weights/fc1.weight", "offset", "·", "16", "steps"]
+        assert lines[0].split() == ["■", "E", "lr_0.01", "weights/fc1.weight", "offset", "·", "16", "steps"]
         labels = slice_labels(view)
         assert labels[0] == "0" and labels[-1] == "299" and len(labels) >= 8
         assert view.readout_height in (1, 2)  # the readout wraps rather than crop at this width
@@ -241,7 +241,7 @@ async def test_switching_and_side_by_side_runs(tb):
         assert view.shown_runs == ["runs/lr_0.01", "runs/lr_0.1"]
         lines = plain(view)
         assert lines[0].startswith("weights/fc1.weight  2 runs side by side")
-        assert "runs/lr_0.01" in lines[1] and "runs/lr_0.1" in lines[1]
+        assert "E lr_0.01" in lines[1] and "J lr_0.1" in lines[1]
         # Both panels share one value axis: the label row is the same text twice.
         labels = lines[-1 - view.readout_height]
         half = (len(labels) - 2) // 2
@@ -258,7 +258,8 @@ async def test_tf2_tensor_histograms_show(tb):
         assert "weights/sequential/hidden/kernel" in pane.tag_list.tags  # tf.summary in a custom loop
         view = await select(pilot, tb, pane, "dense/kernel/histogram")
         assert view.shown_runs == ["keras/train"]
-        assert plain(view)[0].split()[1:7] == [
+        assert plain(view)[0].split()[1:8] == [
+            "B",
             "keras/train",
             "dense/kernel/histogram",
             "offset",
@@ -422,4 +423,23 @@ async def test_a_narrow_histogram_title_keeps_the_mode(tb):
         pane = await open_tab(pilot, tb)
         view = await select(pilot, tb, pane, "weights/fc1.weight")
         title = plain(view)[0]
-        assert "offset" in title and "runs/lr_0.01" in title, title
+        assert "offset" in title and "E lr_0.01" in title, title
+
+
+async def test_the_title_names_the_run_as_the_runs_pane_does_and_cuts_the_name_not_the_count(tb):
+    """At 120 columns the title read "■ runs/ablation/cnn/lr_0.05  activations/logits  …": the run's
+    full name (the runs pane and legend show it without the shared "runs/" and with its marker) took
+    the room, and the mode and step count were cut."""
+    app = TbtuiApp(str(CORPUS / "torch_mnist_like"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        pane = await open_tab(pilot, tb)
+        view = await select(pilot, tb, pane, "activations/logits")
+        assert view.shown_runs == ["runs/ablation/cnn/lr_0.05"]
+        title = plain(view)[0].rstrip()
+        assert title.startswith("■ A ") and "runs/" not in title, title
+        assert title.endswith(("offset", "offset · 16 steps")) and "activations/logits" in title, title
+    app = TbtuiApp(str(CORPUS / "torch_mnist_like"))
+    async with app.run_test(size=(160, 30)) as pilot:  # room enough: the whole label
+        pane = await open_tab(pilot, tb)
+        view = await select(pilot, tb, pane, "activations/logits")
+        assert plain(view)[0].split()[:4] == ["■", "A", "ablation/cnn/lr_0.05", "activations/logits"]

@@ -269,7 +269,7 @@ class Dashboard(Pane):
         self.histogram_tag = tag
         run = ctx.logdir.runs.get(name) if name is not None else None
         series = run.histograms.get(tag) if run is not None and tag is not None else None
-        sources = [] if series is None else [HistSource(name, ctx.color(name), series)]
+        sources = [] if series is None else [HistSource.of(ctx, name, series)]
         self.histograms.show(tag, sources, x_mode=ctx.options.x_mode)
         self._titles()
 

@@ -37,10 +37,13 @@ from tui.model.histograms import (
 from tui.model.series import HistogramSeries, HistogramSnapshot
 from tui.render.cells import blank_lines, fit, message_lines
 from tui.render.ridgeline import CURSOR_COLOR, render_overlay, render_ridgeline
+from tui.render.rows import fit_name
 from tui.render.safe_text import SafeText
 from tui.render.ticks import format_number, format_step, slice_labels
 from tui.views.cache import HistogramData
 from tui.views.cursor import step_along
+from tui.views.safe import inert
+from tui.views.selection import PaneContext
 from tui.widgets.line_widget import LineWidget
 
 __all__ = [
@@ -63,16 +66,42 @@ OFFLOAD_ROWS = 250_000
 
 #: Narrowest panel when runs are laid side by side (the readout and axis labels need about this much).
 MIN_PANEL_WIDTH = 32
+#: Cells a run's name keeps in a title before anything after it gives way.
+MIN_TITLE_NAME = 8
 PANEL_GAP = 2
 
 
 @dataclass(frozen=True, slots=True)
 class HistSource:
-    """One run's series of the shown tag."""
+    """One run's series of the shown tag, named as the runs pane names the run: its ``marker`` letter
+    and its ``label`` (the name without the prefix every visible run shares; ``short``: its shorter
+    forms, tui.views.runs.shorter_forms)."""
 
     run: str
     color: str
     series: HistogramSeries
+    marker: str = ""
+    label: str = ""
+    short: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, ctx: PaneContext, run: str, series: HistogramSeries) -> HistSource:
+        """``run``'s source with the colour, marker and names ``ctx`` gives it."""
+        marker, label, short = ctx.source_names(run)
+        return cls(run, ctx.color(run), series, marker, label, short)
+
+    def name_in(self, width: int) -> str:
+        """The run's name in at most ``width`` cells, cut as the legend cuts it (tui.render.rows.fit_name)."""
+        return fit_name(inert(self.label or self.run), tuple(inert(f) for f in self.short), max(width, 1))
+
+    def head(self, *, bold_name: bool = True) -> tuple[Text, Style]:
+        """``■ A `` in the run's colour (the letter tells runs apart without colour) and the name's style."""
+        color = Style(color=self.color)
+        t = SafeText(no_wrap=True, end="")
+        t.append("■ ", style=color)
+        if self.marker:
+            t.append(f"{self.marker} ", style=color + Style(bold=True))
+        return t, color + Style(bold=bold_name)
 
 
 def nearest_index(steps: np.ndarray, step: int | None) -> int | None:
@@ -364,14 +393,23 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         t = SafeText(no_wrap=True, end="")
         if len(panels) == 1 and not self.side_by_side:
             p = panels[0]
-            t.append("■ ", style=Style(color=p.source.color))
-            t.append(p.source.run, style=Style(color=p.source.color, bold=True))
-            t.append("  ")
-            t.append(self.tag or "", style=Style(bold=True))
-            # The mode (what m switches) before the count: a narrow pane cut it to "· of…".
+            t, name_style = p.source.head()
+            tail = SafeText(no_wrap=True, end="")
+            tail.append("  ")
+            tail.append(self.tag or "", style=Style(bold=True))
+            # The mode (what m switches) before the count: a narrow pane cut it to "· of…". What
+            # gives way: the run's name (cut as the legend cuts it) down to a few cells, then the
+            # count (the readout has the steps), then the tag's end with an ellipsis.
             mode = self.mode_label()
-            t.append(f"  {mode} · " if mode else "  ", style=Style(dim=True))
-            t.append(count_steps(len(p.snap)), style=Style(dim=True))
+            count = count_steps(len(p.snap))
+            name_w = min(MIN_TITLE_NAME, len(p.source.name_in(MIN_TITLE_NAME * 4)))
+            if t.cell_len + name_w + tail.cell_len + len(f"  {mode} · {count}") > width:
+                count = ""
+            parts = [f"  {mode}" if mode else "", count and (" · " if mode else "  ") + count]
+            tail.append("".join(parts), style=Style(dim=True))
+            room = max(width - t.cell_len - tail.cell_len, MIN_TITLE_NAME)
+            t.append(p.source.name_in(room), style=name_style)
+            t.append_text(tail)
         else:
             t.append(self.tag or "", style=Style(bold=True))
             shown = len(panels)
@@ -387,7 +425,7 @@ class HistogramPlotBase(LineWidget, can_focus=True):
         for p in panels:
             odd = self.data.oddities(p.source.series, p.snap, p.epoch)
             if odd:
-                who = "" if len(panels) == 1 else f"{p.source.run}: "
+                who = "" if len(panels) == 1 else f"{p.source.marker or p.source.name_in(width // 3)}: "
                 t.append(f"  ⚠ {who}{odd}", style=Style(color="yellow"))
                 break
         return fit(t, width, overflow="ellipsis")
@@ -395,10 +433,10 @@ class HistogramPlotBase(LineWidget, can_focus=True):
     def _panel_titles(self, panels: list[PlotPanel], widths: list[int]) -> Text:
         parts = []
         for p, pw in zip(panels, widths, strict=True):
-            t = SafeText(no_wrap=True, end="")
-            t.append("■ ", style=Style(color=p.source.color))
-            t.append(p.source.run, style=Style(color=p.source.color, bold=True))
-            t.append(f" {count_steps(len(p.snap))}", style=Style(dim=True))
+            t, name_style = p.source.head()
+            count = f" {count_steps(len(p.snap))}"
+            t.append(p.source.name_in(max(pw - t.cell_len - len(count), 8)), style=name_style)
+            t.append(count, style=Style(dim=True))
             parts.append(fit(t, pw, overflow="ellipsis"))
         return Text.assemble(*_interleave(parts, Text(" " * PANEL_GAP, end="")), no_wrap=True, end="")
 

@@ -171,7 +171,7 @@ class HistogramPaneBase(Pane):
             run = ctx.logdir.runs.get(name) if name else None
             series = run.histograms.get(tag) if run is not None else None
             if series is not None:
-                out.append(HistSource(name, ctx.color(name), series))
+                out.append(HistSource.of(ctx, name, series))
         return out
 
     def _refresh_view(self, ctx: PaneContext) -> None:
