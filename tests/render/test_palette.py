@@ -43,3 +43,23 @@ def test_neighbours_differ_in_hue_so_seed_pairs_never_look_alike():
         hb, _, sb = colorsys.rgb_to_hls(*(x / 255 for x in Color.parse(b).get_truecolor()))
         d = abs(ha - hb) * 360
         assert min(d, 360 - d) >= 60 or min(sa, sb) < 0.1, (a, b)
+
+
+@pytest.mark.parametrize("system", ["truecolor", "256", "standard"])
+def test_the_cursor_colour_of_histograms_distributions_and_charts_is_no_runs_colour(system):
+    """The histogram cursor was ``#58a6ff``: xterm-256 colour 75 after the downgrade, run B's line colour,
+    so the cursor step read as a slice of run B. It is the scalar chart's cursor colour, a white."""
+    from tui.render.chart import ChartTheme
+    from tui.render.ridgeline import CURSOR_COLOR
+
+    assert ChartTheme().cursor == CURSOR_COLOR
+    pal = palette_for(system)
+    runs = [pal(i) for i in range(len(CUBE_COLORS))]
+    for cursor in (CURSOR_COLOR, ChartTheme().cursor):
+        shown = Color.parse(cursor).downgrade(SYSTEMS[system])
+        key = shown.number if shown.number is not None else shown.triplet
+        run_keys = []
+        for c in runs:
+            d = Color.parse(c).downgrade(SYSTEMS[system])
+            run_keys.append(d.number if d.number is not None else d.triplet)
+        assert key not in run_keys, (cursor, system)

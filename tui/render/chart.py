@@ -28,7 +28,7 @@ from rich.text import Text
 from tui.render.braille import BrailleCanvas, PixelMap
 from tui.render.cells import fit
 from tui.render.layers import ChartLayers
-from tui.render.palette import CUBE_COLORS, color_for
+from tui.render.palette import CUBE_COLORS, CURSOR_COLOR, color_for
 from tui.render.ragged import (
     downsample_sorted_many,
     gather,
@@ -75,7 +75,7 @@ class ChartTheme:
     axis: str = "#5c6370"
     label: str = "#9da5b4"
     title: str = "bold"
-    cursor: str = "#e0e0e0"
+    cursor: str = CURSOR_COLOR
     #: How strongly the raw underlay keeps its colour (blended towards ``background``).
     raw_alpha: float = 0.35
     background: str = "#1e1e1e"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from rich.color import EIGHT_BIT_PALETTE, STANDARD_PALETTE
 
-__all__ = ["ANSI_COLORS", "CUBE_COLORS", "color_for", "palette_for"]
+__all__ = ["ANSI_COLORS", "CUBE_COLORS", "CURSOR_COLOR", "color_for", "palette_for"]
 
 
 def _hex(triplet) -> str:
@@ -34,6 +34,10 @@ CUBE_NUMBERS: tuple[int, ...] = (214, 75, 175, 36, 227, 33, 202, 120, 141, 180, 
 #: the app's text and its accent (the focused pane, the cursor; tui.widgets.theme), so nothing that
 #: marks the focus can be taken for a run.
 ANSI_NUMBERS: tuple[int, ...] = (11, 14, 2, 13, 12, 9, 10, 3, 6, 5, 1)
+
+#: Every chart's cursor (the scalar chart's line, the histogram and distribution cursor step): a
+#: white, which no run has on any terminal (a blue cursor was run B's colour after the downgrade).
+CURSOR_COLOR = "#e0e0e0"
 
 #: The run palette as hex: exact cube colours, so truecolor and 256-colour terminals agree.
 CUBE_COLORS: tuple[str, ...] = tuple(_hex(EIGHT_BIT_PALETTE[n]) for n in CUBE_NUMBERS)

@@ -27,6 +27,7 @@ from rich.text import Text
 
 from tui.render.braille import BRAILLE_BASE, DOT_BITS
 from tui.render.cells import blank_lines, styled_rows
+from tui.render.palette import CURSOR_COLOR
 from tui.render.ticks import axis_rows
 
 __all__ = [
@@ -42,7 +43,6 @@ __all__ = [
 
 RIDGE_DIM = "#6b3d1c"
 RIDGE_BRIGHT = "#ffa657"
-CURSOR_COLOR = "#58a6ff"
 AXIS_STYLE = "grey50"
 
 #: Index ``e`` is the lower block ``e`` eighths tall (0 is a space).
