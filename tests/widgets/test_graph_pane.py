@@ -292,6 +292,12 @@ async def test_find_incremental_next_previous(tf2: Logdir) -> None:
             graph.names[i].startswith("gradients/") for i in expected
         )
         assert "◆" in pane.tree.render_label(scope, pane.tree.rich_style, pane.tree.rich_style).plain
+        # A matched op's row says so in a glyph too, not by its colour alone (nothing under NO_COLOR).
+        style = pane.tree.rich_style
+        ops = [node for node in rows if node.data.entry.kind == "op"]
+        labels = {node.data.entry.node_id: pane.tree.render_label(node, style, style).plain for node in ops}
+        marked = [i for i in labels if i is not None and labels[i].rstrip().endswith("◆")]
+        assert set(marked) == {i for i in labels if i in expected} and marked
         await pilot.press("escape")
         assert pane.matches == [] and not pane.tree.matches and not pane.finding
 
@@ -340,6 +346,15 @@ async def test_trace_marks_and_lists_ancestors(tf2: Logdir) -> None:
         await pilot.press("t")
         ancestors = graph.ancestors(mean)
         assert set(pane.tree.traced) == set(ancestors) and ancestors
+        style = pane.tree.rich_style
+        shown = [pane.tree.get_node_at_line(y) for y in range(pane.tree.last_line + 1)]
+        ops = [
+            n
+            for n in shown
+            if n is not None and n.data is not None and n.data.entry and n.data.entry.kind == "op"
+        ]
+        traced = [n for n in ops if pane.tree.render_label(n, style, style).plain.rstrip().endswith("←")]
+        assert traced and {n.data.entry.node_id for n in traced} <= set(ancestors)
         assert pane.detail.has_focus and pane.detail.border_title == "Trace"
         assert pane.detail.targets[3:] == ancestors  # nearest first, after three header lines
         assert pane.detail.highlighted == 3

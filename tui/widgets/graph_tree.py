@@ -384,10 +384,14 @@ class GraphTree(Tree[Row]):
         if entry is None:
             return text
         if entry.kind == "op" and entry.node_id is not None:
+            # The glyph the scope rows count them by, as well as the colour: under NO_COLOR, on a
+            # monochrome terminal, the colour alone left a match looking like every other op.
             if entry.node_id in self.matches:
                 text.stylize(_MATCH, len(text) - len(node.label))
+                text.append("  ◆", style=_COUNT_MATCH)
             elif entry.node_id in self.traced:
                 text.stylize(_TRACED, len(text) - len(node.label))
+                text.append("  ←", style=_COUNT_TRACED)
         else:
             found = self.marks["matches"][1].get(entry.path, 0)
             traced = self.marks["traced"][1].get(entry.path, 0)
