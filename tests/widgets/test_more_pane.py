@@ -135,3 +135,28 @@ async def test_the_projector_has_room_at_120_columns(written, tb) -> None:
         assert "coloured by name (c)" in view.plain()
         hint = str(box.render())
         assert box.content_size.width >= max(map(len, hint.splitlines())), hint
+
+
+async def test_a_narrow_audio_info_cuts_each_line_with_an_ellipsis(tb) -> None:
+    """At 80 columns the info wrapped into its three rows and stopped mid-line ("no audio player on the
+    PATH (paplay, aplay,"), with nothing to say it was cut: each line now fits its row or ends in "…"."""
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "corpus"
+    app = TbtuiApp(str(corpus / "tb_native"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await _open(app, pilot, tb)
+        await tb.wait_for(pilot, lambda: "Hz" in _info(pane), what="clip decoded")
+        await pilot.pause()
+        info = pane.query_one(".more-info", Static)
+        region = info.content_region
+        strips = app.screen._compositor.render_strips()
+        shown = [
+            "".join(s.text for s in strips[y].crop(region.x, region.right)).rstrip()
+            for y in range(region.y, region.bottom)
+        ]
+        lines = _info(pane).splitlines()
+        assert len(shown) == len(lines), (shown, lines)
+        for full, row in zip(lines, shown, strict=True):
+            assert row == full.rstrip() or (row.endswith("…") and full.startswith(row[:-1])), (row, full)
+        assert any(row.startswith(("enter plays", "cannot play")) for row in shown), shown

@@ -208,7 +208,8 @@ class MorePane(SteppedPane):
     HELP_TITLE = "Audio · Mesh · Projector tab"
 
     DEFAULT_CSS = """
-    MorePane .more-info { height: auto; max-height: 3; }
+    /* A line too long for the pane ends in "…" rather than wrapping past the rows it has. */
+    MorePane .more-info { height: auto; max-height: 4; text-wrap: nowrap; text-overflow: ellipsis; }
     MorePane .more-draw { height: 1fr; }
     /* A fixed 36 cells left the PCA plot 16 at 120 columns: the plot takes most of the room. */
     MorePane .more-neighbours { width: 30%; min-width: 20; max-width: 36; height: 1fr; padding: 0 0 0 1; }
@@ -425,12 +426,14 @@ class MorePane(SteppedPane):
         t.append(tag, style=Style(bold=True))
         t.append(f"  {run}", style=Style(dim=True))
         if clip is not None:
+            # The clip's format on a line of its own: after the tag and run it was the part cut.
+            t.newline()
             if clip.wav is not None:
                 ch = "mono" if clip.channels == 1 else f"{clip.channels} channels"
                 length = f"{format_relative(clip.duration)} ({clip.frames:,} frames)"
-                t.append(f"  {clip.sample_rate:,} Hz · {length} · {ch}")
+                t.append(f"{clip.sample_rate:,} Hz · {length} · {ch}")
             else:
-                t.append(f"  {clip.error}", style=Style(color="yellow"))
+                t.append(clip.error or "", style=Style(color="yellow"))
             if count > 1:
                 t.append(f" · clip {clip.index + 1} of {count}", style=Style(dim=True))
             if clip.label:
@@ -439,8 +442,8 @@ class MorePane(SteppedPane):
         if self.player:
             t.append(f"enter plays it with {os.path.basename(self.player[0])}", style=Style(dim=True))
         else:
-            names = ", ".join(p[0] for p in PLAYERS)
-            t.append(f"no audio player on the PATH ({names}): cannot play", style=Style(color="yellow"))
+            names = ", ".join(p[0] for p in PLAYERS[:-1]) + f" or {PLAYERS[-1][0]}"
+            t.append(f"cannot play: no {names} on the PATH", style=Style(color="yellow"))
         if problems:
             t.append(f"  {problems[0]}", style=Style(color="yellow"))
         return t
