@@ -57,3 +57,12 @@ def test_band_widens_the_y_range() -> None:
     chart = render_chart([ChartSeries("m", x, y, band=(y - 5, y + 5))], 40, 12)
     lo, hi = chart.y_range
     assert lo < -4 and hi > 6
+
+
+def test_the_empty_tag_has_a_title_as_the_tag_list_names_it() -> None:
+    """torch keeps a scalar tagged "": its chart had no title row (``bool("")``), unlike every other
+    chart; the tag list, summary and the title name it ``""``, and no title is still ``None``."""
+    s = ChartSeries("r", np.arange(5.0), np.arange(5.0))
+    assert render_chart([s], 40, 12, title="").lines[0].plain.rstrip() == '""'
+    assert render_chart([s], 40, 12, title="loss").lines[0].plain.rstrip() == "loss"
+    assert render_chart([s], 40, 12, title=None).lines[0].plain.lstrip().startswith("●")

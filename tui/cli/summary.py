@@ -66,9 +66,10 @@ def _tag(tag: str) -> Text:
     """A tag as inert text; the empty tag (torch keeps it) is shown as "" rather than nothing."""
     from rich.text import Text
 
+    from tui.render.rows import EMPTY_NAME
     from tui.render.safe_text import SafeText
 
-    return SafeText(tag) if tag else Text('""', style="dim")
+    return SafeText(tag) if tag else Text(EMPTY_NAME, style="dim")
 
 
 def print_summary(data: dict[str, Any], console: Console | None = None) -> None:

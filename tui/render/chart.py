@@ -37,7 +37,7 @@ from tui.render.ragged import (
     sorted_segments,
     strided,
 )
-from tui.render.rows import NAN_MARK, NEG_INF_MARK, NON_FINITE_STYLE, POS_INF_MARK, fit_name
+from tui.render.rows import EMPTY_NAME, NAN_MARK, NEG_INF_MARK, NON_FINITE_STYLE, POS_INF_MARK, fit_name
 from tui.render.safe_text import SafeText
 from tui.render.ticks import axis_ticks, format_number, format_x, nice_step, place_labels
 from tui.views.safe import inert
@@ -848,7 +848,7 @@ def _share(lengths: Sequence[int], room: int) -> list[int]:
 def title_line(title: str, width: int, theme: ChartTheme | None = None) -> Text:
     """A chart's first line: its title, cut to ``width`` (also drawn alone, ahead of a chart a
     worker is still drawing, so a key that changes the tag shows the new name at once)."""
-    t = SafeText(title, style=(theme or ChartTheme()).title)
+    t = SafeText(title or EMPTY_NAME, style=(theme or ChartTheme()).title)
     t.truncate(width, overflow="ellipsis")
     return t
 
@@ -936,7 +936,7 @@ def render_chart(
     rows_left -= int(x_axis_rule) + int(x_axis_labels)
     legend_on = show_legend and bool(series) and rows_left - 1 >= 3
     rows_left -= int(legend_on)
-    title_on = bool(title) and rows_left - 1 >= 3
+    title_on = title is not None and rows_left - 1 >= 3  # "" is a tag's name (title_line)
     rows_left -= int(title_on)
     plot_h = max(rows_left, 0)
 
@@ -995,7 +995,7 @@ def render_chart(
                 if 0 <= r < plot_h and r not in label_rows:
                     label_rows[r] = lbl
     lines: list[Text] = []
-    if title_on and title:
+    if title_on and title is not None:
         lines.append(title_line(title, width, theme))
     x_label = None
     if hits:

@@ -20,6 +20,7 @@ from tui.views.safe import inert
 from tui.views.state import RunRow
 
 __all__ = [
+    "EMPTY_NAME",
     "NAN_MARK",
     "NON_FINITE_STYLE",
     "ellipsize_middle",
@@ -122,11 +123,15 @@ def run_row(row: RunRow, width: int, *, base: Style | None = None) -> Text:
     return fit(t, width)
 
 
+#: How a tag or group named "" is shown (torch keeps such a tag): the tag list, chart titles, summary.
+EMPTY_NAME = '""'
+
+
 def group_row(name: str, count: int, width: int, *, collapsed: bool, base: Style | None = None) -> Text:
     """``▾ train (4)``: a tag group header (the prefix before the first ``/``)."""
     t = Text(no_wrap=True, end="", style=base or Style())
     t.append("▸ " if collapsed else "▾ ", style=Style(dim=True))
-    label = ellipsize_middle(inert(name) or '""', max(width - 2 - len(f" ({count})"), 1))
+    label = ellipsize_middle(inert(name) or EMPTY_NAME, max(width - 2 - len(f" ({count})"), 1))
     t.append(label, style=Style(bold=True))
     t.append(f" ({count})", style=Style(dim=True))
     return fit(t, width)

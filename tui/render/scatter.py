@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui.render.chart import RUN_COLORS, ChartRender, ChartSeries, ChartTheme, render_chart
+from tui.render.rows import EMPTY_NAME
 from tui.render.safe_text import SafeText
 
 __all__ = [
@@ -69,7 +70,7 @@ def render_embedding(
         lab = np.asarray(labels, dtype=object)
         for i, value in enumerate(top):
             m = lab == value
-            name = value if value != "" else '""'
+            name = value if value != "" else EMPTY_NAME
             series.append(ChartSeries(name, xy[m, 0], xy[m, 1], color=RUN_COLORS[i], points=True))
         rest = ~np.isin(lab, np.asarray(top, dtype=object))
         if rest.any():

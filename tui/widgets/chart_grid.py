@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from tui.render.cells import message_lines
+from tui.render.rows import EMPTY_NAME
 from tui.render.safe_text import SafeText
 from tui.render.scalar_view import hstack
 from tui.views.cache import LruCache, SmoothCache
@@ -145,7 +146,7 @@ class ChartGrid(LineWidget, can_focus=True):
                     )
                     chart_lines = self._cells.put(cell_key, chart.lines)
                 block = list(chart_lines)
-                title = SafeText(f" {tag} ", no_wrap=True, end="")
+                title = SafeText(f" {tag or EMPTY_NAME} ", no_wrap=True, end="")
                 title.truncate(cw, overflow="ellipsis")
                 sel = first + r + c == self.selected
                 title.stylize(Style(reverse=True, bold=True) if sel else Style(bold=True))

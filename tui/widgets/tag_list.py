@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from tui.render.rows import TagInfo, group_row, tag_row
+from tui.render.rows import EMPTY_NAME, TagInfo, group_row, tag_row
 from tui.views.safe import Inert
 from tui.views.selection import neighbour
 from tui.widgets.row_list import RowList
@@ -79,7 +79,7 @@ class TagList(RowList):
         rows: list[_Row] = []
         for group, tags in self.groups:
             if len(tags) == 1 and tags[0] == group:
-                rows.append(_Row("tag", group, group or '""', indent=0))
+                rows.append(_Row("tag", group, group or EMPTY_NAME, indent=0))
                 continue
             rows.append(_Row("group", group, group, count=len(tags)))
             if group in self.collapsed:
@@ -87,7 +87,7 @@ class TagList(RowList):
             prefix = group + "/"
             for tag in tags:
                 label = tag[len(prefix) :] if tag.startswith(prefix) else tag
-                rows.append(_Row("tag", tag, label or tag or '""'))
+                rows.append(_Row("tag", tag, label or tag or EMPTY_NAME))
         self._rows = rows
         index = next((i for i, r in enumerate(rows) if r.name == keep), None)
         if index is None:
