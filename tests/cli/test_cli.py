@@ -132,3 +132,28 @@ def test_trimmed_lines_keep_colour_codes_and_inner_spaces() -> None:
     for piece in ("a  ", " b   ", "\x1b[0m\n", "c \x1b[1m  \x1b[0m\n", "d  ", "\n"):
         stream.write(piece)
     assert out.getvalue() == "a   b\x1b[0m\nc\x1b[1m\x1b[0m\nd\n"
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_summary_and_its_json_agree_on_the_exit_code_when_nothing_is_listed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, json_flag: list[str]
+) -> None:
+    """``summary`` exited 3 on an empty logdir and ``summary --json`` 0: a script could not tell an
+    empty logdir from a full one without parsing. Both exit 3 (nothing matched) and still print what
+    they found; a --run that matches nothing is said so, not "no event files"."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, _ = run_cli(capsys, "summary", str(empty), *json_flag)
+    assert code == 3
+    if json_flag:
+        assert json.loads(out)["runs"] == {}
+    else:
+        assert "no event files found" in out
+    code, out, _ = run_cli(capsys, "summary", str(CORPUS / "tbx"), "--run", "^zzz$", *json_flag)
+    assert code == 3
+    if json_flag:
+        assert json.loads(out)["runs"] == {}
+    else:
+        assert "no run matches --run '^zzz$'" in out and "no event files" not in out
+    code, out, _ = run_cli(capsys, "summary", str(CORPUS / "tbx"), *json_flag)
+    assert code == 0 and out

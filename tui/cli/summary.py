@@ -42,14 +42,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     logdir = open_logdir(args.logdir, cache=not args.no_cache)
     data = logdir_summary(logdir)
+    found = len(data["runs"])
     if args.runs:
         rx = compile_regex(args.runs)
         data["runs"] = {k: v for k, v in data["runs"].items() if rx.search(k)}
+    # The same exit code with and without --json: 3 when no run is listed (what was found is printed
+    # either way), so a script tells an empty logdir from a full one without parsing.
+    code = 0 if data["runs"] else EXIT_NOTHING
     if args.json:
         write_stdout(json_text(data, indent=1, ascii_only=not stdout_is_unicode()) + "\n")
-        return 0
-    print_summary(data)
-    return 0 if data["runs"] else EXIT_NOTHING
+        return code
+    why = f"no run matches --run {args.runs!r} (of {found:,})" if found and args.runs else None
+    print_summary(data, none=why)
+    return code
 
 
 def _num(x: Any) -> str:
@@ -72,10 +77,12 @@ def _tag(tag: str) -> Text:
     return SafeText(tag) if tag else Text(EMPTY_NAME, style="dim")
 
 
-def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
-    """The tables. Rich is imported here, not with the module: ``--json`` (what CI runs) never
-    loads it, nor the glyph tables behind ``drawing_stdout`` (with the other subcommands' modules,
-    0.09 s of the 0.39 s of CPU a ``summary --json`` of a 1 MB logdir took)."""
+def print_summary(data: dict[str, Any], console: Console | None = None, *, none: str | None = None) -> None:
+    """The tables; ``none`` is what to say when no run is listed (else: no event files were found).
+
+    Rich is imported here, not with the module: ``--json`` (what CI runs) never loads it, nor the
+    glyph tables behind ``drawing_stdout`` (with the other subcommands' modules, 0.09 s of the
+    0.39 s of CPU a ``summary --json`` of a 1 MB logdir took)."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -93,7 +100,7 @@ def print_summary(data: dict[str, Any], console: Console | None = None) -> None:
     for p in data.get("problems", []):
         console.print(SafeText(f"  ! {p}", style="yellow"))
     if not runs:
-        console.print("no event files found (files whose name contains 'tfevents')")
+        console.print(SafeText(none or "no event files found (files whose name contains 'tfevents')"))
         return
     for name, run in runs.items():
         table = Table(
