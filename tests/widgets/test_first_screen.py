@@ -13,6 +13,7 @@ from tui.cli.dispatch import build_parser
 from tui.model.logdir import FIRST_SLICE
 from tui.tfevents.writer import EventFileWriter
 from tui.views.first_screen import preferred_tag, state_path
+from tui.widgets.histograms_pane import HistogramsPane
 from tui.widgets.run_list import RunList
 from tui.widgets.scalar_chart import ScalarChart
 from tui.widgets.tag_list import TagList
@@ -143,3 +144,40 @@ async def test_the_pick_waits_for_the_whole_first_pass_not_the_first_slice(tmp_p
         await pilot.pause()
         assert app.query_one(TagList).selected_tag == "loss"
         assert app.query_one(ScalarChart).tag == "loss"
+
+
+async def test_an_empty_logdir_says_there_are_no_event_files_yet(tmp_path, tb) -> None:
+    """An empty logdir showed "No scalar data for the visible runs" and an empty runs pane: nothing
+    said that no event file was found, nor what one is. Hidden runs and a tag filter say so too."""
+    root = tmp_path / "logs"
+    root.mkdir()
+    app = TbtuiApp(str(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        chart = app.query_one(ScalarChart)
+        await tb.wait_for(pilot, lambda: "No event files" in chart_text(chart), what="the empty message")
+        assert "tfevents" in chart_text(chart)
+        with EventFileWriter(str(root / "run")) as w:
+            w.add_scalar("loss", 1.0, 0, tb.WALL0)
+        await tb.wait_for(pilot, lambda: chart.tag == "loss", what="the run once written")
+        await pilot.press("space")  # the runs pane has the keyboard: hide the only run
+        await tb.wait_for(pilot, lambda: "hidden" in chart_text(chart), what="all runs hidden")
+        assert "1 run" in chart_text(chart)
+
+
+def chart_text(chart: ScalarChart) -> str:
+    return " ".join(" ".join(strip.text.split()) for strip in chart._strips or [])
+
+
+async def test_the_histograms_tab_of_an_empty_logdir_says_so_too(tmp_path, tb) -> None:
+    root = tmp_path / "logs"
+    root.mkdir()
+    app = TbtuiApp(str(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        await pilot.press("2")
+        await tb.wait_for(pilot, lambda: isinstance(app.active_pane, HistogramsPane), what="histograms tab")
+        view = app.active_pane.view
+        await tb.wait_for(
+            pilot, lambda: "No event files" in " ".join(t.plain for t in view.last_lines), what="why"
+        )

@@ -104,6 +104,24 @@ class PaneContext:
                 tags.update(getattr(run, store))
         return [t for t in tags if self.tag_matches(t)]
 
+    def why_empty(self, what: str) -> str:
+        """Why a tab has no ``what`` (``"scalar data"``) to show, saying what would change it: an empty
+        logdir, every run hidden or filtered out, or the tag filter; a bare "no data" said none of it."""
+        total = len(self.logdir.runs)
+        if not total:
+            if self.loading or not self.logdir.loaded_once:
+                return "Reading the logdir…"
+            return (
+                "No event files under this logdir yet\n(files whose name contains 'tfevents')\n\n"
+                "Runs appear here as training writes them"
+            )
+        if not self.runs:
+            runs = f"{total:,} run" + ("" if total == 1 else "s")
+            return f"No visible runs: {runs} hidden or filtered out\n(a: show every run, /: the filter)"
+        if self.tag_regex:
+            return f"No {what} in the visible runs matches the tag filter\n(/: change it)"
+        return f"No {what} in the visible runs"
+
     def color(self, run: str) -> str:
         return self.colors.get(run, "white")
 

@@ -254,6 +254,7 @@ class HistogramPlotBase(LineWidget, can_focus=True):
             self.x_mode,
             self.cursor_step,
             self.view_state(),
+            self.EMPTY if self.tag is None else None,
         )
 
     # -- for subclasses -------------------------------------------------------------------------

@@ -187,6 +187,8 @@ class HistogramPaneBase(Pane):
     def _show(self, tag: str | None) -> None:
         ctx = self.context
         x_mode = ctx.options.x_mode if ctx is not None else "step"
+        if ctx is not None:  # the view says why it is empty (an instance value over its class default)
+            self.view.EMPTY = ctx.why_empty("histogram data")
         self.view.show(tag, self.sources(tag), side_by_side=self.side_by_side, x_mode=x_mode)
 
     def _tag_info(self, shown: str, width: int) -> TagInfo:

@@ -302,6 +302,8 @@ class ScalarChart(LineWidget, can_focus=True):
         super().__init__(id=id)
         self.tag: str | None = None
         self.sources: list[ChartSource] = []
+        #: What the chart says without a tag (its owner says why: PaneContext.why_empty).
+        self.empty_message = "No scalar data for the visible runs"
         self._sources_key: tuple = ()
         self.options = ChartOptions()
         self.x_range: tuple[float, float] | None = None
@@ -370,6 +372,7 @@ class ScalarChart(LineWidget, can_focus=True):
     def frame_key(self) -> tuple:
         return (
             self.tag,
+            self.empty_message if self.tag is None else None,
             self._sources_key,
             self.options,
             self.x_range,
@@ -384,7 +387,7 @@ class ScalarChart(LineWidget, can_focus=True):
         if self.tag is None or not any(len(s.series) for s in self.sources):
             self.last, self.last_series, self.last_readout = None, [], []
             if self.tag is None:
-                return message_lines(width, height, "No scalar data for the visible runs")
+                return message_lines(width, height, self.empty_message)
             return message_lines(width, height, f"{self.tag!r}: no points yet")
         request = _Request(
             self.shown_key,

@@ -215,6 +215,8 @@ class ScalarsPane(Pane):
 
     def _show_chart(self, tag: str | None) -> None:
         chart = self.query_one(ScalarChart)
+        if self.context is not None:
+            chart.empty_message = self.context.why_empty("scalar data")
         chart.show(tag, self.sources(tag) if tag is not None else [], self.options(), ahead=self._ahead(tag))
 
     def _ahead(self, tag: str | None) -> list[tuple[str, Callable[[], list[ChartSource]]]]:
