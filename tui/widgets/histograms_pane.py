@@ -128,7 +128,7 @@ class HistogramPaneBase(Pane):
 
     @property
     def selected_tag(self) -> str | None:
-        return self._tag(self.tag_list.selected_tag)
+        return self._tag(self.tag_list.shown_tag)
 
     # -- context --------------------------------------------------------------------------------
 

@@ -172,7 +172,7 @@ class ScalarsPane(Pane):
         if self.grid_mode:
             self.query_one(ChartGrid).show(tag_list.tags, self.sources, self.options())
         else:
-            self._show_chart(tag_list.selected_tag)
+            self._show_chart(tag_list.shown_tag)
 
     def _auto_select(self, ctx: PaneContext, tag_list: TagList) -> None:
         """Open on the tag asked for at start when it exists, else on :func:`preferred_tag`'s pick.
@@ -325,7 +325,7 @@ class ScalarsPane(Pane):
                 grid.select_tag(tag_list.selected_tag)
             grid.focus()
         else:
-            self._show_chart(tag_list.selected_tag)
+            self._show_chart(tag_list.shown_tag)
             self.query_one(ScalarChart).focus()
 
 

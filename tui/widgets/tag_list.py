@@ -61,6 +61,8 @@ class TagList(RowList):
         self.groups: list[tuple[str, list[str]]] = []
         self.collapsed: set[str] = set()
         self._rows: list[_Row] = []
+        #: The last tag the cursor was on (:attr:`shown_tag` while it is on a group's header).
+        self._last_tag: str | None = None
         #: ``info(tag, width) -> TagInfo``; set by the owner.
         self.info: Callable[[str, int], TagInfo] = lambda tag, width: TagInfo()
 
@@ -96,6 +98,7 @@ class TagList(RowList):
         self.rows_changed()
         self._scroll_to_cursor()
         tag = self.selected_tag
+        self._last_tag = tag or self._last_tag
         if tag is not None and tag != keep:
             self.post_message(self.Selected(tag))
 
@@ -114,6 +117,16 @@ class TagList(RowList):
         if 0 <= self.cursor < len(self._rows) and self._rows[self.cursor].kind == "tag":
             return self._rows[self.cursor].name
         return None
+
+    @property
+    def shown_tag(self) -> str | None:
+        """The tag a chart shows: the one under the cursor, or on a group's header the tag the cursor
+        was on (passing a header, or folding the group holding the tag, must not blank the chart at
+        the next update); None once that tag is no longer listed."""
+        tag = self.selected_tag
+        if tag is not None or self._last_tag is None:
+            return tag
+        return self._last_tag if any(self._last_tag in tags for _, tags in self.groups) else None
 
     def select_tag(self, tag: str) -> bool:
         for i, r in enumerate(self._rows):
@@ -162,6 +175,7 @@ class TagList(RowList):
         super().watch_cursor(old, new)
         tag = self.selected_tag
         if tag is not None:
+            self._last_tag = tag
             self.post_message(self.Selected(tag))
 
     def row_clicked(self, index: int, x: int) -> None:
