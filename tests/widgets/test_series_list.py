@@ -16,3 +16,23 @@ def test_a_run_named_in_wide_characters_keeps_its_count_in_the_row():
     assert wide.plain == "  ■ 実験/a         3"
     assert narrow.plain == "  ■ exp/a          3"
     assert wide.cell_len == narrow.cell_len == 20
+
+
+def test_a_row_names_the_run_as_the_runs_pane_does_marker_and_label() -> None:
+    """Text, Images and Audio listed ``exp/adam_lr1e-2`` where the runs pane, legend and HParams say
+    ``A adam_lr1e-2``: the marker tells runs apart without colour, the label drops the shared folder."""
+    rows = SeriesList()
+    rows.set_groups(
+        [
+            (
+                "t",
+                [
+                    SeriesEntry("exp/adam_lr1e-2", "red", 3, "A", "adam_lr1e-2"),
+                    SeriesEntry("exp/b", "red", 12),
+                ],
+            )
+        ]
+    )
+    marked, bare = (rows.render_row(i, 24, Style()).plain for i in (1, 2))
+    assert marked == "  ■ A adam_lr1e-2      3"
+    assert bare == "  ■ exp/b             12"

@@ -271,7 +271,7 @@ class MorePane(SteppedPane):
                 if series.plugin == AUDIO and len(series) and ctx.tag_matches(tag):
                     header = f"audio: {tag}"
                     items[header] = ("audio", tag)
-                    groups.setdefault(header, []).append(SeriesEntry(name, ctx.color(name), len(series)))
+                    groups.setdefault(header, []).append(SeriesEntry.of(ctx, name, len(series)))
             meshes: dict[str, int] = {}
             for tag, series in run.blobs.items():
                 if series.plugin == "mesh" and len(series):
@@ -282,14 +282,14 @@ class MorePane(SteppedPane):
             for mesh_name, n in meshes.items():
                 header = f"mesh: {mesh_name}"
                 items[header] = ("mesh", mesh_name)
-                groups.setdefault(header, []).append(SeriesEntry(name, ctx.color(name), n))
+                groups.setdefault(header, []).append(SeriesEntry.of(ctx, name, n))
         shown = set(ctx.runs) | {"."}
         for ref in self.refs:
             if ref.run in shown and ctx.tag_matches(ref.name):
                 header = f"projector: {ref.name}"
                 items[header] = ("projector", ref.name)
                 n = ref.tensor_shape[0] if ref.tensor_shape else 0
-                groups.setdefault(header, []).append(SeriesEntry(ref.run, ctx.color(ref.run), n))
+                groups.setdefault(header, []).append(SeriesEntry.of(ctx, ref.run, n))
         order = {k: i for i, k in enumerate(KINDS)}
         self.items = items
         lst = self.query_one(SeriesList)

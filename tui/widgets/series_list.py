@@ -20,8 +20,9 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from tui.render.cells import fit
-from tui.render.rows import ellipsize_middle
+from tui.render.rows import ellipsize_middle, fit_name
 from tui.views.safe import Inert, inert
+from tui.views.selection import PaneContext
 from tui.widgets.row_list import RowList
 
 __all__ = ["SeriesEntry", "SeriesList"]
@@ -29,11 +30,20 @@ __all__ = ["SeriesEntry", "SeriesList"]
 
 @dataclass(frozen=True, slots=True)
 class SeriesEntry:
-    """One run's series of one tag: the run, its colour and how many steps it holds."""
+    """One run's series of one tag: the run, its colour and how many steps it holds, and how the runs
+    pane names the run (its ``marker`` letter, its ``label`` without the prefix all runs share)."""
 
     run: str
     color: str
     count: int
+    marker: str = ""
+    label: str = ""
+    short: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, ctx: PaneContext, run: str, count: int) -> SeriesEntry:
+        marker, label, short = ctx.source_names(run)
+        return cls(run, ctx.color(run), count, marker, label, short)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +134,14 @@ class SeriesList(RowList):
         if r.entry is None:
             t.append(ellipsize_middle(inert(r.tag), width), style=Style(bold=True))
         else:
-            count = f" {r.entry.count}"
-            name_w = max(width - 4 - len(count), 1)
-            t.append("  ■ ", style=Style(color=r.entry.color))
-            t.append(set_cell_size(ellipsize_middle(inert(r.entry.run), name_w), name_w))
+            e = r.entry
+            count = f" {e.count}"
+            t.append("  ■ ", style=Style(color=e.color))
+            if e.marker:
+                t.append(f"{e.marker} ", style=Style(color=e.color, bold=True))
+            name_w = max(width - t.cell_len - len(count), 1)
+            name = fit_name(inert(e.label or e.run), tuple(inert(f) for f in e.short), name_w)
+            t.append(set_cell_size(name, name_w))
             t.append(count, style=Style(dim=True))
         fit(t, width)
         return t

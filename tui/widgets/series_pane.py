@@ -153,7 +153,7 @@ class SeriesPane(SteppedPane):
                 continue
             for tag, series in run.blobs.items():
                 if series.plugin == self.PLUGIN and len(series) and ctx.tag_matches(tag):
-                    by_tag.setdefault(tag, []).append(SeriesEntry(name, ctx.color(name), len(series)))
+                    by_tag.setdefault(tag, []).append(SeriesEntry.of(ctx, name, len(series)))
         return [(tag, by_tag[tag]) for tag in sorted(by_tag)]
 
     def watch_context(self, old: PaneContext | None, new: PaneContext | None) -> None:
@@ -209,8 +209,12 @@ class SeriesPane(SteppedPane):
     def _title(self, view: SeriesView | None) -> None:
         t = SafeText(no_wrap=True, end="")
         if view is not None and self.context is not None:
-            t.append("■ ", style=Style(color=self.context.color(view.run)))
-            t.append(view.run, style=Style(bold=True))
+            marker, label, _ = self.context.source_names(view.run)
+            color = Style(color=self.context.color(view.run))
+            t.append("■ ", style=color)
+            if marker:
+                t.append(f"{marker} ", style=color + Style(bold=True))
+            t.append(label or view.run, style=Style(bold=True))
             t.append("  ")
             t.append(view.tag)
         self.query_one(".series-pane-title", Static).update(t)
