@@ -95,3 +95,19 @@ async def test_the_open_filter_bar_shows_its_own_keys_not_filter(logdir, tb) -> 
         assert "Filter" not in bar and "Quit" not in bar
         await pilot.press("escape")
         await tb.wait_for(pilot, lambda: "/ Filter" in bar_text(app), what="the app's keys again")
+
+
+async def test_keys_an_open_input_types_are_not_offered_in_the_bar(tb) -> None:
+    """The graph's find box said "/ Find node" while "/" typed a slash into it (Textual names no
+    character for the key "slash", so it never counted as a key the input takes)."""
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "corpus"
+    app = TbtuiApp(str(corpus / "tbx"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        await pilot.press("4")
+        await tb.wait_for(pilot, lambda: "Find node" in bar_text(app), what="the graph's keys")
+        await pilot.press("slash")
+        await tb.wait_for(pilot, lambda: "Find node" not in bar_text(app), what="the find box's keys")
+        assert "Trace" not in bar_text(app) and "Quit" not in bar_text(app)

@@ -14,14 +14,12 @@ opens it, clicking a field opens it too, and moving the focus elsewhere closes i
 
 from __future__ import annotations
 
-import string
 from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.keys import _character_to_key
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label
@@ -207,16 +205,8 @@ class FilterBar(Horizontal):
         self.set_class(bool(runs or tags), "-set")
 
 
-#: Printable characters by Textual's key name. Textual leaves a binding of a key it cannot name a
-#: character for (``slash``: Unicode calls it SOLIDUS) in the key bar even while an input types it.
-_KEY_CHARACTERS = {_character_to_key(c): c for c in string.printable if c.isprintable()}
-
-
 class _Field(Input):
     """A filter field: out of the Tab cycle until the bar opens; a click opens the bar on it."""
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        return super().check_consume_key(key, character or _KEY_CHARACTERS.get(key))
 
     def on_mount(self) -> None:
         self.can_focus = False

@@ -12,15 +12,21 @@ disabled ones dimmed, the command palette key on the right) and a click on a key
 
 from __future__ import annotations
 
+import string
+
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.keys import _character_to_key
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
 __all__ = ["KeyBar"]
+
+#: Printable characters by Textual's key name ("slash": "/").
+_KEY_CHARACTERS = {_character_to_key(c): c for c in string.printable if c.isprintable()}
 
 
 class KeyBar(Widget):
@@ -64,16 +70,33 @@ class KeyBar(Widget):
     def _entries(self) -> tuple[list[tuple[Binding, bool]], tuple[Binding, bool] | None]:
         """The bindings to show, one per action in the order Textual resolves them, and the palette's."""
         active = self.screen.active_bindings
+        focused = self.screen.focused
         by_action: dict[str, tuple[Binding, bool]] = {}
-        for _node, binding, enabled, _tooltip in active.values():
-            if binding.show and binding.action not in by_action:
-                by_action[binding.action] = (binding, enabled)
+        for key, (node, binding, enabled, _tooltip) in active.items():
+            if not binding.show or binding.action in by_action:
+                continue
+            # A key the focused input types is text there, not this command (Textual drops such
+            # bindings itself, but not those of keys it names no character for: "slash").
+            if self._typed_into(focused, node, key):
+                continue
+            by_action[binding.action] = (binding, enabled)
         palette = None
         if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, _tooltip = active[self.app.COMMAND_PALETTE_BINDING]
             palette = (binding, enabled)
             by_action.pop(binding.action, None)
         return list(by_action.values()), palette
+
+    @staticmethod
+    def _typed_into(focused: Widget | None, node: object, key: str) -> bool:
+        """``key`` is text the focused input types, not a binding of a widget around it."""
+        typed = _KEY_CHARACTERS.get(key)
+        return (
+            typed is not None
+            and focused is not None
+            and node is not focused
+            and focused.check_consume_key(key, typed)
+        )
 
     def render(self) -> Text:
         _ = self._version  # drawn again when the bindings change
