@@ -356,7 +356,11 @@ SHOTS += plugin_shots()
 async def take(shot: Shot, out: str) -> str:
     from tui.app import TbtuiApp
 
-    logdir = _mesh_logdir() if shot.logdir == _MESH else os.path.join(CORPUS, shot.logdir)
+    # Relative to the checkout (main changes to it), so the status bar reads the same on every
+    # machine: "tests/data/corpus/tbx", not the path of whoever ran the script.
+    logdir = (
+        _mesh_logdir() if shot.logdir == _MESH else os.path.relpath(os.path.join(CORPUS, shot.logdir), ROOT)
+    )
     app = TbtuiApp(logdir, **shot.app_kwargs)
     async with app.run_test(size=shot.size) as pilot:
         for _ in range(400):
@@ -379,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=os.path.join(ROOT, "screenshots"))
     p.add_argument("--only", nargs="*", help="shot names to take (default: all)")
     args = p.parse_args(argv)
+    args.out = os.path.abspath(args.out)
+    os.chdir(ROOT)
     os.makedirs(args.out, exist_ok=True)
     for shot in SHOTS:
         if args.only and shot.name not in args.only:
