@@ -13,8 +13,6 @@ training script instead).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,13 +21,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("tensorboard.backend.event_processing.plugin_event_multiplexer")
 
-_SPEC = importlib.util.spec_from_file_location(
-    "differential", Path(__file__).resolve().parents[2] / "scripts" / "differential.py"
-)
-assert _SPEC is not None and _SPEC.loader is not None
-differential = importlib.util.module_from_spec(_SPEC)
-sys.modules.setdefault("differential", differential)
-_SPEC.loader.exec_module(differential)
+from tests.model.differential_module import differential
 
 WRITERS_CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "writers"
 MULTI_FILE = [

@@ -12,9 +12,7 @@ installed) are compared the same way.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -25,13 +23,7 @@ from hypothesis import strategies as st
 pytest.importorskip("tensorboard.backend.event_processing.plugin_event_multiplexer")
 pytest.importorskip("tensorboardX")
 
-_SPEC = importlib.util.spec_from_file_location(
-    "differential", Path(__file__).resolve().parents[2] / "scripts" / "differential.py"
-)
-assert _SPEC is not None and _SPEC.loader is not None
-differential = importlib.util.module_from_spec(_SPEC)
-sys.modules.setdefault("differential", differential)
-_SPEC.loader.exec_module(differential)
+from tests.model.differential_module import differential
 
 JOBS = {label: (f, w) for label, f, w in differential.jobs() if not label.startswith("many_tags[torch")}
 
