@@ -79,3 +79,68 @@ def test_a_strip_is_what_rich_renders(plain, base, spans):
         text.spans.append(Span(a, b, style))
     rich = [s if s.style is not None else Segment(s.text, Style.null()) for s in text.render(console)]
     assert list(text_strip(text, console, cell_len(plain))) == rich
+
+
+class _Counted(LineWidget):
+    """A frame of one value, counting its paints and the lines Textual asks it for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.value = "one"
+        self.paints = 0
+        self.asked = 0
+
+    def frame_key(self) -> tuple:
+        return (self.value,)
+
+    def paint(self, width: int, height: int) -> list[Text] | None:
+        self.paints += 1
+        return [Text(self.value.ljust(width))] + [Text(" " * width) for _ in range(height - 1)]
+
+    def render_line(self, y: int):
+        self.asked += 1
+        return super().render_line(y)
+
+
+class _Shown(App):
+    def compose(self) -> ComposeResult:
+        yield _Counted()
+
+
+async def _settle(pilot) -> None:
+    for _ in range(4):
+        await pilot.pause()
+
+
+async def test_a_frame_hidden_and_shown_again_unchanged_is_kept_and_painted_anew_when_it_changed() -> None:
+    """A tab switched away and back: Textual sends the widget a Resize at the size it had, and the
+    frame kept is shown as it is (not repainted right after the switch's own update); a frame whose
+    data or size changed while it was hidden is painted anew when it shows."""
+    async with _Shown().run_test(size=(30, 6)) as pilot:
+        await _settle(pilot)
+        widget = pilot.app.query_one(_Counted)
+        strips, paints = list(widget._strips), widget.paints
+        widget.display = False
+        await _settle(pilot)
+        widget.asked = 0
+        widget.display = True
+        await _settle(pilot)
+        assert widget.paints == paints and all(a is b for a, b in zip(widget._strips, strips, strict=True))
+        assert widget.asked <= widget.size.height  # the show's update at most: no second repaint
+        # The data changed while hidden: the new frame shows.
+        widget.display = False
+        await _settle(pilot)
+        widget.value = "two"
+        widget.repaint_if_changed()
+        widget.display = True
+        await _settle(pilot)
+        assert widget.paints == paints + 1 and widget._strips[0].text.startswith("two")
+        # The size changed while hidden: drawn again at the new size.
+        widget.display = False
+        await _settle(pilot)
+        await pilot.resize_terminal(40, 8)
+        widget.display = True
+        await _settle(pilot)
+        assert widget.paints == paints + 2
+        assert (len(widget._strips), widget._strips[0].cell_length) == (8, 40)
+        assert widget._strips[0].text.startswith("two")

@@ -255,4 +255,14 @@ class LineWidget(Widget):
         return Strip.blank(self.size.width, self.rich_style)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.refresh()
+        # Textual sends Resize to a widget shown again (its tab switched back to) even at the size it
+        # had: the frame kept is the one to show, and repainting it (a chart of 2,000 colours, ~15
+        # ms) right after the switch's own update slowed that update's way to the terminal. At
+        # another size Textual repaints the widget itself, and :meth:`draw` paints anew for it.
+        if (self.size.width, self.size.height) != self._frame_size:
+            self.refresh()
+
+    @property
+    def _frame_size(self) -> tuple[int, int] | None:
+        """The size the frame on screen was made for (None before the first)."""
+        return (self._made_as[0], len(self._strips)) if self._made_as else None
