@@ -17,6 +17,7 @@ from tui.render.chart import (
     _dimmed,
     _safe_style,
     downsample_minmax,
+    legend_line,
     render_chart,
 )
 from tui.render.palette import color_for
@@ -175,3 +176,25 @@ def test_a_legend_of_2000_runs_is_one_line_with_a_count_of_the_rest():
     legend = chart.lines[1].plain
     assert legend.rstrip().endswith(tuple(f"+{k}" for k in range(1960, 2000)))
     assert len(legend) == 80
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 300), st.integers(20, 140), st.booleans(), st.booleans())
+def test_legend_line_is_the_legend_row_render_chart_draws(n, width, title, short):
+    """What a chart shows of its runs ahead of its lines (a toggle among thousands) is the row the
+    chart then draws: names, markers, shorter forms and colours, the same cells."""
+    series = [
+        ChartSeries(
+            f"sweep/run_{r:04d}",
+            np.arange(3.0),
+            np.arange(3.0) + r,
+            color=color_for(r),
+            label=f"run_{r:04d}" if short else "",
+            marker=chr(65 + r % 26),
+            short=(f"r{r}",) if short else (),
+        )
+        for r in range(n)
+    ]
+    chart = render_chart(series, width, 20, title="t" if title else None)
+    row = chart.lines[chart.plot_top - 1]
+    assert _cells(legend_line(series, width)) == _cells(row)

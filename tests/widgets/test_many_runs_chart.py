@@ -4,13 +4,16 @@ once and the chart follows with the next tag's lines (no timing asserted: it wai
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy as np
 
 from tui.app import TbtuiApp
+from tui.render.chart import legend_line
 from tui.tfevents.writer import EventFileWriter
 from tui.views.cache import SmoothCache
-from tui.widgets.scalar_chart import BACKGROUND_RUNS, ScalarChart, build_chart
+from tui.widgets.run_list import RunList
+from tui.widgets.scalar_chart import BACKGROUND_RUNS, ScalarChart, _Request, build_chart
 from tui.widgets.tag_list import TagList
 
 RUNS = BACKGROUND_RUNS + 50  # enough that the chart is drawn by its worker
@@ -75,3 +78,51 @@ async def test_the_next_tags_chart_is_drawn_ahead_so_j_samples_no_line_again(tmp
         w, h = chart.last.width, chart.last.height
         fresh = build_chart("a/second", chart.sources, chart.options, w, h, cache=SmoothCache())[0]
         assert chart.last.plain() == fresh.plain()
+
+
+async def test_a_run_toggled_among_hundreds_shows_in_the_legend_at_once_and_the_lines_follow(
+    tmp_path, tb, monkeypatch
+):
+    """``space`` in the runs pane: the chart's legend (who is charted, ``+N``) changes with the key,
+    over the lines on screen while the worker draws the new ones (held here until the legend is
+    seen); the frame the worker brings is the chart a draw from nothing shows, legend row unchanged."""
+    root = str(tmp_path / "logs")
+    _write(root)
+    gate = threading.Event()
+    gate.set()
+    build = _Request.build
+
+    def held(self, *args, **kwargs):
+        gate.wait(60)  # set again by the test (or at its end, should it fail)
+        return build(self, *args, **kwargs)
+
+    monkeypatch.setattr(_Request, "build", held)
+    app = TbtuiApp(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        chart, runs = app.query_one(ScalarChart), app.query_one(RunList)
+        await tb.wait_for(pilot, lambda: _charting(chart, "a/first"), what="first chart")
+        try:
+            runs.focus()
+            await pilot.pause()
+            row, w = chart.last.plot_top - 1, chart.last.width
+            before = chart._texts[row].plain
+            assert before == legend_line(chart.last_series, w).plain and "lr_0000" in before
+            for shown in (RUNS - 1, RUNS):
+                gate.clear()
+                await pilot.press("space")
+                want = legend_line([s for s in chart.sources if len(s.series)], w)
+                await tb.wait_for(pilot, lambda: chart._texts[row] == want, what="the new legend")  # noqa: B023
+                assert len(chart.last_series) != shown  # the lines on screen are still the last frame's
+                assert ("lr_0000" in want.plain) == (shown == RUNS)
+                strip = chart._strips[row]
+                gate.set()
+                await tb.wait_for(pilot, lambda: len(chart.last_series) == shown, what="the new lines")  # noqa: B023
+                fresh = build_chart(
+                    chart.tag, chart.sources, chart.options, w, chart.last.height, cache=SmoothCache()
+                )
+                assert chart.last.plain() == fresh[0].plain()
+                assert chart._strips[row] is strip  # the legend the key showed is the frame's
+            assert chart._texts[row].plain == before
+        finally:
+            gate.set()  # a failure leaves no worker waiting

@@ -16,7 +16,7 @@ import itertools
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 from rich.cells import cell_len
@@ -53,6 +53,7 @@ __all__ = [
     "color_for",
     "compute_y_range",
     "downsample_minmax",
+    "legend_line",
     "render_chart",
     "render_chart_plain",
     "snap_y_range",
@@ -759,8 +760,33 @@ def _safe_style(color: str) -> Style:
 LEGEND_NAME_CELLS = 8
 
 
+class LegendEntry(Protocol):
+    """What a legend item is made from: a run's name, the label shown for it (its shorter ``short``
+    forms where room is short), its marker letter and colour (:class:`ChartSeries` is one)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def marker(self) -> str: ...
+    @property
+    def short(self) -> tuple[str, ...]: ...
+    @property
+    def color(self) -> str | None: ...
+
+
+def legend_line(series: Sequence[LegendEntry], width: int, theme: ChartTheme | None = None) -> Text:
+    """The legend row :func:`render_chart` draws for ``series`` (every run with a point) without a
+    cursor, ``width`` cells wide. Also drawn alone over a chart a worker is still drawing: a run
+    toggled among thousands changes the legend (who is charted, ``+N``) at once, while its line seldom
+    changes a cell of the other runs' (they follow when drawn, if any does)."""
+    colors = [s.color or color_for(i) for i, s in enumerate(series)]
+    return fit(_legend(series, colors, width, {}, None, theme or ChartTheme()), width)
+
+
 def _legend(
-    series: Sequence[ChartSeries],
+    series: Sequence[LegendEntry],
     colors: Sequence[str],
     width: int,
     hits: dict[int, CursorHit],

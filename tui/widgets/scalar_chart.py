@@ -24,7 +24,7 @@ from textual.timer import Timer
 
 from tui.model.series import ScalarSeries, ScalarSnapshot
 from tui.render.cells import fit, message_lines
-from tui.render.chart import ChartRender, ChartSeries, render_chart, title_line
+from tui.render.chart import ChartRender, ChartSeries, legend_line, render_chart, title_line
 from tui.render.layers import ChartLayers, Interrupted
 from tui.render.scalar_view import (
     READOUT_SORTS,
@@ -52,6 +52,11 @@ class ChartSource:
     marker: str = ""
     label: str = ""
     short: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The run's full name (as :attr:`ChartSeries.name`: a legend item reads either)."""
+        return self.run
 
     @property
     def names(self) -> tuple[str, str, tuple[str, ...]]:
@@ -414,6 +419,7 @@ class ScalarChart(LineWidget, can_focus=True):
             if self._requests.offer(request):
                 self._draw_worker()
             self._retitle(width)
+            self._relegend(width)
             return None
         self._in_place = False
         return self._take_frame(request.build(self.cache, self.kept), request.tag)
@@ -428,6 +434,22 @@ class ScalarChart(LineWidget, can_focus=True):
             return  # no title row (a short chart), or it is already this tag's
         self.set_line(0, fit(title_line(tag, width), width))
         self.refresh(Region(0, 0, width, 1))
+
+    def _relegend(self, width: int) -> None:
+        """Show the legend of the runs now charted on the frame still on screen while the worker draws
+        their lines: a run toggled (or filtered) among thousands answers in the chart at once, as the
+        runs pane does. Its line seldom changes a cell others do not cover: the worker's frame, equal
+        but for those, follows. Left alone under a cursor (its legend holds values at the cursor)."""
+        last = self.last
+        if last is None or self.cursor_x is not None or not 0 < last.plot_top <= len(self._strips):
+            return
+        row = last.plot_top - 1
+        if last.lines[row].plain != legend_line(self.last_series, width).plain:
+            return  # that row holds no legend (a title alone), or one of another width
+        legend = legend_line([s for s in self.sources if len(s.series)], width)
+        if legend != self._texts[row]:
+            self.set_line(row, legend)
+            self.refresh(Region(0, row, width, 1))
 
     def _data_wait(self, request: _Request) -> float:
         """Seconds this heavy frame waits: >0 only when it adds points to the last one drawn."""
