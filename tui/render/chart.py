@@ -781,7 +781,8 @@ def legend_line(series: Sequence[LegendEntry], width: int, theme: ChartTheme | N
     cursor, ``width`` cells wide. Also drawn alone over a chart a worker is still drawing: a run
     toggled among thousands changes the legend (who is charted, ``+N``) at once, while its line seldom
     changes a cell of the other runs' (they follow when drawn, if any does)."""
-    colors = [s.color or color_for(i) for i, s in enumerate(series)]
+    # The legend looks at no more runs than it has cells (it counts the rest): 2,000 are not walked.
+    colors = [s.color or color_for(i) for i, s in enumerate(series[: max(width, 0)])]
     return fit(_legend(series, colors, width, {}, None, theme or ChartTheme()), width)
 
 
