@@ -265,8 +265,10 @@ class TbtuiApp(App[int]):
     def push(self) -> None:
         """Hand the current state to the runs pane, the status bar and the active tab."""
         run_list = self.show_runs()
-        if self.view.focused_run is None or self.view.focused_run not in self.logdir.runs:
-            self.view.focused_run = run_list.current_run
+        # The runs pane's cursor is the focused run. Taken now when the new rows moved it (the filter
+        # left its run out): the RunList.Focused it posted arrives after this push's frame, and
+        # handed the tab a second context and redrew the status bar a frame later.
+        self.view.focused_run = run_list.current_run
         self.tab_switch.join_active()
         pane = self.dashboard if self.dashboard_on else self.active_pane
         if pane is not None:

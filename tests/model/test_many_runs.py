@@ -10,7 +10,7 @@ import pytest
 
 from tui.model.logdir import Logdir
 from tui.tfevents.writer import EventFileWriter
-from tui.views.state import ViewState
+from tui.views.state import RunRow, ViewState
 
 
 def write_runs(root: Path, names: list[str], steps: int = 3) -> None:
@@ -58,9 +58,9 @@ def test_view_state_derives_once_per_change(tmp_path: Path, monkeypatch: pytest.
     calls = {"rows": 0}
     real = view._rows
 
-    def counting(logdir, now):  # type: ignore[no-untyped-def]
+    def counting(logdir, names, now):  # type: ignore[no-untyped-def]
         calls["rows"] += 1
-        return real(logdir, now)
+        return real(logdir, names, now)
 
     monkeypatch.setattr(view, "_rows", counting)
     T = 1.7e9  # one moment: rows also follow the clock (a run's status moves with it)
@@ -77,7 +77,7 @@ def test_view_state_derives_once_per_change(tmp_path: Path, monkeypatch: pytest.
     view.toggle_run("sweep/lr_7")
     toggled = view.rows(ld, T)
     assert [r.name for r in toggled if not r.shown] == ["sweep/lr_3"]
-    assert toggled == real(ld, T) and view.rows(ld, T) == toggled
+    assert toggled == real(ld, tuple(view.matching_runs(ld)), T) and view.rows(ld, T) == toggled
     assert "sweep/lr_3" not in view.visible_runs(ld)
     # Filtering, or new data: derived again.
     view.run_regex = "lr_1"
@@ -114,3 +114,44 @@ def test_small_batches_skip_the_histogram_column_walkers_with_the_same_result(tm
     skipped = read()
     monkeypatch.setattr(ingest, "HISTOGRAM_COLUMNS_FROM", 0)
     assert skipped == read()
+
+
+def test_rows_follow_the_runs_the_filter_lists_not_its_text(tmp_path: Path, monkeypatch) -> None:
+    """Typing into the runs filter and erasing it: a character that lists the same runs keeps the
+    list, and a run's row is kept while the filter leaves it out, so erasing makes anew only the
+    rows whose shortest names differ among the runs listed again; every list is the one a fresh
+    view makes for that filter."""
+    write_runs(tmp_path, [f"sweep_{g}/lr_{i:03d}" for g in range(2) for i in range(30)])
+    ld = Logdir(str(tmp_path)).load_all()
+    T = 1.7e9
+    typed = ["l", "lr", "lr_", "lr_0", "lr_00", "lr_001", "lr_00", "lr_0", "lr", ""]
+    expected = []
+    for text in typed:
+        fresh = ViewState(lambda i: f"color{i}")
+        fresh.rows(ld, T)  # colours and markers given in the logdir's order, as the app does
+        fresh.run_regex = text
+        expected.append(fresh.rows(ld, T))
+    view = ViewState(lambda i: f"color{i}")
+    all_rows = view.rows(ld, T)
+    made: list[list[str]] = []
+    real = RunRow.__init__
+
+    def counting(self, name, *a, **k):  # type: ignore[no-untyped-def]
+        made[-1].append(name)
+        real(self, name, *a, **k)
+
+    monkeypatch.setattr(RunRow, "__init__", counting)
+    lists = []
+    for text in typed:
+        made.append([])
+        view.run_regex = text
+        lists.append(view.rows(ld, T))
+    assert lists == expected
+    # "l" to "lr_0" list every run: the very list made before typing, no row made.
+    assert all(rows is all_rows for rows in lists[:4]) and made[:4] == [[]] * 4
+    # Erasing "1" lists lr_00x again: only the two runs "lr_001" named apart are made again
+    # (their shorter forms differ among 2 runs and among 20), then "lr_00" to "lr_0" remakes the
+    # 20 rows "lr_00" made, and "lr" to "" make none.
+    assert sorted(made[6]) == ["sweep_0/lr_001", "sweep_1/lr_001"]
+    assert len(made[7]) == 20 and made[8:] == [[], []]
+    assert lists[-1] == all_rows

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from tui.model.logdir import Logdir
+from tui.views.cache import LruCache
 from tui.views.chart_options import DEFAULT_SMOOTHING, ChartOptions
 from tui.views.first_screen import Remembered
 from tui.views.run_status import RunStatus, RunWatch
@@ -23,6 +24,10 @@ from tui.views.safe import Inert
 from tui.views.selection import PaneContext, filter_matches
 
 __all__ = ["RunRow", "StatusInfo", "ViewState"]
+
+#: Sets of runs whose labels are kept (:meth:`ViewState._labels`): each character typed into the runs
+#: filter may list other runs, and erasing it lists the same ones again.
+LABEL_SETS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +53,13 @@ class RunRow:
 @dataclass(frozen=True, slots=True)
 class _KeptRow:
     """A run's row and what it was made from: its data (run, version, when it last grew), its
-    status and until when that status reads the same, and everything the row shows."""
+    status and until when that status reads the same, how it is drawn among the listed runs
+    (``look``: shown, colour, marker, label, shorter forms) and everything the row shows."""
 
     data: tuple | None
     status: RunStatus
     expires: float
+    look: tuple
     shows: tuple
     row: RunRow
     torn: bool
@@ -99,9 +106,15 @@ class ViewState:
     _memo: dict[str, tuple[object, object]] = field(default_factory=dict, repr=False, compare=False)
     #: When each run last grew, for its live / stalled / finished status.
     watch: RunWatch = field(default_factory=RunWatch)
-    #: Each listed run's row with what it was made from (see :meth:`rows`), and when the list kept
-    #: in ``_memo`` is due again (the soonest a row's status reads differently).
+    #: Each run's last row with what it was made from (see :meth:`rows`), kept while the runs filter
+    #: leaves it out, and when the list kept in ``_memo`` is due again (the soonest a row's status
+    #: reads differently).
     _row_cache: dict[str, _KeptRow] = field(default_factory=dict, repr=False, compare=False)
+    #: Run labels by the runs they were cut among (see :meth:`_labels`): typing into the runs filter
+    #: and erasing it again names the same sets of runs.
+    _label_sets: LruCache[tuple, tuple] = field(
+        default_factory=lambda: LruCache(LABEL_SETS), repr=False, compare=False
+    )
     _rows_until: float = field(default=0.0, repr=False, compare=False)
     _observed: tuple | None = field(default=None, repr=False, compare=False)
 
@@ -179,7 +192,7 @@ class ViewState:
             forms = shorter_forms(list(labels.values()))
             return labels, {run: forms[label] for run, label in labels.items()}
 
-        return self._derived(what, runs, make)  # type: ignore[return-value]
+        return self._label_sets.derive((what, runs), None, make)  # type: ignore[return-value]
 
     def context(self, logdir: Logdir, *, loading: bool = False) -> PaneContext:
         """What the active tab shows now (``loading``: the first pass is still reading history)."""
@@ -209,25 +222,28 @@ class ViewState:
         completes it at its next flush; summary says the same).
 
         With thousands of runs a key press must not rebuild them: the list is kept until the runs,
-        the filter or the hidden set change, or one run's status would read differently (a stalled
-        run's ``12m`` turning ``13m``: :attr:`RunStatus.lasts`); and then each row is made again
-        only if what it shows changed (a toggle makes one row, not two thousand)."""
+        the runs the filter lets through (not its text: ``lr`` and ``lr_`` may list the same runs)
+        or the hidden set change, or one run's status would read differently (a stalled run's
+        ``12m`` turning ``13m``: :attr:`RunStatus.lasts`); and then each row is made again only if
+        what it shows changed (a toggle makes one row, not two thousand). A run's row is kept while
+        the filter leaves it out, so erasing a character of the filter makes no row anew."""
         now = time.time() if now is None else now
         observed = (id(logdir), logdir.generation, logdir.loaded_once, loading)
         if observed != self._observed:  # runs grow only when the logdir's generation moves
             self.watch.observe(logdir, now, loading=loading)
             self._observed = observed
-        key = (self._runs_key(logdir), frozenset(self.hidden), loading)
+        names = self._matching(logdir)
+        key = ((id(logdir), id(logdir.runs), logdir.generation), names, frozenset(self.hidden), loading)
         hit = self._memo.get("rows")
         if hit is not None and now < self._rows_until:
-            if hit[0] == key:
-                return hit[1]  # type: ignore[return-value]
             was = hit[0]  # type: ignore[index]
-            if (was[0], was[2]) == (key[0], key[2]):  # only runs turned on or off (space, a toggle)
-                rows = self._toggled(hit[1], was[1] ^ key[1])  # type: ignore[arg-type]
+            if was == key:
+                return hit[1]  # type: ignore[return-value]
+            if (was[0], was[1], was[3]) == (key[0], key[1], key[3]):  # only runs turned on or off
+                rows = self._toggled(hit[1], was[2] ^ key[2])  # type: ignore[arg-type]
                 self._memo["rows"] = (key, rows)
                 return rows
-        rows = self._rows(logdir, now)
+        rows = self._rows(logdir, names, now)
         self._memo["rows"] = (key, rows)
         return rows
 
@@ -242,57 +258,55 @@ class ViewState:
                 continue  # not listed (the runs filter leaves it out)
             shown = name not in self.hidden
             row = replace(kept.row, shown=shown)
-            self._row_cache[name] = replace(kept, shows=(kept.shows[0], shown, *kept.shows[2:]), row=row)
+            look = (shown, *kept.look[1:])
+            self._row_cache[name] = replace(
+                kept, look=look, shows=(kept.shows[0], *look, *kept.shows[6:]), row=row
+            )
             rows[i] = row
         return rows
 
-    def _rows(self, logdir: Logdir, now: float) -> list[RunRow]:
+    def _rows(self, logdir: Logdir, names: tuple[str, ...], now: float) -> list[RunRow]:
         runs, hidden, colors, markers = logdir.runs, self.hidden, self.run_colors, self.run_markers
         grew_at = self.watch.grew_at
-        names = self._matching(logdir)
         labels, forms = self._labels(names, "row labels")
         # Markers grow a digit after 48 runs (A2): padded to one width, so the names stay in a column.
         marker_w = max((len(markers[n]) for n in names), default=0)
-        kept, self._row_cache = self._row_cache, {}
+        kept = self._row_cache
+        if len(kept) > len(runs):  # runs went from the logdir (another folder read in its place)
+            kept = self._row_cache = {name: row for name, row in kept.items() if name in runs}
         rows, until = [], math.inf
         for name in names:
             run = runs.get(name)
             data = (id(run), run.version, grew_at(name)) if run is not None else None
+            look = (
+                name not in hidden,
+                colors[name],
+                markers[name].ljust(marker_w),
+                labels[name],
+                forms[name],
+            )
             hit = kept.get(name)
             if hit is not None and hit.data == data and now < hit.expires:
+                if hit.look == look:  # nothing it shows changed (its status reads the same until then)
+                    rows.append(hit.row)
+                    until = min(until, hit.expires)
+                    continue
                 st, expires = hit.status, hit.expires
             else:
                 st = self.watch.status(run, now) if run is not None else RunStatus()
                 expires = now + st.lasts
-            marker = markers[name].ljust(marker_w)
-            shows = (
-                data,
-                name not in hidden,
-                colors[name],
-                marker,
-                labels[name],
-                forms[name],
-                st.kind,
-                st.short,
-            )
-            if hit is not None and hit.shows == shows and hit.expires == expires:
-                self._row_cache[name] = hit  # nothing it shows changed
-                rows.append(hit.row)
-                until = min(until, expires)
-                continue
+            shows = (data, *look, st.kind, st.short)
             if hit is not None and hit.shows == shows:
                 row, torn = hit.row, hit.torn
             else:
                 torn = bool(run and run.torn_tail)
                 damaged = bool(run and (run.damaged or (torn and st.kind not in ("live", ""))))
                 last_step = run.last_step if run is not None else None
-                color, label, shown = colors[name], labels[name], shows[1]
-                row = RunRow(
-                    name, color, shown, last_step, damaged, marker, label, st.kind, st.short, forms[name]
-                )
+                shown, color, marker, label, short = look
+                row = RunRow(name, color, shown, last_step, damaged, marker, label, st.kind, st.short, short)
             if torn:  # a torn file turns "cut short" with time alone (records.STALE_SECONDS)
                 expires = min(expires, now + 1.0)
-            self._row_cache[name] = _KeptRow(data, st, expires, shows, row, torn)
+            kept[name] = _KeptRow(data, st, expires, look, shows, row, torn)
             rows.append(row)
             until = min(until, expires)
         self._rows_until = until
