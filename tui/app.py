@@ -263,7 +263,13 @@ class TbtuiApp(App[int]):
         self.push_timer.check_settled()  # the last Lazy tab may be what the app was waiting for
 
     def push(self) -> None:
-        """Hand the current state to the runs pane, the status bar and the active tab."""
+        """Hand the current state to the runs pane, the status bar and the active tab.
+
+        The loader stands aside until the frame is drawn (``Loader.stand_aside``): the push and
+        its frame take the UI thread's turn for the GIL whole, and a key pressed meanwhile waits
+        for them, not for them and the reading both."""
+        self.loader.stand_aside()
+        self.call_after_refresh(self.loader.carry_on)
         run_list = self.show_runs()
         # The runs pane's cursor is the focused run. Taken now when the new rows moved it (the filter
         # left its run out): the RunList.Focused it posted arrives after this push's frame, and
@@ -276,6 +282,8 @@ class TbtuiApp(App[int]):
         self.update_status()
         self.logdir.read_first(self.view.read_order(self.logdir, run_list.on_screen()))
         self._save_choices()
+        if self.load_state.history:
+            self.gc_pause.hold_pass()  # what the first pass made so far: walked by no collection
         self.push_timer.pushed(with_data=any(r.scalars for r in self.logdir.runs.values()))
 
     def show_runs(self) -> RunList:

@@ -18,6 +18,7 @@ from tui.model.logdir import Changes, Logdir
 from tui.model.watch import ChangeFeed
 
 __all__ = [
+    "ASIDE_SECONDS",
     "FIRST_SECONDS",
     "INPUT_HOLD",
     "MIN_READ",
@@ -48,6 +49,9 @@ INPUT_HOLD = 0.12
 #: ... and the least it reads between two holds, so a key held down slows the first pass, never
 #: stops it.
 MIN_READ = 0.05
+#: Longest the loader stands aside while the UI thread applies a slice (see :meth:`Loader.stand_aside`),
+#: should the UI never say it is done.
+ASIDE_SECONDS = 0.25
 #: How far the worker processes that read big runs (``model.parallel``) step back: on two cores,
 #: two workers at full speed would leave the UI thread waiting for a core while it draws.
 WORKER_NICE = 5
@@ -86,6 +90,7 @@ class Loader:
         #: Set by the app once a screen with data is up; until then the loader yields after each slice.
         self.first_frame_shown = threading.Event()
         self._held_until = 0.0  # time.monotonic() until which no slice starts (see hold)
+        self._aside_until = 0.0  # ... and while the UI applies a slice (see stand_aside)
         self._published = float("-inf")  # time.monotonic() of the last publish of the first pass
         logdir.interrupt = self._held
         self._gate = threading.Event()
@@ -135,14 +140,29 @@ class Loader:
         if now >= self._held_until + MIN_READ:
             self._held_until = now + INPUT_HOLD
 
+    def stand_aside(self) -> None:
+        """The UI thread applies what was read (called from it, at a push of the first pass): the
+        slice being read ends at its next run and the next one waits until :meth:`carry_on`, at most
+        :data:`ASIDE_SECONDS`. Two threads taking turns for the GIL each take twice as long, and a
+        key that arrives meanwhile waits for the UI thread's part: at 2,000 runs a push and its
+        frame are 100-200 ms of the UI's time, the reading alongside made them 200-400."""
+        self._aside_until = time.monotonic() + ASIDE_SECONDS
+
+    def carry_on(self) -> None:
+        """The UI thread has drawn what it applied: the loader reads on (see :meth:`stand_aside`)."""
+        self._aside_until = 0.0
+
     def _held(self) -> bool:
-        return time.monotonic() < self._held_until
+        now = time.monotonic()
+        return now < self._held_until or now < self._aside_until
 
     def _wait_hold(self) -> None:
-        """Before a slice: wait out a hold."""
+        """Before a slice: wait out a hold, and a stand-aside until the UI says it is done."""
         left = self._held_until - time.monotonic()
         if left > 0:
             self._closing.wait(left)
+        while time.monotonic() < self._aside_until and not self._closing.is_set():
+            self._closing.wait(0.005)
 
     def _save_cache(self, stop: Callable[[], bool]) -> None:
         """Write the reopen cache's entries, standing aside for a key as a slice does (:meth:`hold`):

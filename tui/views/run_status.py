@@ -23,7 +23,7 @@ import numpy as np
 from tui.model.logdir import Logdir
 from tui.model.run import Run
 
-__all__ = ["FINISHED_AFTER", "RunStatus", "RunWatch", "format_age"]
+__all__ = ["FINISHED_AFTER", "RunStatus", "RunWatch", "format_age", "usual_gap"]
 
 #: Silence (seconds) under which a run counts as live whatever its interval: torch and tensorboardX
 #: flush every 120 s by default, so a slow writer's file may not move for that long.
@@ -152,8 +152,24 @@ class RunWatch:
         longest = max(run.scalars.values(), key=len, default=None)
         value = None
         if longest is not None and len(longest) > 1:
-            walls = longest.snapshot().wall_times[-RECENT:]
-            gaps = np.diff(np.unique(walls))
-            value = float(np.median(gaps)) if gaps.size else None
+            value = usual_gap(longest.snapshot().wall_times[-RECENT:])
         self._intervals[run.name] = (run.version, value)
         return value
+
+
+def usual_gap(walls: np.ndarray) -> float | None:
+    """The median gap between the distinct times of ``walls`` (NaN left out); None with fewer
+    than two.
+
+    ``np.median(np.diff(np.unique(walls)))`` but without their checks and dispatch, which cost
+    about 150 microseconds a run on these few dozen values: the runs pane asks for each run
+    read, 2,000 of them in a sweep's first pass (300 ms of the UI thread's time at the first
+    push, most of it here)."""
+    times = np.sort(walls)
+    gaps = times[1:] - times[:-1]
+    gaps = np.sort(gaps[gaps > 0])  # the gaps between distinct times: np.unique's, then np.diff
+    n = gaps.size
+    if not n:
+        return None
+    mid = n // 2
+    return float(gaps[mid]) if n % 2 else float((gaps[mid - 1] + gaps[mid]) / 2)

@@ -256,7 +256,7 @@ class Dashboard(Pane):
             series = run.scalars.get(tag) if run is not None and tag is not None else None
             if series is not None:
                 sources.append(ChartSource(name, ctx.color(name), series, *ctx.source_names(name)))
-        self.chart.show(tag, sources, ctx.options)
+        self.chart.show(tag, sources, ctx.options, loading=ctx.loading)
         self._titles()
 
     def _show_histograms(self) -> None:

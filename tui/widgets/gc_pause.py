@@ -6,13 +6,19 @@ strips, segments and styles, so a collection lands in about every other key's an
 (oldest generation) one walks every object the app holds: measured in ``benchmarks/soak.py``
 after three minutes of live data, 150-240 ms on a loaded machine for the ~170,000 objects of the
 app and its first pass (imports, Textual's DOM, the logdir's runs), which was most of the
-key-to-screen p95. Two measures, both on the UI thread and both undone when the app ends:
+key-to-screen p95. Three measures, all on the UI thread and all undone when the app ends:
 
 - :meth:`GcPause.freeze` once the first pass is on screen: one full collection, then
   :func:`gc.freeze` moves every surviving object to the permanent generation, which no later
   collection walks. What the app creates after that (caches, new runs) is collected as before.
   Frozen objects freed by their reference count are still freed; only a cycle among them that
   becomes garbage later stays until :meth:`close` (the app's DOM and model live as long as it).
+- :meth:`GcPause.hold_pass` after each push of the first pass: :func:`gc.freeze` alone (no
+  collection), so the objects the pass has made so far (thousands of runs' rows, series and
+  files) are walked by no collection until it ends. Before, a full collection every second or so
+  walked them all on whichever thread allocated: 50-380 ms, on the UI thread often, and a key
+  pressed while 2,000 runs loaded waited for it. :meth:`freeze` unfreezes them first, so its one
+  full collection sees every object the pass left (a cycle that became garbage meanwhile too).
 - :meth:`GcPause.pause` when a key or a click arrives: the collector is off until
   :data:`PAUSE_SECONDS` later, when what piled up is collected at once, after the answer was
   drawn (the same idea as Textual's ``PAUSE_GC_ON_SCROLL``). A pause is never extended by
@@ -41,12 +47,25 @@ class GcPause:
         self.paused = False
         #: :meth:`freeze` ran (once per app).
         self.frozen = False
+        #: :meth:`hold_pass` froze objects that :meth:`freeze` has not collected yet.
+        self.holding = False
+
+    def hold_pass(self) -> None:
+        """While the first pass reads: leave everything alive now out of the collections until
+        :meth:`freeze` (a no-op once it ran)."""
+        if not self.frozen:
+            self.holding = True
+            gc.freeze()
 
     def freeze(self) -> None:
-        """Collect once, then leave everything alive now out of every later collection."""
+        """Collect once (what :meth:`hold_pass` held too), then leave everything alive now out of
+        every later collection."""
         if self.frozen:
             return
         self.frozen = True
+        if self.holding:
+            self.holding = False
+            gc.unfreeze()
         gc.collect()
         gc.freeze()
 
@@ -70,6 +89,6 @@ class GcPause:
         """Undo both: the collector on, the frozen objects collectable again (a process that runs
         several apps, like the test suite, would otherwise keep every app's cycles for ever)."""
         self.resume()
-        if self.frozen:
-            self.frozen = False
+        if self.frozen or self.holding:
+            self.frozen = self.holding = False
             gc.unfreeze()

@@ -212,6 +212,13 @@ DATA_REDRAW_FACTOR = 8.0
 DATA_REDRAW_MIN = 1.0
 
 
+#: While the first pass reads, a chart of more runs than these is drawn in the worker too, however
+#: light: its frames follow the loader's slices, which no key waits for, and while 2,000 runs load
+#: the first hundred or so are charted in the first second, 10-40 ms a frame that a key pressed
+#: then waited behind.
+BACKGROUND_LOADING_RUNS = 50
+
+
 def _heavy(sources: list[ChartSource]) -> bool:
     return len(sources) > BACKGROUND_RUNS or sum(len(s.series) for s in sources) > BACKGROUND_POINTS
 
@@ -332,6 +339,8 @@ class ScalarChart(LineWidget, can_focus=True):
         self._data_timer: Timer | None = None
         #: The tag of the frame on screen (its title row; see :meth:`_retitle`).
         self._frame_tag: str | None = None
+        #: The first pass reads (see :data:`BACKGROUND_LOADING_RUNS`).
+        self._loading = False
         #: The tags next to this one (see :meth:`show`), the last frame the worker drew, and the
         #: charts whose runs' cells are kept, as (tag, :attr:`_Request.look`): drawn, or drawn ahead.
         self._ahead: Ahead = ()
@@ -351,9 +360,17 @@ class ScalarChart(LineWidget, can_focus=True):
     # -- inputs ---------------------------------------------------------------------------------
 
     def show(
-        self, tag: str | None, sources: list[ChartSource], options: ChartOptions, *, ahead: Ahead = ()
+        self,
+        tag: str | None,
+        sources: list[ChartSource],
+        options: ChartOptions,
+        *,
+        ahead: Ahead = (),
+        loading: bool = False,
     ) -> None:
         """Chart ``tag`` from ``sources``; repaints only when something drawn would change.
+
+        ``loading``: the first pass still reads (see :data:`BACKGROUND_LOADING_RUNS`).
 
         ``ahead``: the tags a key may show next, drawn in a worker once this chart is on screen (a
         heavy one, for a view the user asked for, not only new points), so that key finds its runs'
@@ -363,7 +380,7 @@ class ScalarChart(LineWidget, can_focus=True):
         if options.x_mode != self.options.x_mode:
             self.x_range = None
             self.cursor_x = None
-        self.tag, self.sources, self.options = tag, sources, options
+        self.tag, self.sources, self.options, self._loading = tag, sources, options, loading
         # Keyed once per push, not on each of the several looks a push and a key take (2,000 runs).
         self._sources_key = tuple(s.key for s in sources)
         was, self._ahead = self._ahead, ahead
@@ -406,11 +423,13 @@ class ScalarChart(LineWidget, can_focus=True):
             self.readout_order,
             self.readout_top,
         )
-        if self.drawn and _heavy(self.sources) and not self._in_place:
+        heavy = _heavy(self.sources)
+        loading = self._loading and len(self.sources) > BACKGROUND_LOADING_RUNS
+        if self.drawn and not self._in_place and (heavy or loading):
             # The frame on screen stays until the worker has the new one: the key that asked for it
             # (the next tag, the next run) answers at once, and keys pressed meanwhile only leave
             # their newest frame to draw.
-            wait = self._data_wait(request)
+            wait = self._data_wait(request) if heavy else 0.0
             if wait > 0:
                 self.shown_key = None  # drawn when the timer fires
                 if self._data_timer is None:
@@ -422,7 +441,7 @@ class ScalarChart(LineWidget, can_focus=True):
             self._relegend(width)
             return None
         self._in_place = False
-        return self._take_frame(request.build(self.cache, self.kept), request.tag)
+        return self._take_frame(request.build(self.cache, self.kept), request)
 
     def _retitle(self, width: int) -> None:
         """Show the new tag's name on the frame still on screen while the worker draws its chart: the
@@ -463,9 +482,9 @@ class ScalarChart(LineWidget, can_focus=True):
         self._data_timer = None
         self.repaint_if_changed()
 
-    def _take_frame(self, frame: Frame, tag: str) -> list[Text]:
+    def _take_frame(self, frame: Frame, request: _Request) -> list[Text]:
         chart, readout, series = frame
-        self._frame_tag = tag
+        self._frame_tag = request.tag
         self.last, self.last_series, self.last_readout = chart, series, readout
         return chart.lines + readout
 
@@ -497,7 +516,7 @@ class ScalarChart(LineWidget, can_focus=True):
             self.refresh()
             return
         old = self._strips
-        self.set_lines(self._take_frame(message.frame, message.request.tag))
+        self.set_lines(self._take_frame(message.frame, message.request))
         regions = changed_regions(old, self._strips) if old else None
         if regions is None:
             self.refresh()

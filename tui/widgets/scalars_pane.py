@@ -217,7 +217,9 @@ class ScalarsPane(Pane):
         chart = self.query_one(ScalarChart)
         if self.context is not None:
             chart.empty_message = self.context.why_empty("scalar data")
-        chart.show(tag, self.sources(tag) if tag is not None else [], self.options(), ahead=self._ahead(tag))
+        loading = self.context is not None and self.context.loading
+        sources = self.sources(tag) if tag is not None else []
+        chart.show(tag, sources, self.options(), ahead=self._ahead(tag), loading=loading)
 
     def _ahead(self, tag: str | None) -> list[tuple[str, Callable[[], list[ChartSource]]]]:
         """The tags next to ``tag`` in the list (``j``/``k`` away), each with how to find its sources
