@@ -181,6 +181,37 @@ def test_a_key_holds_the_loader_for_a_moment_and_not_again_at_once(tmp_path) -> 
     assert loader._held_until == held
 
 
+def test_the_loader_stands_aside_while_the_ui_applies_a_slice(tmp_path, monkeypatch) -> None:
+    """A push of the first pass: the slice being read stops at its next run, and the next one waits
+    until the UI says its frame is drawn (carry_on), or ASIDE_SECONDS at most if it never does."""
+    from tui.model import loader as loader_module
+
+    monkeypatch.setattr(loader_module, "ASIDE_SECONDS", 600.0)  # only carry_on ends it here
+    write_runs(tmp_path, 2)
+    ld = Logdir(str(tmp_path), workers=0)
+    loader = Loader(ld, publish=lambda ch, loading: None, on_mode=lambda mode: None)
+    loader.stand_aside()
+    assert ld.interrupt()
+    waited = threading.Event()
+
+    def next_slice() -> None:
+        loader._wait_hold()
+        waited.set()
+
+    t = threading.Thread(target=next_slice)
+    t.start()
+    assert not waited.wait(0.05)  # the next slice waits while the loader stands aside
+    loader.carry_on()
+    assert waited.wait(5)  # the UI drew its frame: the reading goes on
+    t.join()
+    assert not ld.interrupt()
+    # Never told: the stand-aside ends by itself, ASIDE_SECONDS on.
+    loader.stand_aside()
+    assert ld.interrupt()
+    loader._aside_until -= loader_module.ASIDE_SECONDS
+    assert not ld.interrupt()
+
+
 def test_a_long_walk_says_how_many_runs_it_has_found(tmp_path, monkeypatch) -> None:
     from tui.model import discovery
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 
 import numpy as np
 
@@ -13,15 +14,21 @@ from tui.render.chart import legend_line
 from tui.tfevents.writer import EventFileWriter
 from tui.views.cache import SmoothCache
 from tui.widgets.run_list import RunList
-from tui.widgets.scalar_chart import BACKGROUND_RUNS, ScalarChart, _Request, build_chart
+from tui.widgets.scalar_chart import (
+    BACKGROUND_LOADING_RUNS,
+    BACKGROUND_RUNS,
+    ScalarChart,
+    _Request,
+    build_chart,
+)
 from tui.widgets.tag_list import TagList
 
 RUNS = BACKGROUND_RUNS + 50  # enough that the chart is drawn by its worker
 
 
-def _write(root: str) -> None:
+def _write(root: str, runs: int = RUNS) -> None:
     steps = np.arange(12)
-    for r in range(RUNS):
+    for r in range(runs):
         with EventFileWriter(os.path.join(root, f"sweep/lr_{r:04d}")) as w:
             for s in steps.tolist():
                 w.add_scalar("a/first", float(np.sin(s / 3 + r)), s, 1.7e9 + s)
@@ -126,3 +133,32 @@ async def test_a_run_toggled_among_hundreds_shows_in_the_legend_at_once_and_the_
             assert chart._texts[row].plain == before
         finally:
             gate.set()  # a failure leaves no worker waiting
+
+
+async def test_while_the_first_pass_reads_a_chart_of_many_runs_is_drawn_by_the_worker(tmp_path, tb):
+    """A chart of more than BACKGROUND_LOADING_RUNS runs (a light one, drawn in place once loaded)
+    is drawn by the worker while the first pass reads: its frames follow the loader's slices, and a
+    key must not wait behind them. The frame it draws is the one drawing in place gives."""
+    runs = BACKGROUND_LOADING_RUNS + 10
+    root = str(tmp_path / "logs")
+    _write(root, runs)
+    app = TbtuiApp(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="first load")
+        chart = app.query_one(ScalarChart)
+        await tb.wait_for(
+            pilot, lambda: chart.last is not None and len(chart.last_series) == runs, what="chart"
+        )
+        tag, sources = chart.tag, chart.sources
+        w, h = chart.size.width, chart.size.height
+        # As a push of the first pass hands it (the frame key changes: here the smoothing).
+        smoother = replace(chart.options, smoothing=0.9)
+        chart.show(tag, sources, smoother, loading=True)
+        assert chart._requests.busy  # offered to the worker, not drawn on the event loop
+        want = build_chart(tag, sources, smoother, w, h, cache=SmoothCache())[0].plain()
+        await tb.wait_for(pilot, lambda: chart.last is not None and chart.last.plain() == want, what="frame")
+        # Once the pass is read, the same light chart is drawn in place, as part of the push.
+        chart.show(tag, sources, chart.options.with_smoothing(0.2))
+        assert not chart._requests.busy
+        want = build_chart(tag, sources, chart.options, w, h, cache=SmoothCache())[0].plain()
+        assert chart.last.plain() == want
