@@ -160,3 +160,27 @@ async def test_a_narrow_audio_info_cuts_each_line_with_an_ellipsis(tb) -> None:
         for full, row in zip(lines, shown, strict=True):
             assert row == full.rstrip() or (row.endswith("…") and full.startswith(row[:-1])), (row, full)
         assert any(row.startswith(("enter plays", "cannot play")) for row in shown), shown
+
+
+async def test_the_empty_message_has_the_whole_pane_at_80x24(logdir, tb) -> None:
+    """With no audio, mesh or embedding, the message sat in the lower half of the pane (the empty
+    drawing area above it kept its share) and was cut after "...projector_config.pbtxt files beside
+    the" at 80x24, with nothing to say so: it now starts at the top and shows every line."""
+    app = TbtuiApp(logdir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="load")
+        await pilot.press("0")
+        await tb.wait_for(pilot, lambda: app.query_one(TabbedContent).active == "more", what="tab")
+        pane = app.query_one(MorePane)
+        empty = pane.query_one(".more-empty", Static)
+        await tb.wait_for(pilot, lambda: empty.display and empty.region.height > 0, what="message")
+        await pilot.pause()
+        strips = app.screen._compositor.render_strips()
+        main = pane.query_one(".stepped-main").content_region
+        shown = " ".join(
+            "".join(s.text for s in strips[y].crop(main.x, main.right)).strip()
+            for y in range(main.y, main.bottom)
+        )
+        assert "No audio, meshes or embeddings in the 3 visible runs." in shown
+        assert "beside the event files." in shown, shown
+        assert empty.region.y <= main.y + 1, (empty.region, main)

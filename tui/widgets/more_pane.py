@@ -362,13 +362,18 @@ class MorePane(SteppedPane):
         neighbours = self.query_one(".more-neighbours", Static)
         neighbours.display = False
         slider.display = False
+        # The message and the drawing area are either-or: both shown split the height, and the
+        # message, in the lower half, was cut at 80x24.
+        draw = self.query_one(".more-draw")
         if ctx is None or what is None or self.selected is None:
             self._display(views)
             info.update("")
+            draw.display = False
             empty.display = True
             empty.update(self._empty_message(ctx))
             return
         empty.display = False
+        draw.display = True
         kind, name = what
         run_name = self.selected[0]
         if kind == "audio":
