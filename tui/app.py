@@ -40,6 +40,7 @@ from tui.views.chart_options import ChartOptions
 from tui.views.first_screen import Memory
 from tui.views.state import ViewState
 from tui.widgets.app_keys import APP_KEYS
+from tui.widgets.ascii_lines import AsciiLines
 from tui.widgets.commands import app_commands, textual_commands
 from tui.widgets.dashboard import Dashboard
 from tui.widgets.dashboard_switch import DashboardSwitch
@@ -132,6 +133,7 @@ class TbtuiApp(App[int]):
         #: is restored, so the command line reports it (one line, the traceback in a file, exit 70).
         self.crash: Exception | None = None
         self._inert_lines = InertLines()
+        self._ascii_lines = [AsciiLines()] if ascii else []
         #: The garbage collector kept out of a key's answer (see tui/widgets/gc_pause.py).
         self.gc_pause = GcPause()
         self.exports = FileExports(self, logdir)
@@ -149,9 +151,9 @@ class TbtuiApp(App[int]):
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters (colour, NO_COLOR) after the terminal boundary: no control character
-        from any widget reaches the terminal (see tui/widgets/inert_lines.py); under NO_COLOR no colour
-        either (see tui/widgets/theme.py)."""
-        return [self._inert_lines, *without_colour(super().get_line_filters())]
+        from any widget reaches the terminal (see tui/widgets/inert_lines.py); in ASCII mode no drawing
+        glyph (tui/widgets/ascii_lines.py); under NO_COLOR no colour either (see tui/widgets/theme.py)."""
+        return [self._inert_lines, *self._ascii_lines, *without_colour(super().get_line_filters())]
 
     @property
     def loader_state(self) -> str:

@@ -144,6 +144,8 @@ def test_every_braille_pattern_and_chart_glyph_has_a_one_cell_ascii_stand_in():
         ("utf-8", {"LANG": "C", "LC_CTYPE": "C.UTF-8"}, True),  # Python's own coercion of LANG=C
         ("utf-8", {"LANG": "C", "LC_CTYPE": "en_US.UTF-8"}, False),
         ("utf-8", {}, False),
+        ("utf-8", {"LANG": "en_US.UTF-8", "TERM": "linux"}, True),  # the Linux console: no braille font
+        ("utf-8", {"LANG": "en_US.UTF-8", "TERM": "xterm-256color"}, False),
         (None, {}, True),
         ("no-such-codec", {}, True),
     ],
@@ -166,3 +168,33 @@ async def test_the_app_draws_its_chart_in_ascii_when_asked(tmp_path):
         assert "|" in shown and "+" in shown and sum(shown.count(c) for c in ".'-") > 20
         # The model's chart is Unicode as ever: only what reaches the screen changes.
         assert any(BRAILLE_BASE < ord(ch) < BRAILLE_BASE + 256 for ch in chart.last.plain())
+
+
+def _screen_chars(app: TbtuiApp) -> str:
+    """Every character the active screen's compositor would send (line filters applied)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+async def test_in_ascii_mode_nothing_on_screen_is_a_unicode_glyph(tmp_path):
+    """Under LANG=C the charts were ASCII but Textual's borders (``╭─╮``), scrollbars, tab
+    underlines, the help screen's ``⏎ ↓ ↑ ●``, the HParams and Text lists' ``■`` and the command
+    palette's ``🔎 …`` still reached the terminal as Unicode. Now every cell is ASCII but the letters
+    of names (the run ``café/seed0`` keeps its ``é``): on every tab, the dashboard, the help screen
+    and the palette."""
+    app = TbtuiApp(str(logdir(tmp_path)), ascii=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(400):  # until the first load is on screen (bounded, ~20 s)
+            if app.is_settled:
+                break
+            await pilot.pause(0.05)
+        seen = {}
+        for key in ("1", "2", "3", "4", "5", "6", "7", "d", "d", "question_mark", "escape", "ctrl+p"):
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            seen[key] = _screen_chars(app)
+        for key, shown in seen.items():
+            glyphs = {ch for ch in shown if not ch.isascii() and not unicodedata.category(ch).startswith("L")}
+            assert not glyphs, (key, sorted(glyphs))
+        assert "café" in seen["1"]
+        assert "+-" in seen["1"] and "|" in seen["1"]  # the borders are still there, in ASCII
