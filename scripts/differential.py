@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,35 @@ def tensorboard_reading(logdir: str) -> dict[str, Reading]:
 
 def multiplexer_reading(mux: Any, logdir: str) -> dict[str, Reading]:
     """What TensorBoard's multiplexer ``mux`` over ``logdir`` holds now, as a reading."""
+    with _bfloat16_decoding():
+        return _multiplexer_reading(mux, logdir)
+
+
+@contextlib.contextmanager
+def _bfloat16_decoding() -> Iterator[None]:
+    """TensorBoard's ``tensor_util.make_ndarray`` reading bfloat16 as TensorFlow's does (the top
+    half of a float32): without TensorFlow its dtype table has no numpy type for bfloat16 and
+    raises, in the scalars and hparams dashboards too, so a TF-less TensorBoard shows nothing
+    where TensorBoard with TensorFlow shows the values."""
+    from tensorboard.util import tensor_util
+
+    plain = tensor_util.make_ndarray
+
+    def make_ndarray(proto: Any) -> np.ndarray:
+        if proto.dtype == 14 and proto.tensor_content:  # DT_BFLOAT16
+            shape = [d.size for d in proto.tensor_shape.dim]
+            high = np.frombuffer(proto.tensor_content, "<u2").astype("<u4") << 16
+            return high.view("<f4").reshape(shape)
+        return plain(proto)
+
+    tensor_util.make_ndarray = make_ndarray
+    try:
+        yield
+    finally:
+        tensor_util.make_ndarray = plain
+
+
+def _multiplexer_reading(mux: Any, logdir: str) -> dict[str, Reading]:
     from tensorboard.util import tensor_util
 
     out: dict[str, Reading] = {}

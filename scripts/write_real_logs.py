@@ -579,6 +579,63 @@ def transformers_trainer(out: Path) -> None:
     shutil.rmtree(args.output_dir, ignore_errors=True)
 
 
+def tf_summary_dtypes(out: Path) -> None:
+    """``tf.summary.write`` with tensors of every odd dtype (bool, string, float16, bfloat16, int8,
+    uint16, complex64; with and without the scalars plugin's metadata), int64 steps up to 2^63-1,
+    float16/int/bool histograms, and a Keras fit of a two-output model (one loss and metric per
+    output). TensorBoard without TensorFlow cannot decode bfloat16 (its ``tensor_util`` raises);
+    with TensorFlow it reads the top half of a float32, as tbtui does."""
+    tf = _tf()
+    import keras
+
+    w = tf.summary.create_file_writer(str(out / "dtypes"))
+    md = tf.compat.v1.SummaryMetadata(
+        plugin_data=tf.compat.v1.SummaryMetadata.PluginData(plugin_name="scalars")
+    )
+    with w.as_default():
+        for s in (0, 2**62 - 1, 2**62 + 5, 2**63 - 1):
+            tf.summary.scalar("big/step", 1.0 + s % 3, step=s)
+        for i in range(3):
+            tf.summary.write("raw/bool", tf.constant([True, False, i == 1]), step=i)
+            tf.summary.write("raw/string", tf.constant(["a", "\u00fc" * i]), step=i)
+            tf.summary.write("raw/f16", tf.constant(1.5 + i, dtype=tf.float16), step=i)
+            tf.summary.write("raw/bf16", tf.constant(2.5 + i, dtype=tf.bfloat16), step=i)
+            tf.summary.write("raw/i8", tf.constant([i, -i], dtype=tf.int8), step=i)
+            tf.summary.write("raw/u16", tf.constant(i, dtype=tf.uint16), step=i)
+            tf.summary.write("raw/c64", tf.constant(1 + 2j, dtype=tf.complex64), step=i)
+            tf.summary.write("scalar/f16", tf.constant(0.25 * i, dtype=tf.float16), step=i, metadata=md)
+            tf.summary.write(
+                "scalar/bf16", tf.constant(0.5 * i - 0.3, dtype=tf.bfloat16), step=i, metadata=md
+            )
+            tf.summary.write("scalar/int32", tf.constant(7 * i, dtype=tf.int32), step=i, metadata=md)
+            tf.summary.write("scalar/bool", tf.constant(i == 1), step=i, metadata=md)
+            tf.summary.histogram("hist/f16", tf.constant([1.0, 2.0, 3.0 + i], dtype=tf.float16), step=i)
+            tf.summary.histogram("hist/int", tf.constant([1, 2, 2, 3 + i]), step=i)
+            tf.summary.histogram("hist/bool", tf.constant([True, False, True]), step=i)
+    w.close()
+
+    keras.utils.set_random_seed(0)
+    inp = keras.Input((6,), name="x")
+    h = keras.layers.Dense(8, activation="relu")(inp)
+    model = keras.Model(
+        inp,
+        {
+            "reg": keras.layers.Dense(1, name="reg")(h),
+            "cls": keras.layers.Dense(3, activation="softmax", name="cls")(h),
+        },
+    )
+    model.compile(
+        "adam",
+        loss={"reg": "mse", "cls": "sparse_categorical_crossentropy"},
+        metrics={"reg": ["mae"], "cls": ["accuracy"]},
+    )
+    rng = np.random.default_rng(0)
+    x = rng.random((32, 6)).astype("float32")
+    y = {"reg": rng.random((32, 1)).astype("float32"), "cls": rng.integers(0, 3, 32)}
+    tb = keras.callbacks.TensorBoard(str(out / "keras_two_outputs"), histogram_freq=1, update_freq="batch")
+    model.fit(x, y, epochs=2, batch_size=16, validation_split=0.25, verbose=0, callbacks=[tb])
+
+
 SCENARIOS: dict[str, Callable[[Path], None]] = {
     f.__name__: f
     for f in (
@@ -596,6 +653,7 @@ SCENARIOS: dict[str, Callable[[Path], None]] = {
         tf_hparams,
         lightning_resume,
         transformers_trainer,
+        tf_summary_dtypes,
     )
 }
 

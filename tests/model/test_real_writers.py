@@ -103,3 +103,16 @@ def test_a_tag_that_is_not_utf8_is_a_named_skipped_record(tmp_path: Path) -> Non
     assert run["scalars"]["café"]["count"] == 2
     (problem,) = run["files"][0]["problems"]
     assert "record #2" in problem and "UTF-8" in problem
+
+
+WRITERS_MORE = Path(__file__).resolve().parents[1] / "data" / "writers_more"
+
+
+@pytest.mark.parametrize("scenario", sorted(p.name for p in WRITERS_MORE.iterdir() if p.is_dir()))
+def test_odd_dtypes_and_a_two_output_keras_fit_read_as_tensorflow_reads_them(scenario: str) -> None:
+    """scripts/write_real_logs.py's later scenarios (tests/data/writers_more, same versions as the
+    corpus's writers): ``tf.summary.write`` of bool, string, float16, bfloat16, int8, uint16 and
+    complex64 tensors, scalars of four dtypes, int64 steps up to 2^63-1, a two-output Keras fit. The
+    comparison decodes bfloat16 as TensorFlow does; TensorBoard without TensorFlow raised on it and
+    the whole comparison crashed."""
+    assert differential.compare(WRITERS_MORE / scenario) == []
