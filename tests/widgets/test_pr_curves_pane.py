@@ -47,7 +47,7 @@ async def test_pr_tab_shows_curves_steps_and_the_cursor_readout(written, tb) -> 
         p = curve.point(curve.nearest_to_recall(r))
         text = chart.plain()
         assert f"TP {p.tp}" in text and f"FP {p.fp}" in text and f"TN {p.tn}" in text and f"FN {p.fn}" in text
-        assert "thr " in text and "● ." in text
+        assert "thr " in text and "●A ." in text  # the run's marker, as in the legend
         await pilot.press("escape")
         assert chart.cursor_recall is None and "TP " not in chart.plain()
         await pilot.press("k")
@@ -65,3 +65,46 @@ async def test_pr_tab_stays_out_of_the_bar_without_curves_but_its_key_opens_it(l
         pane = app.query_one(PrCurvesPane)
         await pilot.pause()
         assert "No PR curves in the 3 visible runs" in str(pane.query_one(".pr-empty").render())
+
+
+async def test_under_no_color_the_legend_and_readout_tell_runs_apart_by_marker(
+    tmp_path, tb, monkeypatch
+) -> None:
+    """Under NO_COLOR the PR legend said ``● exp/adam  ● exp/sgd`` and the readout ``● exp/adam``:
+    two lines and two readout rows that only colour told apart. Both now carry the run's marker
+    letter, the one the runs pane shows, and the name without the prefix the runs share."""
+    import numpy as np
+    from rich.style import Style
+
+    tbx = __import__("pytest").importorskip("tensorboardX")
+    from tui.widgets.run_list import RunList
+
+    rng = np.random.default_rng(0)
+    for run in ("exp/adam", "exp/sgd"):
+        w = tbx.SummaryWriter(str(tmp_path / "logs" / run))
+        w.add_pr_curve("pr", rng.integers(0, 2, 40), rng.random(40), 0, num_thresholds=9)
+        w.close()
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TbtuiApp(str(tmp_path / "logs"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="load")
+        assert app.no_color
+        runs = app.query_one(RunList)
+        markers = {
+            runs.render_row(i, 30, Style()).plain.split()[2]: runs.render_row(i, 30, Style()).plain.split()[1]
+            for i in range(runs.row_count())
+        }
+        assert sorted(markers) == ["adam", "sgd"] and len(set(markers.values())) == 2, markers
+        await pilot.press("8")
+        pane = app.query_one(PrCurvesPane)
+        chart = pane.query_one(PrChartView)
+        await tb.wait_for(
+            pilot, lambda: chart.last is not None and len(chart.last.points) == 2, what="curves"
+        )
+        legend = chart.last.lines[0].plain
+        for name, marker in markers.items():
+            assert f"●{marker} {name}" in legend, legend
+        await pilot.press("enter", "l", "l")
+        await tb.wait_for(pilot, lambda: "TP " in chart.plain(), what="readout")
+        readout = [ln for ln in chart.plain().splitlines() if "TP " in ln]
+        assert sorted(ln.split()[0] for ln in readout) == sorted(f"●{m}" for m in markers.values()), readout

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from rich.style import Style
 from rich.text import Text
 
 from tui.model.pr_curves import PrCurve, PrPoint
@@ -25,11 +26,16 @@ __all__ = ["AXES", "PrChart", "PrLine", "pr_readout", "render_pr_chart"]
 
 @dataclass(frozen=True, slots=True)
 class PrLine:
-    """One run's curve (None draws nothing but keeps the run's place and colour)."""
+    """One run's curve (None draws nothing but keeps the run's place and colour), named as the
+    runs pane names the run: its ``marker`` letter (runs differ without colour) and its ``label``
+    without the prefix all runs share, with ``short`` forms for a tight legend."""
 
     run: str
     curve: PrCurve | None
     color: str | None = None
+    marker: str = ""
+    label: str = ""
+    short: tuple[str, ...] = ()
 
 
 @dataclass
@@ -65,7 +71,11 @@ def render_pr_chart(
         c = ln.curve
         x = c.recall[::-1] if c is not None else np.zeros(0)
         y = c.precision[::-1] if c is not None else np.zeros(0)
-        series.append(ChartSeries(ln.run, x, y, color=ln.color or color_for(i)))
+        series.append(
+            ChartSeries(
+                ln.run, x, y, color=ln.color or color_for(i), label=ln.label, marker=ln.marker, short=ln.short
+            )
+        )
     chart = render_chart(
         series,
         width,
@@ -86,10 +96,14 @@ def render_pr_chart(
     return PrChart(chart, points)
 
 
-def pr_readout(run: str, point: PrPoint, width: int, *, color: str | None = None) -> Text:
-    """``● run  thr 0.5  P 0.812  R 0.7  TP 70 FP 16 TN 84 FN 30``, cropped or padded to ``width``."""
+def pr_readout(run: str, point: PrPoint, width: int, *, color: str | None = None, marker: str = "") -> Text:
+    """``●A run  thr 0.5  P 0.812  R 0.7  TP 70 FP 16 TN 84 FN 30``, cropped or padded to ``width``
+    (``A`` the run's marker, as in the legend: the readout's runs differ without colour too)."""
     out = SafeText(no_wrap=True, end="")
-    out.append("● ", style=color or "")
+    out.append("●", style=color or "")
+    if marker:
+        out.append(marker, style=Style(color=color, bold=True) if color else Style(bold=True))
+    out.append(" ")
     out.append(run)
     fields = (
         ("thr", format_number(point.threshold, 3)),

@@ -240,7 +240,12 @@ class PrCurvesPane(SteppedPane):
         empty.display = False
         chart.display = True
         prs = [
-            PrLine(k[0], s.at_step(step) if s is not None and step is not None else None, ctx.color(k[0]))
+            PrLine(
+                k[0],
+                s.at_step(step) if s is not None and step is not None else None,
+                ctx.color(k[0]),
+                *ctx.source_names(k[0]),
+            )
             for k, s in lines
         ]
         chart.recalls = union_points(ln.curve.recall for ln in prs if ln.curve is not None)
@@ -257,7 +262,7 @@ class PrCurvesPane(SteppedPane):
         if n_read:
             shown = [(ln, p) for ln, p in zip(prs, pr.points, strict=True) if p is not None]
             for ln, p in shown[: n_read - (1 if len(shown) > n_read else 0)]:
-                out.append(pr_readout(ln.run, p, width, color=ln.color))
+                out.append(pr_readout(ln.label or ln.run, p, width, color=ln.color, marker=ln.marker))
             if len(shown) > n_read:
                 out.append(Text(f"… {len(shown) - n_read + 1} more runs".ljust(width)[:width], style="dim"))
             while len(out) < height:
