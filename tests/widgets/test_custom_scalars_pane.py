@@ -78,5 +78,13 @@ async def test_a_multiline_legend_tells_its_lines_apart(tb) -> None:
         await tb.wait_for(pilot, lambda: multi.display and multi.last is not None, what="the chart")
         assert len(multi.sources) == 4
         legend = multi.last.lines[1].plain
-        items = re.findall(r"● (\S+)", legend)
-        assert len(items) == 4 and len(set(items)) == 4, legend
+        items = re.findall(r"●(\S*) (\S+)", legend)
+        assert len(items) == 4 and len({name for _, name in items}) == 4, legend
+        # Each line names its run by the run's marker letter, as the runs pane does (under NO_COLOR
+        # the legend was four "●" and cut names); the label tells a run's two lines apart.
+        runs = [
+            max((r for r in app.view.run_markers if s.run.startswith(r + "/")), key=len)
+            for s in multi.sources
+        ]
+        assert [m for m, _ in items] == [app.view.run_markers[r] for r in runs], legend
+        assert len({m for m, _ in items}) == 2 and all(m for m, _ in items), legend

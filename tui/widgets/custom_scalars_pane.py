@@ -224,7 +224,14 @@ class CustomScalarsPane(Pane):
         out = []
         for i, (ln, name) in enumerate(zip(lines, names, strict=True)):
             color = ctx.color(ln.run) if one_each else color_for(i)
-            out.append(ChartSource(name, color, ln.series, label=labels[name], short=forms[labels[name]]))
+            # The run's marker letter, as in the runs pane and the Scalars tab: under NO_COLOR the
+            # legend and readout were "●" and a cut name; a run's lines differ by their labels.
+            marker = ctx.marker(ln.run)
+            out.append(
+                ChartSource(
+                    name, color, ln.series, marker=marker, label=labels[name], short=forms[labels[name]]
+                )
+            )
         return out
 
     def _draw_margin(self, bands, colors: dict[str, str], width: int, height: int) -> list[Text]:
@@ -232,6 +239,7 @@ class CustomScalarsPane(Pane):
         ctx = self.context
         cursor = margin.cursor_step
         series = []
+        markers = {b.run: ctx.marker(b.run) if ctx is not None else "" for b in bands}
         for b in bands:
             name = b.run if len({x.spec for x in bands}) == 1 else f"{b.run}/{b.spec.value}"
             series.append(
@@ -242,6 +250,7 @@ class CustomScalarsPane(Pane):
                     color=colors.get(b.run),
                     band=(b.lower, b.upper),
                     sorted_x=True,
+                    marker=markers[b.run],
                 )
             )
         readout = min(len(bands), 3) if cursor is not None and height >= 10 else 0
@@ -258,7 +267,8 @@ class CustomScalarsPane(Pane):
         for b in bands[:readout]:
             i = np.flatnonzero(b.steps == cursor)
             t = SafeText(no_wrap=True, end="")
-            t.append("● ", style=colors.get(b.run) or "")
+            t.append("●", style=colors.get(b.run) or "")
+            t.append(f"{markers[b.run]} ", style=Style(color=colors.get(b.run), bold=True))
             t.append(b.run)
             t.append(f"  step {format_step(int(cursor))}  " if cursor is not None else "  ", style="dim")
             if i.size:
