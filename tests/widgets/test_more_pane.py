@@ -184,3 +184,32 @@ async def test_the_empty_message_has_the_whole_pane_at_80x24(logdir, tb) -> None
         assert "No audio, meshes or embeddings in the 3 visible runs." in shown
         assert "beside the event files." in shown, shown
         assert empty.region.y <= main.y + 1, (empty.region, main)
+
+
+async def test_an_embedding_in_a_checkpoint_says_why_in_full(tmp_path, tb) -> None:
+    """A Keras ``embeddings_freq`` projector entry lives in a TensorFlow checkpoint. Its explanation
+    went into the one-line info and was cut at 100 columns ("embedding 'layer_with_weights-0/embed…"),
+    the drawing area under it blank: the reason is now drawn there in full, wrapped."""
+    from tui.tfevents.writer import EventFileWriter
+
+    run = tmp_path / "logs" / "train"
+    with EventFileWriter(str(run)) as w:
+        w.add_scalar("loss", 1.0, 0, 1.7e9)
+    (run / "projector_config.pbtxt").write_text(
+        'embeddings {\n  tensor_name: "layer_with_weights-0/embeddings/.ATTRIBUTES/VARIABLE_VALUE"\n}\n'
+        'model_checkpoint_path: "keras_embedding.ckpt-1"\n'
+    )
+    app = TbtuiApp(str(tmp_path / "logs"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="load")
+        await pilot.press("0")
+        pane = app.query_one(MorePane)
+        view = pane.query_one(ProjectorView)
+        await tb.wait_for(
+            pilot, lambda: "checkpoint" in _info(pane) or "checkpoint" in view.plain(), what="read"
+        )
+        await pilot.pause()
+        shown = " ".join(" ".join(view.plain().split()).split())
+        assert view.display and view.size.height > 3
+        assert "stored in a TensorFlow checkpoint" in shown and "needs TensorFlow" in shown, shown
+        assert "add_embedding" in shown, shown

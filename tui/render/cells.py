@@ -6,16 +6,21 @@ numpy-to-Text step that turns a grid of characters and style ids into lines with
 
 from __future__ import annotations
 
+import io
 from typing import Literal
 
 import numpy as np
 from rich.cells import cell_len, set_cell_size
+from rich.console import Console
 from rich.style import Style
 from rich.text import Span, Text
 
 from tui.views.safe import inert
 
-__all__ = ["blank", "blank_lines", "cut_at_word", "fit", "message_lines", "styled_rows"]
+#: Only for wrapping (``Text.wrap`` asks a console for its options); nothing is printed to it.
+_CONSOLE = Console(width=80, file=io.StringIO(), color_system=None)
+
+__all__ = ["blank", "blank_lines", "cut_at_word", "fit", "message_lines", "styled_rows", "wrapped_lines"]
 
 
 def fit(text: Text, width: int, *, overflow: Literal["crop", "ellipsis"] = "crop") -> Text:
@@ -67,6 +72,20 @@ def message_lines(width: int, height: int, message: str) -> list[Text]:
             Text(part[:width].center(width), style=Style(dim=True)), width, overflow="ellipsis"
         )
     return lines
+
+
+def wrapped_lines(width: int, height: int, message: str, style: Style | None = None) -> list[Text]:
+    """A long message (a reason, a problem) word-wrapped into ``height`` lines of ``width`` cells from
+    the top, made inert; when it needs more rows than there are, the last one ends in "…"."""
+    width, height = max(width, 1), max(height, 0)
+    text = Text(inert(message), style=style or Style())
+    rows = list(text.wrap(_CONSOLE, width))
+    lines = [fit(row, width) for row in rows[:height]]
+    if len(rows) > height > 0:
+        lines[-1] = fit(
+            Text(lines[-1].plain.rstrip() + " …", style=style or Style()), width, overflow="ellipsis"
+        )
+    return lines + blank_lines(width, height - len(lines))
 
 
 def styled_rows(chars: np.ndarray, style_ids: np.ndarray, styles: dict[int, Style]) -> list[Text]:

@@ -47,6 +47,7 @@ from tui.model.projector import (
     nearest_neighbors,
     pca,
 )
+from tui.render.cells import wrapped_lines
 from tui.render.point_cloud import render_point_cloud
 from tui.render.safe_text import SafeText
 from tui.render.scatter import nearest_point, render_embedding
@@ -558,9 +559,11 @@ class MorePane(SteppedPane):
         t.append(name, style=Style(bold=True))
         t.append(f"  {run_name}", style=Style(dim=True))
         if emb.error:
-            t.newline().append(emb.error, style=Style(color="yellow"))
+            # The reason in full, wrapped in the drawing area: on the info's one line it was cut
+            # at 100 columns after the embedding's name, and the area under it was blank.
             info.update(t)
-            view.show((key, "error"), lambda w, h: [])
+            error = emb.error
+            view.show((key, "error"), lambda w, h: wrapped_lines(w, h, error, Style(color="yellow")))
             return
         if view.key is None or view.key[0] != key:
             view.reset(projected.coords)
