@@ -173,3 +173,32 @@ async def test_one_step_distribution(tb, tmp_path):
         assert readout(view).startswith("latest 5 max ")
         plot = plain(view)[1 : len(view.last_lines) - view.readout_height - 2]
         assert sum(ch in BAND_CHARS for row in plot for ch in row) > 100  # one step fills the width
+
+
+async def test_on_sixteen_colours_every_band_is_visible_and_distinct(tb, monkeypatch):
+    """On a 16-colour terminal (TERM=screen, TERM=linux) Rich's downgrade made the outermost band
+    (min to max) black on the black background and the next two bands one yellow: the bands are
+    now four standard colours, none black, no glyph drawn in its own background's colour."""
+    import textual.constants
+    from rich.color import ColorSystem
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "standard")
+    app = TbtuiApp(str(CORPUS / "torch_mnist_like"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        assert app.console.color_system == "standard"
+        pane = await open_tab(pilot, tb)
+        view = await select(pilot, tb, pane, "weights/fc2.weight")
+        colours: set[int] = set()
+        same = 0
+        for line in view.last_lines[1 : len(view.last_lines) - view.readout_height - 2]:
+            for span in line.spans:
+                glyphs = set(line.plain[span.start : span.end]) & BAND_CHARS
+                style = span.style if not isinstance(span.style, str) else None
+                if not glyphs or style is None or style.color is None:
+                    continue
+                fg = style.color.downgrade(ColorSystem.STANDARD).number
+                bg = style.bgcolor.downgrade(ColorSystem.STANDARD).number if style.bgcolor else None
+                colours.add(fg)
+                same += fg == bg
+        assert same == 0
+        assert 0 not in colours and len(colours) >= 4, colours

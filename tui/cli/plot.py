@@ -47,7 +47,7 @@ from tui.model.series import HistogramSnapshot
 from tui.model.tags import sort_tags
 from tui.render.cells import fit
 from tui.render.chart import render_chart_plain
-from tui.render.distribution import READOUT, render_distribution
+from tui.render.distribution import READOUT, band_colors_for, render_distribution
 from tui.render.palette import palette_for
 from tui.render.pr_chart import PrLine, render_pr_chart
 from tui.render.ridgeline import render_ridgeline
@@ -240,7 +240,10 @@ def render_plot(
     else:
         pct = distribution(packed)
         x = x_values(snap.steps, snap.wall_times, x_mode)
-        lines = render_distribution(x, pct, width, height, x_mode=x_mode)
+        bands, median = band_colors_for(_color_system())
+        lines = render_distribution(
+            x, pct, width, height, x_mode=x_mode, band_colors=bands, median_color=median
+        )
         parts = [step] + [(label, format_number(float(pct[last, col]), 4)) for label, col in READOUT]
     return [title, *lines, _readout(parts, width)]
 

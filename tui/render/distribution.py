@@ -20,10 +20,19 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.render.cells import blank_lines, styled_rows
+from tui.render.palette import ansi_hex
 from tui.render.ridgeline import AXIS_STYLE, CURSOR_COLOR, EIGHTHS
 from tui.render.ticks import axis_rows, column_of, fitting_ticks
 
-__all__ = ["BAND_COLORS", "MEDIAN_COLOR", "READOUT", "column_percentiles", "render_distribution"]
+__all__ = [
+    "ANSI_BAND_COLORS",
+    "BAND_COLORS",
+    "MEDIAN_COLOR",
+    "READOUT",
+    "band_colors_for",
+    "column_percentiles",
+    "render_distribution",
+]
 
 #: A readout of one step, top band first: (label, column of the ``[n, 9]`` percentiles).
 READOUT = (
@@ -41,6 +50,22 @@ READOUT = (
 #: Outermost (0-100 %) band first, innermost (30.85-69.15 %) last: dim to strong on a dark terminal.
 BAND_COLORS: tuple[str, str, str, str] = ("#4a2a12", "#7a4519", "#b0601e", "#e8842a")
 MEDIAN_COLOR = "#ffe0b8"
+
+#: The same bands on a 16-colour terminal, as Rich's standard colours (grey, yellow, bright red,
+#: bright yellow; the median bright white). Left to Rich's downgrade the bands above became black,
+#: yellow, yellow and bright red: the outermost band (min to max) black on the black background,
+#: the next two one colour.
+ANSI_BAND_COLORS: tuple[str, str, str, str] = (ansi_hex(8), ansi_hex(3), ansi_hex(9), ansi_hex(11))
+ANSI_MEDIAN_COLOR = ansi_hex(15)
+
+
+def band_colors_for(color_system: str | None) -> tuple[tuple[str, str, str, str], str]:
+    """The band colours and the median's for a console's colour system (Rich's names): the
+    standard 16 where the terminal has only those, so every band stays visible and distinct."""
+    if color_system in ("standard", "windows"):
+        return ANSI_BAND_COLORS, ANSI_MEDIAN_COLOR
+    return BAND_COLORS, MEDIAN_COLOR
+
 
 _EIGHTHS_CHARS = np.array(list(EIGHTHS))
 

@@ -17,12 +17,18 @@ from collections.abc import Callable
 
 from rich.color import EIGHT_BIT_PALETTE, STANDARD_PALETTE
 
-__all__ = ["ANSI_COLORS", "CUBE_COLORS", "CURSOR_COLOR", "color_for", "palette_for"]
+__all__ = ["ANSI_COLORS", "CUBE_COLORS", "CURSOR_COLOR", "ansi_hex", "color_for", "palette_for"]
 
 
 def _hex(triplet) -> str:
     r, g, b = triplet
     return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def ansi_hex(number: int) -> str:
+    """Standard colour ``number`` (0-15) as the hex Rich maps back to that number on a 16-colour
+    terminal: a colour chosen for 16 colours, not left to the downgrade."""
+    return _hex(STANDARD_PALETTE[number])
 
 
 #: xterm-256 numbers of the run colours, in order: Okabe-Ito first, then further hues, grey last
@@ -42,7 +48,7 @@ CURSOR_COLOR = "#e0e0e0"
 #: The run palette as hex: exact cube colours, so truecolor and 256-colour terminals agree.
 CUBE_COLORS: tuple[str, ...] = tuple(_hex(EIGHT_BIT_PALETTE[n]) for n in CUBE_NUMBERS)
 #: The 16-colour palette, as the hex of Rich's standard colours (Rich maps each back to its number).
-ANSI_COLORS: tuple[str, ...] = tuple(_hex(STANDARD_PALETTE[n]) for n in ANSI_NUMBERS)
+ANSI_COLORS: tuple[str, ...] = tuple(ansi_hex(n) for n in ANSI_NUMBERS)
 
 
 def color_for(index: int) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 from rich.text import Text
 
 from tui.model.histograms import distribution
-from tui.render.distribution import READOUT, render_distribution
+from tui.render.distribution import READOUT, band_colors_for, render_distribution
 from tui.render.ticks import format_number, format_x
 from tui.views.xaxis import x_values
 from tui.widgets.histogram_view import HistogramPlotBase, PlotPanel, readout_item, step_item
@@ -58,6 +58,7 @@ class DistributionView(HistogramPlotBase):
     ) -> list[Text]:
         snap = panel.snap
         x = x_values(snap.steps, snap.wall_times, self.x_mode)
+        bands, median = band_colors_for(self.app.console.color_system)
         return render_distribution(
             x,
             prepared.values,
@@ -66,6 +67,8 @@ class DistributionView(HistogramPlotBase):
             x_mode=self.x_mode,
             value_range=prepared.value_range,
             cursor_index=cursor,
+            band_colors=bands,
+            median_color=median,
         )
 
     def readout(self, panel: PlotPanel, prepared: _Percentiles, index: int, cursor: bool) -> list[Text]:
