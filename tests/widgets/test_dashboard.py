@@ -239,3 +239,20 @@ async def test_at_80x24_the_graph_panel_row_says_why_it_is_empty(logdir, tb):
         assert dash.panel("graph").region.height == 3
         assert message.content_region.height >= 1
         assert "has no graph" in message.render_line(0).text
+
+
+async def test_titles_name_the_run_as_the_runs_pane_does(tb):
+    """The dashboard's panel titles and the graph's title said "runs/ablation/cnn/lr_0.05" beside a
+    runs pane of "A ablation/cnn/lr_0.05": they now name the run the same way, marker letter and the
+    name without the prefix every run shares."""
+    app = TbtuiApp(CORPUS)
+    async with app.run_test(size=(160, 48)) as pilot:
+        dash = await open_dashboard(pilot, tb)
+        await tb.wait_for(pilot, lambda: graph_drawn(dash, FIRST), what="the graph")
+        marker, label = app.view.run_markers[FIRST], FIRST.removeprefix("runs/")
+        assert label != FIRST and marker
+        for panel in ("scalars", "histograms"):
+            title = str(dash.panel(panel).border_title)
+            assert title.endswith(f" · {marker} {label}") and FIRST not in title, title
+        graph_title = str(dash.graph.query_one(".graph-title").render())
+        assert graph_title.startswith(f"{marker} {label} · "), graph_title

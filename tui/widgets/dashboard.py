@@ -274,7 +274,12 @@ class Dashboard(Pane):
         self._titles()
 
     def _titles(self) -> None:
-        run = f" · {inert(self.run)}" if self.run is not None else ""
+        # The run as the runs pane names it (marker letter, name without the shared prefix).
+        ctx, name = self.context, self.run
+        if name is not None and ctx is not None:
+            marker, label, _ = ctx.source_names(name)
+            name = f"{marker} {label or name}" if marker else label or name
+        run = f" · {inert(name)}" if name is not None else ""
         who = " · all visible runs" if self.all_runs else run
         self.panel("scalars").border_title = f"Scalars{who}"
         hist = "Histograms" if self.histogram_tag is not None or self.run is None else "Histograms: none"

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -348,7 +349,13 @@ class GraphPane(Pane):
         if graph is None or entry is None or self.run is None:
             return
         title = SafeText()
-        title.append(self.run, style="bold")
+        # The run as the runs pane names it: its marker letter and the name without the prefix
+        # every run shares (the full path was "runs/ablation/cnn/lr_0.05" next to a pane of "A ...").
+        ctx = self.context
+        marker, label, _ = ctx.source_names(self.run) if ctx is not None else ("", self.run, ())
+        if marker:
+            title.append(f"{marker} ", style=Style(color=ctx.color(self.run) if ctx else None, bold=True))
+        title.append(label or self.run, style="bold")
         if len(self._graph_names) < 2:  # else the selector names it
             title.append(f" · {entry.name}")
         title.append(f"  {SOURCE_LABELS.get(entry.source, entry.source)}", style="dim")
