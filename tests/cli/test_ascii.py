@@ -198,3 +198,20 @@ async def test_in_ascii_mode_nothing_on_screen_is_a_unicode_glyph(tmp_path):
             assert not glyphs, (key, sorted(glyphs))
         assert "café" in seen["1"]
         assert "+-" in seen["1"] and "|" in seen["1"]  # the borders are still there, in ASCII
+
+
+def test_the_ascii_screen_keeps_an_images_colours():
+    """An image drawn in half blocks (``▀``: top pixel in the foreground, bottom in the background)
+    turned into a field of ``^`` under the whole-screen ASCII filter: it is now spaces in the top
+    pixel's colour, the picture at half the height; other glyphs still get their stand-ins."""
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.color import Color
+
+    from tui.widgets.ascii_lines import AsciiLines
+
+    red, blue = Style(color="#ff0000", bgcolor="#0000ff"), Style(color="#00ff00")
+    out = AsciiLines().apply([Segment("▀▀", red), Segment("╭─ café ●", blue), Segment("▀")], Color(0, 0, 0))
+    assert out[0].text == "  " and out[0].style.bgcolor == red.color
+    assert out[1].text == "+- café *" and out[1].style == blue
+    assert out[2].text == "^"  # no colour to keep: the stand-in

@@ -6,12 +6,15 @@ widgets), but Textual draws the rest: pane borders (``╭─╮``), scrollbars (
 ``C`` locale or ``--ascii`` those reached the terminal as Unicode all the same. This filter, installed
 by :meth:`TbtuiApp.get_line_filters` only in ASCII mode, swaps every drawing glyph of every segment
 for its stand-in (one cell for one, two for a two-cell glyph, so nothing moves). Letters of any
-script, as in run and tag names, are left as they are.
+script, as in run and tag names, are left as they are. An image's half blocks (``▀``, top pixel in
+the foreground colour, bottom pixel in the background) become spaces in the top pixel's colour: a
+picture at half the height rather than a field of ``^``.
 """
 
 from __future__ import annotations
 
 from rich.segment import Segment
+from rich.style import Style
 from textual.color import Color
 from textual.filter import LineFilter
 
@@ -20,6 +23,7 @@ from tui.render.glyphs import ASCII_TABLE, WIDE_ASCII
 __all__ = ["AsciiLines"]
 
 _TABLE: dict[int, str] = {**ASCII_TABLE, **WIDE_ASCII}
+_HALF_BLOCKS = frozenset("▀▄")
 
 
 class AsciiLines(LineFilter):
@@ -31,9 +35,15 @@ class AsciiLines(LineFilter):
             text = seg.text
             if text.isascii():
                 continue
-            swapped = text.translate(_TABLE)
-            if swapped != text:
-                if out is None:
-                    out = list(segments)
-                out[i] = Segment(swapped, seg.style, seg.control)
+            style = seg.style
+            if style is not None and style.color is not None and set(text) <= _HALF_BLOCKS:
+                new = Segment(" " * len(text), style + Style(bgcolor=style.color), seg.control)
+            else:
+                swapped = text.translate(_TABLE)
+                if swapped == text:
+                    continue
+                new = Segment(swapped, style, seg.control)
+            if out is None:
+                out = list(segments)
+            out[i] = new
         return segments if out is None else out
