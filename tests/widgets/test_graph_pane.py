@@ -610,3 +610,33 @@ def test_parse_graph_reports_damage_without_raising() -> None:
         assert parsed.graph is None and parsed.error
     ok = parse_graph(GraphEntry("g", "op_graph", "graph_def", 0, graph_pb2.GraphDef().SerializeToString()))
     assert isinstance(ok.graph, OpGraph) and ok.error is None
+
+
+async def test_the_key_bar_says_the_find_boxs_keys(tb) -> None:
+    """With the find box open the key bar showed only ^p, and the placeholder that listed the keys
+    was cut at 110 columns: the bar now says Enter and Escape, and both work."""
+    from pathlib import Path
+
+    from tui.app import TbtuiApp
+    from tui.widgets.key_bar import KeyBar
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "corpus" / "torch_mnist_like"
+    app = TbtuiApp(str(corpus))
+    async with app.run_test(size=(110, 30)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="load")
+        await pilot.press("4")
+        pane = app.query_one(GraphPane)
+        await tb.wait_for(pilot, lambda: pane.graph is not None and pane.tree.has_focus, what="graph")
+        await pilot.press("slash")
+        await tb.wait_for(pilot, lambda: pane.find_input.has_focus, what="find box")
+        await pilot.pause()
+        bar = app.query_one(KeyBar).render().plain
+        assert "Go to the matches" in bar and "Close find" in bar, bar
+        box = pane.find_input
+        assert box.content_size.width >= len(box.placeholder), (box.content_size, box.placeholder)
+        await pilot.press("f", "c", "enter")
+        await tb.wait_for(pilot, lambda: pane.tree.has_focus and pane.matches, what="matches kept")
+        await pilot.press("slash")
+        await tb.wait_for(pilot, lambda: pane.find_input.has_focus, what="find box again")
+        await pilot.press("escape")
+        await tb.wait_for(pilot, lambda: not pane.finding and pane.tree.has_focus, what="closed")

@@ -116,6 +116,26 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
+class _FindBar(Horizontal):
+    """The find box's row. Its keys are in the key bar while the box has the focus (the bar was
+    empty but for ^p, and the box's placeholder, which said them, was cut at 110 columns)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "go", "Go to the matches", priority=True, tooltip="Keep the matches; n/N: next/previous"
+        ),
+        Binding("escape", "close", "Close find", tooltip="End the find, back to the tree"),
+    ]
+
+    async def action_go(self) -> None:
+        await self.query_one(Input).action_submit()
+
+    def action_close(self) -> None:
+        pane = self.parent
+        if isinstance(pane, GraphPane):
+            pane.action_clear_marks()
+
+
 class GraphPane(Pane):
     """The Graph tab (see the module docstring)."""
 
@@ -271,9 +291,9 @@ class GraphPane(Pane):
         with Horizontal(classes="graph-bar"):
             yield Static("", classes="graph-title")
             yield Select[str]([], allow_blank=True, prompt="graph", classes="graph-select")
-        with Horizontal(classes="graph-find-bar"):
+        with _FindBar(classes="graph-find-bar"):
             yield Input(
-                placeholder="find by name or op (op:MatMul, name:dense); Enter: go, n/N: next/previous",
+                placeholder="find a node by name or op (op:MatMul, name:dense)",
                 classes="graph-find",
                 select_on_focus=False,
             )
