@@ -88,3 +88,39 @@ async def test_a_multiline_legend_tells_its_lines_apart(tb) -> None:
         ]
         assert [m for m, _ in items] == [app.view.run_markers[r] for r in runs], legend
         assert len({m for m, _ in items}) == 2 and all(m for m, _ in items), legend
+
+
+async def test_with_every_run_hidden_the_panes_say_so(tb) -> None:
+    """With every run hidden, the custom scalars chart said "'train vs val': no points yet" (as if
+    the data had not arrived) and the Text, Images, PR and More tabs "No ... in the 0 visible runs":
+    each now says the runs are hidden and how to show them, as the Scalars tab does."""
+    from pathlib import Path
+
+    from tui.widgets.more_pane import MorePane
+    from tui.widgets.pr_curves_pane import PrCurvesPane
+    from tui.widgets.run_list import RunList
+    from tui.widgets.text_pane import TextPane
+
+    tbx = Path(__file__).parents[1] / "data" / "corpus" / "tbx"
+    app = TbtuiApp(str(tbx))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tb.wait_for(pilot, lambda: tb.loaded(app), what="load")
+        runs = app.query_one(RunList)
+        runs.focus()
+        for _ in range(runs.row_count()):
+            await pilot.press("space", "j")
+        await tb.wait_for(pilot, lambda: not app.context().runs, what="every run hidden")
+        want = "No visible runs: 8 runs hidden"
+
+        def screen() -> str:
+            strips = app.screen._compositor.render_strips()
+            return " ".join(" ".join("".join(s.text for s in strip).split()) for strip in strips)
+
+        for key, pane in (("9", CustomScalarsPane), ("5", TextPane), ("8", PrCurvesPane), ("0", MorePane)):
+            await pilot.press(key)
+            await tb.wait_for(pilot, lambda pane=pane: isinstance(app.active_pane, pane), what=key)
+            await pilot.pause(0.2)
+            await tb.wait_for(pilot, lambda: want in screen(), limit=60, what=f"tab {key}: {screen()[:1500]}")
+            assert (
+                "no points yet" not in screen() and "0 visible runs" not in screen() and "↵" not in screen()
+            )

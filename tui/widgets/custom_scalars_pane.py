@@ -165,11 +165,17 @@ class CustomScalarsPane(Pane):
         spec = self.selected_chart
         scalar, margin = self.query_one(ScalarChart), self.query_one(MarginChart)
         empty, title = self.query_one(".cs-empty", Static), self.query_one(".cs-title", Static)
-        if ctx is None or spec is None:
+        if ctx is None or spec is None or not ctx.runs:
             scalar.display = margin.display = False
             empty.display = True
             title.update(self._problems())
-            empty.update(self._empty_message())
+            # Every run hidden: say so (the chart said "no points yet", as if data had not come).
+            hidden = ctx is not None and spec is not None
+            empty.update(
+                Text(ctx.why_empty("custom scalars"), style=Style(bold=True))
+                if hidden
+                else self._empty_message()
+            )
             return
         empty.display = False
         t = SafeText(no_wrap=True, end="")

@@ -626,6 +626,12 @@ class MorePane(SteppedPane):
 
     def _empty_message(self, ctx: PaneContext | None) -> Text:
         t = SafeText()
+        if ctx is not None and not ctx.runs and ctx.logdir.runs:  # every run hidden: say so
+            first, *rest = ctx.why_empty("audio, meshes or embeddings").split("\n")
+            t.append(first, style=Style(bold=True))
+            for line in rest:  # SafeText shows a "\n" inside an append as "↵"
+                t.newline().append(line)
+            return t
         n = len(ctx.runs) if ctx is not None else 0
         t.append(f"No audio, meshes or embeddings in the {n} visible runs.", style=Style(bold=True))
         t.newline().newline().append(

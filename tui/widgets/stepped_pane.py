@@ -62,6 +62,9 @@ class SteppedPane(Pane):
         ctx = self.context
         if ctx is None:
             return t
+        if not ctx.runs and ctx.logdir.runs:  # every run hidden: "in the 0 visible runs" hid why
+            t.append(ctx.why_empty(noun), style=Style(bold=True))
+            return t
         t.append(f"No {noun} in the {len(ctx.runs)} visible runs", style=Style(bold=True))
         if ctx.tag_regex:
             t.append(" matching the tag filter ")
