@@ -640,3 +640,28 @@ async def test_the_key_bar_says_the_find_boxs_keys(tb) -> None:
         await tb.wait_for(pilot, lambda: pane.find_input.has_focus, what="find box again")
         await pilot.press("escape")
         await tb.wait_for(pilot, lambda: not pane.finding and pane.tree.has_focus, what="closed")
+
+
+async def test_an_input_from_a_missing_node_stays_on_one_row(tmp_path: Path) -> None:
+    """An edge from a node the graph lacks (torch writes some) wrapped in the 30-cell detail: "←"
+    alone on a row, the name on the next, "(missing node)" on a third. Like every edge line, it
+    is now one row that keeps the name's tail: ``← …/graph/ghost  (missing node)``."""
+    g = graph_pb2.GraphDef()
+    node = g.node.add(name="leaf", op="Identity")
+    node.input.append("a/rather/long/scope/path/that/is/not/in/the/graph/ghost:0")
+    write_graph(tmp_path / "run", g)
+    app = GraphApp(Logdir(str(tmp_path)).load_all(), "run")
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.pane
+        await settle(pilot, pane)
+        pane.tree.focus()
+        await pilot.pause()
+        assert cursor_name(pane) == "leaf" and "(missing node)" in pane.detail_text()
+        region = pane.detail.content_region
+        strips = app.screen._compositor.render_strips()
+        shown = [
+            "".join(s.text for s in strips[y].crop(region.x, region.right))
+            for y in range(region.y, region.bottom)
+        ]
+        row = next(r for r in shown if "←" in r)
+        assert "(missing node)" in row and "ghost" in row, shown

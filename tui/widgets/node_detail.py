@@ -118,10 +118,9 @@ class NodeDetailView(OptionList):
         width = self.scrollable_content_region.width
         self._fitted_width = width
         # An empty prompt would take no height: blank lines hold a space.
-        self.set_options(
-            Option(_keep_tail(text, width) if target is not None else text if text.plain else Text(" "))
-            for text, target in zip(self.lines, self.targets, strict=True)
-        )
+        # Every edge line is cut to one row, keeping the name's tail; an edge from a node the graph
+        # lacks too (it leads nowhere, but wrapped it put "←" alone on a row).
+        self.set_options(Option(_keep_tail(text, width) if text.plain else Text(" ")) for text in self.lines)
 
     def on_resize(self) -> None:
         if self.lines and self.scrollable_content_region.width != self._fitted_width:
