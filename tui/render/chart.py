@@ -50,6 +50,7 @@ __all__ = [
     "ChartTheme",
     "CursorHit",
     "XMode",
+    "append_swatch",
     "color_for",
     "compute_y_range",
     "downsample_minmax",
@@ -756,6 +757,16 @@ def _safe_style(color: str) -> Style:
 # ---------------------------------------------------------------------------- layout helpers
 
 
+def append_swatch(out: Text, color: str | None, marker: str) -> None:
+    """A run's swatch, as every legend and readout names a run: ``●`` in its colour, its marker
+    letter in bold (runs differ without colour: NO_COLOR, a colour-blind eye) and a space."""
+    style = _safe_style(color) if color else Style()
+    out.append("●", style=style)
+    if marker:
+        out.append(marker, style=style + Style(bold=True))
+    out.append(" ")
+
+
 #: The fewest cells a legend name is cut to (a shorter name is shown whole) before items drop to ``+N``.
 LEGEND_NAME_CELLS = 8
 
@@ -834,11 +845,7 @@ def _legend(
         for i in range(shown):
             if i:
                 out.append("  ")
-            style = _safe_style(colors[i])
-            out.append("●", style=style)
-            if series[i].marker:
-                out.append(series[i].marker, style=style + Style(bold=True))
-            out.append(" ")
+            append_swatch(out, colors[i], series[i].marker)
             out.append(fit_name(names[i], tuple(inert(f) for f in series[i].short), widths[i]))
             if values[i]:
                 out.append(values[i], style=theme.label)

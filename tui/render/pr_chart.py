@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from rich.style import Style
 from rich.text import Text
 
 from tui.model.pr_curves import PrCurve, PrPoint
-from tui.render.chart import ChartRender, ChartSeries, ChartTheme, color_for, render_chart
+from tui.render.chart import ChartRender, ChartSeries, ChartTheme, append_swatch, color_for, render_chart
 from tui.render.safe_text import SafeText
 from tui.render.ticks import format_number
 
@@ -100,10 +99,7 @@ def pr_readout(run: str, point: PrPoint, width: int, *, color: str | None = None
     """``●A run  thr 0.5  P 0.812  R 0.7  TP 70 FP 16 TN 84 FN 30``, cropped or padded to ``width``
     (``A`` the run's marker, as in the legend: the readout's runs differ without colour too)."""
     out = SafeText(no_wrap=True, end="")
-    out.append("●", style=color or "")
-    if marker:
-        out.append(marker, style=Style(color=color, bold=True) if color else Style(bold=True))
-    out.append(" ")
+    append_swatch(out, color, marker)
     out.append(run)
     fields = (
         ("thr", format_number(point.threshold, 3)),

@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.model.custom_scalars import ChartSpec, CustomLayout, margin_bands, merged_layout, multiline_lines
-from tui.render.chart import ChartRender, ChartSeries, color_for, render_chart
+from tui.render.chart import ChartRender, ChartSeries, append_swatch, color_for, render_chart
 from tui.render.safe_text import SafeText
 from tui.render.ticks import format_number, format_step
 from tui.views.runs import short_names, shorter_forms
@@ -273,8 +273,7 @@ class CustomScalarsPane(Pane):
         for b in bands[:readout]:
             i = np.flatnonzero(b.steps == cursor)
             t = SafeText(no_wrap=True, end="")
-            t.append("●", style=colors.get(b.run) or "")
-            t.append(f"{markers[b.run]} ", style=Style(color=colors.get(b.run), bold=True))
+            append_swatch(t, colors.get(b.run), markers[b.run])
             t.append(b.run)
             t.append(f"  step {format_step(int(cursor))}  " if cursor is not None else "  ", style="dim")
             if i.size:
