@@ -91,6 +91,7 @@ class Loader:
         self.first_frame_shown = threading.Event()
         self._held_until = 0.0  # time.monotonic() until which no slice starts (see hold)
         self._aside_until = 0.0  # ... and while the UI applies a slice (see stand_aside)
+        self._carried_on = threading.Event()  # set by carry_on: a stand-aside ends before its time
         self._published = float("-inf")  # time.monotonic() of the last publish of the first pass
         logdir.interrupt = self._held
         self._gate = threading.Event()
@@ -146,11 +147,14 @@ class Loader:
         :data:`ASIDE_SECONDS`. Two threads taking turns for the GIL each take twice as long, and a
         key that arrives meanwhile waits for the UI thread's part: at 2,000 runs a push and its
         frame are 100-200 ms of the UI's time, the reading alongside made them 200-400."""
+        if not self._closing.is_set():  # a closing loader stands aside for nothing
+            self._carried_on.clear()
         self._aside_until = time.monotonic() + ASIDE_SECONDS
 
     def carry_on(self) -> None:
         """The UI thread has drawn what it applied: the loader reads on (see :meth:`stand_aside`)."""
         self._aside_until = 0.0
+        self._carried_on.set()
 
     def _held(self) -> bool:
         now = time.monotonic()
@@ -161,8 +165,9 @@ class Loader:
         left = self._held_until - time.monotonic()
         if left > 0:
             self._closing.wait(left)
-        while time.monotonic() < self._aside_until and not self._closing.is_set():
-            self._closing.wait(0.005)
+        aside = self._aside_until - time.monotonic()
+        if aside > 0:
+            self._carried_on.wait(aside)  # close() sets it too: a closing app waits for nothing
 
     def _save_cache(self, stop: Callable[[], bool]) -> None:
         """Write the reopen cache's entries, standing aside for a key as a slice does (:meth:`hold`):
@@ -184,6 +189,7 @@ class Loader:
 
     def close(self) -> None:
         self._closing.set()
+        self._carried_on.set()
         if self.feed is not None:
             self.feed.close()
 
